@@ -1,0 +1,552 @@
+package io.peerpool;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+import io.peerpool.peer.Peer;
+
+/**
+ * The connection {@link PeerPoolDataSource#getConnection()} hands out. It takes its physical
+ * connection at first use, so that the settings made before (auto-commit, read-only) can decide
+ * the peer, and it can move to another peer when its first statement finds the peer dead.
+ *
+ * <p>Why first use: a pooled connection to a server that was just killed looks fine until a
+ * statement is sent. When that first statement fails with a connection-class error inside a
+ * transaction ({@code autoCommit=false}: nothing can have been committed) or is a query, the
+ * statement is run again on another peer with the same settings and parameters; the application
+ * does not see the failure. An auto-commit write whose outcome is unknown is never retried.
+ *
+ * <p>Not thread-safe, like any JDBC connection.
+ */
+final class PeerConnection implements Connection {
+
+	private final PeerPoolDataSource owner;
+
+	private Peer peer;
+
+	private Connection physical;
+
+	private boolean closed;
+
+	/** Peers that failed this connection (bit per peer index). */
+	private long failedPeers;
+
+	/** Statements created on the current physical connection. */
+	private int statements;
+
+	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
+	private boolean used;
+
+	// settings made before the physical connection exists, applied when it is taken
+	private boolean autoCommit = true;
+
+	private boolean readOnly;
+
+	private int transactionIsolation = -1;
+
+	private int holdability = -1;
+
+	private String catalog;
+
+	private String schema;
+
+	PeerConnection(PeerPoolDataSource owner) {
+		this.owner = owner;
+	}
+
+	/** Called by the pool when a physical connection was taken for this connection. */
+	void attach(Peer peer, Connection physical) {
+		this.peer = peer;
+		this.physical = physical;
+		this.statements = 0;
+	}
+
+	/** The peer serving this connection, or {@code null} before first use. */
+	Peer peer() {
+		return this.peer;
+	}
+
+	private Connection physical() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+		Connection current = this.physical;
+		if (current == null) {
+			current = this.owner.acquire(this, this.readOnly, this.failedPeers);
+			try {
+				applySettings(current);
+			}
+			catch (SQLException ex) {
+				releasePhysical(ex);
+				throw ex;
+			}
+		}
+		return current;
+	}
+
+	private void applySettings(Connection target) throws SQLException {
+		if (!this.autoCommit) {
+			target.setAutoCommit(false);
+		}
+		if (this.readOnly) {
+			target.setReadOnly(true);
+		}
+		if (this.transactionIsolation >= 0) {
+			target.setTransactionIsolation(this.transactionIsolation);
+		}
+		if (this.holdability >= 0) {
+			target.setHoldability(this.holdability);
+		}
+		if (this.catalog != null) {
+			target.setCatalog(this.catalog);
+		}
+		if (this.schema != null) {
+			target.setSchema(this.schema);
+		}
+	}
+
+	/**
+	 * Whether a failed first statement may run again on another peer: nothing ran before it on
+	 * this connection, it is the only statement, and either a transaction is open (the server
+	 * rolled it back) or the statement only reads.
+	 */
+	boolean canRetryFirstStatement(boolean readsOnly) {
+		return !this.used && this.statements == 1 && (!this.autoCommit || readsOnly);
+	}
+
+	/** Records that a statement ran: later failures are no longer replayed. */
+	void statementSucceeded() {
+		this.used = true;
+	}
+
+	/**
+	 * Handles a failure of a statement: marks the peer DOWN when the error says so, and if the
+	 * statement may be retried, moves this connection to another peer.
+	 * @return the new physical connection, or {@code null} when the failure must reach the caller
+	 */
+	Connection failover(SQLException failure, boolean readsOnly) throws SQLException {
+		Peer failed = this.peer;
+		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
+			return null;
+		}
+		if (!canRetryFirstStatement(readsOnly)) {
+			return null;
+		}
+		this.failedPeers |= 1L << failed.index();
+		releasePhysical(failure);
+		Connection next = physical();
+		this.statements = 1;
+		return next;
+	}
+
+	private void releasePhysical(SQLException cause) {
+		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
+		this.peer = null;
+		if (current != null && currentPeer != null) {
+			try {
+				currentPeer.release(current);
+			}
+			catch (SQLException ex) {
+				cause.addSuppressed(ex);
+			}
+		}
+	}
+
+	private <S extends Statement> S track(S statement, Class<S> type, StatementReplay.Creator<S> creator) {
+		this.statements++;
+		if (this.used) {
+			return statement;
+		}
+		return StatementReplay.wrap(this, statement, type, creator);
+	}
+
+	@Override
+	public Statement createStatement() throws SQLException {
+		return track(physical().createStatement(), Statement.class, Connection::createStatement);
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+		return track(physical().createStatement(resultSetType, resultSetConcurrency), Statement.class,
+				(c) -> c.createStatement(resultSetType, resultSetConcurrency));
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+			throws SQLException {
+		return track(physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability),
+				Statement.class, (c) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql) throws SQLException {
+		return track(physical().prepareStatement(sql), PreparedStatement.class, (c) -> c.prepareStatement(sql));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency), PreparedStatement.class,
+				(c) -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+				PreparedStatement.class,
+				(c) -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+		return track(physical().prepareStatement(sql, autoGeneratedKeys), PreparedStatement.class,
+				(c) -> c.prepareStatement(sql, autoGeneratedKeys));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+		return track(physical().prepareStatement(sql, columnIndexes), PreparedStatement.class,
+				(c) -> c.prepareStatement(sql, columnIndexes));
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+		return track(physical().prepareStatement(sql, columnNames), PreparedStatement.class,
+				(c) -> c.prepareStatement(sql, columnNames));
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql) throws SQLException {
+		return track(physical().prepareCall(sql), CallableStatement.class, (c) -> c.prepareCall(sql));
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency), CallableStatement.class,
+				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
+				CallableStatement.class,
+				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+	}
+
+	@Override
+	public String nativeSQL(String sql) throws SQLException {
+		return physical().nativeSQL(sql);
+	}
+
+	@Override
+	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setAutoCommit(autoCommit);
+		}
+		this.autoCommit = autoCommit;
+	}
+
+	@Override
+	public boolean getAutoCommit() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getAutoCommit() : this.autoCommit;
+	}
+
+	@Override
+	public void commit() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.commit();
+		}
+	}
+
+	@Override
+	public void rollback() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.rollback();
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
+		if (current != null) {
+			currentPeer.release(current);
+		}
+	}
+
+	@Override
+	public boolean isClosed() throws SQLException {
+		return this.closed || (this.physical != null && this.physical.isClosed());
+	}
+
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		return physical().getMetaData();
+	}
+
+	@Override
+	public void setReadOnly(boolean readOnly) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setReadOnly(readOnly);
+		}
+		this.readOnly = readOnly;
+	}
+
+	@Override
+	public boolean isReadOnly() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.isReadOnly() : this.readOnly;
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setCatalog(catalog);
+		}
+		this.catalog = catalog;
+	}
+
+	@Override
+	public String getCatalog() throws SQLException {
+		return (this.physical == null && this.catalog != null) ? this.catalog : physical().getCatalog();
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setTransactionIsolation(level);
+		}
+		this.transactionIsolation = level;
+	}
+
+	@Override
+	public int getTransactionIsolation() throws SQLException {
+		// the server's default is only known from a real connection
+		return (this.physical == null && this.transactionIsolation >= 0) ? this.transactionIsolation
+				: physical().getTransactionIsolation();
+	}
+
+	@Override
+	public SQLWarning getWarnings() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getWarnings() : null;
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.clearWarnings();
+		}
+	}
+
+	@Override
+	public Map<String, Class<?>> getTypeMap() throws SQLException {
+		return physical().getTypeMap();
+	}
+
+	@Override
+	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+		physical().setTypeMap(map);
+	}
+
+	@Override
+	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setHoldability(holdability);
+		}
+		this.holdability = holdability;
+	}
+
+	@Override
+	public int getHoldability() throws SQLException {
+		return (this.physical == null && this.holdability >= 0) ? this.holdability : physical().getHoldability();
+	}
+
+	@Override
+	public Savepoint setSavepoint() throws SQLException {
+		return physical().setSavepoint();
+	}
+
+	@Override
+	public Savepoint setSavepoint(String name) throws SQLException {
+		return physical().setSavepoint(name);
+	}
+
+	@Override
+	public void rollback(Savepoint savepoint) throws SQLException {
+		physical().rollback(savepoint);
+	}
+
+	@Override
+	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		physical().releaseSavepoint(savepoint);
+	}
+
+	@Override
+	public Clob createClob() throws SQLException {
+		return physical().createClob();
+	}
+
+	@Override
+	public Blob createBlob() throws SQLException {
+		return physical().createBlob();
+	}
+
+	@Override
+	public NClob createNClob() throws SQLException {
+		return physical().createNClob();
+	}
+
+	@Override
+	public SQLXML createSQLXML() throws SQLException {
+		return physical().createSQLXML();
+	}
+
+	@Override
+	public boolean isValid(int timeout) throws SQLException {
+		if (this.closed) {
+			return false;
+		}
+		return (this.physical == null) || this.physical.isValid(timeout);
+	}
+
+	@Override
+	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		try {
+			physical().setClientInfo(name, value);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		try {
+			physical().setClientInfo(properties);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public String getClientInfo(String name) throws SQLException {
+		return physical().getClientInfo(name);
+	}
+
+	@Override
+	public Properties getClientInfo() throws SQLException {
+		return physical().getClientInfo();
+	}
+
+	@Override
+	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+		return physical().createArrayOf(typeName, elements);
+	}
+
+	@Override
+	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+		return physical().createStruct(typeName, attributes);
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setSchema(schema);
+		}
+		this.schema = schema;
+	}
+
+	@Override
+	public String getSchema() throws SQLException {
+		return (this.physical == null && this.schema != null) ? this.schema : physical().getSchema();
+	}
+
+	@Override
+	public void abort(Executor executor) throws SQLException {
+		this.closed = true;
+		Connection current = this.physical;
+		if (current != null) {
+			current.abort(executor);
+		}
+	}
+
+	@Override
+	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+		physical().setNetworkTimeout(executor, milliseconds);
+	}
+
+	@Override
+	public int getNetworkTimeout() throws SQLException {
+		return physical().getNetworkTimeout();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		return physical().unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || physical().isWrapperFor(iface);
+	}
+
+	private void checkOpen() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PeerConnection[" + this.owner.getName() + ", " + ((this.peer != null) ? this.peer.name() : "not yet used")
+				+ "]";
+	}
+
+}

@@ -1,0 +1,428 @@
+package io.peerpool;
+
+import java.io.Closeable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import com.zaxxer.hikari.HikariPoolMXBean;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.balance.BalanceStrategy;
+import io.peerpool.failure.FailureReason;
+import io.peerpool.failure.PeerFailureClassifier;
+import io.peerpool.jdbc.BoundedConnectDataSource;
+import io.peerpool.peer.Peer;
+import io.peerpool.peer.PeerConfig;
+import io.peerpool.peer.PeerListener;
+import io.peerpool.peer.PeerMonitor;
+import io.peerpool.peer.PeerStatus;
+
+/**
+ * A set of database servers ("peers") as one highly available {@link DataSource}.
+ *
+ * <p>{@link #getConnection()} returns at once a connection that takes its physical connection at
+ * first use, from a peer chosen by the pool's {@link Balance} among the healthy peers that fit the
+ * intent (read or write). A peer that fails to give a connection is marked DOWN at once and the
+ * next one is tried, within {@code acquire-timeout}; a connection-class error on any statement
+ * marks its peer DOWN too. DOWN peers are left alone for {@code check-interval}, then probed in
+ * the background and taken back; application threads never pay a dead peer's timeout to learn
+ * that it is dead.
+ *
+ * <p>A subclass of Spring's {@link AbstractRoutingDataSource}: its targets are the peers, keyed by
+ * name, and {@link #determineCurrentLookupKey()} is the balanced choice of a writable peer.
+ */
+public class PeerPoolDataSource extends AbstractRoutingDataSource implements PeerPool, Closeable, DisposableBean {
+
+	private final String name;
+
+	private final PeerPoolSettings settings;
+
+	private final Peer[] peers;
+
+	private final Map<String, Peer> peersByName;
+
+	private final BalanceStrategy balance;
+
+	private final PeerFailureClassifier classifier;
+
+	private final PeerMonitor monitor;
+
+	private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Object routingLock = new Object();
+
+	/** Peers that take writes now, in declared order; replaced (never modified) on every change. */
+	private volatile Peer[] writers = new Peer[0];
+
+	/** Peers that take reads now, in declared order; replaced (never modified) on every change. */
+	private volatile Peer[] readers = new Peer[0];
+
+	private volatile boolean started;
+
+	public PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
+			PeerFailureClassifier classifier, Function<PeerConfig, HikariConfig> hikariConfigs, Clock clock) {
+		if (peerConfigs.isEmpty()) {
+			throw new IllegalArgumentException("Pool '" + settings.name() + "' has no peers");
+		}
+		this.name = settings.name();
+		this.settings = settings;
+		this.classifier = classifier;
+		this.balance = settings.balance().newStrategy();
+		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
+				settings.checkInterval());
+		PeerListener routingUpdater = this::peerStatusChanged;
+		this.peers = new Peer[peerConfigs.size()];
+		Map<String, Peer> byName = new LinkedHashMap<>();
+		Map<Object, Object> targets = new LinkedHashMap<>();
+		for (int i = 0; i < this.peers.length; i++) {
+			PeerConfig config = peerConfigs.get(i);
+			BoundedConnectDataSource connector = new BoundedConnectDataSource(config.url(), config.driverClassName(),
+					new java.util.Properties(), config.username(), config.password(), config.connectTimeout());
+			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
+			this.peers[i] = peer;
+			byName.put(config.name(), peer);
+			targets.put(config.name(), new PeerDataSource(peer, this));
+		}
+		this.peersByName = Collections.unmodifiableMap(byName);
+		setTargetDataSources(targets);
+		// a lookup key that is not a peer must fail, not silently use some default peer
+		setLenientFallback(false);
+	}
+
+	/**
+	 * A HikariCP pool for one peer: the user's Hikari settings, with the connections opened by the
+	 * peer's bounded connector and every connection-class error reported to the pool.
+	 */
+	private HikariDataSource newHikariPool(Peer peer, Function<PeerConfig, HikariConfig> hikariConfigs) {
+		HikariConfig config = hikariConfigs.apply(peer.config());
+		config.setPoolName(peer.config().qualifiedName());
+		config.setDataSource(peer.connector());
+		// the peer's user is in the connector: HikariCP must call getConnection() without arguments
+		config.setUsername(null);
+		config.setPassword(null);
+		config.setJdbcUrl(null);
+		config.setDriverClassName(null);
+		// start while the peer is down: the monitor, not the pool, decides when the peer is usable
+		config.setInitializationFailTimeout(-1);
+		// HikariCP calls this only for the errors it already sees as fatal to the connection
+		config.setExceptionOverride(new SQLExceptionOverride() {
+			@java.lang.Override
+			public SQLExceptionOverride.Override adjudicate(SQLException exception) {
+				reportIfPeerFailure(peer, exception);
+				return SQLExceptionOverride.Override.CONTINUE_EVICT;
+			}
+		});
+		return new HikariDataSource(config);
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		super.afterPropertiesSet();
+		start();
+	}
+
+	/** Starts the peers' pools and their monitoring. Startup never fails because peers are down. */
+	public void start() {
+		synchronized (this.routingLock) {
+			if (this.started) {
+				return;
+			}
+			this.started = true;
+		}
+		for (Peer peer : this.peers) {
+			peer.start();
+		}
+		updateRouting();
+		for (Peer peer : this.peers) {
+			this.monitor.watch(peer);
+		}
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	/** The resolved settings of this pool. */
+	public PeerPoolSettings getSettings() {
+		return this.settings;
+	}
+
+	/** A connection whose physical connection is taken from a peer at first use. */
+	@Override
+	public Connection getConnection() throws SQLException {
+		return new PeerConnection(this);
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLFeatureNotSupportedException(
+				"peerpool connects each peer with its configured user; use getConnection()");
+	}
+
+	@Override
+	protected Object determineCurrentLookupKey() {
+		Peer[] candidates = this.writers;
+		int chosen = this.balance.choose(candidates, 0L);
+		return (chosen >= 0) ? candidates[chosen].name() : null;
+	}
+
+	/**
+	 * Takes a physical connection for {@code connection} from the best peer for its intent, moving
+	 * on to the next peer when one fails, within {@code acquire-timeout}.
+	 * @param excluded peers already tried for this connection (bit per peer index)
+	 */
+	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
+		long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
+		SQLException lastFailure = null;
+		while (true) {
+			Peer[] candidates = readIntent ? this.readers : this.writers;
+			int chosen = this.balance.choose(candidates, excluded);
+			long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+			if (chosen < 0 || remainingMillis <= 0) {
+				throw noAvailablePeer(readIntent, lastFailure);
+			}
+			Peer peer = candidates[chosen];
+			try {
+				Connection physical = peer.borrow(remainingMillis);
+				connection.attach(peer, physical);
+				return physical;
+			}
+			catch (SQLException ex) {
+				lastFailure = ex;
+				excluded |= 1L << peer.index();
+				if (!peer.isExhausted()) {
+					FailureReason reason = this.classifier.classify(ex);
+					reportFailure(peer, (reason != null) ? reason : FailureReason.CONNECT, ex);
+				}
+			}
+		}
+	}
+
+	/** Marks a peer DOWN after an error on one of its connections, if the error says so. */
+	boolean reportIfPeerFailure(Peer peer, SQLException ex) {
+		FailureReason reason = this.classifier.classify(ex);
+		if (reason == null) {
+			return false;
+		}
+		reportFailure(peer, reason, ex);
+		return true;
+	}
+
+	private void reportFailure(Peer peer, FailureReason reason, SQLException ex) {
+		this.monitor.markDown(peer, reason, PeerMonitor.describe(ex));
+	}
+
+	PeerFailureClassifier classifier() {
+		return this.classifier;
+	}
+
+	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure) {
+		StringBuilder message = new StringBuilder("No peer of pool '").append(this.name)
+			.append("' can serve a ")
+			.append(readIntent ? "read" : "write")
+			.append(" connection (acquire-timeout ")
+			.append(this.settings.acquireTimeout().toMillis())
+			.append(" ms). Peers: ");
+		for (int i = 0; i < this.peers.length; i++) {
+			Peer peer = this.peers[i];
+			PeerStatus status = peer.status();
+			message.append((i > 0) ? "; " : "").append(peer.name()).append(' ').append(peer.displayState());
+			message.append(" since ").append(status.since());
+			if (status.reason() != null) {
+				message.append(", ").append(status.reason().tag());
+			}
+			if (status.lastError() != null) {
+				message.append(", last error: ").append(status.lastError());
+			}
+			if (status.retryAt() != null && !status.isUp()) {
+				message.append(", retry at ").append(status.retryAt());
+			}
+			if (peer.role() == PeerRole.REPLICA && !readIntent) {
+				message.append(" (replica: takes no writes)");
+			}
+		}
+		return new NoAvailablePeerException(this.name, message.toString(), lastFailure);
+	}
+
+	private void peerStatusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
+		updateRouting();
+		for (PeerListener listener : this.listeners) {
+			try {
+				listener.statusChanged(peer, previous, current);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("peerpool: a PeerListener failed", ex);
+			}
+		}
+	}
+
+	/** Rebuilds the routing arrays; off the hot path (state changes, drain, resume). */
+	private void updateRouting() {
+		synchronized (this.routingLock) {
+			List<Peer> writable = new ArrayList<>();
+			List<Peer> replicas = new ArrayList<>();
+			for (Peer peer : this.peers) {
+				if (!peer.isRoutable()) {
+					continue;
+				}
+				if (peer.role() == PeerRole.REPLICA) {
+					replicas.add(peer);
+				}
+				else {
+					writable.add(peer);
+				}
+			}
+			this.writers = writable.toArray(new Peer[0]);
+			// reads go to replicas; with none healthy, to the primaries
+			this.readers = replicas.isEmpty() ? this.writers : replicas.toArray(new Peer[0]);
+		}
+	}
+
+	/** Registers a listener for peer state changes (metrics, events). */
+	public void addPeerListener(PeerListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/** The peers, in declared order; for integrations (metrics, health). */
+	public List<Peer> peers() {
+		return List.of(this.peers);
+	}
+
+	/** The peer named {@code name}. */
+	public Peer peer(String name) {
+		Peer peer = this.peersByName.get(name);
+		if (peer == null) {
+			throw new IllegalArgumentException(
+					"Pool '" + this.name + "' has no peer '" + name + "'; its peers are " + this.peersByName.keySet());
+		}
+		return peer;
+	}
+
+	/** The background monitor of this pool (probes, retirement of failed peers' pools). */
+	public PeerMonitor monitor() {
+		return this.monitor;
+	}
+
+	@Override
+	public List<PeerInfo> getPeers() {
+		List<PeerInfo> infos = new ArrayList<>(this.peers.length);
+		for (Peer peer : this.peers) {
+			infos.add(info(peer));
+		}
+		return infos;
+	}
+
+	private static PeerInfo info(Peer peer) {
+		PeerStatus status = peer.status();
+		HikariDataSource pool = peer.pool();
+		HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
+		int idle = (bean != null) ? bean.getIdleConnections() : 0;
+		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
+				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
+				status.lastError(), (status.reason() != null) ? status.reason().tag() : null);
+	}
+
+	@Override
+	public void drain(String peer) {
+		peer(peer).drain();
+		updateRouting();
+	}
+
+	@Override
+	public void resume(String peer) {
+		peer(peer).resume();
+		updateRouting();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		return super.unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || super.isWrapperFor(iface);
+	}
+
+	@Override
+	public void destroy() {
+		close();
+	}
+
+	@Override
+	public void close() {
+		this.monitor.close();
+		for (Peer peer : this.peers) {
+			HikariDataSource pool = peer.shutdown();
+			if (pool != null) {
+				pool.close();
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PeerPoolDataSource[" + this.name + ", peers=" + List.of(this.peers) + "]";
+	}
+
+	/**
+	 * The target {@link AbstractRoutingDataSource} knows for a peer: a direct (not lazy, not failing
+	 * over) connection from that peer's pool.
+	 */
+	static final class PeerDataSource extends org.springframework.jdbc.datasource.AbstractDataSource {
+
+		private final Peer peer;
+
+		private final PeerPoolDataSource owner;
+
+		PeerDataSource(Peer peer, PeerPoolDataSource owner) {
+			this.peer = peer;
+			this.owner = owner;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			HikariDataSource pool = this.peer.pool();
+			if (pool == null) {
+				throw new java.sql.SQLTransientConnectionException(
+						"Peer " + this.peer.config().qualifiedName() + " is " + this.peer.state(), "08001");
+			}
+			return pool.getConnection();
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) throws SQLException {
+			return this.owner.getConnection(username, password);
+		}
+
+		@Override
+		public String toString() {
+			return "PeerDataSource[" + this.peer + "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.peerpool;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.peerpool.balance.Balance;
+
+/**
+ * The resolved settings of one pool (top-level defaults merged with the pool's own).
+ *
+ * @param name name of the pool
+ * @param balance how connections are spread
+ * @param checkInterval quarantine of a failed peer before it is probed again
+ * @param probeInterval how often UP peers are probed (zero: only failed peers are probed)
+ * @param probeTimeout a probe slower than this is a failure
+ * @param connectTimeout bound on opening one physical connection
+ * @param acquireTimeout bound on one {@code getConnection()} across all peers
+ */
+public record PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
+		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout) {
+
+	public PeerPoolSettings {
+		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(balance, "balance");
+		requirePositive("check-interval", checkInterval);
+		requireNotNegative("probe-interval", probeInterval);
+		requirePositive("probe-timeout", probeTimeout);
+		requirePositive("connect-timeout", connectTimeout);
+		requirePositive("acquire-timeout", acquireTimeout);
+	}
+
+	/** The defaults of the {@code spring.datasource.peerpool.*} properties. */
+	public static PeerPoolSettings defaults(String name) {
+		return new PeerPoolSettings(name, Balance.RANDOM, Duration.ofSeconds(30), Duration.ofSeconds(2),
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		Objects.requireNonNull(value, property);
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+	}
+
+	private static void requireNotNegative(String property, Duration value) {
+		Objects.requireNonNull(value, property);
+		if (value.isNegative()) {
+			throw new IllegalArgumentException(property + " must not be negative, was " + value);
+		}
+	}
+
+}

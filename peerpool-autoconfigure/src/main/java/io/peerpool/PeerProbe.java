@@ -1,0 +1,33 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Checks one peer over a new physical connection (never one borrowed from the peer's pool, so it
+ * sees what the next new connection would see). Declare a bean of this type to replace the
+ * default check; throw or return an unhealthy result to mark the peer DOWN.
+ */
+@FunctionalInterface
+public interface PeerProbe {
+
+	/**
+	 * Probes a peer.
+	 * @param connection a new connection to the peer, closed by the caller
+	 * @param timeout how long the probe may take in all
+	 * @return the outcome
+	 * @throws SQLException when the peer cannot serve; the exception is classified like any other
+	 */
+	ProbeResult probe(Connection connection, Duration timeout) throws SQLException;
+
+	/** The default probe: {@link Connection#isValid(int)}. */
+	static PeerProbe validity() {
+		return (connection, timeout) -> {
+			int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+			return connection.isValid(seconds) ? ProbeResult.ok()
+					: ProbeResult.unhealthy("connection is not valid");
+		};
+	}
+
+}

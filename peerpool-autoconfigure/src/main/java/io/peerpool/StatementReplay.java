@@ -1,0 +1,137 @@
+package io.peerpool;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wraps the first statement of a {@link PeerConnection} so that it can be run again on another
+ * peer: it records how the statement was created and every setting and parameter given to it, and
+ * when its first execution fails because the peer died, it re-creates the statement on the
+ * connection's next peer, replays the recording and executes again.
+ *
+ * <p>Recording stops after the first successful execution; from then on the wrapper only
+ * delegates. Statements created after that are not wrapped at all.
+ */
+final class StatementReplay implements InvocationHandler {
+
+	/** How a statement is created on a connection. */
+	@FunctionalInterface
+	interface Creator<S extends Statement> {
+
+		S create(Connection connection) throws SQLException;
+
+	}
+
+	private final PeerConnection connection;
+
+	private final Creator<? extends Statement> creator;
+
+	private Statement delegate;
+
+	/** Calls to replay, or {@code null} once the statement has run. */
+	private List<Recorded> recorded = new ArrayList<>(4);
+
+	private StatementReplay(PeerConnection connection, Statement delegate, Creator<? extends Statement> creator) {
+		this.connection = connection;
+		this.delegate = delegate;
+		this.creator = creator;
+	}
+
+	static <S extends Statement> S wrap(PeerConnection connection, S statement, Class<S> type, Creator<S> creator) {
+		StatementReplay handler = new StatementReplay(connection, statement, creator);
+		return type.cast(Proxy.newProxyInstance(StatementReplay.class.getClassLoader(), new Class<?>[] { type }, handler));
+	}
+
+	@Override
+	public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+		String name = method.getName();
+		if (method.getDeclaringClass() == Object.class) {
+			return switch (name) {
+				case "equals" -> proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				default -> "Replayable[" + this.delegate + "]";
+			};
+		}
+		if ("getConnection".equals(name)) {
+			return this.connection;
+		}
+		if (name.startsWith("execute") && this.recorded != null) {
+			return executeFirst(method, args);
+		}
+		Object result = call(this.delegate, method, args);
+		if (this.recorded != null && isReplayable(name)) {
+			this.recorded.add(new Recorded(method, args));
+		}
+		return result;
+	}
+
+	private Object executeFirst(Method method, Object[] args) throws Throwable {
+		while (true) {
+			try {
+				Object result = method.invoke(this.delegate, args);
+				this.recorded = null;
+				this.connection.statementSucceeded();
+				return result;
+			}
+			catch (InvocationTargetException ex) {
+				Throwable failure = ex.getTargetException();
+				if (!(failure instanceof SQLException sqlFailure)) {
+					throw failure;
+				}
+				Connection next;
+				try {
+					next = this.connection.failover(sqlFailure, "executeQuery".equals(method.getName()));
+				}
+				catch (SQLException noOtherPeer) {
+					sqlFailure.addSuppressed(noOtherPeer);
+					this.recorded = null;
+					throw sqlFailure;
+				}
+				if (next == null) {
+					this.recorded = null;
+					throw sqlFailure;
+				}
+				closeQuietly(this.delegate);
+				this.delegate = this.creator.create(next);
+				for (Recorded call : this.recorded) {
+					call(this.delegate, call.method(), call.args());
+				}
+			}
+		}
+	}
+
+	/** Settings and parameters: what must be given again to a re-created statement. */
+	private static boolean isReplayable(String name) {
+		return name.startsWith("set") || name.startsWith("clear") || "addBatch".equals(name)
+				|| "registerOutParameter".equals(name) || "closeOnCompletion".equals(name);
+	}
+
+	private static Object call(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	private static void closeQuietly(Statement statement) {
+		try {
+			statement.close();
+		}
+		catch (SQLException | RuntimeException ex) {
+			// the statement's connection is already broken
+		}
+	}
+
+	private record Recorded(Method method, Object[] args) {
+	}
+
+}

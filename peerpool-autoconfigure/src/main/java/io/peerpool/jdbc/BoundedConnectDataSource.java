@@ -1,0 +1,111 @@
+package io.peerpool.jdbc;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.util.DriverDataSource;
+
+/**
+ * Opens physical connections to one peer with the handshake bounded by {@code connect-timeout}
+ * (see {@link DriverTimeouts}), then lifts the temporary socket timeout so the application's
+ * queries are not cut short. Both HikariCP (for the peer's pool) and the probes use it, so a probe
+ * sees exactly what the next pooled connection would see.
+ */
+public final class BoundedConnectDataSource implements DataSource {
+
+	private final DataSource driver;
+
+	private final boolean liftSocketTimeout;
+
+	private final DriverTimeouts.Product product;
+
+	public BoundedConnectDataSource(String url, String driverClassName, Properties dataSourceProperties,
+			String username, String password, Duration connectTimeout) {
+		Properties properties = new Properties();
+		properties.putAll(dataSourceProperties);
+		this.product = DriverTimeouts.Product.of(url, driverClassName);
+		this.liftSocketTimeout = DriverTimeouts.apply(this.product, url, properties, connectTimeout);
+		// HikariCP's DriverDataSource: the same driver lookup and URL handling as a plain Hikari pool
+		this.driver = new DriverDataSource(url, driverClassName, properties, username, password);
+	}
+
+	/** The product behind this peer, from its URL and driver. */
+	public DriverTimeouts.Product product() {
+		return this.product;
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		Connection connection = this.driver.getConnection();
+		if (this.liftSocketTimeout) {
+			try {
+				connection.setNetworkTimeout(Runnable::run, 0);
+			}
+			catch (SQLException | RuntimeException ex) {
+				closeQuietly(connection);
+				throw (ex instanceof SQLException sql) ? sql : new SQLException(ex);
+			}
+		}
+		return connection;
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLFeatureNotSupportedException("A peer connects with its configured user");
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// already failing
+		}
+	}
+
+	@Override
+	public PrintWriter getLogWriter() throws SQLException {
+		return this.driver.getLogWriter();
+	}
+
+	@Override
+	public void setLogWriter(PrintWriter out) throws SQLException {
+		this.driver.setLogWriter(out);
+	}
+
+	@Override
+	public void setLoginTimeout(int seconds) throws SQLException {
+		this.driver.setLoginTimeout(seconds);
+	}
+
+	@Override
+	public int getLoginTimeout() throws SQLException {
+		return this.driver.getLoginTimeout();
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		return this.driver.getParentLogger();
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return iface.cast(this);
+		}
+		return this.driver.unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || this.driver.isWrapperFor(iface);
+	}
+
+}

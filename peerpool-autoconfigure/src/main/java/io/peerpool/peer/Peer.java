@@ -1,0 +1,274 @@
+package io.peerpool.peer;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+
+import io.peerpool.PeerRole;
+import io.peerpool.PeerState;
+import io.peerpool.balance.Balanced;
+import io.peerpool.failure.FailureReason;
+import io.peerpool.jdbc.BoundedConnectDataSource;
+
+/**
+ * One database server of a pool: its connection settings, its health (an immutable
+ * {@link PeerStatus} changed by compare-and-set) and its HikariCP pool.
+ *
+ * <p>The HikariCP pool exists only while the peer is UP. Marking the peer DOWN retires the pool
+ * off the caller's thread: idle connections are closed and borrowed ones aborted, so no thread
+ * stays blocked on a frozen server. Recovery starts a fresh pool, which also guarantees that no
+ * connection of the failed server survives.
+ */
+public final class Peer implements Balanced {
+
+	private final PeerConfig config;
+
+	private final int index;
+
+	private final BoundedConnectDataSource connector;
+
+	private final Function<Peer, HikariDataSource> poolFactory;
+
+	private final Clock clock;
+
+	private final PeerListener listener;
+
+	private final AtomicReference<PeerStatus> status;
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
+	private volatile HikariDataSource pool;
+
+	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
+	private volatile boolean drained;
+
+	public Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
+			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
+		if (index < 0 || index > 63) {
+			throw new IllegalArgumentException("A pool holds at most 64 peers");
+		}
+		this.config = config;
+		this.index = index;
+		this.connector = connector;
+		this.poolFactory = poolFactory;
+		this.clock = clock;
+		this.listener = listener;
+		this.status = new AtomicReference<>(PeerStatus.up(clock.instant()));
+	}
+
+	/** Starts the peer's connection pool; connections are opened in the background. */
+	public void start() {
+		if (this.pool == null && this.status.get().isUp()) {
+			this.pool = this.poolFactory.apply(this);
+		}
+	}
+
+	public String name() {
+		return this.config.name();
+	}
+
+	public PeerConfig config() {
+		return this.config;
+	}
+
+	public PeerRole role() {
+		return this.config.role();
+	}
+
+	@Override
+	public int index() {
+		return this.index;
+	}
+
+	@Override
+	public int weight() {
+		return this.config.weight();
+	}
+
+	@Override
+	public int activeConnections() {
+		return this.active.get();
+	}
+
+	public PeerStatus status() {
+		return this.status.get();
+	}
+
+	public PeerState state() {
+		return this.status.get().state();
+	}
+
+	/** State as shown to operators: health, or the drain when the peer is healthy. */
+	public PeerState displayState() {
+		PeerState health = state();
+		if (health == PeerState.UP && this.drained) {
+			return (this.active.get() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
+		}
+		return health;
+	}
+
+	/** Whether new connections may go to this peer. */
+	public boolean isRoutable() {
+		return !this.drained && this.status.get().isUp();
+	}
+
+	public boolean isDrained() {
+		return this.drained;
+	}
+
+	/** Stops new connections; idle ones close now and borrowed ones when returned (HikariCP soft eviction). */
+	public void drain() {
+		this.drained = true;
+		HikariDataSource current = this.pool;
+		if (current != null) {
+			current.getHikariPoolMXBean().softEvictConnections();
+		}
+	}
+
+	public void resume() {
+		this.drained = false;
+	}
+
+	/** Opens physical connections outside the pool (for probes), with the same bounds as the pool. */
+	public BoundedConnectDataSource connector() {
+		return this.connector;
+	}
+
+	/** The peer's HikariCP pool, or {@code null} while the peer is DOWN. */
+	public HikariDataSource pool() {
+		return this.pool;
+	}
+
+	/**
+	 * Borrows a pooled connection, waiting at most {@code timeoutMillis}.
+	 * @throws SQLException when the peer has no pool (DOWN) or HikariCP could not give a connection
+	 */
+	public Connection borrow(long timeoutMillis) throws SQLException {
+		HikariDataSource current = this.pool;
+		if (current == null || current.isClosed()) {
+			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
+		}
+		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
+		Connection connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis))
+				: current.getConnection();
+		this.active.incrementAndGet();
+		return connection;
+	}
+
+	/** Gives back a connection borrowed with {@link #borrow(long)}. */
+	public void release(Connection connection) throws SQLException {
+		this.active.decrementAndGet();
+		connection.close();
+	}
+
+	/**
+	 * Whether a HikariCP timeout means the pool was merely exhausted (every connection busy on a
+	 * healthy server) rather than the server failing to give a new connection.
+	 */
+	public boolean isExhausted() {
+		HikariDataSource current = this.pool;
+		if (current == null || current.getHikariPoolMXBean() == null) {
+			return false;
+		}
+		return current.getHikariPoolMXBean().getActiveConnections() >= current.getMaximumPoolSize();
+	}
+
+	/**
+	 * Marks the peer DOWN until {@code checkInterval} has passed and a probe succeeds.
+	 * @return the pool to retire (close off the caller's thread) when this call took the peer
+	 * down, {@code null} when it was already down
+	 */
+	public HikariDataSource markDown(FailureReason reason, String error, Duration checkInterval) {
+		Instant now = this.clock.instant();
+		String safeError = SafeUrls.redact(error, this.config.password());
+		PeerStatus previous;
+		PeerStatus next;
+		do {
+			previous = this.status.get();
+			next = previous.down(now, reason, safeError, now.plus(checkInterval));
+		}
+		while (!this.status.compareAndSet(previous, next));
+		if (previous.state() == PeerState.DOWN) {
+			return null;
+		}
+		HikariDataSource retired = this.pool;
+		this.pool = null;
+		this.listener.statusChanged(this, previous, next);
+		return retired;
+	}
+
+	/**
+	 * Takes a DOWN peer back after a successful probe, with a fresh pool.
+	 * @return whether this call brought the peer up
+	 */
+	public boolean markUp() {
+		PeerStatus previous = this.status.get();
+		if (previous.isUp()) {
+			return false;
+		}
+		PeerStatus next = previous.recovered(this.clock.instant());
+		if (!this.status.compareAndSet(previous, next)) {
+			return false;
+		}
+		HikariDataSource fresh = this.poolFactory.apply(this);
+		this.pool = fresh;
+		if (this.status.get() != next) {
+			// marked down again while the pool was being built: the failure wins
+			this.pool = null;
+			fresh.close();
+			return false;
+		}
+		this.listener.statusChanged(this, previous, next);
+		return true;
+	}
+
+	/** Whether a DOWN peer's quarantine is over, so that a probe may bring it back. */
+	public boolean isDueForRetry() {
+		PeerStatus current = this.status.get();
+		return current.retryAt() == null || !this.clock.instant().isBefore(current.retryAt());
+	}
+
+	/** Time left in a DOWN peer's quarantine, zero when it is over. */
+	public Duration untilRetry() {
+		Instant retryAt = this.status.get().retryAt();
+		if (retryAt == null) {
+			return Duration.ZERO;
+		}
+		Duration left = Duration.between(this.clock.instant(), retryAt);
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	/** Claims the right to probe this peer; one probe per peer at a time. */
+	public boolean tryStartProbe() {
+		return this.probing.compareAndSet(false, true);
+	}
+
+	public void probeFinished() {
+		this.probing.set(false);
+	}
+
+	/** Closes the peer's pool for good. */
+	public HikariDataSource shutdown() {
+		HikariDataSource retired = this.pool;
+		this.pool = null;
+		return retired;
+	}
+
+	@Override
+	public String toString() {
+		return this.config.qualifiedName() + " " + this.status.get().state();
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.peerpool.peer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.peerpool.PeerRole;
+
+/**
+ * Everything needed to connect to one peer, after top-level, pool and peer settings were merged.
+ *
+ * @param pool name of the pool
+ * @param name name of the peer within its pool
+ * @param url JDBC URL
+ * @param username user, may be {@code null}
+ * @param password password, may be {@code null}; never printed
+ * @param driverClassName driver class, or {@code null} to let the URL decide
+ * @param role declared role
+ * @param weight weight for the {@code weighted} balance
+ * @param connectTimeout bound on opening one physical connection
+ * @param hikari HikariCP settings in relaxed property form ({@code maximum-pool-size: 5})
+ */
+public record PeerConfig(String pool, String name, String url, String username, String password,
+		String driverClassName, PeerRole role, int weight, Duration connectTimeout, Map<String, String> hikari) {
+
+	public PeerConfig {
+		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(url, "url");
+		hikari = (hikari != null) ? Map.copyOf(hikari) : Map.of();
+	}
+
+	/** {@code <pool>.<peer>}: the HikariCP pool name and the prefix of its metrics. */
+	public String qualifiedName() {
+		return this.pool + "." + this.name;
+	}
+
+	/** The URL as it may be shown: without user info and password parameters. */
+	public String safeUrl() {
+		return SafeUrls.redact(this.url);
+	}
+
+	@Override
+	public String toString() {
+		return "PeerConfig[" + qualifiedName() + ", " + safeUrl() + ", user=" + this.username + ", role=" + this.role
+				+ "]";
+	}
+
+}

@@ -1,0 +1,254 @@
+package io.peerpool.peer;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.peerpool.PeerProbe;
+import io.peerpool.ProbeResult;
+import io.peerpool.failure.FailureReason;
+import io.peerpool.failure.PeerFailureClassifier;
+
+/**
+ * Probes the peers of one pool in the background and retires the pools of failed peers, so that
+ * none of this runs on an application thread.
+ *
+ * <p>Each peer has one chain of scheduled checks: an UP peer is probed every
+ * {@code probe-interval}, a DOWN peer once its {@code check-interval} quarantine is over. Intervals
+ * are jittered by up to 20% so that many application instances do not probe (or stampede) a
+ * recovering server in step, and a peer is never probed twice at once.
+ */
+public final class PeerMonitor implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PeerMonitor.class);
+
+	private final String pool;
+
+	private final PeerProbe probe;
+
+	private final PeerFailureClassifier classifier;
+
+	private final Duration probeInterval;
+
+	private final Duration probeTimeout;
+
+	private final Duration checkInterval;
+
+	private final ScheduledExecutorService scheduler;
+
+	/** Runs probes and pool shutdowns: both may block on a hung server for up to their timeouts. */
+	private final ExecutorService workers;
+
+	private volatile boolean closed;
+
+	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
+			Duration probeTimeout, Duration checkInterval) {
+		this.pool = pool;
+		this.probe = probe;
+		this.classifier = classifier;
+		this.probeInterval = probeInterval;
+		this.probeTimeout = probeTimeout;
+		this.checkInterval = checkInterval;
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("peerpool-" + pool + "-monitor"));
+		this.workers = Executors.newCachedThreadPool(daemonThreads("peerpool-" + pool + "-probe"));
+	}
+
+	/** Starts probing a peer: at once (so startup learns which peers are down), then on its schedule. */
+	public void watch(Peer peer) {
+		runProbe(peer).whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
+	}
+
+	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
+	public void markDown(Peer peer, FailureReason reason, String error) {
+		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
+		if (retired != null) {
+			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " (" + peer.config().safeUrl()
+					+ ") is DOWN (" + reason.tag() + ": " + peer.status().lastError() + "); retry at "
+					+ peer.status().retryAt());
+			retire(retired);
+		}
+	}
+
+	/** Closes a pool off the caller's thread: HikariCP aborts the connections still borrowed. */
+	public void retire(HikariDataSource retired) {
+		if (this.closed) {
+			retired.close();
+			return;
+		}
+		this.workers.execute(retired::close);
+	}
+
+	/** Probes a peer now, if no probe of it is running; for tests and the actuator. */
+	public CompletableFuture<Void> probeNow(Peer peer) {
+		return runProbe(peer);
+	}
+
+	private void schedule(Peer peer, Duration delay) {
+		if (this.closed) {
+			return;
+		}
+		this.scheduler.schedule(() -> tick(peer), jitter(delay).toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void tick(Peer peer) {
+		if (this.closed) {
+			return;
+		}
+		PeerStatus status = peer.status();
+		if (!status.isUp() && !peer.isDueForRetry()) {
+			// failed since the last schedule: come back when its quarantine is over
+			schedule(peer, peer.untilRetry());
+			return;
+		}
+		if (status.isUp() && this.probeInterval.isZero()) {
+			// probing of UP peers is off: look again later in case the peer fails
+			schedule(peer, this.checkInterval);
+			return;
+		}
+		runProbe(peer).whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
+	}
+
+	private Duration nextDelay(Peer peer) {
+		if (peer.status().isUp()) {
+			return this.probeInterval.isZero() ? this.checkInterval : this.probeInterval;
+		}
+		return this.checkInterval;
+	}
+
+	private CompletableFuture<Void> runProbe(Peer peer) {
+		if (!peer.tryStartProbe()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<ProbeResult> outcome = CompletableFuture.supplyAsync(() -> probeOnce(peer), this.workers);
+		// the probe's own connection is bounded by connect-timeout, the check by probe-timeout; a
+		// probe that still has not answered is a hung server
+		long bound = this.probeTimeout.toMillis() + peer.config().connectTimeout().toMillis();
+		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
+			try {
+				apply(peer, result, failure);
+			}
+			finally {
+				if (failure == null) {
+					peer.probeFinished();
+				}
+				else {
+					// a timed-out probe may still be running: allow the next one only once it ends
+					outcome.whenComplete((r, f) -> peer.probeFinished());
+				}
+			}
+			return null;
+		});
+	}
+
+	private ProbeResult probeOnce(Peer peer) {
+		try (Connection connection = peer.connector().getConnection()) {
+			connection.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
+			return this.probe.probe(connection, this.probeTimeout);
+		}
+		catch (SQLException ex) {
+			throw new ProbeFailure(ex);
+		}
+	}
+
+	private void apply(Peer peer, ProbeResult result, Throwable failure) {
+		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
+		if (cause == null && result.healthy()) {
+			if (!peer.status().isUp() && peer.isDueForRetry() && peer.markUp()) {
+				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
+			}
+			return;
+		}
+		FailureReason reason;
+		String error;
+		if (cause == null) {
+			reason = FailureReason.PROBE;
+			error = result.detail();
+		}
+		else if (cause instanceof TimeoutException) {
+			reason = FailureReason.TIMEOUT;
+			error = "probe did not answer within " + this.probeTimeout.toMillis() + " ms";
+		}
+		else if (cause instanceof ProbeFailure probeFailure) {
+			FailureReason classified = this.classifier.classify(probeFailure.getCause());
+			reason = (classified != null) ? classified : FailureReason.PROBE;
+			error = describe(probeFailure.getCause());
+		}
+		else {
+			reason = FailureReason.PROBE;
+			error = describe(cause);
+		}
+		if (peer.status().isUp()) {
+			markDown(peer, reason, error);
+		}
+		else {
+			// still down: a new quarantine, and the latest error for the operator
+			peer.markDown(reason, error, this.checkInterval);
+		}
+	}
+
+	/** A message for health and logs: the exception and its root cause, without credentials. */
+	public static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = String.valueOf(failure.getMessage());
+		if (root != failure && root.getMessage() != null && !message.contains(root.getMessage())) {
+			message = message + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+		}
+		return message;
+	}
+
+	private static Duration jitter(Duration delay) {
+		long millis = delay.toMillis();
+		if (millis <= 0) {
+			return Duration.ZERO;
+		}
+		long spread = millis / 5;
+		return Duration.ofMillis(millis - spread + ThreadLocalRandom.current().nextLong(spread + 1));
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.scheduler.shutdownNow();
+		this.workers.shutdownNow();
+	}
+
+	private static ThreadFactory daemonThreads(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** Carries a probe's SQLException through the CompletableFuture. */
+	private static final class ProbeFailure extends RuntimeException {
+
+		ProbeFailure(SQLException cause) {
+			super(cause.getMessage(), cause, false, false);
+		}
+
+		@Override
+		public synchronized SQLException getCause() {
+			return (SQLException) super.getCause();
+		}
+
+	}
+
+}
