@@ -95,7 +95,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 		for (int i = 0; i < this.peers.length; i++) {
 			PeerConfig config = peerConfigs.get(i);
 			BoundedConnectDataSource connector = new BoundedConnectDataSource(config.url(), config.driverClassName(),
-					new java.util.Properties(), config.username(), config.password(), config.connectTimeout());
+					config.driverProperties(), config.username(), config.password(), config.connectTimeout());
 			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
 			this.peers[i] = peer;
 			byName.put(config.name(), peer);

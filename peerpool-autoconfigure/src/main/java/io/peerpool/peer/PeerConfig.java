@@ -29,6 +29,24 @@ public record PeerConfig(String pool, String name, String url, String username, 
 		hikari = (hikari != null) ? Map.copyOf(hikari) : Map.of();
 	}
 
+	/**
+	 * Driver properties: the {@code hikari.data-source-properties.*} entries, which HikariCP itself
+	 * ignores because peerpool gives it a data source of its own.
+	 */
+	public java.util.Properties driverProperties() {
+		java.util.Properties properties = new java.util.Properties();
+		this.hikari.forEach((key, value) -> {
+			for (String prefix : new String[] { "data-source-properties.", "dataSourceProperties.",
+					"data-source-properties[", "dataSourceProperties[" }) {
+				if (key.startsWith(prefix)) {
+					String name = key.substring(prefix.length());
+					properties.setProperty(name.endsWith("]") ? name.substring(0, name.length() - 1) : name, value);
+				}
+			}
+		});
+		return properties;
+	}
+
 	/** {@code <pool>.<peer>}: the HikariCP pool name and the prefix of its metrics. */
 	public String qualifiedName() {
 		return this.pool + "." + this.name;

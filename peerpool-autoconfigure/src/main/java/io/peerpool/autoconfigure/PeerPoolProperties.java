@@ -1,0 +1,333 @@
+package io.peerpool.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import io.peerpool.PeerRole;
+import io.peerpool.balance.Balance;
+
+/**
+ * Configuration of peerpool: a set of database servers ("peers") as one highly available
+ * {@code DataSource}. Top-level settings are the defaults of every pool; {@code peers} at the top
+ * level is shorthand for a single pool named {@code default}.
+ */
+@ConfigurationProperties("spring.datasource.peerpool")
+public class PeerPoolProperties {
+
+	/** Whether to enable peerpool. */
+	private boolean enabled = true;
+
+	/** How long a failed peer is left alone before it is probed again. */
+	private Duration checkInterval = Duration.ofSeconds(30);
+
+	/** How often healthy peers are probed in the background; 0 probes only failed peers. */
+	private Duration probeInterval = Duration.ofSeconds(2);
+
+	/** A probe slower than this counts as a failure. */
+	private Duration probeTimeout = Duration.ofSeconds(1);
+
+	/** Bound on opening a physical connection to one peer, handshake included. */
+	private Duration connectTimeout = Duration.ofSeconds(1);
+
+	/** Bound on one getConnection() across all peers; then NoAvailablePeerException. */
+	private Duration acquireTimeout = Duration.ofSeconds(5);
+
+	/** How connections are spread over the healthy peers. */
+	private Balance balance = Balance.RANDOM;
+
+	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
+	private Map<String, String> hikari = new LinkedHashMap<>();
+
+	/** Peers of the single pool named "default" (shorthand for pools.default.peers). */
+	private Map<String, Peer> peers = new LinkedHashMap<>();
+
+	/** Named pools, each a DataSource bean of that name. */
+	private Map<String, Pool> pools = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getCheckInterval() {
+		return this.checkInterval;
+	}
+
+	public void setCheckInterval(Duration checkInterval) {
+		this.checkInterval = checkInterval;
+	}
+
+	public Duration getProbeInterval() {
+		return this.probeInterval;
+	}
+
+	public void setProbeInterval(Duration probeInterval) {
+		this.probeInterval = probeInterval;
+	}
+
+	public Duration getProbeTimeout() {
+		return this.probeTimeout;
+	}
+
+	public void setProbeTimeout(Duration probeTimeout) {
+		this.probeTimeout = probeTimeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getAcquireTimeout() {
+		return this.acquireTimeout;
+	}
+
+	public void setAcquireTimeout(Duration acquireTimeout) {
+		this.acquireTimeout = acquireTimeout;
+	}
+
+	public Balance getBalance() {
+		return this.balance;
+	}
+
+	public void setBalance(Balance balance) {
+		this.balance = balance;
+	}
+
+	public Map<String, String> getHikari() {
+		return this.hikari;
+	}
+
+	public void setHikari(Map<String, String> hikari) {
+		this.hikari = hikari;
+	}
+
+	public Map<String, Peer> getPeers() {
+		return this.peers;
+	}
+
+	public void setPeers(Map<String, Peer> peers) {
+		this.peers = peers;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, Pool> pools) {
+		this.pools = pools;
+	}
+
+	/** One named pool; settings left unset take the top-level value. */
+	public static class Pool {
+
+		/** Whether this pool is the @Primary DataSource that Boot's JDBC, JPA and Flyway use. */
+		private boolean primary;
+
+		/** How long a failed peer is left alone before it is probed again. Defaults to the top-level value. */
+		private Duration checkInterval;
+
+		/** How often healthy peers are probed. Defaults to the top-level value. */
+		private Duration probeInterval;
+
+		/** A probe slower than this counts as a failure. Defaults to the top-level value. */
+		private Duration probeTimeout;
+
+		/** Bound on opening a physical connection to one peer. Defaults to the top-level value. */
+		private Duration connectTimeout;
+
+		/** Bound on one getConnection() across all peers. Defaults to the top-level value. */
+		private Duration acquireTimeout;
+
+		/** How connections are spread over the healthy peers. Defaults to the top-level value. */
+		private Balance balance;
+
+		/** HikariCP settings for this pool's peers, over the top-level ones. */
+		private Map<String, String> hikari = new LinkedHashMap<>();
+
+		/** Peers of this pool, by name. */
+		private Map<String, Peer> peers = new LinkedHashMap<>();
+
+		public boolean isPrimary() {
+			return this.primary;
+		}
+
+		public void setPrimary(boolean primary) {
+			this.primary = primary;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+		public Duration getProbeTimeout() {
+			return this.probeTimeout;
+		}
+
+		public void setProbeTimeout(Duration probeTimeout) {
+			this.probeTimeout = probeTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+		}
+
+		public Balance getBalance() {
+			return this.balance;
+		}
+
+		public void setBalance(Balance balance) {
+			this.balance = balance;
+		}
+
+		public Map<String, String> getHikari() {
+			return this.hikari;
+		}
+
+		public void setHikari(Map<String, String> hikari) {
+			this.hikari = hikari;
+		}
+
+		public Map<String, Peer> getPeers() {
+			return this.peers;
+		}
+
+		public void setPeers(Map<String, Peer> peers) {
+			this.peers = peers;
+		}
+
+	}
+
+	/** One database server. */
+	public static class Peer {
+
+		/** JDBC URL of the peer. */
+		private String url;
+
+		/** Login user of the peer. */
+		private String username;
+
+		/** Login password of the peer. */
+		private String password;
+
+		/** Fully qualified JDBC driver class; detected from the URL when unset. */
+		private String driverClassName;
+
+		/** What the peer is for: primary (writes and reads), replica (reads), auto (asked from the server). */
+		private PeerRole role = PeerRole.PRIMARY;
+
+		/** Share of connections for the weighted balance. */
+		private int weight = 1;
+
+		/** Bound on opening a physical connection to this peer. Defaults to the pool's value. */
+		private Duration connectTimeout;
+
+		/** HikariCP settings for this peer's pool, over the pool's and top-level ones. */
+		private Map<String, String> hikari = new LinkedHashMap<>();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getDriverClassName() {
+			return this.driverClassName;
+		}
+
+		public void setDriverClassName(String driverClassName) {
+			this.driverClassName = driverClassName;
+		}
+
+		public PeerRole getRole() {
+			return this.role;
+		}
+
+		public void setRole(PeerRole role) {
+			this.role = role;
+		}
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Map<String, String> getHikari() {
+			return this.hikari;
+		}
+
+		public void setHikari(Map<String, String> hikari) {
+			this.hikari = hikari;
+		}
+
+		@Override
+		public String toString() {
+			// never the password
+			return "Peer[url=" + io.peerpool.peer.SafeUrls.redact(this.url) + ", username=" + this.username + "]";
+		}
+
+	}
+
+}
