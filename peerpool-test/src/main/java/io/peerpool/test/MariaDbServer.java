@@ -181,7 +181,7 @@ public final class MariaDbServer implements DatabaseServer {
 	@Override
 	public synchronized void kill() {
 		MariaDbProcess current = this.process;
-		if (current != null) {
+		if (current != null && current.isAlive()) {
 			current.kill();
 			logger.info("Killed {} (port {})", this.name, this.port);
 		}
@@ -328,10 +328,11 @@ public final class MariaDbServer implements DatabaseServer {
 	 */
 	void replicateFrom(MariaDbServer newSource, String useGtid) {
 		this.source = newSource;
+		this.pendingGtidMode = null;
 		execute("STOP SLAVE",
 				"CHANGE MASTER TO MASTER_HOST='" + newSource.host() + "', MASTER_PORT=" + newSource.port()
 						+ ", MASTER_USER='" + MariaDbBinaries.REPLICATION_USER + "', MASTER_PASSWORD='"
-						+ MariaDbBinaries.REPLICATION_PASSWORD + "', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=" + useGtid,
+						+ MariaDbBinaries.REPLICATION_PASSWORD + "', MASTER_CONNECT_RETRY=1, MASTER_SSL=0, MASTER_USE_GTID=" + useGtid,
 				"START SLAVE");
 	}
 
