@@ -117,7 +117,7 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 		}
 	}
 
-	/** All servers, in the order they were named (peers; or primary then replicas at start). */
+	/** All servers: peers in name order; or the current primary first, then the replicas. */
 	public synchronized List<MariaDbServer> servers() {
 		requireStarted();
 		return List.copyOf(this.servers);
