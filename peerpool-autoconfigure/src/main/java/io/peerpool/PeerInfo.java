@@ -15,9 +15,10 @@ import java.time.Instant;
  * @param retryAt when a DOWN peer is probed again, or {@code null}
  * @param lastError last error, or {@code null}
  * @param failureReason why the peer is DOWN, as a tag ({@code connect}, {@code auth}, ...), or {@code null}
+ * @param routed connections routed to this peer since the pool started
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
-		Instant retryAt, String lastError, String failureReason) {
+		Instant retryAt, String lastError, String failureReason, long routed) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -338,7 +338,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 		int idle = (bean != null) ? bean.getIdleConnections() : 0;
 		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
 				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
-				status.lastError(), (status.reason() != null) ? status.reason().tag() : null);
+				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections());
 	}
 
 	@Override

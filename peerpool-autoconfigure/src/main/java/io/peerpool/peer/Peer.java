@@ -49,6 +49,9 @@ public final class Peer implements Balanced {
 
 	private final AtomicBoolean probing = new AtomicBoolean();
 
+	/** Connections routed to this peer since start. */
+	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
+
 	private volatile HikariDataSource pool;
 
 	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
@@ -100,6 +103,11 @@ public final class Peer implements Balanced {
 	@Override
 	public int activeConnections() {
 		return this.active.get();
+	}
+
+	/** Connections routed to this peer since the pool started. */
+	public long routedConnections() {
+		return this.routed.sum();
 	}
 
 	public PeerStatus status() {
@@ -164,6 +172,7 @@ public final class Peer implements Balanced {
 		Connection connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis))
 				: current.getConnection();
 		this.active.incrementAndGet();
+		this.routed.increment();
 		return connection;
 	}
 
