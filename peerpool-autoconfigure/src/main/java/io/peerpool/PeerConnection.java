@@ -87,14 +87,20 @@ final class PeerConnection implements Connection {
 			throw new SQLException("Connection is closed", "08003");
 		}
 		Connection current = this.physical;
-		if (current == null) {
+		while (current == null) {
 			current = this.owner.acquire(this, this.readOnly, this.failedPeers);
 			try {
+				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
 				applySettings(current);
 			}
 			catch (SQLException ex) {
+				Peer failed = this.peer;
 				releasePhysical(ex);
-				throw ex;
+				current = null;
+				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
+					throw ex;
+				}
+				this.failedPeers |= 1L << failed.index();
 			}
 		}
 		return current;

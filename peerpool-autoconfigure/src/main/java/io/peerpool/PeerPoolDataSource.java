@@ -51,6 +51,9 @@ import io.peerpool.peer.PeerStatus;
  */
 public class PeerPoolDataSource extends AbstractRoutingDataSource implements PeerPool, Closeable, DisposableBean {
 
+	/** HikariCP's smallest connection timeout. */
+	private static final long HIKARI_MIN_TIMEOUT_MS = 250;
+
 	private final String name;
 
 	private final PeerPoolSettings settings;
@@ -169,6 +172,10 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 	/** A connection whose physical connection is taken from a peer at first use. */
 	@Override
 	public Connection getConnection() throws SQLException {
+		if (this.readers.length == 0 && this.writers.length == 0) {
+			// nothing can serve: say so now rather than at the first statement
+			throw noAvailablePeer(false, null);
+		}
 		return new PeerConnection(this);
 	}
 
@@ -202,7 +209,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 			}
 			Peer peer = candidates[chosen];
 			try {
-				Connection physical = peer.borrow(remainingMillis);
+				// one peer may take at most its connect-timeout, so that the next one still has a turn
+				long peerMillis = Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis());
+				Connection physical = peer.borrow(Math.min(remainingMillis, peerMillis));
 				connection.attach(peer, physical);
 				return physical;
 			}

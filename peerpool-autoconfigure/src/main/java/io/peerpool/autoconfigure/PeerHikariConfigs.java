@@ -15,7 +15,7 @@ import io.peerpool.peer.PeerConfig;
  * Builds the {@link HikariConfig} of one peer's pool from the merged {@code hikari.*} settings,
  * with Boot's relaxed binding (the same as {@code spring.datasource.hikari.*}).
  */
-final class PeerHikariConfigs {
+public final class PeerHikariConfigs {
 
 	/** HikariCP's smallest connection and validation timeout. */
 	private static final long HIKARI_MIN_TIMEOUT_MS = 250;
@@ -23,7 +23,7 @@ final class PeerHikariConfigs {
 	private PeerHikariConfigs() {
 	}
 
-	static HikariConfig create(PeerConfig peer) {
+	public static HikariConfig create(PeerConfig peer) {
 		HikariConfig config = new HikariConfig();
 		// peerpool's bounds first, so that a user's explicit hikari setting wins:
 		// without them a hung peer would hold a borrower for HikariCP's 30 s default
