@@ -46,6 +46,8 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 
 	private GaleraDataDirectories directories;
 
+	private boolean keepData;
+
 	private EmbeddedGalera(int size) {
 		if (size < 1) {
 			throw new IllegalArgumentException("A Galera cluster needs at least one node, not " + size);
@@ -75,6 +77,7 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 		GaleraBinaries binaries = GaleraBinaries.find()
 			.orElseThrow(() -> new IllegalStateException(GaleraBinaries.INSTALL_HINT));
 		long started = System.nanoTime();
+		this.keepData = false;
 		this.directories = new GaleraDataDirectories(binaries);
 		for (int i = 0; i < this.size; i++) {
 			String name = "node" + i;
@@ -90,6 +93,8 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 			awaitSynced();
 		}
 		catch (RuntimeException ex) {
+			// the node logs explain the failure: keep them
+			this.keepData = true;
 			close();
 			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
@@ -184,7 +189,10 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 		return this.nodes.stream().anyMatch((other) -> other != node && other.isRunning());
 	}
 
-	/** Stops every node (SIGKILL: test data is disposable). Idempotent. */
+	/**
+	 * Stops every node (SIGKILL: test data is disposable) and deletes their data directories,
+	 * unless the cluster failed to start. Idempotent.
+	 */
 	@Override
 	public synchronized void close() {
 		for (GaleraNode node : this.nodes) {
@@ -195,8 +203,8 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 				logger.warn("Could not stop Galera node {}", node.name(), ex);
 			}
 		}
-		if (this.directories != null) {
-			this.directories.cleanUp(this.nodes.stream().map(GaleraNode::dataDirectory).toList());
+		if (this.directories != null && !this.keepData) {
+			this.directories.delete(this.nodes.stream().map(GaleraNode::dataDirectory).toList());
 		}
 		this.nodes.clear();
 		this.directories = null;

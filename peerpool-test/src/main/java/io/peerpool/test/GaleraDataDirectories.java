@@ -43,7 +43,8 @@ final class GaleraDataDirectories {
 	/** Options shared by bootstrap and server: small, fast, no TLS (11.x would generate a certificate). */
 	static final List<String> SMALL_SERVER_OPTIONS = List.of("--innodb-buffer-pool-size=16M",
 			"--innodb-log-file-size=8M", "--innodb-log-buffer-size=1M", "--innodb-flush-log-at-trx-commit=0",
-			"--loose-innodb-doublewrite=0", "--performance-schema=OFF", "--skip-name-resolve");
+			"--loose-innodb-doublewrite=0", "--innodb-temp-data-file-path=ibtmp1:4M:autoextend",
+			"--performance-schema=OFF", "--skip-name-resolve");
 
 	private final GaleraBinaries binaries;
 
@@ -73,7 +74,7 @@ final class GaleraDataDirectories {
 		Path template = template();
 		try {
 			Path directory = Files.createTempDirectory(this.root, name + "-");
-			run(List.of("cp", "-a", template + "/.", directory.toString()), this.root.resolve("copy.log"), null);
+			run(List.of("cp", "-a", template + "/.", directory.toString()), null, null);
 			chownToServerUser(directory);
 			return directory;
 		}
@@ -82,15 +83,17 @@ final class GaleraDataDirectories {
 		}
 	}
 
-	/** Removes what only this JVM uses: the {@code /var/tmp} fallback; the base directory stays for post-mortems. */
-	void cleanUp(List<Path> nodeDirectories) {
-		if (!this.temporaryRoot) {
-			return;
-		}
+	/**
+	 * Deletes node directories (about 70 MB each, a new set per cluster) and the {@code /var/tmp}
+	 * fallback; the template stays for the next cluster.
+	 */
+	void delete(List<Path> nodeDirectories) {
 		for (Path directory : nodeDirectories) {
 			deleteRecursively(directory);
 		}
-		deleteRecursively(this.root);
+		if (this.temporaryRoot) {
+			deleteRecursively(this.root);
+		}
 	}
 
 	private Path template() {
@@ -117,7 +120,8 @@ final class GaleraDataDirectories {
 	private void createTemplate(Path directory) throws IOException {
 		long started = System.nanoTime();
 		chownToServerUser(directory);
-		Path log = directory.getParent().resolve(directory.getFileName() + ".log");
+		Path log = this.root.resolve("template.log");
+		Files.deleteIfExists(log);
 		List<String> installDb = new ArrayList<>(List.of(this.binaries.installDb.toString(), "--no-defaults",
 				"--datadir=" + directory, "--auth-root-authentication-method=normal", "--skip-test-db"));
 		installDb.addAll(userOption());

@@ -37,7 +37,7 @@ public final class GaleraNode implements DatabaseServer {
 	 */
 	static final String PROVIDER_TIMEOUTS = "evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;"
 			+ "evs.inactive_check_period=PT0.5S;evs.keepalive_period=PT0.5S;evs.install_timeout=PT3S;"
-			+ "evs.join_retrans_period=PT0.5S;gmcast.peer_timeout=PT2S;gcache.size=32M";
+			+ "evs.join_retrans_period=PT0.5S;gmcast.peer_timeout=PT2S;gcache.size=16M";
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 

@@ -62,6 +62,23 @@ class EmbeddedGaleraTest {
 	}
 
 	@Test
+	void nodesRunAsMysqlWhenRootWithShortEvictionTimeouts() throws SQLException {
+		for (GaleraNode node : galera.nodes()) {
+			if ("root".equals(System.getProperty("user.name"))) {
+				// rsync state transfer refuses to run as root
+				assertThat(ProcessHandle.of(node.pid()).flatMap((process) -> process.info().user())).as(node.name())
+					.hasValue("mysql");
+			}
+			try (Connection connection = node.connectAsAdmin(); Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT @@wsrep_provider_options, @@wsrep_sst_method")) {
+				assertThat(result.next()).isTrue();
+				assertThat(result.getString(1)).contains("evs.suspect_timeout = PT2S", "evs.inactive_timeout = PT3S");
+				assertThat(result.getString(2)).isEqualTo("rsync");
+			}
+		}
+	}
+
+	@Test
 	void writeOnOneNodeIsReadableOnTheOthersWithBothDrivers() throws SQLException {
 		insert(galera.node(1), "written-on-node1");
 		for (GaleraNode node : galera.nodes()) {
