@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -42,22 +44,25 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 
 	private final int size;
 
+	private final Supplier<Optional<GaleraBinaries>> binaries;
+
 	private final List<GaleraNode> nodes = new ArrayList<>();
 
 	private GaleraDataDirectories directories;
 
 	private boolean keepData;
 
-	private EmbeddedGalera(int size) {
+	EmbeddedGalera(int size, Supplier<Optional<GaleraBinaries>> binaries) {
 		if (size < 1) {
 			throw new IllegalArgumentException("A Galera cluster needs at least one node, not " + size);
 		}
 		this.size = size;
+		this.binaries = binaries;
 	}
 
 	/** A cluster of {@code size} nodes (3 keeps quorum when one fails); nothing starts yet. */
 	public static EmbeddedGalera nodes(int size) {
-		return new EmbeddedGalera(size);
+		return new EmbeddedGalera(size, GaleraBinaries::find);
 	}
 
 	/** Whether {@code mariadbd}, {@code mariadb-install-db}, the Galera provider and rsync are installed. */
@@ -74,7 +79,7 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 		if (!this.nodes.isEmpty()) {
 			return this;
 		}
-		GaleraBinaries binaries = GaleraBinaries.find()
+		GaleraBinaries binaries = this.binaries.get()
 			.orElseThrow(() -> new IllegalStateException(GaleraBinaries.INSTALL_HINT));
 		long started = System.nanoTime();
 		this.keepData = false;
@@ -212,7 +217,7 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		KitEnvironment.requirePrerequisite(isAvailable(), GaleraBinaries.INSTALL_HINT);
+		KitEnvironment.requirePrerequisite(this.binaries.get().isPresent(), GaleraBinaries.INSTALL_HINT);
 		start();
 	}
 

@@ -42,7 +42,7 @@ final class GaleraDataDirectories {
 
 	/** Options shared by bootstrap and server: small, fast, no TLS (11.x would generate a certificate). */
 	static final List<String> SMALL_SERVER_OPTIONS = List.of("--innodb-buffer-pool-size=16M",
-			"--innodb-log-file-size=8M", "--innodb-log-buffer-size=1M", "--innodb-flush-log-at-trx-commit=0",
+			"--innodb-log-file-size=8M", "--innodb-log-buffer-size=2M", "--innodb-flush-log-at-trx-commit=0",
 			"--loose-innodb-doublewrite=0", "--innodb-temp-data-file-path=ibtmp1:4M:autoextend",
 			"--performance-schema=OFF", "--skip-name-resolve");
 
