@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -83,12 +84,12 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 			.orElseThrow(() -> new IllegalStateException(GaleraBinaries.INSTALL_HINT));
 		long started = System.nanoTime();
 		this.keepData = false;
-		this.directories = new GaleraDataDirectories(binaries);
-		for (int i = 0; i < this.size; i++) {
-			String name = "node" + i;
-			this.nodes.add(new GaleraNode(this, binaries, name, this.directories.newNodeDirectory(name)));
-		}
 		try {
+			this.directories = new GaleraDataDirectories(binaries);
+			for (int i = 0; i < this.size; i++) {
+				String name = "node" + i;
+				this.nodes.add(new GaleraNode(this, binaries, name, this.directories.newNodeDirectory(name)));
+			}
 			this.nodes.get(0).start(true);
 			// joiners queue for state transfer in the donor; starting them together saves their own start-up time
 			CompletableFuture.allOf(this.nodes.stream()
@@ -101,7 +102,7 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 			// the node logs explain the failure: keep them
 			this.keepData = true;
 			close();
-			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			throw (ex instanceof CompletionException && ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
 		logger.info("Galera cluster of {} nodes Synced in {} ms: {}", this.size,
 				Duration.ofNanos(System.nanoTime() - started).toMillis(), this.nodes);
