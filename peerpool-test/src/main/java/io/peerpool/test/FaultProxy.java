@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -68,6 +69,8 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 	private volatile boolean closed;
 
 	private ServerSocket listener;
+
+	private Thread acceptor;
 
 	private FaultProxy(InetSocketAddress upstream, int port) {
 		this.upstream = upstream;
@@ -273,9 +276,9 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 			socket.setReuseAddress(true);
 			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 50);
 			this.listener = socket;
-			Thread acceptor = new Thread(() -> accept(socket), "fault-proxy-" + this.port + "-accept");
-			acceptor.setDaemon(true);
-			acceptor.start();
+			this.acceptor = new Thread(() -> accept(socket), "fault-proxy-" + this.port + "-accept");
+			this.acceptor.setDaemon(true);
+			this.acceptor.start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Fault proxy cannot listen on 127.0.0.1:" + this.port, ex);
@@ -284,14 +287,29 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 
 	private void closeListener() {
 		ServerSocket socket = this.listener;
+		Thread thread = this.acceptor;
 		this.listener = null;
-		if (socket != null) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// the acceptor ends either way
-			}
+		this.acceptor = null;
+		if (socket == null) {
+			return;
+		}
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// the acceptor ends either way
+		}
+		// While a thread is blocked in accept(), the JDK only pre-closes the socket and the kernel keeps
+		// it listening until that thread has left accept(): until then connects still succeed and the
+		// port cannot be bound again. Waiting for the acceptor makes refuse() take effect at once.
+		try {
+			thread.join(TimeUnit.SECONDS.toMillis(10));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (thread.isAlive()) {
+			logger.warn("Fault proxy {}: acceptor did not stop within 10 seconds", this.port);
 		}
 	}
 

@@ -60,6 +60,22 @@ class FaultProxyTest {
 	}
 
 	@Test
+	void refuseTakesEffectImmediatelyEveryTime() throws Exception {
+		// regression: a socket closed while its acceptor thread is in accept() kept listening for a moment
+		try (FaultProxy own = FaultProxy.to(pg.server("pg14")).start()) {
+			for (int i = 0; i < 300; i++) {
+				own.refuse();
+				assertThatExceptionOfType(ConnectException.class).as("connect %d after refuse()", i).isThrownBy(() -> {
+					try (Socket socket = new Socket()) {
+						socket.connect(new InetSocketAddress("127.0.0.1", own.port()), 2000);
+					}
+				});
+				own.pass();
+			}
+		}
+	}
+
+	@Test
 	void refuseKeepsLiveConnections() throws Exception {
 		try (Connection connection = connect(10)) {
 			proxy.refuse();
