@@ -453,10 +453,10 @@ public final class PostgresServer implements DatabaseServer {
 	 */
 	private static void awaitExit(List<ProcessHandle> processes, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (processes.stream().anyMatch(ProcessHandle::isAlive)) {
+		while (processes.stream().anyMatch(PostgresServer::isRunning)) {
 			if (System.nanoTime() > deadline) {
 				logger.warn("Processes still alive after {}: {}", timeout,
-						processes.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+						processes.stream().filter(PostgresServer::isRunning).map(ProcessHandle::pid).toList());
 				return;
 			}
 			try {
@@ -466,6 +466,25 @@ public final class PostgresServer implements DatabaseServer {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted", ex);
 			}
+		}
+	}
+
+	/**
+	 * Alive and not a zombie: a postmaster started by pg_ctl and every backend are orphans, reaped
+	 * by PID 1 whenever it gets to it (seconds, in some containers); the JDK counts zombies as alive.
+	 */
+	private static boolean isRunning(ProcessHandle process) {
+		if (!process.isAlive()) {
+			return false;
+		}
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+			int afterName = stat.lastIndexOf(')');
+			return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+		}
+		catch (IOException | RuntimeException ex) {
+			// no /proc (not Linux) or the process is gone
+			return process.isAlive();
 		}
 	}
 
