@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -64,16 +66,38 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 		return new EmbeddedPostgres(servers);
 	}
 
-	/** Starts every server that does not run yet; on failure stops those already started. */
+	/**
+	 * Starts every server that does not run yet, in parallel (initdb and start are mostly waiting);
+	 * on failure stops them all.
+	 */
 	public EmbeddedPostgres start() {
-		try {
-			for (PostgresServer server : this.servers) {
-				server.start();
+		List<CompletableFuture<Void>> starts = new ArrayList<>();
+		for (PostgresServer server : this.servers) {
+			starts.add(CompletableFuture.runAsync(server::start, (task) -> {
+				Thread thread = new Thread(task, "peerpool-test-start-" + server.name());
+				thread.setDaemon(true);
+				thread.start();
+			}));
+		}
+		RuntimeException failure = null;
+		for (CompletableFuture<Void> start : starts) {
+			try {
+				start.join();
+			}
+			catch (CompletionException ex) {
+				RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime
+						: new IllegalStateException(ex.getCause());
+				if (failure == null) {
+					failure = cause;
+				}
+				else {
+					failure.addSuppressed(cause);
+				}
 			}
 		}
-		catch (RuntimeException ex) {
+		if (failure != null) {
 			close();
-			throw ex;
+			throw failure;
 		}
 		return this;
 	}
