@@ -90,9 +90,10 @@ final class StatementReplay implements InvocationHandler {
 					next = this.connection.failover(sqlFailure, "executeQuery".equals(method.getName()));
 				}
 				catch (SQLException noOtherPeer) {
-					sqlFailure.addSuppressed(noOtherPeer);
+					// every peer is down: that, with each peer's state, is what the caller needs to know
+					noOtherPeer.addSuppressed(sqlFailure);
 					this.recorded = null;
-					throw sqlFailure;
+					throw noOtherPeer;
 				}
 				if (next == null) {
 					this.recorded = null;
