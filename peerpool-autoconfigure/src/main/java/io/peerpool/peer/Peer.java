@@ -140,7 +140,7 @@ public final class Peer implements Balanced {
 	public void drain() {
 		this.drained = true;
 		HikariDataSource current = this.pool;
-		if (current != null) {
+		if (current != null && current.getHikariPoolMXBean() != null) {
 			current.getHikariPoolMXBean().softEvictConnections();
 		}
 	}
