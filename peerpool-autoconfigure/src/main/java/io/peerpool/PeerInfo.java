@@ -16,9 +16,11 @@ import java.time.Instant;
  * @param lastError last error, or {@code null}
  * @param failureReason why the peer is DOWN, as a tag ({@code connect}, {@code auth}, ...), or {@code null}
  * @param routed connections routed to this peer since the pool started
+ * @param server the server last seen behind the peer ({@code MariaDB 11.4.5 (server_id=1)}), or {@code null}
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
-		Instant retryAt, String lastError, String failureReason, long routed) {
+		Instant retryAt, String lastError, String failureReason, long routed,
+		String server) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -22,6 +22,8 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 import io.peerpool.balance.Balance;
@@ -49,7 +51,8 @@ import io.peerpool.peer.PeerStatus;
  * <p>A subclass of Spring's {@link AbstractRoutingDataSource}: its targets are the peers, keyed by
  * name, and {@link #determineCurrentLookupKey()} is the balanced choice of a writable peer.
  */
-public class PeerPoolDataSource extends AbstractRoutingDataSource implements PeerPool, Closeable, DisposableBean {
+public class PeerPoolDataSource extends AbstractRoutingDataSource
+		implements PeerPool, Closeable, DisposableBean, ApplicationEventPublisherAware {
 
 	/** HikariCP's smallest connection timeout. */
 	private static final long HIKARI_MIN_TIMEOUT_MS = 250;
@@ -80,6 +83,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 
 	private volatile boolean started;
 
+	private volatile ApplicationEventPublisher eventPublisher;
+
 	public PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
 			PeerFailureClassifier classifier, Function<PeerConfig, HikariConfig> hikariConfigs, Clock clock) {
 		if (peerConfigs.isEmpty()) {
@@ -91,7 +96,17 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 		this.balance = settings.balance().newStrategy();
 		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
 				settings.checkInterval());
-		PeerListener routingUpdater = this::peerStatusChanged;
+		PeerListener routingUpdater = new PeerListener() {
+			@Override
+			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
+				peerStatusChanged(peer, previous, current);
+			}
+
+			@Override
+			public void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
+				peerServerChanged(peer, previous, current);
+			}
+		};
 		this.peers = new Peer[peerConfigs.size()];
 		Map<String, Peer> byName = new LinkedHashMap<>();
 		Map<Object, Object> targets = new LinkedHashMap<>();
@@ -284,6 +299,34 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 		}
 	}
 
+	private void peerServerChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
+		logger.warn("peerpool: peer " + peer.config().qualifiedName() + " now answers as " + current + ", was "
+				+ previous + "; its pooled connections are evicted");
+		for (PeerListener listener : this.listeners) {
+			try {
+				listener.serverChanged(peer, previous, current);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("peerpool: a PeerListener failed", ex);
+			}
+		}
+		ApplicationEventPublisher publisher = this.eventPublisher;
+		if (publisher != null) {
+			try {
+				publisher.publishEvent(new PeerServerChangedEvent(this, this.name, peer.name(), previous, current));
+			}
+			catch (Throwable ex) {
+				// the event is news for the application, never a reason to fail opening a connection
+				logger.warn("peerpool: a PeerServerChangedEvent listener failed", ex);
+			}
+		}
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.eventPublisher = publisher;
+	}
+
 	/** Rebuilds the routing arrays; off the hot path (state changes, drain, resume). */
 	private void updateRouting() {
 		synchronized (this.routingLock) {
@@ -347,7 +390,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource implements Pee
 		int idle = (bean != null) ? bean.getIdleConnections() : 0;
 		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
 				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
-				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections());
+				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections(),
+				(peer.server() != null) ? peer.server().toString() : null);
 	}
 
 	@Override

@@ -26,6 +26,16 @@ public final class BoundedConnectDataSource implements DataSource {
 
 	private final DriverTimeouts.Product product;
 
+	private volatile ConnectionObserver observer;
+
+	/** Told of every new physical connection, before anyone uses it. */
+	@FunctionalInterface
+	public interface ConnectionObserver {
+
+		void opened(Connection connection) throws SQLException;
+
+	}
+
 	public BoundedConnectDataSource(String url, String driverClassName, Properties dataSourceProperties,
 			String username, String password, Duration connectTimeout) {
 		Properties properties = new Properties();
@@ -36,6 +46,11 @@ public final class BoundedConnectDataSource implements DataSource {
 		this.driver = new DriverDataSource(url, driverClassName, properties, username, password);
 	}
 
+	/** Sets the observer of new physical connections (the peer's server identity check). */
+	public void observeConnections(ConnectionObserver observer) {
+		this.observer = observer;
+	}
+
 	/** The product behind this peer, from its URL and driver. */
 	public DriverTimeouts.Product product() {
 		return this.product;
@@ -44,14 +59,19 @@ public final class BoundedConnectDataSource implements DataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		Connection connection = this.driver.getConnection();
-		if (this.liftSocketTimeout) {
-			try {
+		try {
+			ConnectionObserver current = this.observer;
+			if (current != null) {
+				// still under the handshake's socket timeout: a server that stops answering here is bounded too
+				current.opened(connection);
+			}
+			if (this.liftSocketTimeout) {
 				connection.setNetworkTimeout(Runnable::run, 0);
 			}
-			catch (SQLException | RuntimeException ex) {
-				closeQuietly(connection);
-				throw (ex instanceof SQLException sql) ? sql : new SQLException(ex);
-			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			closeQuietly(connection);
+			throw (ex instanceof SQLException sql) ? sql : new SQLException(ex);
 		}
 		return connection;
 	}

@@ -54,6 +54,9 @@ public final class Peer implements Balanced {
 
 	private volatile HikariDataSource pool;
 
+	/** The server last seen behind this peer, or {@code null} before the first connection. */
+	private final AtomicReference<io.peerpool.ServerIdentity> server = new AtomicReference<>();
+
 	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
 	private volatile boolean drained;
 
@@ -69,6 +72,35 @@ public final class Peer implements Balanced {
 		this.clock = clock;
 		this.listener = listener;
 		this.status = new AtomicReference<>(PeerStatus.up(clock.instant()));
+		connector.observeConnections((connection) -> observeServer(io.peerpool.ServerIdentity.of(connection)));
+	}
+
+	/** The server last seen behind this peer, or {@code null} before the first connection. */
+	public io.peerpool.ServerIdentity server() {
+		return this.server.get();
+	}
+
+	/**
+	 * Records the server a new connection (pooled or probe) found. When it is another server than
+	 * before, the pooled connections, which hold caches of the old server (type OIDs, prepared
+	 * statements) or still talk to it, are evicted and listeners are told.
+	 */
+	void observeServer(io.peerpool.ServerIdentity current) {
+		io.peerpool.ServerIdentity previous = this.server.getAndSet(current);
+		if (previous == null || previous.equals(current)) {
+			return;
+		}
+		HikariDataSource pool = this.pool;
+		if (pool != null && pool.getHikariPoolMXBean() != null) {
+			// idle connections close now, borrowed ones when returned; the new connection is not in the pool yet
+			pool.getHikariPoolMXBean().softEvictConnections();
+		}
+		try {
+			this.listener.serverChanged(this, previous, current);
+		}
+		catch (RuntimeException ex) {
+			// a listener must never break the opening of a connection
+		}
 	}
 
 	/** Starts the peer's connection pool; connections are opened in the background. */

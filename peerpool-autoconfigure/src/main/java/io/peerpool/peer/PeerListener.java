@@ -6,4 +6,11 @@ public interface PeerListener {
 
 	void statusChanged(Peer peer, PeerStatus previous, PeerStatus current);
 
+	/**
+	 * Another server now answers at the peer's address; its pooled connections are being evicted.
+	 * Called on the thread that opened the connection that saw the new server.
+	 */
+	default void serverChanged(Peer peer, io.peerpool.ServerIdentity previous, io.peerpool.ServerIdentity current) {
+	}
+
 }
