@@ -57,6 +57,21 @@ class PeerPoolHealthContributorAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("dbHealthContributor"));
 	}
 
+	/** Why a default of Boot's switch would not do: Boot alone fails when every DataSource routes. */
+	@Test
+	void bootsOwnDbHealthFailsToStartWhenIgnoringRoutingDataSourcesAndOnlyPoolsExist() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.peerpool.peers.peer0.url=jdbc:mariadb://127.0.0.1:1/app",
+					"spring.datasource.peerpool.check-interval=1h",
+					"management.health.db.ignore-routing-data-sources=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must not be empty"));
+	}
+
 	@Test
 	void peerpoolContributorCanBeDisabled() {
 		this.contextRunner.withPropertyValues("management.health.peerpool.enabled=false")

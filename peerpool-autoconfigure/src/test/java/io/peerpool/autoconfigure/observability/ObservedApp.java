@@ -21,6 +21,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 import io.peerpool.PeerPoolDataSource;
@@ -152,6 +153,12 @@ public final class ObservedApp implements AutoCloseable {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 				.csrf((csrf) -> csrf.disable())
 				.build();
+		}
+
+		/** No users at all, so that Boot does not generate one (and log its password). */
+		@Bean
+		InMemoryUserDetailsManager noUsers() {
+			return new InMemoryUserDetailsManager();
 		}
 
 	}
