@@ -1,0 +1,112 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * peerpool's probe: the connection is valid, and by product what routing needs to know.
+ * <ul>
+ * <li>MySQL / MariaDB: {@code @@read_only}; a replica's {@code Seconds_Behind_Master}; on a
+ * Galera node {@code wsrep_ready=ON} and {@code wsrep_local_state_comment=Synced} (a node without
+ * quorum still answers {@code SELECT 1} but fails every table access).</li>
+ * <li>PostgreSQL: {@code pg_is_in_recovery()} and the replay lag (zero when everything received
+ * is replayed, so an idle primary does not make its standby look late).</li>
+ * </ul>
+ * The application user needs {@code REPLICATION CLIENT} (MySQL) or {@code SLAVE MONITOR}
+ * (MariaDB) for the lag; without it a replica's lag is unknown.
+ */
+public class DefaultPeerProbe implements PeerProbe {
+
+	@Override
+	public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
+		int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+		if (!connection.isValid(seconds)) {
+			return ProbeResult.unhealthy("connection is not valid");
+		}
+		String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+		String version = connection.getMetaData().getDatabaseProductVersion();
+		if (product.contains("postgres")) {
+			return postgres(connection);
+		}
+		if (product.contains("mysql") || product.contains("mariadb")) {
+			return mysqlFamily(connection, version.contains("MariaDB"));
+		}
+		return ProbeResult.ok();
+	}
+
+	private ProbeResult mysqlFamily(Connection connection, boolean mariaDb) throws SQLException {
+		boolean readOnly;
+		boolean galera = false;
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(mariaDb ? "SELECT @@read_only, @@wsrep_on" : "SELECT @@read_only")) {
+			result.next();
+			readOnly = result.getBoolean(1);
+			galera = mariaDb && result.getBoolean(2);
+		}
+		if (galera) {
+			String notReady = galeraNotReady(connection);
+			if (notReady != null) {
+				return ProbeResult.unhealthy(notReady);
+			}
+			return ProbeResult.ok(readOnly, Duration.ZERO);
+		}
+		return ProbeResult.ok(readOnly, replicaLag(connection));
+	}
+
+	private static String galeraNotReady(Connection connection) throws SQLException {
+		String ready = null;
+		String state = null;
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')")) {
+			while (result.next()) {
+				if ("wsrep_ready".equalsIgnoreCase(result.getString(1))) {
+					ready = result.getString(2);
+				}
+				else {
+					state = result.getString(2);
+				}
+			}
+		}
+		if (!"ON".equalsIgnoreCase(ready) || !"Synced".equalsIgnoreCase(state)) {
+			return "Galera node not ready: wsrep_ready=" + ready + ", wsrep_local_state_comment=" + state;
+		}
+		return null;
+	}
+
+	/** Zero when the server replicates from no one; {@code null} when replication is stopped or not visible. */
+	private static Duration replicaLag(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SHOW SLAVE STATUS")) {
+			if (!result.next()) {
+				return Duration.ZERO;
+			}
+			long seconds = result.getLong("Seconds_Behind_Master");
+			return result.wasNull() ? null : Duration.ofSeconds(seconds);
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() == 1227) { // ER_SPECIFIC_ACCESS_DENIED_ERROR: no privilege to see it
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+	private static ProbeResult postgres(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN NOT pg_is_in_recovery() THEN 0"
+						+ " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+						+ " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END")) {
+			result.next();
+			boolean inRecovery = result.getBoolean(1);
+			double lagSeconds = result.getDouble(2);
+			Duration lag = result.wasNull() ? null : Duration.ofMillis((long) (lagSeconds * 1000));
+			return ProbeResult.ok(inRecovery, lag);
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * The {@code peerpool} actuator endpoint: pools, peers, drain and resume.
+ */
+package io.peerpool.autoconfigure.endpoint;

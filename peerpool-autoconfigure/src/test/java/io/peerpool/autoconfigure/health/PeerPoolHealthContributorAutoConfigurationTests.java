@@ -1,0 +1,95 @@
+package io.peerpool.autoconfigure.health;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions of the health auto-configuration, without servers: the peers point at a closed
+ * port, which peerpool accepts at startup (they are simply DOWN).
+ */
+class PeerPoolHealthContributorAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				HealthContributorAutoConfiguration.class, PeerPoolHealthContributorAutoConfiguration.class,
+				PeerPoolDbHealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.peerpool.peers.peer0.url=jdbc:mariadb://127.0.0.1:1/app",
+				"spring.datasource.peerpool.peers.peer1.url=jdbc:mariadb://127.0.0.1:2/app",
+				"spring.datasource.peerpool.check-interval=1h", "spring.datasource.peerpool.acquire-timeout=200ms");
+
+	@Test
+	void peerpoolContributorHasOneComponentPerPool() {
+		this.contextRunner.run((context) -> {
+			HealthContributor contributor = context.getBean("peerpoolHealthContributor", HealthContributor.class);
+			assertThat(contributor).isInstanceOf(CompositeHealthContributor.class);
+			HealthContributor pool = ((CompositeHealthContributor) contributor).getContributor("default");
+			assertThat(pool).isInstanceOf(PeerPoolHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void dbContributorChecksThePoolAsOneDataSource() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean("dbHealthContributor")).isInstanceOf(DataSourceHealthIndicator.class);
+			assertThat(((HealthIndicator) context.getBean("dbHealthContributor")).health().getStatus())
+				.isEqualTo(Status.DOWN);
+		});
+	}
+
+	@Test
+	void ignoringRoutingDataSourcesDoesNotBreakStartup() {
+		this.contextRunner.withPropertyValues("management.health.db.ignore-routing-data-sources=true")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("dbHealthContributor"));
+	}
+
+	/** Why a default of Boot's switch would not do: Boot alone fails when every DataSource routes. */
+	@Test
+	void bootsOwnDbHealthFailsToStartWhenIgnoringRoutingDataSourcesAndOnlyPoolsExist() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class, DataSourceAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.peerpool.peers.peer0.url=jdbc:mariadb://127.0.0.1:1/app",
+					"spring.datasource.peerpool.check-interval=1h",
+					"management.health.db.ignore-routing-data-sources=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must not be empty"));
+	}
+
+	@Test
+	void peerpoolContributorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.peerpool.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("peerpoolHealthContributor")
+				.hasBean("dbHealthContributor"));
+	}
+
+	@Test
+	void dbContributorCanBeDisabled() {
+		this.contextRunner.withPropertyValues("management.health.db.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("dbHealthContributor")
+				.hasBean("peerpoolHealthContributor"));
+	}
+
+	@Test
+	void backsOffWithoutBootHealth() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthContributor.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("peerpoolHealthContributor"));
+	}
+
+}
