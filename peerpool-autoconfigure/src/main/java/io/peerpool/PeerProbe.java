@@ -21,7 +21,12 @@ public interface PeerProbe {
 	 */
 	ProbeResult probe(Connection connection, Duration timeout) throws SQLException;
 
-	/** The default probe: {@link Connection#isValid(int)}. */
+	/** peerpool's default probe: validity, read-only, replica lag, Galera readiness. */
+	static PeerProbe standard() {
+		return new DefaultPeerProbe();
+	}
+
+	/** Only {@link Connection#isValid(int)}: for products peerpool knows nothing about. */
 	static PeerProbe validity() {
 		return (connection, timeout) -> {
 			int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);

@@ -1,0 +1,142 @@
+package io.peerpool.routing;
+
+import java.util.function.Supplier;
+
+/**
+ * Routing scopes for the current thread: which kind of peer the connections opened inside should
+ * use. Scopes nest, the innermost explicit one wins, and leaving a scope always restores the
+ * previous one, also when the code throws.
+ *
+ * <pre>{@code
+ * List<Report> reports = PeerRouting.replica(() -> reportRepository.findAll());
+ * PeerRouting.primary(() -> balanceService.reconcile());
+ * }</pre>
+ *
+ * Threads without a scope ({@code @Async}, schedulers, message listeners) use primaries.
+ */
+public final class PeerRouting {
+
+	private static final ThreadLocal<RouteScope> current = new ThreadLocal<>();
+
+	private PeerRouting() {
+	}
+
+	/** Runs {@code work} on primaries, whatever enclosing scopes say. */
+	public static <T> T primary(Supplier<T> work) {
+		try (RouteScope scope = open(RouteIntent.PRIMARY, RouteOrigin.EXPLICIT)) {
+			return work.get();
+		}
+	}
+
+	/** Runs {@code work} on primaries, whatever enclosing scopes say. */
+	public static void primary(Runnable work) {
+		try (RouteScope scope = open(RouteIntent.PRIMARY, RouteOrigin.EXPLICIT)) {
+			work.run();
+		}
+	}
+
+	/** Runs {@code work} on replicas; a write inside fails fast (the write guard). */
+	public static <T> T replica(Supplier<T> work) {
+		try (RouteScope scope = open(RouteIntent.REPLICA, RouteOrigin.EXPLICIT)) {
+			return work.get();
+		}
+	}
+
+	/** Runs {@code work} on replicas; a write inside fails fast (the write guard). */
+	public static void replica(Runnable work) {
+		try (RouteScope scope = open(RouteIntent.REPLICA, RouteOrigin.EXPLICIT)) {
+			work.run();
+		}
+	}
+
+	/** Opens a scope; close it in a {@code finally} (try-with-resources) to restore the previous one. */
+	public static RouteScope open(RouteIntent intent, RouteOrigin origin) {
+		RouteScope scope = new RouteScope(intent, origin, current.get());
+		current.set(scope);
+		return scope;
+	}
+
+	/** The innermost scope of this thread, or {@code null}. */
+	public static RouteScope current() {
+		return current.get();
+	}
+
+	/** Drops every scope of this thread: the end of a request on a pooled thread. */
+	public static void clear() {
+		current.remove();
+	}
+
+	/** Records a write in the current scopes (pins the request to primaries). */
+	public static void recordWrite() {
+		RouteScope scope = current.get();
+		if (scope != null) {
+			scope.recordWrite();
+		}
+	}
+
+	static void restore(RouteScope closing, RouteScope parent) {
+		if (current.get() == closing) {
+			if (parent != null) {
+				current.set(parent);
+			}
+			else {
+				current.remove();
+			}
+		}
+	}
+
+	/**
+	 * Decides whether a new physical connection should read from a replica, strongest reason first:
+	 * an explicit scope; a write earlier in the request or a pin; a read-only transaction or
+	 * connection; the request's HTTP method or override.
+	 * @param readOnly whether the connection or its transaction is read-only
+	 */
+	public static boolean wantsReplica(boolean readOnly) {
+		RouteScope scope = current.get();
+		for (RouteScope s = scope; s != null; s = s.parent()) {
+			if (s.origin() == RouteOrigin.EXPLICIT) {
+				return s.intent() == RouteIntent.REPLICA;
+			}
+		}
+		if (scope != null) {
+			for (RouteScope s = scope; s != null; s = s.parent()) {
+				if (s.hasWritten() || ((s.origin() == RouteOrigin.PIN || s.origin() == RouteOrigin.HEADER)
+						&& s.intent() == RouteIntent.PRIMARY)) {
+					return false;
+				}
+				if (s.origin() == RouteOrigin.HEADER) {
+					return true;
+				}
+			}
+		}
+		if (readOnly) {
+			return true;
+		}
+		return scope != null && scope.intent() == RouteIntent.REPLICA;
+	}
+
+	/** Whether the innermost explicit scope is a replica scope: writes there are refused. */
+	public static boolean inExplicitReplicaScope() {
+		for (RouteScope s = current.get(); s != null; s = s.parent()) {
+			if (s.origin() == RouteOrigin.EXPLICIT) {
+				return s.intent() == RouteIntent.REPLICA;
+			}
+		}
+		return false;
+	}
+
+	/** The replica the current request reads from in {@code pool}, or {@code null}. */
+	public static String stickyReplica(String pool) {
+		RouteScope scope = current.get();
+		return (scope != null) ? scope.stickyReplica(pool) : null;
+	}
+
+	/** Makes the current request read from {@code replica} in {@code pool} while it stays healthy. */
+	public static void stickTo(String pool, String replica) {
+		RouteScope scope = current.get();
+		if (scope != null) {
+			scope.stickTo(pool, replica);
+		}
+	}
+
+}

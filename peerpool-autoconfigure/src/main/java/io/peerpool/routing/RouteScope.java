@@ -1,0 +1,111 @@
+package io.peerpool.routing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One level of the per-thread routing stack. Opened by {@link PeerRouting#open}, closed (and the
+ * previous level restored) by {@link #close()}, also when the code inside throws.
+ */
+public final class RouteScope implements AutoCloseable {
+
+	private final RouteIntent intent;
+
+	private final RouteOrigin origin;
+
+	private final RouteScope parent;
+
+	private final Thread owner;
+
+	private boolean wrote;
+
+	private Runnable onFirstWrite;
+
+	/** The replica each pool read from in this scope: monotonic reads (created on first read). */
+	private Map<String, String> stickyReplicas;
+
+	private boolean closed;
+
+	RouteScope(RouteIntent intent, RouteOrigin origin, RouteScope parent) {
+		this.intent = intent;
+		this.origin = origin;
+		this.parent = parent;
+		this.owner = Thread.currentThread();
+	}
+
+	public RouteIntent intent() {
+		return this.intent;
+	}
+
+	public RouteOrigin origin() {
+		return this.origin;
+	}
+
+	/** The enclosing scope, or {@code null}. */
+	public RouteScope parent() {
+		return this.parent;
+	}
+
+	/** Whether a write happened in this scope or a scope nested in it. */
+	public boolean hasWritten() {
+		return this.wrote;
+	}
+
+	/**
+	 * Called once, on the first write in this scope or a nested one; the web filter uses it to set
+	 * the pin cookie before the response is committed.
+	 */
+	public void onFirstWrite(Runnable callback) {
+		this.onFirstWrite = callback;
+	}
+
+	/** Records a write here and in every enclosing scope (a request is pinned by any write in it). */
+	void recordWrite() {
+		for (RouteScope scope = this; scope != null; scope = scope.parent) {
+			if (!scope.wrote) {
+				scope.wrote = true;
+				if (scope.onFirstWrite != null) {
+					scope.onFirstWrite.run();
+				}
+			}
+		}
+	}
+
+	/** The replica this scope (or an enclosing one) reads from in pool {@code pool}, or {@code null}. */
+	String stickyReplica(String pool) {
+		for (RouteScope scope = this; scope != null; scope = scope.parent) {
+			if (scope.stickyReplicas != null && scope.stickyReplicas.containsKey(pool)) {
+				return scope.stickyReplicas.get(pool);
+			}
+		}
+		return null;
+	}
+
+	/** Remembers the replica of a pool on the outermost scope, so the whole request sticks to it. */
+	void stickTo(String pool, String replica) {
+		RouteScope outermost = this;
+		while (outermost.parent != null) {
+			outermost = outermost.parent;
+		}
+		if (outermost.stickyReplicas == null) {
+			outermost.stickyReplicas = new HashMap<>(4);
+		}
+		outermost.stickyReplicas.put(pool, replica);
+	}
+
+	/** Restores the enclosing scope. Closing twice, or on another thread, does nothing. */
+	@Override
+	public void close() {
+		if (this.closed || Thread.currentThread() != this.owner) {
+			return;
+		}
+		this.closed = true;
+		PeerRouting.restore(this, this.parent);
+	}
+
+	@Override
+	public String toString() {
+		return "RouteScope[" + this.intent + " by " + this.origin + (this.wrote ? ", wrote" : "") + "]";
+	}
+
+}
