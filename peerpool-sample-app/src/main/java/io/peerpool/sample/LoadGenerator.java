@@ -11,6 +11,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -117,6 +118,12 @@ public class LoadGenerator implements DisposableBean {
 		try {
 			operation.run();
 			ok.incrementAndGet();
+		}
+		catch (TransactionSystemException ex) {
+			// a failed rollback (the peer is gone) hides what went wrong first
+			failed.incrementAndGet();
+			Throwable cause = (ex.getApplicationException() != null) ? ex.getApplicationException() : ex;
+			this.lastError = cause.getMessage();
 		}
 		catch (RuntimeException ex) {
 			failed.incrementAndGet();
