@@ -1,0 +1,142 @@
+package io.peerpool.sample.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
+import io.peerpool.sample.LoadGenerator;
+import io.peerpool.test.MariaDbServer;
+
+/**
+ * The status page's API: pools and peers as peerpool sees them ({@link PeerPool}), drain / resume,
+ * and, when the sample runs its {@link EmbeddedCluster}, faults injected into the servers.
+ *
+ * <p>The sample has this API of its own so that it shows peerpool's public Java API at work; the
+ * actuator endpoint {@code peerpool} offers the same read and drain / resume to operators.
+ */
+@RestController
+@RequestMapping("/api/cluster")
+class ClusterController {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClusterController.class);
+
+	private final List<PeerPool> pools;
+
+	private final ObjectProvider<EmbeddedCluster> cluster;
+
+	private final LoadGenerator load;
+
+	ClusterController(ObjectProvider<PeerPool> pools, ObjectProvider<EmbeddedCluster> cluster, LoadGenerator load) {
+		this.pools = pools.orderedStream().toList();
+		this.cluster = cluster;
+		this.load = load;
+	}
+
+	@GetMapping
+	Map<String, Object> cluster() {
+		EmbeddedCluster embedded = this.cluster.getIfAvailable();
+		List<Map<String, Object>> pools = new ArrayList<>();
+		for (PeerPool pool : this.pools) {
+			List<PeerInfo> peers = pool.getPeers();
+			List<Map<String, Object>> peerViews = new ArrayList<>();
+			for (PeerInfo peer : peers) {
+				Map<String, Object> view = new LinkedHashMap<>();
+				view.put("name", peer.name());
+				view.put("state", peer.state());
+				view.put("role", peer.role());
+				view.put("url", peer.url());
+				view.put("active", peer.active());
+				view.put("idle", peer.idle());
+				view.put("routed", peer.routed());
+				view.put("since", (peer.since() != null) ? peer.since().toString() : null);
+				view.put("retryAt", (peer.retryAt() != null) ? peer.retryAt().toString() : null);
+				view.put("lastError", peer.lastError());
+				view.put("failureReason", peer.failureReason());
+				if (embedded != null) {
+					view.put("server", embedded.serverState(pool.getName(), peer.name()));
+				}
+				peerViews.add(view);
+			}
+			Map<String, Object> poolView = new LinkedHashMap<>();
+			poolView.put("name", pool.getName());
+			poolView.put("healthy", peers.stream().filter(PeerInfo::isUp).count());
+			poolView.put("total", peers.size());
+			poolView.put("peers", peerViews);
+			pools.add(poolView);
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("embedded", embedded != null);
+		body.put("pools", pools);
+		body.put("load", this.load.stats());
+		return body;
+	}
+
+	@PostMapping("/{pool}/{peer}/{action}")
+	Map<String, Object> act(@PathVariable String pool, @PathVariable String peer, @PathVariable String action) {
+		PeerPool peerPool = pool(pool);
+		if (peerPool.getPeers().stream().noneMatch((info) -> info.name().equals(peer))) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Pool '" + pool + "' has no peer '" + peer + "'");
+		}
+		logger.info("{} {}/{}", action, pool, peer);
+		switch (action) {
+			case "drain" -> peerPool.drain(peer);
+			case "resume" -> peerPool.resume(peer);
+			case "kill", "freeze", "thaw", "restart" -> inject(server(pool, peer), action);
+			default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"Unknown action '" + action + "': use drain, resume, kill, freeze, thaw or restart");
+		}
+		return Map.of("pool", pool, "peer", peer, "action", action, "ok", true);
+	}
+
+	private PeerPool pool(String name) {
+		return this.pools.stream()
+			.filter((pool) -> pool.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No pool '" + name + "'"));
+	}
+
+	private MariaDbServer server(String pool, String peer) {
+		EmbeddedCluster embedded = this.cluster.getIfAvailable();
+		if (embedded == null) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Faults can only be injected into the embedded cluster; this app uses external servers");
+		}
+		try {
+			return embedded.server(pool, peer);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, ex.getMessage());
+		}
+	}
+
+	private static void inject(MariaDbServer server, String action) {
+		try {
+			switch (action) {
+				case "kill" -> server.kill();
+				case "freeze" -> server.freeze();
+				case "thaw" -> server.thaw();
+				default -> server.restart();
+			}
+		}
+		catch (IllegalStateException ex) {
+			// for example thaw of a server that is not frozen: the operator's mistake, not a crash
+			throw new ResponseStatusException(HttpStatus.CONFLICT, server.name() + ": " + ex.getMessage());
+		}
+	}
+
+}
