@@ -20,6 +20,8 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 import io.peerpool.peer.Peer;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.SqlIntent;
 
 /**
  * The connection {@link PeerPoolDataSource#getConnection()} hands out. It takes its physical
@@ -47,7 +49,7 @@ final class PeerConnection implements Connection {
 	/** Peers that failed this connection (bit per peer index). */
 	private long failedPeers;
 
-	/** Statements created on the current physical connection. */
+	/** Statements created on this connection. */
 	private int statements;
 
 	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
@@ -74,7 +76,6 @@ final class PeerConnection implements Connection {
 	void attach(Peer peer, Connection physical) {
 		this.peer = peer;
 		this.physical = physical;
-		this.statements = 0;
 	}
 
 	/** The peer serving this connection, or {@code null} before first use. */
@@ -88,7 +89,7 @@ final class PeerConnection implements Connection {
 		}
 		Connection current = this.physical;
 		while (current == null) {
-			current = this.owner.acquire(this, this.readOnly, this.failedPeers);
+			current = this.owner.acquire(this, wantsReplica(), this.failedPeers);
 			try {
 				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
 				applySettings(current);
@@ -104,6 +105,50 @@ final class PeerConnection implements Connection {
 			}
 		}
 		return current;
+	}
+
+	/** Read intent: see {@link PeerRouting#wantsReplica(boolean)}; only where the pool splits reads. */
+	private boolean wantsReplica() {
+		return this.owner.isReadWriteSplit()
+				&& PeerRouting.wantsReplica(this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly());
+	}
+
+	/**
+	 * Looks at a statement before it runs: a write in an explicit replica scope fails fast (the
+	 * write guard); any write pins the current request to primaries; an incidental auto-commit
+	 * write on a replica chosen only because of the HTTP method moves to a primary instead of
+	 * failing on the read-only server.
+	 */
+	void beforeStatement(String sql) throws SQLException {
+		if (!SqlIntent.needsPrimary(sql)) {
+			return;
+		}
+		if (PeerRouting.inExplicitReplicaScope()) {
+			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
+					+ this.owner.getName() + "': " + abbreviate(sql)
+					+ ". Run it outside the replica scope, or in @UsePrimary / PeerRouting.primary.", "25006");
+		}
+		PeerRouting.recordWrite();
+		Peer current = this.peer;
+		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
+				&& !TransactionReadOnly.isCurrentTransactionReadOnly()) {
+			releasePhysical(new SQLException("moved to a primary"));
+		}
+	}
+
+	private static String abbreviate(String sql) {
+		String oneLine = sql.strip().replaceAll("\\s+", " ");
+		return (oneLine.length() > 80) ? oneLine.substring(0, 77) + "..." : oneLine;
+	}
+
+	/** Whether a physical connection is taken. */
+	boolean isAttached() {
+		return this.physical != null;
+	}
+
+	/** The physical connection, taken now if needed (for statements created before it existed). */
+	Connection physicalConnection() throws SQLException {
+		return physical();
 	}
 
 	private void applySettings(Connection target) throws SQLException {
@@ -156,9 +201,7 @@ final class PeerConnection implements Connection {
 		}
 		this.failedPeers |= 1L << failed.index();
 		releasePhysical(failure);
-		Connection next = physical();
-		this.statements = 1;
-		return next;
+		return physical();
 	}
 
 	private void releasePhysical(SQLException cause) {
@@ -186,6 +229,12 @@ final class PeerConnection implements Connection {
 
 	@Override
 	public Statement createStatement() throws SQLException {
+		if (this.physical == null && !this.used) {
+			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
+			checkOpen();
+			this.statements++;
+			return StatementReplay.wrap(this, null, Statement.class, Connection::createStatement);
+		}
 		return track(physical().createStatement(), Statement.class, Connection::createStatement);
 	}
 
@@ -204,6 +253,7 @@ final class PeerConnection implements Connection {
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareStatement(sql), PreparedStatement.class, (c) -> c.prepareStatement(sql));
 	}
 
@@ -217,6 +267,7 @@ final class PeerConnection implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
 				PreparedStatement.class,
 				(c) -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
@@ -224,29 +275,34 @@ final class PeerConnection implements Connection {
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareStatement(sql, autoGeneratedKeys), PreparedStatement.class,
 				(c) -> c.prepareStatement(sql, autoGeneratedKeys));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareStatement(sql, columnIndexes), PreparedStatement.class,
 				(c) -> c.prepareStatement(sql, columnIndexes));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareStatement(sql, columnNames), PreparedStatement.class,
 				(c) -> c.prepareStatement(sql, columnNames));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareCall(sql), CallableStatement.class, (c) -> c.prepareCall(sql));
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency), CallableStatement.class,
 				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
 	}
@@ -254,6 +310,7 @@ final class PeerConnection implements Connection {
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
+		beforeStatement(sql);
 		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
 				CallableStatement.class,
 				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));

@@ -11,7 +11,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -36,6 +40,7 @@ import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerMonitor;
 import io.peerpool.peer.PeerStatus;
+import io.peerpool.routing.PeerRouting;
 
 /**
  * A set of database servers ("peers") as one highly available {@link DataSource}.
@@ -75,6 +80,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	private final Object routingLock = new Object();
 
+	/** Whether reads go to replicas. */
+	private final boolean readWriteSplit;
+
 	/** Peers that take writes now, in declared order; replaced (never modified) on every change. */
 	private volatile Peer[] writers = new Peer[0];
 
@@ -95,7 +103,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
 		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
-				settings.checkInterval());
+				settings.checkInterval(), settings.maxReplicaLag());
 		PeerListener routingUpdater = new PeerListener() {
 			@Override
 			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
@@ -105,6 +113,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			@Override
 			public void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
 				peerServerChanged(peer, previous, current);
+			}
+
+			@Override
+			public void routingChanged(Peer peer) {
+				updateRouting();
 			}
 		};
 		this.peers = new Peer[peerConfigs.size()];
@@ -120,6 +133,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			targets.put(config.name(), new PeerDataSource(peer, this));
 		}
 		this.peersByName = Collections.unmodifiableMap(byName);
+		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
+				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
 		setTargetDataSources(targets);
 		// a lookup key that is not a peer must fail, not silently use some default peer
 		setLenientFallback(false);
@@ -169,8 +184,21 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			peer.start();
 		}
 		updateRouting();
-		for (Peer peer : this.peers) {
-			this.monitor.watch(peer);
+		CompletableFuture<?>[] firstProbes = new CompletableFuture<?>[this.peers.length];
+		for (int i = 0; i < this.peers.length; i++) {
+			firstProbes[i] = this.monitor.watch(this.peers[i]);
+		}
+		// learn which peers are up and what roles they play before the first request; bounded, and
+		// a peer that is down or hung does not stop the application from starting
+		long bound = this.settings.probeTimeout().plus(this.settings.connectTimeout()).toMillis() + 500;
+		try {
+			CompletableFuture.allOf(firstProbes).get(bound, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// the monitor has recorded what it found; routing works with what is known
 		}
 	}
 
@@ -217,7 +245,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		SQLException lastFailure = null;
 		while (true) {
 			Peer[] candidates = readIntent ? this.readers : this.writers;
-			int chosen = this.balance.choose(candidates, excluded);
+			int chosen = readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
 			long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
 			if (chosen < 0 || remainingMillis <= 0) {
 				throw noAvailablePeer(readIntent, lastFailure);
@@ -239,6 +267,31 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				}
 			}
 		}
+	}
+
+	/**
+	 * Monotonic reads: a request keeps reading from the replica it first read from while that
+	 * replica stays healthy, instead of a new replica per connection.
+	 */
+	private int chooseReader(Peer[] candidates, long excluded) {
+		String sticky = PeerRouting.stickyReplica(this.name);
+		if (sticky != null) {
+			for (int i = 0; i < candidates.length; i++) {
+				if (candidates[i].name().equals(sticky) && (excluded & (1L << candidates[i].index())) == 0) {
+					return i;
+				}
+			}
+		}
+		int chosen = this.balance.choose(candidates, excluded);
+		if (chosen >= 0 && candidates[chosen].role() == PeerRole.REPLICA) {
+			PeerRouting.stickTo(this.name, candidates[chosen].name());
+		}
+		return chosen;
+	}
+
+	/** Whether this pool sends reads to replicas. */
+	public boolean isReadWriteSplit() {
+		return this.readWriteSplit;
 	}
 
 	/** Marks a peer DOWN after an error on one of its connections, if the error says so. */
@@ -327,25 +380,28 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.eventPublisher = publisher;
 	}
 
-	/** Rebuilds the routing arrays; off the hot path (state changes, drain, resume). */
+	/** Rebuilds the routing arrays; off the hot path (state, role and lag changes, drain, resume). */
 	private void updateRouting() {
 		synchronized (this.routingLock) {
 			List<Peer> writable = new ArrayList<>();
-			List<Peer> replicas = new ArrayList<>();
+			List<Peer> readable = new ArrayList<>();
 			for (Peer peer : this.peers) {
 				if (!peer.isRoutable()) {
 					continue;
 				}
-				if (peer.role() == PeerRole.REPLICA) {
-					replicas.add(peer);
-				}
-				else {
+				if (peer.role() == PeerRole.PRIMARY) {
 					writable.add(peer);
+					if (this.settings.readsIncludePrimary()) {
+						readable.add(peer);
+					}
+				}
+				else if (!peer.isLagging()) {
+					readable.add(peer);
 				}
 			}
 			this.writers = writable.toArray(new Peer[0]);
-			// reads go to replicas; with none healthy, to the primaries
-			this.readers = replicas.isEmpty() ? this.writers : replicas.toArray(new Peer[0]);
+			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
+			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
 		}
 	}
 

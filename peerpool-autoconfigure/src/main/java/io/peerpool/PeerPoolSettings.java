@@ -15,9 +15,23 @@ import io.peerpool.balance.Balance;
  * @param probeTimeout a probe slower than this is a failure
  * @param connectTimeout bound on opening one physical connection
  * @param acquireTimeout bound on one {@code getConnection()} across all peers
+ * @param readWriteSplit whether reads go to replicas; {@code null} decides by the peers' roles
+ * (on when a peer is a {@code replica} or {@code auto})
+ * @param readsIncludePrimary whether reads may also go to primaries
+ * @param maxReplicaLag a replica further behind gets no reads
+ * @param readYourWrites how a client's reads see its own writes
+ * @param pinDuration how long a write pins its client to primaries ({@code pin})
  */
 public record PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
-		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout) {
+		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
+		boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration) {
+
+	/** Settings with the read/write-split defaults. */
+	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
+			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout) {
+		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, null, false,
+				Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5));
+	}
 
 	public PeerPoolSettings {
 		Objects.requireNonNull(name, "name");
@@ -27,6 +41,9 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		requirePositive("probe-timeout", probeTimeout);
 		requirePositive("connect-timeout", connectTimeout);
 		requirePositive("acquire-timeout", acquireTimeout);
+		requireNotNegative("max-replica-lag", maxReplicaLag);
+		Objects.requireNonNull(readYourWrites, "read-your-writes");
+		requireNotNegative("pin-duration", pinDuration);
 	}
 
 	/** The defaults of the {@code spring.datasource.peerpool.*} properties. */

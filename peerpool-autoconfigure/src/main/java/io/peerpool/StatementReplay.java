@@ -33,7 +33,10 @@ final class StatementReplay implements InvocationHandler {
 
 	private final Creator<? extends Statement> creator;
 
+	/** The driver's statement, or {@code null} until the connection has taken its peer. */
 	private Statement delegate;
+
+	private boolean closed;
 
 	/** Calls to replay, or {@code null} once the statement has run. */
 	private List<Recorded> recorded = new ArrayList<>(4);
@@ -65,6 +68,21 @@ final class StatementReplay implements InvocationHandler {
 		if (name.startsWith("execute") && this.recorded != null) {
 			return executeFirst(method, args);
 		}
+		if (this.delegate == null) {
+			// created before the connection took its peer: record what can wait, take the peer for the rest
+			if ("close".equals(name)) {
+				this.closed = true;
+				return null;
+			}
+			if ("isClosed".equals(name)) {
+				return this.closed;
+			}
+			if (isReplayable(name) && method.getReturnType() == void.class) {
+				this.recorded.add(new Recorded(method, args));
+				return null;
+			}
+			materialize();
+		}
 		Object result = call(this.delegate, method, args);
 		if (this.recorded != null && isReplayable(name)) {
 			this.recorded.add(new Recorded(method, args));
@@ -72,7 +90,30 @@ final class StatementReplay implements InvocationHandler {
 		return result;
 	}
 
+	/** Creates the statement on the connection's current physical connection and replays the recording. */
+	private void materialize() throws Throwable {
+		if (this.closed) {
+			throw new SQLException("Statement is closed", "HY010");
+		}
+		this.delegate = this.creator.create(this.connection.physicalConnection());
+		for (Recorded call : this.recorded) {
+			call(this.delegate, call.method(), call.args());
+		}
+	}
+
 	private Object executeFirst(Method method, Object[] args) throws Throwable {
+		if (args != null && args.length > 0 && args[0] instanceof String sql) {
+			// a plain statement's SQL is known only now: it may need a primary, or be refused
+			this.connection.beforeStatement(sql);
+		}
+		if (this.delegate != null && !this.connection.isAttached()) {
+			// the connection moved to a primary for this write: the statement moves with it
+			closeQuietly(this.delegate);
+			this.delegate = null;
+		}
+		if (this.delegate == null) {
+			materialize();
+		}
 		while (true) {
 			try {
 				Object result = method.invoke(this.delegate, args);

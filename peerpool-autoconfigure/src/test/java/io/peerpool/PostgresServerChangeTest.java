@@ -172,7 +172,9 @@ class PostgresServerChangeTest {
 			hikari.setMaximumPoolSize(4);
 			hikari.setMinimumIdle(4);
 			try (ServerChangeLoad load = new ServerChangeLoad(hikari, 4, PostgresServerChangeTest::hstoreAndCitextRoundTrip)) {
-				await().atMost(Duration.ofSeconds(20)).until(() -> load.runs().size() > 50);
+				// every pooled connection is open (to 14) before the switch
+				await().atMost(Duration.ofSeconds(20))
+					.until(() -> load.runs().size() > 50 && hikari.getHikariPoolMXBean().getTotalConnections() == 4);
 				this.proxy.switchUpstream(pg.server("pg17"));
 				long wellAfterSwitch = System.nanoTime() + Duration.ofSeconds(2).toNanos();
 				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(wellAfterSwitch).size() > 100);

@@ -44,7 +44,7 @@ public final class PeerPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PeerProbe peerProbe() {
-		return PeerProbe.validity();
+		return PeerProbe.standard();
 	}
 
 	@Bean(PeerPoolBeanRegistrar.FACTORY_BEAN_NAME)
@@ -52,7 +52,7 @@ public final class PeerPoolAutoConfiguration {
 			ObjectProvider<PeerProbe> probe, ObjectProvider<PeerFailureClassifier> classifier,
 			ObjectProvider<PeerHikariConfigCustomizer> customizers) {
 		return new PeerPoolDataSourceFactory(PeerPoolConfigurations.resolve(environment),
-				probe.getIfAvailable(PeerProbe::validity),
+				probe.getIfAvailable(PeerProbe::standard),
 				classifier.getIfAvailable(DefaultPeerFailureClassifier::new), customizers.orderedStream().toList(),
 				Clock.systemUTC());
 	}

@@ -44,6 +44,8 @@ final class PeerPoolConfigurations {
 		requireDuration(PREFIX + ".probe-timeout", properties.getProbeTimeout(), false);
 		requireDuration(PREFIX + ".connect-timeout", properties.getConnectTimeout(), false);
 		requireDuration(PREFIX + ".acquire-timeout", properties.getAcquireTimeout(), false);
+		requireDuration(PREFIX + ".max-replica-lag", properties.getMaxReplicaLag(), true);
+		requireDuration(PREFIX + ".pin-duration", properties.getPinDuration(), true);
 		boolean shorthand = !properties.getPeers().isEmpty();
 		if (shorthand && !properties.getPools().isEmpty()) {
 			throw new PeerPoolConfigurationException(PREFIX + ".peers",
@@ -109,9 +111,15 @@ final class PeerPoolConfigurations {
 		Duration probeTimeout = inherit(poolPrefix + ".probe-timeout", pool.getProbeTimeout(), top.getProbeTimeout(), false);
 		Duration connectTimeout = inherit(poolPrefix + ".connect-timeout", pool.getConnectTimeout(), top.getConnectTimeout(), false);
 		Duration acquireTimeout = inherit(poolPrefix + ".acquire-timeout", pool.getAcquireTimeout(), top.getAcquireTimeout(), false);
+		Duration maxReplicaLag = inherit(poolPrefix + ".max-replica-lag", pool.getMaxReplicaLag(), top.getMaxReplicaLag(), true);
+		Duration pinDuration = inherit(poolPrefix + ".pin-duration", pool.getPinDuration(), top.getPinDuration(), true);
 		PeerPoolSettings settings = new PeerPoolSettings(name,
 				(pool.getBalance() != null) ? pool.getBalance() : top.getBalance(), checkInterval, probeInterval,
-				probeTimeout, connectTimeout, acquireTimeout);
+				probeTimeout, connectTimeout, acquireTimeout,
+				(pool.getReadWriteSplit() != null) ? pool.getReadWriteSplit() : top.getReadWriteSplit(),
+				(pool.getReadsIncludePrimary() != null) ? pool.getReadsIncludePrimary() : top.isReadsIncludePrimary(),
+				maxReplicaLag, (pool.getReadYourWrites() != null) ? pool.getReadYourWrites() : top.getReadYourWrites(),
+				pinDuration);
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;

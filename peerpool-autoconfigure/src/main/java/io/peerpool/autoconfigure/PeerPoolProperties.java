@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.peerpool.PeerRole;
+import io.peerpool.ReadYourWrites;
 import io.peerpool.balance.Balance;
 
 /**
@@ -37,6 +38,21 @@ public class PeerPoolProperties {
 
 	/** How connections are spread over the healthy peers. */
 	private Balance balance = Balance.RANDOM;
+
+	/** Whether reads go to replicas; by default on when the pool has a replica or an auto peer. */
+	private Boolean readWriteSplit;
+
+	/** Whether reads may also go to primaries. */
+	private boolean readsIncludePrimary = false;
+
+	/** A replica further behind its primary gets no reads. */
+	private Duration maxReplicaLag = Duration.ofSeconds(10);
+
+	/** How a client's reads see its own writes: pin, gtid or none. */
+	private ReadYourWrites readYourWrites = ReadYourWrites.PIN;
+
+	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
+	private Duration pinDuration = Duration.ofSeconds(5);
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
@@ -103,6 +119,46 @@ public class PeerPoolProperties {
 		this.balance = balance;
 	}
 
+	public Boolean getReadWriteSplit() {
+		return this.readWriteSplit;
+	}
+
+	public void setReadWriteSplit(Boolean readWriteSplit) {
+		this.readWriteSplit = readWriteSplit;
+	}
+
+	public boolean isReadsIncludePrimary() {
+		return this.readsIncludePrimary;
+	}
+
+	public void setReadsIncludePrimary(boolean readsIncludePrimary) {
+		this.readsIncludePrimary = readsIncludePrimary;
+	}
+
+	public Duration getMaxReplicaLag() {
+		return this.maxReplicaLag;
+	}
+
+	public void setMaxReplicaLag(Duration maxReplicaLag) {
+		this.maxReplicaLag = maxReplicaLag;
+	}
+
+	public ReadYourWrites getReadYourWrites() {
+		return this.readYourWrites;
+	}
+
+	public void setReadYourWrites(ReadYourWrites readYourWrites) {
+		this.readYourWrites = readYourWrites;
+	}
+
+	public Duration getPinDuration() {
+		return this.pinDuration;
+	}
+
+	public void setPinDuration(Duration pinDuration) {
+		this.pinDuration = pinDuration;
+	}
+
 	public Map<String, String> getHikari() {
 		return this.hikari;
 	}
@@ -150,6 +206,21 @@ public class PeerPoolProperties {
 
 		/** How connections are spread over the healthy peers. Defaults to the top-level value. */
 		private Balance balance;
+
+		/** Whether reads go to replicas. Defaults to the top-level value. */
+		private Boolean readWriteSplit;
+
+		/** Whether reads may also go to primaries. Defaults to the top-level value. */
+		private Boolean readsIncludePrimary;
+
+		/** A replica further behind gets no reads. Defaults to the top-level value. */
+		private Duration maxReplicaLag;
+
+		/** How a client's reads see its own writes. Defaults to the top-level value. */
+		private ReadYourWrites readYourWrites;
+
+		/** How long a write pins its client to primaries. Defaults to the top-level value. */
+		private Duration pinDuration;
 
 		/** HikariCP settings for this pool's peers, over the top-level ones. */
 		private Map<String, String> hikari = new LinkedHashMap<>();
@@ -211,6 +282,46 @@ public class PeerPoolProperties {
 
 		public void setBalance(Balance balance) {
 			this.balance = balance;
+		}
+
+		public Boolean getReadWriteSplit() {
+			return this.readWriteSplit;
+		}
+
+		public void setReadWriteSplit(Boolean readWriteSplit) {
+			this.readWriteSplit = readWriteSplit;
+		}
+
+		public Boolean getReadsIncludePrimary() {
+			return this.readsIncludePrimary;
+		}
+
+		public void setReadsIncludePrimary(Boolean readsIncludePrimary) {
+			this.readsIncludePrimary = readsIncludePrimary;
+		}
+
+		public Duration getMaxReplicaLag() {
+			return this.maxReplicaLag;
+		}
+
+		public void setMaxReplicaLag(Duration maxReplicaLag) {
+			this.maxReplicaLag = maxReplicaLag;
+		}
+
+		public ReadYourWrites getReadYourWrites() {
+			return this.readYourWrites;
+		}
+
+		public void setReadYourWrites(ReadYourWrites readYourWrites) {
+			this.readYourWrites = readYourWrites;
+		}
+
+		public Duration getPinDuration() {
+			return this.pinDuration;
+		}
+
+		public void setPinDuration(Duration pinDuration) {
+			this.pinDuration = pinDuration;
 		}
 
 		public Map<String, String> getHikari() {

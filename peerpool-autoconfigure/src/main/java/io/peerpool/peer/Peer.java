@@ -57,6 +57,15 @@ public final class Peer implements Balanced {
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<io.peerpool.ServerIdentity> server = new AtomicReference<>();
 
+	/** What the server said of itself in the last probe: {@code null} until a probe told. */
+	private volatile Boolean serverReadOnly;
+
+	/** Replica lag from the last probe; {@code null} when unknown. */
+	private volatile Duration lag = Duration.ZERO;
+
+	/** Whether the peer is further behind than {@code max-replica-lag}: no reads go there. */
+	private volatile boolean lagging;
+
 	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
 	private volatile boolean drained;
 
@@ -118,8 +127,54 @@ public final class Peer implements Balanced {
 		return this.config;
 	}
 
-	public PeerRole role() {
+	/** The declared role. */
+	public PeerRole declaredRole() {
 		return this.config.role();
+	}
+
+	/**
+	 * The role the peer plays now: a declared replica is a replica; a declared primary that reports
+	 * itself read-only takes no writes; an {@code auto} peer is what its server says (a replica
+	 * until the first probe tells).
+	 */
+	public PeerRole role() {
+		Boolean readOnly = this.serverReadOnly;
+		return switch (this.config.role()) {
+			case REPLICA -> PeerRole.REPLICA;
+			case PRIMARY -> Boolean.TRUE.equals(readOnly) ? PeerRole.REPLICA : PeerRole.PRIMARY;
+			case AUTO -> Boolean.FALSE.equals(readOnly) ? PeerRole.PRIMARY : PeerRole.REPLICA;
+		};
+	}
+
+	/** Replica lag from the last probe, {@code null} when unknown. */
+	public Duration lag() {
+		return this.lag;
+	}
+
+	/** Whether the peer is too far behind to serve reads. */
+	public boolean isLagging() {
+		return this.lagging;
+	}
+
+	/**
+	 * Records what a healthy probe found: read-only or not, and the lag. A replica whose lag is
+	 * unknown (replication stopped) counts as lagging.
+	 * @return whether routing must be rebuilt (the role or the lagging flag changed)
+	 */
+	public boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
+		PeerRole roleBefore = role();
+		boolean laggingBefore = this.lagging;
+		if (result.readOnly() != null) {
+			this.serverReadOnly = result.readOnly();
+		}
+		this.lag = result.lag();
+		this.lagging = role() == PeerRole.REPLICA
+				&& (result.lag() == null || result.lag().compareTo(maxReplicaLag) > 0);
+		boolean changed = role() != roleBefore || this.lagging != laggingBefore;
+		if (changed) {
+			this.listener.routingChanged(this);
+		}
+		return changed;
 	}
 
 	@Override
@@ -155,6 +210,9 @@ public final class Peer implements Balanced {
 		PeerState health = state();
 		if (health == PeerState.UP && this.drained) {
 			return (this.active.get() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
+		}
+		if (health == PeerState.UP && this.lagging) {
+			return PeerState.LAGGING;
 		}
 		return health;
 	}

@@ -6,6 +6,10 @@ public interface PeerListener {
 
 	void statusChanged(Peer peer, PeerStatus previous, PeerStatus current);
 
+	/** The peer's role (read-only or not) or its lagging flag changed: routing must be rebuilt. */
+	default void routingChanged(Peer peer) {
+	}
+
 	/**
 	 * Another server now answers at the peer's address; its pooled connections are being evicted.
 	 * Called on the thread that opened the connection that saw the new server.

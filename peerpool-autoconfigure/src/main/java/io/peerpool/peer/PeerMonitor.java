@@ -47,6 +47,8 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private final Duration checkInterval;
 
+	private final Duration maxReplicaLag;
+
 	private final ScheduledExecutorService scheduler;
 
 	/** Runs probes and pool shutdowns: both may block on a hung server for up to their timeouts. */
@@ -55,20 +57,27 @@ public final class PeerMonitor implements AutoCloseable {
 	private volatile boolean closed;
 
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
-			Duration probeTimeout, Duration checkInterval) {
+			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
 		this.pool = pool;
 		this.probe = probe;
 		this.classifier = classifier;
 		this.probeInterval = probeInterval;
 		this.probeTimeout = probeTimeout;
 		this.checkInterval = checkInterval;
+		this.maxReplicaLag = maxReplicaLag;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("peerpool-" + pool + "-monitor"));
 		this.workers = Executors.newCachedThreadPool(daemonThreads("peerpool-" + pool + "-probe"));
 	}
 
-	/** Starts probing a peer: at once (so startup learns which peers are down), then on its schedule. */
-	public void watch(Peer peer) {
-		runProbe(peer).whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
+	/**
+	 * Starts probing a peer: at once (so startup learns which peers are down and what roles they
+	 * play), then on its schedule.
+	 * @return the first probe, complete once its outcome is applied
+	 */
+	public CompletableFuture<Void> watch(Peer peer) {
+		CompletableFuture<Void> first = runProbe(peer);
+		first.whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
+		return first;
 	}
 
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
@@ -166,6 +175,7 @@ public final class PeerMonitor implements AutoCloseable {
 	private void apply(Peer peer, ProbeResult result, Throwable failure) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
+			peer.observeProbe(result, this.maxReplicaLag);
 			if (!peer.status().isUp() && peer.isDueForRetry() && peer.markUp()) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
 			}
