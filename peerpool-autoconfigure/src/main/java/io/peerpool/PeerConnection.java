@@ -52,6 +52,9 @@ final class PeerConnection implements Connection {
 	/** Statements created on this connection. */
 	private int statements;
 
+	/** Whether a write statement was prepared or run on this connection. */
+	private boolean wrote;
+
 	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
 	private boolean used;
 
@@ -89,7 +92,13 @@ final class PeerConnection implements Connection {
 		}
 		Connection current = this.physical;
 		while (current == null) {
-			current = this.owner.acquire(this, wantsReplica(), this.failedPeers);
+			boolean read = wantsReplica();
+			current = this.owner.acquire(this, read, this.failedPeers);
+			if (read && !hasAppliedLastWrite()) {
+				// read-your-writes by position: this replica has not applied the client's write yet
+				releasePhysical(new SQLException("replica behind the client's last write"));
+				current = this.owner.acquire(this, false, this.failedPeers);
+			}
 			try {
 				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
 				applySettings(current);
@@ -107,10 +116,52 @@ final class PeerConnection implements Connection {
 		return current;
 	}
 
-	/** Read intent: see {@link PeerRouting#wantsReplica(boolean)}; only where the pool splits reads. */
+	/** Read intent: see {@link PeerRouting#wantsReplica(boolean, boolean)}; only where the pool splits reads. */
 	private boolean wantsReplica() {
 		return this.owner.isReadWriteSplit()
-				&& PeerRouting.wantsReplica(this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly());
+				&& PeerRouting.wantsReplica(this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(),
+						writesPin());
+	}
+
+	/** Whether a write pins later reads to primaries: in pin mode, and in gtid mode when the write's position is unknown. */
+	private boolean writesPin() {
+		ReadYourWrites mode = this.owner.getSettings().readYourWrites();
+		return mode == ReadYourWrites.PIN
+				|| (mode == ReadYourWrites.GTID && PeerRouting.writeToken(this.owner.getName()) == null);
+	}
+
+	/**
+	 * With read-your-writes {@code gtid}: whether the replica just taken has applied the client's
+	 * last write, waiting at most {@code probe-timeout}. Always true for a primary or without a token.
+	 */
+	private boolean hasAppliedLastWrite() throws SQLException {
+		if (this.owner.getSettings().readYourWrites() != ReadYourWrites.GTID || this.peer == null
+				|| this.peer.role() != PeerRole.REPLICA) {
+			return true;
+		}
+		String token = PeerRouting.writeToken(this.owner.getName());
+		if (token == null) {
+			return true;
+		}
+		return ReplicaCatchUp.hasApplied(this.physical, this.peer.server(), token,
+				this.owner.getSettings().probeTimeout());
+	}
+
+	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
+	private void recordWritePosition() {
+		if (!this.wrote || this.owner.getSettings().readYourWrites() != ReadYourWrites.GTID || this.physical == null
+				|| this.peer == null || this.peer.role() != PeerRole.PRIMARY) {
+			return;
+		}
+		try {
+			String position = ReplicaCatchUp.positionAfterWrite(this.physical, this.peer.server());
+			if (position != null) {
+				PeerRouting.recordWriteToken(this.owner.getName(), position);
+			}
+		}
+		catch (SQLException ex) {
+			// without a position the client's next reads are pinned instead (see wantsReplica)
+		}
 	}
 
 	/**
@@ -129,6 +180,7 @@ final class PeerConnection implements Connection {
 					+ ". Run it outside the replica scope, or in @UsePrimary / PeerRouting.primary.", "25006");
 		}
 		PeerRouting.recordWrite();
+		this.wrote = true;
 		Peer current = this.peer;
 		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
 				&& !TransactionReadOnly.isCurrentTransactionReadOnly()) {
@@ -341,6 +393,7 @@ final class PeerConnection implements Connection {
 		checkOpen();
 		if (this.physical != null) {
 			this.physical.commit();
+			recordWritePosition();
 		}
 	}
 
@@ -356,6 +409,10 @@ final class PeerConnection implements Connection {
 	public void close() throws SQLException {
 		if (this.closed) {
 			return;
+		}
+		if (this.autoCommit) {
+			// auto-commit writes are committed by now
+			recordWritePosition();
 		}
 		this.closed = true;
 		Connection current = this.physical;

@@ -74,6 +74,24 @@ public final class PeerRouting {
 		}
 	}
 
+	/**
+	 * Remembers the position of the last write of this request in {@code pool} (a GTID or a WAL
+	 * LSN), for read-your-writes {@code gtid}; the web filter carries it to the client's next
+	 * request in the signed pin cookie.
+	 */
+	public static void recordWriteToken(String pool, String token) {
+		RouteScope scope = current.get();
+		if (scope != null) {
+			scope.outermost().putWriteToken(pool, token);
+		}
+	}
+
+	/** The position of this request's (or client's) last write in {@code pool}, or {@code null}. */
+	public static String writeToken(String pool) {
+		RouteScope scope = current.get();
+		return (scope != null) ? scope.outermost().writeToken(pool) : null;
+	}
+
 	static void restore(RouteScope closing, RouteScope parent) {
 		if (current.get() == closing) {
 			if (parent != null) {
@@ -92,6 +110,15 @@ public final class PeerRouting {
 	 * @param readOnly whether the connection or its transaction is read-only
 	 */
 	public static boolean wantsReplica(boolean readOnly) {
+		return wantsReplica(readOnly, true);
+	}
+
+	/**
+	 * As {@link #wantsReplica(boolean)}, where {@code writesPin} says whether a write pins the rest
+	 * of the request to primaries (read-your-writes {@code pin}); with {@code gtid} a write instead
+	 * leaves a {@link #writeToken token} that the replica must have applied.
+	 */
+	public static boolean wantsReplica(boolean readOnly, boolean writesPin) {
 		RouteScope scope = current.get();
 		for (RouteScope s = scope; s != null; s = s.parent()) {
 			if (s.origin() == RouteOrigin.EXPLICIT) {
@@ -100,7 +127,7 @@ public final class PeerRouting {
 		}
 		if (scope != null) {
 			for (RouteScope s = scope; s != null; s = s.parent()) {
-				if (s.hasWritten() || ((s.origin() == RouteOrigin.PIN || s.origin() == RouteOrigin.HEADER)
+				if ((writesPin && s.hasWritten()) || ((s.origin() == RouteOrigin.PIN || s.origin() == RouteOrigin.HEADER)
 						&& s.intent() == RouteIntent.PRIMARY)) {
 					return false;
 				}

@@ -26,6 +26,9 @@ public final class RouteScope implements AutoCloseable {
 
 	private boolean closed;
 
+	/** Position of the last write per pool (read-your-writes {@code gtid}); on the outermost scope. */
+	private Map<String, String> writeTokens;
+
 	RouteScope(RouteIntent intent, RouteOrigin origin, RouteScope parent) {
 		this.intent = intent;
 		this.origin = origin;
@@ -83,14 +86,37 @@ public final class RouteScope implements AutoCloseable {
 
 	/** Remembers the replica of a pool on the outermost scope, so the whole request sticks to it. */
 	void stickTo(String pool, String replica) {
-		RouteScope outermost = this;
-		while (outermost.parent != null) {
-			outermost = outermost.parent;
-		}
+		RouteScope outermost = outermost();
 		if (outermost.stickyReplicas == null) {
 			outermost.stickyReplicas = new HashMap<>(4);
 		}
 		outermost.stickyReplicas.put(pool, replica);
+	}
+
+	/** The outermost scope: the request. */
+	public RouteScope outermost() {
+		RouteScope outermost = this;
+		while (outermost.parent != null) {
+			outermost = outermost.parent;
+		}
+		return outermost;
+	}
+
+	/** The write tokens of this scope, pool to token (for the pin cookie); never {@code null}. */
+	public Map<String, String> writeTokens() {
+		return (this.writeTokens != null) ? Map.copyOf(this.writeTokens) : Map.of();
+	}
+
+	/** Restores a write token, for example from the client's pin cookie. */
+	public void putWriteToken(String pool, String token) {
+		if (this.writeTokens == null) {
+			this.writeTokens = new HashMap<>(4);
+		}
+		this.writeTokens.put(pool, token);
+	}
+
+	String writeToken(String pool) {
+		return (this.writeTokens != null) ? this.writeTokens.get(pool) : null;
 	}
 
 	/** Restores the enclosing scope. Closing twice, or on another thread, does nothing. */
