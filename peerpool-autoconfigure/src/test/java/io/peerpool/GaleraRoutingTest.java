@@ -59,10 +59,18 @@ class GaleraRoutingTest {
 
 	@AfterEach
 	void closePoolsAndHealCluster() throws Exception {
-		// the load first, then its pool
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
+		try {
+			// the load first, then its pool
+			for (int i = this.resources.size() - 1; i >= 0; i--) {
+				this.resources.get(i).close();
+			}
 		}
+		finally {
+			healCluster();
+		}
+	}
+
+	private static void healCluster() {
 		// every test starts from a whole cluster, whatever the previous one broke
 		for (GaleraNode node : galera.nodes()) {
 			if (node.isFrozen()) {
