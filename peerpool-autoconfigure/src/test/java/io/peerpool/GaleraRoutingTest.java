@@ -47,6 +47,9 @@ class GaleraRoutingTest {
 
 	private static final int THREADS = 6;
 
+	private static final String STUCK = "connections still in use on the frozen node 5 s after it was marked DOWN"
+			+ " (threads blocked on it although its connections were aborted)";
+
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
 	@BeforeAll
@@ -59,28 +62,32 @@ class GaleraRoutingTest {
 
 	@AfterEach
 	void closePoolsAndHealCluster() throws Exception {
-		try {
-			// the load first, then its pool
-			for (int i = this.resources.size() - 1; i >= 0; i--) {
-				this.resources.get(i).close();
-			}
-		}
-		finally {
-			healCluster();
-		}
-	}
-
-	private static void healCluster() {
-		// every test starts from a whole cluster, whatever the previous one broke
+		// thaw first: a thread still blocked on a frozen node is released, so closing its load cannot hang
 		for (GaleraNode node : galera.nodes()) {
 			if (node.isFrozen()) {
 				node.thaw();
 			}
-			else if (!node.isRunning()) {
+		}
+		Exception failure = null;
+		// each load before its pool, every one even when another fails
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			try {
+				this.resources.get(i).close();
+			}
+			catch (Exception ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		// every test starts from a whole cluster, whatever the previous one broke
+		for (GaleraNode node : galera.nodes()) {
+			if (!node.isRunning()) {
 				node.restart();
 			}
 		}
 		galera.awaitSynced();
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 	@ParameterizedTest
@@ -125,6 +132,7 @@ class GaleraRoutingTest {
 			.allSatisfy((outcome) -> assertThat(outcome.ended()).isGreaterThan(beforeFreeze));
 		assertThat(pool.peer(victim.name()).routedConnections()).as("connections routed to the frozen node once marked")
 			.isEqualTo(routedWhenMarked);
+		int stuck = connectionsStillInUse(pool, victim);
 
 		victim.thaw();
 		long thawedAt = System.nanoTime();
@@ -135,6 +143,7 @@ class GaleraRoutingTest {
 		assertThat(load.startedAfter(thawedAt)).filteredOn(TransactionLoad.Outcome::failed)
 			.as("failed transactions after the thaw")
 			.isEmpty();
+		assertThat(stuck).as(STUCK).isZero();
 	}
 
 	@Test
@@ -209,6 +218,21 @@ class GaleraRoutingTest {
 			.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(second.port()));
 		assertThat(pool.peer(galera.node(2).name()).routedConnections()).as("connections routed to the third node")
 			.isZero();
+		assertThat(connectionsStillInUse(pool, first)).as(STUCK).isZero();
+	}
+
+	/**
+	 * Connections of the frozen node's peer that are still borrowed a few seconds after it was
+	 * marked DOWN: threads blocked on it, which aborting its connections should have released.
+	 */
+	private static int connectionsStillInUse(PeerPoolDataSource pool, GaleraNode frozen) {
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.peer(frozen.name()).activeConnections() == 0);
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			// reported by the caller, after the rest of the scenario ran
+		}
+		return pool.peer(frozen.name()).activeConnections();
 	}
 
 	private PeerPoolDataSource pool(String name, Balance balance, PeerProbe probe) {
