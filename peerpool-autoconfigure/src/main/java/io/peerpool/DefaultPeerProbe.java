@@ -3,6 +3,7 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,6 +21,9 @@ import java.util.Locale;
  * (MariaDB) for the lag; without it a replica's lag is unknown.
  */
 public class DefaultPeerProbe implements PeerProbe {
+
+	/** MariaDB's ER_UNKNOWN_COM_ERROR, which Galera answers with "WSREP has not yet prepared node". */
+	private static final int GALERA_NOT_READY = 1047;
 
 	@Override
 	public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
@@ -50,7 +54,9 @@ public class DefaultPeerProbe implements PeerProbe {
 		if (galera) {
 			String notReady = galeraNotReady(connection);
 			if (notReady != null) {
-				return ProbeResult.unhealthy(notReady);
+				// the condition of the server's own error 1047 (WSREP not ready): thrown with its code
+				// so that the peer is DOWN as not_ready, like after a statement that got that error
+				throw new SQLTransientException(notReady, "08S01", GALERA_NOT_READY);
 			}
 			return ProbeResult.ok(readOnly, Duration.ZERO);
 		}

@@ -83,6 +83,10 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 				return "57P03".equals(state) ? FailureReason.NOT_READY : FailureReason.SHUTDOWN;
 			}
 			if (state.startsWith("08")) {
+				if (hasCause(sql, SocketTimeoutException.class)) {
+					// MariaDB's "Socket timeout when connecting": a hung server (frozen), not a lost connection
+					return FailureReason.TIMEOUT;
+				}
 				return connectFailure(sql) ? FailureReason.CONNECT : FailureReason.CONNECTION_LOST;
 			}
 		}

@@ -269,7 +269,14 @@ public final class Peer implements Balanced {
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
 	public void release(Connection connection) throws SQLException {
 		this.active.decrementAndGet();
-		connection.close();
+		try {
+			connection.close();
+		}
+		catch (RuntimeException ex) {
+			// HikariCP throws NullPointerException (resetConnectionState) closing a connection that its
+			// retired pool has just aborted: the connection is gone either way, and the caller's
+			// transaction has already seen its own error
+		}
 	}
 
 	/**

@@ -43,6 +43,10 @@ class DefaultPeerFailureClassifierTest {
 			.isEqualTo(FailureReason.CONNECTION_LOST);
 		assertThat(this.classifier.classify(new SQLException("read timed out", null, new SocketTimeoutException())))
 			.isEqualTo(FailureReason.TIMEOUT);
+		assertThat(this.classifier.classify(new SQLException("Socket timeout when connecting to 127.0.0.1:3306. Read timed out",
+				"08000", -1, new SocketTimeoutException("Read timed out"))))
+			.as("mariadb-java-client, handshake with a frozen server")
+			.isEqualTo(FailureReason.TIMEOUT);
 	}
 
 	@Test

@@ -1,0 +1,282 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.balance.Balance;
+import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.peer.PeerConfig;
+import io.peerpool.test.EmbeddedGalera;
+import io.peerpool.test.GaleraNode;
+import io.peerpool.test.JdbcDriver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Routing over a real three-node Galera cluster (multi-primary) with peerpool's default probe:
+ * writes spread over the Synced nodes, a frozen node is excluded and comes back after thaw, a node
+ * that lost quorum is excluded although it still answers {@code SELECT 1}, and {@code sequential}
+ * keeps a single writer. Each transaction reads {@code @@port} to say which node ran it.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class GaleraRoutingTest {
+
+	@RegisterExtension
+	static final EmbeddedGalera galera = EmbeddedGalera.nodes(3);
+
+	private static final String PORT_QUERY = "SELECT @@port";
+
+	private static final int THREADS = 6;
+
+	private static final String STUCK = "connections still in use on the frozen node 5 s after it was marked DOWN"
+			+ " (threads blocked on it although its connections were aborted)";
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@BeforeAll
+	static void createTable() throws SQLException {
+		// one node is enough: Galera replicates the DDL
+		try (Connection connection = galera.node(0).connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE load_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, seq BIGINT)");
+		}
+	}
+
+	@AfterEach
+	void closePoolsAndHealCluster() throws Exception {
+		// thaw first: a thread still blocked on a frozen node is released, so closing its load cannot hang
+		for (GaleraNode node : galera.nodes()) {
+			if (node.isFrozen()) {
+				node.thaw();
+			}
+		}
+		Exception failure = null;
+		// each load before its pool, every one even when another fails
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			try {
+				this.resources.get(i).close();
+			}
+			catch (Exception ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		// every test starts from a whole cluster, whatever the previous one broke
+		for (GaleraNode node : galera.nodes()) {
+			if (!node.isRunning()) {
+				node.restart();
+			}
+		}
+		galera.awaitSynced();
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Balance.class, names = { "RANDOM", "ROUND_ROBIN" })
+	void writesAreBalancedOverEverySyncedNode(Balance balance) {
+		PeerPoolDataSource pool = pool("balanced", balance, PeerProbe.standard());
+		TransactionLoad load = load(pool);
+
+		awaitTrafficOn(load, galera.nodes());
+
+		assertThat(load.outcomes()).filteredOn(TransactionLoad.Outcome::failed).as("failed transactions").isEmpty();
+		assertThat(pool.getPeers()).as("peers").allSatisfy((peer) -> {
+			assertThat(peer.state()).isEqualTo(PeerState.UP);
+			assertThat(peer.routed()).isPositive();
+		});
+	}
+
+	@Test
+	void frozenNodeIsExcludedTrafficContinuesOnTheOthersAndAfterThawItRejoins() throws Exception {
+		GaleraNode victim = galera.node(2);
+		List<GaleraNode> others = List.of(galera.node(0), galera.node(1));
+		PeerPoolDataSource pool = pool("freeze", Balance.ROUND_ROBIN, PeerProbe.standard());
+		TransactionLoad load = load(pool);
+		awaitTrafficOn(load, galera.nodes());
+
+		long beforeFreeze = System.nanoTime();
+		victim.freeze();
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
+		long detectedAt = System.nanoTime();
+		assertThat(info(pool, victim.name()).failureReason()).as("why the frozen node is DOWN").isEqualTo("timeout");
+		long routedWhenMarked = pool.peer(victim.name()).routedConnections();
+		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 200);
+
+		assertThat(load.startedAfter(detectedAt)).as("transactions that started after detection")
+			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())
+			.allSatisfy((outcome) -> assertThat(outcome.port()).isNotEqualTo(victim.port()));
+		assertThat(others).as("the two other nodes take the traffic")
+			.allSatisfy((node) -> assertThat(load.startedAfter(detectedAt)).anySatisfy((o) -> assertThat(o.port()).isEqualTo(node.port())));
+		assertThat(load.outcomes()).filteredOn(TransactionLoad.Outcome::failed)
+			.as("only transactions running when the node froze may fail")
+			.allSatisfy((outcome) -> assertThat(outcome.started()).isLessThan(detectedAt))
+			.allSatisfy((outcome) -> assertThat(outcome.ended()).isGreaterThan(beforeFreeze));
+		assertThat(pool.peer(victim.name()).routedConnections()).as("connections routed to the frozen node once marked")
+			.isEqualTo(routedWhenMarked);
+		int stuck = connectionsStillInUse(pool, victim);
+
+		victim.thaw();
+		// Known gap (not asserted): right after SIGCONT the node still reports its old view as Synced and
+		// ready, so a probe can take it UP before it notices its eviction; commits routed to it in that
+		// window fail with 1180 "Not connected to Primary Component". Asserted: once the cluster healed.
+		galera.awaitSynced();
+		long healedAt = System.nanoTime();
+		long servedBefore = load.successfulOn(victim.port());
+		await().atMost(Duration.ofSeconds(60)).until(() -> load.successfulOn(victim.port()) > servedBefore + 20);
+		assertThat(victim.wsrepStatus("wsrep_local_state_comment")).isEqualTo("Synced");
+		assertThat(pool.peer(victim.name()).state()).isEqualTo(PeerState.UP);
+		assertThat(load.startedAfter(healedAt)).filteredOn(TransactionLoad.Outcome::failed)
+			.as("failed transactions once the thawed node rejoined")
+			.isEmpty();
+		assertThat(stuck).as(STUCK).isZero();
+	}
+
+	@Test
+	void nodeWithoutQuorumIsExcludedAlthoughItAnswersSelectOne() throws Exception {
+		GaleraNode survivor = galera.node(0);
+		PeerPoolDataSource pool = pool("quorum", Balance.ROUND_ROBIN, PeerProbe.standard());
+		// control: the same pool with a plain validity check, to show that SELECT 1 alone is fooled
+		PeerPoolDataSource validityOnly = pool("validity", Balance.ROUND_ROBIN, PeerProbe.validity());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp)
+					&& validityOnly.getPeers().stream().allMatch(PeerInfo::isUp));
+
+		galera.node(1).freeze();
+		galera.node(2).freeze();
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(250))
+			.ignoreExceptions()
+			.until(() -> "OFF".equals(survivor.wsrepStatus("wsrep_ready")));
+		// the survivor still answers, but refuses every table access
+		try (Connection connection = survivor.connect(); Statement statement = connection.createStatement()) {
+			try (ResultSet result = statement.executeQuery("SELECT 1")) {
+				assertThat(result.next()).isTrue();
+			}
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> statement.executeQuery("SELECT COUNT(*) FROM load_rows"))
+				.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(1047));
+		}
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			PeerInfo peer = info(pool, survivor.name());
+			assertThat(peer.state()).isEqualTo(PeerState.DOWN);
+			assertThat(peer.failureReason()).isEqualTo("not_ready");
+			assertThat(peer.lastError()).contains("wsrep_ready=OFF");
+		});
+		assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> queryPort(pool)))
+			.as("no connection reaches the node without quorum")
+			.isInstanceOf(NoAvailablePeerException.class);
+		// control: the validity probe has seen the frozen nodes fail, and keeps the survivor UP
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> validityOnly.peer(galera.node(1).name()).state() == PeerState.DOWN
+					&& validityOnly.peer(galera.node(2).name()).state() == PeerState.DOWN);
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> validityOnly.peer(survivor.name()).state() == PeerState.UP);
+
+		galera.node(1).thaw();
+		galera.node(2).thaw();
+		galera.awaitSynced();
+		await().atMost(Duration.ofSeconds(30)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		assertThat(queryPort(pool)).isIn(galera.nodes().stream().map(GaleraNode::port).toList());
+	}
+
+	@Test
+	void sequentialKeepsASingleWriterAndMovesToTheNextNodeWhenItFreezes() throws Exception {
+		GaleraNode first = galera.node(0);
+		GaleraNode second = galera.node(1);
+		PeerPoolDataSource pool = pool("sequential", Balance.SEQUENTIAL, PeerProbe.standard());
+		TransactionLoad load = load(pool);
+		await().atMost(Duration.ofSeconds(30)).until(() -> load.successes() > 100);
+
+		assertThat(load.outcomes()).as("transactions before the freeze")
+			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())
+			.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(first.port()));
+
+		first.freeze();
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).state() == PeerState.DOWN);
+		long detectedAt = System.nanoTime();
+		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 100);
+
+		assertThat(load.startedAfter(detectedAt)).as("transactions that started after detection")
+			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())
+			.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(second.port()));
+		assertThat(pool.peer(galera.node(2).name()).routedConnections()).as("connections routed to the third node")
+			.isZero();
+		assertThat(connectionsStillInUse(pool, first)).as(STUCK).isZero();
+	}
+
+	/**
+	 * Connections of the frozen node's peer that are still borrowed a few seconds after it was
+	 * marked DOWN: threads blocked on it, which aborting its connections should have released.
+	 */
+	private static int connectionsStillInUse(PeerPoolDataSource pool, GaleraNode frozen) {
+		try {
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.peer(frozen.name()).activeConnections() == 0);
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			// reported by the caller, after the rest of the scenario ran
+		}
+		return pool.peer(frozen.name()).activeConnections();
+	}
+
+	private PeerPoolDataSource pool(String name, Balance balance, PeerProbe probe) {
+		// detection within probe-interval + probe-timeout + connect-timeout, retry after 1 s
+		PeerPoolSettings settings = new PeerPoolSettings(name, balance, Duration.ofSeconds(1), Duration.ofMillis(300),
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		List<PeerConfig> peers = new ArrayList<>();
+		for (GaleraNode node : galera.nodes()) {
+			peers.add(new PeerConfig(name, node.name(), node.jdbcUrl(JdbcDriver.MARIADB), node.username(),
+					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
+					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
+		}
+		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, probe, new DefaultPeerFailureClassifier(),
+				PeerHikariConfigs::create, Clock.systemUTC());
+		this.resources.add(pool);
+		pool.start();
+		return pool;
+	}
+
+	private TransactionLoad load(PeerPoolDataSource pool) {
+		TransactionLoad load = new TransactionLoad(pool, THREADS, PORT_QUERY);
+		this.resources.add(load);
+		return load;
+	}
+
+	private static void awaitTrafficOn(TransactionLoad load, List<GaleraNode> nodes) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> nodes.stream().allMatch((node) -> load.successfulOn(node.port()) > 20));
+	}
+
+	private static PeerInfo info(PeerPoolDataSource pool, String peer) {
+		return pool.getPeers().stream().filter((info) -> info.name().equals(peer)).findFirst().orElseThrow();
+	}
+
+	private static int queryPort(PeerPoolDataSource pool) throws SQLException {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(PORT_QUERY)) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+}
