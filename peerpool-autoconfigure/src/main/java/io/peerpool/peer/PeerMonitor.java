@@ -229,8 +229,7 @@ public final class PeerMonitor implements AutoCloseable {
 		if (cause == null) {
 			outcome = result.healthy() ? ProbeListener.SUCCESS : ProbeListener.FAILURE;
 		}
-		else if (cause instanceof TimeoutException || (cause instanceof ProbeFailure probeFailure
-				&& this.classifier.classify(probeFailure.getCause()) == FailureReason.TIMEOUT)) {
+		else if (isTimeout(cause)) {
 			outcome = ProbeListener.TIMEOUT;
 		}
 		else {
@@ -244,6 +243,21 @@ public final class PeerMonitor implements AutoCloseable {
 				// a listener must never stop the monitor
 			}
 		}
+	}
+
+	/**
+	 * Whether a probe failed for want of an answer: the probe's own bound, or a driver's socket or
+	 * query timeout anywhere in the chain (drivers wrap a frozen server's read timeout as a lost
+	 * connection, which is what the failure classifier reports).
+	 */
+	private static boolean isTimeout(Throwable failure) {
+		for (Throwable current = failure; current != null; current = (current.getCause() != current) ? current.getCause() : null) {
+			if (current instanceof TimeoutException || current instanceof java.net.SocketTimeoutException
+					|| current instanceof java.sql.SQLTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** A message for health and logs: the exception and its root cause, without credentials. */
