@@ -1,6 +1,7 @@
 package io.peerpool.autoconfigure;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -10,7 +11,11 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
 
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolDataSource;
+import io.peerpool.PeerRole;
+import io.peerpool.PeerState;
 
 /**
  * Finds the pools among an application's {@code DataSource} beans, also when a bean is a proxy
@@ -48,6 +53,20 @@ public final class PeerPoolBeans {
 			// some routing data sources cannot even answer isWrapperFor without a target
 			return null;
 		}
+	}
+
+	/**
+	 * How far a replica is behind its primary, in seconds, from its last probe; {@code null} when
+	 * unknown (replication stopped or not visible to the user, the peer DOWN, a pool that is not a
+	 * {@link PeerPoolDataSource}) and for a primary, which is behind no one.
+	 */
+	public static Double lagSeconds(PeerPool pool, PeerInfo peer) {
+		if (!(pool instanceof PeerPoolDataSource dataSource) || peer.role() != PeerRole.REPLICA
+				|| peer.state() == PeerState.DOWN) {
+			return null;
+		}
+		Duration lag = dataSource.peer(peer.name()).lag();
+		return (lag != null) ? lag.toMillis() / 1000.0 : null;
 	}
 
 }

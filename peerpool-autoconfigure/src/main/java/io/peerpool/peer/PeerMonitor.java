@@ -3,7 +3,9 @@ package io.peerpool.peer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +58,8 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private final List<ProbeListener> probeListeners = new CopyOnWriteArrayList<>();
+
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
 		this.pool = pool;
@@ -100,6 +104,11 @@ public final class PeerMonitor implements AutoCloseable {
 		this.workers.execute(retired::close);
 	}
 
+	/** Registers a listener told of every probe's duration and outcome (metrics). */
+	public void addProbeListener(ProbeListener listener) {
+		this.probeListeners.add(listener);
+	}
+
 	/** Probes a peer now, if no probe of it is running; for tests and the actuator. */
 	public CompletableFuture<Void> probeNow(Peer peer) {
 		return runProbe(peer);
@@ -141,6 +150,7 @@ public final class PeerMonitor implements AutoCloseable {
 		if (!peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
+		long started = System.nanoTime();
 		CompletableFuture<ProbeResult> outcome = CompletableFuture.supplyAsync(() -> probeOnce(peer), this.workers);
 		// the probe's own connection is bounded by connect-timeout, the check by probe-timeout; a
 		// probe that still has not answered is a hung server
@@ -148,6 +158,7 @@ public final class PeerMonitor implements AutoCloseable {
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try {
 				apply(peer, result, failure);
+				probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 			}
 			finally {
 				if (failure == null) {
@@ -207,6 +218,46 @@ public final class PeerMonitor implements AutoCloseable {
 			// still down: a new quarantine, and the latest error for the operator
 			peer.markDown(reason, error, this.checkInterval);
 		}
+	}
+
+	private void probed(Peer peer, Duration elapsed, ProbeResult result, Throwable failure) {
+		if (this.probeListeners.isEmpty()) {
+			return;
+		}
+		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
+		String outcome;
+		if (cause == null) {
+			outcome = result.healthy() ? ProbeListener.SUCCESS : ProbeListener.FAILURE;
+		}
+		else if (isTimeout(cause)) {
+			outcome = ProbeListener.TIMEOUT;
+		}
+		else {
+			outcome = ProbeListener.FAILURE;
+		}
+		for (ProbeListener listener : this.probeListeners) {
+			try {
+				listener.probed(peer, elapsed, outcome);
+			}
+			catch (RuntimeException ex) {
+				// a listener must never stop the monitor
+			}
+		}
+	}
+
+	/**
+	 * Whether a probe failed for want of an answer: the probe's own bound, or a driver's socket or
+	 * query timeout anywhere in the chain (drivers wrap a frozen server's read timeout as a lost
+	 * connection, which is what the failure classifier reports).
+	 */
+	private static boolean isTimeout(Throwable failure) {
+		for (Throwable current = failure; current != null; current = (current.getCause() != current) ? current.getCause() : null) {
+			if (current instanceof TimeoutException || current instanceof java.net.SocketTimeoutException
+					|| current instanceof java.sql.SQLTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** A message for health and logs: the exception and its root cause, without credentials. */

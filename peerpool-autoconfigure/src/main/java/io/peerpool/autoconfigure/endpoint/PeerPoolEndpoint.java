@@ -12,6 +12,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
+import io.peerpool.autoconfigure.PeerPoolBeans;
 
 /**
  * The {@code peerpool} actuator endpoint: the pools and their peers, and drain / resume of a peer
@@ -68,7 +69,7 @@ public class PeerPoolEndpoint {
 			.stream()
 			.filter((info) -> info.name().equals(peer))
 			.findFirst()
-			.map(PeerDescriptor::of)
+			.map((info) -> PeerDescriptor.of(found, info))
 			.orElseThrow();
 	}
 
@@ -98,21 +99,25 @@ public class PeerPoolEndpoint {
 			List<PeerInfo> peers = pool.getPeers();
 			int healthy = (int) peers.stream().filter(PeerInfo::isUp).count();
 			return new PoolDescriptor(pool.getName(), healthy, peers.size(),
-					peers.stream().map(PeerDescriptor::of).toList());
+					peers.stream().map((peer) -> PeerDescriptor.of(pool, peer)).toList());
 		}
 
 	}
 
 	/**
-	 * One peer, as {@link PeerInfo} shows it; times as ISO-8601 text.
+	 * One peer, as {@link PeerInfo} shows it; times as ISO-8601 text; the role the peer plays now;
+	 * {@code server} the server last seen behind it and {@code lagSeconds} a replica's lag at its
+	 * last probe, {@code null} when unknown.
 	 */
 	public record PeerDescriptor(String name, String state, String role, String url, int active, int idle,
-			String since, String retryAt, String lastError, String failureReason, long routed) {
+			String since, String retryAt, String lastError, String failureReason, long routed, String server,
+			Double lagSeconds) {
 
-		static PeerDescriptor of(PeerInfo peer) {
+		static PeerDescriptor of(PeerPool pool, PeerInfo peer) {
 			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
 					peer.url(), peer.active(), peer.idle(), text(peer.since()), text(peer.retryAt()),
-					peer.lastError(), peer.failureReason(), peer.routed());
+					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
+					PeerPoolBeans.lagSeconds(pool, peer));
 		}
 
 		private static String text(Object value) {

@@ -11,6 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
 import io.peerpool.PeerRole;
+import io.peerpool.autoconfigure.PeerPoolBeans;
 
 /**
  * Health of one pool, from the state peerpool already holds in memory: a health check never
@@ -18,7 +19,14 @@ import io.peerpool.PeerRole;
  *
  * <p>The pool is UP while at least one peer that takes writes is UP (reads then have somewhere
  * to go too: replicas, else the primaries), DOWN when no peer can take a write. One peer down
- * among others is visible in the details, not in the status.
+ * among others is visible in the details, not in the status; so are a replica that lags
+ * ({@code LAGGING}) and a primary that reports itself read-only (its {@code role} is
+ * {@code replica}: the role shown is the one the peer plays now, not the declared one).
+ *
+ * <p>Per peer: {@code state}, {@code role}, {@code url} (no credentials), {@code active},
+ * {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
+ * {@code failureReason}, {@code server} (the server last seen behind the peer) and
+ * {@code lagSeconds} (a replica's lag at its last probe).
  */
 public class PeerPoolHealthIndicator implements HealthIndicator {
 
@@ -37,9 +45,9 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		for (PeerInfo peer : peers) {
 			if (peer.isUp()) {
 				healthy++;
-				writable |= peer.role() != PeerRole.REPLICA;
+				writable |= peer.role() == PeerRole.PRIMARY;
 			}
-			details.put(peer.name(), describe(peer));
+			details.put(peer.name(), describe(peer, PeerPoolBeans.lagSeconds(this.pool, peer)));
 		}
 		Health.Builder builder = writable ? Health.up() : Health.down();
 		return builder.withDetail("healthy", healthy)
@@ -49,7 +57,7 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 	}
 
 	/** The details of one peer; absent values are left out rather than shown as null. */
-	static Map<String, Object> describe(PeerInfo peer) {
+	static Map<String, Object> describe(PeerInfo peer, Double lagSeconds) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", peer.state().name());
 		details.put("role", peer.role().name().toLowerCase(Locale.ROOT));
@@ -60,6 +68,10 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		putIfPresent(details, "retryAt", peer.retryAt());
 		putIfPresent(details, "lastError", peer.lastError());
 		putIfPresent(details, "failureReason", peer.failureReason());
+		putIfPresent(details, "server", peer.server());
+		if (lagSeconds != null) {
+			details.put("lagSeconds", lagSeconds);
+		}
 		return details;
 	}
 

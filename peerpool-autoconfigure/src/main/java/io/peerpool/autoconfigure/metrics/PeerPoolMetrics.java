@@ -1,5 +1,6 @@
 package io.peerpool.autoconfigure.metrics;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -12,28 +13,39 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerRole;
+import io.peerpool.ServerIdentity;
 import io.peerpool.failure.FailureReason;
 import io.peerpool.peer.Peer;
+import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerStatus;
+import io.peerpool.peer.ProbeListener;
 
 /**
- * Micrometer meters of every pool, tagged {@code pool}, {@code peer} and {@code role}:
+ * Micrometer meters of every pool, tagged {@code pool}, {@code peer} and {@code role} (the role
+ * the peer played when the meters were bound):
  * <ul>
  * <li>{@code peerpool.peer.up}: gauge, 1 while the peer is healthy, 0 while it is DOWN (a drained
- * peer is healthy: drain is an operator's choice, not a failure);
+ * or lagging peer is healthy: drain is an operator's choice, lag is not a failure);
  * <li>{@code peerpool.connections.routed}: counter of connections routed to the peer;
  * <li>{@code peerpool.peer.failures}: counter of the peer's UP to DOWN transitions, tag
  * {@code reason} ({@code connect}, {@code timeout}, {@code auth}, ...);
  * <li>{@code peerpool.failovers}: counter of failures of the peer that another peer of the pool
- * could take over (another writable peer for a primary, any peer for a replica).
+ * could take over (another writable peer for a primary, any peer for a replica);
+ * <li>{@code peerpool.probe}: timer of the background probes, tag {@code outcome}
+ * ({@code success}, {@code failure}, {@code timeout});
+ * <li>{@code peerpool.replica.lag}: gauge, seconds the peer was behind its primary at its last
+ * probe (0 for a primary), NaN while unknown (replication stopped, peer DOWN);
+ * <li>{@code peerpool.peer.server.changes}: counter of the times another server was found behind
+ * the peer's address (see {@code PeerServerChangedEvent}).
  * </ul>
- * All meters are built when bound; afterwards the gauge and the routed counter read the peer's
- * own counters, and a state change only increments an existing counter, so nothing is looked up
- * or allocated on the connection path.
+ * All meters are built when bound; afterwards the gauges and the routed counter read the peer's
+ * own state, and a state change, probe or server change only updates an existing meter, so
+ * nothing is looked up in the registry or allocated on the connection path.
  */
 public class PeerPoolMetrics implements MeterBinder {
 
@@ -59,12 +71,37 @@ public class PeerPoolMetrics implements MeterBinder {
 		for (Peer peer : pool.peers()) {
 			meters.put(peer, new PeerMeters(pool, peer, registry));
 		}
-		pool.addPeerListener((peer, previous, current) -> {
+		pool.addPeerListener(new PeerListener() {
+
+			@Override
+			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
+				PeerMeters peerMeters = meters.get(peer);
+				if (peerMeters != null) {
+					peerMeters.statusChanged(pool, peer, previous, current);
+				}
+			}
+
+			@Override
+			public void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
+				PeerMeters peerMeters = meters.get(peer);
+				if (peerMeters != null) {
+					peerMeters.serverChanges.increment();
+				}
+			}
+
+		});
+		pool.monitor().addProbeListener((peer, elapsed, outcome) -> {
 			PeerMeters peerMeters = meters.get(peer);
 			if (peerMeters != null) {
-				peerMeters.statusChanged(pool, peer, previous, current);
+				peerMeters.probed(elapsed, outcome);
 			}
 		});
+	}
+
+	/** The peer's lag in seconds, NaN when unknown or DOWN. */
+	private static double lagSeconds(Peer peer) {
+		Duration lag = peer.lag();
+		return (lag != null && peer.status().isUp()) ? lag.toMillis() / 1000.0 : Double.NaN;
 	}
 
 	private static final class PeerMeters {
@@ -72,6 +109,14 @@ public class PeerPoolMetrics implements MeterBinder {
 		private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
 
 		private final Counter failovers;
+
+		private final Counter serverChanges;
+
+		private final Timer probeSuccess;
+
+		private final Timer probeFailure;
+
+		private final Timer probeTimeout;
 
 		PeerMeters(PeerPoolDataSource pool, Peer peer, MeterRegistry registry) {
 			Tags tags = Tags.of("pool", pool.getName(), "peer", peer.name(), "role",
@@ -98,6 +143,36 @@ public class PeerPoolMetrics implements MeterBinder {
 				.tags(tags)
 				.description("Failures of the peer whose traffic another peer of the pool took over")
 				.register(registry);
+			Gauge.builder("peerpool.replica.lag", peer, PeerPoolMetrics::lagSeconds)
+				.tags(tags)
+				.baseUnit("seconds")
+				.description("How far the peer was behind its primary at its last probe; NaN when unknown")
+				.strongReference(true)
+				.register(registry);
+			this.serverChanges = Counter.builder("peerpool.peer.server.changes")
+				.tags(tags)
+				.description("Times another server was found behind the peer's address")
+				.register(registry);
+			this.probeSuccess = probeTimer(tags, ProbeListener.SUCCESS, registry);
+			this.probeFailure = probeTimer(tags, ProbeListener.FAILURE, registry);
+			this.probeTimeout = probeTimer(tags, ProbeListener.TIMEOUT, registry);
+		}
+
+		private static Timer probeTimer(Tags tags, String outcome, MeterRegistry registry) {
+			return Timer.builder("peerpool.probe")
+				.tags(tags)
+				.tag("outcome", outcome)
+				.description("Background probes of the peer, by outcome")
+				.register(registry);
+		}
+
+		void probed(Duration elapsed, String outcome) {
+			Timer timer = switch (outcome) {
+				case ProbeListener.SUCCESS -> this.probeSuccess;
+				case ProbeListener.TIMEOUT -> this.probeTimeout;
+				default -> this.probeFailure;
+			};
+			timer.record(elapsed);
 		}
 
 		void statusChanged(PeerPoolDataSource pool, Peer peer, PeerStatus previous, PeerStatus current) {

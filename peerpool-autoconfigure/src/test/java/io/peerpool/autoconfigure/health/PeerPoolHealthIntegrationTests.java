@@ -70,6 +70,10 @@ class PeerPoolHealthIntegrationTests {
 		assertThat(peer0.get("url").toString()).startsWith("jdbc:mariadb://127.0.0.1:" + db.server(0).port())
 			.doesNotContain("password");
 		assertThat(peer0).doesNotContainKeys("retryAt", "lastError");
+		assertThat(peer0.get("server").toString()).as("the server behind the peer")
+			.startsWith("MariaDB 11.4")
+			.endsWith("(server_id=" + db.server(0).serverId() + ")");
+		assertThat(peer0).as("a primary is behind no one").doesNotContainKey("lagSeconds");
 		assertThat(health.toString()).doesNotContain("password=" + db.server(0).password());
 	}
 
@@ -91,6 +95,8 @@ class PeerPoolHealthIntegrationTests {
 		assertThat((Integer) pool.get("healthy")).isEqualTo(2);
 		Map<String, Object> peer1 = path(pool, "peers.peer1");
 		assertThat(peer1).containsKeys("since", "retryAt", "lastError", "failureReason");
+		assertThat(peer1.get("server").toString()).as("the server last seen behind a DOWN peer")
+			.contains("server_id=" + db.server(1).serverId());
 		assertThat(peer1.get("lastError").toString()).doesNotContain("password=" + db.server(1).password());
 	}
 

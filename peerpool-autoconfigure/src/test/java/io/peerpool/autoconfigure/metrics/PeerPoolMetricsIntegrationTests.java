@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +70,45 @@ class PeerPoolMetricsIntegrationTests {
 			assertThat(registry.get("peerpool.peer.failures").tags("peer", peer, "reason", "connect").counter())
 				.isNotNull();
 			assertThat(registry.get("peerpool.failovers").tags("peer", peer).counter()).isNotNull();
+			assertThat(registry.get("peerpool.replica.lag").tags("pool", "default", "peer", peer, "role", "primary")
+				.gauge()
+				.value()).as("a primary is behind no one").isZero();
+			assertThat(registry.get("peerpool.peer.server.changes").tags("pool", "default", "peer", peer, "role",
+					"primary").counter().count()).isZero();
+			for (String outcome : new String[] { "success", "failure", "timeout" }) {
+				assertThat(registry.get("peerpool.probe").tags("pool", "default", "peer", peer, "role", "primary",
+						"outcome", outcome).timer()).isNotNull();
+			}
 		}
+	}
+
+	@Test
+	void probeTimerCountsSuccessfulProbesWithTheirDuration() {
+		long before = probes("peer0", "success");
+		// probe-interval is 500ms
+		await().atMost(Duration.ofSeconds(20)).until(() -> probes("peer0", "success") >= before + 2);
+		Timer timer = registry.get("peerpool.probe").tags("peer", "peer0", "outcome", "success").timer();
+		assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+		assertThat(timer.max(TimeUnit.SECONDS)).as("bounded by connect-timeout + probe-timeout").isLessThan(3.0);
+		assertThat(probes("peer0", "failure")).isZero();
+		assertThat(probes("peer0", "timeout")).isZero();
+	}
+
+	@Test
+	void frozenPeerProbesTimeOut() {
+		long before = probes("peer1", "timeout");
+		db.server(1).freeze();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> probes("peer1", "timeout") > before);
+			assertThat(upGauge("peer1")).isZero();
+			assertThat(registry.get("peerpool.replica.lag").tags("peer", "peer1").gauge().value())
+				.as("unknown while DOWN").isNaN();
+		}
+		finally {
+			db.server(1).thaw();
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> upGauge("peer1") == 1.0);
+		assertThat(registry.get("peerpool.replica.lag").tags("peer", "peer1").gauge().value()).isZero();
 	}
 
 	@Test
@@ -98,8 +137,10 @@ class PeerPoolMetricsIntegrationTests {
 		double failoversBefore = registry.get("peerpool.failovers").tags("peer", "peer2").counter().count();
 		assertThat(registry.find("hikaricp.connections").tag("pool", "default.peer2").gauge()).isNotNull();
 
+		long failedProbesBefore = probes("peer2", "failure");
 		db.server(2).kill();
 		await().atMost(Duration.ofSeconds(30)).until(() -> upGauge("peer2") == 0.0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> probes("peer2", "failure") > failedProbesBefore);
 		assertThat(failures("peer2")).isEqualTo(failuresBefore + 1);
 		assertThat(registry.get("peerpool.failovers").tags("peer", "peer2").counter().count())
 			.isEqualTo(failoversBefore + 1);
@@ -126,6 +167,10 @@ class PeerPoolMetricsIntegrationTests {
 
 	private static double upGauge(String peer) {
 		return registry.get("peerpool.peer.up").tags("peer", peer).gauge().value();
+	}
+
+	private static long probes(String peer, String outcome) {
+		return registry.get("peerpool.probe").tags("peer", peer, "outcome", outcome).timer().count();
 	}
 
 	private static double failures(String peer) {

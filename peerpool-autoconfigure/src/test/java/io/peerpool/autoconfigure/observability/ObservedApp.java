@@ -51,19 +51,30 @@ public final class ObservedApp implements AutoCloseable {
 
 	/** Starts {@code configuration} with peerpool over every server of {@code db} plus {@code properties}. */
 	public static ObservedApp start(Class<?> configuration, EmbeddedMariaDb db, String... properties) {
+		List<String> all = new ArrayList<>();
+		for (MariaDbServer server : db.servers()) {
+			all.addAll(peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server));
+		}
+		all.addAll(List.of(properties));
+		return start(configuration, all);
+	}
+
+	/** Starts {@code configuration} with the test timings plus {@code properties} (peers included). */
+	public static ObservedApp start(Class<?> configuration, List<String> properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
 				"spring.datasource.peerpool.check-interval=1s", "spring.datasource.peerpool.probe-interval=500ms",
 				"spring.datasource.peerpool.probe-timeout=1s", "spring.datasource.peerpool.connect-timeout=1s",
 				"spring.datasource.peerpool.hikari.maximum-pool-size=10",
 				"management.endpoint.health.show-details=always"));
-		for (MariaDbServer server : db.servers()) {
-			String prefix = "spring.datasource.peerpool.peers." + server.name() + ".";
-			all.add(prefix + "url=" + server.jdbcUrl(JdbcDriver.MARIADB));
-			all.add(prefix + "username=" + server.username());
-			all.add(prefix + "password=" + server.password());
-		}
-		all.addAll(List.of(properties));
+		all.addAll(properties);
 		return new ObservedApp(new SpringApplicationBuilder(configuration).properties(all.toArray(String[]::new)).run());
+	}
+
+	/** The properties of peer {@code name} at {@code url} with {@code server}'s credentials. */
+	public static List<String> peer(String name, String url, MariaDbServer server) {
+		String prefix = "spring.datasource.peerpool.peers." + name + ".";
+		return List.of(prefix + "url=" + url, prefix + "username=" + server.username(),
+				prefix + "password=" + server.password());
 	}
 
 	public ConfigurableApplicationContext context() {
