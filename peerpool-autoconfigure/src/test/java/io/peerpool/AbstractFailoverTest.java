@@ -110,6 +110,11 @@ abstract class AbstractFailoverTest {
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
 			long detectedAt = System.nanoTime();
 			await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 300);
+			// a thread still blocked on the frozen server would not finish anything after detection
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(load.threadsThatFinishedATransactionStartedAfter(detectedAt))
+					.as("threads that moved on after detection (none may stay blocked on the frozen peer)")
+					.isEqualTo(load.threadCount()));
 
 			assertThat(load.startedAfter(detectedAt)).as("transactions that started after detection")
 				.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull());

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 final class TransactionLoad implements AutoCloseable {
 
 	/** One transaction. Times are System.nanoTime(). */
-	record Outcome(long started, long ended, int port, SQLException failure) {
+	record Outcome(long started, long ended, int port, SQLException failure, String thread) {
 
 		boolean failed() {
 			return this.failure != null;
@@ -43,9 +43,12 @@ final class TransactionLoad implements AutoCloseable {
 
 	private volatile boolean running = true;
 
+	private final int threadCount;
+
 	TransactionLoad(DataSource dataSource, int threadCount, String portQuery) {
 		this.dataSource = dataSource;
 		this.portQuery = portQuery;
+		this.threadCount = threadCount;
 		this.threads = Executors.newFixedThreadPool(threadCount);
 		for (int i = 0; i < threadCount; i++) {
 			this.threads.execute(this::loop);
@@ -79,7 +82,7 @@ final class TransactionLoad implements AutoCloseable {
 			catch (SQLException ex) {
 				failure = ex;
 			}
-			this.outcomes.add(new Outcome(started, System.nanoTime(), port, failure));
+			this.outcomes.add(new Outcome(started, System.nanoTime(), port, failure, Thread.currentThread().getName()));
 		}
 	}
 
@@ -101,6 +104,15 @@ final class TransactionLoad implements AutoCloseable {
 
 	long successes() {
 		return outcomes().stream().filter((o) -> !o.failed()).count();
+	}
+
+	/** Threads that finished a transaction they started after {@code nanoTime}: none is stuck. */
+	long threadsThatFinishedATransactionStartedAfter(long nanoTime) {
+		return startedAfter(nanoTime).stream().map(Outcome::thread).distinct().count();
+	}
+
+	int threadCount() {
+		return this.threadCount;
 	}
 
 	/** The longest time any transaction took, in milliseconds. */

@@ -1,11 +1,15 @@
 package io.peerpool.jdbc;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -28,6 +32,11 @@ public final class BoundedConnectDataSource implements DataSource {
 
 	private volatile ConnectionObserver observer;
 
+	/** Open sockets of this peer, where the driver lets peerpool create them (see {@link PeerSocketFactory}). */
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private final boolean tracksSockets;
+
 	/** Told of every new physical connection, before anyone uses it. */
 	@FunctionalInterface
 	public interface ConnectionObserver {
@@ -42,6 +51,11 @@ public final class BoundedConnectDataSource implements DataSource {
 		properties.putAll(dataSourceProperties);
 		this.product = DriverTimeouts.Product.of(url, driverClassName);
 		this.liftSocketTimeout = DriverTimeouts.apply(this.product, url, properties, connectTimeout);
+		this.tracksSockets = this.product == DriverTimeouts.Product.MARIADB
+				&& !DriverTimeouts.isSet(url, properties, "socketFactory");
+		if (this.tracksSockets) {
+			properties.setProperty("socketFactory", PeerSocketFactory.class.getName());
+		}
 		// HikariCP's DriverDataSource: the same driver lookup and URL handling as a plain Hikari pool
 		this.driver = new DriverDataSource(url, driverClassName, properties, username, password);
 	}
@@ -51,6 +65,21 @@ public final class BoundedConnectDataSource implements DataSource {
 		this.observer = observer;
 	}
 
+	/**
+	 * Closes every socket of this peer that peerpool tracks: threads blocked on a frozen server get
+	 * an error at once. For drivers whose {@code abort} does this itself, nothing is tracked.
+	 */
+	public void closeSockets() {
+		for (Socket socket : this.sockets.toArray(new Socket[0])) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// closing is all that matters
+			}
+		}
+	}
+
 	/** The product behind this peer, from its URL and driver. */
 	public DriverTimeouts.Product product() {
 		return this.product;
@@ -58,7 +87,19 @@ public final class BoundedConnectDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		Connection connection = this.driver.getConnection();
+		Connection connection;
+		if (this.tracksSockets) {
+			PeerSocketFactory.connecting(this.sockets);
+			try {
+				connection = this.driver.getConnection();
+			}
+			finally {
+				PeerSocketFactory.connected();
+			}
+		}
+		else {
+			connection = this.driver.getConnection();
+		}
 		try {
 			ConnectionObserver current = this.observer;
 			if (current != null) {

@@ -88,6 +88,8 @@ public final class PeerMonitor implements AutoCloseable {
 	public void markDown(Peer peer, FailureReason reason, String error) {
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
 		if (retired != null) {
+			// wake threads blocked on a hung server before HikariCP aborts their connections
+			this.workers.execute(peer.connector()::closeSockets);
 			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " (" + peer.config().safeUrl()
 					+ ") is DOWN (" + reason.tag() + ": " + peer.status().lastError() + "); retry at "
 					+ peer.status().retryAt());
