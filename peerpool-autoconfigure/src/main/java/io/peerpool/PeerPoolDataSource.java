@@ -260,8 +260,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 			catch (SQLException ex) {
 				lastFailure = ex;
-				excluded |= 1L << peer.index();
-				if (!peer.isExhausted()) {
+				if (peer.isExhausted()) {
+					// a healthy peer whose pool is busy: spill to the next peer, except for a sticky single
+					// writer (sequential), which waits for its own peer within acquire-timeout
+					if (this.settings.balance() != Balance.SEQUENTIAL) {
+						excluded |= 1L << peer.index();
+					}
+				}
+				else {
+					excluded |= 1L << peer.index();
 					FailureReason reason = this.classifier.classify(ex);
 					reportFailure(peer, (reason != null) ? reason : FailureReason.CONNECT, ex);
 				}

@@ -86,6 +86,11 @@ public final class PeerMonitor implements AutoCloseable {
 
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
 	public void markDown(Peer peer, FailureReason reason, String error) {
+		if (!peer.status().isUp()) {
+			// already down: the first failure says why; errors of its dying connections (some caused by
+			// peerpool closing them) would only blur that. Probes refresh the state of a DOWN peer.
+			return;
+		}
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
 		if (retired != null) {
 			// wake threads blocked on a hung server before HikariCP aborts their connections
