@@ -32,26 +32,28 @@ final class FailoverReport {
 		StringBuilder out = new StringBuilder();
 		out.append(format("### Failover: %d threads, %.1f s per phase%n%n", threads, phase.toMillis() / 1000.0));
 		out.append("Timings: ").append(timings).append(".\n\n");
-		out.append("| system | phase | ops | failed | in flight at fault | p99 ms | max ms |\n");
-		out.append("|---|---|---:|---:|---:|---:|---:|\n");
+		out.append("| system | phase | ops | failed | p99 ms | max ms |\n");
+		out.append("|---|---|---:|---:|---:|---:|\n");
 		for (SystemResult result : results) {
 			for (int i = 0; i < result.phases.size(); i++) {
 				Phase current = result.phases.get(i);
 				List<Operation> ops = inPhase(result, i);
 				long failed = ops.stream().filter(Operation::failed).count();
 				long[] latencies = ops.stream().mapToLong(Operation::latencyNanos).sorted().toArray();
-				String inFlight = (i == 0) ? "–" : Long.toString(inFlight(result.operations, current.applied()));
-				out.append(format("| %s | %s | %d | %d | %s | %s | %s |%n", result.system.label(), current.name(),
-						ops.size(), failed, inFlight, millis(percentile(latencies, 0.99)),
+				out.append(format("| %s | %s | %d | %d | %s | %s |%n", result.system.label(), current.name(),
+						ops.size(), failed, millis(percentile(latencies, 0.99)),
 						millis(percentile(latencies, 1.0))));
 			}
 		}
 		out.append("\n");
-		out.append("Times in ms after the fault was applied (restart: after the server accepts connections again). ")
+		out.append("Times in ms after the fault was applied (restart: after the server accepts connections again; ")
+			.append("restart all: after the first server does). ")
+			.append("\"in flight\": transactions running (on any server) when the fault hit, an upper bound of those on the victim; ")
 			.append("\"failures stop\": end of the last failed transaction of the phase; ")
-			.append("\"serves again\": end of the first successful transaction on that server; ")
+			.append("\"serves again\": end of the first successful transaction on that server before \"kill all\"; ")
 			.append("\"time to fail\": latency of the failed transactions that started after all servers were killed (p50 / max); ")
-			.append("\"DOWN\"/\"UP\": peerpool's peer state.\n\n");
+			.append("\"DOWN\"/\"UP\": peerpool's peer state. After a failed transaction a thread pauses ")
+			.append(TransactionLoad.FAILURE_PAUSE_MILLIS).append(" ms.\n\n");
 		out.append("| system | kill: failed / in flight | kill: failures stop | kill: DOWN | restart: serves again | restart: UP "
 				+ "| freeze: failed / in flight | freeze: failures stop | freeze: DOWN | thaw: serves again "
 				+ "| all down: time to fail p50 / max | all restarted: serves again | threads blocked at end |\n");
@@ -69,12 +71,12 @@ final class FailoverReport {
 			out.append(format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
 					result.system.label(), failedOverInFlight(result, 1), failuresStop(result, 1),
 					peerpool ? stateAfter(result, killedPeer, PeerState.DOWN, kill) : "–",
-					servesAgain(result, restart, (op) -> op.port() == result.killedPort),
+					servesAgain(result, restart, killAll, (op) -> op.port() == result.killedPort),
 					peerpool ? stateAfter(result, killedPeer, PeerState.UP, restart) : "–",
 					failedOverInFlight(result, 3), failuresStop(result, 3),
 					peerpool ? stateAfter(result, frozenPeer, PeerState.DOWN, freeze) : "–",
-					servesAgain(result, thaw, (op) -> op.port() == result.frozenPort), timeToFail(result, killAll),
-					servesAgain(result, restartAll, (op) -> true), result.stillBlocked));
+					servesAgain(result, thaw, killAll, (op) -> op.port() == result.frozenPort), timeToFail(result, killAll),
+					servesAgain(result, restartAll, null, (op) -> true), result.stillBlocked));
 		}
 		out.append("\n");
 		out.append(errorSummary(results));
@@ -131,9 +133,10 @@ final class FailoverReport {
 		return millis(last.getAsLong() - applied) + (failingAtEnd ? " (still failing at phase end)" : "");
 	}
 
-	private static String servesAgain(SystemResult result, Phase phase, Predicate<Operation> where) {
+	private static String servesAgain(SystemResult result, Phase phase, Phase until, Predicate<Operation> where) {
+		long end = (until != null) ? until.started() : Long.MAX_VALUE;
 		OptionalLong first = result.operations.stream()
-			.filter((op) -> !op.failed() && op.started() >= phase.started() && where.test(op))
+			.filter((op) -> !op.failed() && op.started() >= phase.started() && op.ended() < end && where.test(op))
 			.mapToLong(Operation::ended)
 			.min();
 		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - phase.applied())) : NEVER;
@@ -154,7 +157,13 @@ final class FailoverReport {
 			.sorted()
 			.toArray();
 		if (latencies.length == 0) {
-			return "no failure";
+			Phase restartAll = result.phases.get(result.phases.indexOf(killAll) + 1);
+			long longest = result.operations.stream()
+				.filter((op) -> op.started() < restartAll.started() && op.ended() > killAll.applied())
+				.mapToLong((op) -> op.ended() - killAll.applied())
+				.max()
+				.orElse(0);
+			return "none failed; blocked up to " + millis(longest);
 		}
 		return millis(percentile(latencies, 0.5)) + " / " + millis(percentile(latencies, 1.0));
 	}

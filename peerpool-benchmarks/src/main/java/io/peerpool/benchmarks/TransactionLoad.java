@@ -21,6 +21,13 @@ import javax.sql.DataSource;
  */
 final class TransactionLoad implements AutoCloseable {
 
+	/**
+	 * Pause of a thread after a failed transaction, as an application's retry delay would be; without
+	 * it a system that fails fast (all servers down) would count hundreds of thousands of failures
+	 * and burn the CPU the restarting servers need.
+	 */
+	static final long FAILURE_PAUSE_MILLIS = 10;
+
 	/** One transaction; times are {@link System#nanoTime()}, port is -1 when it failed. */
 	record Operation(long started, long ended, int port, String error) {
 
@@ -78,6 +85,15 @@ final class TransactionLoad implements AutoCloseable {
 				port = -1;
 			}
 			this.operations.add(new Operation(started, System.nanoTime(), port, error));
+			if (error != null) {
+				try {
+					Thread.sleep(FAILURE_PAUSE_MILLIS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
 		}
 	}
 
