@@ -52,6 +52,17 @@ public enum BenchmarkSystem {
 		}
 	},
 
+	/**
+	 * peerpool over the floor's server only: the library's own cost, without the cost of spreading
+	 * connections over three server processes.
+	 */
+	PEERPOOL_SINGLE("peerpool-1") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return PEERPOOL.create(servers.subList(0, 1), timings);
+		}
+	},
+
 	/** peerpool over all servers, round robin. */
 	PEERPOOL("peerpool") {
 		@Override
