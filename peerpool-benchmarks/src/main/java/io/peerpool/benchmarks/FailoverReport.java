@@ -46,8 +46,8 @@ final class FailoverReport {
 			}
 		}
 		out.append("\n");
-		out.append("Times in ms after the fault was applied (restart: after the server accepts connections again; ")
-			.append("restart all: after the first server does). ")
+		out.append("Times in ms after the fault: kill and freeze from the signal; restart and thaw from the moment the ")
+			.append("server accepts connections again (restart all: the first server). ")
 			.append("\"in flight\": transactions running (on any server) when the fault hit, an upper bound of those on the victim; ")
 			.append("\"failures stop\": end of the last failed transaction of the phase; ")
 			.append("\"serves again\": end of the first successful transaction on that server before \"kill all\"; ")
@@ -70,11 +70,11 @@ final class FailoverReport {
 			boolean peerpool = result.system == BenchmarkSystem.PEERPOOL;
 			out.append(format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
 					result.system.label(), failedOverInFlight(result, 1), failuresStop(result, 1),
-					peerpool ? stateAfter(result, killedPeer, PeerState.DOWN, kill) : "–",
+					peerpool ? stateAfter(result, killedPeer, PeerState.DOWN, kill, true) : "–",
 					servesAgain(result, restart, killAll, (op) -> op.port() == result.killedPort),
-					peerpool ? stateAfter(result, killedPeer, PeerState.UP, restart) : "–",
+					peerpool ? stateAfter(result, killedPeer, PeerState.UP, restart, false) : "–",
 					failedOverInFlight(result, 3), failuresStop(result, 3),
-					peerpool ? stateAfter(result, frozenPeer, PeerState.DOWN, freeze) : "–",
+					peerpool ? stateAfter(result, frozenPeer, PeerState.DOWN, freeze, true) : "–",
 					servesAgain(result, thaw, killAll, (op) -> op.port() == result.frozenPort), timeToFail(result, killAll),
 					servesAgain(result, restartAll, null, (op) -> true), result.stillBlocked));
 		}
@@ -83,16 +83,19 @@ final class FailoverReport {
 		return out.toString();
 	}
 
-	/** The distinct errors per system and phase (first 160 characters), with counts. */
+	/**
+	 * The distinct errors per system and phase, with counts: numbers (connection ids, ports,
+	 * timings, timestamps) are replaced by {@code #} so that one kind of error is one line.
+	 */
 	private static String errorSummary(List<SystemResult> results) {
-		StringBuilder out = new StringBuilder("Errors seen (system / phase: count × message):\n\n");
+		StringBuilder out = new StringBuilder("Errors seen (system / phase: count × message, numbers replaced by #):\n\n");
 		for (SystemResult result : results) {
 			for (int i = 0; i < result.phases.size(); i++) {
 				Map<String, Integer> counts = new TreeMap<>();
 				for (Operation op : inPhase(result, i)) {
 					if (op.failed()) {
-						String message = op.error().replaceAll("\\s+", " ");
-						counts.merge(message.substring(0, Math.min(160, message.length())), 1, Integer::sum);
+						String message = op.error().replaceAll("\\s+", " ").replaceAll("[0-9][0-9.:,\\-TZ]*", "#");
+						counts.merge(message.substring(0, Math.min(140, message.length())), 1, Integer::sum);
 					}
 				}
 				for (Map.Entry<String, Integer> entry : counts.entrySet()) {
@@ -116,11 +119,12 @@ final class FailoverReport {
 
 	private static String failedOverInFlight(SystemResult result, int index) {
 		long failed = inPhase(result, index).stream().filter(Operation::failed).count();
-		return failed + " / " + inFlight(result.operations, result.phases.get(index).applied());
+		return failed + " / " + inFlight(result.operations, result.phases.get(index).started());
 	}
 
 	private static String failuresStop(SystemResult result, int index) {
-		long applied = result.phases.get(index).applied();
+		// kill and freeze take effect when the signal is sent, not when kill() returned
+		long applied = result.phases.get(index).started();
 		OptionalLong last = inPhase(result, index).stream()
 			.filter(Operation::failed)
 			.mapToLong(Operation::ended)
@@ -142,12 +146,14 @@ final class FailoverReport {
 		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - phase.applied())) : NEVER;
 	}
 
-	private static String stateAfter(SystemResult result, String peer, PeerState state, Phase phase) {
+	private static String stateAfter(SystemResult result, String peer, PeerState state, Phase phase,
+			boolean fromSignal) {
+		long from = fromSignal ? phase.started() : phase.applied();
 		OptionalLong first = result.stateChanges.stream()
 			.filter((change) -> change.peer().equals(peer) && change.state() == state && change.at() >= phase.started())
 			.mapToLong(StateChange::at)
 			.min();
-		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - phase.applied())) : NEVER;
+		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - from)) : NEVER;
 	}
 
 	private static String timeToFail(SystemResult result, Phase killAll) {

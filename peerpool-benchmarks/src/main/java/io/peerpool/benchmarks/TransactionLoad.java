@@ -51,6 +51,8 @@ final class TransactionLoad implements AutoCloseable {
 
 	private volatile boolean running = true;
 
+	private final java.util.concurrent.atomic.AtomicBoolean unexpectedReported = new java.util.concurrent.atomic.AtomicBoolean();
+
 	TransactionLoad(DataSource dataSource, int threadCount) {
 		this.dataSource = dataSource;
 		for (int i = 0; i < threadCount; i++) {
@@ -82,6 +84,11 @@ final class TransactionLoad implements AutoCloseable {
 			}
 			catch (SQLException | RuntimeException ex) {
 				error = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				if (ex instanceof RuntimeException && this.unexpectedReported.compareAndSet(false, true)) {
+					// not a JDBC error: a bug somewhere below, worth its stack trace (once)
+					System.err.println("Unexpected exception in a transaction:");
+					ex.printStackTrace();
+				}
 				port = -1;
 			}
 			this.operations.add(new Operation(started, System.nanoTime(), port, error));
