@@ -65,7 +65,8 @@ public final class ConnectionBenchmarkReport {
 					timeRatio = format("%.2f ×", floor.getPrimaryResult().getScore() / opsPerSecond);
 					double floorAllocation = allocationPerOp(floor);
 					if (!Double.isNaN(allocation) && !Double.isNaN(floorAllocation)) {
-						allocationDelta = format("%+.0f", allocation - floorAllocation);
+						// rounded first, so that a difference of a fraction of a byte is not shown as "-0"
+						allocationDelta = format("%+d", Math.round(allocation - floorAllocation));
 					}
 				}
 				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s |\n", entry.getKey(),
