@@ -1,0 +1,242 @@
+package io.peerpool.benchmarks;
+
+import java.io.Closeable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+
+import io.peerpool.PeerPoolDataSource;
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerProbe;
+import io.peerpool.PeerRole;
+import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.balance.Balance;
+import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.peer.PeerConfig;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.MariaDbServer;
+
+/**
+ * The systems the benchmarks compare: each builds one {@link DataSource} over the servers of an
+ * {@code EmbeddedMariaDb}, with the same pool size per server and the same timeouts.
+ *
+ * <p>Why the alternatives carry {@code connectTimeout} and {@code socketTimeout} in their URLs:
+ * without a socket timeout a statement on a frozen server (SIGSTOP) waits for ever, and
+ * mysql-connector-j even waits for ever in the handshake. That is what a user of these
+ * alternatives has to configure; the socket timeout then also cuts any legitimate query slower
+ * than it. peerpool applies its connect timeout to the driver only while connecting.
+ */
+public enum BenchmarkSystem {
+
+	/** Plain HikariCP to the first server only: the floor. */
+	FLOOR("floor") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return hikari("floor", mariaDbUrl(servers.get(0), timings), servers.get(0), timings,
+					timings.poolSizePerServer());
+		}
+	},
+
+	/**
+	 * peerpool over the floor's server only: the library's own cost, without the cost of spreading
+	 * connections over three server processes.
+	 */
+	PEERPOOL_SINGLE("peerpool-1") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return PEERPOOL.create(servers.subList(0, 1), timings);
+		}
+	},
+
+	/** peerpool over all servers, round robin. */
+	PEERPOOL("peerpool") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			PeerPoolSettings settings = new PeerPoolSettings("bench", Balance.ROUND_ROBIN, timings.checkInterval(),
+					timings.probeInterval(), timings.probeTimeout(), timings.connectTimeout(), timings.acquireTimeout());
+			List<PeerConfig> peers = new ArrayList<>();
+			String size = Integer.toString(timings.poolSizePerServer());
+			for (MariaDbServer server : servers) {
+				peers.add(new PeerConfig(settings.name(), server.name(), server.jdbcUrl(JdbcDriver.MARIADB),
+						server.username(), server.password(), null, PeerRole.PRIMARY, 1, timings.connectTimeout(),
+						Map.of("maximum-pool-size", size, "minimum-idle", size)));
+			}
+			PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.validity(),
+					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
+			pool.start();
+			return pool;
+		}
+	},
+
+	/** A naive Spring {@link AbstractRoutingDataSource}: round robin over one HikariCP pool per server. */
+	ROUTING("naive-routing") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return new RoundRobinRoutingDataSource(servers.stream()
+				.map((server) -> hikari("routing-" + server.name(), mariaDbUrl(server, timings), server, timings,
+						timings.poolSizePerServer()))
+				.toList());
+		}
+	},
+
+	/** mysql-connector-j {@code jdbc:mysql:loadbalance://} over all servers, inside one HikariCP pool. */
+	MYSQL_LB("connectorj-lb") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			String url = "jdbc:mysql:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=" + timings.connectTimeout().toMillis()
+					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
+			return hikari("connectorj-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
+	},
+
+	/** mariadb-java-client {@code jdbc:mariadb:loadbalance://} over all servers, inside one HikariCP pool. */
+	MARIADB_LB("mariadb-lb") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
+					+ timings.socketTimeout().toMillis();
+			return hikari("mariadb-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
+	};
+
+	private final String label;
+
+	BenchmarkSystem(String label) {
+		this.label = label;
+	}
+
+	/** The name used in tables and on the command line. */
+	public String label() {
+		return this.label;
+	}
+
+	/** A started data source over {@code servers}; release it with {@link #close(DataSource)}. */
+	public abstract DataSource create(List<MariaDbServer> servers, Timings timings);
+
+	/** Closes a data source made by {@link #create}. */
+	public static void close(DataSource dataSource) {
+		try {
+			((Closeable) dataSource).close();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/** The system with the given label or enum name (case-insensitive). */
+	public static BenchmarkSystem of(String name) {
+		for (BenchmarkSystem system : values()) {
+			if (system.label.equalsIgnoreCase(name) || system.name().equalsIgnoreCase(name)) {
+				return system;
+			}
+		}
+		throw new IllegalArgumentException("Unknown system '" + name + "'; known: "
+				+ java.util.Arrays.stream(values()).map(BenchmarkSystem::label).collect(Collectors.joining(", ")));
+	}
+
+	static String mariaDbUrl(MariaDbServer server, Timings timings) {
+		return server.jdbcUrl(JdbcDriver.MARIADB) + "&connectTimeout=" + timings.connectTimeout().toMillis()
+				+ "&socketTimeout=" + timings.socketTimeout().toMillis();
+	}
+
+	private static String hosts(List<MariaDbServer> servers) {
+		return servers.stream().map((server) -> "127.0.0.1:" + server.port()).collect(Collectors.joining(","));
+	}
+
+	private static HikariDataSource hikari(String name, String url, MariaDbServer server, Timings timings, int size) {
+		HikariConfig config = new HikariConfig();
+		config.setPoolName(name);
+		config.setJdbcUrl(url);
+		config.setUsername(server.username());
+		config.setPassword(server.password());
+		config.setMaximumPoolSize(size);
+		config.setMinimumIdle(size);
+		// the same bound a caller of peerpool has (acquire-timeout), not HikariCP's 30 s default
+		config.setConnectionTimeout(timings.acquireTimeout().toMillis());
+		config.setValidationTimeout(Math.max(250, timings.connectTimeout().toMillis()));
+		// start while a server is down, like peerpool does
+		config.setInitializationFailTimeout(-1);
+		return new HikariDataSource(config);
+	}
+
+	/**
+	 * The timings every system gets. peerpool's own settings (check, probe) have no equivalent in
+	 * the alternatives.
+	 */
+	public record Timings(Duration checkInterval, Duration probeInterval, Duration probeTimeout,
+			Duration connectTimeout, Duration acquireTimeout, Duration socketTimeout, int poolSizePerServer) {
+
+		/** Short enough that detection and recovery fit a benchmark phase of a few seconds. */
+		public static Timings fast() {
+			return new Timings(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(1),
+					Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 4);
+		}
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT,
+					"check-interval %d ms, probe-interval %d ms, probe-timeout %d ms, connect-timeout %d ms, "
+							+ "acquire-timeout (HikariCP connectionTimeout for the alternatives) %d ms, "
+							+ "socketTimeout of the alternatives %d ms, %d connections per server",
+					this.checkInterval.toMillis(), this.probeInterval.toMillis(), this.probeTimeout.toMillis(),
+					this.connectTimeout.toMillis(), this.acquireTimeout.toMillis(), this.socketTimeout.toMillis(),
+					this.poolSizePerServer);
+		}
+
+	}
+
+	/**
+	 * What a user writes without a library: Spring's routing data source, a counter for the key,
+	 * one HikariCP pool per server. No health tracking at all.
+	 */
+	static final class RoundRobinRoutingDataSource extends AbstractRoutingDataSource implements Closeable {
+
+		private final List<HikariDataSource> pools;
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		RoundRobinRoutingDataSource(List<HikariDataSource> pools) {
+			this.pools = pools;
+			Map<Object, Object> targets = new HashMap<>();
+			for (int i = 0; i < pools.size(); i++) {
+				targets.put(i, pools.get(i));
+			}
+			setTargetDataSources(targets);
+			afterPropertiesSet();
+		}
+
+		@Override
+		protected Object determineCurrentLookupKey() {
+			return Math.floorMod(this.next.getAndIncrement(), this.pools.size());
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			return determineTargetDataSource().getConnection();
+		}
+
+		@Override
+		public void close() {
+			this.pools.forEach(HikariDataSource::close);
+		}
+
+	}
+
+}

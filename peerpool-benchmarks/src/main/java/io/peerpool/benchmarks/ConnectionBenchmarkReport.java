@@ -1,0 +1,95 @@
+package io.peerpool.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs {@link ConnectionBenchmark} with the GC profiler and prints a Markdown table: ops/s, the
+ * ratio of time per op to the floor's (plain HikariCP to one server), and bytes allocated per op.
+ * Any JMH command-line option may be given (for example {@code -p system=floor,peerpool}).
+ */
+public final class ConnectionBenchmarkReport {
+
+	private ConnectionBenchmarkReport() {
+	}
+
+	public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+		CommandLineOptions commandLine = new CommandLineOptions(args);
+		OptionsBuilder options = new OptionsBuilder();
+		options.parent(commandLine);
+		options.include(ConnectionBenchmark.class.getName() + ".*");
+		options.addProfiler(GCProfiler.class);
+		Collection<RunResult> results = new Runner(options.build()).run();
+		System.out.println();
+		System.out.println(table(results));
+	}
+
+	/** One row per benchmark and system; systems in the order they ran. */
+	static String table(Collection<RunResult> results) {
+		Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
+		for (RunResult result : results) {
+			String benchmark = result.getParams().getBenchmark();
+			benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			byBenchmark.computeIfAbsent(benchmark, (key) -> new ArrayList<>()).add(result);
+		}
+		StringBuilder table = new StringBuilder();
+		table.append("| benchmark | system | ops/s | ± (99.9%) | time/op µs | time/op vs floor | B/op | B/op vs floor |\n");
+		table.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+		for (Map.Entry<String, List<RunResult>> entry : byBenchmark.entrySet()) {
+			RunResult floor = entry.getValue()
+				.stream()
+				.filter((result) -> "floor".equals(result.getParams().getParam("system")))
+				.findFirst()
+				.orElse(null);
+			for (RunResult result : entry.getValue()) {
+				Result<?> primary = result.getPrimaryResult();
+				double opsPerSecond = primary.getScore();
+				double allocation = allocationPerOp(result);
+				String timeRatio = "–";
+				String allocationDelta = "–";
+				if (floor != null) {
+					// time per op is 1 / throughput: the ratio of times is the inverse ratio of throughputs
+					timeRatio = format("%.2f ×", floor.getPrimaryResult().getScore() / opsPerSecond);
+					double floorAllocation = allocationPerOp(floor);
+					if (!Double.isNaN(allocation) && !Double.isNaN(floorAllocation)) {
+						// rounded first, so that a difference of a fraction of a byte is not shown as "-0"
+						allocationDelta = format("%+d", Math.round(allocation - floorAllocation));
+					}
+				}
+				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s |\n", entry.getKey(),
+						result.getParams().getParam("system"), opsPerSecond, primary.getScoreError(),
+						1_000_000.0 / opsPerSecond, timeRatio, Double.isNaN(allocation) ? "–" : format("%.0f", allocation),
+						allocationDelta));
+			}
+		}
+		return table.toString();
+	}
+
+	private static double allocationPerOp(RunResult result) {
+		for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
+			// "gc.alloc.rate.norm" (JMH 1.36+) or "·gc.alloc.rate.norm" (older)
+			if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
+				return secondary.getValue().getScore();
+			}
+		}
+		return Double.NaN;
+	}
+
+	private static String format(String format, Object... args) {
+		return String.format(Locale.ROOT, format, args);
+	}
+
+}
