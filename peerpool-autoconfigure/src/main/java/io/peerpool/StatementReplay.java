@@ -38,8 +38,11 @@ final class StatementReplay implements InvocationHandler {
 
 	private boolean closed;
 
-	/** Calls to replay, or {@code null} once the statement has run. */
-	private List<Recorded> recorded = new ArrayList<>(4);
+	/** Whether the statement has not run yet: until then its settings and parameters are recorded. */
+	private boolean recording = true;
+
+	/** Calls to replay; created on the first call worth recording (a plain query records none). */
+	private List<Recorded> recorded;
 
 	private StatementReplay(PeerConnection connection, Statement delegate, Creator<? extends Statement> creator) {
 		this.connection = connection;
@@ -65,7 +68,7 @@ final class StatementReplay implements InvocationHandler {
 		if ("getConnection".equals(name)) {
 			return this.connection;
 		}
-		if (name.startsWith("execute") && this.recorded != null) {
+		if (name.startsWith("execute") && this.recording) {
 			return executeFirst(method, args);
 		}
 		if (this.delegate == null) {
@@ -78,14 +81,14 @@ final class StatementReplay implements InvocationHandler {
 				return this.closed;
 			}
 			if (isReplayable(name) && method.getReturnType() == void.class) {
-				this.recorded.add(new Recorded(method, args));
+				record(method, args);
 				return null;
 			}
 			materialize();
 		}
 		Object result = call(this.delegate, method, args);
-		if (this.recorded != null && isReplayable(name)) {
-			this.recorded.add(new Recorded(method, args));
+		if (this.recording && isReplayable(name)) {
+			record(method, args);
 		}
 		return result;
 	}
@@ -96,9 +99,7 @@ final class StatementReplay implements InvocationHandler {
 			throw new SQLException("Statement is closed", "HY010");
 		}
 		this.delegate = this.creator.create(this.connection.physicalConnection());
-		for (Recorded call : this.recorded) {
-			call(this.delegate, call.method(), call.args());
-		}
+		replay();
 	}
 
 	private Object executeFirst(Method method, Object[] args) throws Throwable {
@@ -117,7 +118,7 @@ final class StatementReplay implements InvocationHandler {
 		while (true) {
 			try {
 				Object result = method.invoke(this.delegate, args);
-				this.recorded = null;
+				stopRecording();
 				this.connection.statementSucceeded();
 				return result;
 			}
@@ -133,20 +134,38 @@ final class StatementReplay implements InvocationHandler {
 				catch (SQLException noOtherPeer) {
 					// every peer is down: that, with each peer's state, is what the caller needs to know
 					noOtherPeer.addSuppressed(sqlFailure);
-					this.recorded = null;
+					stopRecording();
 					throw noOtherPeer;
 				}
 				if (next == null) {
-					this.recorded = null;
+					stopRecording();
 					throw sqlFailure;
 				}
 				closeQuietly(this.delegate);
 				this.delegate = this.creator.create(next);
-				for (Recorded call : this.recorded) {
-					call(this.delegate, call.method(), call.args());
-				}
+				replay();
 			}
 		}
+	}
+
+	private void record(Method method, Object[] args) {
+		if (this.recorded == null) {
+			this.recorded = new ArrayList<>(4);
+		}
+		this.recorded.add(new Recorded(method, args));
+	}
+
+	private void replay() throws Throwable {
+		if (this.recorded != null) {
+			for (Recorded call : this.recorded) {
+				call(this.delegate, call.method(), call.args());
+			}
+		}
+	}
+
+	private void stopRecording() {
+		this.recording = false;
+		this.recorded = null;
 	}
 
 	/** Settings and parameters: what must be given again to a re-created statement. */
