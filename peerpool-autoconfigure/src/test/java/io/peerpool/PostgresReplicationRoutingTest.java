@@ -274,11 +274,16 @@ class PostgresReplicationRoutingTest {
 				.ignoreExceptions()
 				.until(() -> port(pool, false) == promoted.port());
 			assertThat(pool.peer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
+			String text = "n" + names.incrementAndGet();
+			jdbc.sql("INSERT INTO notes (text) VALUES (?)").param(text).update();
 			for (int i = 0; i < 10; i++) {
 				jdbc.sql("INSERT INTO notes (text) VALUES ('after-promotion')").update();
 				assertThat(port(pool, false)).isEqualTo(promoted.port());
 				assertThat(port(pool, true)).as("the remaining standby keeps the reads").isEqualTo(remaining.port());
 			}
+			// the remaining standby streams from the new primary: reads see writes made after the promotion
+			await().atMost(Duration.ofSeconds(30)).until(() -> PeerRouting.replica(() -> JdbcClient.create(pool)
+				.sql("SELECT count(*) FROM notes WHERE text = ?").param(text).query(Integer.class).single()) == 1);
 		}
 	}
 

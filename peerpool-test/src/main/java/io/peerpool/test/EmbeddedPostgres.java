@@ -215,8 +215,9 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 
 	/**
 	 * Promotes {@code standby} ({@code SELECT pg_promote()}, which waits until it accepts writes);
-	 * then {@link #primary()} returns it and the other running standbys stream from it
-	 * ({@code primary_conninfo} changed and reloaded; they follow its new timeline).
+	 * then {@link #primary()} returns it and the other standbys stream from it
+	 * ({@code primary_conninfo} changed and reloaded; they follow its new timeline). A standby
+	 * that is stopped or frozen at that moment follows it from its next {@code restart()}.
 	 *
 	 * <p>The old primary is left as it is: if it still runs it stays a writable primary of its own
 	 * (a split brain, as after a real failover that did not fence it), it is neither
@@ -234,11 +235,7 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 		standby.setUpstream(null);
 		for (PostgresServer other : this.servers) {
 			if (other != standby && other.isStandbyOf(oldPrimary)) {
-				other.setUpstream(standby);
-				if (other.isRunning() && !other.isFrozen()) {
-					other.executeAsAdmin("ALTER SYSTEM SET primary_conninfo = '" + other.primaryConnectionInfo(standby) + "'");
-					other.executeAsAdmin("SELECT pg_reload_conf()");
-				}
+				other.follow(standby);
 			}
 		}
 		logger.info("Promoted {} to primary (was {}, left as it is)", standby.name(), oldPrimary.name());

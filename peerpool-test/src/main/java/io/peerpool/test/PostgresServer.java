@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The database {@code app} is owned by the role {@code app} (password {@code app}), which is not
  * a superuser; the admin is {@code postgres}. Authentication is {@code trust} on 127.0.0.1.
+ *
+ * <p>A standby of {@link EmbeddedPostgres#primaryWithStandbys(PostgresMajor, int)} starts from a copy
+ * of its primary's data directory with {@code standby.signal}; {@code kill()}, {@code freeze()},
+ * {@code thaw()} and {@code restart()} work the same on it, and after a restart it streams again.
  */
 public final class PostgresServer implements DatabaseServer {
 
@@ -427,6 +431,29 @@ public final class PostgresServer implements DatabaseServer {
 	}
 
 	void setUpstream(PostgresServer primary) {
+		this.upstream = primary;
+	}
+
+	/**
+	 * Makes this standby stream from {@code primary}: {@code primary_conninfo} with
+	 * {@code ALTER SYSTEM} and a reload when it runs; when it is stopped or frozen, the line is
+	 * appended to {@code postgresql.auto.conf} and counts from its next start (or reload).
+	 */
+	synchronized void follow(PostgresServer primary) {
+		String setting = "primary_conninfo = '" + primaryConnectionInfo(primary) + "'";
+		if (isRunning() && !isFrozen()) {
+			executeAsAdmin("ALTER SYSTEM SET " + setting);
+			executeAsAdmin("SELECT pg_reload_conf()");
+		}
+		else {
+			try {
+				Files.write(this.dataDirectory.resolve("postgresql.auto.conf"), List.of(setting), StandardCharsets.UTF_8,
+						StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot point " + this.name + " at " + primary.name, ex);
+			}
+		}
 		this.upstream = primary;
 	}
 

@@ -120,14 +120,15 @@ class EmbeddedPostgresReplicationTest {
 
 	@Test
 	@Order(100)
-	void promoteMakesTheStandbyThePrimaryAndTheOtherStandbyFollowsIt() throws SQLException {
+	void promoteMakesTheStandbyThePrimaryAndAStoppedStandbyFollowsItAfterARestart() throws SQLException {
 		PostgresServer oldPrimary = pg.primary();
 		PostgresServer promoted = pg.standbys().get(0);
 		PostgresServer other = pg.standbys().get(1);
 		String before = write(oldPrimary);
 		await().atMost(Duration.ofSeconds(10)).until(() -> count(promoted, before) == 1 && count(other, before) == 1);
-		// a failover: the old primary dies, then a standby takes over
+		// a failover: the old primary dies (and a standby with it), then a standby takes over
 		oldPrimary.kill();
+		other.kill();
 		pg.promote(promoted);
 		assertThat(pg.primary()).isSameAs(promoted);
 		assertThat(pg.standbys()).containsExactly(other);
@@ -135,8 +136,11 @@ class EmbeddedPostgresReplicationTest {
 		String after = write(promoted);
 		assertThat(count(promoted, after)).isEqualTo(1);
 		assertThat(count(promoted, before)).as("what the old primary had replicated").isEqualTo(1);
+		other.restart();
 		await().atMost(Duration.ofSeconds(30)).until(() -> count(other, after) == 1);
+		assertThat(other.isInRecovery()).isTrue();
 		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> write(other));
+		assertThat(oldPrimary.isRunning()).as("the old primary is left as it is").isFalse();
 	}
 
 	private static String write(PostgresServer server) throws SQLException {
