@@ -192,7 +192,8 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 	/**
 	 * Makes {@code standby} apply each commit {@code delay} after the primary made it
 	 * ({@code recovery_min_apply_delay}, set with {@code ALTER SYSTEM} and a reload on the standby);
-	 * {@link Duration#ZERO} removes the delay. Returns once the standby runs with the new setting.
+	 * {@link Duration#ZERO} removes the delay. Returns once a new session on the standby sees the
+	 * new setting (the reload is asynchronous).
 	 * The standby still receives WAL at once, so {@code pg_last_wal_receive_lsn()} moves ahead of
 	 * {@code pg_last_wal_replay_lsn()} while it waits.
 	 */
@@ -241,7 +242,11 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 		logger.info("Promoted {} to primary (was {}, left as it is)", standby.name(), oldPrimary.name());
 	}
 
-	/** All servers, in the order given to {@link #of(PostgresMajor...)}. */
+	/**
+	 * All servers, in the order given to {@link #of(PostgresMajor...)}; for
+	 * {@link #primaryWithStandbys(PostgresMajor, int)} {@code primary, standby0, standby1, ...}, also
+	 * after a promotion.
+	 */
 	public List<PostgresServer> servers() {
 		return this.servers;
 	}
