@@ -102,10 +102,16 @@ public class DefaultPeerProbe implements PeerProbe {
 		}
 	}
 
+	/**
+	 * Lag is zero when nothing received is left to replay. Received can be behind replayed: a WAL
+	 * receiver that (re)starts, after a standby restart or a switch to a promoted primary, reports
+	 * the start of the segment it streams from until new WAL arrives (on an idle primary: never);
+	 * such a standby has nothing to apply, and the age of its last replayed commit is no lag.
+	 */
 	private static ProbeResult postgres(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN NOT pg_is_in_recovery() THEN 0"
-						+ " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+						+ " WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
 						+ " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END")) {
 			result.next();
 			boolean inRecovery = result.getBoolean(1);

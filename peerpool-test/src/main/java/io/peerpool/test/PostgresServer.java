@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The database {@code app} is owned by the role {@code app} (password {@code app}), which is not
  * a superuser; the admin is {@code postgres}. Authentication is {@code trust} on 127.0.0.1.
+ *
+ * <p>A standby of {@link EmbeddedPostgres#primaryWithStandbys(PostgresMajor, int)} starts from a copy
+ * of its primary's data directory with {@code standby.signal}; {@code kill()}, {@code freeze()},
+ * {@code thaw()} and {@code restart()} work the same on it, and after a restart it streams again.
  */
 public final class PostgresServer implements DatabaseServer {
 
@@ -64,6 +68,12 @@ public final class PostgresServer implements DatabaseServer {
 
 	private final int port;
 
+	/** The primary this server is a standby of, from its creation; {@code null} for a primary or a single server. */
+	private final PostgresServer source;
+
+	/** The primary this standby streams from now ({@link EmbeddedPostgres#promote} changes it); {@code null} if none. */
+	private volatile PostgresServer upstream;
+
 	private volatile Path binDirectory;
 
 	private volatile Process postmaster;
@@ -73,8 +83,15 @@ public final class PostgresServer implements DatabaseServer {
 	private volatile boolean closed;
 
 	PostgresServer(String name, PostgresMajor major) {
+		this(name, major, null);
+	}
+
+	/** A standby of {@code source}, made from a copy of its data directory, or a primary if {@code source} is null. */
+	PostgresServer(String name, PostgresMajor major, PostgresServer source) {
 		this.name = name;
 		this.major = major;
+		this.source = source;
+		this.upstream = source;
 		this.directory = KitEnvironment.newDataDirectory(name);
 		this.dataDirectory = this.directory.resolve("data");
 		this.logFile = this.directory.resolve("postgres.log");
@@ -175,6 +192,17 @@ public final class PostgresServer implements DatabaseServer {
 		}
 	}
 
+	/** The first column of the first row of {@code sql}, run as {@code postgres} in {@code app}; {@code null} for no row. */
+	String queryAsAdmin(String sql) {
+		try (Connection connection = connectAsAdmin(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(sql)) {
+			return result.next() ? result.getString(1) : null;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Failed on " + this.name + ": " + sql, ex);
+		}
+	}
+
 	/** Process id of the postmaster (line 1 of {@code postmaster.pid}), or -1 when it is not running. */
 	@Override
 	public long pid() {
@@ -200,10 +228,37 @@ public final class PostgresServer implements DatabaseServer {
 		if (isRunning()) {
 			return;
 		}
-		if (this.binDirectory == null) {
+		prepare();
+		launch();
+	}
+
+	/**
+	 * Creates the data directory if it does not exist yet, without starting the server: initdb for a
+	 * primary; for a standby a copy of its primary's data directory, which must have been prepared and
+	 * not be running.
+	 */
+	synchronized void prepare() {
+		if (this.binDirectory != null) {
+			return;
+		}
+		if (this.source == null) {
 			initialize();
 		}
-		launch();
+		else {
+			copyFromSource();
+		}
+	}
+
+	/** {@code SELECT pg_is_in_recovery()}: {@code true} on a standby. */
+	public boolean isInRecovery() {
+		try (Connection connection = connectAsAdmin(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery()")) {
+			result.next();
+			return result.getBoolean(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot read pg_is_in_recovery() of " + this.name, ex);
+		}
 	}
 
 	@Override
@@ -294,6 +349,9 @@ public final class PostgresServer implements DatabaseServer {
 				.setRegisterShutdownHook(false)
 				.setPort(this.port)
 				.setLocaleConfig("locale", "C")
+				// zonky's default is 300; the value of the last run is in pg_control, and a standby
+				// copied from this data directory refuses to start with less than that
+				.setServerConfig("max_connections", "100")
 				.setDataDirectoryCustomizer(this::writeConfiguration)
 				.setOutputRedirector(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
 				.setErrorRedirector(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
@@ -332,6 +390,79 @@ public final class PostgresServer implements DatabaseServer {
 		}
 	}
 
+	/**
+	 * A standby's data directory is a cold copy of its primary's, taken after the clean shutdown that
+	 * ends {@link #initialize()}: a valid base backup without {@code pg_basebackup}, which zonky's
+	 * archives do not contain (only initdb, pg_ctl and postgres). {@code standby.signal} and
+	 * {@code primary_conninfo} make it stream from the primary once both run.
+	 */
+	private void copyFromSource() {
+		if (this.source.binDirectory == null || this.source.isRunning()) {
+			throw new IllegalStateException(this.name + ": its primary " + this.source.name
+					+ " must be prepared and stopped before the copy");
+		}
+		Path from = this.source.dataDirectory;
+		try (Stream<Path> paths = Files.walk(from)) {
+			for (Path path : (Iterable<Path>) paths::iterator) {
+				Path relative = from.relativize(path);
+				String fileName = relative.toString();
+				if (fileName.equals("postmaster.pid") || fileName.equals("postmaster.opts")) {
+					continue;
+				}
+				// a directory too is copied with its attributes: PostgreSQL refuses a data directory
+				// that others may read (0700 or 0750 only)
+				Files.copy(path, this.dataDirectory.resolve(relative), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+			}
+			Files.createFile(this.dataDirectory.resolve("standby.signal"));
+			// later lines win: the copied postgresql.conf still names the primary's port
+			Files.write(this.dataDirectory.resolve("postgresql.conf"),
+					List.of("", "# peerpool-test standby of " + this.source.name, "port = " + this.port,
+							"primary_conninfo = '" + primaryConnectionInfo(this.source) + "'"),
+					StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw startFailure("cannot copy the data directory of " + this.source.name + " from " + from, ex);
+		}
+		this.binDirectory = this.source.binDirectory;
+	}
+
+	boolean isStandbyOf(PostgresServer primary) {
+		return primary != null && this.upstream == primary;
+	}
+
+	void setUpstream(PostgresServer primary) {
+		this.upstream = primary;
+	}
+
+	/**
+	 * Makes this standby stream from {@code primary}: {@code primary_conninfo} with
+	 * {@code ALTER SYSTEM} and a reload when it runs; when it is stopped or frozen, the line is
+	 * appended to {@code postgresql.auto.conf} and counts from its next start (or reload).
+	 */
+	synchronized void follow(PostgresServer primary) {
+		String setting = "primary_conninfo = '" + primaryConnectionInfo(primary) + "'";
+		if (isRunning() && !isFrozen()) {
+			executeAsAdmin("ALTER SYSTEM SET " + setting);
+			executeAsAdmin("SELECT pg_reload_conf()");
+		}
+		else {
+			try {
+				Files.write(this.dataDirectory.resolve("postgresql.auto.conf"), List.of(setting), StandardCharsets.UTF_8,
+						StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot point " + this.name + " at " + primary.name, ex);
+			}
+		}
+		this.upstream = primary;
+	}
+
+	/** What a standby of {@code primary} puts into {@code primary_conninfo}. */
+	String primaryConnectionInfo(PostgresServer primary) {
+		// application_name makes the standby recognisable in the primary's pg_stat_replication
+		return "host=" + host() + " port=" + primary.port + " user=" + ADMIN + " application_name=" + this.name;
+	}
+
 	private Connection connectAsAdmin(String database) throws SQLException {
 		Properties properties = new Properties();
 		properties.setProperty("user", ADMIN);
@@ -350,7 +481,10 @@ public final class PostgresServer implements DatabaseServer {
 				// with it off a SIGKILL could lose commits already acknowledged to the test
 				"synchronous_commit = on", "shared_buffers = 16MB", "max_connections = 100", "max_wal_size = 256MB",
 				"checkpoint_timeout = 30min", "timezone = 'UTC'", "log_min_messages = warning",
-				"log_checkpoints = off");
+				"log_checkpoints = off",
+				// streaming replication for primaryWithStandbys (the defaults, said out loud); a standby
+				// that was down or delayed finds the WAL it missed as long as the primary keeps it
+				"wal_level = replica", "max_wal_senders = 10", "hot_standby = on", "wal_keep_size = 128MB");
 		try {
 			Files.write(dataDirectory.toPath().resolve("postgresql.conf"), settings, StandardCharsets.UTF_8,
 					StandardOpenOption.APPEND);
