@@ -145,12 +145,20 @@ public final class RouteOverrides {
 
 		private final String target;
 
+		private final String problem;
+
 		private final String action;
 
 		InvalidOverrideException(String target, String problem, String action) {
 			super("web override '" + target + "' " + problem);
 			this.target = target;
+			this.problem = problem;
 			this.action = action;
+		}
+
+		/** What is wrong with it, without the key. */
+		public String getProblem() {
+			return this.problem;
 		}
 
 		/** The key as configured. */

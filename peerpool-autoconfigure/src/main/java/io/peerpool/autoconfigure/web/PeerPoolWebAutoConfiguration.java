@@ -150,7 +150,7 @@ public final class PeerPoolWebAutoConfiguration {
 		}
 		catch (RouteOverrides.InvalidOverrideException ex) {
 			throw new PeerPoolConfigurationException(OVERRIDES_PROPERTY + "[" + ex.getTarget() + "]",
-					ex.getMessage(), ex.getAction());
+					"the override " + ex.getProblem(), ex.getAction());
 		}
 	}
 
