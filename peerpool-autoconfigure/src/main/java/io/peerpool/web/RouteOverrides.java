@@ -93,7 +93,8 @@ public final class RouteOverrides {
 	/**
 	 * The route of the first override that matches the request.
 	 * @param path the path within the application
-	 * @param handlerMethod the handler, or {@code null} when there is none
+	 * @param handlerMethod the handler method, or {@code null} when there is none
+	 * @param handlerType the class of the handler bean (it may inherit the method), or {@code null}
 	 * @return the route, or {@code null} when no override matches
 	 */
 	public RouteIntent match(String path, Method handlerMethod, Class<?> handlerType) {
