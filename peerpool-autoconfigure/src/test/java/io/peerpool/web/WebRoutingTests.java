@@ -28,11 +28,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPoolDataSource;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.RouteIntent;
+import io.peerpool.routing.RouteOrigin;
+import io.peerpool.routing.RouteScope;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
@@ -292,6 +297,24 @@ class WebRoutingTests {
 	void readWriteTransactionRunsOnThePrimaryItsReadsIncluded() {
 		// GET: the method asks for a replica, the read-write transaction needs the primary
 		assertThat(WebClient.withoutCookies(this.port).get("/tx/read-write").serverId()).isEqualTo(primaryId());
+	}
+
+	@Test
+	void jpaReadOnlyTransactionReachesAReplicaAndReadWriteOneThePrimary() {
+		try (AnnotationConfigApplicationContext jpa = JpaReads.context(this.pool)) {
+			JpaReads reads = jpa.getBean(JpaReads.class);
+			// as in a POST: only readOnly = true asks for a replica
+			try (RouteScope post = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
+				assertThat(reads.serverIdInReadOnlyTransaction()).isIn(replicaIds());
+			}
+			// as in a GET: the read-write transaction needs the primary
+			try (RouteScope get = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
+				assertThat(reads.serverIdInReadWriteTransaction()).isEqualTo(primaryId());
+			}
+		}
+		finally {
+			PeerRouting.clear();
+		}
 	}
 
 	@Test
