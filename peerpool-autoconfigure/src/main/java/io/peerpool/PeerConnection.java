@@ -118,9 +118,16 @@ final class PeerConnection implements Connection {
 
 	/** Read intent: see {@link PeerRouting#wantsReplica(boolean, boolean)}; only where the pool splits reads. */
 	private boolean wantsReplica() {
-		return this.owner.isReadWriteSplit()
-				&& PeerRouting.wantsReplica(this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(),
-						writesPin());
+		if (!this.owner.isReadWriteSplit()) {
+			return false;
+		}
+		boolean readOnly = this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly();
+		// a read-write transaction runs on a primary, its reads included (a GET's read intent must not
+		// send them to a replica); only an explicit replica scope overrules it, and its guard then refuses writes
+		if (!this.autoCommit && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
+			return false;
+		}
+		return PeerRouting.wantsReplica(readOnly, writesPin());
 	}
 
 	/** Whether a write pins later reads to primaries: in pin mode, and in gtid mode when the write's position is unknown. */

@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import io.peerpool.PeerRole;
 import io.peerpool.ReadYourWrites;
 import io.peerpool.balance.Balance;
+import io.peerpool.routing.RouteIntent;
 
 /**
  * Configuration of peerpool: a set of database servers ("peers") as one highly available
@@ -62,6 +63,9 @@ public class PeerPoolProperties {
 
 	/** Named pools, each a DataSource bean of that name. */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
+
+	/** Routing of web requests: read intent from the HTTP method, overrides, the pin cookie. */
+	private final Web web = new Web();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -181,6 +185,10 @@ public class PeerPoolProperties {
 
 	public void setPools(Map<String, Pool> pools) {
 		this.pools = pools;
+	}
+
+	public Web getWeb() {
+		return this.web;
 	}
 
 	/** One named pool; settings left unset take the top-level value. */
@@ -437,6 +445,122 @@ public class PeerPoolProperties {
 		public String toString() {
 			// never the password
 			return "Peer[url=" + io.peerpool.peer.SafeUrls.redact(this.url) + ", username=" + this.username + "]";
+		}
+
+	}
+
+	/** Routing of servlet requests (section 6 of the contract). */
+	public static class Web {
+
+		/** Whether GET/HEAD/OPTIONS/TRACE requests read from replicas and other methods use a primary. */
+		private boolean enabled = true;
+
+		/**
+		 * Routes by path pattern ("[/admin/**]") or handler method
+		 * ("[com.example.ReportController#export]") to primary or replica, stronger than the HTTP
+		 * method; in declared order, the first match wins. Keys need brackets in properties and YAML.
+		 */
+		private Map<String, RouteIntent> overrides = new LinkedHashMap<>();
+
+		/**
+		 * Name of a trusted request header whose value, primary or replica, forces the route (for
+		 * example X-Peerpool-Route). Off when unset: clients control headers, so only set it when a
+		 * proxy in front of the application strips the header from outside requests.
+		 */
+		private String stateHeader;
+
+		/** The signed cookie that carries read-your-writes (pin mode) across requests. */
+		private final PinCookie pinCookie = new PinCookie();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Map<String, RouteIntent> getOverrides() {
+			return this.overrides;
+		}
+
+		public void setOverrides(Map<String, RouteIntent> overrides) {
+			this.overrides = overrides;
+		}
+
+		public String getStateHeader() {
+			return this.stateHeader;
+		}
+
+		public void setStateHeader(String stateHeader) {
+			this.stateHeader = stateHeader;
+		}
+
+		public PinCookie getPinCookie() {
+			return this.pinCookie;
+		}
+
+		/** The pin cookie. */
+		public static class PinCookie {
+
+			/** Name of the cookie. */
+			private String name = "peerpool-pin";
+
+			/**
+			 * Key of the HMAC that signs the cookie. Generated at startup when unset, which only
+			 * works with a single application instance: give every instance the same secret.
+			 */
+			private String secret;
+
+			/** Whether the cookie is hidden from scripts. */
+			private boolean httpOnly = true;
+
+			/** SameSite attribute of the cookie: Lax, Strict or None. */
+			private String sameSite = "Lax";
+
+			/** Whether the cookie is only sent over HTTPS; by default when the request is secure. */
+			private Boolean secure;
+
+			public String getName() {
+				return this.name;
+			}
+
+			public void setName(String name) {
+				this.name = name;
+			}
+
+			public String getSecret() {
+				return this.secret;
+			}
+
+			public void setSecret(String secret) {
+				this.secret = secret;
+			}
+
+			public boolean isHttpOnly() {
+				return this.httpOnly;
+			}
+
+			public void setHttpOnly(boolean httpOnly) {
+				this.httpOnly = httpOnly;
+			}
+
+			public String getSameSite() {
+				return this.sameSite;
+			}
+
+			public void setSameSite(String sameSite) {
+				this.sameSite = sameSite;
+			}
+
+			public Boolean getSecure() {
+				return this.secure;
+			}
+
+			public void setSecure(Boolean secure) {
+				this.secure = secure;
+			}
+
 		}
 
 	}
