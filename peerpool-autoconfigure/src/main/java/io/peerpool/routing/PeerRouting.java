@@ -82,7 +82,9 @@ public final class PeerRouting {
 	public static void recordWriteToken(String pool, String token) {
 		RouteScope scope = current.get();
 		if (scope != null) {
-			scope.outermost().putWriteToken(pool, token);
+			RouteScope request = scope.outermost();
+			request.putWriteToken(pool, token);
+			request.writeTokenRecorded();
 		}
 	}
 

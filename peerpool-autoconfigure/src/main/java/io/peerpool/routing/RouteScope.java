@@ -21,6 +21,8 @@ public final class RouteScope implements AutoCloseable {
 
 	private Runnable onFirstWrite;
 
+	private Runnable onWriteToken;
+
 	/** The replica each pool read from in this scope: monotonic reads (created on first read). */
 	private Map<String, String> stickyReplicas;
 
@@ -60,6 +62,20 @@ public final class RouteScope implements AutoCloseable {
 	 */
 	public void onFirstWrite(Runnable callback) {
 		this.onFirstWrite = callback;
+	}
+
+	/**
+	 * Called each time the position of a write becomes known (read-your-writes {@code gtid}), on
+	 * the outermost scope: the web filter then sets the pin cookie with the positions.
+	 */
+	public void onWriteToken(Runnable callback) {
+		this.onWriteToken = callback;
+	}
+
+	void writeTokenRecorded() {
+		if (this.onWriteToken != null) {
+			this.onWriteToken.run();
+		}
 	}
 
 	/** Records a write here and in every enclosing scope (a request is pinned by any write in it). */

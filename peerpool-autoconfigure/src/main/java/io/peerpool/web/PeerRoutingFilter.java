@@ -74,12 +74,10 @@ public class PeerRoutingFilter extends OncePerRequestFilter implements Ordered {
 			Duration pin = this.pinDuration.get();
 			RouteScope scope = openScope(request, pin != null);
 			if (pin != null && !pin.isZero()) {
-				scope.onFirstWrite(() -> {
-					if (!this.pinCookie.write(request, response, pin, null) && logger.isDebugEnabled()) {
-						logger.debug("Write after the response of " + request.getRequestURI()
-								+ " was committed: no pin cookie");
-					}
-				});
+				// a write pins at once; once its position is known (gtid), the cookie carries it instead,
+				// and the client's next reads may use any replica that has applied it
+				scope.onFirstWrite(() -> writeCookie(request, response, pin, null));
+				scope.onWriteToken(() -> writeCookie(request, response, pin, WriteTokens.encode(scope.writeTokens())));
 			}
 			chain.doFilter(request, response);
 		}
@@ -88,16 +86,28 @@ public class PeerRoutingFilter extends OncePerRequestFilter implements Ordered {
 		}
 	}
 
+	private void writeCookie(HttpServletRequest request, HttpServletResponse response, Duration pin, String token) {
+		if (!this.pinCookie.write(request, response, pin, token) && logger.isDebugEnabled()) {
+			logger.debug("Write after the response of " + request.getRequestURI() + " was committed: no pin cookie");
+		}
+	}
+
 	private RouteScope openScope(HttpServletRequest request, boolean pinMode) {
 		RouteIntent forced = headerIntent(request);
 		if (forced != null) {
 			return PeerRouting.open(forced, RouteOrigin.HEADER);
 		}
-		if (pinMode && this.pinCookie.read(request) != null) {
+		PinCookie.Pin pin = pinMode ? this.pinCookie.read(request) : null;
+		if (pin != null && pin.token() == null) {
 			return PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.PIN);
 		}
-		return PeerRouting.open(isRead(request.getMethod()) ? RouteIntent.REPLICA : RouteIntent.PRIMARY,
+		RouteScope scope = PeerRouting.open(isRead(request.getMethod()) ? RouteIntent.REPLICA : RouteIntent.PRIMARY,
 				RouteOrigin.HTTP_METHOD);
+		if (pin != null) {
+			// gtid: the positions of the client's writes; a replica serves it once it has applied them
+			WriteTokens.decode(pin.token()).forEach(scope::putWriteToken);
+		}
+		return scope;
 	}
 
 	private RouteIntent headerIntent(HttpServletRequest request) {

@@ -356,6 +356,45 @@ class WebRoutingTests {
 		assertThat(threads).as("one Tomcat worker served every request").hasSize(1);
 	}
 
+	// --- read-your-writes by position: another instance with read-your-writes=gtid
+
+	@Test
+	void gtidModeGetAfterPostReadsItsWriteFromAReplicaThatAppliedItElseFromThePrimary() {
+		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
+				"spring.datasource.peerpool.read-your-writes=gtid", "spring.datasource.peerpool.check-interval=1s",
+				"spring.datasource.peerpool.probe-interval=300ms", "spring.datasource.peerpool.max-replica-lag=1m",
+				"spring.datasource.peerpool.web.pin-cookie.secret=" + SECRET,
+				"spring.datasource.peerpool.hikari.maximum-pool-size=2"));
+		properties.addAll(peerProperties());
+		try (ConfigurableApplicationContext gtid = new SpringApplicationBuilder(RoutingTestApp.class)
+			.properties(properties.toArray(String[]::new))
+			.run()) {
+			PeerPoolDataSource gtidPool = gtid.getBean(PeerPoolDataSource.class);
+			awaitEveryPeerUp(gtidPool);
+			int port = ((WebServerApplicationContext) gtid).getWebServer().getPort();
+
+			// only the up-to-date replica reads: it applies the write within milliseconds and serves it
+			gtidPool.drain(laggingReplica().name());
+			WebClient browser = WebClient.browser(port);
+			String fresh = unique("gtid");
+			WebClient.Answer posted = browser.postJson("/items", "{\"name\":\"" + fresh + "\"}");
+			assertThat(posted.setCookie()).as("the cookie carries the write's position")
+				.hasValueSatisfying((cookie) -> assertThat(cookie).startsWith("peerpool-pin="));
+			WebClient.Answer own = browser.get("/items/" + fresh);
+			assertThat(own.found()).as("the writer sees its write").isEqualTo(1);
+			assertThat(own.serverId()).as("served by a replica that applied it").isEqualTo(freshReplica().serverId());
+			gtidPool.resume(laggingReplica().name());
+
+			// only the 2 s late replica reads: it cannot apply the write within the wait, the primary serves
+			gtidPool.drain(freshReplica().name());
+			String late = unique("gtid");
+			browser.postJson("/items", "{\"name\":\"" + late + "\"}");
+			WebClient.Answer fallback = browser.get("/items/" + late);
+			assertThat(fallback.found()).isEqualTo(1);
+			assertThat(fallback.serverId()).isEqualTo(primaryId());
+		}
+	}
+
 	// --- control: another instance without read-your-writes and without the trusted header
 
 	@Test

@@ -105,7 +105,8 @@ public final class PeerPoolWebAutoConfiguration {
 				Duration longest = null;
 				for (PeerPoolDataSource pool : this.pools) {
 					PeerPoolSettings settings = pool.getSettings();
-					if (settings.readYourWrites() == ReadYourWrites.PIN
+					// the cookie carries a pin (pin) or the positions of the writes (gtid)
+					if (settings.readYourWrites() != ReadYourWrites.NONE
 							&& (longest == null || settings.pinDuration().compareTo(longest) > 0)) {
 						longest = settings.pinDuration();
 					}
