@@ -21,6 +21,8 @@ import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.EmbeddedPostgres;
+import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.DatabaseServer;
 
@@ -30,7 +32,6 @@ import static org.awaitility.Awaitility.await;
 /**
  * A peer whose credentials are wrong is DOWN with reason {@code auth}, the other peer serves, and
  * the wrong password appears nowhere: not in the peer's state, not in the exception, not in the log.
- * (MariaDB only: the test kit's PostgreSQL trusts every local connection, so no password is checked.)
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 @ExtendWith(OutputCaptureExtension.class)
@@ -41,10 +42,19 @@ class AuthenticationFailureTest {
 	@RegisterExtension
 	static final EmbeddedMariaDb mariadb = EmbeddedMariaDb.peers(2);
 
+	@RegisterExtension
+	static final EmbeddedPostgres postgres = EmbeddedPostgres.of(PostgresMajor.V17, PostgresMajor.V17);
+
 	@Test
 	void mariaDbPeerWithWrongPasswordIsDownWithReasonAuthAndThePasswordIsNowhere(CapturedOutput output)
 			throws Exception {
 		assertAuthFailure(mariadb.servers(), JdbcDriver.MARIADB, "SELECT @@port", output);
+	}
+
+	@Test
+	void postgresPeerWithWrongPasswordIsDownWithReasonAuthAndThePasswordIsNowhere(CapturedOutput output)
+			throws Exception {
+		assertAuthFailure(postgres.servers(), JdbcDriver.POSTGRESQL, "SELECT inet_server_port()", output);
 	}
 
 	private static void assertAuthFailure(List<? extends DatabaseServer> servers, JdbcDriver driver, String portQuery,

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * same data directory while its lock on that directory is held.
  *
  * <p>The database {@code app} is owned by the role {@code app} (password {@code app}), which is not
- * a superuser; the admin is {@code postgres}. Authentication is {@code trust} on 127.0.0.1.
+ * a superuser and authenticates with its password (SCRAM); the admin is {@code postgres}, trusted on 127.0.0.1.
  *
  * <p>A standby of {@link EmbeddedPostgres#primaryWithStandbys(PostgresMajor, int)} starts from a copy
  * of its primary's data directory with {@code standby.signal}; {@code kill()}, {@code freeze()},
@@ -377,6 +377,7 @@ public final class PostgresServer implements DatabaseServer {
 			catch (SQLException ex) {
 				throw startFailure("cannot create role and database " + DATABASE, ex);
 			}
+			requirePasswordOfApplicationUser();
 		}
 		finally {
 			try {
@@ -387,6 +388,23 @@ public final class PostgresServer implements DatabaseServer {
 			}
 			// pg_ctl stop -w returns once postmaster.pid is gone, a moment before the processes are
 			killProcessTree(first);
+		}
+	}
+
+	/**
+	 * The application user must give its password (SCRAM), as in production, so that a wrong
+	 * password fails like it would there; the admin keeps {@code trust} on 127.0.0.1. Read at the
+	 * next start, which is the kit's own.
+	 */
+	private void requirePasswordOfApplicationUser() {
+		Path hba = this.dataDirectory.resolve("pg_hba.conf");
+		try {
+			String rules = "host all " + USERNAME + " 127.0.0.1/32 scram-sha-256\nhost all " + USERNAME
+					+ " ::1/128 scram-sha-256\n";
+			java.nio.file.Files.writeString(hba, rules + java.nio.file.Files.readString(hba));
+		}
+		catch (IOException ex) {
+			throw startFailure("cannot write " + hba, ex);
 		}
 	}
 
