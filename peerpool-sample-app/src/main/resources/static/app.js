@@ -2,11 +2,16 @@
 'use strict';
 
 const FAULTS = ['kill', 'freeze', 'thaw', 'restart'];
+// replication of the embedded cluster: offered on replicas only
+const REPLICATION = ['promote', 'lag', 'nolag'];
 const OPERATIONS = ['drain', 'resume'];
-const COLUMNS = ['peer', 'state', 'role', 'active', 'idle', 'routed', 'since', 'last error', 'actions'];
+const LABELS = { lag: 'lag 5s', nolag: 'no lag' };
+const COLUMNS = ['peer', 'state', 'role', 'lag', 'server', 'active', 'idle', 'routed', 'since', 'last error', 'actions'];
 
 let embedded = false;
 let loadRunning = false;
+// which peer of main answered the page's own last note read and write: { peer, serverId }
+const served = { read: null, write: null };
 
 function el(tag, attributes, ...children) {
 	const element = document.createElement(tag);
@@ -87,27 +92,34 @@ function peerRow(section, pool, peer) {
 	const id = 'peer-' + pool.name + '-' + peer.name;
 	let row = document.getElementById(id);
 	if (!row) {
-		const buttons = [];
-		for (const action of (embedded ? FAULTS : []).concat(OPERATIONS)) {
-			const button = el('button', {
+		const button = (action) => {
+			const element = el('button', {
 				type: 'button',
-				class: FAULTS.includes(action) ? 'danger' : '',
+				class: FAULTS.includes(action) ? 'danger' : (REPLICATION.includes(action) ? 'replication' : ''),
 				'data-pool': pool.name, 'data-peer': peer.name, 'data-action': action,
 				title: action + ' ' + peer.name
-			}, action);
-			button.addEventListener('click', () => act(pool.name, peer.name, action, button));
-			buttons.push(button);
+			}, LABELS[action] || action);
+			element.addEventListener('click', () => act(pool.name, peer.name, action, element));
+			return element;
+		};
+		const actions = el('td', { class: 'actions' });
+		if (embedded) {
+			actions.append(...FAULTS.map(button), el('br'), ...REPLICATION.map(button));
 		}
+		actions.append(...OPERATIONS.map(button));
 		row = el('tr', { id: id, 'data-pool': pool.name, 'data-peer': peer.name },
-			el('td', {}, el('strong', {}, peer.name), el('br'), el('span', { class: 'muted url' })),
-			el('td', {}, el('span', { class: 'state' }), el('br'), el('span', { class: 'server' })),
+			el('td', {}, el('strong', {}, peer.name), ' ', el('span', { class: 'served' }), el('br'),
+				el('span', { class: 'muted url' })),
+			el('td', {}, el('span', { class: 'state' }), el('br'), el('span', { class: 'process' })),
 			el('td', { class: 'role' }),
+			el('td', { class: 'num lag' }),
+			el('td', { class: 'server' }),
 			el('td', { class: 'num active' }),
 			el('td', { class: 'num idle' }),
 			el('td', { class: 'num routed' }),
 			el('td', { class: 'since' }),
 			el('td', { class: 'error last-error' }),
-			el('td', { class: 'actions' }, ...buttons));
+			actions);
 		section.querySelector('tbody').append(row);
 	}
 	return row;
@@ -127,11 +139,32 @@ function render(data) {
 			state.textContent = peer.state;
 			state.className = 'state state-' + peer.state;
 			row.setAttribute('data-state', peer.state);
-			const server = row.querySelector('.server');
-			server.textContent = peer.server && peer.server !== 'running' ? 'server ' + peer.server : '';
-			server.className = 'server server-' + (peer.server || '');
+			const process = row.querySelector('.process');
+			process.textContent = peer.process && peer.process !== 'running' ? 'process ' + peer.process : '';
+			process.className = 'process process-' + (peer.process || '');
 			row.querySelector('.url').textContent = peer.url;
-			row.querySelector('.role').textContent = peer.role;
+			const role = (peer.role || '').toLowerCase();
+			row.setAttribute('data-role', role);
+			const roleCell = row.querySelector('.role');
+			roleCell.textContent = role;
+			roleCell.className = 'role role-' + role;
+			row.querySelector('.lag').textContent = role === 'primary' ? ''
+				: (peer.lagSeconds == null ? 'unknown' : peer.lagSeconds.toFixed(1) + ' s');
+			row.querySelector('.server').textContent = peer.server || '';
+			for (const action of REPLICATION) {
+				const button = row.querySelector('button[data-action="' + action + '"]');
+				if (button) {
+					button.hidden = role !== 'replica';
+				}
+			}
+			const badges = [];
+			if (pool.name === 'main' && served.write && served.write.peer === peer.name) {
+				badges.push(el('span', { class: 'badge badge-write' }, 'last write'));
+			}
+			if (pool.name === 'main' && served.read && served.read.peer === peer.name) {
+				badges.push(el('span', { class: 'badge badge-read' }, 'last read'));
+			}
+			row.querySelector('.served').replaceChildren(...badges);
 			row.querySelector('.active').textContent = peer.active;
 			row.querySelector('.idle').textContent = peer.idle;
 			row.querySelector('.routed').textContent = peer.routed;
@@ -170,14 +203,26 @@ async function refresh() {
 	}
 }
 
+function describe(servedBy) {
+	return servedBy ? servedBy.peer + ' (server_id ' + servedBy.serverId + ')' : '\u2013';
+}
+
+function showServed() {
+	document.getElementById('last-write').textContent = describe(served.write);
+	document.getElementById('last-read').textContent = describe(served.read);
+}
+
 async function loadNotes() {
 	try {
 		const response = await fetch('api/notes', { cache: 'no-store' });
 		if (!response.ok) {
 			throw new Error(response.status);
 		}
+		const body = await response.json();
+		served.read = body.servedBy;
+		showServed();
 		const list = document.getElementById('notes');
-		list.replaceChildren(...(await response.json()).map((note) =>
+		list.replaceChildren(...body.notes.map((note) =>
 			el('li', {}, '#' + note.id + ' ', note.text, ' ', el('span', { class: 'muted' }, time(note.created)))));
 	}
 	catch (e) {
@@ -191,7 +236,9 @@ document.getElementById('note-form').addEventListener('submit', async (event) =>
 	const result = document.getElementById('note-result');
 	try {
 		const created = await post('api/notes', { text: input.value });
-		result.textContent = 'Note #' + created.note.id + ' written to ' + created.peer + '.';
+		result.textContent = 'Note #' + created.note.id + ' written to ' + describe(created.servedBy) + '.';
+		served.write = created.servedBy;
+		showServed();
 		input.value = '';
 	}
 	catch (e) {
@@ -199,6 +246,8 @@ document.getElementById('note-form').addEventListener('submit', async (event) =>
 	}
 	loadNotes();
 });
+
+document.getElementById('notes-reload').addEventListener('click', loadNotes);
 
 document.getElementById('load-toggle').addEventListener('click', async () => {
 	try {
