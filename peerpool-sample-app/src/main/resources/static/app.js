@@ -12,6 +12,8 @@ let embedded = false;
 let loadRunning = false;
 // which peer of main answered the page's own last note read and write: { peer, serverId }
 const served = { read: null, write: null };
+// the last /api/cluster answer, to redraw the "last read / write" badges at once
+let lastData = null;
 
 function el(tag, attributes, ...children) {
 	const element = document.createElement(tag);
@@ -33,7 +35,7 @@ function el(tag, attributes, ...children) {
 }
 
 function time(iso) {
-	return iso ? new Date(iso).toLocaleTimeString() : '';
+	return iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : '';
 }
 
 function say(text, isError) {
@@ -104,9 +106,12 @@ function peerRow(section, pool, peer) {
 		};
 		const actions = el('td', { class: 'actions' });
 		if (embedded) {
-			actions.append(...FAULTS.map(button), el('br'), ...REPLICATION.map(button));
+			actions.append(...FAULTS.map(button));
 		}
 		actions.append(...OPERATIONS.map(button));
+		if (embedded) {
+			actions.append(el('br'), ...REPLICATION.map(button));
+		}
 		row = el('tr', { id: id, 'data-pool': pool.name, 'data-peer': peer.name },
 			el('td', {}, el('strong', {}, peer.name), ' ', el('span', { class: 'served' }), el('br'),
 				el('span', { class: 'muted url' })),
@@ -126,6 +131,7 @@ function peerRow(section, pool, peer) {
 }
 
 function render(data) {
+	lastData = data;
 	embedded = data.embedded;
 	document.getElementById('mode').textContent = data.embedded
 		? 'Embedded MariaDB cluster started by the sample (peerpool-test): faults can be injected.'
@@ -142,15 +148,19 @@ function render(data) {
 			const process = row.querySelector('.process');
 			process.textContent = peer.process && peer.process !== 'running' ? 'process ' + peer.process : '';
 			process.className = 'process process-' + (peer.process || '');
-			row.querySelector('.url').textContent = peer.url;
+			// the driver options after '?' make the line long and say little here
+			row.querySelector('.url').textContent = (peer.url || '').replace(/^jdbc:/, '').replace(/\?.*$/, '');
+			row.querySelector('.url').title = peer.url || '';
 			const role = (peer.role || '').toLowerCase();
 			row.setAttribute('data-role', role);
 			const roleCell = row.querySelector('.role');
 			roleCell.textContent = role;
 			roleCell.className = 'role role-' + role;
-			row.querySelector('.lag').textContent = role === 'primary' ? ''
+			// the lag of the last probe: of no meaning for a primary, nor once the peer is DOWN
+			row.querySelector('.lag').textContent = (role === 'primary' || peer.state === 'DOWN') ? ''
 				: (peer.lagSeconds == null ? 'unknown' : peer.lagSeconds.toFixed(1) + ' s');
-			row.querySelector('.server').textContent = peer.server || '';
+			// "MariaDB 11.4.5-MariaDB-log (server_id=2)": the version suffix says nothing here
+			row.querySelector('.server').textContent = (peer.server || '').replace(/-MariaDB(-log)?/, '').replace(' (', '\n(');
 			for (const action of REPLICATION) {
 				const button = row.querySelector('button[data-action="' + action + '"]');
 				if (button) {
@@ -169,7 +179,7 @@ function render(data) {
 			row.querySelector('.idle').textContent = peer.idle;
 			row.querySelector('.routed').textContent = peer.routed;
 			row.querySelector('.since').textContent = time(peer.since)
-				+ (peer.retryAt ? ' (retry ' + time(peer.retryAt) + ')' : '');
+				+ (peer.retryAt ? '\nretry ' + time(peer.retryAt) : '');
 			row.querySelector('.last-error').textContent = peer.lastError
 				? (peer.failureReason ? '[' + peer.failureReason + '] ' : '') + peer.lastError : '';
 		}
@@ -210,6 +220,9 @@ function describe(servedBy) {
 function showServed() {
 	document.getElementById('last-write').textContent = describe(served.write);
 	document.getElementById('last-read').textContent = describe(served.read);
+	if (lastData) {
+		render(lastData);
+	}
 }
 
 async function loadNotes() {
