@@ -2,11 +2,18 @@
 'use strict';
 
 const FAULTS = ['kill', 'freeze', 'thaw', 'restart'];
+// replication of the embedded cluster: offered on replicas only
+const REPLICATION = ['promote', 'lag', 'nolag'];
 const OPERATIONS = ['drain', 'resume'];
-const COLUMNS = ['peer', 'state', 'role', 'active', 'idle', 'routed', 'since', 'last error', 'actions'];
+const LABELS = { lag: 'lag 5s', nolag: 'no lag' };
+const COLUMNS = ['peer', 'state', 'role', 'lag', 'server', 'active', 'idle', 'routed', 'since', 'last error', 'actions'];
 
 let embedded = false;
 let loadRunning = false;
+// which peer of main answered the page's own last note read and write: { peer, serverId }
+const served = { read: null, write: null };
+// the last /api/cluster answer, to redraw the "last read / write" badges at once
+let lastData = null;
 
 function el(tag, attributes, ...children) {
 	const element = document.createElement(tag);
@@ -28,7 +35,7 @@ function el(tag, attributes, ...children) {
 }
 
 function time(iso) {
-	return iso ? new Date(iso).toLocaleTimeString() : '';
+	return iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : '';
 }
 
 function say(text, isError) {
@@ -87,33 +94,44 @@ function peerRow(section, pool, peer) {
 	const id = 'peer-' + pool.name + '-' + peer.name;
 	let row = document.getElementById(id);
 	if (!row) {
-		const buttons = [];
-		for (const action of (embedded ? FAULTS : []).concat(OPERATIONS)) {
-			const button = el('button', {
+		const button = (action) => {
+			const element = el('button', {
 				type: 'button',
-				class: FAULTS.includes(action) ? 'danger' : '',
+				class: FAULTS.includes(action) ? 'danger' : (REPLICATION.includes(action) ? 'replication' : ''),
 				'data-pool': pool.name, 'data-peer': peer.name, 'data-action': action,
 				title: action + ' ' + peer.name
-			}, action);
-			button.addEventListener('click', () => act(pool.name, peer.name, action, button));
-			buttons.push(button);
+			}, LABELS[action] || action);
+			element.addEventListener('click', () => act(pool.name, peer.name, action, element));
+			return element;
+		};
+		const actions = el('td', { class: 'actions' });
+		if (embedded) {
+			actions.append(...FAULTS.map(button));
+		}
+		actions.append(...OPERATIONS.map(button));
+		if (embedded) {
+			actions.append(el('br'), ...REPLICATION.map(button));
 		}
 		row = el('tr', { id: id, 'data-pool': pool.name, 'data-peer': peer.name },
-			el('td', {}, el('strong', {}, peer.name), el('br'), el('span', { class: 'muted url' })),
-			el('td', {}, el('span', { class: 'state' }), el('br'), el('span', { class: 'server' })),
+			el('td', {}, el('strong', {}, peer.name), ' ', el('span', { class: 'served' }), el('br'),
+				el('span', { class: 'muted url' })),
+			el('td', {}, el('span', { class: 'state' }), el('br'), el('span', { class: 'process' })),
 			el('td', { class: 'role' }),
+			el('td', { class: 'num lag' }),
+			el('td', { class: 'server' }),
 			el('td', { class: 'num active' }),
 			el('td', { class: 'num idle' }),
 			el('td', { class: 'num routed' }),
 			el('td', { class: 'since' }),
 			el('td', { class: 'error last-error' }),
-			el('td', { class: 'actions' }, ...buttons));
+			actions);
 		section.querySelector('tbody').append(row);
 	}
 	return row;
 }
 
 function render(data) {
+	lastData = data;
 	embedded = data.embedded;
 	document.getElementById('mode').textContent = data.embedded
 		? 'Embedded MariaDB cluster started by the sample (peerpool-test): faults can be injected.'
@@ -127,16 +145,41 @@ function render(data) {
 			state.textContent = peer.state;
 			state.className = 'state state-' + peer.state;
 			row.setAttribute('data-state', peer.state);
-			const server = row.querySelector('.server');
-			server.textContent = peer.server && peer.server !== 'running' ? 'server ' + peer.server : '';
-			server.className = 'server server-' + (peer.server || '');
-			row.querySelector('.url').textContent = peer.url;
-			row.querySelector('.role').textContent = peer.role;
+			const process = row.querySelector('.process');
+			process.textContent = peer.process && peer.process !== 'running' ? 'process ' + peer.process : '';
+			process.className = 'process process-' + (peer.process || '');
+			// the driver options after '?' make the line long and say little here
+			row.querySelector('.url').textContent = (peer.url || '').replace(/^jdbc:/, '').replace(/\?.*$/, '');
+			row.querySelector('.url').title = peer.url || '';
+			const role = (peer.role || '').toLowerCase();
+			row.setAttribute('data-role', role);
+			const roleCell = row.querySelector('.role');
+			roleCell.textContent = role;
+			roleCell.className = 'role role-' + role;
+			// the lag of the last probe: of no meaning for a primary, nor once the peer is DOWN
+			row.querySelector('.lag').textContent = (role === 'primary' || peer.state === 'DOWN') ? ''
+				: (peer.lagSeconds == null ? 'unknown' : peer.lagSeconds.toFixed(1) + ' s');
+			// "MariaDB 11.4.5-MariaDB-log (server_id=2)": the version suffix says nothing here
+			row.querySelector('.server').textContent = (peer.server || '').replace(/-MariaDB(-log)?/, '').replace(' (', '\n(');
+			for (const action of REPLICATION) {
+				const button = row.querySelector('button[data-action="' + action + '"]');
+				if (button) {
+					button.hidden = role !== 'replica';
+				}
+			}
+			const badges = [];
+			if (pool.name === 'main' && served.write && served.write.peer === peer.name) {
+				badges.push(el('span', { class: 'badge badge-write' }, 'last write'));
+			}
+			if (pool.name === 'main' && served.read && served.read.peer === peer.name) {
+				badges.push(el('span', { class: 'badge badge-read' }, 'last read'));
+			}
+			row.querySelector('.served').replaceChildren(...badges);
 			row.querySelector('.active').textContent = peer.active;
 			row.querySelector('.idle').textContent = peer.idle;
 			row.querySelector('.routed').textContent = peer.routed;
 			row.querySelector('.since').textContent = time(peer.since)
-				+ (peer.retryAt ? ' (retry ' + time(peer.retryAt) + ')' : '');
+				+ (peer.retryAt ? '\nretry ' + time(peer.retryAt) : '');
 			row.querySelector('.last-error').textContent = peer.lastError
 				? (peer.failureReason ? '[' + peer.failureReason + '] ' : '') + peer.lastError : '';
 		}
@@ -170,14 +213,29 @@ async function refresh() {
 	}
 }
 
+function describe(servedBy) {
+	return servedBy ? servedBy.peer + ' (server_id ' + servedBy.serverId + ')' : '\u2013';
+}
+
+function showServed() {
+	document.getElementById('last-write').textContent = describe(served.write);
+	document.getElementById('last-read').textContent = describe(served.read);
+	if (lastData) {
+		render(lastData);
+	}
+}
+
 async function loadNotes() {
 	try {
 		const response = await fetch('api/notes', { cache: 'no-store' });
 		if (!response.ok) {
 			throw new Error(response.status);
 		}
+		const body = await response.json();
+		served.read = body.servedBy;
+		showServed();
 		const list = document.getElementById('notes');
-		list.replaceChildren(...(await response.json()).map((note) =>
+		list.replaceChildren(...body.notes.map((note) =>
 			el('li', {}, '#' + note.id + ' ', note.text, ' ', el('span', { class: 'muted' }, time(note.created)))));
 	}
 	catch (e) {
@@ -191,7 +249,9 @@ document.getElementById('note-form').addEventListener('submit', async (event) =>
 	const result = document.getElementById('note-result');
 	try {
 		const created = await post('api/notes', { text: input.value });
-		result.textContent = 'Note #' + created.note.id + ' written to ' + created.peer + '.';
+		result.textContent = 'Note #' + created.note.id + ' written to ' + describe(created.servedBy) + '.';
+		served.write = created.servedBy;
+		showServed();
 		input.value = '';
 	}
 	catch (e) {
@@ -199,6 +259,8 @@ document.getElementById('note-form').addEventListener('submit', async (event) =>
 	}
 	loadNotes();
 });
+
+document.getElementById('notes-reload').addEventListener('click', loadNotes);
 
 document.getElementById('load-toggle').addEventListener('click', async () => {
 	try {

@@ -11,7 +11,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Notes in the pool {@code main}, the {@code @Primary} DataSource: Boot's {@link JdbcClient} and
- * transaction manager use it without any peerpool-specific code.
+ * transaction manager use it without any peerpool-specific code. A read-write transaction runs on
+ * the primary; {@code @Transactional(readOnly = true)} on a replica (or, right after the same
+ * client wrote, where that write can be read). Each method also says which server answered, with
+ * {@code @@server_id} and {@code @@port} read in the same transaction, so on the same connection.
  */
 @Repository
 public class NoteRepository {
@@ -22,7 +25,7 @@ public class NoteRepository {
 		this.jdbc = jdbc;
 	}
 
-	/** Stores a note; returns it with its id and the port of the server that took it. */
+	/** Stores a note; returns it with its id and the server that took it. */
 	@Transactional
 	public StoredNote add(String text) {
 		KeyHolder keys = new GeneratedKeyHolder();
@@ -33,17 +36,23 @@ public class NoteRepository {
 			.param("id", id)
 			.query(NoteRepository::note)
 			.single();
-		int port = this.jdbc.sql("SELECT @@port").query(Integer.class).single();
-		return new StoredNote(note, port);
+		return new StoredNote(note, server());
 	}
 
-	/** The latest notes, newest first. */
+	/** The latest notes, newest first, and the server that answered. */
 	@Transactional(readOnly = true)
-	public List<Note> latest(int limit) {
-		return this.jdbc.sql("SELECT id, text, created FROM note ORDER BY id DESC LIMIT :limit")
+	public LatestNotes latest(int limit) {
+		List<Note> notes = this.jdbc.sql("SELECT id, text, created FROM note ORDER BY id DESC LIMIT :limit")
 			.param("limit", limit)
 			.query(NoteRepository::note)
 			.list();
+		return new LatestNotes(notes, server());
+	}
+
+	private Server server() {
+		return this.jdbc.sql("SELECT @@server_id, @@port")
+			.query((rs, row) -> new Server(rs.getInt(1), rs.getInt(2)))
+			.single();
 	}
 
 	private static Note note(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
@@ -52,12 +61,32 @@ public class NoteRepository {
 	}
 
 	/**
+	 * A database server that answered.
+	 *
+	 * @param serverId its {@code @@server_id}
+	 * @param port its {@code @@port}
+	 */
+	public record Server(int serverId, int port) {
+
+	}
+
+	/**
 	 * A note and where it went.
 	 *
 	 * @param note the stored note
-	 * @param port port of the database server that stored it
+	 * @param server the database server that stored it
 	 */
-	public record StoredNote(Note note, int port) {
+	public record StoredNote(Note note, Server server) {
+
+	}
+
+	/**
+	 * The latest notes and where they were read.
+	 *
+	 * @param notes newest first
+	 * @param server the database server that answered
+	 */
+	public record LatestNotes(List<Note> notes, Server server) {
 
 	}
 

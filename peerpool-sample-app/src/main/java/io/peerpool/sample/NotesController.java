@@ -1,7 +1,6 @@
 package io.peerpool.sample;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -37,9 +36,14 @@ class NotesController {
 		this.load = load;
 	}
 
+	/** A GET: read from a replica (peerpool's web routing), unless this client has just written. */
 	@GetMapping("/notes")
-	List<Note> notes() {
-		return this.notes.latest(10);
+	Map<String, Object> notes() {
+		NoteRepository.LatestNotes latest = this.notes.latest(10);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("notes", latest.notes());
+		body.put("servedBy", servedBy(latest.server()));
+		return body;
 	}
 
 	@PostMapping("/notes")
@@ -50,11 +54,12 @@ class NotesController {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "A note needs 1 to 500 characters");
 		}
 		NoteRepository.StoredNote stored = this.notes.add(text);
-		String peer = peerOnPort(stored.port());
-		this.audit.record("note " + stored.note().id() + " created on " + peer);
+		Map<String, Object> servedBy = servedBy(stored.server());
+		this.audit.record("note " + stored.note().id() + " created on " + servedBy.get("peer"));
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("note", stored.note());
-		body.put("peer", peer);
+		body.put("peer", servedBy.get("peer"));
+		body.put("servedBy", servedBy);
 		return body;
 	}
 
@@ -67,6 +72,14 @@ class NotesController {
 			default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Use start, stop or reset");
 		}
 		return this.load.stats();
+	}
+
+	/** The peer of {@code main} and the server that answered. */
+	private Map<String, Object> servedBy(NoteRepository.Server server) {
+		Map<String, Object> servedBy = new LinkedHashMap<>();
+		servedBy.put("peer", peerOnPort(server.port()));
+		servedBy.put("serverId", server.serverId());
+		return servedBy;
 	}
 
 	/** Which peer of {@code main} has a server on this port (the URLs name host and port). */

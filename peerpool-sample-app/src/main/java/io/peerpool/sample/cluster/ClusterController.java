@@ -1,9 +1,11 @@
 package io.peerpool.sample.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
+import io.peerpool.PeerPoolDataSource;
 import io.peerpool.sample.LoadGenerator;
 import io.peerpool.test.MariaDbServer;
 
@@ -58,7 +61,10 @@ class ClusterController {
 				Map<String, Object> view = new LinkedHashMap<>();
 				view.put("name", peer.name());
 				view.put("state", peer.state());
+				// the role the peer plays now (role: auto asks the server), not the declared one
 				view.put("role", peer.role());
+				view.put("lagSeconds", lagSeconds(pool, peer.name()));
+				view.put("server", peer.server());
 				view.put("url", peer.url());
 				view.put("active", peer.active());
 				view.put("idle", peer.idle());
@@ -68,7 +74,7 @@ class ClusterController {
 				view.put("lastError", peer.lastError());
 				view.put("failureReason", peer.failureReason());
 				if (embedded != null) {
-					view.put("server", embedded.serverState(pool.getName(), peer.name()));
+					view.put("process", embedded.serverState(pool.getName(), peer.name()));
 				}
 				peerViews.add(view);
 			}
@@ -97,10 +103,34 @@ class ClusterController {
 			case "drain" -> peerPool.drain(peer);
 			case "resume" -> peerPool.resume(peer);
 			case "kill", "freeze", "thaw", "restart" -> inject(server(pool, peer), action);
-			default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND,
-					"Unknown action '" + action + "': use drain, resume, kill, freeze, thaw or restart");
+			case "promote" -> replication(pool, peer, (cluster) -> cluster.promote(peer));
+			case "lag" -> replication(pool, peer, (cluster) -> cluster.lag(peer, EmbeddedCluster.LAG));
+			case "nolag" -> replication(pool, peer, (cluster) -> cluster.lag(peer, Duration.ZERO));
+			default -> throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Unknown action '" + action
+					+ "': use drain, resume, kill, freeze, thaw, restart, promote, lag or nolag");
 		}
 		return Map.of("pool", pool, "peer", peer, "action", action, "ok", true);
+	}
+
+	/** Seconds the peer's server is behind its primary at the last probe, or null when unknown. */
+	private static Double lagSeconds(PeerPool pool, String peer) {
+		if (pool instanceof PeerPoolDataSource dataSource) {
+			Duration lag = dataSource.peer(peer).lag();
+			return (lag != null) ? lag.toMillis() / 1000.0 : null;
+		}
+		return null;
+	}
+
+	/** Promote or lag: changes the replication of the embedded cluster, for every pool on it. */
+	private void replication(String pool, String peer, Consumer<EmbeddedCluster> change) {
+		server(pool, peer);
+		try {
+			change.accept(this.cluster.getObject());
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// a server that is no replica (the primary), or one that is down: the operator's mistake
+			throw new ResponseStatusException(HttpStatus.CONFLICT, peer + ": " + ex.getMessage());
+		}
 	}
 
 	private PeerPool pool(String name) {
