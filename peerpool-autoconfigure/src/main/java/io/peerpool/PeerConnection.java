@@ -49,8 +49,11 @@ final class PeerConnection implements Connection {
 	/** Peers that failed this connection (bit per peer index). */
 	private long failedPeers;
 
-	/** Statements created on this connection. */
-	private int statements;
+	/**
+	 * Statements created on this connection, counted up to 2: only whether there is exactly one
+	 * matters. A byte keeps this object, allocated per {@code getConnection()}, at 56 bytes.
+	 */
+	private byte statements;
 
 	/** Whether a write statement was prepared or run on this connection. */
 	private boolean wrote;
@@ -283,8 +286,14 @@ final class PeerConnection implements Connection {
 	 * (see {@link #canRetryFirstStatement(boolean)}); later ones are the driver's, unwrapped.
 	 */
 	private boolean trackReplayable() {
-		this.statements++;
+		countStatement();
 		return !this.used;
+	}
+
+	private void countStatement() {
+		if (this.statements < 2) {
+			this.statements++;
+		}
 	}
 
 	@Override
@@ -292,7 +301,7 @@ final class PeerConnection implements Connection {
 		if (this.physical == null && !this.used) {
 			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
 			checkOpen();
-			this.statements++;
+			countStatement();
 			return new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement());
 		}
 		Statement statement = physical().createStatement();

@@ -178,6 +178,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 	}
 
 	@Override
+	@Deprecated
 	public BigDecimal getBigDecimal(int parameterIndex, int scale) throws SQLException {
 		return callable().getBigDecimal(parameterIndex, scale);
 	}

@@ -548,6 +548,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	}
 
 	@Override
+	@Deprecated
 	public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		if (isMaterialized()) {
 			prepared().setUnicodeStream(parameterIndex, x, length);
