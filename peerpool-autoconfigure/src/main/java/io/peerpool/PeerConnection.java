@@ -49,8 +49,11 @@ final class PeerConnection implements Connection {
 	/** Peers that failed this connection (bit per peer index). */
 	private long failedPeers;
 
-	/** Statements created on this connection. */
-	private int statements;
+	/**
+	 * Statements created on this connection, counted up to 2: only whether there is exactly one
+	 * matters. A byte keeps this object, allocated per {@code getConnection()}, at 56 bytes.
+	 */
+	private byte statements;
 
 	/** Whether a write statement was prepared or run on this connection. */
 	private boolean wrote;
@@ -278,12 +281,19 @@ final class PeerConnection implements Connection {
 		}
 	}
 
-	private <S extends Statement> S track(S statement, Class<S> type, StatementReplay.Creator<S> creator) {
-		this.statements++;
-		if (this.used) {
-			return statement;
+	/**
+	 * Counts a new statement and tells whether it must be replayable: only until a statement ran
+	 * (see {@link #canRetryFirstStatement(boolean)}); later ones are the driver's, unwrapped.
+	 */
+	private boolean trackReplayable() {
+		countStatement();
+		return !this.used;
+	}
+
+	private void countStatement() {
+		if (this.statements < 2) {
+			this.statements++;
 		}
-		return StatementReplay.wrap(this, statement, type, creator);
 	}
 
 	@Override
@@ -291,88 +301,112 @@ final class PeerConnection implements Connection {
 		if (this.physical == null && !this.used) {
 			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
 			checkOpen();
-			this.statements++;
-			return StatementReplay.wrap(this, null, Statement.class, Connection::createStatement);
+			countStatement();
+			return new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement());
 		}
-		return track(physical().createStatement(), Statement.class, Connection::createStatement);
+		Statement statement = physical().createStatement();
+		return trackReplayable()
+				? new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement())
+				: statement;
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return track(physical().createStatement(resultSetType, resultSetConcurrency), Statement.class,
-				(c) -> c.createStatement(resultSetType, resultSetConcurrency));
+		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency)) : statement;
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		return track(physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability),
-				Statement.class, (c) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		return trackReplayable() ? new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareStatement(sql), PreparedStatement.class, (c) -> c.prepareStatement(sql));
+		PreparedStatement statement = physical().prepareStatement(sql);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text)) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency), PreparedStatement.class,
-				(c) -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
+		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency))
+				: statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
-				PreparedStatement.class,
-				(c) -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareStatement(sql, autoGeneratedKeys), PreparedStatement.class,
-				(c) -> c.prepareStatement(sql, autoGeneratedKeys));
+		PreparedStatement statement = physical().prepareStatement(sql, autoGeneratedKeys);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, autoGeneratedKeys)) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareStatement(sql, columnIndexes), PreparedStatement.class,
-				(c) -> c.prepareStatement(sql, columnIndexes));
+		PreparedStatement statement = physical().prepareStatement(sql, columnIndexes);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnIndexes)) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareStatement(sql, columnNames), PreparedStatement.class,
-				(c) -> c.prepareStatement(sql, columnNames));
+		PreparedStatement statement = physical().prepareStatement(sql, columnNames);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnNames)) : statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareCall(sql), CallableStatement.class, (c) -> c.prepareCall(sql));
+		CallableStatement statement = physical().prepareCall(sql);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text)) : statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency), CallableStatement.class,
-				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency))
+				: statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
 		beforeStatement(sql);
-		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability),
-				CallableStatement.class,
-				(c) -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
 	}
 
 	@Override
