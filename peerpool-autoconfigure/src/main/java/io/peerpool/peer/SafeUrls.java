@@ -24,14 +24,17 @@ public final class SafeUrls {
 		return PASSWORD_PARAMETER.matcher(withoutUserInfo).replaceAll("$1****");
 	}
 
-	/** A message with every occurrence of {@code password} and of password parameters masked. */
+	/** A message with {@code password} (where it stands as a token of its own) and password parameters masked. */
 	public static String redact(String message, String password) {
 		if (message == null) {
 			return null;
 		}
 		String redacted = redact(message);
 		if (password != null && password.length() > 0) {
-			redacted = redacted.replace(password, "****");
+			// only where it stands as a token of its own: a short password such as "app" must not turn
+			// "application" into "****lication" (which would also tell what the password is)
+			redacted = redacted.replaceAll("(?<![A-Za-z0-9])" + java.util.regex.Pattern.quote(password) + "(?![A-Za-z0-9])",
+					"****");
 		}
 		return redacted;
 	}

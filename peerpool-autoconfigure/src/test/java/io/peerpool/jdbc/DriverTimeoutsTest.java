@@ -58,4 +58,13 @@ class DriverTimeoutsTest {
 		assertThat(SafeUrls.redact("jdbc:sqlserver://db;user=app;password=s3cret;db=x")).doesNotContain("s3cret");
 	}
 
+	@Test
+	void passwordsAreMaskedInMessagesWithoutManglingWordsThatContainThem() {
+		assertThat(SafeUrls.redact("Access denied for user 'app' (using password: app)", "app"))
+			.isEqualTo("Access denied for user '****' (using password: ****)");
+		assertThat(SafeUrls.redact("WSREP has not yet prepared node for application use", "app"))
+			.isEqualTo("WSREP has not yet prepared node for application use");
+		assertThat(SafeUrls.redact("login failed, password=Wr0ng!Pass", "Wr0ng!Pass")).doesNotContain("Wr0ng!Pass");
+	}
+
 }
