@@ -338,6 +338,7 @@ final class PeerConnection implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
+		beforeStatement(sql);
 		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
 		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency))

@@ -482,7 +482,11 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public void addBatch(String sql) throws SQLException {
-		if (isMaterialized()) {
+		if (this.recording) {
+			// a batch of writes needs a primary, and is refused in an explicit replica scope
+			this.connection.beforeStatement(sql);
+		}
+		if (isMaterialized() && (!this.recording || this.connection.isAttached())) {
 			statement().addBatch(sql);
 		}
 		record(StatementRecording.ADD_BATCH_SQL, 0, 0, sql);

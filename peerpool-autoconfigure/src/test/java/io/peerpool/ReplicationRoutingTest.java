@@ -138,6 +138,28 @@ class ReplicationRoutingTest {
 	}
 
 	@Test
+	void writeGuardCoversEveryWayOfSendingAWrite() throws SQLException {
+		try (PeerPoolDataSource pool = declaredRoles()) {
+			PeerRouting.replica(() -> {
+				try (Connection connection = pool.getConnection()) {
+					assertThatExceptionOfType(SQLException.class)
+						.isThrownBy(() -> connection.prepareStatement("UPDATE items SET name = 'x'",
+								java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY))
+						.withMessageContaining("write guard");
+					try (Statement statement = connection.createStatement()) {
+						assertThatExceptionOfType(SQLException.class)
+							.isThrownBy(() -> statement.addBatch("INSERT INTO items (name) VALUES ('batch')"))
+							.withMessageContaining("write guard");
+					}
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+	}
+
+	@Test
 	void incidentalWriteUnderReadIntentFromTheHttpMethodGoesToThePrimaryAndPinsLaterReads() throws SQLException {
 		try (PeerPoolDataSource pool = declaredRoles()) {
 			JdbcClient jdbcClient = JdbcClient.create(pool);
