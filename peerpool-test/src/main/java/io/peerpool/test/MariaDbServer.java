@@ -216,7 +216,12 @@ public final class MariaDbServer implements DatabaseServer {
 		}
 		kill();
 		start();
-		applyPendingRole();
+		if (this.pendingGtidMode != null) {
+			applyPendingRole();
+		}
+		else if (this.source != null) {
+			resumeReplication();
+		}
 		MariaDbServer currentSource = this.source;
 		if (currentSource != null && currentSource.isRunning() && !currentSource.isFrozen()) {
 			awaitReplicating();
@@ -265,6 +270,8 @@ public final class MariaDbServer implements DatabaseServer {
 		options.add("--gtid-strict-mode=ON");
 		// a replica notices a dead or restarted primary within seconds, not the default minute
 		options.add("--slave-net-timeout=5");
+		// replication is started by the kit, after resumeReplication() has repaired what a kill left
+		options.add("--skip-slave-start");
 		if (this.readOnly) {
 			options.add("--read-only");
 		}
@@ -334,6 +341,38 @@ public final class MariaDbServer implements DatabaseServer {
 						+ ", MASTER_USER='" + MariaDbBinaries.REPLICATION_USER + "', MASTER_PASSWORD='"
 						+ MariaDbBinaries.REPLICATION_PASSWORD + "', MASTER_CONNECT_RETRY=1, MASTER_SSL=0, MASTER_USE_GTID=" + useGtid,
 				"START SLAVE");
+	}
+
+	/**
+	 * Starts replication again after a restart, first repairing what a {@code kill -9} can leave
+	 * behind. A replicated DDL statement is written to this server's binary log before
+	 * {@code mysql.gtid_slave_pos} records it as applied (DDL is not part of the transaction that
+	 * updates that table); killed in between, the replica would fetch the statement again and stop
+	 * with "out-of-order sequence number ... gtid strict mode is enabled". The binary log
+	 * ({@code log_slave_updates}) is the truth of what was applied, so a slave position behind it is
+	 * moved up to it: what a DBA does by hand for that error.
+	 */
+	private void resumeReplication() {
+		try (Connection connection = adminConnection();
+				Statement statement = connection.createStatement()) {
+			String binlog;
+			String applied;
+			try (ResultSet result = statement
+				.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos, @@GLOBAL.gtid_slave_pos")) {
+				result.next();
+				binlog = result.getString(1);
+				applied = result.getString(2);
+			}
+			if (GtidPosition.isAhead(binlog, applied)) {
+				logger.info("{}: binary log at {} is ahead of gtid_slave_pos {} (killed between the two): "
+						+ "resuming replication from the binary log", this.name, binlog, applied);
+				statement.execute("SET GLOBAL gtid_slave_pos = '" + binlog + "'");
+			}
+			statement.execute("START SLAVE");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(this.name + ": cannot resume replication: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** Stops replication and forgets its configuration (this server becomes a primary). */
