@@ -32,6 +32,7 @@ public final class ConnectionBenchmarkReport {
 		options.parent(commandLine);
 		options.include(ConnectionBenchmark.class.getName() + ".*");
 		options.addProfiler(GCProfiler.class);
+		options.addProfiler(CallerCostProfiler.class);
 		Collection<RunResult> results = new Runner(options.build()).run();
 		System.out.println();
 		System.out.println(table(results));
@@ -46,8 +47,9 @@ public final class ConnectionBenchmarkReport {
 			byBenchmark.computeIfAbsent(benchmark, (key) -> new ArrayList<>()).add(result);
 		}
 		StringBuilder table = new StringBuilder();
-		table.append("| benchmark | system | ops/s | ± (99.9%) | time/op µs | time/op vs floor | B/op | B/op vs floor |\n");
-		table.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+		table.append("| benchmark | system | ops/s | ± (99.9%) | time/op µs | time/op vs floor "
+				+ "| caller CPU µs/op | vs floor | B/op, caller | vs floor | B/op, all threads | vs floor |\n");
+		table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (Map.Entry<String, List<RunResult>> entry : byBenchmark.entrySet()) {
 			RunResult floor = entry.getValue()
 				.stream()
@@ -57,31 +59,47 @@ public final class ConnectionBenchmarkReport {
 			for (RunResult result : entry.getValue()) {
 				Result<?> primary = result.getPrimaryResult();
 				double opsPerSecond = primary.getScore();
-				double allocation = allocationPerOp(result);
 				String timeRatio = "–";
-				String allocationDelta = "–";
 				if (floor != null) {
 					// time per op is 1 / throughput: the ratio of times is the inverse ratio of throughputs
 					timeRatio = format("%.2f ×", floor.getPrimaryResult().getScore() / opsPerSecond);
-					double floorAllocation = allocationPerOp(floor);
-					if (!Double.isNaN(allocation) && !Double.isNaN(floorAllocation)) {
-						// rounded first, so that a difference of a fraction of a byte is not shown as "-0"
-						allocationDelta = format("%+d", Math.round(allocation - floorAllocation));
-					}
 				}
-				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s |\n", entry.getKey(),
+				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s | %s |\n", entry.getKey(),
 						result.getParams().getParam("system"), opsPerSecond, primary.getScoreError(),
-						1_000_000.0 / opsPerSecond, timeRatio, Double.isNaN(allocation) ? "–" : format("%.0f", allocation),
-						allocationDelta));
+						1_000_000.0 / opsPerSecond, timeRatio, cpuColumns(result, floor), allocationColumns(result, floor, "caller.alloc.norm"),
+						allocationColumns(result, floor, "gc.alloc.rate.norm")));
 			}
 		}
 		return table.toString();
 	}
 
-	private static double allocationPerOp(RunResult result) {
+	/** "caller CPU µs/op | ratio to the floor". */
+	private static String cpuColumns(RunResult result, RunResult floor) {
+		double cpu = secondary(result, "caller.cpu.norm");
+		if (Double.isNaN(cpu)) {
+			return "– | –";
+		}
+		double floorCpu = (floor != null) ? secondary(floor, "caller.cpu.norm") : Double.NaN;
+		String ratio = Double.isNaN(floorCpu) ? "–" : format("%.2f ×", cpu / floorCpu);
+		return format("%.2f | %s", cpu / 1000.0, ratio);
+	}
+
+	/** "B/op | difference to the floor" of one allocation metric. */
+	private static String allocationColumns(RunResult result, RunResult floor, String metric) {
+		double allocation = secondary(result, metric);
+		if (Double.isNaN(allocation)) {
+			return "– | –";
+		}
+		double floorAllocation = (floor != null) ? secondary(floor, metric) : Double.NaN;
+		// rounded first, so that a difference of a fraction of a byte is not shown as "-0"
+		String delta = Double.isNaN(floorAllocation) ? "–" : format("%+d", Math.round(allocation - floorAllocation));
+		return format("%.0f | %s", allocation, delta);
+	}
+
+	private static double secondary(RunResult result, String metric) {
 		for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
 			// "gc.alloc.rate.norm" (JMH 1.36+) or "·gc.alloc.rate.norm" (older)
-			if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
+			if (secondary.getKey().endsWith(metric)) {
 				return secondary.getValue().getScore();
 			}
 		}
