@@ -13,7 +13,9 @@ import java.util.Locale;
  * <ul>
  * <li>MySQL / MariaDB: {@code @@read_only}; a replica's {@code Seconds_Behind_Master}; on a
  * Galera node {@code wsrep_ready=ON} and {@code wsrep_local_state_comment=Synced} (a node without
- * quorum still answers {@code SELECT 1} but fails every table access).</li>
+ * quorum still answers {@code SELECT 1} but fails every table access); before a DOWN node is
+ * taken back, also a causal read ({@code wsrep_sync_wait}): a node waking up from a freeze still
+ * reports Synced for a few seconds after the others evicted it.</li>
  * <li>PostgreSQL: {@code pg_is_in_recovery()} and the replay lag (zero when everything received
  * is replayed, so an idle primary does not make its standby look late).</li>
  * </ul>
@@ -24,6 +26,30 @@ public class DefaultPeerProbe implements PeerProbe {
 
 	/** MariaDB's ER_UNKNOWN_COM_ERROR, which Galera answers with "WSREP has not yet prepared node". */
 	private static final int GALERA_NOT_READY = 1047;
+
+	/**
+	 * {@link #probe} and, on a Galera node, a causal read (see {@link #requireCausalRead}). Only
+	 * for a peer coming back: while another node of the cluster is frozen and not yet evicted, a
+	 * causal read blocks on <em>every</em> node, and the healthy ones must stay UP meanwhile.
+	 */
+	@Override
+	public ProbeResult probeRecovering(Connection connection, Duration timeout) throws SQLException {
+		ProbeResult result = probe(connection, timeout);
+		if (result.healthy() && isGalera(connection)) {
+			requireCausalRead(connection);
+		}
+		return result;
+	}
+
+	private static boolean isGalera(Connection connection) throws SQLException {
+		if (!connection.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
+			return false;
+		}
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT @@wsrep_on")) {
+			return result.next() && result.getBoolean(1);
+		}
+	}
 
 	@Override
 	public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
@@ -82,6 +108,29 @@ public class DefaultPeerProbe implements PeerProbe {
 			return "Galera node not ready: wsrep_ready=" + ready + ", wsrep_local_state_comment=" + state;
 		}
 		return null;
+	}
+
+	/**
+	 * A node that was frozen (or cut off) and wakes up keeps reporting its old view, Synced, ready,
+	 * Primary, for seconds, until it notices that the others evicted it; commits there fail with
+	 * 1180 "Not connected to Primary Component". A causal read ({@code wsrep_sync_wait}) needs a
+	 * round trip through the group, so such a node cannot answer it: it blocks until the probe
+	 * connection's network timeout ({@code probe-timeout}), or fails. On a node of the cluster's
+	 * current view it costs one group round trip.
+	 */
+	private static void requireCausalRead(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			// the probe's own connection, closed after the probe: the session setting goes with it
+			statement.execute("SET SESSION wsrep_sync_wait = 1");
+			try (ResultSet result = statement.executeQuery("SELECT 1")) {
+				result.next();
+			}
+		}
+		catch (SQLException ex) {
+			throw new SQLTransientException("Galera node reports Synced but cannot complete a causal read "
+					+ "(wsrep_sync_wait): it is not part of the cluster's current view: " + ex.getMessage(), "08S01",
+					GALERA_NOT_READY, ex);
+		}
 	}
 
 	/** Zero when the server replicates from no one; {@code null} when replication is stopped or not visible. */

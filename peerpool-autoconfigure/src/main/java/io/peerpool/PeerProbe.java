@@ -21,6 +21,20 @@ public interface PeerProbe {
 	 */
 	ProbeResult probe(Connection connection, Duration timeout) throws SQLException;
 
+	/**
+	 * Probes a peer that is DOWN, before it is taken back. A server that comes back can look
+	 * healthy before it is (a Galera node waking up from a freeze reports Synced for seconds after
+	 * the others evicted it): this is the place for checks that are too strict or too costly for
+	 * every probe of a healthy peer. The default is {@link #probe(Connection, Duration)}.
+	 * @param connection a new connection to the peer, closed by the caller
+	 * @param timeout how long the probe may take in all
+	 * @return the outcome
+	 * @throws SQLException when the peer cannot serve yet; the exception is classified like any other
+	 */
+	default ProbeResult probeRecovering(Connection connection, Duration timeout) throws SQLException {
+		return probe(connection, timeout);
+	}
+
 	/** peerpool's default probe: validity, read-only, replica lag, Galera readiness. */
 	static PeerProbe standard() {
 		return new DefaultPeerProbe();

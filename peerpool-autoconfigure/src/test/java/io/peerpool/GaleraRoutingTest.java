@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.failure.FailureReason;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;
@@ -134,20 +135,55 @@ class GaleraRoutingTest {
 			.isEqualTo(routedWhenMarked);
 		int stuck = connectionsStillInUse(pool, victim);
 
+		long thawedAt = System.nanoTime();
 		victim.thaw();
-		// Known gap (not asserted): right after SIGCONT the node still reports its old view as Synced and
-		// ready, so a probe can take it UP before it notices its eviction; commits routed to it in that
-		// window fail with 1180 "Not connected to Primary Component". Asserted: once the cluster healed.
+		// right after SIGCONT the node still reports its old view as Synced and ready; the causal read of
+		// the recovery probe keeps it DOWN until it has really rejoined, so nothing routed to it fails with 1180
 		galera.awaitSynced();
 		long healedAt = System.nanoTime();
 		long servedBefore = load.successfulOn(victim.port());
 		await().atMost(Duration.ofSeconds(60)).until(() -> load.successfulOn(victim.port()) > servedBefore + 20);
 		assertThat(victim.wsrepStatus("wsrep_local_state_comment")).isEqualTo("Synced");
 		assertThat(pool.peer(victim.name()).state()).isEqualTo(PeerState.UP);
-		assertThat(load.startedAfter(healedAt)).filteredOn(TransactionLoad.Outcome::failed)
-			.as("failed transactions once the thawed node rejoined")
+		assertThat(load.startedAfter(thawedAt)).filteredOn(TransactionLoad.Outcome::failed)
+			.as("failed transactions that started after the thaw")
 			.isEmpty();
+		assertThat(load.startedAfter(healedAt)).as("transactions once the cluster healed").isNotEmpty();
 		assertThat(stuck).as(STUCK).isZero();
+	}
+
+	/**
+	 * A node waking up from a freeze still says Synced, ready and Primary for a few seconds after the
+	 * others evicted it (the control: its own status); the standard probe must not believe it.
+	 */
+	@Test
+	void thawedNodeThatStillReportsSyncedFailsTheProbe() throws Exception {
+		GaleraNode victim = galera.node(2);
+		victim.freeze();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> "2".equals(galera.node(0).wsrepStatus("wsrep_cluster_size")));
+
+		victim.thaw();
+		try (Connection connection = victim.connect()) {
+			connection.setNetworkTimeout(Runnable::run, 1000);
+			assertThat(status(connection, "wsrep_local_state_comment")).as("the thawed node's own, stale view")
+				.isEqualTo("Synced");
+			assertThat(status(connection, "wsrep_cluster_status")).isEqualTo("Primary");
+			assertThat(PeerProbe.standard().probe(connection, Duration.ofSeconds(1)).healthy())
+				.as("the ordinary probe of a healthy peer, which only reads that status").isTrue();
+
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> PeerProbe.standard().probeRecovering(connection, Duration.ofSeconds(1)))
+				.satisfies((ex) -> assertThat(new DefaultPeerFailureClassifier().classify(ex))
+					.isEqualTo(FailureReason.NOT_READY));
+		}
+	}
+
+	private static String status(Connection connection, String variable) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SHOW GLOBAL STATUS LIKE '" + variable + "'")) {
+			return result.next() ? result.getString(2) : null;
+		}
 	}
 
 	@Test

@@ -33,13 +33,18 @@ final class TestPools {
 
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles) {
+		return over(settings, servers, driver, roles, PeerProbe.standard());
+	}
+
+	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
+			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe) {
 		List<PeerConfig> peers = new ArrayList<>();
 		for (DatabaseServer server : servers) {
 			peers.add(new PeerConfig(settings.name(), server.name(), server.jdbcUrl(driver), server.username(),
 					server.password(), null, roles.apply(server), 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
+		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, probe,
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
 		pool.start();
 		return pool;

@@ -183,7 +183,8 @@ public final class PeerMonitor implements AutoCloseable {
 	private ProbeResult probeOnce(Peer peer) {
 		try (Connection connection = peer.connector().getConnection()) {
 			connection.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
-			return this.probe.probe(connection, this.probeTimeout);
+			return peer.status().isUp() ? this.probe.probe(connection, this.probeTimeout)
+					: this.probe.probeRecovering(connection, this.probeTimeout);
 		}
 		catch (SQLException ex) {
 			throw new ProbeFailure(ex);
