@@ -117,7 +117,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 			@Override
 			public void routingChanged(Peer peer) {
-				updateRouting();
+				peerRoutingChanged(peer);
 			}
 		};
 		this.peers = new Peer[peerConfigs.size()];
@@ -352,6 +352,18 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		for (PeerListener listener : this.listeners) {
 			try {
 				listener.statusChanged(peer, previous, current);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("peerpool: a PeerListener failed", ex);
+			}
+		}
+	}
+
+	private void peerRoutingChanged(Peer peer) {
+		updateRouting();
+		for (PeerListener listener : this.listeners) {
+			try {
+				listener.routingChanged(peer);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("peerpool: a PeerListener failed", ex);

@@ -1,16 +1,18 @@
 package io.peerpool.autoconfigure.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -27,7 +29,9 @@ import io.peerpool.peer.ProbeListener;
 
 /**
  * Micrometer meters of every pool, tagged {@code pool}, {@code peer} and {@code role} (the role
- * the peer played when the meters were bound):
+ * the peer plays now: when it changes, after a promotion or a primary turned read-only, the peer's
+ * meters are registered again under the new role and the old ones removed, so a dashboard by role
+ * shows the current primary; counters of the new series start at 0):
  * <ul>
  * <li>{@code peerpool.peer.up}: gauge, 1 while the peer is healthy, 0 while it is DOWN (a drained
  * or lagging peer is healthy: drain is an operator's choice, lag is not a failure);
@@ -43,9 +47,10 @@ import io.peerpool.peer.ProbeListener;
  * <li>{@code peerpool.peer.server.changes}: counter of the times another server was found behind
  * the peer's address (see {@code PeerServerChangedEvent}).
  * </ul>
- * All meters are built when bound; afterwards the gauges and the routed counter read the peer's
- * own state, and a state change, probe or server change only updates an existing meter, so
- * nothing is looked up in the registry or allocated on the connection path.
+ * All meters are built when bound (and again on a role change, off the connection path);
+ * afterwards the gauges and the routed counter read the peer's own state, and a state change,
+ * probe or server change only updates an existing meter, so nothing is looked up in the registry
+ * or allocated on the connection path.
  */
 public class PeerPoolMetrics implements MeterBinder {
 
@@ -67,11 +72,24 @@ public class PeerPoolMetrics implements MeterBinder {
 	}
 
 	private void bind(PeerPoolDataSource pool, MeterRegistry registry) {
-		Map<Peer, PeerMeters> meters = new IdentityHashMap<>();
+		// Peer keeps identity equality: a concurrent map, as listeners run on probe and connection threads
+		Map<Peer, PeerMeters> meters = new ConcurrentHashMap<>();
 		for (Peer peer : pool.peers()) {
 			meters.put(peer, new PeerMeters(pool, peer, registry));
 		}
 		pool.addPeerListener(new PeerListener() {
+
+			@Override
+			public void routingChanged(Peer peer) {
+				// compute: one re-registration per peer at a time, and none for a lagging flag alone
+				meters.computeIfPresent(peer, (key, current) -> {
+					if (current.role == peer.role()) {
+						return current;
+					}
+					current.remove(registry);
+					return new PeerMeters(pool, peer, registry);
+				});
+			}
 
 			@Override
 			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
@@ -106,6 +124,12 @@ public class PeerPoolMetrics implements MeterBinder {
 
 	private static final class PeerMeters {
 
+		/** The role the meters are tagged with. */
+		private final PeerRole role;
+
+		/** Every meter of the peer, to remove them when its role changes. */
+		private final List<Meter> all = new ArrayList<>();
+
 		private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
 
 		private final Counter failovers;
@@ -119,43 +143,55 @@ public class PeerPoolMetrics implements MeterBinder {
 		private final Timer probeTimeout;
 
 		PeerMeters(PeerPoolDataSource pool, Peer peer, MeterRegistry registry) {
+			this.role = peer.role();
 			Tags tags = Tags.of("pool", pool.getName(), "peer", peer.name(), "role",
-					peer.role().name().toLowerCase(Locale.ROOT));
-			Gauge.builder("peerpool.peer.up", peer, (p) -> p.status().isUp() ? 1 : 0)
+					this.role.name().toLowerCase(Locale.ROOT));
+			add(Gauge.builder("peerpool.peer.up", peer, (p) -> p.status().isUp() ? 1 : 0)
 				.tags(tags)
 				.description("Whether the peer is healthy (1) or DOWN (0)")
 				.strongReference(true)
-				.register(registry);
-			FunctionCounter.builder("peerpool.connections.routed", peer, Peer::routedConnections)
+				.register(registry));
+			add(FunctionCounter.builder("peerpool.connections.routed", peer, Peer::routedConnections)
 				.tags(tags)
 				.description("Connections routed to the peer")
-				.register(registry);
+				.register(registry));
 			// every reason exists from the start (at 0), so a rate can be alerted on before the first failure
 			for (FailureReason reason : FailureReason.values()) {
 				this.failures.put(reason,
-						Counter.builder("peerpool.peer.failures")
+						add(Counter.builder("peerpool.peer.failures")
 							.tags(tags)
 							.tag("reason", reason.tag())
 							.description("Times the peer was marked DOWN, by reason")
-							.register(registry));
+							.register(registry)));
 			}
-			this.failovers = Counter.builder("peerpool.failovers")
+			this.failovers = add(Counter.builder("peerpool.failovers")
 				.tags(tags)
 				.description("Failures of the peer whose traffic another peer of the pool took over")
-				.register(registry);
-			Gauge.builder("peerpool.replica.lag", peer, PeerPoolMetrics::lagSeconds)
+				.register(registry));
+			add(Gauge.builder("peerpool.replica.lag", peer, PeerPoolMetrics::lagSeconds)
 				.tags(tags)
 				.baseUnit("seconds")
 				.description("How far the peer was behind its primary at its last probe; NaN when unknown")
 				.strongReference(true)
-				.register(registry);
-			this.serverChanges = Counter.builder("peerpool.peer.server.changes")
+				.register(registry));
+			this.serverChanges = add(Counter.builder("peerpool.peer.server.changes")
 				.tags(tags)
 				.description("Times another server was found behind the peer's address")
-				.register(registry);
-			this.probeSuccess = probeTimer(tags, ProbeListener.SUCCESS, registry);
-			this.probeFailure = probeTimer(tags, ProbeListener.FAILURE, registry);
-			this.probeTimeout = probeTimer(tags, ProbeListener.TIMEOUT, registry);
+				.register(registry));
+			this.probeSuccess = add(probeTimer(tags, ProbeListener.SUCCESS, registry));
+			this.probeFailure = add(probeTimer(tags, ProbeListener.FAILURE, registry));
+			this.probeTimeout = add(probeTimer(tags, ProbeListener.TIMEOUT, registry));
+		}
+
+		private <M extends Meter> M add(M meter) {
+			this.all.add(meter);
+			return meter;
+		}
+
+		void remove(MeterRegistry registry) {
+			for (Meter meter : this.all) {
+				registry.remove(meter);
+			}
 		}
 
 		private static Timer probeTimer(Tags tags, String outcome, MeterRegistry registry) {

@@ -134,11 +134,27 @@ class PeerPoolReplicationObservabilityTests {
 		assertThat(path(health, POOL + ".details.peers.primary.role").toString())
 			.as("the role it plays now: a read-only primary takes no writes")
 			.isEqualTo("replica");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertMetersTaggedWithRole("primary", "replica"));
 
 		db.primary().executeAsAdmin("SET GLOBAL read_only = 0");
 		await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/actuator/health").status() == 200);
 		assertThat(path(app.get("/actuator/health").json(), POOL + ".details.peers.primary.role").toString())
 			.isEqualTo("primary");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertMetersTaggedWithRole("primary", "primary"));
+	}
+
+	/** Every meter of the peer carries the role it plays now, and none the other one. */
+	private static void assertMetersTaggedWithRole(String peer, String role) {
+		List<String> roles = registry.find("peerpool.peer.up").tag("peer", peer).gauges().stream()
+			.map((gauge) -> gauge.getId().getTag("role"))
+			.toList();
+		assertThat(roles).as("role tags of peerpool.peer.up of " + peer).containsExactly(role);
+		assertThat(registry.find("peerpool.peer.failures").tag("peer", peer).counters())
+			.as("peerpool.peer.failures of " + peer)
+			.isNotEmpty()
+			.allSatisfy((counter) -> assertThat(counter.getId().getTag("role")).isEqualTo(role));
+		assertThat(registry.find("peerpool.probe").tag("peer", peer).timers()).isNotEmpty()
+			.allSatisfy((timer) -> assertThat(timer.getId().getTag("role")).isEqualTo(role));
 	}
 
 	private static void tick(Statement statement) throws SQLException {
