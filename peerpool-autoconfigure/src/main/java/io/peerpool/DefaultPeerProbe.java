@@ -34,25 +34,15 @@ public class DefaultPeerProbe implements PeerProbe {
 	 */
 	@Override
 	public ProbeResult probeRecovering(Connection connection, Duration timeout) throws SQLException {
-		ProbeResult result = probe(connection, timeout);
-		if (result.healthy() && isGalera(connection)) {
-			requireCausalRead(connection);
-		}
-		return result;
-	}
-
-	private static boolean isGalera(Connection connection) throws SQLException {
-		if (!connection.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
-			return false;
-		}
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@wsrep_on")) {
-			return result.next() && result.getBoolean(1);
-		}
+		return check(connection, timeout, true);
 	}
 
 	@Override
 	public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
+		return check(connection, timeout, false);
+	}
+
+	private ProbeResult check(Connection connection, Duration timeout, boolean recovering) throws SQLException {
 		int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
 		if (!connection.isValid(seconds)) {
 			return ProbeResult.unhealthy("connection is not valid");
@@ -63,12 +53,12 @@ public class DefaultPeerProbe implements PeerProbe {
 			return postgres(connection);
 		}
 		if (product.contains("mysql") || product.contains("mariadb")) {
-			return mysqlFamily(connection, version.contains("MariaDB"));
+			return mysqlFamily(connection, version.contains("MariaDB"), recovering);
 		}
 		return ProbeResult.ok();
 	}
 
-	private ProbeResult mysqlFamily(Connection connection, boolean mariaDb) throws SQLException {
+	private ProbeResult mysqlFamily(Connection connection, boolean mariaDb, boolean recovering) throws SQLException {
 		boolean readOnly;
 		boolean galera = false;
 		try (Statement statement = connection.createStatement();
@@ -83,6 +73,9 @@ public class DefaultPeerProbe implements PeerProbe {
 				// the condition of the server's own error 1047 (WSREP not ready): thrown with its code
 				// so that the peer is DOWN as not_ready, like after a statement that got that error
 				throw new SQLTransientException(notReady, "08S01", GALERA_NOT_READY);
+			}
+			if (recovering) {
+				requireCausalRead(connection);
 			}
 			return ProbeResult.ok(readOnly, Duration.ZERO);
 		}
