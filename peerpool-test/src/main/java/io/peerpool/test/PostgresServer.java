@@ -587,16 +587,43 @@ public final class PostgresServer implements DatabaseServer {
 	}
 
 	/** SIGKILL to the postmaster and every backend, and waits until all are gone (they share memory). */
+	/**
+	 * SIGKILLs a postmaster and every process of its server. The postmaster goes first: killed after
+	 * its children, it sees them die and forks a recovery process before its own turn, which then
+	 * outlives it holding the shared memory, and the next start fails with "pre-existing shared
+	 * memory block is still in use" (seen on a loaded machine). A child forked in between is found
+	 * afterwards by its working directory: every PostgreSQL process runs in its data directory.
+	 */
 	private static void killProcessTree(ProcessHandle root) {
+		Path dataDirectory = workingDirectory(root.pid());
 		List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-		tree.add(root);
 		if (root.isAlive()) {
 			// SIGKILL also ends a stopped process; CONT first keeps the kernel's bookkeeping simple
 			Processes.signal(root.pid(), "CONT");
+			root.destroyForcibly();
 		}
 		tree.forEach(ProcessHandle::destroyForcibly);
+		tree.add(root);
+		if (dataDirectory != null) {
+			ProcessHandle.allProcesses()
+				.filter((process) -> !tree.contains(process) && dataDirectory.equals(workingDirectory(process.pid())))
+				.forEach((straggler) -> {
+					straggler.destroyForcibly();
+					tree.add(straggler);
+				});
+		}
 		awaitExit(tree, Duration.ofSeconds(10));
 		Processes.unregister(root);
+	}
+
+	/** {@code /proc/<pid>/cwd}, or null when it cannot be read (gone, or not Linux). */
+	private static Path workingDirectory(long pid) {
+		try {
+			return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException ex) {
+			return null;
+		}
 	}
 
 	/**

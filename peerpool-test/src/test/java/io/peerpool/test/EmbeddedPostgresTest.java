@@ -102,6 +102,32 @@ class EmbeddedPostgresTest {
 		}
 	}
 
+	/**
+	 * A process of the server that is not among the postmaster's children when they are listed (a
+	 * recovery process forked while its siblings die, seen on a loaded machine) must not survive
+	 * kill(): it would hold the shared memory and the restart would fail. Stood in for by a process
+	 * running in the data directory, as every PostgreSQL process does.
+	 */
+	@Test
+	void killLeavesNoProcessOfTheServerBehindAndRestartWorks() throws Exception {
+		PostgresServer server = pg.server("pg14");
+		Process straggler = new ProcessBuilder("sleep", "120").directory(server.dataDirectory().toFile()).start();
+		try {
+			server.kill();
+
+			assertThat(straggler.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+				.as("a process in the data directory is gone after kill()").isTrue();
+			server.restart();
+			try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT 1")) {
+				assertThat(result.next()).isTrue();
+			}
+		}
+		finally {
+			straggler.destroyForcibly();
+		}
+	}
+
 	@Test
 	void freezeAcceptsTcpButNeverAnswersAndThawRecovers() throws Exception {
 		PostgresServer server = pg.server("pg14");
