@@ -122,7 +122,11 @@ class GaleraRoutingTest {
 		victim.freeze();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
 		long detectedAt = System.nanoTime();
-		assertThat(info(pool, victim.name()).failureReason()).as("why the frozen node is DOWN").isEqualTo("timeout");
+		// a probe that timed out, or a request whose new connection could not be opened (seen on a loaded
+		// machine), and later probes may report the socket peerpool closed: a connectivity reason either way,
+		// never the Galera states (not_ready) or auth
+		assertThat(info(pool, victim.name()).failureReason()).as("why the frozen node is DOWN")
+			.isIn("timeout", "connect", "connection_lost");
 		long routedWhenMarked = pool.peer(victim.name()).routedConnections();
 		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 200);
 
