@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.TransactionLoad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -27,6 +27,7 @@ import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;
 import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.TransactionLoad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -14,6 +14,7 @@ import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
+import io.peerpool.test.TransactionLoad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

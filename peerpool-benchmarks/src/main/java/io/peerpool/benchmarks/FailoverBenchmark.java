@@ -19,6 +19,7 @@ import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerState;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.MariaDbServer;
+import io.peerpool.test.TransactionLoad;
 
 /**
  * N threads of short transactions (insert + {@code SELECT @@port} + commit) through each
@@ -31,6 +32,13 @@ import io.peerpool.test.MariaDbServer;
 public final class FailoverBenchmark {
 
 	/** The peer that is killed and restarted, and the one that is frozen and thawed. */
+	/**
+	 * Pause of a load thread after a failed transaction, as an application's retry delay would be;
+	 * without it a system that fails fast (all servers down) would count hundreds of thousands of
+	 * failures and burn the CPU the restarting servers need.
+	 */
+	static final Duration FAILURE_PAUSE = Duration.ofMillis(10);
+
 	static final int KILLED = 1;
 
 	static final int FROZEN = 2;
@@ -101,7 +109,8 @@ public final class FailoverBenchmark {
 				? new PeerStateWatcher(pool, List.of(killed.name(), frozen.name())) : null;
 		try {
 			awaitFirstSuccess(dataSource);
-			try (TransactionLoad load = new TransactionLoad(dataSource, this.threads)) {
+			TransactionLoad load = new TransactionLoad(dataSource, this.threads, "SELECT @@port", FAILURE_PAUSE);
+			try {
 				phase(result, "steady", () -> {
 				});
 				phase(result, "kill " + killed.name(), killed::kill);
@@ -111,8 +120,11 @@ public final class FailoverBenchmark {
 				phase(result, "kill all", () -> servers.forEach(MariaDbServer::kill));
 				phaseUntilFirstReady(result, "restart all", servers);
 				result.end = System.nanoTime();
+			}
+			finally {
+				// threads stuck in a driver are counted, not waited for again (they are daemons)
 				result.stillBlocked = load.stop(Duration.ofSeconds(30));
-				result.operations = load.operations();
+				result.operations = load.outcomes();
 			}
 		}
 		finally {
@@ -213,7 +225,7 @@ public final class FailoverBenchmark {
 
 		int stillBlocked;
 
-		List<TransactionLoad.Operation> operations = List.of();
+		List<TransactionLoad.Outcome> operations = List.of();
 
 		List<StateChange> stateChanges = List.of();
 

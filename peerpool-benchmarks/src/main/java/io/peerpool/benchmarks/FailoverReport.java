@@ -11,7 +11,7 @@ import io.peerpool.PeerState;
 import io.peerpool.benchmarks.FailoverBenchmark.Phase;
 import io.peerpool.benchmarks.FailoverBenchmark.StateChange;
 import io.peerpool.benchmarks.FailoverBenchmark.SystemResult;
-import io.peerpool.benchmarks.TransactionLoad.Operation;
+import io.peerpool.test.TransactionLoad.Outcome;
 
 import static io.peerpool.benchmarks.FailoverBenchmark.format;
 
@@ -37,9 +37,9 @@ final class FailoverReport {
 		for (SystemResult result : results) {
 			for (int i = 0; i < result.phases.size(); i++) {
 				Phase current = result.phases.get(i);
-				List<Operation> ops = inPhase(result, i);
-				long failed = ops.stream().filter(Operation::failed).count();
-				long[] latencies = ops.stream().mapToLong(Operation::latencyNanos).sorted().toArray();
+				List<Outcome> ops = inPhase(result, i);
+				long failed = ops.stream().filter(Outcome::failed).count();
+				long[] latencies = ops.stream().mapToLong(Outcome::latencyNanos).sorted().toArray();
 				out.append(format("| %s | %s | %d | %d | %s | %s |%n", result.system.label(), current.name(),
 						ops.size(), failed, millis(percentile(latencies, 0.99)),
 						millis(percentile(latencies, 1.0))));
@@ -53,7 +53,7 @@ final class FailoverReport {
 			.append("\"serves again\": end of the first successful transaction on that server before \"kill all\"; ")
 			.append("\"time to fail\": latency of the failed transactions that started after all servers were killed (p50 / max); ")
 			.append("\"DOWN\"/\"UP\": peerpool's peer state. After a failed transaction a thread pauses ")
-			.append(TransactionLoad.FAILURE_PAUSE_MILLIS).append(" ms.\n\n");
+			.append(FailoverBenchmark.FAILURE_PAUSE.toMillis()).append(" ms.\n\n");
 		out.append("| system | kill: failed / in flight | kill: failures stop | kill: DOWN | restart: serves again | restart: UP "
 				+ "| freeze: failed / in flight | freeze: failures stop | freeze: DOWN | thaw: serves again "
 				+ "| all down: time to fail p50 / max | all restarted: serves again | threads blocked at end |\n");
@@ -92,7 +92,7 @@ final class FailoverReport {
 		for (SystemResult result : results) {
 			for (int i = 0; i < result.phases.size(); i++) {
 				Map<String, Integer> counts = new TreeMap<>();
-				for (Operation op : inPhase(result, i)) {
+				for (Outcome op : inPhase(result, i)) {
 					if (op.failed()) {
 						String message = op.error().replaceAll("\\s+", " ").replaceAll("[0-9][0-9.:,\\-TZ]*", "#");
 						counts.merge(message.substring(0, Math.min(140, message.length())), 1, Integer::sum);
@@ -107,18 +107,18 @@ final class FailoverReport {
 		return out.toString();
 	}
 
-	static List<Operation> inPhase(SystemResult result, int index) {
+	static List<Outcome> inPhase(SystemResult result, int index) {
 		long from = result.phases.get(index).started();
 		long to = (index + 1 < result.phases.size()) ? result.phases.get(index + 1).started() : Long.MAX_VALUE;
 		return result.operations.stream().filter((op) -> op.ended() >= from && op.ended() < to).toList();
 	}
 
-	private static long inFlight(List<Operation> operations, long at) {
+	private static long inFlight(List<Outcome> operations, long at) {
 		return operations.stream().filter((op) -> op.started() < at && op.ended() > at).count();
 	}
 
 	private static String failedOverInFlight(SystemResult result, int index) {
-		long failed = inPhase(result, index).stream().filter(Operation::failed).count();
+		long failed = inPhase(result, index).stream().filter(Outcome::failed).count();
 		return failed + " / " + inFlight(result.operations, result.phases.get(index).started());
 	}
 
@@ -126,8 +126,8 @@ final class FailoverReport {
 		// kill and freeze take effect when the signal is sent, not when kill() returned
 		long applied = result.phases.get(index).started();
 		OptionalLong last = inPhase(result, index).stream()
-			.filter(Operation::failed)
-			.mapToLong(Operation::ended)
+			.filter(Outcome::failed)
+			.mapToLong(Outcome::ended)
 			.max();
 		if (last.isEmpty()) {
 			return "no failures";
@@ -137,11 +137,11 @@ final class FailoverReport {
 		return millis(last.getAsLong() - applied) + (failingAtEnd ? " (still failing at phase end)" : "");
 	}
 
-	private static String servesAgain(SystemResult result, Phase phase, Phase until, Predicate<Operation> where) {
+	private static String servesAgain(SystemResult result, Phase phase, Phase until, Predicate<Outcome> where) {
 		long end = (until != null) ? until.started() : Long.MAX_VALUE;
 		OptionalLong first = result.operations.stream()
 			.filter((op) -> !op.failed() && op.started() >= phase.started() && op.ended() < end && where.test(op))
-			.mapToLong(Operation::ended)
+			.mapToLong(Outcome::ended)
 			.min();
 		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - phase.applied())) : NEVER;
 	}
@@ -159,7 +159,7 @@ final class FailoverReport {
 	private static String timeToFail(SystemResult result, Phase killAll) {
 		long[] latencies = result.operations.stream()
 			.filter((op) -> op.failed() && op.started() >= killAll.applied())
-			.mapToLong(Operation::latencyNanos)
+			.mapToLong(Outcome::latencyNanos)
 			.sorted()
 			.toArray();
 		if (latencies.length == 0) {
