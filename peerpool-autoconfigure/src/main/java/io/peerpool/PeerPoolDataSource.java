@@ -128,6 +128,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			BoundedConnectDataSource connector = new BoundedConnectDataSource(config.url(), config.driverClassName(),
 					config.driverProperties(), config.username(), config.password(), config.connectTimeout());
 			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
+			// SPEC §4: a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
+			// background, so that requests stop going there before one of them times out waiting
+			connector.observeFailures((failure) -> reportIfPeerFailure(peer, failure));
 			this.peers[i] = peer;
 			byName.put(config.name(), peer);
 			targets.put(config.name(), new PeerDataSource(peer, this));

@@ -32,6 +32,8 @@ public final class BoundedConnectDataSource implements DataSource {
 
 	private volatile ConnectionObserver observer;
 
+	private volatile FailureObserver failureObserver;
+
 	/** Open sockets of this peer, where the driver lets peerpool create them (see {@link PeerSocketFactory}). */
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
@@ -42,6 +44,14 @@ public final class BoundedConnectDataSource implements DataSource {
 	public interface ConnectionObserver {
 
 		void opened(Connection connection) throws SQLException;
+
+	}
+
+	/** Told of a failed attempt to open a connection. */
+	@FunctionalInterface
+	public interface FailureObserver {
+
+		void failed(SQLException failure);
 
 	}
 
@@ -63,6 +73,15 @@ public final class BoundedConnectDataSource implements DataSource {
 	/** Sets the observer of new physical connections (the peer's server identity check). */
 	public void observeConnections(ConnectionObserver observer) {
 		this.observer = observer;
+	}
+
+	/**
+	 * Tells {@code observer} of every connection attempt that fails, whoever made it: a request,
+	 * a probe or HikariCP filling the peer's pool in the background. A refused connection then
+	 * marks the peer DOWN at once, not only when a request gives up waiting for the pool.
+	 */
+	public void observeFailures(FailureObserver observer) {
+		this.failureObserver = observer;
 	}
 
 	/**
@@ -88,17 +107,20 @@ public final class BoundedConnectDataSource implements DataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		Connection connection;
-		if (this.tracksSockets) {
-			PeerSocketFactory.connecting(this.sockets);
-			try {
-				connection = this.driver.getConnection();
-			}
-			finally {
-				PeerSocketFactory.connected();
-			}
+		try {
+			connection = open();
 		}
-		else {
-			connection = this.driver.getConnection();
+		catch (SQLException ex) {
+			FailureObserver failures = this.failureObserver;
+			if (failures != null) {
+				try {
+					failures.failed(ex);
+				}
+				catch (RuntimeException observerFailure) {
+					ex.addSuppressed(observerFailure);
+				}
+			}
+			throw ex;
 		}
 		try {
 			ConnectionObserver current = this.observer;
@@ -115,6 +137,19 @@ public final class BoundedConnectDataSource implements DataSource {
 			throw (ex instanceof SQLException sql) ? sql : new SQLException(ex);
 		}
 		return connection;
+	}
+
+	private Connection open() throws SQLException {
+		if (!this.tracksSockets) {
+			return this.driver.getConnection();
+		}
+		PeerSocketFactory.connecting(this.sockets);
+		try {
+			return this.driver.getConnection();
+		}
+		finally {
+			PeerSocketFactory.connected();
+		}
 	}
 
 	@Override
