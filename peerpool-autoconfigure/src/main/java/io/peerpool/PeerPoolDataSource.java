@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -350,11 +351,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return new NoAvailablePeerException(this.name, message.toString(), lastFailure);
 	}
 
-	private void peerStatusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
-		updateRouting();
+	/** Tells every listener; one that fails is logged and never stops the others (or the caller). */
+	private void tellListeners(Consumer<PeerListener> event) {
 		for (PeerListener listener : this.listeners) {
 			try {
-				listener.statusChanged(peer, previous, current);
+				event.accept(listener);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("peerpool: a PeerListener failed", ex);
@@ -362,29 +363,20 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 	}
 
+	private void peerStatusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
+		updateRouting();
+		tellListeners((listener) -> listener.statusChanged(peer, previous, current));
+	}
+
 	private void peerRoutingChanged(Peer peer) {
 		updateRouting();
-		for (PeerListener listener : this.listeners) {
-			try {
-				listener.routingChanged(peer);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("peerpool: a PeerListener failed", ex);
-			}
-		}
+		tellListeners((listener) -> listener.routingChanged(peer));
 	}
 
 	private void peerServerChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
 		logger.warn("peerpool: peer " + peer.config().qualifiedName() + " now answers as " + current + ", was "
 				+ previous + "; its pooled connections are evicted");
-		for (PeerListener listener : this.listeners) {
-			try {
-				listener.serverChanged(peer, previous, current);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("peerpool: a PeerListener failed", ex);
-			}
-		}
+		tellListeners((listener) -> listener.serverChanged(peer, previous, current));
 		ApplicationEventPublisher publisher = this.eventPublisher;
 		if (publisher != null) {
 			try {
