@@ -35,13 +35,15 @@ import io.peerpool.balance.Balance;
 import io.peerpool.balance.BalanceStrategy;
 import io.peerpool.failure.FailureReason;
 import io.peerpool.failure.PeerFailureClassifier;
-import io.peerpool.jdbc.BoundedConnectDataSource;
+import io.peerpool.connect.BoundedConnectDataSource;
 import io.peerpool.peer.Peer;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerMonitor;
 import io.peerpool.peer.PeerStatus;
 import io.peerpool.routing.PeerRouting;
+import io.peerpool.jdbc.PeerAcquirer;
+import io.peerpool.jdbc.PeerConnection;
 
 /**
  * A set of database servers ("peers") as one highly available {@link DataSource}.
@@ -94,6 +96,36 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	private volatile ApplicationEventPublisher eventPublisher;
 
+	/** The pool as its connections see it; not part of this class's public face. */
+	private final PeerAcquirer acquirer = new PeerAcquirer() {
+
+		@Override
+		public String poolName() {
+			return PeerPoolDataSource.this.name;
+		}
+
+		@Override
+		public PeerPoolSettings settings() {
+			return PeerPoolDataSource.this.settings;
+		}
+
+		@Override
+		public boolean isReadWriteSplit() {
+			return PeerPoolDataSource.this.readWriteSplit;
+		}
+
+		@Override
+		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
+			return PeerPoolDataSource.this.acquire(connection, readIntent, excluded);
+		}
+
+		@Override
+		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
+			return PeerPoolDataSource.this.reportIfPeerFailure(peer, failure);
+		}
+
+	};
+
 	public PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
 			PeerFailureClassifier classifier, Function<PeerConfig, HikariConfig> hikariConfigs, Clock clock) {
 		if (peerConfigs.isEmpty()) {
@@ -129,7 +161,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			BoundedConnectDataSource connector = new BoundedConnectDataSource(config.url(), config.driverClassName(),
 					config.driverProperties(), config.username(), config.password(), config.connectTimeout());
 			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
-			// SPEC §4: a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
+			// a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
 			// background, so that requests stop going there before one of them times out waiting
 			connector.observeFailures((failure) -> reportIfPeerFailure(peer, failure));
 			this.peers[i] = peer;
@@ -223,7 +255,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			// nothing can serve: say so now rather than at the first statement
 			throw noAvailablePeer(false, null);
 		}
-		return new PeerConnection(this);
+		return new PeerConnection(this.acquirer);
 	}
 
 	@Override
@@ -244,7 +276,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * on to the next peer when one fails, within {@code acquire-timeout}.
 	 * @param excluded peers already tried for this connection (bit per peer index)
 	 */
-	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
+	private Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 		long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
 		SQLException lastFailure = null;
 		while (true) {
@@ -306,7 +338,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/** Marks a peer DOWN after an error on one of its connections, if the error says so. */
-	boolean reportIfPeerFailure(Peer peer, SQLException ex) {
+	private boolean reportIfPeerFailure(Peer peer, SQLException ex) {
 		FailureReason reason = this.classifier.classify(ex);
 		if (reason == null) {
 			return false;

@@ -3,6 +3,7 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import io.peerpool.dialect.DefaultPeerProbe;
 
 /**
  * Checks one peer over a new physical connection (never one borrowed from the peer's pool, so it

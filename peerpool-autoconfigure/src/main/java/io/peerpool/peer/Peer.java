@@ -18,7 +18,7 @@ import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
 import io.peerpool.balance.Balanced;
 import io.peerpool.failure.FailureReason;
-import io.peerpool.jdbc.BoundedConnectDataSource;
+import io.peerpool.connect.BoundedConnectDataSource;
 
 /**
  * One database server of a pool: its connection settings, its health (an immutable

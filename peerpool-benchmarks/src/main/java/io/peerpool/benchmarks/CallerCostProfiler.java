@@ -19,8 +19,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * counted on the benchmark's own threads (JMH's workers) only.
  *
  * <p>JMH's {@code -prof gc} ({@code gc.alloc.rate.norm}) divides what <em>every</em> thread of the
- * JVM allocated by the operations: peerpool's background probes (each opens a new connection, SPEC
- * §4) and HikariCP's housekeeping count as if the caller had allocated them, and they weigh more
+ * JVM allocated by the operations: peerpool's background probes (each opens a new connection, as
+ * the README says) and HikariCP's housekeeping count as if the caller had allocated them, and they weigh more
  * the more peers there are and the slower the run. This profiler reads the per-thread counter of
  * the JMH worker threads ({@code ThreadMXBean#getThreadAllocatedBytes}) before and after each
  * iteration: what the application thread pays on the hot path, exactly, whatever else runs.

@@ -17,6 +17,7 @@ import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolBeans;
+import io.peerpool.actuate.PeerPoolEndpoint;
 
 /**
  * The {@code peerpool} actuator endpoint, when actuator is present and the endpoint is available

@@ -1,4 +1,7 @@
 /**
- * The {@code peerpool} actuator endpoint: pools, peers, drain and resume.
+ * Auto-configuration of the peerpool actuator endpoint.
  */
+@NullMarked
 package io.peerpool.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolBeans;
+import io.peerpool.health.PeerPoolHealthIndicator;
 
 /**
  * The {@code peerpool} health contributor: one component per pool, from in-memory state.

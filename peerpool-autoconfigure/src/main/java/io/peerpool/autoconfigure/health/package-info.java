@@ -1,5 +1,8 @@
 /**
- * Health of peerpool pools: the {@code peerpool} contributor (in-memory state, one component per
- * pool) and a {@code db} contributor that checks each pool as one {@code DataSource}.
+ * Auto-configuration of the peerpool health contributor, and of a db contributor that checks each
+ * pool as one DataSource instead of one indicator per peer.
  */
+@NullMarked
 package io.peerpool.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

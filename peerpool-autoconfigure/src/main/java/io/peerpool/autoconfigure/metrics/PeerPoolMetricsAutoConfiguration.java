@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolBeans;
+import io.peerpool.metrics.PeerPoolHikariMetrics;
+import io.peerpool.metrics.PeerPoolMetrics;
 
 /**
  * Micrometer meters of the pools ({@link PeerPoolMetrics}) and HikariCP's meters of every peer's

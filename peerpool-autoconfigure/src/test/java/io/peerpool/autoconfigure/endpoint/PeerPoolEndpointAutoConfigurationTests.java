@@ -8,7 +8,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
-import io.peerpool.autoconfigure.endpoint.PeerPoolEndpoint.PeerDescriptor;
+import io.peerpool.actuate.PeerPoolEndpoint.PeerDescriptor;
+import io.peerpool.actuate.PeerPoolEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

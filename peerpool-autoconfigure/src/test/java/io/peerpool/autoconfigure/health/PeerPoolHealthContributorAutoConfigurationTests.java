@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
+import io.peerpool.health.PeerPoolHealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

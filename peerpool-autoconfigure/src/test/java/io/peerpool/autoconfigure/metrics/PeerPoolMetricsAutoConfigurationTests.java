@@ -11,6 +11,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
+import io.peerpool.metrics.PeerPoolHikariMetrics;
+import io.peerpool.metrics.PeerPoolMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

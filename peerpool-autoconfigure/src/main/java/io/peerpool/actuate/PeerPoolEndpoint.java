@@ -1,0 +1,129 @@
+package io.peerpool.actuate;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
+import io.peerpool.autoconfigure.PeerPoolBeans;
+
+/**
+ * The {@code peerpool} actuator endpoint: the pools and their peers, and drain / resume of a peer
+ * for maintenance.
+ * <ul>
+ * <li>{@code GET /actuator/peerpool}: every pool;
+ * <li>{@code GET /actuator/peerpool/{pool}}: one pool (404 when there is no such pool);
+ * <li>{@code POST /actuator/peerpool/{pool}/{peer}} with {@code {"action":"drain"}} or
+ * {@code {"action":"resume"}}: the peer afterwards (400 for an unknown pool, peer or action).
+ * </ul>
+ * Like every actuator endpoint it is exposed over HTTP only when listed in
+ * {@code management.endpoints.web.exposure.include}, and secured by the application's
+ * security rules for actuator endpoints. Reads use in-memory state only.
+ */
+@Endpoint(id = "peerpool")
+public class PeerPoolEndpoint {
+
+	private final Supplier<List<? extends PeerPool>> pools;
+
+	public PeerPoolEndpoint(Supplier<List<? extends PeerPool>> pools) {
+		this.pools = pools;
+	}
+
+	@ReadOperation
+	public PoolsDescriptor pools() {
+		return new PoolsDescriptor(this.pools.get().stream().map(PoolDescriptor::of).toList());
+	}
+
+	/** One pool, or {@code null} (HTTP 404) when there is no such pool. */
+	@ReadOperation
+	public PoolDescriptor pool(@Selector String pool) {
+		PeerPool found = find(pool);
+		return (found != null) ? PoolDescriptor.of(found) : null;
+	}
+
+	/** Drains or resumes a peer; returns the peer's state afterwards. */
+	@WriteOperation
+	public PeerDescriptor peerAction(@Selector String pool, @Selector String peer, String action) {
+		PeerPool found = find(pool);
+		if (found == null) {
+			throw new InvalidEndpointRequestException("No pool '" + pool + "'", "No such pool");
+		}
+		if (found.getPeers().stream().noneMatch((info) -> info.name().equals(peer))) {
+			throw new InvalidEndpointRequestException("Pool '" + pool + "' has no peer '" + peer + "'",
+					"No such peer");
+		}
+		switch (action.toLowerCase(Locale.ROOT)) {
+			case "drain" -> found.drain(peer);
+			case "resume" -> found.resume(peer);
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown action '" + action + "'; use 'drain' or 'resume'", "Unknown action");
+		}
+		return found.getPeers()
+			.stream()
+			.filter((info) -> info.name().equals(peer))
+			.findFirst()
+			.map((info) -> PeerDescriptor.of(found, info))
+			.orElseThrow();
+	}
+
+	private PeerPool find(String name) {
+		for (PeerPool pool : this.pools.get()) {
+			if (pool.getName().equals(name)) {
+				return pool;
+			}
+		}
+		return null;
+	}
+
+	/** Every pool. */
+	public record PoolsDescriptor(List<PoolDescriptor> pools) {
+	}
+
+	/**
+	 * One pool.
+	 * @param name pool name
+	 * @param healthy peers that take new connections
+	 * @param total all peers
+	 * @param peers every peer, in declared order
+	 */
+	public record PoolDescriptor(String name, int healthy, int total, List<PeerDescriptor> peers) {
+
+		static PoolDescriptor of(PeerPool pool) {
+			List<PeerInfo> peers = pool.getPeers();
+			int healthy = (int) peers.stream().filter(PeerInfo::isUp).count();
+			return new PoolDescriptor(pool.getName(), healthy, peers.size(),
+					peers.stream().map((peer) -> PeerDescriptor.of(pool, peer)).toList());
+		}
+
+	}
+
+	/**
+	 * One peer, as {@link PeerInfo} shows it; times as ISO-8601 text; the role the peer plays now;
+	 * {@code server} the server last seen behind it and {@code lagSeconds} a replica's lag at its
+	 * last probe, {@code null} when unknown.
+	 */
+	public record PeerDescriptor(String name, String state, String role, String url, int active, int idle,
+			String since, String retryAt, String lastError, String failureReason, long routed, String server,
+			Double lagSeconds) {
+
+		static PeerDescriptor of(PeerPool pool, PeerInfo peer) {
+			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
+					peer.url(), peer.active(), peer.idle(), text(peer.since()), text(peer.retryAt()),
+					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
+					PeerPoolBeans.lagSeconds(pool, peer));
+		}
+
+		private static String text(Object value) {
+			return (value != null) ? value.toString() : null;
+		}
+
+	}
+
+}

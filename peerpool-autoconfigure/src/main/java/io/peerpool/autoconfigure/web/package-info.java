@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of web routing: the servlet filter, route overrides and the pin cookie.
+ */
+@NullMarked
+package io.peerpool.autoconfigure.web;
+
+import org.jspecify.annotations.NullMarked;

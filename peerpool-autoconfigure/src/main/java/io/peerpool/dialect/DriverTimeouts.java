@@ -1,0 +1,107 @@
+package io.peerpool.dialect;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import io.peerpool.connect.BoundedConnectDataSource;
+
+/**
+ * Bounds the opening of a physical connection for each known driver, by the driver's own settings.
+ *
+ * <p>Why: with only {@code connectTimeout}, mysql-connector-j and PgJDBC wait for ever in the
+ * handshake of a server that accepts TCP and never answers (SIGSTOP, a blackholed proxy). The
+ * socket timeout that bounds the handshake would also kill the application's long queries, so it
+ * is only in force while connecting: {@link BoundedConnectDataSource} restores the network
+ * timeout to "none" once the connection is open. A setting the user gave, in the URL or in the
+ * data-source properties, is never overridden.
+ */
+public final class DriverTimeouts {
+
+	private DriverTimeouts() {
+	}
+
+	/** The products whose drivers peerpool knows. */
+	public enum Product {
+
+		MYSQL, MARIADB, POSTGRESQL, H2, OTHER;
+
+		/** The product of a JDBC URL (and driver class, when given). */
+		public static Product of(String url, String driverClassName) {
+			String lowerUrl = (url != null) ? url.toLowerCase(Locale.ROOT) : "";
+			String driver = (driverClassName != null) ? driverClassName : "";
+			if (driver.startsWith("org.mariadb.") || lowerUrl.startsWith("jdbc:mariadb:")) {
+				return MARIADB;
+			}
+			if (driver.startsWith("com.mysql.") || lowerUrl.startsWith("jdbc:mysql:")) {
+				return MYSQL;
+			}
+			if (driver.startsWith("org.postgresql.") || lowerUrl.startsWith("jdbc:postgresql:")) {
+				return POSTGRESQL;
+			}
+			if (driver.startsWith("org.h2.") || lowerUrl.startsWith("jdbc:h2:")) {
+				return H2;
+			}
+			return OTHER;
+		}
+
+		/** Whether this is MySQL or MariaDB (one protocol, one set of error codes). */
+		public boolean isMySqlFamily() {
+			return this == MYSQL || this == MARIADB;
+		}
+
+	}
+
+	/**
+	 * Adds the driver's connect, login and handshake timeouts to {@code properties} where the user
+	 * set none.
+	 * @return whether a socket timeout was added that must be lifted once connected
+	 */
+	public static boolean apply(Product product, String url, Properties properties, Duration connectTimeout) {
+		long millis = Math.max(1, connectTimeout.toMillis());
+		// PgJDBC takes whole seconds; round up so that a short timeout never becomes "none" (0)
+		long seconds = Math.max(1, (millis + 999) / 1000);
+		return switch (product) {
+			case MYSQL, MARIADB -> {
+				setIfAbsent(url, properties, "connectTimeout", Long.toString(millis));
+				yield setIfAbsent(url, properties, "socketTimeout", Long.toString(millis));
+			}
+			case POSTGRESQL -> {
+				setIfAbsent(url, properties, "connectTimeout", Long.toString(seconds));
+				setIfAbsent(url, properties, "loginTimeout", Long.toString(seconds));
+				yield setIfAbsent(url, properties, "socketTimeout", Long.toString(seconds));
+			}
+			case H2, OTHER -> false;
+		};
+	}
+
+	private static boolean setIfAbsent(String url, Properties properties, String name, String value) {
+		if (isSet(url, properties, name)) {
+			return false;
+		}
+		properties.setProperty(name, value);
+		return true;
+	}
+
+	public static boolean isSet(String url, Properties properties, String name) {
+		for (String key : properties.stringPropertyNames()) {
+			if (key.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		if (url == null) {
+			return false;
+		}
+		String lower = url.toLowerCase(Locale.ROOT);
+		String needle = name.toLowerCase(Locale.ROOT) + "=";
+		int at = lower.indexOf(needle);
+		while (at > 0) {
+			char before = lower.charAt(at - 1);
+			if (before == '?' || before == '&' || before == ';' || before == ',' || before == '(') {
+				return true;
+			}
+			at = lower.indexOf(needle, at + 1);
+		}
+		return false;
+	}
+
+}

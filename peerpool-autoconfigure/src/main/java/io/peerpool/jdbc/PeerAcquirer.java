@@ -1,0 +1,38 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.peer.Peer;
+
+/**
+ * What a {@link PeerConnection} asks of its pool: a physical connection from the best peer for
+ * its intent, and the judgement of whether an error condemns the peer that gave it. Kept to an
+ * interface so that the connection can be tested against a stub, without servers.
+ */
+public interface PeerAcquirer {
+
+	/** The pool's name (routing state, read-your-writes tokens and messages are per pool). */
+	String poolName();
+
+	/** The pool's resolved settings. */
+	PeerPoolSettings settings();
+
+	/** Whether the pool sends reads to replicas. */
+	boolean isReadWriteSplit();
+
+	/**
+	 * Takes a physical connection for {@code connection} and {@link PeerConnection#attach attaches}
+	 * it, moving on to the next peer when one fails, within {@code acquire-timeout}.
+	 * @param excluded peers already tried for this connection (bit per peer index)
+	 */
+	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException;
+
+	/**
+	 * Marks {@code peer} DOWN if {@code failure} says the peer failed.
+	 * @return whether it did
+	 */
+	boolean reportIfPeerFailure(Peer peer, SQLException failure);
+
+}

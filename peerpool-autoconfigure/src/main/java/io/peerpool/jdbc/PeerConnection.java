@@ -1,0 +1,719 @@
+package io.peerpool.jdbc;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+import io.peerpool.peer.Peer;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.SqlIntent;
+import io.peerpool.PeerPoolDataSource;
+import io.peerpool.PeerRole;
+import io.peerpool.ReadYourWrites;
+import io.peerpool.dialect.ReplicaCatchUp;
+import io.peerpool.routing.TransactionReadOnly;
+
+/**
+ * The connection {@code PeerPoolDataSource.getConnection()} hands out. It takes its physical
+ * connection at first use, so that the settings made before (auto-commit, read-only) can decide
+ * the peer, and it can move to another peer when its first statement finds the peer dead.
+ *
+ * <p>Why first use: a pooled connection to a server that was just killed looks fine until a
+ * statement is sent. When that first statement fails with a connection-class error inside a
+ * transaction ({@code autoCommit=false}: nothing can have been committed) or is a query, the
+ * statement is run again on another peer with the same settings and parameters; the application
+ * does not see the failure. An auto-commit write whose outcome is unknown is never retried.
+ *
+ * <p>Not thread-safe, like any JDBC connection.
+ */
+public final class PeerConnection implements Connection {
+
+	private final PeerAcquirer owner;
+
+	private Peer peer;
+
+	private Connection physical;
+
+	private boolean closed;
+
+	/** Peers that failed this connection (bit per peer index). */
+	private long failedPeers;
+
+	/**
+	 * Statements created on this connection, counted up to 2: only whether there is exactly one
+	 * matters. A byte keeps this object, allocated per {@code getConnection()}, at 56 bytes.
+	 */
+	private byte statements;
+
+	/** Whether a write statement was prepared or run on this connection. */
+	private boolean wrote;
+
+	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
+	private boolean used;
+
+	// settings made before the physical connection exists, applied when it is taken
+	private boolean autoCommit = true;
+
+	private boolean readOnly;
+
+	private int transactionIsolation = -1;
+
+	private int holdability = -1;
+
+	private String catalog;
+
+	private String schema;
+
+	public PeerConnection(PeerAcquirer owner) {
+		this.owner = owner;
+	}
+
+	/** Called by the pool when a physical connection was taken for this connection. */
+	public void attach(Peer peer, Connection physical) {
+		this.peer = peer;
+		this.physical = physical;
+	}
+
+	/** The peer serving this connection, or {@code null} before first use. */
+	Peer peer() {
+		return this.peer;
+	}
+
+	private Connection physical() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+		Connection current = this.physical;
+		while (current == null) {
+			boolean read = wantsReplica();
+			current = this.owner.acquire(this, read, this.failedPeers);
+			if (read && !hasAppliedLastWrite()) {
+				// read-your-writes by position: this replica has not applied the client's write yet
+				releasePhysical(new SQLException("replica behind the client's last write"));
+				current = this.owner.acquire(this, false, this.failedPeers);
+			}
+			try {
+				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
+				applySettings(current);
+			}
+			catch (SQLException ex) {
+				Peer failed = this.peer;
+				releasePhysical(ex);
+				current = null;
+				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
+					throw ex;
+				}
+				this.failedPeers |= 1L << failed.index();
+			}
+		}
+		return current;
+	}
+
+	/** Read intent: see {@link PeerRouting#wantsReplica(boolean, boolean)}; only where the pool splits reads. */
+	private boolean wantsReplica() {
+		if (!this.owner.isReadWriteSplit()) {
+			return false;
+		}
+		boolean readOnly = this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly();
+		// a read-write transaction runs on a primary, its reads included (a GET's read intent must not
+		// send them to a replica); only an explicit replica scope overrules it, and its guard then refuses writes
+		if (!this.autoCommit && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
+			return false;
+		}
+		return PeerRouting.wantsReplica(readOnly, writesPin());
+	}
+
+	/** Whether a write pins later reads to primaries: in pin mode, and in gtid mode when the write's position is unknown. */
+	private boolean writesPin() {
+		ReadYourWrites mode = this.owner.settings().readYourWrites();
+		return mode == ReadYourWrites.PIN
+				|| (mode == ReadYourWrites.GTID && PeerRouting.writeToken(this.owner.poolName()) == null);
+	}
+
+	/**
+	 * With read-your-writes {@code gtid}: whether the replica just taken has applied the client's
+	 * last write, waiting at most {@code probe-timeout}. Always true for a primary or without a token.
+	 */
+	private boolean hasAppliedLastWrite() throws SQLException {
+		if (this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.peer == null
+				|| this.peer.role() != PeerRole.REPLICA) {
+			return true;
+		}
+		String token = PeerRouting.writeToken(this.owner.poolName());
+		if (token == null) {
+			return true;
+		}
+		return ReplicaCatchUp.hasApplied(this.physical, this.peer.server(), token,
+				this.owner.settings().probeTimeout());
+	}
+
+	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
+	private void recordWritePosition() {
+		if (!this.wrote || this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.physical == null
+				|| this.peer == null || this.peer.role() != PeerRole.PRIMARY) {
+			return;
+		}
+		try {
+			String position = ReplicaCatchUp.positionAfterWrite(this.physical, this.peer.server());
+			if (position != null) {
+				PeerRouting.recordWriteToken(this.owner.poolName(), position);
+			}
+		}
+		catch (SQLException ex) {
+			// without a position the client's next reads are pinned instead (see wantsReplica)
+		}
+	}
+
+	/**
+	 * Looks at a statement before it runs: a write in an explicit replica scope fails fast (the
+	 * write guard); any write pins the current request to primaries; an incidental auto-commit
+	 * write on a replica chosen only because of the HTTP method moves to a primary instead of
+	 * failing on the read-only server.
+	 */
+	void beforeStatement(String sql) throws SQLException {
+		if (!SqlIntent.needsPrimary(sql)) {
+			return;
+		}
+		if (PeerRouting.inExplicitReplicaScope()) {
+			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
+					+ this.owner.poolName() + "': " + abbreviate(sql)
+					+ ". Run it outside the replica scope, or in @UsePrimary / PeerRouting.primary.", "25006");
+		}
+		PeerRouting.recordWrite();
+		this.wrote = true;
+		Peer current = this.peer;
+		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
+				&& !TransactionReadOnly.isCurrentTransactionReadOnly()) {
+			releasePhysical(new SQLException("moved to a primary"));
+		}
+	}
+
+	private static String abbreviate(String sql) {
+		String oneLine = sql.strip().replaceAll("\\s+", " ");
+		return (oneLine.length() > 80) ? oneLine.substring(0, 77) + "..." : oneLine;
+	}
+
+	/** Whether a physical connection is taken. */
+	boolean isAttached() {
+		return this.physical != null;
+	}
+
+	/** The physical connection, taken now if needed (for statements created before it existed). */
+	Connection physicalConnection() throws SQLException {
+		return physical();
+	}
+
+	private void applySettings(Connection target) throws SQLException {
+		if (!this.autoCommit) {
+			target.setAutoCommit(false);
+		}
+		if (this.readOnly) {
+			target.setReadOnly(true);
+		}
+		if (this.transactionIsolation >= 0) {
+			target.setTransactionIsolation(this.transactionIsolation);
+		}
+		if (this.holdability >= 0) {
+			target.setHoldability(this.holdability);
+		}
+		if (this.catalog != null) {
+			target.setCatalog(this.catalog);
+		}
+		if (this.schema != null) {
+			target.setSchema(this.schema);
+		}
+	}
+
+	/**
+	 * Whether a failed first statement may run again on another peer: nothing ran before it on
+	 * this connection, it is the only statement, and either a transaction is open (the server
+	 * rolled it back) or the statement only reads.
+	 */
+	boolean canRetryFirstStatement(boolean readsOnly) {
+		return !this.used && this.statements == 1 && (!this.autoCommit || readsOnly);
+	}
+
+	/** Records that a statement ran: later failures are no longer replayed. */
+	void statementSucceeded() {
+		this.used = true;
+	}
+
+	/**
+	 * Handles a failure of a statement: marks the peer DOWN when the error says so, and if the
+	 * statement may be retried, moves this connection to another peer.
+	 * @return the new physical connection, or {@code null} when the failure must reach the caller
+	 */
+	Connection failover(SQLException failure, boolean readsOnly) throws SQLException {
+		Peer failed = this.peer;
+		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
+			return null;
+		}
+		if (!canRetryFirstStatement(readsOnly)) {
+			return null;
+		}
+		this.failedPeers |= 1L << failed.index();
+		releasePhysical(failure);
+		return physical();
+	}
+
+	private void releasePhysical(SQLException cause) {
+		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
+		this.peer = null;
+		if (current != null && currentPeer != null) {
+			try {
+				currentPeer.release(current);
+			}
+			catch (SQLException ex) {
+				cause.addSuppressed(ex);
+			}
+		}
+	}
+
+	/**
+	 * Counts a new statement and tells whether it must be replayable: only until a statement ran
+	 * (see {@link #canRetryFirstStatement(boolean)}); later ones are the driver's, unwrapped.
+	 */
+	private boolean trackReplayable() {
+		countStatement();
+		return !this.used;
+	}
+
+	private void countStatement() {
+		if (this.statements < 2) {
+			this.statements++;
+		}
+	}
+
+	@Override
+	public Statement createStatement() throws SQLException {
+		if (this.physical == null && !this.used) {
+			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
+			checkOpen();
+			countStatement();
+			return new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement());
+		}
+		Statement statement = physical().createStatement();
+		return trackReplayable()
+				? new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement())
+				: statement;
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency)) : statement;
+	}
+
+	@Override
+	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+			throws SQLException {
+		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		return trackReplayable() ? new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql) throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text)) : statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+			throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency))
+				: statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql, autoGeneratedKeys);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, autoGeneratedKeys)) : statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql, columnIndexes);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnIndexes)) : statement;
+	}
+
+	@Override
+	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement = physical().prepareStatement(sql, columnNames);
+		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnNames)) : statement;
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql) throws SQLException {
+		beforeStatement(sql);
+		CallableStatement statement = physical().prepareCall(sql);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text)) : statement;
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+		beforeStatement(sql);
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency))
+				: statement;
+	}
+
+	@Override
+	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+			int resultSetHoldability) throws SQLException {
+		beforeStatement(sql);
+		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency,
+				resultSetHoldability);
+		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency,
+						resultSetHoldability))
+				: statement;
+	}
+
+	@Override
+	public String nativeSQL(String sql) throws SQLException {
+		return physical().nativeSQL(sql);
+	}
+
+	@Override
+	public void setAutoCommit(boolean autoCommit) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setAutoCommit(autoCommit);
+		}
+		this.autoCommit = autoCommit;
+	}
+
+	@Override
+	public boolean getAutoCommit() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getAutoCommit() : this.autoCommit;
+	}
+
+	@Override
+	public void commit() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.commit();
+			recordWritePosition();
+		}
+	}
+
+	@Override
+	public void rollback() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.rollback();
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		if (this.closed) {
+			return;
+		}
+		if (this.autoCommit) {
+			// auto-commit writes are committed by now
+			recordWritePosition();
+		}
+		this.closed = true;
+		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
+		if (current != null) {
+			currentPeer.release(current);
+		}
+	}
+
+	@Override
+	public boolean isClosed() throws SQLException {
+		return this.closed || (this.physical != null && this.physical.isClosed());
+	}
+
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		return physical().getMetaData();
+	}
+
+	@Override
+	public void setReadOnly(boolean readOnly) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setReadOnly(readOnly);
+		}
+		this.readOnly = readOnly;
+	}
+
+	@Override
+	public boolean isReadOnly() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.isReadOnly() : this.readOnly;
+	}
+
+	@Override
+	public void setCatalog(String catalog) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setCatalog(catalog);
+		}
+		this.catalog = catalog;
+	}
+
+	@Override
+	public String getCatalog() throws SQLException {
+		return (this.physical == null && this.catalog != null) ? this.catalog : physical().getCatalog();
+	}
+
+	@Override
+	public void setTransactionIsolation(int level) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setTransactionIsolation(level);
+		}
+		this.transactionIsolation = level;
+	}
+
+	@Override
+	public int getTransactionIsolation() throws SQLException {
+		// the server's default is only known from a real connection
+		return (this.physical == null && this.transactionIsolation >= 0) ? this.transactionIsolation
+				: physical().getTransactionIsolation();
+	}
+
+	@Override
+	public SQLWarning getWarnings() throws SQLException {
+		checkOpen();
+		return (this.physical != null) ? this.physical.getWarnings() : null;
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.clearWarnings();
+		}
+	}
+
+	@Override
+	public Map<String, Class<?>> getTypeMap() throws SQLException {
+		return physical().getTypeMap();
+	}
+
+	@Override
+	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+		physical().setTypeMap(map);
+	}
+
+	@Override
+	public void setHoldability(int holdability) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setHoldability(holdability);
+		}
+		this.holdability = holdability;
+	}
+
+	@Override
+	public int getHoldability() throws SQLException {
+		return (this.physical == null && this.holdability >= 0) ? this.holdability : physical().getHoldability();
+	}
+
+	@Override
+	public Savepoint setSavepoint() throws SQLException {
+		return physical().setSavepoint();
+	}
+
+	@Override
+	public Savepoint setSavepoint(String name) throws SQLException {
+		return physical().setSavepoint(name);
+	}
+
+	@Override
+	public void rollback(Savepoint savepoint) throws SQLException {
+		physical().rollback(savepoint);
+	}
+
+	@Override
+	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		physical().releaseSavepoint(savepoint);
+	}
+
+	@Override
+	public Clob createClob() throws SQLException {
+		return physical().createClob();
+	}
+
+	@Override
+	public Blob createBlob() throws SQLException {
+		return physical().createBlob();
+	}
+
+	@Override
+	public NClob createNClob() throws SQLException {
+		return physical().createNClob();
+	}
+
+	@Override
+	public SQLXML createSQLXML() throws SQLException {
+		return physical().createSQLXML();
+	}
+
+	@Override
+	public boolean isValid(int timeout) throws SQLException {
+		if (this.closed) {
+			return false;
+		}
+		return (this.physical == null) || this.physical.isValid(timeout);
+	}
+
+	@Override
+	public void setClientInfo(String name, String value) throws SQLClientInfoException {
+		try {
+			physical().setClientInfo(name, value);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		try {
+			physical().setClientInfo(properties);
+		}
+		catch (SQLClientInfoException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
+		}
+	}
+
+	@Override
+	public String getClientInfo(String name) throws SQLException {
+		return physical().getClientInfo(name);
+	}
+
+	@Override
+	public Properties getClientInfo() throws SQLException {
+		return physical().getClientInfo();
+	}
+
+	@Override
+	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+		return physical().createArrayOf(typeName, elements);
+	}
+
+	@Override
+	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+		return physical().createStruct(typeName, attributes);
+	}
+
+	@Override
+	public void setSchema(String schema) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setSchema(schema);
+		}
+		this.schema = schema;
+	}
+
+	@Override
+	public String getSchema() throws SQLException {
+		return (this.physical == null && this.schema != null) ? this.schema : physical().getSchema();
+	}
+
+	@Override
+	public void abort(Executor executor) throws SQLException {
+		this.closed = true;
+		Connection current = this.physical;
+		if (current != null) {
+			current.abort(executor);
+		}
+	}
+
+	@Override
+	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+		physical().setNetworkTimeout(executor, milliseconds);
+	}
+
+	@Override
+	public int getNetworkTimeout() throws SQLException {
+		return physical().getNetworkTimeout();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return (T) this;
+		}
+		return physical().unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || physical().isWrapperFor(iface);
+	}
+
+	private void checkOpen() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PeerConnection[" + this.owner.poolName() + ", " + ((this.peer != null) ? this.peer.name() : "not yet used")
+				+ "]";
+	}
+
+}

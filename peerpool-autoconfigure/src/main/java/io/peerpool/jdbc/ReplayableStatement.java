@@ -1,0 +1,626 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+
+/**
+ * The first statement of a {@link PeerConnection}, made so that it can be run again on another
+ * peer: it records how the statement was created and every setting and parameter given to it, and
+ * when its first execution fails because the peer died, it re-creates the statement on the
+ * connection's next peer, replays the recording and executes again.
+ *
+ * <p>Recording stops after the first execution; from then on the wrapper only delegates.
+ * Statements created after that are not wrapped at all.
+ *
+ * <p>A plain statement created before the connection took its physical connection waits for its
+ * SQL, which decides the peer (a write under read intent needs a primary): until then settings are
+ * only recorded.
+ *
+ * <p>Hand-written rather than a {@link java.lang.reflect.Proxy}: it is on the path of every
+ * connection, and a proxy costs a handler, an argument array per call and a reflective call. On
+ * the success path this object is all that is allocated; {@link StatementRecording} only once
+ * something is set.
+ */
+class ReplayableStatement implements Statement {
+
+	/** How a statement is created on a connection; {@code sql} is that of a prepared statement. */
+	@FunctionalInterface
+	interface Creator<S extends Statement> {
+
+		S create(Connection connection, String sql) throws SQLException;
+
+	}
+
+	/** Runs a statement that returns an object (a result set, batch counts). */
+	@FunctionalInterface
+	interface Execution<R> {
+
+		R run(Statement statement, String sql, int option, Object columns) throws SQLException;
+
+	}
+
+	/** Runs a statement that returns a count (or a boolean, as 0 or 1): no boxing. */
+	@FunctionalInterface
+	interface CountExecution {
+
+		long run(Statement statement, String sql, int option, Object columns) throws SQLException;
+
+	}
+
+	private final PeerConnection connection;
+
+	private final Creator<? extends Statement> creator;
+
+	/** The driver's statement, or {@code null} until the connection has taken its peer. */
+	private Statement delegate;
+
+	private boolean closed;
+
+	/** Whether the statement has not run yet: until then its settings and parameters are recorded. */
+	private boolean recording = true;
+
+	/** Calls to replay; created on the first call worth recording (a plain query records none). */
+	private StatementRecording recorded;
+
+	ReplayableStatement(PeerConnection connection, Statement delegate, Creator<? extends Statement> creator) {
+		this.connection = connection;
+		this.delegate = delegate;
+		this.creator = creator;
+	}
+
+	/** Creates the driver's statement on {@code physical}. */
+	Statement create(Connection physical) throws SQLException {
+		return this.creator.create(physical, null);
+	}
+
+	final Creator<? extends Statement> creator() {
+		return this.creator;
+	}
+
+	/** Whether the driver's statement exists: settings go to it, not only to the recording. */
+	final boolean isMaterialized() {
+		return this.delegate != null;
+	}
+
+	/** Whether settings and parameters are recorded: until the first execution. */
+	final boolean isRecording() {
+		return this.recording;
+	}
+
+	/** The driver's statement, created now if the statement was waiting for its connection. */
+	final Statement statement() throws SQLException {
+		Statement current = this.delegate;
+		if (current == null) {
+			materialize();
+			current = this.delegate;
+		}
+		return current;
+	}
+
+	final void record(int kind, int index, long number, Object value) {
+		if (this.recording) {
+			recording().add(kind, index, number, value);
+		}
+	}
+
+	final void record(StatementRecording.Call call) {
+		recording().add(call);
+	}
+
+	private StatementRecording recording() {
+		StatementRecording current = this.recorded;
+		if (current == null) {
+			current = new StatementRecording();
+			this.recorded = current;
+		}
+		return current;
+	}
+
+	/** Creates the statement on the connection's current physical connection and replays the recording. */
+	private void materialize() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Statement is closed", "HY010");
+		}
+		this.delegate = create(this.connection.physicalConnection());
+		replay();
+	}
+
+	private void replay() throws SQLException {
+		if (this.recorded != null) {
+			this.recorded.replay(this.delegate);
+		}
+	}
+
+	private void stopRecording() {
+		this.recording = false;
+		this.recorded = null;
+	}
+
+	final <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
+			throws SQLException {
+		Statement target = beginFirstExecution(sql);
+		while (true) {
+			try {
+				R result = execution.run(target, sql, option, columns);
+				firstExecutionSucceeded();
+				return result;
+			}
+			catch (SQLException failure) {
+				target = retryOrThrow(failure, readsOnly);
+			}
+		}
+	}
+
+	final long executeFirst(CountExecution execution, String sql, int option, Object columns) throws SQLException {
+		Statement target = beginFirstExecution(sql);
+		while (true) {
+			try {
+				long result = execution.run(target, sql, option, columns);
+				firstExecutionSucceeded();
+				return result;
+			}
+			catch (SQLException failure) {
+				target = retryOrThrow(failure, false);
+			}
+		}
+	}
+
+	private Statement beginFirstExecution(String sql) throws SQLException {
+		if (sql != null) {
+			// a plain statement's SQL is known only now: it may need a primary, or be refused
+			this.connection.beforeStatement(sql);
+		}
+		if (this.delegate != null && !this.connection.isAttached()) {
+			// the connection moved to a primary for this write: the statement moves with it
+			closeQuietly(this.delegate);
+			this.delegate = null;
+		}
+		if (this.delegate == null) {
+			materialize();
+		}
+		return this.delegate;
+	}
+
+	private void firstExecutionSucceeded() {
+		stopRecording();
+		this.connection.statementSucceeded();
+	}
+
+	/**
+	 * After a failed first execution: the statement re-created on the connection's next peer with
+	 * the recording replayed, or the failure thrown when it must reach the caller.
+	 */
+	private Statement retryOrThrow(SQLException failure, boolean readsOnly) throws SQLException {
+		Connection next;
+		try {
+			next = this.connection.failover(failure, readsOnly);
+		}
+		catch (SQLException noOtherPeer) {
+			// every peer is down: that, with each peer's state, is what the caller needs to know
+			noOtherPeer.addSuppressed(failure);
+			stopRecording();
+			throw noOtherPeer;
+		}
+		if (next == null) {
+			stopRecording();
+			throw failure;
+		}
+		closeQuietly(this.delegate);
+		this.delegate = create(next);
+		replay();
+		return this.delegate;
+	}
+
+	private static void closeQuietly(Statement statement) {
+		try {
+			statement.close();
+		}
+		catch (SQLException | RuntimeException ex) {
+			// the statement's connection is already broken
+		}
+	}
+
+	// execution: the first one records, fails over and replays; later ones delegate
+
+	@Override
+	public ResultSet executeQuery(String sql) throws SQLException {
+		if (!this.recording) {
+			return statement().executeQuery(sql);
+		}
+		return executeFirst((statement, query, option, columns) -> statement.executeQuery(query), sql, 0, null, true);
+	}
+
+	@Override
+	public int executeUpdate(String sql) throws SQLException {
+		if (!this.recording) {
+			return statement().executeUpdate(sql);
+		}
+		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query), sql, 0, null);
+	}
+
+	@Override
+	public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+		if (!this.recording) {
+			return statement().executeUpdate(sql, autoGeneratedKeys);
+		}
+		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query, option), sql,
+				autoGeneratedKeys, null);
+	}
+
+	@Override
+	public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+		if (!this.recording) {
+			return statement().executeUpdate(sql, columnIndexes);
+		}
+		return (int) executeFirst(
+				(statement, query, option, columns) -> statement.executeUpdate(query, (int[]) columns), sql, 0,
+				columnIndexes);
+	}
+
+	@Override
+	public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+		if (!this.recording) {
+			return statement().executeUpdate(sql, columnNames);
+		}
+		return (int) executeFirst(
+				(statement, query, option, columns) -> statement.executeUpdate(query, (String[]) columns), sql, 0,
+				columnNames);
+	}
+
+	@Override
+	public boolean execute(String sql) throws SQLException {
+		if (!this.recording) {
+			return statement().execute(sql);
+		}
+		return executeFirst((statement, query, option, columns) -> statement.execute(query) ? 1 : 0, sql, 0,
+				null) != 0;
+	}
+
+	@Override
+	public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+		if (!this.recording) {
+			return statement().execute(sql, autoGeneratedKeys);
+		}
+		return executeFirst((statement, query, option, columns) -> statement.execute(query, option) ? 1 : 0, sql,
+				autoGeneratedKeys, null) != 0;
+	}
+
+	@Override
+	public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+		if (!this.recording) {
+			return statement().execute(sql, columnIndexes);
+		}
+		return executeFirst(
+				(statement, query, option, columns) -> statement.execute(query, (int[]) columns) ? 1 : 0, sql, 0,
+				columnIndexes) != 0;
+	}
+
+	@Override
+	public boolean execute(String sql, String[] columnNames) throws SQLException {
+		if (!this.recording) {
+			return statement().execute(sql, columnNames);
+		}
+		return executeFirst(
+				(statement, query, option, columns) -> statement.execute(query, (String[]) columns) ? 1 : 0, sql, 0,
+				columnNames) != 0;
+	}
+
+	@Override
+	public int[] executeBatch() throws SQLException {
+		if (!this.recording) {
+			return statement().executeBatch();
+		}
+		return executeFirst((statement, query, option, columns) -> statement.executeBatch(), null, 0, null, false);
+	}
+
+	@Override
+	public long[] executeLargeBatch() throws SQLException {
+		if (!this.recording) {
+			return statement().executeLargeBatch();
+		}
+		return executeFirst((statement, query, option, columns) -> statement.executeLargeBatch(), null, 0, null,
+				false);
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql) throws SQLException {
+		if (!this.recording) {
+			return statement().executeLargeUpdate(sql);
+		}
+		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query), sql, 0, null);
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+		if (!this.recording) {
+			return statement().executeLargeUpdate(sql, autoGeneratedKeys);
+		}
+		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query, option), sql,
+				autoGeneratedKeys, null);
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+		if (!this.recording) {
+			return statement().executeLargeUpdate(sql, columnIndexes);
+		}
+		return executeFirst(
+				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (int[]) columns), sql, 0,
+				columnIndexes);
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+		if (!this.recording) {
+			return statement().executeLargeUpdate(sql, columnNames);
+		}
+		return executeFirst(
+				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (String[]) columns), sql,
+				0, columnNames);
+	}
+
+	// lifecycle: a statement still waiting for its connection can be closed without taking one
+
+	@Override
+	public void close() throws SQLException {
+		if (this.delegate == null) {
+			this.closed = true;
+			return;
+		}
+		this.delegate.close();
+	}
+
+	@Override
+	public boolean isClosed() throws SQLException {
+		return (this.delegate != null) ? this.delegate.isClosed() : this.closed;
+	}
+
+	@Override
+	public Connection getConnection() {
+		return this.connection;
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		return statement().unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return statement().isWrapperFor(iface);
+	}
+
+	@Override
+	public String toString() {
+		return "Replayable[" + this.delegate + "]";
+	}
+
+	// settings are recorded until the first execution; everything else delegates
+
+	@Override
+	public boolean getMoreResults() throws SQLException {
+		return statement().getMoreResults();
+	}
+
+	@Override
+	public boolean getMoreResults(int current) throws SQLException {
+		return statement().getMoreResults(current);
+	}
+
+	@Override
+	public boolean isCloseOnCompletion() throws SQLException {
+		return statement().isCloseOnCompletion();
+	}
+
+	@Override
+	public boolean isPoolable() throws SQLException {
+		return statement().isPoolable();
+	}
+
+	@Override
+	public int getFetchDirection() throws SQLException {
+		return statement().getFetchDirection();
+	}
+
+	@Override
+	public int getFetchSize() throws SQLException {
+		return statement().getFetchSize();
+	}
+
+	@Override
+	public int getMaxFieldSize() throws SQLException {
+		return statement().getMaxFieldSize();
+	}
+
+	@Override
+	public int getMaxRows() throws SQLException {
+		return statement().getMaxRows();
+	}
+
+	@Override
+	public int getQueryTimeout() throws SQLException {
+		return statement().getQueryTimeout();
+	}
+
+	@Override
+	public int getResultSetConcurrency() throws SQLException {
+		return statement().getResultSetConcurrency();
+	}
+
+	@Override
+	public int getResultSetHoldability() throws SQLException {
+		return statement().getResultSetHoldability();
+	}
+
+	@Override
+	public int getResultSetType() throws SQLException {
+		return statement().getResultSetType();
+	}
+
+	@Override
+	public int getUpdateCount() throws SQLException {
+		return statement().getUpdateCount();
+	}
+
+	@Override
+	public ResultSet getGeneratedKeys() throws SQLException {
+		return statement().getGeneratedKeys();
+	}
+
+	@Override
+	public ResultSet getResultSet() throws SQLException {
+		return statement().getResultSet();
+	}
+
+	@Override
+	public SQLWarning getWarnings() throws SQLException {
+		return statement().getWarnings();
+	}
+
+	@Override
+	public void addBatch(String sql) throws SQLException {
+		if (this.recording) {
+			// a batch of writes needs a primary, and is refused in an explicit replica scope
+			this.connection.beforeStatement(sql);
+		}
+		if (isMaterialized() && (!this.recording || this.connection.isAttached())) {
+			statement().addBatch(sql);
+		}
+		record(StatementRecording.ADD_BATCH_SQL, 0, 0, sql);
+	}
+
+	@Override
+	public void cancel() throws SQLException {
+		statement().cancel();
+	}
+
+	@Override
+	public void clearBatch() throws SQLException {
+		if (isMaterialized()) {
+			statement().clearBatch();
+		}
+		record(StatementRecording.CLEAR_BATCH, 0, 0, null);
+	}
+
+	@Override
+	public void clearWarnings() throws SQLException {
+		if (isMaterialized()) {
+			statement().clearWarnings();
+		}
+		record(StatementRecording.CLEAR_WARNINGS, 0, 0, null);
+	}
+
+	@Override
+	public void closeOnCompletion() throws SQLException {
+		if (isMaterialized()) {
+			statement().closeOnCompletion();
+		}
+		record(StatementRecording.CLOSE_ON_COMPLETION, 0, 0, null);
+	}
+
+	@Override
+	public void setCursorName(String name) throws SQLException {
+		if (isMaterialized()) {
+			statement().setCursorName(name);
+		}
+		record(StatementRecording.SET_CURSOR_NAME, 0, 0, name);
+	}
+
+	@Override
+	public void setEscapeProcessing(boolean enable) throws SQLException {
+		if (isMaterialized()) {
+			statement().setEscapeProcessing(enable);
+		}
+		record(StatementRecording.SET_ESCAPE_PROCESSING, 0, enable ? 1 : 0, null);
+	}
+
+	@Override
+	public void setFetchDirection(int direction) throws SQLException {
+		if (isMaterialized()) {
+			statement().setFetchDirection(direction);
+		}
+		record(StatementRecording.SET_FETCH_DIRECTION, 0, direction, null);
+	}
+
+	@Override
+	public void setFetchSize(int rows) throws SQLException {
+		if (isMaterialized()) {
+			statement().setFetchSize(rows);
+		}
+		record(StatementRecording.SET_FETCH_SIZE, 0, rows, null);
+	}
+
+	@Override
+	public void setMaxFieldSize(int max) throws SQLException {
+		if (isMaterialized()) {
+			statement().setMaxFieldSize(max);
+		}
+		record(StatementRecording.SET_MAX_FIELD_SIZE, 0, max, null);
+	}
+
+	@Override
+	public void setMaxRows(int max) throws SQLException {
+		if (isMaterialized()) {
+			statement().setMaxRows(max);
+		}
+		record(StatementRecording.SET_MAX_ROWS, 0, max, null);
+	}
+
+	@Override
+	public void setPoolable(boolean poolable) throws SQLException {
+		if (isMaterialized()) {
+			statement().setPoolable(poolable);
+		}
+		record(StatementRecording.SET_POOLABLE, 0, poolable ? 1 : 0, null);
+	}
+
+	@Override
+	public void setQueryTimeout(int seconds) throws SQLException {
+		if (isMaterialized()) {
+			statement().setQueryTimeout(seconds);
+		}
+		record(StatementRecording.SET_QUERY_TIMEOUT, 0, seconds, null);
+	}
+
+	@Override
+	public boolean isSimpleIdentifier(String identifier) throws SQLException {
+		return statement().isSimpleIdentifier(identifier);
+	}
+
+	@Override
+	public String enquoteIdentifier(String identifier, boolean alwaysQuote) throws SQLException {
+		return statement().enquoteIdentifier(identifier, alwaysQuote);
+	}
+
+	@Override
+	public String enquoteLiteral(String val) throws SQLException {
+		return statement().enquoteLiteral(val);
+	}
+
+	@Override
+	public String enquoteNCharLiteral(String val) throws SQLException {
+		return statement().enquoteNCharLiteral(val);
+	}
+
+	@Override
+	public long getLargeMaxRows() throws SQLException {
+		return statement().getLargeMaxRows();
+	}
+
+	@Override
+	public long getLargeUpdateCount() throws SQLException {
+		return statement().getLargeUpdateCount();
+	}
+
+	@Override
+	public void setLargeMaxRows(long max) throws SQLException {
+		if (isMaterialized()) {
+			statement().setLargeMaxRows(max);
+		}
+		record(StatementRecording.SET_LARGE_MAX_ROWS, 0, max, null);
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.peerpool.jdbc;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.Arrays;
+
+/**
+ * The settings and parameters given to a statement before its first execution, in the order they
+ * were given, so that they can be given again to the same statement re-created on another peer.
+ *
+ * <p>Compact on purpose: this is on the path of every first statement of a connection. A call is
+ * a kind, a parameter index, a primitive value and an object value, kept in two growable arrays,
+ * so the common setters ({@code setInt}, {@code setString}, {@code setObject}, ...) allocate
+ * nothing per call and box nothing. Rarely used ones (streams, LOBs, calendars, {@code SQLType},
+ * named parameters of a {@code CallableStatement}, {@code registerOutParameter}) are recorded as a
+ * {@link Call} that makes the same call again.
+ *
+ * <p>Not thread-safe, like the statement that owns it.
+ */
+final class StatementRecording {
+
+	/** A recorded call that replays itself; for the setters without a kind of their own. */
+	@FunctionalInterface
+	interface Call {
+
+		void apply(Statement statement) throws SQLException;
+
+	}
+
+	static final int CALL = 0;
+
+	// Statement
+	static final int ADD_BATCH_SQL = 1;
+
+	static final int CLEAR_BATCH = 2;
+
+	static final int CLEAR_WARNINGS = 3;
+
+	static final int CLOSE_ON_COMPLETION = 4;
+
+	static final int SET_CURSOR_NAME = 5;
+
+	static final int SET_ESCAPE_PROCESSING = 6;
+
+	static final int SET_FETCH_DIRECTION = 7;
+
+	static final int SET_FETCH_SIZE = 8;
+
+	static final int SET_MAX_FIELD_SIZE = 9;
+
+	static final int SET_MAX_ROWS = 10;
+
+	static final int SET_QUERY_TIMEOUT = 11;
+
+	static final int SET_POOLABLE = 12;
+
+	static final int SET_LARGE_MAX_ROWS = 13;
+
+	// PreparedStatement
+	static final int ADD_BATCH = 20;
+
+	static final int CLEAR_PARAMETERS = 21;
+
+	static final int SET_NULL = 22;
+
+	static final int SET_NULL_TYPE_NAME = 23;
+
+	static final int SET_BOOLEAN = 24;
+
+	static final int SET_BYTE = 25;
+
+	static final int SET_SHORT = 26;
+
+	static final int SET_INT = 27;
+
+	static final int SET_LONG = 28;
+
+	static final int SET_FLOAT = 29;
+
+	static final int SET_DOUBLE = 30;
+
+	static final int SET_BIG_DECIMAL = 31;
+
+	static final int SET_STRING = 32;
+
+	static final int SET_NSTRING = 33;
+
+	static final int SET_BYTES = 34;
+
+	static final int SET_DATE = 35;
+
+	static final int SET_TIME = 36;
+
+	static final int SET_TIMESTAMP = 37;
+
+	static final int SET_OBJECT = 38;
+
+	static final int SET_OBJECT_TYPE = 39;
+
+	static final int SET_OBJECT_TYPE_SCALE = 40;
+
+	private static final int INITIAL_CAPACITY = 4;
+
+	/** Two per call: the kind (low 32 bits) with the parameter index (high 32 bits), then the primitive value. */
+	private long[] numbers = new long[2 * INITIAL_CAPACITY];
+
+	/** One per call: the object value, or the {@link Call} of kind {@link #CALL}. */
+	private Object[] values = new Object[INITIAL_CAPACITY];
+
+	private int size;
+
+	void add(int kind, int index, long number, Object value) {
+		if (this.size == this.values.length) {
+			this.numbers = Arrays.copyOf(this.numbers, 4 * this.size);
+			this.values = Arrays.copyOf(this.values, 2 * this.size);
+		}
+		this.numbers[2 * this.size] = ((long) index << 32) | (kind & 0xFFFFFFFFL);
+		this.numbers[2 * this.size + 1] = number;
+		this.values[this.size] = value;
+		this.size++;
+	}
+
+	void add(Call call) {
+		add(CALL, 0, 0, call);
+	}
+
+	/** How many calls are recorded. */
+	int size() {
+		return this.size;
+	}
+
+	/** Makes every recorded call again, in order, on {@code target}. */
+	void replay(Statement target) throws SQLException {
+		for (int i = 0; i < this.size; i++) {
+			long header = this.numbers[2 * i];
+			replay(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
+		}
+	}
+
+	private static void replay(Statement target, int kind, int index, long number, Object value) throws SQLException {
+		switch (kind) {
+			case CALL -> ((Call) value).apply(target);
+			case ADD_BATCH_SQL -> target.addBatch((String) value);
+			case CLEAR_BATCH -> target.clearBatch();
+			case CLEAR_WARNINGS -> target.clearWarnings();
+			case CLOSE_ON_COMPLETION -> target.closeOnCompletion();
+			case SET_CURSOR_NAME -> target.setCursorName((String) value);
+			case SET_ESCAPE_PROCESSING -> target.setEscapeProcessing(number != 0);
+			case SET_FETCH_DIRECTION -> target.setFetchDirection((int) number);
+			case SET_FETCH_SIZE -> target.setFetchSize((int) number);
+			case SET_MAX_FIELD_SIZE -> target.setMaxFieldSize((int) number);
+			case SET_MAX_ROWS -> target.setMaxRows((int) number);
+			case SET_QUERY_TIMEOUT -> target.setQueryTimeout((int) number);
+			case SET_POOLABLE -> target.setPoolable(number != 0);
+			case SET_LARGE_MAX_ROWS -> target.setLargeMaxRows(number);
+			default -> replayParameter((PreparedStatement) target, kind, index, number, value);
+		}
+	}
+
+	private static void replayParameter(PreparedStatement target, int kind, int index, long number, Object value)
+			throws SQLException {
+		switch (kind) {
+			case ADD_BATCH -> target.addBatch();
+			case CLEAR_PARAMETERS -> target.clearParameters();
+			case SET_NULL -> target.setNull(index, (int) number);
+			case SET_NULL_TYPE_NAME -> target.setNull(index, (int) number, (String) value);
+			case SET_BOOLEAN -> target.setBoolean(index, number != 0);
+			case SET_BYTE -> target.setByte(index, (byte) number);
+			case SET_SHORT -> target.setShort(index, (short) number);
+			case SET_INT -> target.setInt(index, (int) number);
+			case SET_LONG -> target.setLong(index, number);
+			case SET_FLOAT -> target.setFloat(index, Float.intBitsToFloat((int) number));
+			case SET_DOUBLE -> target.setDouble(index, Double.longBitsToDouble(number));
+			case SET_BIG_DECIMAL -> target.setBigDecimal(index, (BigDecimal) value);
+			case SET_STRING -> target.setString(index, (String) value);
+			case SET_NSTRING -> target.setNString(index, (String) value);
+			case SET_BYTES -> target.setBytes(index, (byte[]) value);
+			case SET_DATE -> target.setDate(index, (Date) value);
+			case SET_TIME -> target.setTime(index, (Time) value);
+			case SET_TIMESTAMP -> target.setTimestamp(index, (Timestamp) value);
+			case SET_OBJECT -> target.setObject(index, value);
+			case SET_OBJECT_TYPE -> target.setObject(index, value, (int) number);
+			case SET_OBJECT_TYPE_SCALE -> target.setObject(index, value, (int) (number >> 32), (int) number);
+			default -> throw new IllegalStateException("Unknown recorded call " + kind);
+		}
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.peerpool.metrics;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+import io.peerpool.autoconfigure.PeerHikariConfigCustomizer;
+import io.peerpool.peer.PeerConfig;
+
+/**
+ * HikariCP's own meters ({@code hikaricp.connections.*}, tag {@code pool=<pool>.<peer>}) for every
+ * peer's pool. Boot binds Hikari metrics only for {@code DataSource} beans, and a peer's pool is
+ * not one: peerpool builds it, closes it when the peer goes DOWN (HikariCP then removes its
+ * meters) and builds a new one when the peer recovers (which registers them again).
+ */
+public class PeerPoolHikariMetrics implements PeerHikariConfigCustomizer {
+
+	private final ObjectProvider<MeterRegistry> registry;
+
+	public PeerPoolHikariMetrics(ObjectProvider<MeterRegistry> registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void customize(PeerConfig peer, HikariConfig config) {
+		if (config.getMetricsTrackerFactory() != null || config.getMetricRegistry() != null) {
+			// the user's own Hikari metrics setting wins
+			return;
+		}
+		MeterRegistry meterRegistry = this.registry.getIfAvailable();
+		if (meterRegistry != null) {
+			config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meterRegistry));
+		}
+	}
+
+}

@@ -1,0 +1,71 @@
+package io.peerpool.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every bad configuration fails at startup with the property at fault and the fix, and no password. */
+class PeerPoolConfigurationFailureTests {
+
+	private static final String P = "spring.datasource.peerpool";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class, DataSourceAutoConfiguration.class));
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			peer without url           | peers.a.username=app                                                            | spring.datasource.peerpool.peers.a.url              | Set spring.datasource.peerpool.peers.a.url
+			url that is not jdbc       | peers.a.url=mysql://db0/app                                                      | spring.datasource.peerpool.peers.a.url              | starts with jdbc:
+			negative check-interval    | check-interval=-5s,peers.a.url=jdbc:h2:mem:a                                    | spring.datasource.peerpool.check-interval           | positive duration
+			zero acquire-timeout       | acquire-timeout=0s,peers.a.url=jdbc:h2:mem:a                                    | spring.datasource.peerpool.acquire-timeout          | positive duration
+			negative pool probe        | pools.main.probe-timeout=-1s,pools.main.peers.a.url=jdbc:h2:mem:a               | spring.datasource.peerpool.pools.main.probe-timeout | positive duration
+			pool without peers         | pools.main.primary=true,pools.main.balance=random                               | spring.datasource.peerpool.pools.main.peers         | Add at least one peer
+			several primary pools      | pools.a.primary=true,pools.a.peers.x.url=jdbc:h2:mem:a,pools.b.primary=true,pools.b.peers.y.url=jdbc:h2:mem:b | .primary | exactly one pool
+			no primary pool            | pools.a.peers.x.url=jdbc:h2:mem:a,pools.b.peers.y.url=jdbc:h2:mem:b             | spring.datasource.peerpool.pools.<name>.primary     | Set 'primary: true'
+			peers and pools            | peers.x.url=jdbc:h2:mem:a,pools.b.peers.y.url=jdbc:h2:mem:b                     | spring.datasource.peerpool.peers                    | Move the top-level peers
+			zero weight                | peers.x.url=jdbc:h2:mem:a,peers.x.weight=0                                      | spring.datasource.peerpool.peers.x.weight           | positive weight
+			""")
+	void badConfigurationIsReportedWithPropertyAndFix(String title, String properties, String property, String fix) {
+		String[] values = java.util.Arrays.stream(properties.split(",")).map((p) -> P + "." + p.trim()).toArray(String[]::new);
+		this.runner.withPropertyValues(values).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).as("failure analysis of " + context.getStartupFailure()).isNotNull();
+			assertThat(analysis.getDescription()).contains(property);
+			assertThat(analysis.getAction()).contains(fix);
+		});
+	}
+
+	@Test
+	void unknownBalanceIsABindingErrorThatListsTheValidValues() {
+		this.runner.withPropertyValues(P + ".balance=fastest", P + ".peers.a.url=jdbc:h2:mem:a").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("fastest");
+		});
+	}
+
+	@Test
+	void unknownRoleIsABindingError() {
+		this.runner.withPropertyValues(P + ".peers.a.url=jdbc:h2:mem:a", P + ".peers.a.role=leader").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("leader");
+		});
+	}
+
+	@Test
+	void urlWithCredentialsIsRedactedInTheMessage() {
+		this.runner.withPropertyValues(P + ".peers.a.url=mysql://app:s3cret@db0/app?password=s3cret").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).doesNotContain("s3cret");
+		});
+	}
+
+}

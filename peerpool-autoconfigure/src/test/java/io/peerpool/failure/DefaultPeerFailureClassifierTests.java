@@ -1,0 +1,72 @@
+package io.peerpool.failure;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLInvalidAuthorizationSpecException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DefaultPeerFailureClassifierTests {
+
+	private final DefaultPeerFailureClassifier classifier = new DefaultPeerFailureClassifier();
+
+	@Test
+	void connectionClassErrorsMarkThePeerDown() {
+		assertThat(this.classifier.classify(new SQLNonTransientConnectionException("Socket error", "08000")))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("Communications link failure", "08S01", 0)))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("refused", "08001", new ConnectException("refused"))))
+			.isEqualTo(FailureReason.CONNECT);
+		assertThat(this.classifier.classify(new SQLException("Lost connection", "HY000", 2013)))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("Connection was killed", "70100", 1927)))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("Server shutdown in progress", "08S01", 1053)))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("Server shutdown in progress", "HY000", 1053)))
+			.isEqualTo(FailureReason.SHUTDOWN);
+		assertThat(this.classifier.classify(new SQLException("terminating connection", "57P01")))
+			.isEqualTo(FailureReason.SHUTDOWN);
+		assertThat(this.classifier.classify(new SQLException("the database system is starting up", "57P03")))
+			.isEqualTo(FailureReason.NOT_READY);
+		assertThat(this.classifier.classify(new SQLException("WSREP has not yet prepared node", "08S01", 1047)))
+			.isEqualTo(FailureReason.NOT_READY);
+		assertThat(this.classifier.classify(new SQLException("Database is already closed", "90067", 90067)))
+			.isEqualTo(FailureReason.CONNECTION_LOST);
+		assertThat(this.classifier.classify(new SQLException("read timed out", null, new SocketTimeoutException())))
+			.isEqualTo(FailureReason.TIMEOUT);
+		assertThat(this.classifier.classify(new SQLException("Socket timeout when connecting to 127.0.0.1:3306. Read timed out",
+				"08000", -1, new SocketTimeoutException("Read timed out"))))
+			.as("mariadb-java-client, handshake with a frozen server")
+			.isEqualTo(FailureReason.TIMEOUT);
+	}
+
+	@Test
+	void authenticationFailureIsItsOwnReason() {
+		assertThat(this.classifier.classify(new SQLInvalidAuthorizationSpecException("Access denied", "28000", 1045)))
+			.isEqualTo(FailureReason.AUTH);
+		assertThat(this.classifier.classify(new SQLException("password authentication failed", "28P01")))
+			.isEqualTo(FailureReason.AUTH);
+	}
+
+	@Test
+	void theApplicationsOwnErrorsNeverMarkThePeerDown() {
+		assertThat(this.classifier.classify(new SQLSyntaxErrorException("syntax", "42000", 1064))).isNull();
+		assertThat(this.classifier.classify(new SQLIntegrityConstraintViolationException("dup", "23000", 1062))).isNull();
+		assertThat(this.classifier.classify(new SQLException("unique_violation", "23505"))).isNull();
+		assertThat(this.classifier.classify(new SQLTimeoutException("Query execution was interrupted", "70100", 1317)))
+			.as("a query timeout the application asked for")
+			.isNull();
+		assertThat(this.classifier.classify(new SQLException("canceling statement due to statement timeout", "57014")))
+			.isNull();
+	}
+
+}

@@ -1,0 +1,374 @@
+package io.peerpool.jdbc;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.JDBCType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.InOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+/**
+ * The replayable first statement on its own, with mocked driver statements: what it records,
+ * what it replays on the statement re-created after a failover, and that it stops recording after
+ * the first execution. The real-server behaviour is covered by the failover tests.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReplayableStatementTests {
+
+	private static final SQLException DEAD = new SQLException("Socket error", "08S01");
+
+	private final PeerConnection connection = mock(PeerConnection.class);
+
+	private final Connection firstPhysical = mock(Connection.class);
+
+	private final Connection nextPhysical = mock(Connection.class);
+
+	@Test
+	void lazyStatementRecordsSettingsWithoutAConnectionAndReplaysThemWhenItsSqlIsKnown() throws SQLException {
+		Statement driver = mock(Statement.class);
+		ResultSet rows = mock(ResultSet.class);
+		given(this.connection.physicalConnection()).willReturn(this.firstPhysical);
+		given(this.firstPhysical.createStatement()).willReturn(driver);
+		given(driver.executeQuery("SELECT 1")).willReturn(rows);
+		ReplayableStatement statement = new ReplayableStatement(this.connection, null,
+				(physical, sql) -> physical.createStatement());
+		statement.setFetchSize(100);
+		statement.setQueryTimeout(5);
+		statement.setEscapeProcessing(false);
+		verifyNoInteractions(this.firstPhysical);
+		assertThat(statement.executeQuery("SELECT 1")).isSameAs(rows);
+		InOrder order = inOrder(this.connection, driver);
+		order.verify(this.connection).beforeStatement("SELECT 1");
+		order.verify(this.connection).physicalConnection();
+		order.verify(driver).setFetchSize(100);
+		order.verify(driver).setQueryTimeout(5);
+		order.verify(driver).setEscapeProcessing(false);
+		order.verify(driver).executeQuery("SELECT 1");
+		order.verify(this.connection).statementSucceeded();
+		assertThat(statement.getConnection()).isSameAs(this.connection);
+	}
+
+	@Test
+	void lazyStatementClosedBeforeItRanTakesNoConnection() throws SQLException {
+		ReplayableStatement statement = new ReplayableStatement(this.connection, null,
+				(physical, sql) -> physical.createStatement());
+		assertThat(statement.isClosed()).isFalse();
+		statement.close();
+		assertThat(statement.isClosed()).isTrue();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("SELECT 1"))
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("HY010"));
+		verify(this.connection, never()).physicalConnection();
+	}
+
+	@Test
+	void gettersOfALazyStatementTakeTheConnection() throws SQLException {
+		Statement driver = mock(Statement.class);
+		given(this.connection.physicalConnection()).willReturn(this.firstPhysical);
+		given(this.firstPhysical.createStatement()).willReturn(driver);
+		given(driver.getFetchSize()).willReturn(100);
+		ReplayableStatement statement = new ReplayableStatement(this.connection, null,
+				(physical, sql) -> physical.createStatement());
+		statement.setFetchSize(100);
+		assertThat(statement.getFetchSize()).isEqualTo(100);
+		verify(driver).setFetchSize(100);
+	}
+
+	@Test
+	void preparedStatementReplaysItsParametersInOrderOnTheNextPeer() throws SQLException {
+		PreparedStatement first = mock(PreparedStatement.class);
+		PreparedStatement next = mock(PreparedStatement.class);
+		ResultSet rows = mock(ResultSet.class);
+		given(first.executeQuery()).willThrow(DEAD);
+		given(next.executeQuery()).willReturn(rows);
+		given(this.connection.isAttached()).willReturn(true);
+		given(this.connection.failover(DEAD, true)).willReturn(this.nextPhysical);
+		given(this.nextPhysical.prepareStatement("SELECT ?")).willReturn(next);
+		ReplayablePreparedStatement statement = prepared(first, "SELECT ?");
+		statement.setInt(1, 1_000_000);
+		statement.setLong(2, Long.MIN_VALUE);
+		statement.setString(3, "three");
+		statement.setNull(4, Types.VARCHAR);
+		statement.setDouble(5, -0.1);
+		statement.setFloat(6, 1.25f);
+		statement.setBoolean(7, true);
+		statement.setObject(8, BigDecimal.TEN, Types.DECIMAL, -2);
+		statement.setInt(1, 2);
+		assertThat(statement.executeQuery()).isSameAs(rows);
+		verify(first).close();
+		InOrder order = inOrder(next);
+		order.verify(next).setInt(1, 1_000_000);
+		order.verify(next).setLong(2, Long.MIN_VALUE);
+		order.verify(next).setString(3, "three");
+		order.verify(next).setNull(4, Types.VARCHAR);
+		order.verify(next).setDouble(5, -0.1);
+		order.verify(next).setFloat(6, 1.25f);
+		order.verify(next).setBoolean(7, true);
+		order.verify(next).setObject(8, BigDecimal.TEN, Types.DECIMAL, -2);
+		order.verify(next).setInt(1, 2);
+		order.verify(next).executeQuery();
+		verify(this.connection).statementSucceeded();
+	}
+
+	@Test
+	void afterTheFirstExecutionItOnlyDelegates() throws SQLException {
+		PreparedStatement driver = mock(PreparedStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(driver.executeUpdate()).willReturn(1000, 0);
+		ReplayablePreparedStatement statement = prepared(driver, "UPDATE t SET a = ?");
+		statement.setInt(1, 1);
+		assertThat(statement.executeUpdate()).isEqualTo(1000);
+		assertThat(statement.isRecording()).isFalse();
+		statement.setInt(1, 2);
+		given(driver.executeUpdate()).willThrow(DEAD);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
+		verify(driver).setInt(1, 2);
+		verify(this.connection, never()).failover(any(), anyBoolean());
+		verify(this.connection, times(1)).statementSucceeded();
+	}
+
+	@Test
+	void failureThatMayNotBeRetriedReachesTheCallerAndStopsRecording() throws SQLException {
+		PreparedStatement driver = mock(PreparedStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(driver.executeUpdate()).willThrow(DEAD);
+		given(this.connection.failover(DEAD, false)).willReturn(null);
+		ReplayablePreparedStatement statement = prepared(driver, "INSERT INTO t VALUES (?)");
+		statement.setInt(1, 1);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
+		assertThat(statement.isRecording()).isFalse();
+		verify(driver, never()).close();
+		verify(this.connection, never()).statementSucceeded();
+	}
+
+	@Test
+	void whenNoPeerIsLeftThatErrorIsThrownWithTheOriginalFailureSuppressed() throws SQLException {
+		PreparedStatement driver = mock(PreparedStatement.class);
+		SQLException noPeer = new SQLException("No peer of pool 'p' can serve", "08001");
+		given(this.connection.isAttached()).willReturn(true);
+		given(driver.executeQuery()).willThrow(DEAD);
+		given(this.connection.failover(DEAD, true)).willThrow(noPeer);
+		ReplayablePreparedStatement statement = prepared(driver, "SELECT 1");
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeQuery)
+			.isSameAs(noPeer)
+			.satisfies((ex) -> assertThat(ex.getSuppressed()).containsExactly(DEAD));
+	}
+
+	@Test
+	void statementMovesWithItsConnectionWhenAWriteMovedItToAPrimary() throws SQLException {
+		Statement onReplica = mock(Statement.class);
+		Statement onPrimary = mock(Statement.class);
+		given(this.connection.isAttached()).willReturn(false);
+		given(this.connection.physicalConnection()).willReturn(this.nextPhysical);
+		given(this.nextPhysical.createStatement()).willReturn(onPrimary);
+		given(onPrimary.executeUpdate("DELETE FROM t")).willReturn(3);
+		ReplayableStatement statement = new ReplayableStatement(this.connection, onReplica,
+				(physical, sql) -> physical.createStatement());
+		statement.setMaxRows(10);
+		assertThat(statement.executeUpdate("DELETE FROM t")).isEqualTo(3);
+		verify(onReplica).setMaxRows(10);
+		verify(onReplica).close();
+		verify(onPrimary).setMaxRows(10);
+	}
+
+	@Test
+	void batchOfAPlainStatementIsReplayed() throws SQLException {
+		Statement first = mock(Statement.class);
+		Statement next = mock(Statement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(first.executeBatch()).willThrow(DEAD);
+		given(next.executeBatch()).willReturn(new int[] { 1, 1 });
+		given(this.connection.failover(DEAD, false)).willReturn(this.nextPhysical);
+		given(this.nextPhysical.createStatement()).willReturn(next);
+		ReplayableStatement statement = new ReplayableStatement(this.connection, first,
+				(physical, sql) -> physical.createStatement());
+		statement.addBatch("INSERT INTO t VALUES (1)");
+		statement.addBatch("INSERT INTO t VALUES (2)");
+		assertThat(statement.executeBatch()).containsExactly(1, 1);
+		InOrder order = inOrder(next);
+		order.verify(next).addBatch("INSERT INTO t VALUES (1)");
+		order.verify(next).addBatch("INSERT INTO t VALUES (2)");
+		order.verify(next).executeBatch();
+	}
+
+	@Test
+	void recordingGrowsAndKeepsTheOrder() throws SQLException {
+		StatementRecording recording = new StatementRecording();
+		for (int i = 1; i <= 100; i++) {
+			recording.add(StatementRecording.SET_LONG, i, i * 1_000_000_007L, null);
+		}
+		PreparedStatement target = mock(PreparedStatement.class);
+		recording.replay(target);
+		assertThat(recording.size()).isEqualTo(100);
+		InOrder order = inOrder(target);
+		for (int i = 1; i <= 100; i++) {
+			order.verify(target).setLong(i, i * 1_000_000_007L);
+		}
+	}
+
+	/** Every setter a caller may use before the first execution is given again to the re-created statement. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("replayableMethods")
+	void everyRecordedCallIsReplayedWithTheSameArguments(String name, Method method) throws Exception {
+		CallableStatement first = mock(CallableStatement.class);
+		CallableStatement next = mock(CallableStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(first.execute()).willThrow(DEAD);
+		given(next.execute()).willReturn(true);
+		given(this.connection.failover(DEAD, false)).willReturn(this.nextPhysical);
+		given(this.nextPhysical.prepareCall("{call p(?)}")).willReturn(next);
+		ReplayableCallableStatement statement = new ReplayableCallableStatement(this.connection, first, "{call p(?)}",
+				(physical, sql) -> physical.prepareCall(sql));
+		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
+		method.invoke(statement, arguments);
+		method.invoke(verify(first), arguments);
+		assertThat(statement.execute()).isTrue();
+		method.invoke(verify(next), arguments);
+		verify(next).execute();
+	}
+
+	static Stream<Object[]> replayableMethods() {
+		List<Object[]> methods = new ArrayList<>();
+		for (Method method : CallableStatement.class.getMethods()) {
+			String name = method.getName();
+			if (!Modifier.isStatic(method.getModifiers()) && (name.startsWith("set") || name.startsWith("clear")
+					|| name.equals("addBatch") || name.equals("registerOutParameter")
+					|| name.equals("closeOnCompletion"))) {
+				methods.add(new Object[] { signature(method), method });
+			}
+		}
+		return methods.stream();
+	}
+
+	/** The wrappers implement every JDBC method themselves: none falls back to an interface's default. */
+	@Test
+	void noInterfaceDefaultIsInherited() {
+		for (Method method : CallableStatement.class.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			try {
+				Method implementation = ReplayableCallableStatement.class.getMethod(method.getName(),
+						method.getParameterTypes());
+				assertThat(implementation.getDeclaringClass().isInterface()).as(signature(method)).isFalse();
+			}
+			catch (NoSuchMethodException ex) {
+				throw new AssertionError(ex);
+			}
+		}
+	}
+
+	private ReplayablePreparedStatement prepared(PreparedStatement driver, String sql) {
+		return new ReplayablePreparedStatement(this.connection, driver, sql,
+				(physical, text) -> physical.prepareStatement(text));
+	}
+
+	private static String signature(Method method) {
+		return method.getName() + Arrays.toString(
+				Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).toArray());
+	}
+
+	private static Object sample(Class<?> type) {
+		if (type == int.class) {
+			return 300;
+		}
+		if (type == long.class) {
+			return 5_000_000_000L;
+		}
+		if (type == boolean.class) {
+			return true;
+		}
+		if (type == byte.class) {
+			return (byte) -7;
+		}
+		if (type == short.class) {
+			return (short) 1234;
+		}
+		if (type == float.class) {
+			return 1.5f;
+		}
+		if (type == double.class) {
+			return -2.25;
+		}
+		if (type == String.class) {
+			return "name";
+		}
+		if (type == Object.class) {
+			return List.of("object");
+		}
+		if (type == BigDecimal.class) {
+			return new BigDecimal("12.34");
+		}
+		if (type == byte[].class) {
+			return new byte[] { 1, 2 };
+		}
+		if (type == Date.class) {
+			return new Date(86_400_000L);
+		}
+		if (type == Time.class) {
+			return new Time(3_600_000L);
+		}
+		if (type == Timestamp.class) {
+			return new Timestamp(1_000L);
+		}
+		if (type == InputStream.class) {
+			return new ByteArrayInputStream(new byte[] { 3 });
+		}
+		if (type == Reader.class) {
+			return new StringReader("reader");
+		}
+		if (type == SQLType.class) {
+			return JDBCType.NUMERIC;
+		}
+		if (type == Map.class) {
+			return Map.of();
+		}
+		if (type == URL.class) {
+			try {
+				return new URL("http://127.0.0.1/");
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		return mock(type);
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.peerpool.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CI check of the failover benchmark: a short run of the whole fault schedule completes and
+ * prints its tables. Deliberately no assertion on timings: a loaded CI machine is not a benchmark.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class FailoverBenchmarkSmokeIntegrationTests {
+
+	@Test
+	void shortRunOfTheWholeScheduleCompletesAndPrintsTheTables() throws Exception {
+		ByteArrayOutputStream progress = new ByteArrayOutputStream();
+		String report = new FailoverBenchmark(2, Duration.ofMillis(1200), BenchmarkSystem.Timings.fast(),
+				new PrintStream(progress, true, StandardCharsets.UTF_8))
+			.run(List.of(BenchmarkSystem.PEERPOOL));
+		System.out.println(report);
+
+		assertThat(progress.toString(StandardCharsets.UTF_8)).contains("kill peer1", "freeze peer2", "restart all");
+		assertThat(report).contains("| system | phase | ops | failed |");
+		for (String phase : List.of("steady", "kill peer1", "restart peer1", "freeze peer2", "thaw peer2", "kill all",
+				"restart all")) {
+			assertThat(report).contains("| peerpool | " + phase + " |");
+		}
+		assertThat(report).contains("| system | kill: failed / in flight |");
+	}
+
+	@Test
+	void everySystemHasALabelTheCommandLineAccepts() {
+		assertThat(FailoverBenchmark.systems("all")).hasSize(4).doesNotContain(BenchmarkSystem.FLOOR);
+		for (BenchmarkSystem system : BenchmarkSystem.values()) {
+			assertThat(BenchmarkSystem.of(system.label())).isSameAs(system);
+		}
+	}
+
+}
