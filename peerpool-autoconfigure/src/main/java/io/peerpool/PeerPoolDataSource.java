@@ -177,6 +177,14 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/**
+	 * A builder of a pool named {@code name}, for use without Spring Boot's auto-configuration:
+	 * {@code PeerPoolDataSource.builder("main").peer("db0", url, user, password).build()}.
+	 */
+	public static PeerPoolBuilder builder(String name) {
+		return new PeerPoolBuilder(name);
+	}
+
+	/**
 	 * A HikariCP pool for one peer: the user's Hikari settings, with the connections opened by the
 	 * peer's bounded connector and every connection-class error reported to the pool.
 	 */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;

@@ -1,15 +1,9 @@
 package io.peerpool;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.JdbcDriver;
 
@@ -38,16 +32,18 @@ final class TestPools {
 
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe) {
-		List<PeerConfig> peers = new ArrayList<>();
+		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.probe(probe)
+			.hikari("maximum-pool-size", "4")
+			.hikari("minimum-idle", "2");
 		for (DatabaseServer server : servers) {
-			peers.add(new PeerConfig(settings.name(), server.name(), server.jdbcUrl(driver), server.username(),
-					server.password(), null, roles.apply(server), 1, settings.connectTimeout(),
-					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
+			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(driver))
+				.username(server.username())
+				.password(server.password())
+				.role(roles.apply(server)));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, probe,
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
-		return pool;
+		return builder.build();
 	}
 
 	private TestPools() {

@@ -12,6 +12,7 @@ import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerProbe;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
+import io.peerpool.peer.PeerHikariConfigs;
 
 /**
  * Creates the {@link PeerPoolDataSource} of each configured pool; the bean definitions that

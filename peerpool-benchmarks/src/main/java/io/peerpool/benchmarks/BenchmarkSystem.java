@@ -3,9 +3,7 @@ package io.peerpool.benchmarks;
 import java.io.Closeable;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +18,10 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
+import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
-import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerProbe;
-import io.peerpool.PeerRole;
-import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
@@ -67,19 +61,21 @@ public enum BenchmarkSystem {
 	PEERPOOL("peerpool") {
 		@Override
 		public DataSource create(List<MariaDbServer> servers, Timings timings) {
-			PeerPoolSettings settings = new PeerPoolSettings("bench", Balance.ROUND_ROBIN, timings.checkInterval(),
-					timings.probeInterval(), timings.probeTimeout(), timings.connectTimeout(), timings.acquireTimeout());
-			List<PeerConfig> peers = new ArrayList<>();
 			String size = Integer.toString(timings.poolSizePerServer());
+			PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
+				.balance(Balance.ROUND_ROBIN)
+				.checkInterval(timings.checkInterval())
+				.probeInterval(timings.probeInterval())
+				.probeTimeout(timings.probeTimeout())
+				.connectTimeout(timings.connectTimeout())
+				.acquireTimeout(timings.acquireTimeout())
+				.probe(PeerProbe.validity())
+				.hikari("maximum-pool-size", size)
+				.hikari("minimum-idle", size);
 			for (MariaDbServer server : servers) {
-				peers.add(new PeerConfig(settings.name(), server.name(), server.jdbcUrl(JdbcDriver.MARIADB),
-						server.username(), server.password(), null, PeerRole.PRIMARY, 1, timings.connectTimeout(),
-						Map.of("maximum-pool-size", size, "minimum-idle", size)));
+				builder.peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server.username(), server.password());
 			}
-			PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.validity(),
-					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-			pool.start();
-			return pool;
+			return builder.build();
 		}
 	},
 

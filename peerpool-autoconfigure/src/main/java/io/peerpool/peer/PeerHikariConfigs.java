@@ -1,4 +1,4 @@
-package io.peerpool.autoconfigure;
+package io.peerpool.peer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import io.peerpool.peer.PeerConfig;
 
 /**
  * Builds the {@link HikariConfig} of one peer's pool from the merged {@code hikari.*} settings,
