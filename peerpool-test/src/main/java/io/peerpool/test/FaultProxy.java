@@ -54,7 +54,7 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 
 	private final int port;
 
-	private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
+	private final Set<RelayedConnection> connections = ConcurrentHashMap.newKeySet();
 
 	private final Object monitor = new Object();
 
@@ -159,8 +159,8 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 	 * TCP RST. New connections are not affected.
 	 */
 	public FaultProxy resetConnections() {
-		List<ProxyConnection> live = List.copyOf(this.connections);
-		live.forEach(ProxyConnection::reset);
+		List<RelayedConnection> live = List.copyOf(this.connections);
+		live.forEach(RelayedConnection::reset);
 		if (!live.isEmpty()) {
 			logger.info("Fault proxy {}: reset {} connection(s)", this.port, live.size());
 		}
@@ -206,7 +206,7 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 			closeListener();
 			this.monitor.notifyAll();
 		}
-		List.copyOf(this.connections).forEach(ProxyConnection::close);
+		List.copyOf(this.connections).forEach(RelayedConnection::close);
 	}
 
 	@Override
@@ -241,7 +241,7 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 		}
 	}
 
-	void forget(ProxyConnection connection) {
+	void forget(RelayedConnection connection) {
 		this.connections.remove(connection);
 	}
 
@@ -318,7 +318,7 @@ public final class FaultProxy implements BeforeAllCallback, AfterAllCallback, Au
 			try {
 				Socket client = socket.accept();
 				client.setTcpNoDelay(true);
-				ProxyConnection connection = new ProxyConnection(this, client, this.upstream);
+				RelayedConnection connection = new RelayedConnection(this, client, this.upstream);
 				this.connections.add(connection);
 				if (this.closed) {
 					connection.close();

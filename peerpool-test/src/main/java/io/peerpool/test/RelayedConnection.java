@@ -10,7 +10,7 @@ import java.net.Socket;
  * One client connection through a {@link FaultProxy}: a thread that connects upstream and copies
  * client to server, and one that copies server to client.
  */
-final class ProxyConnection {
+final class RelayedConnection {
 
 	private static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
@@ -24,7 +24,7 @@ final class ProxyConnection {
 
 	private volatile boolean closed;
 
-	ProxyConnection(FaultProxy proxy, Socket client, InetSocketAddress upstreamAddress) {
+	RelayedConnection(FaultProxy proxy, Socket client, InetSocketAddress upstreamAddress) {
 		this.proxy = proxy;
 		this.client = client;
 		this.upstreamAddress = upstreamAddress;
