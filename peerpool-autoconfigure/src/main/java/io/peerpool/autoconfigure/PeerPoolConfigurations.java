@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -32,13 +33,27 @@ final class PeerPoolConfigurations {
 
 	/** Binds and resolves the pools configured in {@code environment}. */
 	static List<ResolvedPool> resolve(Environment environment) {
-		PeerPoolProperties properties = Binder.get(environment)
-			.bind(PREFIX, PeerPoolProperties.class)
+		Binder binder = Binder.get(environment);
+		PeerPoolProperties properties = binder.bind(PREFIX, PeerPoolProperties.class)
 			.orElseGet(PeerPoolProperties::new);
-		return resolve(properties);
+		return resolve(properties, binder);
 	}
 
-	static List<ResolvedPool> resolve(PeerPoolProperties properties) {
+	/**
+	 * A pool's settings: the top-level ones, overridden by what is set under the pool's own
+	 * prefix. Binding the top level, then the pool, onto one object gives every pool setting its
+	 * inherited value without a second set of nullable properties.
+	 */
+	private static PeerPoolProperties.Pool bindPool(Binder binder, String name) {
+		PeerPoolProperties.Pool pool = new PeerPoolProperties.Pool();
+		binder.bind(PREFIX, Bindable.ofInstance(pool));
+		// the top level's peers belong to the shorthand pool only (and are then refused with pools)
+		pool.setPeers(new LinkedHashMap<>());
+		binder.bind(PREFIX + ".pools." + name, Bindable.ofInstance(pool));
+		return pool;
+	}
+
+	static List<ResolvedPool> resolve(PeerPoolProperties properties, Binder binder) {
 		requireDuration(PREFIX + ".check-interval", properties.getCheckInterval(), false);
 		requireDuration(PREFIX + ".probe-interval", properties.getProbeInterval(), true);
 		requireDuration(PREFIX + ".probe-timeout", properties.getProbeTimeout(), false);
@@ -60,18 +75,18 @@ final class PeerPoolConfigurations {
 		Map<String, PeerPoolProperties.Pool> pools = new LinkedHashMap<>();
 		if (shorthand) {
 			PeerPoolProperties.Pool pool = new PeerPoolProperties.Pool();
+			binder.bind(PREFIX, Bindable.ofInstance(pool));
 			pool.setPrimary(true);
-			pool.setPeers(properties.getPeers());
 			pools.put(SHORTHAND_POOL_NAME, pool);
 		}
 		else {
-			pools.putAll(properties.getPools());
+			properties.getPools().keySet().forEach((name) -> pools.put(name, bindPool(binder, name)));
 		}
 		List<ResolvedPool> resolved = new ArrayList<>();
 		List<String> primaries = new ArrayList<>();
 		for (Map.Entry<String, PeerPoolProperties.Pool> entry : pools.entrySet()) {
 			String poolPrefix = shorthand ? PREFIX : PREFIX + ".pools." + entry.getKey();
-			ResolvedPool pool = resolvePool(properties, entry.getKey(), entry.getValue(), poolPrefix, shorthand,
+			ResolvedPool pool = resolvePool(entry.getKey(), entry.getValue(), poolPrefix, shorthand,
 					pools.size() == 1);
 			if (pool.primary()) {
 				primaries.add(pool.name());
@@ -91,7 +106,7 @@ final class PeerPoolConfigurations {
 		return resolved;
 	}
 
-	private static ResolvedPool resolvePool(PeerPoolProperties top, String name, PeerPoolProperties.Pool pool,
+	private static ResolvedPool resolvePool(String name, PeerPoolProperties.Pool pool,
 			String poolPrefix, boolean shorthand, boolean only) {
 		if (!shorthand && !name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
 			throw new PeerPoolConfigurationException(poolPrefix, "'" + name + "' is not a usable pool name",
@@ -106,20 +121,20 @@ final class PeerPoolConfigurations {
 					"pool '" + name + "' has " + pool.getPeers().size() + " peers",
 					"Split the peers over several pools of at most " + MAX_PEERS + " peers each.");
 		}
-		Duration checkInterval = inherit(poolPrefix + ".check-interval", pool.getCheckInterval(), top.getCheckInterval(), false);
-		Duration probeInterval = inherit(poolPrefix + ".probe-interval", pool.getProbeInterval(), top.getProbeInterval(), true);
-		Duration probeTimeout = inherit(poolPrefix + ".probe-timeout", pool.getProbeTimeout(), top.getProbeTimeout(), false);
-		Duration connectTimeout = inherit(poolPrefix + ".connect-timeout", pool.getConnectTimeout(), top.getConnectTimeout(), false);
-		Duration acquireTimeout = inherit(poolPrefix + ".acquire-timeout", pool.getAcquireTimeout(), top.getAcquireTimeout(), false);
-		Duration maxReplicaLag = inherit(poolPrefix + ".max-replica-lag", pool.getMaxReplicaLag(), top.getMaxReplicaLag(), true);
-		Duration pinDuration = inherit(poolPrefix + ".pin-duration", pool.getPinDuration(), top.getPinDuration(), true);
-		PeerPoolSettings settings = new PeerPoolSettings(name,
-				(pool.getBalance() != null) ? pool.getBalance() : top.getBalance(), checkInterval, probeInterval,
-				probeTimeout, connectTimeout, acquireTimeout,
-				(pool.getReadWriteSplit() != null) ? pool.getReadWriteSplit() : top.getReadWriteSplit(),
-				(pool.getReadsIncludePrimary() != null) ? pool.getReadsIncludePrimary() : top.isReadsIncludePrimary(),
-				maxReplicaLag, (pool.getReadYourWrites() != null) ? pool.getReadYourWrites() : top.getReadYourWrites(),
-				pinDuration);
+		// the top-level values are valid (checked first): an invalid value is the pool's own
+		String settingsPrefix = shorthand ? PREFIX : poolPrefix;
+		requireDuration(settingsPrefix + ".check-interval", pool.getCheckInterval(), false);
+		requireDuration(settingsPrefix + ".probe-interval", pool.getProbeInterval(), true);
+		requireDuration(settingsPrefix + ".probe-timeout", pool.getProbeTimeout(), false);
+		requireDuration(settingsPrefix + ".connect-timeout", pool.getConnectTimeout(), false);
+		requireDuration(settingsPrefix + ".acquire-timeout", pool.getAcquireTimeout(), false);
+		requireDuration(settingsPrefix + ".max-replica-lag", pool.getMaxReplicaLag(), true);
+		requireDuration(settingsPrefix + ".pin-duration", pool.getPinDuration(), true);
+		Duration connectTimeout = pool.getConnectTimeout();
+		PeerPoolSettings settings = new PeerPoolSettings(name, pool.getBalance(), pool.getCheckInterval(),
+				pool.getProbeInterval(), pool.getProbeTimeout(), connectTimeout, pool.getAcquireTimeout(),
+				pool.getReadWriteSplit(), pool.isReadsIncludePrimary(), pool.getMaxReplicaLag(),
+				pool.getReadYourWrites(), pool.getPinDuration());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;
@@ -139,8 +154,8 @@ final class PeerPoolConfigurations {
 			}
 			Duration peerConnectTimeout = inherit(peerPrefix + ".connect-timeout", peer.getConnectTimeout(),
 					connectTimeout, false);
-			Map<String, String> hikari = new LinkedHashMap<>(top.getHikari());
-			hikari.putAll(pool.getHikari());
+			// the pool's hikari map already holds the top-level entries it did not override
+			Map<String, String> hikari = new LinkedHashMap<>(pool.getHikari());
 			hikari.putAll(peer.getHikari());
 			peers.add(new PeerConfig(name, peerName, peer.getUrl(), peer.getUsername(), peer.getPassword(),
 					peer.getDriverClassName(), peer.getRole(), peer.getWeight(), peerConnectTimeout, hikari));

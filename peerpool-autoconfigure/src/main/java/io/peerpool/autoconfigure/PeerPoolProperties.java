@@ -17,49 +17,10 @@ import io.peerpool.routing.RouteIntent;
  * level is shorthand for a single pool named {@code default}.
  */
 @ConfigurationProperties("spring.datasource.peerpool")
-public class PeerPoolProperties {
+public class PeerPoolProperties extends PoolProperties {
 
 	/** Whether to enable peerpool. */
 	private boolean enabled = true;
-
-	/** How long a failed peer is left alone before it is probed again. */
-	private Duration checkInterval = Duration.ofSeconds(30);
-
-	/** How often healthy peers are probed in the background; 0 probes only failed peers. */
-	private Duration probeInterval = Duration.ofSeconds(2);
-
-	/** A probe slower than this counts as a failure. */
-	private Duration probeTimeout = Duration.ofSeconds(1);
-
-	/** Bound on opening a physical connection to one peer, handshake included. */
-	private Duration connectTimeout = Duration.ofSeconds(1);
-
-	/** Bound on one getConnection() across all peers; then NoAvailablePeerException. */
-	private Duration acquireTimeout = Duration.ofSeconds(5);
-
-	/** How connections are spread over the healthy peers. */
-	private Balance balance = Balance.RANDOM;
-
-	/** Whether reads go to replicas; by default on when the pool has a replica or an auto peer. */
-	private Boolean readWriteSplit;
-
-	/** Whether reads may also go to primaries. */
-	private boolean readsIncludePrimary = false;
-
-	/** A replica further behind its primary gets no reads. */
-	private Duration maxReplicaLag = Duration.ofSeconds(10);
-
-	/** How a client's reads see its own writes: pin, gtid or none. */
-	private ReadYourWrites readYourWrites = ReadYourWrites.PIN;
-
-	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
-	private Duration pinDuration = Duration.ofSeconds(5);
-
-	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
-	private Map<String, String> hikari = new LinkedHashMap<>();
-
-	/** Peers of the single pool named "default" (shorthand for pools.default.peers). */
-	private Map<String, Peer> peers = new LinkedHashMap<>();
 
 	/** Named pools, each a DataSource bean of that name. */
 	private Map<String, Pool> pools = new LinkedHashMap<>();
@@ -75,110 +36,6 @@ public class PeerPoolProperties {
 		this.enabled = enabled;
 	}
 
-	public Duration getCheckInterval() {
-		return this.checkInterval;
-	}
-
-	public void setCheckInterval(Duration checkInterval) {
-		this.checkInterval = checkInterval;
-	}
-
-	public Duration getProbeInterval() {
-		return this.probeInterval;
-	}
-
-	public void setProbeInterval(Duration probeInterval) {
-		this.probeInterval = probeInterval;
-	}
-
-	public Duration getProbeTimeout() {
-		return this.probeTimeout;
-	}
-
-	public void setProbeTimeout(Duration probeTimeout) {
-		this.probeTimeout = probeTimeout;
-	}
-
-	public Duration getConnectTimeout() {
-		return this.connectTimeout;
-	}
-
-	public void setConnectTimeout(Duration connectTimeout) {
-		this.connectTimeout = connectTimeout;
-	}
-
-	public Duration getAcquireTimeout() {
-		return this.acquireTimeout;
-	}
-
-	public void setAcquireTimeout(Duration acquireTimeout) {
-		this.acquireTimeout = acquireTimeout;
-	}
-
-	public Balance getBalance() {
-		return this.balance;
-	}
-
-	public void setBalance(Balance balance) {
-		this.balance = balance;
-	}
-
-	public Boolean getReadWriteSplit() {
-		return this.readWriteSplit;
-	}
-
-	public void setReadWriteSplit(Boolean readWriteSplit) {
-		this.readWriteSplit = readWriteSplit;
-	}
-
-	public boolean isReadsIncludePrimary() {
-		return this.readsIncludePrimary;
-	}
-
-	public void setReadsIncludePrimary(boolean readsIncludePrimary) {
-		this.readsIncludePrimary = readsIncludePrimary;
-	}
-
-	public Duration getMaxReplicaLag() {
-		return this.maxReplicaLag;
-	}
-
-	public void setMaxReplicaLag(Duration maxReplicaLag) {
-		this.maxReplicaLag = maxReplicaLag;
-	}
-
-	public ReadYourWrites getReadYourWrites() {
-		return this.readYourWrites;
-	}
-
-	public void setReadYourWrites(ReadYourWrites readYourWrites) {
-		this.readYourWrites = readYourWrites;
-	}
-
-	public Duration getPinDuration() {
-		return this.pinDuration;
-	}
-
-	public void setPinDuration(Duration pinDuration) {
-		this.pinDuration = pinDuration;
-	}
-
-	public Map<String, String> getHikari() {
-		return this.hikari;
-	}
-
-	public void setHikari(Map<String, String> hikari) {
-		this.hikari = hikari;
-	}
-
-	public Map<String, Peer> getPeers() {
-		return this.peers;
-	}
-
-	public void setPeers(Map<String, Peer> peers) {
-		this.peers = peers;
-	}
-
 	public Map<String, Pool> getPools() {
 		return this.pools;
 	}
@@ -191,50 +48,14 @@ public class PeerPoolProperties {
 		return this.web;
 	}
 
-	/** One named pool; settings left unset take the top-level value. */
-	public static class Pool {
+	/**
+	 * One named pool. Every setting left unset takes the top-level value: the pool is bound over a
+	 * copy of the top-level settings (see {@code PeerPoolConfigurations}).
+	 */
+	public static class Pool extends PoolProperties {
 
 		/** Whether this pool is the @Primary DataSource that Boot's JDBC, JPA and Flyway use. */
 		private boolean primary;
-
-		/** How long a failed peer is left alone before it is probed again. Defaults to the top-level value. */
-		private Duration checkInterval;
-
-		/** How often healthy peers are probed. Defaults to the top-level value. */
-		private Duration probeInterval;
-
-		/** A probe slower than this counts as a failure. Defaults to the top-level value. */
-		private Duration probeTimeout;
-
-		/** Bound on opening a physical connection to one peer. Defaults to the top-level value. */
-		private Duration connectTimeout;
-
-		/** Bound on one getConnection() across all peers. Defaults to the top-level value. */
-		private Duration acquireTimeout;
-
-		/** How connections are spread over the healthy peers. Defaults to the top-level value. */
-		private Balance balance;
-
-		/** Whether reads go to replicas. Defaults to the top-level value. */
-		private Boolean readWriteSplit;
-
-		/** Whether reads may also go to primaries. Defaults to the top-level value. */
-		private Boolean readsIncludePrimary;
-
-		/** A replica further behind gets no reads. Defaults to the top-level value. */
-		private Duration maxReplicaLag;
-
-		/** How a client's reads see its own writes. Defaults to the top-level value. */
-		private ReadYourWrites readYourWrites;
-
-		/** How long a write pins its client to primaries. Defaults to the top-level value. */
-		private Duration pinDuration;
-
-		/** HikariCP settings for this pool's peers, over the top-level ones. */
-		private Map<String, String> hikari = new LinkedHashMap<>();
-
-		/** Peers of this pool, by name. */
-		private Map<String, Peer> peers = new LinkedHashMap<>();
 
 		public boolean isPrimary() {
 			return this.primary;
@@ -242,110 +63,6 @@ public class PeerPoolProperties {
 
 		public void setPrimary(boolean primary) {
 			this.primary = primary;
-		}
-
-		public Duration getCheckInterval() {
-			return this.checkInterval;
-		}
-
-		public void setCheckInterval(Duration checkInterval) {
-			this.checkInterval = checkInterval;
-		}
-
-		public Duration getProbeInterval() {
-			return this.probeInterval;
-		}
-
-		public void setProbeInterval(Duration probeInterval) {
-			this.probeInterval = probeInterval;
-		}
-
-		public Duration getProbeTimeout() {
-			return this.probeTimeout;
-		}
-
-		public void setProbeTimeout(Duration probeTimeout) {
-			this.probeTimeout = probeTimeout;
-		}
-
-		public Duration getConnectTimeout() {
-			return this.connectTimeout;
-		}
-
-		public void setConnectTimeout(Duration connectTimeout) {
-			this.connectTimeout = connectTimeout;
-		}
-
-		public Duration getAcquireTimeout() {
-			return this.acquireTimeout;
-		}
-
-		public void setAcquireTimeout(Duration acquireTimeout) {
-			this.acquireTimeout = acquireTimeout;
-		}
-
-		public Balance getBalance() {
-			return this.balance;
-		}
-
-		public void setBalance(Balance balance) {
-			this.balance = balance;
-		}
-
-		public Boolean getReadWriteSplit() {
-			return this.readWriteSplit;
-		}
-
-		public void setReadWriteSplit(Boolean readWriteSplit) {
-			this.readWriteSplit = readWriteSplit;
-		}
-
-		public Boolean getReadsIncludePrimary() {
-			return this.readsIncludePrimary;
-		}
-
-		public void setReadsIncludePrimary(Boolean readsIncludePrimary) {
-			this.readsIncludePrimary = readsIncludePrimary;
-		}
-
-		public Duration getMaxReplicaLag() {
-			return this.maxReplicaLag;
-		}
-
-		public void setMaxReplicaLag(Duration maxReplicaLag) {
-			this.maxReplicaLag = maxReplicaLag;
-		}
-
-		public ReadYourWrites getReadYourWrites() {
-			return this.readYourWrites;
-		}
-
-		public void setReadYourWrites(ReadYourWrites readYourWrites) {
-			this.readYourWrites = readYourWrites;
-		}
-
-		public Duration getPinDuration() {
-			return this.pinDuration;
-		}
-
-		public void setPinDuration(Duration pinDuration) {
-			this.pinDuration = pinDuration;
-		}
-
-		public Map<String, String> getHikari() {
-			return this.hikari;
-		}
-
-		public void setHikari(Map<String, String> hikari) {
-			this.hikari = hikari;
-		}
-
-		public Map<String, Peer> getPeers() {
-			return this.peers;
-		}
-
-		public void setPeers(Map<String, Peer> peers) {
-			this.peers = peers;
 		}
 
 	}

@@ -1,0 +1,162 @@
+package io.peerpool.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import io.peerpool.ReadYourWrites;
+import io.peerpool.balance.Balance;
+
+/**
+ * The settings of a pool, shared by the top level of {@code spring.datasource.peerpool} (where
+ * they are the defaults of every pool) and each {@code pools.<name>} (where they override them):
+ * one set of properties and one source of defaults.
+ */
+public class PoolProperties {
+
+	/** How long a failed peer is left alone before it is probed again. */
+	private Duration checkInterval = Duration.ofSeconds(30);
+
+	/** How often healthy peers are probed in the background; 0 probes only failed peers. */
+	private Duration probeInterval = Duration.ofSeconds(2);
+
+	/** A probe slower than this counts as a failure. */
+	private Duration probeTimeout = Duration.ofSeconds(1);
+
+	/** Bound on opening a physical connection to one peer, handshake included. */
+	private Duration connectTimeout = Duration.ofSeconds(1);
+
+	/** Bound on one getConnection() across all peers; then NoAvailablePeerException. */
+	private Duration acquireTimeout = Duration.ofSeconds(5);
+
+	/** How connections are spread over the healthy peers. */
+	private Balance balance = Balance.RANDOM;
+
+	/** Whether reads go to replicas; by default on when the pool has a replica or an auto peer. */
+	private @Nullable Boolean readWriteSplit;
+
+	/** Whether reads may also go to primaries. */
+	private boolean readsIncludePrimary = false;
+
+	/** A replica further behind its primary gets no reads. */
+	private Duration maxReplicaLag = Duration.ofSeconds(10);
+
+	/** How a client's reads see its own writes: pin, gtid or none. */
+	private ReadYourWrites readYourWrites = ReadYourWrites.PIN;
+
+	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
+	private Duration pinDuration = Duration.ofSeconds(5);
+
+	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
+	private Map<String, String> hikari = new LinkedHashMap<>();
+
+	/** Peers of the pool, by name; at the top level the single pool named "default". */
+	private Map<String, PeerPoolProperties.Peer> peers = new LinkedHashMap<>();
+
+	public Duration getCheckInterval() {
+		return this.checkInterval;
+	}
+
+	public void setCheckInterval(Duration checkInterval) {
+		this.checkInterval = checkInterval;
+	}
+
+	public Duration getProbeInterval() {
+		return this.probeInterval;
+	}
+
+	public void setProbeInterval(Duration probeInterval) {
+		this.probeInterval = probeInterval;
+	}
+
+	public Duration getProbeTimeout() {
+		return this.probeTimeout;
+	}
+
+	public void setProbeTimeout(Duration probeTimeout) {
+		this.probeTimeout = probeTimeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getAcquireTimeout() {
+		return this.acquireTimeout;
+	}
+
+	public void setAcquireTimeout(Duration acquireTimeout) {
+		this.acquireTimeout = acquireTimeout;
+	}
+
+	public Balance getBalance() {
+		return this.balance;
+	}
+
+	public void setBalance(Balance balance) {
+		this.balance = balance;
+	}
+
+	public @Nullable Boolean getReadWriteSplit() {
+		return this.readWriteSplit;
+	}
+
+	public void setReadWriteSplit(@Nullable Boolean readWriteSplit) {
+		this.readWriteSplit = readWriteSplit;
+	}
+
+	public boolean isReadsIncludePrimary() {
+		return this.readsIncludePrimary;
+	}
+
+	public void setReadsIncludePrimary(boolean readsIncludePrimary) {
+		this.readsIncludePrimary = readsIncludePrimary;
+	}
+
+	public Duration getMaxReplicaLag() {
+		return this.maxReplicaLag;
+	}
+
+	public void setMaxReplicaLag(Duration maxReplicaLag) {
+		this.maxReplicaLag = maxReplicaLag;
+	}
+
+	public ReadYourWrites getReadYourWrites() {
+		return this.readYourWrites;
+	}
+
+	public void setReadYourWrites(ReadYourWrites readYourWrites) {
+		this.readYourWrites = readYourWrites;
+	}
+
+	public Duration getPinDuration() {
+		return this.pinDuration;
+	}
+
+	public void setPinDuration(Duration pinDuration) {
+		this.pinDuration = pinDuration;
+	}
+
+	public Map<String, String> getHikari() {
+		return this.hikari;
+	}
+
+	public void setHikari(Map<String, String> hikari) {
+		this.hikari = hikari;
+	}
+
+	public Map<String, PeerPoolProperties.Peer> getPeers() {
+		return this.peers;
+	}
+
+	public void setPeers(Map<String, PeerPoolProperties.Peer> peers) {
+		this.peers = peers;
+	}
+
+}
