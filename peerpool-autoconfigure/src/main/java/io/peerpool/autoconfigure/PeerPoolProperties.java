@@ -166,7 +166,7 @@ public class PeerPoolProperties extends PoolProperties {
 
 	}
 
-	/** Routing of servlet requests (section 6 of the contract). */
+	/** Routing of servlet requests: read intent for GET, HEAD, OPTIONS and TRACE, overrides, the pin cookie. */
 	public static class Web {
 
 		/** Whether GET/HEAD/OPTIONS/TRACE requests read from replicas and other methods use a primary. */
