@@ -26,6 +26,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -96,6 +98,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	private volatile ApplicationEventPublisher eventPublisher;
 
+	/** Sees every physical acquisition (tracing); {@code null}: none, at no cost. */
+	private volatile @Nullable AcquisitionObserver acquisitionObserver;
+
 	/** The pool as its connections see it; not part of this class's public face. */
 	private final PeerAcquirer acquirer = new PeerAcquirer() {
 
@@ -116,7 +121,21 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		@Override
 		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
-			return PeerPoolDataSource.this.acquire(connection, readIntent, excluded);
+			AcquisitionObserver observer = PeerPoolDataSource.this.acquisitionObserver;
+			if (observer == null) {
+				return PeerPoolDataSource.this.acquire(connection, readIntent, excluded);
+			}
+			Object context = observer.started(PeerPoolDataSource.this.name, readIntent);
+			try {
+				Connection physical = PeerPoolDataSource.this.acquire(connection, readIntent, excluded);
+				Peer peer = connection.peer();
+				observer.finished(context, (peer != null) ? peer.name() : null, null);
+				return physical;
+			}
+			catch (SQLException | RuntimeException ex) {
+				observer.finished(context, null, ex);
+				throw ex;
+			}
 		}
 
 		@Override
@@ -427,6 +446,14 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				logger.warn("peerpool: a PeerServerChangedEvent listener failed", ex);
 			}
 		}
+	}
+
+	/**
+	 * Sets what sees every physical acquisition (for example a Micrometer observation per
+	 * acquisition); {@code null} removes it.
+	 */
+	public void setAcquisitionObserver(@Nullable AcquisitionObserver observer) {
+		this.acquisitionObserver = observer;
 	}
 
 	@Override

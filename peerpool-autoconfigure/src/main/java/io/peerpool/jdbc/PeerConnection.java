@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -90,7 +92,7 @@ public final class PeerConnection implements Connection {
 	}
 
 	/** The peer serving this connection, or {@code null} before first use. */
-	Peer peer() {
+	public @Nullable Peer peer() {
 		return this.peer;
 	}
 
