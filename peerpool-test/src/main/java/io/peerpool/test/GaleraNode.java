@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * and catches up by incremental state transfer. A {@link #restart() restarted} node rejoins the
  * cluster (or bootstraps a new one when no other node runs).
  */
-public final class GaleraNode implements DatabaseServer {
+public final class GaleraNode extends ServerProcess {
 
 	private static final Logger logger = LoggerFactory.getLogger(GaleraNode.class);
 
@@ -58,8 +59,6 @@ public final class GaleraNode implements DatabaseServer {
 	private final int sstPort;
 
 	private volatile ProcessHandle process;
-
-	private volatile boolean frozen;
 
 	GaleraNode(EmbeddedGalera cluster, GaleraBinaries binaries, String name, Path dataDirectory) {
 		this.cluster = cluster;
@@ -153,20 +152,8 @@ public final class GaleraNode implements DatabaseServer {
 	}
 
 	@Override
-	public long pid() {
-		ProcessHandle current = this.process;
-		return (current != null && current.isAlive()) ? current.pid() : -1;
-	}
-
-	@Override
-	public boolean isRunning() {
-		ProcessHandle current = this.process;
-		return current != null && current.isAlive();
-	}
-
-	@Override
-	public boolean isFrozen() {
-		return this.frozen && isRunning();
+	@Nullable ProcessHandle processHandle() {
+		return this.process;
 	}
 
 	@Override
@@ -177,31 +164,13 @@ public final class GaleraNode implements DatabaseServer {
 			logger.info("Killed Galera node {} (pid {})", this.name, current.pid());
 		}
 		this.process = null;
-		this.frozen = false;
 	}
 
-	/** SIGSTOP on mariadbd and its state-transfer helpers; the other nodes evict it after about 3 s. */
-	@Override
-	public synchronized void freeze() {
-		ProcessHandle current = requireRunning("freeze");
-		Processes.signalTree(current, "STOP");
-		this.frozen = true;
-		logger.info("Froze Galera node {} (pid {})", this.name, current.pid());
-	}
-
-	/**
-	 * SIGCONT. Returns at once: the node first still believes in its old view, then finds it was
-	 * evicted and rejoins by IST a few seconds later; {@link EmbeddedGalera#awaitSynced()} waits for that.
+	/*
+	 * freeze(): SIGSTOP on mariadbd and its state-transfer helpers; the other nodes evict it after
+	 * about 3 s. thaw() returns at once: the node first still believes in its old view, then finds
+	 * it was evicted and rejoins by IST a few seconds later; EmbeddedGalera#awaitSynced() waits for that.
 	 */
-	@Override
-	public synchronized void thaw() {
-		ProcessHandle current = this.process;
-		if (current != null && current.isAlive()) {
-			Processes.signalTree(current, "CONT");
-			logger.info("Thawed Galera node {} (pid {})", this.name, current.pid());
-		}
-		this.frozen = false;
-	}
 
 	/** Kills the node and starts it again on the same ports and data; returns once it is Synced. */
 	@Override
@@ -322,14 +291,6 @@ public final class GaleraNode implements DatabaseServer {
 		kill();
 		throw new IllegalStateException("Galera node " + this.name + " was not Synced within " + START_TIMEOUT.toSeconds()
 				+ " s (last: " + last + "; log: " + log + ")\n" + tail(log, 30));
-	}
-
-	private ProcessHandle requireRunning(String action) {
-		ProcessHandle current = this.process;
-		if (current == null || !current.isAlive()) {
-			throw new IllegalStateException("Cannot " + action + " " + this.name + ": it is not running");
-		}
-		return current;
 	}
 
 	private Connection open(String user, String password) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server's own log is {@code server.log} in {@link #dataDirectory()}.
  */
-public final class MariaDbServer implements DatabaseServer {
+public final class MariaDbServer extends ServerProcess {
 
 	private static final Logger logger = LoggerFactory.getLogger(MariaDbServer.class);
 
@@ -40,8 +41,6 @@ public final class MariaDbServer implements DatabaseServer {
 	private final MariaDbBinaries binaries;
 
 	private volatile MariaDbProcess process;
-
-	private volatile boolean frozen;
 
 	private volatile boolean closed;
 
@@ -162,20 +161,9 @@ public final class MariaDbServer implements DatabaseServer {
 	}
 
 	@Override
-	public long pid() {
+	@Nullable ProcessHandle processHandle() {
 		MariaDbProcess current = this.process;
-		return (current != null && current.isAlive()) ? current.pid() : -1;
-	}
-
-	@Override
-	public boolean isRunning() {
-		MariaDbProcess current = this.process;
-		return current != null && current.isAlive();
-	}
-
-	@Override
-	public boolean isFrozen() {
-		return this.frozen && isRunning();
+		return (current != null) ? current.handle() : null;
 	}
 
 	@Override
@@ -185,23 +173,10 @@ public final class MariaDbServer implements DatabaseServer {
 			current.kill();
 			logger.info("Killed {} (port {})", this.name, this.port);
 		}
-		this.frozen = false;
 	}
 
 	@Override
-	public synchronized void freeze() {
-		requireRunning("freeze");
-		Processes.signalTree(this.process.handle(), "STOP");
-		this.frozen = true;
-		logger.info("Froze {} (port {})", this.name, this.port);
-	}
-
-	@Override
-	public synchronized void thaw() {
-		requireRunning("thaw");
-		Processes.signalTree(this.process.handle(), "CONT");
-		this.frozen = false;
-		logger.info("Thawed {} (port {})", this.name, this.port);
+	void afterThaw() {
 		applyPendingRole();
 	}
 
@@ -279,7 +254,6 @@ public final class MariaDbServer implements DatabaseServer {
 		MariaDbProcess launched = MariaDbProcess.start(this.name, this.binaries.baseDirectory(), this.dataDirectory,
 				this.port, options, log);
 		this.process = launched;
-		this.frozen = false;
 		try (Connection connection = launched.waitUntilReady()) {
 			// nothing to do: reaching here means it accepts connections
 		}
@@ -454,12 +428,6 @@ public final class MariaDbServer implements DatabaseServer {
 
 	private Connection adminConnection() throws SQLException {
 		return MariaDbProcess.connectAsRoot(this.port, 5_000, ADMIN_SOCKET_TIMEOUT_MILLIS);
-	}
-
-	private void requireRunning(String action) {
-		if (!isRunning()) {
-			throw new IllegalStateException("Cannot " + action + " " + this.name + ": it is not running");
-		}
 	}
 
 	private static void sleep(long millis) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.util.LinuxUtils;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * of its primary's data directory with {@code standby.signal}; {@code kill()}, {@code freeze()},
  * {@code thaw()} and {@code restart()} work the same on it, and after a restart it streams again.
  */
-public final class PostgresServer implements DatabaseServer {
+public final class PostgresServer extends ServerProcess {
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresServer.class);
 
@@ -77,8 +78,6 @@ public final class PostgresServer implements DatabaseServer {
 	private volatile Path binDirectory;
 
 	private volatile Process postmaster;
-
-	private volatile boolean frozen;
 
 	private volatile boolean closed;
 
@@ -203,22 +202,10 @@ public final class PostgresServer implements DatabaseServer {
 		}
 	}
 
-	/** Process id of the postmaster (line 1 of {@code postmaster.pid}), or -1 when it is not running. */
 	@Override
-	public long pid() {
+	@Nullable ProcessHandle processHandle() {
 		Process process = this.postmaster;
-		return (process != null && process.isAlive()) ? process.pid() : -1;
-	}
-
-	@Override
-	public boolean isRunning() {
-		Process process = this.postmaster;
-		return process != null && process.isAlive();
-	}
-
-	@Override
-	public boolean isFrozen() {
-		return this.frozen && isRunning();
+		return (process != null) ? process.toHandle() : null;
 	}
 
 	synchronized void start() {
@@ -265,34 +252,12 @@ public final class PostgresServer implements DatabaseServer {
 	public synchronized void kill() {
 		Process process = this.postmaster;
 		if (process == null || !process.isAlive()) {
-			this.frozen = false;
 			return;
 		}
 		killProcessTree(process.toHandle());
-		this.frozen = false;
 		// a recycled PID in a stale postmaster.pid would make the next start refuse to run
 		deleteQuietly(this.dataDirectory.resolve("postmaster.pid"));
 		logger.info("Killed {} (PostgreSQL {}, port {})", this.name, this.major.version(), this.port);
-	}
-
-	@Override
-	public synchronized void freeze() {
-		ProcessHandle root = requireRunning().toHandle();
-		Processes.signalTree(root, "STOP");
-		// the postmaster may have forked a backend between listing its children and stopping it
-		root.descendants().forEach((child) -> Processes.signal(child.pid(), "STOP"));
-		this.frozen = true;
-	}
-
-	@Override
-	public synchronized void thaw() {
-		Process process = this.postmaster;
-		if (process == null || !process.isAlive()) {
-			this.frozen = false;
-			return;
-		}
-		Processes.signalTree(process.toHandle(), "CONT");
-		this.frozen = false;
 	}
 
 	/** Kills the server if it runs, then starts it on the same port with the same data (crash recovery). */
@@ -322,14 +287,6 @@ public final class PostgresServer implements DatabaseServer {
 			killProcessTree(process.toHandle());
 		}
 		deleteRecursively(this.dataDirectory);
-	}
-
-	private Process requireRunning() {
-		Process process = this.postmaster;
-		if (process == null || !process.isAlive()) {
-			throw new IllegalStateException(this.name + " is not running");
-		}
-		return process;
 	}
 
 	/**
@@ -534,7 +491,6 @@ public final class PostgresServer implements DatabaseServer {
 		}
 		Processes.register(process.toHandle());
 		this.postmaster = process;
-		this.frozen = false;
 		awaitReady(process);
 		logger.info("Started {} (PostgreSQL {}) on port {}, pid {}", this.name, this.major.version(), this.port,
 				process.pid());
