@@ -58,6 +58,10 @@ public final class PeerPoolBuilder {
 
 	private Duration pinDuration;
 
+	private Duration heartbeatInterval;
+
+	private Duration heartbeatTimeout;
+
 	private final Map<String, String> hikari = new LinkedHashMap<>();
 
 	private final List<Peer> peers = new ArrayList<>();
@@ -86,6 +90,8 @@ public final class PeerPoolBuilder {
 		this.maxReplicaLag = settings.maxReplicaLag();
 		this.readYourWrites = settings.readYourWrites();
 		this.pinDuration = settings.pinDuration();
+		this.heartbeatInterval = settings.heartbeatInterval();
+		this.heartbeatTimeout = settings.heartbeatTimeout();
 		return this;
 	}
 
@@ -171,6 +177,18 @@ public final class PeerPoolBuilder {
 		return this;
 	}
 
+	/** Time between two heartbeats of an UP peer (zero: none); default 250 ms. */
+	public PeerPoolBuilder heartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+		return this;
+	}
+
+	/** A heartbeat slower than this marks the peer DOWN; default 750 ms. */
+	public PeerPoolBuilder heartbeatTimeout(Duration heartbeatTimeout) {
+		this.heartbeatTimeout = heartbeatTimeout;
+		return this;
+	}
+
 	/** A HikariCP setting for every peer's pool, in relaxed property form ({@code maximum-pool-size}). */
 	public PeerPoolBuilder hikari(String property, String value) {
 		this.hikari.put(property, value);
@@ -199,7 +217,7 @@ public final class PeerPoolBuilder {
 	public PeerPoolSettings toSettings() {
 		return new PeerPoolSettings(this.name, this.balance, this.checkInterval, this.probeInterval, this.probeTimeout,
 				this.connectTimeout, this.acquireTimeout, this.readWriteSplit, this.readsIncludePrimary,
-				this.maxReplicaLag, this.readYourWrites, this.pinDuration);
+				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.heartbeatInterval, this.heartbeatTimeout);
 	}
 
 	/**

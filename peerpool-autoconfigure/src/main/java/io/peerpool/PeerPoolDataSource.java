@@ -40,6 +40,7 @@ import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.connect.BoundedConnectDataSource;
 import io.peerpool.peer.Peer;
 import io.peerpool.peer.PeerConfig;
+import io.peerpool.peer.PeerHeartbeat;
 import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerMonitor;
 import io.peerpool.peer.PeerStatus;
@@ -80,6 +81,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	private final PeerFailureClassifier classifier;
 
 	private final PeerMonitor monitor;
+
+	private final PeerHeartbeat heartbeat;
 
 	private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -188,6 +191,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			targets.put(config.name(), new PeerDataSource(peer, this));
 		}
 		this.peersByName = Collections.unmodifiableMap(byName);
+		this.heartbeat = new PeerHeartbeat(this.name, this.peers, this.monitor, settings.heartbeatInterval(),
+				settings.heartbeatTimeout());
 		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
 				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
 		setTargetDataSources(targets);
@@ -247,6 +252,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			peer.start();
 		}
 		updateRouting();
+		this.heartbeat.start();
 		CompletableFuture<?>[] firstProbes = new CompletableFuture<?>[this.peers.length];
 		for (int i = 0; i < this.peers.length; i++) {
 			firstProbes[i] = this.monitor.watch(this.peers[i]);
@@ -564,6 +570,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	@Override
 	public void close() {
+		this.heartbeat.close();
 		this.monitor.close();
 		for (Peer peer : this.peers) {
 			HikariDataSource pool = peer.shutdown();

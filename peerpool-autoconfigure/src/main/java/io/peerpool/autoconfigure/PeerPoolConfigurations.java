@@ -61,6 +61,8 @@ final class PeerPoolConfigurations {
 		requireDuration(PREFIX + ".acquire-timeout", properties.getAcquireTimeout(), false);
 		requireDuration(PREFIX + ".max-replica-lag", properties.getMaxReplicaLag(), true);
 		requireDuration(PREFIX + ".pin-duration", properties.getPinDuration(), true);
+		requireDuration(PREFIX + ".heartbeat-interval", properties.getHeartbeatInterval(), true);
+		requireDuration(PREFIX + ".heartbeat-timeout", properties.getHeartbeatTimeout(), false);
 		boolean shorthand = !properties.getPeers().isEmpty();
 		if (shorthand && !properties.getPools().isEmpty()) {
 			throw new PeerPoolConfigurationException(PREFIX + ".peers",
@@ -130,11 +132,13 @@ final class PeerPoolConfigurations {
 		requireDuration(settingsPrefix + ".acquire-timeout", pool.getAcquireTimeout(), false);
 		requireDuration(settingsPrefix + ".max-replica-lag", pool.getMaxReplicaLag(), true);
 		requireDuration(settingsPrefix + ".pin-duration", pool.getPinDuration(), true);
+		requireDuration(settingsPrefix + ".heartbeat-interval", pool.getHeartbeatInterval(), true);
+		requireDuration(settingsPrefix + ".heartbeat-timeout", pool.getHeartbeatTimeout(), false);
 		Duration connectTimeout = pool.getConnectTimeout();
 		PeerPoolSettings settings = new PeerPoolSettings(name, pool.getBalance(), pool.getCheckInterval(),
 				pool.getProbeInterval(), pool.getProbeTimeout(), connectTimeout, pool.getAcquireTimeout(),
 				pool.getReadWriteSplit(), pool.isReadsIncludePrimary(), pool.getMaxReplicaLag(),
-				pool.getReadYourWrites(), pool.getPinDuration());
+				pool.getReadYourWrites(), pool.getPinDuration(), pool.getHeartbeatInterval(), pool.getHeartbeatTimeout());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;

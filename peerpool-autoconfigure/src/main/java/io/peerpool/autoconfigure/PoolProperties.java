@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.PeerPoolSettings;
 import io.peerpool.ReadYourWrites;
 import io.peerpool.balance.Balance;
 
@@ -48,6 +49,15 @@ public class PoolProperties {
 
 	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
 	private Duration pinDuration = Duration.ofSeconds(5);
+
+	/**
+	 * Time between two heartbeats (SELECT 1 on one kept connection) of each healthy peer, which find
+	 * a frozen server between the full probes; 0 turns them off.
+	 */
+	private Duration heartbeatInterval = PeerPoolSettings.DEFAULT_HEARTBEAT_INTERVAL;
+
+	/** A heartbeat slower than this marks the peer DOWN. */
+	private Duration heartbeatTimeout = PeerPoolSettings.DEFAULT_HEARTBEAT_TIMEOUT;
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
@@ -141,6 +151,22 @@ public class PoolProperties {
 
 	public void setPinDuration(Duration pinDuration) {
 		this.pinDuration = pinDuration;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getHeartbeatTimeout() {
+		return this.heartbeatTimeout;
+	}
+
+	public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+		this.heartbeatTimeout = heartbeatTimeout;
 	}
 
 	public Map<String, String> getHikari() {
