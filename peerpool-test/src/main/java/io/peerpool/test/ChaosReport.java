@@ -44,11 +44,12 @@ public final class ChaosReport {
 	}
 
 	/**
-	 * The transactions that failed around one fault (from it until the topology was healthy again)
-	 * or outside every fault ({@code event} null).
+	 * The transactions that failed from one fault until the next ({@code event} null: before the
+	 * first fault); {@code afterHealthy} of them started after the topology was healthy again (what
+	 * the system under test took to notice).
 	 */
 	public record EventFailures(@Nullable Event event, long writesFailed, long writesUnknown, long readsFailed,
-			Map<String, Long> errors) {
+			long afterHealthy, Map<String, Long> errors) {
 
 	}
 
@@ -329,15 +330,19 @@ public final class ChaosReport {
 				if (none) {
 					continue;
 				}
-				text.append("  outside any fault");
+				text.append("  before any fault");
 			}
 			else {
-				text.append(String.format(Locale.ROOT, "  +%6d ms  %-48s %6d ms, healthy %5d ms later", event.offsetMillis(),
+				text.append(String.format(Locale.ROOT, "  +%6d ms  %-48s took %5d ms, healthy %5d ms later", event.offsetMillis(),
 						event.description(), event.faultMillis(), event.recoveryMillis()));
 			}
 			if (!none) {
 				text.append(String.format(Locale.ROOT, ": %d writes failed, %d unknown, %d reads failed",
 						failures.writesFailed(), failures.writesUnknown(), failures.readsFailed()));
+				if (failures.afterHealthy() > 0) {
+					text.append(String.format(Locale.ROOT, " (%d of them started after the topology was healthy again)",
+							failures.afterHealthy()));
+				}
 			}
 			text.append('\n');
 			failures.errors().forEach((error, count) -> line(text, "      %5d × %s", count, error));
@@ -490,19 +495,23 @@ public final class ChaosReport {
 			this.waitBound = waitBound;
 		}
 
-		/** Counts a failure overall and under every fault its transaction overlapped. */
+		/**
+		 * Counts a failure overall and under the fault it belongs to: the last one applied before the
+		 * transaction ended (failures before the first fault are "before any fault").
+		 */
 		void addFailure(String kind, String error, long started, long ended) {
 			ChaosRun.Failure failure = new ChaosRun.Failure(kind, error, started, ended);
 			this.errors.merge(shorten(error), 1L, Long::sum);
-			boolean inEvent = false;
-			for (Map.Entry<Event, List<ChaosRun.Failure>> entry : this.eventFailures.entrySet()) {
-				Event event = entry.getKey();
-				if (started <= event.healthy() && ended >= event.applied()) {
-					entry.getValue().add(failure);
-					inEvent = true;
+			Event owner = null;
+			for (Event event : this.eventFailures.keySet()) {
+				if (event.applied() <= ended) {
+					owner = event;
 				}
 			}
-			if (!inEvent) {
+			if (owner != null) {
+				this.eventFailures.get(owner).add(failure);
+			}
+			else {
 				this.outsideFailures.add(failure);
 			}
 		}
@@ -511,15 +520,18 @@ public final class ChaosReport {
 			long writesFailed = failures.stream().filter((f) -> f.error().startsWith("failed")).count();
 			long writesUnknown = failures.stream().filter((f) -> f.error().startsWith("unknown")).count();
 			long readsFailed = failures.stream().filter((f) -> "read".equals(f.kind())).count();
+			long afterHealthy = (event == null) ? 0 : failures.stream().filter((f) -> f.started() > event.healthy()).count();
 			Map<String, Long> errors = new TreeMap<>();
 			failures.forEach((f) -> errors.merge(shorten(f.error()), 1L, Long::sum));
-			return new EventFailures(event, writesFailed, writesUnknown, readsFailed, top(errors, 5));
+			return new EventFailures(event, writesFailed, writesUnknown, readsFailed, afterHealthy, top(errors, 5));
 		}
 
 		/** One line, without what varies from one occurrence to the next (timestamps, ids). */
 		private static String shorten(String error) {
-			String line = error.replace('\n', ' ').replaceAll("\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z", "<time>");
-			return (line.length() > 300) ? line.substring(0, 300) + "…" : line;
+			String line = error.replace('\n', ' ')
+				.replaceAll("\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z", "<time>")
+				.replaceAll("conn=\\d+", "conn=<n>");
+			return (line.length() > 500) ? line.substring(0, 500) + "…" : line;
 		}
 
 		ChaosReport build() {
