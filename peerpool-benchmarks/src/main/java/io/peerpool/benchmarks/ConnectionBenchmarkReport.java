@@ -23,6 +23,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class ConnectionBenchmarkReport {
 
+	/** The baseline of each benchmark: plain HikariCP to the first MariaDB server, or over H2. */
+	private static final List<String> FLOORS = List.of("floor", "h2-hikari");
+
 	private ConnectionBenchmarkReport() {
 	}
 
@@ -30,7 +33,9 @@ public final class ConnectionBenchmarkReport {
 		CommandLineOptions commandLine = new CommandLineOptions(args);
 		OptionsBuilder options = new OptionsBuilder();
 		options.parent(commandLine);
-		options.include(ConnectionBenchmark.class.getName() + ".*");
+		if (commandLine.getIncludes().isEmpty()) {
+			options.include(ConnectionBenchmark.class.getName() + ".*");
+		}
 		options.addProfiler(GCProfiler.class);
 		options.addProfiler(CallerCostProfiler.class);
 		Collection<RunResult> results = new Runner(options.build()).run();
@@ -43,7 +48,8 @@ public final class ConnectionBenchmarkReport {
 		Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
 		for (RunResult result : results) {
 			String benchmark = result.getParams().getBenchmark();
-			benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			// Class.method: the MariaDB and the H2 benchmarks have methods of the same name
+			benchmark = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
 			byBenchmark.computeIfAbsent(benchmark, (key) -> new ArrayList<>()).add(result);
 		}
 		StringBuilder table = new StringBuilder();
@@ -53,7 +59,7 @@ public final class ConnectionBenchmarkReport {
 		for (Map.Entry<String, List<RunResult>> entry : byBenchmark.entrySet()) {
 			RunResult floor = entry.getValue()
 				.stream()
-				.filter((result) -> "floor".equals(result.getParams().getParam("system")))
+				.filter((result) -> FLOORS.contains(result.getParams().getParam("system")))
 				.findFirst()
 				.orElse(null);
 			for (RunResult result : entry.getValue()) {
