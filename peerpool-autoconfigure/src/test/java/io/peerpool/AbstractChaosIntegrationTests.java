@@ -136,11 +136,20 @@ abstract class AbstractChaosIntegrationTests {
 		assertThat(report.stuckThreads()).as("threads stuck at the end").isEmpty();
 		assertThat(report.passwordChecked()).isTrue();
 		assertThat(report.violations()).as("invariants").isEmpty();
-		assertFiguresOfToday(report);
-	}
-
-	/** What the wait and failure figures show today (documented per subclass); nothing by default. */
-	void assertFiguresOfToday(ChaosReport report) {
+		// Failures are counted, not asserted to be zero: until callers are held while no peer can
+		// serve (issue 13), every write that starts while the primary is down, frozen or not yet seen
+		// as the new primary fails at once. What holds: none fails on the healthy topology before
+		// the first fault.
+		ChaosReport.EventFailures beforeAnyFault = report.failures().get(0);
+		assertThat(beforeAnyFault.event()).isNull();
+		assertThat(beforeAnyFault.writesFailed() + beforeAnyFault.writesUnknown() + beforeAnyFault.readsFailed())
+			.as("transactions that failed before the first fault").isZero();
+		// The contract's bound on any caller's wait is acquire-timeout + detection (7.5 s here); the
+		// runs so far stayed under 3 s. Asserted with 5 s of margin, as the failover tests bound the
+		// freeze: what this guards against is unbounded (a thread held by a frozen server for ever, or
+		// HikariCP's 30 s default), not a second more on a loaded machine.
+		assertThat(report.maxWaitMillis()).as("longest wait of any thread, ms")
+			.isLessThan(waitBound(settings).plusSeconds(5).toMillis());
 	}
 
 	PeerPoolDataSource pool(PeerPoolSettings settings) {

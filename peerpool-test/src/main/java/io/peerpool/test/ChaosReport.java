@@ -161,8 +161,8 @@ public final class ChaosReport {
 		this.scheduleError = builder.scheduleError;
 		this.events = List.copyOf(builder.eventFailures.keySet());
 		List<EventFailures> byEvent = new ArrayList<>();
+		byEvent.add(builder.summarize(null, builder.beforeFirstFault));
 		builder.eventFailures.forEach((event, list) -> byEvent.add(builder.summarize(event, list)));
-		byEvent.add(builder.summarize(null, builder.outsideFailures));
 		this.failures = List.copyOf(byEvent);
 		this.errors = top(builder.errors, Integer.MAX_VALUE);
 	}
@@ -288,7 +288,7 @@ public final class ChaosReport {
 		return this.events;
 	}
 
-	/** Failed and unknown transactions per fault, the last entry outside every fault. */
+	/** Failed and unknown transactions before the first fault (the first entry), then per fault. */
 	public List<EventFailures> failures() {
 		return this.failures;
 	}
@@ -482,7 +482,7 @@ public final class ChaosReport {
 
 		final Map<Event, List<ChaosRun.Failure>> eventFailures = new LinkedHashMap<>();
 
-		final List<ChaosRun.Failure> outsideFailures = new ArrayList<>();
+		final List<ChaosRun.Failure> beforeFirstFault = new ArrayList<>();
 
 		final Map<String, Long> errors = new TreeMap<>();
 
@@ -512,7 +512,7 @@ public final class ChaosReport {
 				this.eventFailures.get(owner).add(failure);
 			}
 			else {
-				this.outsideFailures.add(failure);
+				this.beforeFirstFault.add(failure);
 			}
 		}
 
