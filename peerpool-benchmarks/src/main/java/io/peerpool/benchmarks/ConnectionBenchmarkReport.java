@@ -70,9 +70,11 @@ public final class ConnectionBenchmarkReport {
 					// time per op is 1 / throughput: the ratio of times is the inverse ratio of throughputs
 					timeRatio = format("%.2f ×", floor.getPrimaryResult().getScore() / opsPerSecond);
 				}
-				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s | %s |\n", entry.getKey(),
+				double micros = 1_000_000.0 / opsPerSecond;
+				table.append(format("| %s | %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n", entry.getKey(),
 						result.getParams().getParam("system"), opsPerSecond, primary.getScoreError(),
-						1_000_000.0 / opsPerSecond, timeRatio, cpuColumns(result, floor), allocationColumns(result, floor, "caller.alloc.norm"),
+						// an in-memory database takes well under a microsecond: show what differs
+						format((micros < 10) ? "%.3f" : "%.1f", micros), timeRatio, cpuColumns(result, floor), allocationColumns(result, floor, "caller.alloc.norm"),
 						allocationColumns(result, floor, "gc.alloc.rate.norm")));
 			}
 		}
@@ -87,7 +89,7 @@ public final class ConnectionBenchmarkReport {
 		}
 		double floorCpu = (floor != null) ? secondary(floor, "caller.cpu.norm") : Double.NaN;
 		String ratio = Double.isNaN(floorCpu) ? "–" : format("%.2f ×", cpu / floorCpu);
-		return format("%.2f | %s", cpu / 1000.0, ratio);
+		return format((cpu < 10_000) ? "%.3f | %s" : "%.2f | %s", cpu / 1000.0, ratio);
 	}
 
 	/** "B/op | difference to the floor" of one allocation metric. */

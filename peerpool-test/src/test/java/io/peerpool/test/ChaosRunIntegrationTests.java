@@ -89,6 +89,11 @@ class ChaosRunIntegrationTests {
 				}
 			}
 
+			@Override
+			public String toString() {
+				return "one MariaDB server";
+			}
+
 		};
 		return ChaosRun.against(dataSource, topology, ChaosRun.Dialect.MARIADB)
 			.table(table)
