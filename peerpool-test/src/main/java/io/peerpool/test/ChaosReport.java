@@ -430,8 +430,6 @@ public final class ChaosReport {
 
 		long elapsedMillis;
 
-		long startedNanos;
-
 		long writes;
 
 		long committed;

@@ -569,8 +569,6 @@ public final class ChaosRun {
 				report.unaccounted.add(base + 1 + i);
 			}
 		}
-		long started = System.nanoTime() - elapsedNanos;
-		report.startedNanos = started;
 		for (ChaosReport.Event event : events) {
 			report.eventFailures.put(event, new ArrayList<>());
 		}
