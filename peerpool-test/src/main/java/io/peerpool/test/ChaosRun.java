@@ -358,8 +358,26 @@ public final class ChaosRun {
 		return check(base, ids.get(), workers, events, scheduleError, stuck, stuckWaitMillis, active, ended - started);
 	}
 
-	/** Creates the table if needed; returns the highest id already in it (earlier runs). */
-	private long prepareTable() throws SQLException {
+	/**
+	 * Creates the table if needed; returns the highest id already in it (earlier runs). Retried for
+	 * up to 30 s: a data source that was just started may not know its primary yet.
+	 */
+	private long prepareTable() throws SQLException, InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (true) {
+			try {
+				return createTable();
+			}
+			catch (SQLException ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(200);
+			}
+		}
+	}
+
+	private long createTable() throws SQLException {
 		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			statement.execute(this.dialect.createTable(this.table));
 			try (ResultSet result = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + this.table)) {
