@@ -79,6 +79,33 @@ public enum BenchmarkSystem {
 		}
 	},
 
+	/**
+	 * Plain HikariCP over an in-memory H2 database: the floor where no loopback round trip hides
+	 * what a wrapper costs. Ignores the servers.
+	 */
+	H2_HIKARI("h2-hikari") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return hikari("h2-hikari", H2_URL, "sa", "", timings, timings.poolSizePerServer());
+		}
+	},
+
+	/** peerpool over one peer, the same in-memory H2 database with the same pool settings as {@code h2-hikari}. */
+	H2_PEERPOOL("h2-peerpool") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			PeerPoolSettings settings = new PeerPoolSettings("bench", Balance.ROUND_ROBIN, timings.checkInterval(),
+					timings.probeInterval(), timings.probeTimeout(), timings.connectTimeout(), timings.acquireTimeout());
+			String size = Integer.toString(timings.poolSizePerServer());
+			PeerConfig peer = new PeerConfig(settings.name(), "h2", H2_URL, "sa", "", null, PeerRole.PRIMARY, 1,
+					timings.connectTimeout(), Map.of("maximum-pool-size", size, "minimum-idle", size));
+			PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), PeerProbe.validity(),
+					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
+			pool.start();
+			return pool;
+		}
+	},
+
 	/** A naive Spring {@link AbstractRoutingDataSource}: round robin over one HikariCP pool per server. */
 	ROUTING("naive-routing") {
 		@Override
@@ -111,6 +138,9 @@ public enum BenchmarkSystem {
 			return hikari("mariadb-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
 		}
 	};
+
+	/** One in-memory database per JVM (JMH runs each system in its own fork), kept while no connection is open. */
+	static final String H2_URL = "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
 
 	private final String label;
 
@@ -157,11 +187,16 @@ public enum BenchmarkSystem {
 	}
 
 	private static HikariDataSource hikari(String name, String url, MariaDbServer server, Timings timings, int size) {
+		return hikari(name, url, server.username(), server.password(), timings, size);
+	}
+
+	private static HikariDataSource hikari(String name, String url, String username, String password, Timings timings,
+			int size) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName(name);
 		config.setJdbcUrl(url);
-		config.setUsername(server.username());
-		config.setPassword(server.password());
+		config.setUsername(username);
+		config.setPassword(password);
 		config.setMaximumPoolSize(size);
 		config.setMinimumIdle(size);
 		// the same bound a caller of peerpool has (acquire-timeout), not HikariCP's 30 s default

@@ -23,6 +23,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class ConnectionBenchmarkReport {
 
+	/** The baseline of each benchmark: plain HikariCP to the first MariaDB server, or over H2. */
+	private static final List<String> FLOORS = List.of("floor", "h2-hikari");
+
 	private ConnectionBenchmarkReport() {
 	}
 
@@ -30,7 +33,9 @@ public final class ConnectionBenchmarkReport {
 		CommandLineOptions commandLine = new CommandLineOptions(args);
 		OptionsBuilder options = new OptionsBuilder();
 		options.parent(commandLine);
-		options.include(ConnectionBenchmark.class.getName() + ".*");
+		if (commandLine.getIncludes().isEmpty()) {
+			options.include(ConnectionBenchmark.class.getName() + ".*");
+		}
 		options.addProfiler(GCProfiler.class);
 		options.addProfiler(CallerCostProfiler.class);
 		Collection<RunResult> results = new Runner(options.build()).run();
@@ -43,7 +48,8 @@ public final class ConnectionBenchmarkReport {
 		Map<String, List<RunResult>> byBenchmark = new LinkedHashMap<>();
 		for (RunResult result : results) {
 			String benchmark = result.getParams().getBenchmark();
-			benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+			// Class.method: the MariaDB and the H2 benchmarks have methods of the same name
+			benchmark = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
 			byBenchmark.computeIfAbsent(benchmark, (key) -> new ArrayList<>()).add(result);
 		}
 		StringBuilder table = new StringBuilder();
@@ -53,7 +59,7 @@ public final class ConnectionBenchmarkReport {
 		for (Map.Entry<String, List<RunResult>> entry : byBenchmark.entrySet()) {
 			RunResult floor = entry.getValue()
 				.stream()
-				.filter((result) -> "floor".equals(result.getParams().getParam("system")))
+				.filter((result) -> FLOORS.contains(result.getParams().getParam("system")))
 				.findFirst()
 				.orElse(null);
 			for (RunResult result : entry.getValue()) {
@@ -64,9 +70,11 @@ public final class ConnectionBenchmarkReport {
 					// time per op is 1 / throughput: the ratio of times is the inverse ratio of throughputs
 					timeRatio = format("%.2f ×", floor.getPrimaryResult().getScore() / opsPerSecond);
 				}
-				table.append(format("| %s | %s | %.0f | %.0f | %.1f | %s | %s | %s | %s |\n", entry.getKey(),
+				double micros = 1_000_000.0 / opsPerSecond;
+				table.append(format("| %s | %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n", entry.getKey(),
 						result.getParams().getParam("system"), opsPerSecond, primary.getScoreError(),
-						1_000_000.0 / opsPerSecond, timeRatio, cpuColumns(result, floor), allocationColumns(result, floor, "caller.alloc.norm"),
+						// an in-memory database takes well under a microsecond: show what differs
+						format((micros < 10) ? "%.3f" : "%.1f", micros), timeRatio, cpuColumns(result, floor), allocationColumns(result, floor, "caller.alloc.norm"),
 						allocationColumns(result, floor, "gc.alloc.rate.norm")));
 			}
 		}
@@ -81,7 +89,7 @@ public final class ConnectionBenchmarkReport {
 		}
 		double floorCpu = (floor != null) ? secondary(floor, "caller.cpu.norm") : Double.NaN;
 		String ratio = Double.isNaN(floorCpu) ? "–" : format("%.2f ×", cpu / floorCpu);
-		return format("%.2f | %s", cpu / 1000.0, ratio);
+		return format((cpu < 10_000) ? "%.3f | %s" : "%.2f | %s", cpu / 1000.0, ratio);
 	}
 
 	/** "B/op | difference to the floor" of one allocation metric. */

@@ -1,0 +1,60 @@
+package io.peerpool;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.peerpool.test.ChaosRun;
+import io.peerpool.test.ChaosTopology;
+import io.peerpool.test.DatabaseServer;
+import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.FaultProxy;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.MariaDbServer;
+
+/**
+ * The chaos run on a MariaDB primary and two replicas, every peer {@code role: auto} (so that a
+ * planned switchover is followed), through fault proxies.
+ */
+class MariaDbChaosIntegrationTests extends AbstractChaosIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedMariaDb db = EmbeddedMariaDb.primaryWithReplicas(2);
+
+	@Override
+	List<? extends DatabaseServer> servers() {
+		return ChaosTopology.of(db, Map.of()).servers();
+	}
+
+	@Override
+	ChaosTopology topology(Map<DatabaseServer, FaultProxy> proxies) {
+		return ChaosTopology.of(db, proxies);
+	}
+
+	@Override
+	ChaosRun.Dialect dialect() {
+		return ChaosRun.Dialect.MARIADB;
+	}
+
+	@Override
+	JdbcDriver driver() {
+		return JdbcDriver.MARIADB;
+	}
+
+	@Override
+	PeerRole role(DatabaseServer server) {
+		return PeerRole.AUTO;
+	}
+
+	@Override
+	void createUser() throws SQLException {
+		MariaDbServer primary = db.primary();
+		primary.executeAsAdmin("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + this.password + "'");
+		primary.executeAsAdmin("GRANT ALL PRIVILEGES ON " + primary.database() + ".* TO '" + USER + "'@'%'");
+		// read_only, replica lag: what the probe reads, and nothing that bypasses read_only
+		primary.executeAsAdmin("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO '" + USER + "'@'%'");
+	}
+
+}
