@@ -3,9 +3,7 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.ChaosReport;
 import io.peerpool.test.ChaosRun;
 import io.peerpool.test.ChaosTopology;
@@ -152,16 +147,17 @@ abstract class AbstractChaosIntegrationTests {
 	}
 
 	PeerPoolDataSource pool(PeerPoolSettings settings) {
-		List<PeerConfig> peers = new ArrayList<>();
+		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.hikari("maximum-pool-size", "4")
+			.hikari("minimum-idle", "2");
 		for (DatabaseServer server : servers()) {
-			peers.add(new PeerConfig(settings.name(), server.name(), this.proxies.get(server).jdbcUrl(server, driver()),
-					USER, this.password, null, role(server), 1, settings.connectTimeout(),
-					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
+			builder.peer(server.name(), (peer) -> peer.url(this.proxies.get(server).jdbcUrl(server, driver()))
+				.username(USER)
+				.password(this.password)
+				.role(role(server)));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
-		return pool;
+		return builder.build();
 	}
 
 }

@@ -94,15 +94,19 @@ public enum BenchmarkSystem {
 	H2_PEERPOOL("h2-peerpool") {
 		@Override
 		public DataSource create(List<MariaDbServer> servers, Timings timings) {
-			PeerPoolSettings settings = new PeerPoolSettings("bench", Balance.ROUND_ROBIN, timings.checkInterval(),
-					timings.probeInterval(), timings.probeTimeout(), timings.connectTimeout(), timings.acquireTimeout());
 			String size = Integer.toString(timings.poolSizePerServer());
-			PeerConfig peer = new PeerConfig(settings.name(), "h2", H2_URL, "sa", "", null, PeerRole.PRIMARY, 1,
-					timings.connectTimeout(), Map.of("maximum-pool-size", size, "minimum-idle", size));
-			PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), PeerProbe.validity(),
-					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-			pool.start();
-			return pool;
+			return PeerPoolDataSource.builder("bench")
+				.balance(Balance.ROUND_ROBIN)
+				.checkInterval(timings.checkInterval())
+				.probeInterval(timings.probeInterval())
+				.probeTimeout(timings.probeTimeout())
+				.connectTimeout(timings.connectTimeout())
+				.acquireTimeout(timings.acquireTimeout())
+				.probe(PeerProbe.validity())
+				.hikari("maximum-pool-size", size)
+				.hikari("minimum-idle", size)
+				.peer("h2", H2_URL, "sa", "")
+				.build();
 		}
 	},
 

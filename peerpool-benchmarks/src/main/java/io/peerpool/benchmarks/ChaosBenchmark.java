@@ -9,10 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,14 +26,11 @@ import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
 import io.peerpool.PeerInfo;
+import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.PeerProbe;
 import io.peerpool.PeerRole;
-import io.peerpool.autoconfigure.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.ChaosReport;
 import io.peerpool.test.ChaosRun;
 import io.peerpool.test.ChaosTopology;
@@ -136,18 +131,24 @@ public final class ChaosBenchmark {
 				proxies.put(server, FaultProxy.to(server).start());
 				awaitLogin(server, driver, password);
 			}
-			PeerPoolSettings settings = new PeerPoolSettings("chaos", Balance.ROUND_ROBIN, timings.checkInterval(),
-					timings.probeInterval(), timings.probeTimeout(), timings.connectTimeout(), timings.acquireTimeout());
-			List<PeerConfig> peers = new ArrayList<>();
 			String size = Integer.toString(timings.poolSizePerServer());
+			PeerPoolBuilder builder = PeerPoolDataSource.builder("chaos")
+				.balance(Balance.ROUND_ROBIN)
+				.checkInterval(timings.checkInterval())
+				.probeInterval(timings.probeInterval())
+				.probeTimeout(timings.probeTimeout())
+				.connectTimeout(timings.connectTimeout())
+				.acquireTimeout(timings.acquireTimeout())
+				.hikari("maximum-pool-size", size)
+				.hikari("minimum-idle", size);
 			for (DatabaseServer server : servers) {
-				peers.add(new PeerConfig(settings.name(), server.name(), proxies.get(server).jdbcUrl(server, driver), USER,
-						password, null, role, 1, settings.connectTimeout(),
-						Map.of("maximum-pool-size", size, "minimum-idle", size)));
+				builder.peer(server.name(), (peer) -> peer.url(proxies.get(server).jdbcUrl(server, driver))
+					.username(USER)
+					.password(password)
+					.role(role));
 			}
-			try (PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC())) {
-				pool.start();
+			PeerPoolSettings settings = builder.toSettings();
+			try (PeerPoolDataSource pool = builder.build()) {
 				return ChaosRun.against(pool, topology.apply(proxies), dialect)
 					.threads(threads)
 					.duration(duration)
