@@ -146,6 +146,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.listeners.add(this.timeline);
 		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
 				settings.checkInterval(), settings.maxReplicaLag());
+		this.monitor.addProbeListener(this.timeline);
 		PeerListener routingUpdater = new PeerListener() {
 			@Override
 			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {

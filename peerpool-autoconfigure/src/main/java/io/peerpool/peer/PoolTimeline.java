@@ -29,7 +29,7 @@ import io.peerpool.failure.FailureReason;
  * a {@link PeerPoolEvent} for listeners only when there is a listener. The lock is held for a few
  * field writes and is never taken on the hot path (choosing a peer, borrowing a connection).
  */
-public final class PoolTimeline implements PeerListener {
+public final class PoolTimeline implements PeerListener, ProbeListener {
 
 	/** Events kept per pool. */
 	public static final int CAPACITY = 100;
@@ -49,7 +49,11 @@ public final class PoolTimeline implements PeerListener {
 	/** Events recorded since start; the next one goes to {@code slots[count % capacity]}. Guarded by {@code this}. */
 	private long count;
 
-	/** Role and lag flag last seen per peer index, to tell what a routing change changed. Guarded by {@code this}. */
+	/**
+	 * Role and lag flag last seen per peer index, to tell what a routing change changed; the role is
+	 * {@code null} while unknown (an {@code auto} peer before its first successful probe, whose first
+	 * answer is a discovery, not a change). Guarded by {@code this}.
+	 */
 	private final PeerRole[] roles = new PeerRole[64];
 
 	private final boolean[] lagging = new boolean[64];
@@ -71,8 +75,20 @@ public final class PoolTimeline implements PeerListener {
 
 	/** Remembers a peer's role and lag flag at start, so that later changes can be told apart. */
 	public synchronized void track(Peer peer) {
-		this.roles[peer.index()] = peer.role();
+		this.roles[peer.index()] = (peer.declaredRole() == PeerRole.AUTO) ? null : peer.role();
 		this.lagging[peer.index()] = peer.isLagging();
+	}
+
+	/** After a successful probe the role of an {@code auto} peer is known: later changes are changes. */
+	@Override
+	public void probed(Peer peer, Duration elapsed, String outcome) {
+		if (SUCCESS.equals(outcome)) {
+			synchronized (this) {
+				if (this.roles[peer.index()] == null) {
+					this.roles[peer.index()] = peer.role();
+				}
+			}
+		}
 	}
 
 	public void addListener(PeerPoolListener listener) {
@@ -107,7 +123,7 @@ public final class PoolTimeline implements PeerListener {
 			this.roles[peer.index()] = role;
 			this.lagging[peer.index()] = nowLagging;
 		}
-		if (roleBefore != role) {
+		if (roleBefore != null && roleBefore != role) {
 			record(Type.ROLE_CHANGE, peer.name(), roleBefore, role,
 					(role == PeerRole.PRIMARY) ? "server is writable" : "server is read-only", null, 0, 0L);
 		}

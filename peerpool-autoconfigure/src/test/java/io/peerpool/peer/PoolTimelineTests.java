@@ -92,18 +92,37 @@ class PoolTimelineTests {
 	void roleChangeAndLagAreToldApartFromWhatThePeerWasBefore() {
 		Peer auto = newPeer("peer2", 2, PeerRole.AUTO);
 		this.timeline.track(auto);
-		auto.observeProbe(new io.peerpool.ProbeResult(true, null, false, Duration.ZERO), Duration.ofSeconds(10));
-		this.timeline.routingChanged(auto);
-		auto.observeProbe(new io.peerpool.ProbeResult(true, null, true, Duration.ofSeconds(30)), Duration.ofSeconds(10));
-		this.timeline.routingChanged(auto);
+		probe(auto, false, Duration.ZERO);
+		assertThat(this.timeline.events()).as("an auto peer's first answer is a discovery, not a change").isEmpty();
 
+		probe(auto, true, Duration.ofSeconds(30));
 		List<PeerPoolEvent> events = this.timeline.events();
-		assertThat(events).extracting(PeerPoolEvent::type)
-			.containsExactly(Type.ROLE_CHANGE, Type.ROLE_CHANGE, Type.LAGGING);
+		assertThat(events).extracting(PeerPoolEvent::type).containsExactly(Type.ROLE_CHANGE, Type.LAGGING);
+		assertThat(events.get(0).from()).isEqualTo("primary");
+		assertThat(events.get(0).to()).isEqualTo("replica");
+		assertThat(events.get(0).reason()).isEqualTo("server is read-only");
+		assertThat(events.get(1).detail()).isEqualTo("lag 30000 ms");
+	}
+
+	@Test
+	void anAutoPeerFirstSeenAsAReplicaAndThenPromotedIsARoleChange() {
+		Peer auto = newPeer("peer2", 2, PeerRole.AUTO);
+		this.timeline.track(auto);
+		probe(auto, true, Duration.ZERO);
+		probe(auto, false, Duration.ZERO);
+		List<PeerPoolEvent> events = this.timeline.events();
+		assertThat(events).extracting(PeerPoolEvent::type).containsExactly(Type.ROLE_CHANGE);
 		assertThat(events.get(0).from()).isEqualTo("replica");
 		assertThat(events.get(0).to()).isEqualTo("primary");
-		assertThat(events.get(1).reason()).isEqualTo("server is read-only");
-		assertThat(events.get(2).detail()).isEqualTo("lag 30000 ms");
+		assertThat(events.get(0).reason()).isEqualTo("server is writable");
+	}
+
+	/** What the monitor does after a healthy probe: the peer learns, then the timeline is told. */
+	private void probe(Peer peer, boolean readOnly, Duration lag) {
+		if (peer.observeProbe(new io.peerpool.ProbeResult(true, null, readOnly, lag), Duration.ofSeconds(10))) {
+			this.timeline.routingChanged(peer);
+		}
+		this.timeline.probed(peer, Duration.ofMillis(3), ProbeListener.SUCCESS);
 	}
 
 	@Test
