@@ -8,6 +8,9 @@ package io.peerpool;
  * <p>Called on the thread that made the change (a probe, or a request that found its peer dead),
  * so a listener must be quick: hand slow work (paging someone, writing a file) to another thread.
  * A listener that throws is logged and never breaks the pool or the other listeners.
+ *
+ * <p>A listener bean is created before the pools (so that it sees their first events): it must not
+ * depend on a pool's {@code DataSource} itself; look the pool up later if it needs one.
  */
 public interface PeerPoolListener {
 

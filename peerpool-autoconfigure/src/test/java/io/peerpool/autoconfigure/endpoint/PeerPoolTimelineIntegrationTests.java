@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The pool's timeline after real faults: a MariaDB peer killed (SIGKILL) and restarted shows as
  * DOWN then UP on {@code GET /actuator/peerpool}, a {@code PeerPoolListener} bean sees both as
- * they happen, and the all-peers-down error tells the events that led to it.
+ * they happen, the all-peers-down error tells the events that led to it, and an operator's drain
+ * and resume are on it too.
  *
  * <p>Timing: the app probes every 500 ms with a 1 s check-interval (see {@link ObservedApp}); tests
  * wait for states with Awaitility and generous bounds, so a slow machine only makes them slower.
@@ -101,6 +102,21 @@ class PeerPoolTimelineIntegrationTests {
 			.filteredOn((event) -> "peer1".equals(event.peer()) && !event.time().isBefore(killed.minusSeconds(1)))
 			.extracting(PeerPoolEvent::type)
 			.containsSubsequence(PeerPoolEvent.Type.DOWN, PeerPoolEvent.Type.UP);
+	}
+
+	@Test
+	void drainAndResumeThroughTheEndpointAreOnTheTimeline() {
+		assertThat(app.post("/actuator/peerpool/default/peer0", "{\"action\":\"drain\"}", null).status()).isEqualTo(200);
+		assertThat(app.post("/actuator/peerpool/default/peer0", "{\"action\":\"resume\"}", null).status()).isEqualTo(200);
+
+		List<Map<String, Object>> events = path(app.get("/actuator/peerpool/default").json(), "events");
+		List<Map<String, Object>> last = events.subList(events.size() - 2, events.size());
+		assertThat(last).extracting((event) -> event.get("type")).containsExactly("drain", "resume");
+		assertThat(last).allSatisfy((event) -> assertThat(event).containsEntry("peer", "peer0")
+			.containsEntry("reason", "operator"));
+		assertThat(last.get(0)).containsEntry("from", "UP");
+		assertThat((String) last.get(0).get("to")).isIn("DRAINING", "DRAINED");
+		assertThat(last.get(1)).containsEntry("to", "UP");
 	}
 
 	@Test
