@@ -25,7 +25,14 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
 import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
@@ -40,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * Callers on virtual threads (Java 21+; {@code .ci/run} runs this class on Java 25, the Java 17 build
  * skips it): when one of two real MariaDB peers freezes (SIGSTOP: accepts TCP, never answers), every
  * caller moves on to the other peer, no carrier thread stays blocked behind the frozen server, and
- * no virtual thread is pinned in peerpool's code.
+ * no virtual thread is pinned in peerpool's code; and a web application with
+ * {@code spring.threads.virtual.enabled=true} keeps serving its requests on the other peer.
  *
  * <p>Why this cannot flake: detection is awaited, not timed (probe-interval 500 ms, bounds of tens
  * of seconds); only queries that started after the peer was marked DOWN must succeed; the carrier
@@ -145,6 +153,89 @@ class VirtualThreadFailoverIntegrationTests {
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
 		pool.start();
 		return pool;
+	}
+
+	/**
+	 * The same in a web application with {@code spring.threads.virtual.enabled=true}: requests are
+	 * served on virtual threads, and those that start after the frozen peer is DOWN all succeed on the
+	 * other peer. Eight HTTP callers, fewer than a peer's ten connections, so the survivor alone is
+	 * never exhausted.
+	 */
+	@Test
+	void requestsServedOnVirtualThreadsMoveToTheOtherPeerWhenOneFreezes() throws Exception {
+		MariaDbServer victim = db.server(0);
+		MariaDbServer survivor = db.server(1);
+		AtomicBoolean stop = new AtomicBoolean();
+		ConcurrentLinkedQueue<String> platformThreads = new ConcurrentLinkedQueue<>();
+		try (ObservedApp app = ObservedApp.start(VirtualThreadsApp.class, db, "spring.threads.virtual.enabled=true")) {
+			ExecutorService callers = Executors.newFixedThreadPool(8);
+			List<Future<?>> running = new ArrayList<>();
+			try {
+				for (int i = 0; i < 8; i++) {
+					int caller = i;
+					running.add(callers.submit(() -> {
+						while (!stop.get()) {
+							long started = System.nanoTime();
+							ObservedApp.Response response = app.get("/port");
+							if (response.status() == 200) {
+								Map<String, Object> body = response.json();
+								if (!Boolean.TRUE.equals(body.get("virtual"))) {
+									platformThreads.add(String.valueOf(body.get("thread")));
+								}
+								this.outcomes.add(new Outcome(caller, started, System.nanoTime(),
+										((Number) body.get("port")).intValue(), null));
+							}
+							else {
+								this.outcomes.add(new Outcome(caller, started, System.nanoTime(), -1,
+										new IllegalStateException(response.status() + " " + response.body())));
+							}
+						}
+					}));
+				}
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> succeededOn(victim.port()) > 50 && succeededOn(survivor.port()) > 50);
+				victim.freeze();
+				await().atMost(Duration.ofSeconds(30)).until(() -> app.pool().peer(victim.name()).state() == PeerState.DOWN);
+				long detectedAt = System.nanoTime();
+				await().atMost(Duration.ofSeconds(60)).until(() -> startedAfter(detectedAt).size() > 300);
+				assertThat(startedAfter(detectedAt)).as("requests that started after detection")
+					.allSatisfy((outcome) -> {
+						assertThat((Throwable) outcome.failure()).isNull();
+						assertThat(outcome.port()).isEqualTo(survivor.port());
+					});
+			}
+			finally {
+				stop.set(true);
+				victim.thaw();
+				callers.shutdown();
+				assertThat(callers.awaitTermination(60, TimeUnit.SECONDS)).as("callers ended").isTrue();
+			}
+			for (Future<?> caller : running) {
+				caller.get();
+			}
+			assertThat(platformThreads).as("requests served on platform threads").isEmpty();
+		}
+	}
+
+	/** Answers which server (port) served the request's query, and on what kind of thread. */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@RestController
+	static class VirtualThreadsApp extends ObservedApp.Open {
+
+		private final JdbcTemplate jdbc;
+
+		VirtualThreadsApp(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@GetMapping("/port")
+		Map<String, Object> port() {
+			Integer port = this.jdbc.queryForObject("SELECT @@port", Integer.class);
+			return Map.of("port", port, "virtual", isVirtual(Thread.currentThread()), "thread",
+					Thread.currentThread().toString());
+		}
+
 	}
 
 	private void query(PeerPoolDataSource pool, int caller) {
