@@ -192,6 +192,7 @@ function render(data) {
 	document.getElementById('reads-ok').textContent = load.readsOk;
 	document.getElementById('reads-failed').textContent = load.readsFailed;
 	document.getElementById('load-error').textContent = load.lastError ? 'last error: ' + load.lastError : '';
+	drawChart(data.chart);
 }
 
 let refreshing = false;

@@ -16,6 +16,12 @@ public interface PeerPool {
 	List<PeerInfo> getPeers();
 
 	/**
+	 * The pool's last events (at most 100), oldest first: peers DOWN and UP with the reason, lag,
+	 * role and server changes, drain and resume, holds.
+	 */
+	List<PeerPoolEvent> getEvents();
+
+	/**
 	 * Stops routing new connections to a peer; borrowed connections finish, idle ones close. The
 	 * peer is DRAINING while connections are borrowed, then DRAINED.
 	 * @throws IllegalArgumentException when the pool has no such peer

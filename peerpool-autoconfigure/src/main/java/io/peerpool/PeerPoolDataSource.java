@@ -44,6 +44,7 @@ import io.peerpool.peer.PeerHeartbeat;
 import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerMonitor;
 import io.peerpool.peer.PeerStatus;
+import io.peerpool.peer.PoolTimeline;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.jdbc.PeerAcquirer;
 import io.peerpool.jdbc.PeerConnection;
@@ -68,6 +69,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/** HikariCP's smallest connection timeout. */
 	private static final long HIKARI_MIN_TIMEOUT_MS = 250;
 
+	/** Events of the timeline an all-peers-down error shows; enough for one incident, short enough to read. */
+	private static final int RECENT_EVENTS_IN_ERRORS = 10;
+
 	private final String name;
 
 	private final PeerPoolSettings settings;
@@ -85,6 +89,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	private final PeerHeartbeat heartbeat;
 
 	private final List<PeerListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** The pool's last events, for operators after an incident and for {@link PeerPoolListener}s. */
+	private final PoolTimeline timeline;
 
 	private final Object routingLock = new Object();
 
@@ -157,8 +164,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.settings = settings;
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
+		this.timeline = new PoolTimeline(this.name, clock);
+		this.listeners.add(this.timeline);
 		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
 				settings.checkInterval(), settings.maxReplicaLag());
+		this.monitor.addProbeListener(this.timeline);
 		PeerListener routingUpdater = new PeerListener() {
 			@Override
 			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
@@ -187,6 +197,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			// background, so that requests stop going there before one of them times out waiting
 			connector.observeFailures((failure) -> reportIfPeerFailure(peer, failure));
 			this.peers[i] = peer;
+			this.timeline.track(peer);
 			byName.put(config.name(), peer);
 			targets.put(config.name(), new PeerDataSource(peer, this));
 		}
@@ -413,7 +424,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				message.append(" (replica: takes no writes)");
 			}
 		}
-		return new NoAvailablePeerException(this.name, message.toString(), lastFailure);
+		// what led here, so that the error alone tells the story of the incident
+		List<PeerPoolEvent> recent = this.timeline.recent(RECENT_EVENTS_IN_ERRORS);
+		if (!recent.isEmpty()) {
+			message.append(". Last events: ");
+			for (int i = 0; i < recent.size(); i++) {
+				message.append((i > 0) ? "; " : "").append(recent.get(i));
+			}
+		}
+		return new NoAvailablePeerException(this.name, message.toString(), lastFailure, recent);
 	}
 
 	/** Tells every listener; one that fails is logged and never stops the others (or the caller). */
@@ -492,6 +511,29 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 	}
 
+	/**
+	 * Registers a listener told of every event of this pool's timeline as it happens; one that
+	 * throws is logged and never breaks the pool.
+	 */
+	public void addListener(PeerPoolListener listener) {
+		this.timeline.addListener(listener);
+	}
+
+	/** Removes a listener registered with {@link #addListener}. */
+	public void removeListener(PeerPoolListener listener) {
+		this.timeline.removeListener(listener);
+	}
+
+	@Override
+	public List<PeerPoolEvent> getEvents() {
+		return this.timeline.events();
+	}
+
+	/** The pool's timeline, for the engine's own events (hold, writer conflict). */
+	public PoolTimeline timeline() {
+		return this.timeline;
+	}
+
 	/** Registers a listener for peer state changes (metrics, events). */
 	public void addPeerListener(PeerListener listener) {
 		this.listeners.add(listener);
@@ -539,14 +581,20 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	@Override
 	public void drain(String peer) {
-		peer(peer).drain();
+		Peer drained = peer(peer);
+		PeerState before = drained.displayState();
+		drained.drain();
 		updateRouting();
+		this.timeline.drained(drained, before);
 	}
 
 	@Override
 	public void resume(String peer) {
-		peer(peer).resume();
+		Peer resumed = peer(peer);
+		PeerState before = resumed.displayState();
+		resumed.resume();
 		updateRouting();
+		this.timeline.resumed(resumed, before);
 	}
 
 	@Override

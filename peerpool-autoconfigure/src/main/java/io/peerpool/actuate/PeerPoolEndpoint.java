@@ -12,11 +12,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
+import io.peerpool.PeerPoolEvent;
 import io.peerpool.autoconfigure.PeerPoolBeans;
 
 /**
- * The {@code peerpool} actuator endpoint: the pools and their peers, and drain / resume of a peer
- * for maintenance.
+ * The {@code peerpool} actuator endpoint: the pools, their peers and their last events, and drain /
+ * resume of a peer for maintenance.
  * <ul>
  * <li>{@code GET /actuator/peerpool}: every pool;
  * <li>{@code GET /actuator/peerpool/{pool}}: one pool (404 when there is no such pool);
@@ -92,14 +93,34 @@ public class PeerPoolEndpoint {
 	 * @param healthy peers that take new connections
 	 * @param total all peers
 	 * @param peers every peer, in declared order
+	 * @param events the pool's last events, oldest first
 	 */
-	public record PoolDescriptor(String name, int healthy, int total, List<PeerDescriptor> peers) {
+	public record PoolDescriptor(String name, int healthy, int total, List<PeerDescriptor> peers,
+			List<EventDescriptor> events) {
 
 		static PoolDescriptor of(PeerPool pool) {
 			List<PeerInfo> peers = pool.getPeers();
 			int healthy = (int) peers.stream().filter(PeerInfo::isUp).count();
 			return new PoolDescriptor(pool.getName(), healthy, peers.size(),
-					peers.stream().map((peer) -> PeerDescriptor.of(pool, peer)).toList());
+					peers.stream().map((peer) -> PeerDescriptor.of(pool, peer)).toList(),
+					pool.getEvents().stream().map(EventDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * One event of a pool's timeline, as {@link PeerPoolEvent} tells it: {@code time} as ISO-8601
+	 * text, {@code type} as a tag ({@code down}, {@code up}, {@code role-change}, ...),
+	 * {@code durationMillis} how long the peer was down (for {@code up}) or the longest wait (for
+	 * {@code hold-end}), and {@code text} the whole event in one line.
+	 */
+	public record EventDescriptor(String time, String peer, String type, String from, String to, String reason,
+			String detail, int callers, Long durationMillis, String text) {
+
+		static EventDescriptor of(PeerPoolEvent event) {
+			return new EventDescriptor(event.time().toString(), event.peer(), event.type().tag(), event.from(),
+					event.to(), event.reason(), event.detail(), event.callers(),
+					(event.duration() != null) ? event.duration().toMillis() : null, event.toString());
 		}
 
 	}

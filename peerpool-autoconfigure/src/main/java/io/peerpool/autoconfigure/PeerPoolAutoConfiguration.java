@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
+import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerProbe;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.failure.PeerFailureClassifier;
@@ -50,11 +51,11 @@ public final class PeerPoolAutoConfiguration {
 	@Bean(PeerPoolBeanRegistrar.FACTORY_BEAN_NAME)
 	static PeerPoolDataSourceFactory peerPoolDataSourceFactory(Environment environment,
 			ObjectProvider<PeerProbe> probe, ObjectProvider<PeerFailureClassifier> classifier,
-			ObjectProvider<PeerHikariConfigCustomizer> customizers) {
+			ObjectProvider<PeerHikariConfigCustomizer> customizers, ObjectProvider<PeerPoolListener> listeners) {
 		return new PeerPoolDataSourceFactory(PeerPoolConfigurations.resolve(environment),
 				probe.getIfAvailable(PeerProbe::standard),
 				classifier.getIfAvailable(DefaultPeerFailureClassifier::new), customizers.orderedStream().toList(),
-				Clock.systemUTC());
+				listeners, Clock.systemUTC());
 	}
 
 }

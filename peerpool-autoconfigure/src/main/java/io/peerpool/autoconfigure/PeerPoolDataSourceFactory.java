@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
+
 import io.peerpool.PeerPoolDataSource;
+import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerProbe;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
@@ -28,22 +31,31 @@ public class PeerPoolDataSourceFactory {
 
 	private final List<PeerHikariConfigCustomizer> customizers;
 
+	private final ObjectProvider<PeerPoolListener> listeners;
+
 	private final Clock clock;
 
 	PeerPoolDataSourceFactory(List<ResolvedPool> pools, PeerProbe probe, PeerFailureClassifier classifier,
-			List<PeerHikariConfigCustomizer> customizers, Clock clock) {
+			List<PeerHikariConfigCustomizer> customizers, ObjectProvider<PeerPoolListener> listeners, Clock clock) {
 		this.pools = pools.stream().collect(Collectors.toMap(ResolvedPool::name, Function.identity()));
 		this.probe = probe;
 		this.classifier = classifier;
 		this.customizers = customizers;
+		this.listeners = listeners;
 		this.clock = clock;
 	}
 
-	/** The DataSource of pool {@code name}; started by the container ({@code afterPropertiesSet}). */
+	/**
+	 * The DataSource of pool {@code name}; started by the container ({@code afterPropertiesSet}).
+	 * Every {@link PeerPoolListener} bean is registered before the pool starts, so that it sees the
+	 * first events too (a peer found down at startup).
+	 */
 	public PeerPoolDataSource create(String name) {
 		ResolvedPool pool = this.pools.get(name);
-		return new PeerPoolDataSource(pool.settings(), pool.peers(), this.probe, this.classifier, this::hikariConfig,
-				this.clock);
+		PeerPoolDataSource dataSource = new PeerPoolDataSource(pool.settings(), pool.peers(), this.probe,
+				this.classifier, this::hikariConfig, this.clock);
+		this.listeners.orderedStream().forEach(dataSource::addListener);
+		return dataSource;
 	}
 
 	private HikariConfig hikariConfig(PeerConfig peer) {

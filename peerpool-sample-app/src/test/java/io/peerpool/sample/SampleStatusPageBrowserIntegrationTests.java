@@ -33,13 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The status page in headless Chromium: write a note (the primary answers), kill a replica with
- * its button, see it DOWN, restart it, see it UP. Uses the system's {@code chromium} and {@code chromedriver} (Debian packages), never a
+ * The status page in headless Chromium: write a note (the primary answers), start the background
+ * load and see it on the chart, kill a replica with its button, see it DOWN in the table and the
+ * kill and the DOWN marked on the chart, restart it, see it UP (in the table and on the chart). Uses the system's {@code chromium} and {@code chromedriver} (Debian packages), never a
  * downloaded browser. Leaves a screenshot in {@code target/status-page.png} (copy it to
  * {@code docs/status-page.png} to refresh the README's picture).
  */
 @SampleAppIntegrationTest
 class SampleStatusPageBrowserIntegrationTests {
+
+	private static final String KILL_MARKER = "#chart .marker-kill[data-peer='replica0']";
+
+	private static final String DOWN_MARKER = "#chart .marker-down[data-peer='replica0']";
+
+	private static final String UP_MARKER = "#chart .marker-up[data-peer='replica0']";
 
 	private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
@@ -50,6 +57,9 @@ class SampleStatusPageBrowserIntegrationTests {
 
 	@Autowired
 	EmbeddedCluster cluster;
+
+	@Autowired
+	LoadGenerator load;
 
 	WebDriver browser;
 
@@ -75,13 +85,14 @@ class SampleStatusPageBrowserIntegrationTests {
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--no-first-run", "--no-default-browser-check", "--user-data-dir=" + this.profile,
-				"--window-size=1280,1000");
+				"--window-size=1280,1200");
 		this.browser = new ChromeDriver(this.driverService, options);
-		this.browser.manage().window().setSize(new Dimension(1280, 1000));
+		this.browser.manage().window().setSize(new Dimension(1280, 1200));
 	}
 
 	@AfterEach
 	void closeBrowser() throws IOException {
+		this.load.stop();
 		if (this.browser != null) {
 			this.browser.quit();
 		}
@@ -106,9 +117,24 @@ class SampleStatusPageBrowserIntegrationTests {
 		assertThat(text("#last-write")).startsWith("primary (server_id ");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !text("#last-read").equals("\u2013"));
 
+		this.browser.findElement(By.id("load-toggle")).click();
+		// some history before the kill, for the picture
+		await().atMost(Duration.ofSeconds(30)).until(() -> count("#chart .bar-ok") >= 10);
+		assertThat(count("#chart .share-writes[data-peer='primary']")).as("seconds whose writes the primary served")
+			.isPositive();
+		// other test classes share the app and its cluster: count what their faults left on the chart
+		int killsBefore = count(KILL_MARKER);
+		int downsBefore = count(DOWN_MARKER);
+		int upsBefore = count(UP_MARKER);
+
 		button("main", "replica0", "kill").click();
 		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("main", "replica0")));
 		assertThat(this.cluster.server("main", "replica0").isRunning()).isFalse();
+		// the chart marks the kill (the operator's fault) and the DOWN of the pool's timeline
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> count(KILL_MARKER) > killsBefore && count(DOWN_MARKER) > downsBefore);
+		assertThat(attribute(KILL_MARKER, "data-label")).isEqualTo("kill replica0");
+		assertThat(attribute(DOWN_MARKER, "data-label")).isEqualTo("replica0 DOWN");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> text("#peer-main-replica0 .process").equals("process killed"));
 		// the server also holds audit's replica0: that pool loses it too
@@ -125,6 +151,7 @@ class SampleStatusPageBrowserIntegrationTests {
 		button("main", "replica0", "restart").click();
 		await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(state("main", "replica0")));
 		assertThat(this.cluster.server("main", "replica0").isRunning()).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> count(UP_MARKER) > upsBefore);
 		await().atMost(Duration.ofSeconds(10)).until(() -> text("#pool-main .summary").equals("3 of 3 peers up"));
 	}
 
@@ -146,6 +173,19 @@ class SampleStatusPageBrowserIntegrationTests {
 		catch (NoSuchElementException | StaleElementReferenceException ex) {
 			return null;
 		}
+	}
+
+	private int count(String css) {
+		try {
+			return this.browser.findElements(By.cssSelector(css)).size();
+		}
+		catch (StaleElementReferenceException ex) {
+			return 0;
+		}
+	}
+
+	private String attribute(String css, String name) {
+		return this.browser.findElement(By.cssSelector(css)).getAttribute(name);
 	}
 
 	private String text(String css) {

@@ -58,6 +58,8 @@ public final class PeerPoolWebAutoConfiguration {
 
 	static final String OVERRIDES_PROPERTY = "spring.datasource.peerpool.web.overrides";
 
+	static final String SECRET_PROPERTY = "spring.datasource.peerpool.web.pin-cookie.secret";
+
 	@Bean
 	@ConditionalOnMissingBean(name = "peerRoutingFilter")
 	FilterRegistrationBean<PeerRoutingFilter> peerRoutingFilter(PeerPoolProperties properties,
@@ -77,8 +79,13 @@ public final class PeerPoolWebAutoConfiguration {
 		if (cookie.getSecret() != null && !cookie.getSecret().isEmpty()) {
 			return cookie.getSecret().getBytes(StandardCharsets.UTF_8);
 		}
-		logger.info("No spring.datasource.peerpool.web.pin-cookie.secret set: generated one. Pin cookies "
-				+ "(read-your-writes) are then only honoured by this instance; give every instance the same secret.");
+		// a fleet behind a load balancer would each sign with its own key and ignore the others' pins:
+		// read-your-writes then fails silently whenever the next request lands on another instance
+		logger.warn("peerpool: web routing is on with a generated pin secret (no " + SECRET_PROPERTY + "): "
+				+ "read-your-writes across requests only holds on this instance; with several instances behind a "
+				+ "load balancer a read after a write may miss the write. Set " + SECRET_PROPERTY
+				+ " (environment variable SPRING_DATASOURCE_PEERPOOL_WEB_PINCOOKIE_SECRET) to the same random "
+				+ "value of at least 32 characters on every instance.");
 		byte[] generated = new byte[32];
 		new SecureRandom().nextBytes(generated);
 		return generated;
