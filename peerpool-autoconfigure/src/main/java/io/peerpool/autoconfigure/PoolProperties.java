@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.peerpool.PeerPoolSettings;
 import io.peerpool.ReadYourWrites;
 import io.peerpool.balance.Balance;
 
@@ -54,10 +53,10 @@ public class PoolProperties {
 	 * Time between two heartbeats (SELECT 1 on one kept connection) of each healthy peer, which find
 	 * a frozen server between the full probes; 0 turns them off.
 	 */
-	private Duration heartbeatInterval = PeerPoolSettings.DEFAULT_HEARTBEAT_INTERVAL;
+	private Duration heartbeatInterval = Duration.ofMillis(250);
 
 	/** A heartbeat slower than this marks the peer DOWN. */
-	private Duration heartbeatTimeout = PeerPoolSettings.DEFAULT_HEARTBEAT_TIMEOUT;
+	private Duration heartbeatTimeout = Duration.ofMillis(750);
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
