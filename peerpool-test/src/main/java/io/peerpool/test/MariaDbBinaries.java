@@ -128,6 +128,10 @@ final class MariaDbBinaries {
 		options.add("--user=root");
 		options.add("--basedir=" + baseDirectory);
 		options.add("--datadir=" + dataDirectory);
+		// not /tmp: a SIGKILLed server leaves #sql-temptable-<pid>-... files there, and a new server that
+		// gets the same (recycled) pid fails on them ("Could not remove temporary table", seen in CI)
+		options.add("--tmpdir=" + KitEnvironment.createDirectories(
+				dataDirectory.resolveSibling(dataDirectory.getFileName() + "-tmp")));
 		options.add("--skip-ssl");
 		options.add("--skip-name-resolve");
 		options.add("--performance-schema=OFF");

@@ -213,6 +213,7 @@ public final class MariaDbServer extends ServerProcess {
 		kill();
 		try {
 			MariaDbBinaries.deleteTree(this.dataDirectory);
+			MariaDbBinaries.deleteTree(this.dataDirectory.resolveSibling(this.dataDirectory.getFileName() + "-tmp"));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not delete {}: {}", this.dataDirectory, ex.toString());
