@@ -56,6 +56,10 @@ class HeartbeatIntegrationTests {
 		}
 		PeerPoolDataSource built = builder.build();
 		await().atMost(Duration.ofSeconds(15)).until(() -> built.getPeers().stream().allMatch((peer) -> peer.idle() == 2));
+		if (!heartbeatInterval.isZero()) {
+			// the heartbeat's kept connection is open: a freeze now can only be seen by a heartbeat
+			await().atMost(Duration.ofSeconds(15)).until(() -> applicationConnections(db.server(1)) == 3);
+		}
 		return built;
 	}
 
@@ -91,6 +95,15 @@ class HeartbeatIntegrationTests {
 
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
 			.until(() -> this.pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+	}
+
+	private static int applicationConnections(MariaDbServer server) throws java.sql.SQLException {
+		try (Connection connection = server.connectAsAdmin(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + server.username() + "'")) {
+			result.next();
+			return result.getInt(1);
+		}
 	}
 
 	private static int query(PeerPoolDataSource pool) throws Exception {

@@ -69,7 +69,7 @@ public final class PeerHeartbeat implements AutoCloseable {
 		});
 	}
 
-	/** Starts beating; peers are checked from one interval on (the first full probe runs at once). */
+	/** Starts beating: the first heartbeat of each peer opens its kept connection at once. */
 	public void start() {
 		if (this.scheduler == null) {
 			return;
@@ -77,7 +77,7 @@ public final class PeerHeartbeat implements AutoCloseable {
 		long millis = this.interval.toMillis();
 		for (Peer peer : this.peers) {
 			// fixed delay: a beat blocked on a frozen server is never followed by a pile of late ones
-			this.scheduler.scheduleWithFixedDelay(() -> beat(peer), millis, millis, TimeUnit.MILLISECONDS);
+			this.scheduler.scheduleWithFixedDelay(() -> beat(peer), 0, millis, TimeUnit.MILLISECONDS);
 		}
 	}
 
