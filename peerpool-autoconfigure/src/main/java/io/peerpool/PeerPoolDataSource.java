@@ -86,6 +86,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/** Whether reads go to replicas. */
 	private final boolean readWriteSplit;
 
+	/** Whether connections start in auto-commit mode: {@code hikari.auto-commit} of the peers' pools. */
+	private final boolean autoCommit;
+
 	/** Peers that take writes now, in declared order; replaced (never modified) on every change. */
 	private volatile Peer[] writers = new Peer[0];
 
@@ -115,6 +118,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 
 		@Override
+		public boolean autoCommit() {
+			return PeerPoolDataSource.this.autoCommit;
+		}
+
+		@Override
 		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 			return PeerPoolDataSource.this.acquire(connection, readIntent, excluded);
 		}
@@ -133,6 +141,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 		this.name = settings.name();
 		this.settings = settings;
+		// off when any peer's pool turns it off: a connection then sets it for peers that differ
+		this.autoCommit = peerConfigs.stream().allMatch((peer) -> hikariConfigs.apply(peer).isAutoCommit());
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
 		this.monitor = new PeerMonitor(this.name, probe, classifier, settings.probeInterval(), settings.probeTimeout(),
