@@ -573,10 +573,25 @@ public final class PeerConnection implements Connection {
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
-		if (this.physical != null) {
-			this.physical.setAutoCommit(autoCommit);
-		}
+		boolean previous = this.autoCommit;
+		boolean begins = previous && !autoCommit;
 		this.autoCommit = autoCommit;
+		if (begins && this.physical != null && !this.tentative && !this.pinned && this.peer != null
+				&& this.peer.role() == PeerRole.REPLICA && !wantsReplica()) {
+			// a read-write transaction begins on a connection that read from a replica (open-in-view,
+			// a read before the transaction): the transaction begin decides again, and it runs on a primary
+			park();
+			return;
+		}
+		if (this.physical != null) {
+			try {
+				this.physical.setAutoCommit(autoCommit);
+			}
+			catch (SQLException ex) {
+				this.autoCommit = previous;
+				throw ex;
+			}
+		}
 	}
 
 	@Override
