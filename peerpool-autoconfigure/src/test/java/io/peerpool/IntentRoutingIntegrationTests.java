@@ -373,15 +373,19 @@ class IntentRoutingIntegrationTests {
 	void autoCommitWriteInAGetThatHoldsAWritePositionGoesToThePrimary() throws SQLException {
 		try (PeerPoolDataSource pool = pool(ReadYourWrites.GTID)) {
 			JdbcClient jdbcClient = JdbcClient.create(pool);
+			String positionName = unique("position");
 			Map<String, String> tokens;
 			try (RouteScope post = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
-				jdbcClient.sql("INSERT INTO items (name) VALUES (?)").param(unique("position")).update();
+				jdbcClient.sql("INSERT INTO items (name) VALUES (?)").param(positionName).update();
 				tokens = new HashMap<>(post.writeTokens());
 			}
 			finally {
 				PeerRouting.clear();
 			}
 			assertThat(tokens).containsKey(pool.getName());
+			// the replica has applied the position: the GET's connection may go to it
+			await().atMost(Duration.ofSeconds(30)).until(() -> countOn(replica(), replica().database(),
+					"name = '" + positionName + "'") == 1);
 			String name = unique("gtid-get-write");
 			try (RouteScope get = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
 				tokens.forEach(get::putWriteToken);
@@ -405,8 +409,10 @@ class IntentRoutingIntegrationTests {
 				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
 					statement.execute(sessionSql);
 					int before = serverId(connection);
-					try {
-						statement.executeUpdate("INSERT INTO items (name, tenant) VALUES ('" + name + "', @tenant)");
+					try (PreparedStatement insert = connection
+						.prepareStatement("INSERT INTO items (name, tenant) VALUES (?, @tenant)")) {
+						insert.setString(1, name);
+						insert.executeUpdate();
 					}
 					catch (SQLException ex) {
 						// the write stays with the session, on its read-only replica
