@@ -167,6 +167,7 @@ class ReplaySafetyIntegrationTests {
 		String name = unique();
 		byte[] data = new byte[64 * 1024];
 		Arrays.fill(data, (byte) 7);
+		SQLException reached;
 		await().atMost(Duration.ofSeconds(30)).until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
 		try (Connection connection = pool.getConnection()) {
 			connection.setAutoCommit(false);
@@ -184,10 +185,11 @@ class ReplaySafetyIntegrationTests {
 			else {
 				connection.rollback();
 			}
-			assertThat((Throwable) failure).as("the failure reaches the caller instead of an empty or truncated value").isNotNull();
+			reached = failure;
 		}
 		catch (SQLException ex) {
 			// the connection itself is gone
+			reached = ex;
 		}
 		try (Connection connection = second().connect();
 				PreparedStatement statement = connection
@@ -199,6 +201,7 @@ class ReplaySafetyIntegrationTests {
 				assertThat(result.getInt(1)).as("rows with a truncated value").isZero();
 			}
 		}
+		assertThat((Throwable) reached).as("the failure reaches the caller").isNotNull();
 		assertThat(rowsOn(second(), name)).isZero();
 	}
 

@@ -56,7 +56,7 @@ public final class PeerConnection implements Connection {
 
 	/**
 	 * Statements created on this connection, counted up to 2: only whether there is exactly one
-	 * matters. A byte keeps this object, allocated per {@code getConnection()}, at 56 bytes.
+	 * matters. A byte, not an int: this object is allocated per {@code getConnection()}.
 	 */
 	private byte statements;
 

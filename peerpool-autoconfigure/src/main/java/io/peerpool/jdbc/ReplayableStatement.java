@@ -14,8 +14,11 @@ import io.peerpool.routing.SqlIntent;
  * when its first execution fails because the peer died, it re-creates the statement on the
  * connection's next peer, replays the recording and executes again.
  *
- * <p>Recording stops after the first execution; from then on the wrapper only delegates.
- * Statements created after that are not wrapped at all.
+ * <p>Recording stops after the first execution; from then on the wrapper delegates, but still
+ * shows each SQL text to the connection (a write must count, whichever statement sends it).
+ * Plain statements created later are wrapped the same way (their first execution can still
+ * follow a move to a primary, never a failover); later prepared statements are the driver's own,
+ * their SQL was looked at when they were prepared.
  *
  * <p>A plain statement created before the connection took its physical connection waits for its
  * SQL, which decides the peer (a write under read intent needs a primary): until then settings are
@@ -246,6 +249,7 @@ class ReplayableStatement implements Statement {
 		this.connection.beforeStatement(sql);
 		Statement current = statement();
 		if (!this.connection.isAttached() || current.getConnection() != this.connection.attachedPhysical()) {
+			// settings made after the first execution are not recorded: the new statement has the driver's defaults
 			closeQuietly(current);
 			current = create(this.connection.physicalConnection());
 			this.delegate = current;
