@@ -7,8 +7,7 @@ package io.peerpool.routing;
  * the {@link #SESSION session} (the connection must then stay on its peer for the rest of the
  * borrow).
  *
- * <p>One pass over the text with one small scanner that does not escape (nothing else is
- * allocated but for a PostgreSQL dollar-quote tag): string literals, quoted identifiers and comments
+ * <p>One pass over the text, allocation-free (a token is a {@code long}: its start and end): string literals, quoted identifiers and comments
  * are skipped (so {@code 'UPDATE'} or a leading {@code /* update *&#47;} is not a write), except
  * MySQL's executable comments ({@code /*! ... *&#47;}, {@code /*M! ... *&#47;}), whose content is
  * SQL. Only words are compared, on word boundaries, whatever the spacing between them.
@@ -39,41 +38,41 @@ public final class SqlIntent {
 		if (sql == null) {
 			return 0;
 		}
-		Scanner scanner = new Scanner(sql);
-		if (!scanner.next()) {
+		long token = next(sql, 0);
+		if (token < 0) {
 			return 0;
 		}
-		if (scanner.is("{")) {
+		if (is(sql, token, "{")) {
 			// JDBC escape: {call p(?)} or {? = call p(?)}
 			return WRITE;
 		}
-		if (scanner.is("SELECT") || scanner.is("VALUES") || scanner.is("TABLE") || scanner.is("WITH")) {
-			return query(scanner);
+		if (is(sql, token, "SELECT") || is(sql, token, "VALUES") || is(sql, token, "TABLE") || is(sql, token, "WITH")) {
+			return query(sql, token);
 		}
-		if (scanner.is("SHOW") || scanner.is("DESCRIBE") || scanner.is("DESC") || scanner.is("HELP")
-				|| scanner.is("COMMIT") || scanner.is("ROLLBACK") || scanner.is("SAVEPOINT")
-				|| scanner.is("RELEASE") || scanner.is("END") || scanner.is("FETCH") || scanner.is("CLOSE")
-				|| scanner.is("MOVE")) {
+		if (is(sql, token, "SHOW") || is(sql, token, "DESCRIBE") || is(sql, token, "DESC") || is(sql, token, "HELP")
+				|| is(sql, token, "COMMIT") || is(sql, token, "ROLLBACK") || is(sql, token, "SAVEPOINT")
+				|| is(sql, token, "RELEASE") || is(sql, token, "END") || is(sql, token, "FETCH") || is(sql, token, "CLOSE")
+				|| is(sql, token, "MOVE")) {
 			return 0;
 		}
-		if (scanner.is("EXPLAIN") || scanner.is("ANALYZE")) {
-			return explain(scanner);
+		if (is(sql, token, "EXPLAIN") || is(sql, token, "ANALYZE")) {
+			return explain(sql, token);
 		}
-		if (scanner.is("SET") || scanner.is("USE") || scanner.is("RESET") || scanner.is("DISCARD")
-				|| scanner.is("PREPARE") || scanner.is("DEALLOCATE") || scanner.is("DECLARE") || scanner.is("LISTEN")
-				|| scanner.is("UNLISTEN") || scanner.is("UNLOCK") || scanner.is("BEGIN") || scanner.is("START")) {
+		if (is(sql, token, "SET") || is(sql, token, "USE") || is(sql, token, "RESET") || is(sql, token, "DISCARD")
+				|| is(sql, token, "PREPARE") || is(sql, token, "DEALLOCATE") || is(sql, token, "DECLARE") || is(sql, token, "LISTEN")
+				|| is(sql, token, "UNLISTEN") || is(sql, token, "UNLOCK") || is(sql, token, "BEGIN") || is(sql, token, "START")) {
 			// a transaction begun by SQL is session state too: the connection must not move under it
 			return SESSION;
 		}
-		if (scanner.is("LOCK")) {
+		if (is(sql, token, "LOCK")) {
 			return WRITE | SESSION;
 		}
-		if (scanner.is("CREATE")) {
-			while (scanner.next()) {
-				if (scanner.is("TEMPORARY") || scanner.is("TEMP")) {
+		if (is(sql, token, "CREATE")) {
+			while ((token = next(sql, token)) >= 0) {
+				if (is(sql, token, "TEMPORARY") || is(sql, token, "TEMP")) {
 					return WRITE | SESSION;
 				}
-				if (!(scanner.is("GLOBAL") || scanner.is("LOCAL") || scanner.is("OR") || scanner.is("REPLACE"))) {
+				if (!(is(sql, token, "GLOBAL") || is(sql, token, "LOCAL") || is(sql, token, "OR") || is(sql, token, "REPLACE"))) {
 					break;
 				}
 			}
@@ -84,42 +83,43 @@ public final class SqlIntent {
 	}
 
 	/** A query: a read unless it writes (data-modifying CTE, {@code INTO}, locks, functions that write). */
-	private static int query(Scanner scanner) {
+	private static int query(String sql, long from) {
+		long token = from;
 		int intent = 0;
 		boolean previousFor = false;
 		boolean previousInto = false;
-		while (scanner.next()) {
+		while ((token = next(sql, token)) >= 0) {
 			if (previousInto) {
 				previousInto = false;
 				// SELECT ... INTO @v sets a session variable; PostgreSQL's SELECT ... INTO t creates a table
-				intent |= scanner.startsWith('@') ? SESSION : WRITE;
+				intent |= startsWith(sql, token, '@') ? SESSION : WRITE;
 			}
-			if (scanner.is("INSERT") || scanner.is("UPDATE") || scanner.is("DELETE") || scanner.is("MERGE")) {
+			if (is(sql, token, "INSERT") || is(sql, token, "UPDATE") || is(sql, token, "DELETE") || is(sql, token, "MERGE")) {
 				// MySQL's INSERT(str, pos, len, new) is a function; FOR [NO KEY] UPDATE locks
-				if (!scanner.followedBy('(') || previousFor) {
+				if (!followedBy(sql, token, '(') || previousFor) {
 					intent |= WRITE;
 				}
 			}
-			else if (scanner.is("SHARE") && previousFor) {
+			else if (is(sql, token, "SHARE") && previousFor) {
 				intent |= WRITE;
 			}
-			else if (scanner.is("LOCK") && scanner.followedBy('I')) {
+			else if (is(sql, token, "LOCK") && followedBy(sql, token, 'I')) {
 				// LOCK IN SHARE MODE
 				intent |= WRITE;
 			}
-			else if (scanner.is("INTO")) {
+			else if (is(sql, token, "INTO")) {
 				previousInto = true;
 			}
-			else if (scanner.followedBy('(')) {
-				intent |= function(scanner);
+			else if (followedBy(sql, token, '(')) {
+				intent |= function(sql, token);
 			}
-			else if (scanner.is(":=")) {
+			else if (is(sql, token, ":=")) {
 				intent |= SESSION;
 			}
-			if (scanner.is("FOR")) {
+			if (is(sql, token, "FOR")) {
 				previousFor = true;
 			}
-			else if (!(scanner.is("NO") || scanner.is("KEY"))) {
+			else if (!(is(sql, token, "NO") || is(sql, token, "KEY"))) {
 				previousFor = false;
 			}
 		}
@@ -131,186 +131,177 @@ public final class SqlIntent {
 	 * (a second run would take the lock again) and are held by the session; {@code set_config}
 	 * changes the session.
 	 */
-	private static int function(Scanner scanner) {
-		if (scanner.is("NEXTVAL") || scanner.is("SETVAL")) {
+	private static int function(String sql, long token) {
+		if (is(sql, token, "NEXTVAL") || is(sql, token, "SETVAL")) {
 			return WRITE;
 		}
-		if (scanner.is("GET_LOCK") || scanner.is("RELEASE_LOCK") || scanner.is("RELEASE_ALL_LOCKS")
-				|| scanner.startsWithWord("PG_ADVISORY") || scanner.startsWithWord("PG_TRY_ADVISORY")) {
+		if (is(sql, token, "GET_LOCK") || is(sql, token, "RELEASE_LOCK") || is(sql, token, "RELEASE_ALL_LOCKS")
+				|| startsWithWord(sql, token, "PG_ADVISORY") || startsWithWord(sql, token, "PG_TRY_ADVISORY")) {
 			return WRITE | SESSION;
 		}
-		return scanner.is("SET_CONFIG") ? SESSION : 0;
+		return is(sql, token, "SET_CONFIG") ? SESSION : 0;
 	}
 
 	/** {@code EXPLAIN} only plans, unless it analyzes: then it runs the statement it explains. */
-	private static int explain(Scanner scanner) {
-		boolean analyzes = scanner.is("ANALYZE");
+	private static int explain(String sql, long from) {
+		long token = from;
+		boolean analyzes = is(sql, token, "ANALYZE");
 		boolean first = true;
-		while (scanner.next()) {
-			if (first && analyzes && (scanner.is("TABLE") || scanner.is("TABLES"))) {
+		while ((token = next(sql, token)) >= 0) {
+			if (first && analyzes && (is(sql, token, "TABLE") || is(sql, token, "TABLES"))) {
 				// MySQL's ANALYZE TABLE updates statistics
 				return WRITE;
 			}
 			first = false;
-			if (scanner.is("ANALYZE")) {
+			if (is(sql, token, "ANALYZE")) {
 				analyzes = true;
 			}
-			else if (scanner.is("SELECT") || scanner.is("WITH") || scanner.is("VALUES") || scanner.is("TABLE")) {
-				return analyzes ? query(scanner) : 0;
+			else if (is(sql, token, "SELECT") || is(sql, token, "WITH") || is(sql, token, "VALUES") || is(sql, token, "TABLE")) {
+				return analyzes ? query(sql, token) : 0;
 			}
-			else if (scanner.is("INSERT") || scanner.is("UPDATE") || scanner.is("DELETE") || scanner.is("MERGE")
-					|| scanner.is("REPLACE") || scanner.is("CREATE") || scanner.is("EXECUTE")) {
+			else if (is(sql, token, "INSERT") || is(sql, token, "UPDATE") || is(sql, token, "DELETE") || is(sql, token, "MERGE")
+					|| is(sql, token, "REPLACE") || is(sql, token, "CREATE") || is(sql, token, "EXECUTE")) {
 				return analyzes ? WRITE : 0;
 			}
 		}
 		return analyzes ? WRITE : 0;
 	}
 
-	/** Walks the tokens of a statement: words, and single punctuation characters. */
-	private static final class Scanner {
+	// tokens: words, and single punctuation characters; a token is (start << 32) | end, -1 at the end
 
-		private final String sql;
-
-		private final int length;
-
-		private int position;
-
-		private int start;
-
-		private int end;
-
-		Scanner(String sql) {
-			this.sql = sql;
-			this.length = sql.length();
-		}
-
-		/** Moves to the next token; false at the end of the text. */
-		boolean next() {
-			int i = this.position;
-			while (i < this.length) {
-				char c = this.sql.charAt(i);
-				if (Character.isWhitespace(c) || c == '(' || c == ')' || c == ',' || c == ';') {
-					i++;
-				}
-				else if (c == '-' && i + 1 < this.length && this.sql.charAt(i + 1) == '-' || c == '#') {
-					int lineEnd = this.sql.indexOf('\n', i);
-					i = (lineEnd < 0) ? this.length : lineEnd + 1;
-				}
-				else if (c == '/' && i + 1 < this.length && this.sql.charAt(i + 1) == '*') {
-					if (i + 2 < this.length && (this.sql.charAt(i + 2) == '!'
-							|| this.sql.charAt(i + 2) == 'M' && i + 3 < this.length && this.sql.charAt(i + 3) == '!')) {
-						// executable comment: its content is SQL, after an optional version number
-						i += (this.sql.charAt(i + 2) == '!') ? 3 : 4;
-						while (i < this.length && Character.isDigit(this.sql.charAt(i))) {
-							i++;
-						}
+	/** The token after the one ending at {@code (int) previous} (0 for the first), or -1 at the end of the text. */
+	private static long next(String sql, long previous) {
+		int length = sql.length();
+		int i = (int) previous;
+		while (i < length) {
+			char c = sql.charAt(i);
+			if (Character.isWhitespace(c) || c == '(' || c == ')' || c == ',' || c == ';') {
+				i++;
+			}
+			else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-' || c == '#') {
+				int lineEnd = sql.indexOf('\n', i);
+				i = (lineEnd < 0) ? length : lineEnd + 1;
+			}
+			else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+				if (i + 2 < length && (sql.charAt(i + 2) == '!'
+						|| sql.charAt(i + 2) == 'M' && i + 3 < length && sql.charAt(i + 3) == '!')) {
+					// executable comment: its content is SQL, after an optional version number
+					i += (sql.charAt(i + 2) == '!') ? 3 : 4;
+					while (i < length && Character.isDigit(sql.charAt(i))) {
+						i++;
 					}
-					else {
-						int commentEnd = this.sql.indexOf("*/", i + 2);
-						i = (commentEnd < 0) ? this.length : commentEnd + 2;
-					}
-				}
-				else if (c == '*' && i + 1 < this.length && this.sql.charAt(i + 1) == '/') {
-					// the end of an executable comment
-					i += 2;
-				}
-				else if (c == '\'' || c == '"' || c == '`') {
-					i = skipQuoted(i, c);
-				}
-				else if (c == '$' && dollarQuoteEnd(i) > i) {
-					int tagEnd = dollarQuoteEnd(i);
-					String tag = this.sql.substring(i, tagEnd + 1);
-					int close = this.sql.indexOf(tag, tagEnd + 1);
-					i = (close < 0) ? this.length : close + tag.length();
 				}
 				else {
-					break;
+					int commentEnd = sql.indexOf("*/", i + 2);
+					i = (commentEnd < 0) ? length : commentEnd + 2;
 				}
 			}
-			if (i >= this.length) {
-				this.position = this.length;
-				return false;
-			}
-			this.start = i;
-			char c = this.sql.charAt(i);
-			if (isWordPart(c)) {
-				while (i < this.length && isWordPart(this.sql.charAt(i))) {
-					i++;
-				}
-			}
-			else if (c == ':' && i + 1 < this.length && this.sql.charAt(i + 1) == '=') {
+			else if (c == '*' && i + 1 < length && sql.charAt(i + 1) == '/') {
+				// the end of an executable comment
 				i += 2;
+			}
+			else if (c == '\'' || c == '"' || c == '`') {
+				i = skipQuoted(sql, i, c);
+			}
+			else if (c == '$' && dollarQuoteEnd(sql, i) > i) {
+				i = skipDollarQuoted(sql, i, dollarQuoteEnd(sql, i));
+			}
+			else {
+				break;
+			}
+		}
+		if (i >= length) {
+			return -1;
+		}
+		int start = i;
+		char c = sql.charAt(i);
+		if (isWordPart(c)) {
+			while (i < length && isWordPart(sql.charAt(i))) {
+				i++;
+			}
+		}
+		else if (c == ':' && i + 1 < length && sql.charAt(i + 1) == '=') {
+			i += 2;
+		}
+		else {
+			i++;
+		}
+		return ((long) start << 32) | i;
+	}
+
+	private static int skipQuoted(String sql, int from, char quote) {
+		int length = sql.length();
+		int i = from + 1;
+		while (i < length) {
+			char c = sql.charAt(i);
+			if (c == '\\' && quote != '`') {
+				i += 2;
+			}
+			else if (c == quote) {
+				if (i + 1 < length && sql.charAt(i + 1) == quote) {
+					i += 2;
+				}
+				else {
+					return i + 1;
+				}
 			}
 			else {
 				i++;
 			}
-			this.end = i;
-			this.position = i;
-			return true;
 		}
+		return length;
+	}
 
-		private int skipQuoted(int from, char quote) {
-			int i = from + 1;
-			while (i < this.length) {
-				char c = this.sql.charAt(i);
-				if (c == '\\' && quote != '`') {
-					i += 2;
-				}
-				else if (c == quote) {
-					if (i + 1 < this.length && this.sql.charAt(i + 1) == quote) {
-						i += 2;
-					}
-					else {
-						return i + 1;
-					}
-				}
-				else {
-					i++;
-				}
+	/** The index of the closing {@code $} of a PostgreSQL dollar-quote tag at {@code from}, or -1. */
+	private static int dollarQuoteEnd(String sql, int from) {
+		if (from > 0 && isWordPart(sql.charAt(from - 1))) {
+			return -1;
+		}
+		int i = from + 1;
+		while (i < sql.length() && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_')) {
+			i++;
+		}
+		return (i < sql.length() && sql.charAt(i) == '$') ? i : -1;
+	}
+
+	/** After the text quoted by the tag {@code sql[tagStart..tagEnd]} (for example {@code $body$}). */
+	private static int skipDollarQuoted(String sql, int tagStart, int tagEnd) {
+		int tagLength = tagEnd - tagStart + 1;
+		for (int i = tagEnd + 1; i + tagLength <= sql.length(); i++) {
+			if (sql.charAt(i) == '$' && sql.regionMatches(i, sql, tagStart, tagLength)) {
+				return i + tagLength;
 			}
-			return this.length;
 		}
+		return sql.length();
+	}
 
-		/** The index of the closing {@code $} of a PostgreSQL dollar-quote tag at {@code from}, or -1. */
-		private int dollarQuoteEnd(int from) {
-			if (from > 0 && isWordPart(this.sql.charAt(from - 1))) {
-				return -1;
-			}
-			int i = from + 1;
-			while (i < this.length && (Character.isLetter(this.sql.charAt(i)) || this.sql.charAt(i) == '_')) {
-				i++;
-			}
-			return (i < this.length && this.sql.charAt(i) == '$') ? i : -1;
+	private static boolean isWordPart(char c) {
+		return Character.isLetterOrDigit(c) || c == '_' || c == '@' || c == '$';
+	}
+
+	/** Whether {@code token} is {@code word}, ignoring case. */
+	private static boolean is(String sql, long token, String word) {
+		int start = (int) (token >>> 32);
+		return (int) token - start == word.length() && sql.regionMatches(true, start, word, 0, word.length());
+	}
+
+	/** Whether {@code token} begins with {@code prefix}, ignoring case. */
+	private static boolean startsWithWord(String sql, long token, String prefix) {
+		int start = (int) (token >>> 32);
+		return (int) token - start >= prefix.length() && sql.regionMatches(true, start, prefix, 0, prefix.length());
+	}
+
+	private static boolean startsWith(String sql, long token, char c) {
+		return sql.charAt((int) (token >>> 32)) == c;
+	}
+
+	/** Whether the next non-space character after {@code token} is {@code c} (ignoring case). */
+	private static boolean followedBy(String sql, long token, char c) {
+		int i = (int) token;
+		while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+			i++;
 		}
-
-		private static boolean isWordPart(char c) {
-			return Character.isLetterOrDigit(c) || c == '_' || c == '@' || c == '$';
-		}
-
-		/** Whether the current token is {@code word}, ignoring case. */
-		boolean is(String word) {
-			return this.end - this.start == word.length() && this.sql.regionMatches(true, this.start, word, 0, word.length());
-		}
-
-		/** Whether the current token begins with {@code prefix}, ignoring case. */
-		boolean startsWithWord(String prefix) {
-			return this.end - this.start >= prefix.length()
-					&& this.sql.regionMatches(true, this.start, prefix, 0, prefix.length());
-		}
-
-		boolean startsWith(char c) {
-			return this.sql.charAt(this.start) == c;
-		}
-
-		/** Whether the next non-space character after the current token is {@code c} (ignoring case). */
-		boolean followedBy(char c) {
-			int i = this.end;
-			while (i < this.length && Character.isWhitespace(this.sql.charAt(i))) {
-				i++;
-			}
-			return i < this.length && Character.toUpperCase(this.sql.charAt(i)) == c;
-		}
-
+		return i < sql.length() && Character.toUpperCase(sql.charAt(i)) == c;
 	}
 
 }
