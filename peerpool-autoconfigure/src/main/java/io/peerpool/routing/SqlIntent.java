@@ -7,9 +7,9 @@ package io.peerpool.routing;
  * the {@link #SESSION session} (the connection must then stay on its peer for the rest of the
  * borrow).
  *
- * <p>One pass over the text, allocation-free (a token is a {@code long}: its start and end): string literals, quoted identifiers and comments
- * are skipped (so {@code 'UPDATE'} or a leading {@code /* update *&#47;} is not a write), except
- * MySQL's executable comments ({@code /*! ... *&#47;}, {@code /*M! ... *&#47;}), whose content is
+ * <p>One pass over the text, allocation-free (a token is a {@code long}: its start and end).
+ * String literals, quoted identifiers and comments are skipped (so {@code 'UPDATE'} or a leading
+ * {@code /* update *&#47;} is not a write), except MySQL's executable comments ({@code /*! ... *&#47;}, {@code /*M! ... *&#47;}), whose content is
  * SQL. Only words are compared, on word boundaries, whatever the spacing between them.
  */
 public final class SqlIntent {
