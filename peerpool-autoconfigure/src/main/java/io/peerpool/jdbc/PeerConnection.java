@@ -92,9 +92,7 @@ public final class PeerConnection implements Connection {
 
 	private int holdability = -1;
 
-	private String catalog;
-
-	private String schema;
+	// catalog and schema are in Extras: few applications set them, and this object stays at 56 bytes
 
 	public PeerConnection(PeerAcquirer owner) {
 		this.owner = owner;
@@ -365,14 +363,14 @@ public final class PeerConnection implements Connection {
 		if (this.holdability >= 0) {
 			target.setHoldability(this.holdability);
 		}
-		if (this.catalog != null) {
-			target.setCatalog(this.catalog);
-		}
-		if (this.schema != null) {
-			target.setSchema(this.schema);
-		}
 		Extras more = this.extras;
 		if (more != null) {
+			if (more.catalog != null) {
+				target.setCatalog(more.catalog);
+			}
+			if (more.schema != null) {
+				target.setSchema(more.schema);
+			}
 			// recorded before the connection was taken, or on the connection this one replaces
 			if (more.clientInfo != null) {
 				target.setClientInfo(more.clientInfo);
@@ -667,12 +665,13 @@ public final class PeerConnection implements Connection {
 		if (this.physical != null) {
 			this.physical.setCatalog(catalog);
 		}
-		this.catalog = catalog;
+		extras().catalog = catalog;
 	}
 
 	@Override
 	public String getCatalog() throws SQLException {
-		return (this.physical == null && this.catalog != null) ? this.catalog : anyPhysical().getCatalog();
+		return (this.physical == null && this.extras != null && this.extras.catalog != null) ? this.extras.catalog
+				: anyPhysical().getCatalog();
 	}
 
 	@Override
@@ -855,12 +854,13 @@ public final class PeerConnection implements Connection {
 		if (this.physical != null) {
 			this.physical.setSchema(schema);
 		}
-		this.schema = schema;
+		extras().schema = schema;
 	}
 
 	@Override
 	public String getSchema() throws SQLException {
-		return (this.physical == null && this.schema != null) ? this.schema : anyPhysical().getSchema();
+		return (this.physical == null && this.extras != null && this.extras.schema != null) ? this.extras.schema
+				: anyPhysical().getSchema();
 	}
 
 	@Override
@@ -926,6 +926,10 @@ public final class PeerConnection implements Connection {
 
 	/** Settings few applications make, and the connection a move left behind. */
 	private static final class Extras {
+
+		private String catalog;
+
+		private String schema;
 
 		private Properties clientInfo;
 
