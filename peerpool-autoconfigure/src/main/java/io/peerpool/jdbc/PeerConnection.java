@@ -41,7 +41,7 @@ import io.peerpool.routing.TransactionReadOnly;
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
-public final class PeerConnection implements Connection {
+public final class PeerConnection extends StatementHost implements Connection {
 
 	private final PeerAcquirer owner;
 
@@ -98,6 +98,11 @@ public final class PeerConnection implements Connection {
 		this.owner = owner;
 		// hikari.auto-commit: the pool's connections start as the application configured them
 		this.autoCommit = owner.autoCommit();
+	}
+
+	@Override
+	Connection connection() {
+		return this;
 	}
 
 	/** Called by the pool when a physical connection was taken for this connection. */

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class ReplayableCallableStatement extends ReplayablePreparedStatement implements CallableStatement {
 
-	ReplayableCallableStatement(PeerConnection connection, CallableStatement delegate, String sql,
+	ReplayableCallableStatement(StatementHost connection, CallableStatement delegate, String sql,
 			Creator<? extends CallableStatement> creator) {
 		super(connection, delegate, sql, creator);
 	}

@@ -34,7 +34,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	private final String sql;
 
-	ReplayablePreparedStatement(PeerConnection connection, PreparedStatement delegate, String sql,
+	ReplayablePreparedStatement(StatementHost connection, PreparedStatement delegate, String sql,
 			Creator<? extends PreparedStatement> creator) {
 		super(connection, delegate, creator);
 		this.sql = sql;

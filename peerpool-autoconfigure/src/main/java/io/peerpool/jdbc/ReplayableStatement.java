@@ -55,7 +55,7 @@ class ReplayableStatement implements Statement {
 
 	}
 
-	private final PeerConnection connection;
+	private final StatementHost connection;
 
 	private final Creator<? extends Statement> creator;
 
@@ -73,7 +73,7 @@ class ReplayableStatement implements Statement {
 	/** Whether a call was made that cannot be made again on another peer (a stream the driver consumes). */
 	private boolean unrepeatable;
 
-	ReplayableStatement(PeerConnection connection, Statement delegate, Creator<? extends Statement> creator) {
+	ReplayableStatement(StatementHost connection, Statement delegate, Creator<? extends Statement> creator) {
 		this.connection = connection;
 		this.delegate = delegate;
 		this.creator = creator;
@@ -192,7 +192,7 @@ class ReplayableStatement implements Statement {
 		}
 	}
 
-	/** A plain statement's SQL was looked at first ({@link PeerConnection#beforeStatement}): it may need a primary, or be refused. */
+	/** A plain statement's SQL was looked at first ({@link StatementHost#beforeStatement}): it may need a primary, or be refused. */
 	private Statement beginFirstExecution() throws SQLException {
 		if (this.delegate != null && (!this.connection.isAttached()
 				|| this.delegate.getConnection() != this.connection.attachedPhysical())) {
@@ -423,7 +423,7 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public Connection getConnection() {
-		return this.connection;
+		return this.connection.connection();
 	}
 
 	@Override

@@ -46,16 +46,18 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
- * The replayable first statement on its own, with mocked driver statements: what it records,
- * what it replays on the statement re-created after a failover, and that it stops recording after
- * the first execution. The real-server behaviour is covered by the failover tests.
+ * The replayable first statement on its own, against a stub {@link StatementHost} and mocked
+ * driver statements: what it records, what it replays on the statement re-created after a
+ * failover, and that it stops recording after the first execution. The real-server behaviour is covered by the failover tests.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReplayableStatementTests {
 
 	private static final SQLException DEAD = new SQLException("Socket error", "08S01");
 
-	private final PeerConnection connection = mock(PeerConnection.class);
+	private final StatementHost connection = mock(StatementHost.class);
+
+	private final Connection application = mock(Connection.class);
 
 	private final Connection firstPhysical = mock(Connection.class);
 
@@ -83,7 +85,8 @@ class ReplayableStatementTests {
 		order.verify(driver).setEscapeProcessing(false);
 		order.verify(driver).executeQuery("SELECT 1");
 		order.verify(this.connection).statementSucceeded();
-		assertThat(statement.getConnection()).isSameAs(this.connection);
+		given(this.connection.connection()).willReturn(this.application);
+		assertThat(statement.getConnection()).as("the connection the application sees").isSameAs(this.application);
 	}
 
 	@Test
