@@ -98,6 +98,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/** Whether reads go to replicas. */
 	private final boolean readWriteSplit;
 
+	/** Whether connections start in auto-commit mode: {@code hikari.auto-commit} of the peers' pools. */
+	private final boolean autoCommit;
+
 	/** Peers that take writes now, in declared order; replaced (never modified) on every change. */
 	private volatile Peer[] writers = new Peer[0];
 
@@ -127,6 +130,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		@Override
 		public boolean isReadWriteSplit() {
 			return PeerPoolDataSource.this.readWriteSplit;
+		}
+
+		@Override
+		public boolean autoCommit() {
+			return PeerPoolDataSource.this.autoCommit;
 		}
 
 		@Override
@@ -162,6 +170,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 		this.name = settings.name();
 		this.settings = settings;
+		// off when any peer's pool turns it off: a connection then sets it for peers that differ
+		this.autoCommit = peerConfigs.stream().allMatch((peer) -> hikariConfigs.apply(peer).isAutoCommit());
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
 		this.timeline = new PoolTimeline(this.name, clock);

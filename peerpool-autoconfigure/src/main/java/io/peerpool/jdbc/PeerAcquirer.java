@@ -22,6 +22,11 @@ public interface PeerAcquirer {
 	/** Whether the pool sends reads to replicas. */
 	boolean isReadWriteSplit();
 
+	/** Whether the pool's connections start in auto-commit mode ({@code hikari.auto-commit}, true by default). */
+	default boolean autoCommit() {
+		return true;
+	}
+
 	/**
 	 * Takes a physical connection for {@code connection} and {@link PeerConnection#attach attaches}
 	 * it, moving on to the next peer when one fails, within {@code acquire-timeout}.

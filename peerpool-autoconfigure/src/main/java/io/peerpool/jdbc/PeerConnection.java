@@ -43,7 +43,7 @@ import io.peerpool.routing.TransactionReadOnly;
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
-public final class PeerConnection implements Connection {
+public final class PeerConnection extends StatementHost implements Connection {
 
 	private final PeerAcquirer owner;
 
@@ -58,7 +58,7 @@ public final class PeerConnection implements Connection {
 
 	/**
 	 * Statements created on this connection, counted up to 2: only whether there is exactly one
-	 * matters. A byte keeps this object, allocated per {@code getConnection()}, at 56 bytes.
+	 * matters. A byte, not an int: this object is allocated per {@code getConnection()}.
 	 */
 	private byte statements;
 
@@ -68,8 +68,25 @@ public final class PeerConnection implements Connection {
 	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
 	private boolean used;
 
+	/**
+	 * Whether the physical connection was taken by a call that does not decide where the work runs
+	 * ({@code getTransactionIsolation}, {@code getMetaData}, ...): the first statement decides again,
+	 * once the transaction's settings are known.
+	 */
+	private boolean tentative;
+
+	/**
+	 * Whether the connection stays on its peer for the rest of the borrow: SQL changed its session
+	 * ({@code USE}, {@code SET}, temporary tables, session locks), or the application unwrapped the
+	 * physical connection. Moving it would lose that state behind the application's back.
+	 */
+	private boolean pinned;
+
+	/** Rarely used settings and the connection left behind by a move; allocated on first need. */
+	private Extras extras;
+
 	// settings made before the physical connection exists, applied when it is taken
-	private boolean autoCommit = true;
+	private boolean autoCommit;
 
 	private boolean readOnly;
 
@@ -77,12 +94,17 @@ public final class PeerConnection implements Connection {
 
 	private int holdability = -1;
 
-	private String catalog;
-
-	private String schema;
+	// catalog and schema are in Extras: few applications set them, and this object stays at 56 bytes
 
 	public PeerConnection(PeerAcquirer owner) {
 		this.owner = owner;
+		// hikari.auto-commit: the pool's connections start as the application configured them
+		this.autoCommit = owner.autoCommit();
+	}
+
+	@Override
+	Connection connection() {
+		return this;
 	}
 
 	/** Called by the pool when a physical connection was taken for this connection. */
@@ -96,9 +118,17 @@ public final class PeerConnection implements Connection {
 		return this.peer;
 	}
 
+	/**
+	 * The physical connection for work whose intent is now known (a statement, a savepoint): taken
+	 * now if needed, and if it was taken tentatively, moved when the intent now needs another kind
+	 * of peer.
+	 */
 	private Connection physical() throws SQLException {
 		if (this.closed) {
 			throw new SQLException("Connection is closed", "08003");
+		}
+		if (this.tentative) {
+			redecide();
 		}
 		Connection current = this.physical;
 		while (current == null) {
@@ -126,6 +156,35 @@ public final class PeerConnection implements Connection {
 		return current;
 	}
 
+	/**
+	 * A physical connection for a call that needs a server but says nothing about where the work
+	 * will run (Spring reads the isolation level before it sets {@code autoCommit=false}): the
+	 * current one, or one taken tentatively that the first statement may still replace.
+	 */
+	private Connection anyPhysical() throws SQLException {
+		Connection current = this.physical;
+		if (current != null) {
+			checkOpen();
+			return current;
+		}
+		current = physical();
+		this.tentative = !this.pinned;
+		return current;
+	}
+
+	/** The intent is known now: keeps the tentative connection if its peer fits, else gives it back. */
+	private void redecide() {
+		this.tentative = false;
+		Peer current = this.peer;
+		if (current == null || this.pinned) {
+			return;
+		}
+		boolean read = wantsReplica();
+		if (read ? current.role() == PeerRole.PRIMARY : current.role() == PeerRole.REPLICA) {
+			releasePhysical(new SQLException("taken before the intent was known"));
+		}
+	}
+
 	/** Read intent: see {@link PeerRouting#wantsReplica(boolean, boolean)}; only where the pool splits reads. */
 	private boolean wantsReplica() {
 		if (!this.owner.isReadWriteSplit()) {
@@ -135,6 +194,11 @@ public final class PeerConnection implements Connection {
 		// a read-write transaction runs on a primary, its reads included (a GET's read intent must not
 		// send them to a replica); only an explicit replica scope overrules it, and its guard then refuses writes
 		if (!this.autoCommit && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
+			return false;
+		}
+		// a connection that wrote needs a primary again, also where a write position instead of a
+		// pin gives the request's reads to replicas (read-your-writes gtid)
+		if (this.wrote && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
 			return false;
 		}
 		return PeerRouting.wantsReplica(readOnly, writesPin());
@@ -187,10 +251,22 @@ public final class PeerConnection implements Connection {
 	 * write on a replica chosen only because of the HTTP method moves to a primary instead of
 	 * failing on the read-only server.
 	 */
-	void beforeStatement(String sql) throws SQLException {
-		if (!SqlIntent.needsPrimary(sql)) {
-			return;
+	int beforeStatement(String sql) throws SQLException {
+		int intent = SqlIntent.classify(sql);
+		if ((intent & SqlIntent.WRITE) != 0) {
+			beforeWrite(sql);
 		}
+		if ((intent & SqlIntent.SESSION) != 0) {
+			// the peer is decided now (not by a tentative connection), then kept with the session state
+			if (this.tentative) {
+				redecide();
+			}
+			this.pinned = true;
+		}
+		return intent;
+	}
+
+	private void beforeWrite(String sql) throws SQLException {
 		if (PeerRouting.inExplicitReplicaScope()) {
 			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
 					+ this.owner.poolName() + "': " + abbreviate(sql)
@@ -200,9 +276,57 @@ public final class PeerConnection implements Connection {
 		this.wrote = true;
 		Peer current = this.peer;
 		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
-				&& !TransactionReadOnly.isCurrentTransactionReadOnly()) {
-			releasePhysical(new SQLException("moved to a primary"));
+				&& !this.pinned && !TransactionReadOnly.isCurrentTransactionReadOnly()) {
+			if (this.tentative) {
+				releasePhysical(new SQLException("moved to a primary"));
+			}
+			else {
+				park();
+			}
 		}
+	}
+
+	/**
+	 * Moves off the current physical connection without giving it back yet: statements the
+	 * application prepared on it stay usable until the connection is closed.
+	 */
+	private void park() {
+		Extras more = extras();
+		if (more.parked != null) {
+			releaseQuietly(more.parkedPeer, more.parked);
+		}
+		more.parked = this.physical;
+		more.parkedPeer = this.peer;
+		this.physical = null;
+		this.peer = null;
+	}
+
+	/** Gives back a connection left behind by a move; called when this connection closes. */
+	private void releaseParked() {
+		Extras more = this.extras;
+		if (more != null && more.parked != null) {
+			releaseQuietly(more.parkedPeer, more.parked);
+			more.parked = null;
+			more.parkedPeer = null;
+		}
+	}
+
+	private static void releaseQuietly(Peer peer, Connection connection) {
+		try {
+			peer.release(connection);
+		}
+		catch (SQLException ex) {
+			// it is given back to its pool, which discards it if broken
+		}
+	}
+
+	private Extras extras() {
+		Extras more = this.extras;
+		if (more == null) {
+			more = new Extras();
+			this.extras = more;
+		}
+		return more;
 	}
 
 	private static String abbreviate(String sql) {
@@ -215,14 +339,27 @@ public final class PeerConnection implements Connection {
 		return this.physical != null;
 	}
 
+	/** The physical connection now, or {@code null}: statements created on another one must be re-created. */
+	Connection attachedPhysical() {
+		return this.physical;
+	}
+
+	/** Marks the peer DOWN if a failure that is not retried says so. */
+	void reportFailure(SQLException failure) {
+		Peer current = this.peer;
+		if (current != null) {
+			this.owner.reportIfPeerFailure(current, failure);
+		}
+	}
+
 	/** The physical connection, taken now if needed (for statements created before it existed). */
 	Connection physicalConnection() throws SQLException {
 		return physical();
 	}
 
 	private void applySettings(Connection target) throws SQLException {
-		if (!this.autoCommit) {
-			target.setAutoCommit(false);
+		if (target.getAutoCommit() != this.autoCommit) {
+			target.setAutoCommit(this.autoCommit);
 		}
 		if (this.readOnly) {
 			target.setReadOnly(true);
@@ -233,11 +370,24 @@ public final class PeerConnection implements Connection {
 		if (this.holdability >= 0) {
 			target.setHoldability(this.holdability);
 		}
-		if (this.catalog != null) {
-			target.setCatalog(this.catalog);
-		}
-		if (this.schema != null) {
-			target.setSchema(this.schema);
+		Extras more = this.extras;
+		if (more != null) {
+			if (more.catalog != null) {
+				target.setCatalog(more.catalog);
+			}
+			if (more.schema != null) {
+				target.setSchema(more.schema);
+			}
+			// recorded before the connection was taken, or on the connection this one replaces
+			if (more.clientInfo != null) {
+				target.setClientInfo(more.clientInfo);
+			}
+			if (more.networkTimeout >= 0) {
+				target.setNetworkTimeout(more.networkExecutor, more.networkTimeout);
+			}
+			if (more.typeMap != null) {
+				target.setTypeMap(more.typeMap);
+			}
 		}
 	}
 
@@ -303,35 +453,38 @@ public final class PeerConnection implements Connection {
 		}
 	}
 
+	// Plain statements are always wrapped, also after the first: their SQL is only known at execute,
+	// and every write must count (pin, write position, guard). A prepared statement's SQL is looked
+	// at when it is prepared, so later ones are the driver's own.
+
 	@Override
 	public Statement createStatement() throws SQLException {
-		if (this.physical == null && !this.used) {
+		if ((this.physical == null || this.tentative) && !this.used) {
 			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
 			checkOpen();
 			countStatement();
 			return new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement());
 		}
 		Statement statement = physical().createStatement();
-		return trackReplayable()
-				? new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement())
-				: statement;
+		countStatement();
+		return new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement());
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
 		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency);
-		return trackReplayable() ? new ReplayableStatement(this, statement,
-				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency)) : statement;
+		countStatement();
+		return new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
 		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
-		return trackReplayable() ? new ReplayableStatement(this, statement,
-				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency,
-						resultSetHoldability))
-				: statement;
+		countStatement();
+		return new ReplayableStatement(this, statement, (connection, sql) -> connection
+			.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
@@ -419,16 +572,31 @@ public final class PeerConnection implements Connection {
 
 	@Override
 	public String nativeSQL(String sql) throws SQLException {
-		return physical().nativeSQL(sql);
+		return anyPhysical().nativeSQL(sql);
 	}
 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
-		if (this.physical != null) {
-			this.physical.setAutoCommit(autoCommit);
-		}
+		boolean previous = this.autoCommit;
+		boolean begins = previous && !autoCommit;
 		this.autoCommit = autoCommit;
+		if (begins && this.physical != null && !this.tentative && !this.pinned && this.peer != null
+				&& this.peer.role() == PeerRole.REPLICA && !wantsReplica()) {
+			// a read-write transaction begins on a connection that read from a replica (open-in-view,
+			// a read before the transaction): the transaction begin decides again, and it runs on a primary
+			park();
+			return;
+		}
+		if (this.physical != null) {
+			try {
+				this.physical.setAutoCommit(autoCommit);
+			}
+			catch (SQLException ex) {
+				this.autoCommit = previous;
+				throw ex;
+			}
+		}
 	}
 
 	@Override
@@ -463,6 +631,7 @@ public final class PeerConnection implements Connection {
 			// auto-commit writes are committed by now
 			recordWritePosition();
 		}
+		releaseParked();
 		this.closed = true;
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
@@ -479,7 +648,7 @@ public final class PeerConnection implements Connection {
 
 	@Override
 	public DatabaseMetaData getMetaData() throws SQLException {
-		return physical().getMetaData();
+		return anyPhysical().getMetaData();
 	}
 
 	@Override
@@ -503,12 +672,13 @@ public final class PeerConnection implements Connection {
 		if (this.physical != null) {
 			this.physical.setCatalog(catalog);
 		}
-		this.catalog = catalog;
+		extras().catalog = catalog;
 	}
 
 	@Override
 	public String getCatalog() throws SQLException {
-		return (this.physical == null && this.catalog != null) ? this.catalog : physical().getCatalog();
+		return (this.physical == null && this.extras != null && this.extras.catalog != null) ? this.extras.catalog
+				: anyPhysical().getCatalog();
 	}
 
 	@Override
@@ -524,7 +694,7 @@ public final class PeerConnection implements Connection {
 	public int getTransactionIsolation() throws SQLException {
 		// the server's default is only known from a real connection
 		return (this.physical == null && this.transactionIsolation >= 0) ? this.transactionIsolation
-				: physical().getTransactionIsolation();
+				: anyPhysical().getTransactionIsolation();
 	}
 
 	@Override
@@ -543,12 +713,19 @@ public final class PeerConnection implements Connection {
 
 	@Override
 	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		return physical().getTypeMap();
+		if (this.physical == null && this.extras != null && this.extras.typeMap != null) {
+			return this.extras.typeMap;
+		}
+		return anyPhysical().getTypeMap();
 	}
 
 	@Override
 	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		physical().setTypeMap(map);
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setTypeMap(map);
+		}
+		extras().typeMap = map;
 	}
 
 	@Override
@@ -562,7 +739,7 @@ public final class PeerConnection implements Connection {
 
 	@Override
 	public int getHoldability() throws SQLException {
-		return (this.physical == null && this.holdability >= 0) ? this.holdability : physical().getHoldability();
+		return (this.physical == null && this.holdability >= 0) ? this.holdability : anyPhysical().getHoldability();
 	}
 
 	@Override
@@ -616,7 +793,20 @@ public final class PeerConnection implements Connection {
 	@Override
 	public void setClientInfo(String name, String value) throws SQLClientInfoException {
 		try {
-			physical().setClientInfo(name, value);
+			checkOpen();
+			if (this.physical != null) {
+				this.physical.setClientInfo(name, value);
+			}
+			Extras more = extras();
+			if (more.clientInfo == null) {
+				more.clientInfo = new Properties();
+			}
+			if (value != null) {
+				more.clientInfo.setProperty(name, value);
+			}
+			else {
+				more.clientInfo.remove(name);
+			}
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -629,7 +819,13 @@ public final class PeerConnection implements Connection {
 	@Override
 	public void setClientInfo(Properties properties) throws SQLClientInfoException {
 		try {
-			physical().setClientInfo(properties);
+			checkOpen();
+			if (this.physical != null) {
+				this.physical.setClientInfo(properties);
+			}
+			Properties copy = new Properties();
+			copy.putAll(properties);
+			extras().clientInfo = copy;
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -641,22 +837,22 @@ public final class PeerConnection implements Connection {
 
 	@Override
 	public String getClientInfo(String name) throws SQLException {
-		return physical().getClientInfo(name);
+		return anyPhysical().getClientInfo(name);
 	}
 
 	@Override
 	public Properties getClientInfo() throws SQLException {
-		return physical().getClientInfo();
+		return anyPhysical().getClientInfo();
 	}
 
 	@Override
 	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-		return physical().createArrayOf(typeName, elements);
+		return anyPhysical().createArrayOf(typeName, elements);
 	}
 
 	@Override
 	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-		return physical().createStruct(typeName, attributes);
+		return anyPhysical().createStruct(typeName, attributes);
 	}
 
 	@Override
@@ -665,12 +861,13 @@ public final class PeerConnection implements Connection {
 		if (this.physical != null) {
 			this.physical.setSchema(schema);
 		}
-		this.schema = schema;
+		extras().schema = schema;
 	}
 
 	@Override
 	public String getSchema() throws SQLException {
-		return (this.physical == null && this.schema != null) ? this.schema : physical().getSchema();
+		return (this.physical == null && this.extras != null && this.extras.schema != null) ? this.extras.schema
+				: anyPhysical().getSchema();
 	}
 
 	@Override
@@ -680,36 +877,80 @@ public final class PeerConnection implements Connection {
 		if (current != null) {
 			current.abort(executor);
 		}
+		Extras more = this.extras;
+		if (more != null && more.parked != null) {
+			more.parked.abort(executor);
+		}
 	}
 
 	@Override
 	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		physical().setNetworkTimeout(executor, milliseconds);
+		checkOpen();
+		if (this.physical != null) {
+			this.physical.setNetworkTimeout(executor, milliseconds);
+		}
+		Extras more = extras();
+		more.networkExecutor = executor;
+		more.networkTimeout = milliseconds;
 	}
 
 	@Override
 	public int getNetworkTimeout() throws SQLException {
-		return physical().getNetworkTimeout();
+		if (this.physical == null && this.extras != null && this.extras.networkTimeout >= 0) {
+			return this.extras.networkTimeout;
+		}
+		return anyPhysical().getNetworkTimeout();
 	}
 
+	/**
+	 * Unwrapping hands out the physical connection: from then on this connection stays on it for
+	 * the rest of the borrow (no move to a primary, no re-decision, no retry elsewhere), so that the
+	 * application's statements on either object run in the same session.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> T unwrap(Class<T> iface) throws SQLException {
 		if (iface.isInstance(this)) {
 			return (T) this;
 		}
-		return physical().unwrap(iface);
+		Connection current = physical();
+		this.pinned = true;
+		// what the application runs on the physical connection is out of sight: nothing is retried
+		this.used = true;
+		return current.unwrap(iface);
 	}
 
 	@Override
 	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || physical().isWrapperFor(iface);
+		return iface.isInstance(this) || anyPhysical().isWrapperFor(iface);
 	}
 
 	private void checkOpen() throws SQLException {
 		if (this.closed) {
 			throw new SQLException("Connection is closed", "08003");
 		}
+	}
+
+	/** Settings few applications make, and the connection a move left behind. */
+	private static final class Extras {
+
+		private String catalog;
+
+		private String schema;
+
+		private Properties clientInfo;
+
+		private Executor networkExecutor;
+
+		private int networkTimeout = -1;
+
+		private Map<String, Class<?>> typeMap;
+
+		/** The physical connection this one moved off (statements prepared on it stay usable), and its peer. */
+		private Connection parked;
+
+		private Peer parkedPeer;
+
 	}
 
 	@Override

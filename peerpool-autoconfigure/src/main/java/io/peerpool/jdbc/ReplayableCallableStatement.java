@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class ReplayableCallableStatement extends ReplayablePreparedStatement implements CallableStatement {
 
-	ReplayableCallableStatement(PeerConnection connection, CallableStatement delegate, String sql,
+	ReplayableCallableStatement(StatementHost connection, CallableStatement delegate, String sql,
 			Creator<? extends CallableStatement> creator) {
 		super(connection, delegate, sql, creator);
 	}
@@ -410,6 +410,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setAsciiStream(String parameterName, InputStream x) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setAsciiStream(parameterName, x);
 		}
@@ -420,6 +421,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setAsciiStream(String parameterName, InputStream x, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setAsciiStream(parameterName, x, length);
 		}
@@ -430,6 +432,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setAsciiStream(String parameterName, InputStream x, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setAsciiStream(parameterName, x, length);
 		}
@@ -450,6 +453,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setBinaryStream(String parameterName, InputStream x) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setBinaryStream(parameterName, x);
 		}
@@ -460,6 +464,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setBinaryStream(String parameterName, InputStream x, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setBinaryStream(parameterName, x, length);
 		}
@@ -470,6 +475,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setBinaryStream(String parameterName, InputStream x, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setBinaryStream(parameterName, x, length);
 		}
@@ -480,6 +486,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setBlob(String parameterName, InputStream inputStream) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setBlob(parameterName, inputStream);
 		}
@@ -490,6 +497,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setBlob(String parameterName, InputStream inputStream, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setBlob(parameterName, inputStream, length);
 		}
@@ -540,6 +548,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setCharacterStream(String parameterName, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setCharacterStream(parameterName, reader);
 		}
@@ -550,6 +559,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setCharacterStream(String parameterName, Reader reader, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setCharacterStream(parameterName, reader, length);
 		}
@@ -560,6 +570,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setCharacterStream(String parameterName, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setCharacterStream(parameterName, reader, length);
 		}
@@ -570,6 +581,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setClob(String parameterName, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setClob(parameterName, reader);
 		}
@@ -580,6 +592,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setClob(String parameterName, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setClob(parameterName, reader, length);
 		}
@@ -660,6 +673,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setNCharacterStream(String parameterName, Reader value) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setNCharacterStream(parameterName, value);
 		}
@@ -670,6 +684,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setNCharacterStream(String parameterName, Reader value, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setNCharacterStream(parameterName, value, length);
 		}
@@ -680,6 +695,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setNClob(String parameterName, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setNClob(parameterName, reader);
 		}
@@ -690,6 +706,7 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setNClob(String parameterName, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			callable().setNClob(parameterName, reader, length);
 		}
@@ -740,6 +757,9 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setObject(String parameterName, Object x) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			callable().setObject(parameterName, x);
 		}
@@ -750,6 +770,9 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setObject(String parameterName, Object x, int targetSqlType) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			callable().setObject(parameterName, x, targetSqlType);
 		}
@@ -760,6 +783,9 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setObject(String parameterName, Object x, int targetSqlType, int scale) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			callable().setObject(parameterName, x, targetSqlType, scale);
 		}
@@ -920,6 +946,9 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setObject(String parameterName, Object x, SQLType targetSqlType) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			callable().setObject(parameterName, x, targetSqlType);
 		}
@@ -930,6 +959,9 @@ final class ReplayableCallableStatement extends ReplayablePreparedStatement impl
 
 	@Override
 	public void setObject(String parameterName, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			callable().setObject(parameterName, x, targetSqlType, scaleOrLength);
 		}

@@ -24,6 +24,8 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 
+import io.peerpool.routing.SqlIntent;
+
 /**
  * A {@link ReplayableStatement} for a {@link PreparedStatement}: its parameters are recorded too,
  * and it is re-created from its SQL.
@@ -32,7 +34,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	private final String sql;
 
-	ReplayablePreparedStatement(PeerConnection connection, PreparedStatement delegate, String sql,
+	ReplayablePreparedStatement(StatementHost connection, PreparedStatement delegate, String sql,
 			Creator<? extends PreparedStatement> creator) {
 		super(connection, delegate, creator);
 		this.sql = sql;
@@ -54,8 +56,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (!isRecording()) {
 			return prepared().executeQuery();
 		}
+		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
 		return executeFirst((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
-				null, 0, null, true);
+				null, 0, null, !SqlIntent.needsPrimary(this.sql));
 	}
 
 	@Override
@@ -127,6 +130,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setAsciiStream(parameterIndex, x);
 		}
@@ -137,6 +141,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setAsciiStream(parameterIndex, x, length);
 		}
@@ -147,6 +152,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setAsciiStream(parameterIndex, x, length);
 		}
@@ -165,6 +171,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setBinaryStream(parameterIndex, x);
 		}
@@ -175,6 +182,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setBinaryStream(parameterIndex, x, length);
 		}
@@ -185,6 +193,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setBinaryStream(parameterIndex, x, length);
 		}
@@ -195,6 +204,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setBlob(parameterIndex, inputStream);
 		}
@@ -205,6 +215,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setBlob(parameterIndex, inputStream, length);
 		}
@@ -249,6 +260,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setCharacterStream(parameterIndex, reader);
 		}
@@ -259,6 +271,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setCharacterStream(parameterIndex, reader, length);
 		}
@@ -269,6 +282,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setCharacterStream(parameterIndex, reader, length);
 		}
@@ -279,6 +293,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setClob(parameterIndex, reader);
 		}
@@ -289,6 +304,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setClob(parameterIndex, reader, length);
 		}
@@ -359,6 +375,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setNCharacterStream(parameterIndex, value);
 		}
@@ -369,6 +386,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setNCharacterStream(parameterIndex, value, length);
 		}
@@ -379,6 +397,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setNClob(parameterIndex, reader);
 		}
@@ -389,6 +408,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setNClob(parameterIndex, reader, length);
 		}
@@ -433,6 +453,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setObject(int parameterIndex, Object x) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			prepared().setObject(parameterIndex, x);
 		}
@@ -441,6 +464,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			prepared().setObject(parameterIndex, x, targetSqlType);
 		}
@@ -449,6 +475,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			prepared().setObject(parameterIndex, x, targetSqlType, scaleOrLength);
 		}
@@ -550,6 +579,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	@Override
 	@Deprecated
 	public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
+		unrepeatable();
 		if (isMaterialized()) {
 			prepared().setUnicodeStream(parameterIndex, x, length);
 		}
@@ -560,6 +590,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			prepared().setObject(parameterIndex, x, targetSqlType);
 		}
@@ -570,6 +603,9 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+		if (x instanceof InputStream || x instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			prepared().setObject(parameterIndex, x, targetSqlType, scaleOrLength);
 		}

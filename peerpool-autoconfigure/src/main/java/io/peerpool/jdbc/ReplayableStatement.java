@@ -6,14 +6,19 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 
+import io.peerpool.routing.SqlIntent;
+
 /**
  * The first statement of a {@link PeerConnection}, made so that it can be run again on another
  * peer: it records how the statement was created and every setting and parameter given to it, and
  * when its first execution fails because the peer died, it re-creates the statement on the
  * connection's next peer, replays the recording and executes again.
  *
- * <p>Recording stops after the first execution; from then on the wrapper only delegates.
- * Statements created after that are not wrapped at all.
+ * <p>Recording stops after the first execution; from then on the wrapper delegates, but still
+ * shows each SQL text to the connection (a write must count, whichever statement sends it).
+ * Plain statements created later are wrapped the same way (their first execution can still
+ * follow a move to a primary, never a failover); later prepared statements are the driver's own,
+ * their SQL was looked at when they were prepared.
  *
  * <p>A plain statement created before the connection took its physical connection waits for its
  * SQL, which decides the peer (a write under read intent needs a primary): until then settings are
@@ -50,7 +55,7 @@ class ReplayableStatement implements Statement {
 
 	}
 
-	private final PeerConnection connection;
+	private final StatementHost connection;
 
 	private final Creator<? extends Statement> creator;
 
@@ -65,7 +70,10 @@ class ReplayableStatement implements Statement {
 	/** Calls to replay; created on the first call worth recording (a plain query records none). */
 	private StatementRecording recorded;
 
-	ReplayableStatement(PeerConnection connection, Statement delegate, Creator<? extends Statement> creator) {
+	/** Whether a call was made that cannot be made again on another peer (a stream the driver consumes). */
+	private boolean unrepeatable;
+
+	ReplayableStatement(StatementHost connection, Statement delegate, Creator<? extends Statement> creator) {
 		this.connection = connection;
 		this.delegate = delegate;
 		this.creator = creator;
@@ -110,6 +118,14 @@ class ReplayableStatement implements Statement {
 		recording().add(call);
 	}
 
+	/**
+	 * A parameter the driver consumes (a stream, a reader) was given: the statement is not run again
+	 * on another peer after a failure, which would send an empty or truncated value.
+	 */
+	final void unrepeatable() {
+		this.unrepeatable = true;
+	}
+
 	private StatementRecording recording() {
 		StatementRecording current = this.recorded;
 		if (current == null) {
@@ -141,7 +157,12 @@ class ReplayableStatement implements Statement {
 
 	final <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
 			throws SQLException {
-		Statement target = beginFirstExecution(sql);
+		boolean reads = readsOnly;
+		if (sql != null && (this.connection.beforeStatement(sql) & SqlIntent.WRITE) != 0) {
+			// INSERT ... RETURNING, SELECT nextval(...), GET_LOCK: a query that writes is not retried in auto-commit
+			reads = false;
+		}
+		Statement target = beginFirstExecution();
 		while (true) {
 			try {
 				R result = execution.run(target, sql, option, columns);
@@ -149,13 +170,16 @@ class ReplayableStatement implements Statement {
 				return result;
 			}
 			catch (SQLException failure) {
-				target = retryOrThrow(failure, readsOnly);
+				target = retryOrThrow(failure, reads);
 			}
 		}
 	}
 
 	final long executeFirst(CountExecution execution, String sql, int option, Object columns) throws SQLException {
-		Statement target = beginFirstExecution(sql);
+		if (sql != null) {
+			this.connection.beforeStatement(sql);
+		}
+		Statement target = beginFirstExecution();
 		while (true) {
 			try {
 				long result = execution.run(target, sql, option, columns);
@@ -168,13 +192,11 @@ class ReplayableStatement implements Statement {
 		}
 	}
 
-	private Statement beginFirstExecution(String sql) throws SQLException {
-		if (sql != null) {
-			// a plain statement's SQL is known only now: it may need a primary, or be refused
-			this.connection.beforeStatement(sql);
-		}
-		if (this.delegate != null && !this.connection.isAttached()) {
-			// the connection moved to a primary for this write: the statement moves with it
+	/** A plain statement's SQL was looked at first ({@link StatementHost#beforeStatement}): it may need a primary, or be refused. */
+	private Statement beginFirstExecution() throws SQLException {
+		if (this.delegate != null && (!this.connection.isAttached()
+				|| this.delegate.getConnection() != this.connection.attachedPhysical())) {
+			// the connection moved to a primary (for this write or an earlier one): the statement moves with it
 			closeQuietly(this.delegate);
 			this.delegate = null;
 		}
@@ -194,6 +216,11 @@ class ReplayableStatement implements Statement {
 	 * the recording replayed, or the failure thrown when it must reach the caller.
 	 */
 	private Statement retryOrThrow(SQLException failure, boolean readsOnly) throws SQLException {
+		if (this.unrepeatable) {
+			this.connection.reportFailure(failure);
+			stopRecording();
+			throw failure;
+		}
 		Connection next;
 		try {
 			next = this.connection.failover(failure, readsOnly);
@@ -214,6 +241,22 @@ class ReplayableStatement implements Statement {
 		return this.delegate;
 	}
 
+	/**
+	 * A later execution of a plain statement: its SQL counts too (pin, write position, guard), and
+	 * when it moved the connection to a primary, the statement follows.
+	 */
+	private Statement later(String sql) throws SQLException {
+		this.connection.beforeStatement(sql);
+		Statement current = statement();
+		if (!this.connection.isAttached() || current.getConnection() != this.connection.attachedPhysical()) {
+			// settings made after the first execution are not recorded: the new statement has the driver's defaults
+			closeQuietly(current);
+			current = create(this.connection.physicalConnection());
+			this.delegate = current;
+		}
+		return current;
+	}
+
 	private static void closeQuietly(Statement statement) {
 		try {
 			statement.close();
@@ -228,7 +271,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public ResultSet executeQuery(String sql) throws SQLException {
 		if (!this.recording) {
-			return statement().executeQuery(sql);
+			return later(sql).executeQuery(sql);
 		}
 		return executeFirst((statement, query, option, columns) -> statement.executeQuery(query), sql, 0, null, true);
 	}
@@ -236,7 +279,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public int executeUpdate(String sql) throws SQLException {
 		if (!this.recording) {
-			return statement().executeUpdate(sql);
+			return later(sql).executeUpdate(sql);
 		}
 		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query), sql, 0, null);
 	}
@@ -244,7 +287,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
 		if (!this.recording) {
-			return statement().executeUpdate(sql, autoGeneratedKeys);
+			return later(sql).executeUpdate(sql, autoGeneratedKeys);
 		}
 		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query, option), sql,
 				autoGeneratedKeys, null);
@@ -253,7 +296,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
 		if (!this.recording) {
-			return statement().executeUpdate(sql, columnIndexes);
+			return later(sql).executeUpdate(sql, columnIndexes);
 		}
 		return (int) executeFirst(
 				(statement, query, option, columns) -> statement.executeUpdate(query, (int[]) columns), sql, 0,
@@ -263,7 +306,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public int executeUpdate(String sql, String[] columnNames) throws SQLException {
 		if (!this.recording) {
-			return statement().executeUpdate(sql, columnNames);
+			return later(sql).executeUpdate(sql, columnNames);
 		}
 		return (int) executeFirst(
 				(statement, query, option, columns) -> statement.executeUpdate(query, (String[]) columns), sql, 0,
@@ -273,7 +316,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public boolean execute(String sql) throws SQLException {
 		if (!this.recording) {
-			return statement().execute(sql);
+			return later(sql).execute(sql);
 		}
 		return executeFirst((statement, query, option, columns) -> statement.execute(query) ? 1 : 0, sql, 0,
 				null) != 0;
@@ -282,7 +325,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
 		if (!this.recording) {
-			return statement().execute(sql, autoGeneratedKeys);
+			return later(sql).execute(sql, autoGeneratedKeys);
 		}
 		return executeFirst((statement, query, option, columns) -> statement.execute(query, option) ? 1 : 0, sql,
 				autoGeneratedKeys, null) != 0;
@@ -291,7 +334,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public boolean execute(String sql, int[] columnIndexes) throws SQLException {
 		if (!this.recording) {
-			return statement().execute(sql, columnIndexes);
+			return later(sql).execute(sql, columnIndexes);
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> statement.execute(query, (int[]) columns) ? 1 : 0, sql, 0,
@@ -301,7 +344,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public boolean execute(String sql, String[] columnNames) throws SQLException {
 		if (!this.recording) {
-			return statement().execute(sql, columnNames);
+			return later(sql).execute(sql, columnNames);
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> statement.execute(query, (String[]) columns) ? 1 : 0, sql, 0,
@@ -328,7 +371,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public long executeLargeUpdate(String sql) throws SQLException {
 		if (!this.recording) {
-			return statement().executeLargeUpdate(sql);
+			return later(sql).executeLargeUpdate(sql);
 		}
 		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query), sql, 0, null);
 	}
@@ -336,7 +379,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
 		if (!this.recording) {
-			return statement().executeLargeUpdate(sql, autoGeneratedKeys);
+			return later(sql).executeLargeUpdate(sql, autoGeneratedKeys);
 		}
 		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query, option), sql,
 				autoGeneratedKeys, null);
@@ -345,7 +388,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
 		if (!this.recording) {
-			return statement().executeLargeUpdate(sql, columnIndexes);
+			return later(sql).executeLargeUpdate(sql, columnIndexes);
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (int[]) columns), sql, 0,
@@ -355,7 +398,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
 		if (!this.recording) {
-			return statement().executeLargeUpdate(sql, columnNames);
+			return later(sql).executeLargeUpdate(sql, columnNames);
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (String[]) columns), sql,
@@ -380,7 +423,7 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public Connection getConnection() {
-		return this.connection;
+		return this.connection.connection();
 	}
 
 	@Override
@@ -482,10 +525,8 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public void addBatch(String sql) throws SQLException {
-		if (this.recording) {
-			// a batch of writes needs a primary, and is refused in an explicit replica scope
-			this.connection.beforeStatement(sql);
-		}
+		// a batch of writes needs a primary, and is refused in an explicit replica scope
+		this.connection.beforeStatement(sql);
 		if (isMaterialized() && (!this.recording || this.connection.isAttached())) {
 			statement().addBatch(sql);
 		}

@@ -46,16 +46,18 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
- * The replayable first statement on its own, with mocked driver statements: what it records,
- * what it replays on the statement re-created after a failover, and that it stops recording after
- * the first execution. The real-server behaviour is covered by the failover tests.
+ * The replayable first statement on its own, against a stub {@link StatementHost} and mocked
+ * driver statements: what it records, what it replays on the statement re-created after a
+ * failover, and that it stops recording after the first execution. The real-server behaviour is covered by the failover tests.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReplayableStatementTests {
 
 	private static final SQLException DEAD = new SQLException("Socket error", "08S01");
 
-	private final PeerConnection connection = mock(PeerConnection.class);
+	private final StatementHost connection = mock(StatementHost.class);
+
+	private final Connection application = mock(Connection.class);
 
 	private final Connection firstPhysical = mock(Connection.class);
 
@@ -83,7 +85,8 @@ class ReplayableStatementTests {
 		order.verify(driver).setEscapeProcessing(false);
 		order.verify(driver).executeQuery("SELECT 1");
 		order.verify(this.connection).statementSucceeded();
-		assertThat(statement.getConnection()).isSameAs(this.connection);
+		given(this.connection.connection()).willReturn(this.application);
+		assertThat(statement.getConnection()).as("the connection the application sees").isSameAs(this.application);
 	}
 
 	@Test
@@ -264,7 +267,41 @@ class ReplayableStatementTests {
 		verify(next).execute();
 	}
 
+	/**
+	 * A stream or reader the first driver consumed cannot be given to the next peer: the failure
+	 * reaches the caller (and condemns the peer) instead of an empty or truncated value being written.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("streamMethods")
+	void aConsumedStreamIsNeverReplayed(String name, Method method) throws Exception {
+		CallableStatement first = mock(CallableStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(first.execute()).willThrow(DEAD);
+		given(this.connection.failover(any(), anyBoolean())).willReturn(this.nextPhysical);
+		ReplayableCallableStatement statement = new ReplayableCallableStatement(this.connection, first, "{call p(?)}",
+				(physical, sql) -> physical.prepareCall(sql));
+		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
+		method.invoke(statement, arguments);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::execute).isSameAs(DEAD);
+		verify(this.connection).reportFailure(DEAD);
+		verify(this.connection, never()).failover(any(), anyBoolean());
+		verifyNoInteractions(this.nextPhysical);
+	}
+
 	static Stream<Object[]> replayableMethods() {
+		return settersAndClears().filter((method) -> !takesStream((Method) method[1]));
+	}
+
+	static Stream<Object[]> streamMethods() {
+		return settersAndClears().filter((method) -> takesStream((Method) method[1]));
+	}
+
+	private static boolean takesStream(Method method) {
+		return Arrays.stream(method.getParameterTypes())
+			.anyMatch((type) -> type == InputStream.class || type == Reader.class);
+	}
+
+	private static Stream<Object[]> settersAndClears() {
 		List<Object[]> methods = new ArrayList<>();
 		for (Method method : CallableStatement.class.getMethods()) {
 			String name = method.getName();
@@ -275,6 +312,31 @@ class ReplayableStatementTests {
 			}
 		}
 		return methods.stream();
+	}
+
+	@Test
+	void aStreamGivenAsAnObjectIsNeverReplayed() throws SQLException {
+		PreparedStatement first = mock(PreparedStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(first.executeUpdate()).willThrow(DEAD);
+		given(this.connection.failover(any(), anyBoolean())).willReturn(this.nextPhysical);
+		ReplayablePreparedStatement statement = prepared(first, "INSERT INTO t (data) VALUES (?)");
+		statement.setObject(1, new ByteArrayInputStream(new byte[] { 1 }));
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
+		verifyNoInteractions(this.nextPhysical);
+	}
+
+	/** A query that writes ({@code INSERT ... RETURNING}, {@code nextval}, {@code GET_LOCK}) is not one that only reads. */
+	@ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "INSERT INTO t (name) VALUES ('x') RETURNING id",
+			"SELECT nextval('s')", "SELECT GET_LOCK('x', 1)", "{call p()}" })
+	void aQueryThatWritesIsNotRetriedAsARead(String sql) throws SQLException {
+		PreparedStatement first = mock(PreparedStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(first.executeQuery()).willThrow(DEAD);
+		ReplayablePreparedStatement statement = prepared(first, sql);
+		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeQuery).isSameAs(DEAD);
+		verify(this.connection).failover(DEAD, false);
 	}
 
 	/** The wrappers implement every JDBC method themselves: none falls back to an interface's default. */

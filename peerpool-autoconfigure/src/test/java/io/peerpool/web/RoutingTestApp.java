@@ -119,6 +119,19 @@ public class RoutingTestApp {
 			return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/items/" + name)).build();
 		}
 
+		/** Form flow through a transaction that reads before it writes with a plain statement. */
+		@PostMapping(path = "/items/form/transactional", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+		ResponseEntity<Void> createFromFormInTransaction(@RequestParam String name) {
+			this.transactional.countThenInsert(name);
+			return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create("/items/" + name)).build();
+		}
+
+		/** A read-write transaction with an isolation level, called in a GET. */
+		@GetMapping("/tx/read-committed-insert")
+		ResponseEntity<Map<String, Object>> readCommittedInsert(@RequestParam String name) {
+			return answer(this.transactional.readCommittedInsert(name));
+		}
+
 		/** One statement, so the answer and the server are the same connection's. */
 		@GetMapping("/items/{name}")
 		ResponseEntity<Map<String, Object>> item(@PathVariable String name) {
@@ -206,6 +219,20 @@ public class RoutingTestApp {
 		/** A read-write transaction: its reads run on the primary too. */
 		@Transactional
 		public int readWrite() {
+			return this.template.queryForObject("SELECT @@server_id", Integer.class);
+		}
+
+		/** Reads first, then writes with {@code JdbcTemplate.update(String)} (a plain statement). */
+		@Transactional
+		public void countThenInsert(String name) {
+			this.template.queryForObject("SELECT count(*) FROM items", Integer.class);
+			this.template.update("INSERT INTO items (name) VALUES ('" + name.replace("'", "''") + "')");
+		}
+
+		/** Spring reads the isolation level before it sets {@code autoCommit=false}. */
+		@Transactional(isolation = org.springframework.transaction.annotation.Isolation.READ_COMMITTED)
+		public int readCommittedInsert(String name) {
+			this.template.update("INSERT INTO items (name) VALUES (?)", name);
 			return this.template.queryForObject("SELECT @@server_id", Integer.class);
 		}
 

@@ -240,6 +240,26 @@ class WebRoutingIntegrationTests {
 		assertThat(answer.found()).isEqualTo(1);
 	}
 
+	/** A transaction that reads before it writes with a plain statement pins all the same. */
+	@Test
+	void getAfterRedirectedTransactionalFormPostThatReadsFirstReadsItsWrite() {
+		this.pool.drain(freshReplica().name());
+		WebClient browser = WebClient.browser(this.port);
+		String name = unique("tx-form");
+		WebClient.Answer answer = browser.postForm("/items/form/transactional", "name=" + name);
+		assertThat(answer.path()).as("followed the 303").isEqualTo("/items/" + name);
+		assertThat(answer.found()).isEqualTo(1);
+		assertThat(answer.serverId()).isEqualTo(primaryId());
+	}
+
+	@Test
+	void readWriteTransactionWithAnIsolationLevelInAGetRunsOnThePrimary() {
+		WebClient.Answer answer = WebClient.withoutCookies(this.port)
+			.get("/tx/read-committed-insert?name=" + unique("read-committed"));
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.serverId()).isEqualTo(primaryId());
+	}
+
 	@Test
 	void anyWritePinsWhateverTheResponseStatus() {
 		WebClient.Answer answer = WebClient.withoutCookies(this.port).post("/items/rejected?name=" + unique("rejected"));

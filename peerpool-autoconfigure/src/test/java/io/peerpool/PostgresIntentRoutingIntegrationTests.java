@@ -1,0 +1,249 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.RouteIntent;
+import io.peerpool.routing.RouteOrigin;
+import io.peerpool.routing.RouteScope;
+import io.peerpool.test.EmbeddedPostgres;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.PostgresMajor;
+import io.peerpool.test.PostgresServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The two user reports of {@link IntentRoutingIntegrationTests} on a real PostgreSQL 17 primary
+ * and a hot standby 3 s behind ({@code recovery_min_apply_delay}): a read-write transaction with an
+ * isolation level in a GET runs on the primary (JdbcTemplate and JPA, with and without
+ * open-in-view); a POST that reads and then writes with a plain statement is seen by its
+ * redirect ({@code pin} and {@code gtid}); {@code SET search_path} keeps the connection on its peer.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PostgresIntentRoutingIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 1);
+
+	private static final AtomicLong names = new AtomicLong();
+
+	private static final int[] ISOLATION_LEVELS = { TransactionDefinition.ISOLATION_DEFAULT,
+			TransactionDefinition.ISOLATION_READ_UNCOMMITTED, TransactionDefinition.ISOLATION_READ_COMMITTED,
+			TransactionDefinition.ISOLATION_REPEATABLE_READ, TransactionDefinition.ISOLATION_SERIALIZABLE };
+
+	@BeforeAll
+	static void createTablesAndDelayTheStandby() throws SQLException {
+		try (Connection connection = pg.primary().connectAsAdmin(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS public.items (id BIGSERIAL PRIMARY KEY, name TEXT)");
+			statement.execute("CREATE SCHEMA IF NOT EXISTS other");
+			statement.execute("CREATE TABLE IF NOT EXISTS other.items (id BIGSERIAL PRIMARY KEY, name TEXT)");
+			for (String schema : new String[] { "public", "other" }) {
+				statement.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + pg.primary().username());
+				statement.execute("GRANT ALL ON ALL TABLES IN SCHEMA " + schema + " TO " + pg.primary().username());
+				statement.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + pg.primary().username());
+			}
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			try (Connection connection = standby().connect(); Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT 1 FROM other.items LIMIT 0").close();
+				return true;
+			}
+			catch (SQLException ex) {
+				return false;
+			}
+		});
+		pg.lag(standby(), Duration.ofSeconds(3));
+	}
+
+	@AfterEach
+	void clearRouting() {
+		PeerRouting.clear();
+	}
+
+	private static PostgresServer standby() {
+		return pg.standbys().get(0);
+	}
+
+	private static String unique(String prefix) {
+		return prefix + "-" + names.incrementAndGet() + "-" + System.nanoTime();
+	}
+
+	private static PeerPoolDataSource pool(ReadYourWrites mode) {
+		PeerPoolSettings settings = new PeerPoolSettings("pg-intent", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
+				Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
+				Duration.ofSeconds(60), mode, Duration.ofSeconds(10));
+		PeerPoolDataSource pool = TestPools.over(settings, pg.servers(), JdbcDriver.POSTGRESQL,
+				(server) -> (server == pg.primary()) ? PeerRole.PRIMARY : PeerRole.REPLICA);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+		return pool;
+	}
+
+	private static <T> T inGet(Supplier<T> work) {
+		try (RouteScope request = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
+			return work.get();
+		}
+		finally {
+			PeerRouting.clear();
+		}
+	}
+
+	private static int countOnPrimary(String schema, String name) throws SQLException {
+		try (Connection connection = pg.primary().connect();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT count(*) FROM " + schema + ".items WHERE name = ?")) {
+			statement.setString(1, name);
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				return result.getInt(1);
+			}
+		}
+	}
+
+	@Test
+	void readWriteTransactionInAGetRunsOnThePrimaryAtEveryIsolationLevelWithJdbcTemplateAndJpa() {
+		try (PeerPoolDataSource pool = pool(ReadYourWrites.PIN);
+				JpaWork jpa = new JpaWork(pool, "org.hibernate.dialect.PostgreSQLDialect", false)) {
+			JdbcTemplate jdbcTemplate = new JdbcTemplate(pool);
+			DataSourceTransactionManager manager = new DataSourceTransactionManager(pool);
+			for (int isolation : ISOLATION_LEVELS) {
+				TransactionTemplate transaction = new TransactionTemplate(manager);
+				transaction.setIsolationLevel(isolation);
+				Integer port = inGet(() -> transaction.execute((status) -> {
+					jdbcTemplate.update("INSERT INTO items (name) VALUES (?)", unique("pg-iso"));
+					return jdbcTemplate.queryForObject("SELECT inet_server_port()", Integer.class);
+				}));
+				assertThat(port).as("JdbcTemplate, isolation %d", isolation).isEqualTo(pg.primary().port());
+				for (boolean openInView : new boolean[] { false, true }) {
+					TransactionTemplate jpaTransaction = jpa.transactions(isolation, false);
+					Runnable request = () -> {
+						if (openInView) {
+							jpa.single("SELECT inet_server_port()");
+						}
+						int answered = jpaTransaction.execute((status) -> {
+							jpa.entityManager.createNativeQuery("INSERT INTO items (name) VALUES (?)")
+								.setParameter(1, unique("pg-jpa-iso"))
+								.executeUpdate();
+							return ((Number) jpa.single("SELECT inet_server_port()")).intValue();
+						});
+						assertThat(answered).as("JPA, open-in-view %s, isolation %d", openInView, isolation)
+							.isEqualTo(pg.primary().port());
+					};
+					inGet(() -> {
+						if (openInView) {
+							jpa.inView(request);
+						}
+						else {
+							request.run();
+						}
+						return null;
+					});
+				}
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ReadYourWrites.class, names = { "PIN", "GTID" })
+	void postThatReadsThenWritesWithAPlainStatementIsSeenByTheRedirectWithJdbcTemplateAndJpa(ReadYourWrites mode) {
+		try (PeerPoolDataSource pool = pool(mode);
+				JpaWork jpa = new JpaWork(pool, "org.hibernate.dialect.PostgreSQLDialect", false)) {
+			JdbcTemplate jdbcTemplate = new JdbcTemplate(pool);
+			TransactionTemplate withTemplate = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			String name = unique("pg-post-" + mode);
+			postThenRedirect(pool, mode, () -> withTemplate.executeWithoutResult((status) -> {
+				jdbcTemplate.queryForObject("SELECT count(*) FROM items", Integer.class);
+				jdbcTemplate.update("INSERT INTO items (name) VALUES ('" + name + "')");
+			}), () -> jdbcTemplate.queryForObject("SELECT count(*) FROM items WHERE name = ?", Integer.class, name));
+			TransactionTemplate withJpa = jpa.transactions(TransactionDefinition.ISOLATION_DEFAULT, false);
+			String jpaName = unique("pg-jpa-post-" + mode);
+			postThenRedirect(pool, mode, () -> withJpa.executeWithoutResult((status) -> {
+				jpa.single("SELECT count(*) FROM items");
+				jdbcTemplate.update("INSERT INTO items (name) VALUES ('" + jpaName + "')");
+			}), () -> ((Number) jpa.single("SELECT count(*) FROM items WHERE name = '" + jpaName + "'")).intValue());
+		}
+	}
+
+	private static void postThenRedirect(PeerPoolDataSource pool, ReadYourWrites mode, Runnable post,
+			Supplier<Integer> countAfter) {
+		boolean pinned;
+		Map<String, String> tokens;
+		try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
+			post.run();
+			pinned = request.hasWritten();
+			tokens = new HashMap<>(request.writeTokens());
+		}
+		finally {
+			PeerRouting.clear();
+		}
+		assertThat(pinned).as("the POST's write pins its client (the pin cookie)").isTrue();
+		if (mode == ReadYourWrites.GTID) {
+			assertThat(tokens).as("the POST's write position (the cookie's token)").containsKey(pool.getName());
+		}
+		RouteScope redirect = (mode == ReadYourWrites.PIN) ? PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.PIN)
+				: PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD);
+		try (redirect) {
+			tokens.forEach(redirect::putWriteToken);
+			assertThat(countAfter.get()).as("the redirect's GET sees the write").isEqualTo(1);
+		}
+		finally {
+			PeerRouting.clear();
+		}
+	}
+
+	@Test
+	void setSearchPathKeepsTheConnectionOnItsPeer() throws SQLException {
+		try (PeerPoolDataSource pool = pool(ReadYourWrites.PIN)) {
+			String name = unique("pg-search-path");
+			inGet(() -> {
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+					statement.execute("SET search_path TO other");
+					try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items (name) VALUES (?)")) {
+						insert.setString(1, name);
+						insert.executeUpdate();
+					}
+					catch (SQLException ex) {
+						// the write stays with the session, on its read-only standby
+						assertThat(ex.getMessage()).contains("read-only");
+					}
+					try (ResultSet result = statement.executeQuery("SHOW search_path")) {
+						result.next();
+						assertThat(result.getString(1)).as("the session that ran SET search_path").isEqualTo("other");
+					}
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+				return null;
+			});
+			assertThat(countOnPrimary("public", name)).as("no write in the default schema").isZero();
+		}
+	}
+
+}

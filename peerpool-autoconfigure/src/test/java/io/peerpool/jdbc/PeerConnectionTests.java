@@ -1,0 +1,212 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerRole;
+import io.peerpool.peer.Peer;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.RouteIntent;
+import io.peerpool.routing.RouteOrigin;
+import io.peerpool.routing.RouteScope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The connection on its own, against a stub pool ({@link PeerAcquirer}) that hands out mocked
+ * physical connections of a replica and of a primary: when the peer is decided, what is recorded
+ * and carried to the physical connection, what pins it. The real-server behaviour is covered by
+ * {@code IntentRoutingIntegrationTests}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PeerConnectionTests {
+
+	private final Peer replica = peer(PeerRole.REPLICA, 1);
+
+	private final Peer primary = peer(PeerRole.PRIMARY, 0);
+
+	private final Connection onReplica = physical();
+
+	private final Connection onPrimary = physical();
+
+	private final StubPool pool = new StubPool();
+
+	@AfterEach
+	void clearRouting() {
+		PeerRouting.clear();
+	}
+
+	private static Peer peer(PeerRole role, int index) {
+		Peer peer = mock(Peer.class);
+		given(peer.role()).willReturn(role);
+		given(peer.index()).willReturn(index);
+		given(peer.name()).willReturn(role.name().toLowerCase());
+		return peer;
+	}
+
+	private static Connection physical() {
+		Connection connection = mock(Connection.class);
+		try {
+			given(connection.getAutoCommit()).willReturn(true);
+			given(connection.prepareStatement(anyString())).willReturn(mock(PreparedStatement.class));
+			given(connection.getTransactionIsolation()).willReturn(Connection.TRANSACTION_REPEATABLE_READ);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return connection;
+	}
+
+	private RouteScope get() {
+		return PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD);
+	}
+
+	@Test
+	void readingTheIsolationLevelDoesNotBindAReadWriteTransactionToAReplica() throws SQLException {
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+			assertThat(connection.peer()).as("taken tentatively, by the GET's read intent").isSameAs(this.replica);
+			connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+			connection.setAutoCommit(false);
+			connection.prepareStatement("INSERT INTO t VALUES (1)");
+			assertThat(connection.peer()).as("the transaction's first statement decides").isSameAs(this.primary);
+			verify(this.replica).release(this.onReplica);
+			verify(this.onPrimary).setAutoCommit(false);
+			verify(this.onPrimary).setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+		}
+	}
+
+	@Test
+	void controlAReadOnlyTransactionKeepsItsTentativeReplica() throws SQLException {
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.setReadOnly(true);
+			connection.getMetaData();
+			connection.setAutoCommit(false);
+			connection.prepareStatement("SELECT 1");
+			assertThat(connection.peer()).isSameAs(this.replica);
+			verify(this.replica, never()).release(this.onReplica);
+		}
+	}
+
+	@Test
+	void clientInfoNetworkTimeoutAndTypeMapAreRecordedAndGivenToThePhysicalConnection() throws SQLException {
+		Executor executor = Runnable::run;
+		PeerConnection connection = new PeerConnection(this.pool);
+		connection.setClientInfo("ApplicationName", "app");
+		connection.setNetworkTimeout(executor, 5_000);
+		connection.setTypeMap(java.util.Map.of());
+		assertThat(connection.peer()).as("nothing taken yet").isNull();
+		assertThat(connection.getNetworkTimeout()).isEqualTo(5_000);
+		connection.prepareStatement("INSERT INTO t VALUES (1)");
+		java.util.Properties clientInfo = new java.util.Properties();
+		clientInfo.setProperty("ApplicationName", "app");
+		verify(this.onPrimary).setClientInfo(clientInfo);
+		verify(this.onPrimary).setNetworkTimeout(executor, 5_000);
+		verify(this.onPrimary).setTypeMap(java.util.Map.of());
+	}
+
+	@Test
+	void unwrapPinsTheConnectionToThePhysicalConnectionHandedOut() throws SQLException {
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.getTransactionIsolation();
+			// a driver interface this wrapper does not implement
+			connection.unwrap(java.io.Serializable.class);
+			connection.setAutoCommit(false);
+			connection.prepareStatement("INSERT INTO t VALUES (1)");
+			assertThat(connection.peer()).isSameAs(this.replica);
+		}
+	}
+
+	@Test
+	void sessionStateSetBySqlPinsTheConnection() throws SQLException {
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.prepareStatement("SET @tenant = 'acme'");
+			assertThat(connection.peer()).isSameAs(this.replica);
+			connection.statementSucceeded();
+			connection.prepareStatement("INSERT INTO t VALUES (@tenant)");
+			assertThat(connection.peer()).as("not moved to the primary without the session's state").isSameAs(this.replica);
+		}
+	}
+
+	@Test
+	void controlAnAutoCommitWriteInAGetMovesToThePrimaryAndKeepsTheReplicaConnectionUntilClose() throws SQLException {
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.prepareStatement("SELECT 1");
+			connection.statementSucceeded();
+			connection.prepareStatement("INSERT INTO t VALUES (1)");
+			assertThat(connection.peer()).isSameAs(this.primary);
+			verify(this.replica, never()).release(this.onReplica);
+			connection.close();
+			verify(this.replica).release(this.onReplica);
+			verify(this.primary).release(this.onPrimary);
+		}
+	}
+
+	@Test
+	void connectionsStartWithThePoolsAutoCommit() throws SQLException {
+		this.pool.autoCommit = false;
+		PeerConnection connection = new PeerConnection(this.pool);
+		assertThat(connection.getAutoCommit()).isFalse();
+		connection.prepareStatement("SELECT 1");
+		verify(this.onPrimary).setAutoCommit(false);
+	}
+
+	/** Replicas for read intent, the primary for write intent. */
+	private final class StubPool implements PeerAcquirer {
+
+		boolean autoCommit = true;
+
+		@Override
+		public String poolName() {
+			return "stub";
+		}
+
+		@Override
+		public PeerPoolSettings settings() {
+			return PeerPoolSettings.defaults("stub");
+		}
+
+		@Override
+		public boolean isReadWriteSplit() {
+			return true;
+		}
+
+		@Override
+		public boolean autoCommit() {
+			return this.autoCommit;
+		}
+
+		@Override
+		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) {
+			Peer peer = readIntent ? PeerConnectionTests.this.replica : PeerConnectionTests.this.primary;
+			Connection physical = readIntent ? PeerConnectionTests.this.onReplica : PeerConnectionTests.this.onPrimary;
+			connection.attach(peer, physical);
+			return physical;
+		}
+
+		@Override
+		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
+			return false;
+		}
+
+	}
+
+}
