@@ -33,7 +33,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;

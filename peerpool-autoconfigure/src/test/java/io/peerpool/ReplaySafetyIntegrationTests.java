@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.peerpool.autoconfigure.PeerHikariConfigs;
+import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
