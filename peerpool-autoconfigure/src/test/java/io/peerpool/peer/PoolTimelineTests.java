@@ -185,7 +185,10 @@ class PoolTimelineTests {
 			record(systemTime, i);
 		}
 		long allocated = allocations.getThreadAllocatedBytes(thread) - before;
-		assertThat(allocated).as("bytes allocated by 10,000 events").isLessThan(1024);
+		// 5 events per round. Building an event (a PeerPoolEvent and its Instant, >= 72 B) would cost
+		// >= 360 B per round; in a full suite's JVM, where the JIT saw other profiles, 48 B per round
+		// were seen that alone it does not allocate: the bound tells the two apart
+		assertThat(allocated / 10_000).as("bytes allocated per 5 events").isLessThan(200);
 		assertThat(systemTime.events()).hasSize(PoolTimeline.CAPACITY);
 	}
 
