@@ -21,16 +21,26 @@ import io.peerpool.balance.Balance;
  * @param maxReplicaLag a replica further behind gets no reads
  * @param readYourWrites how a client's reads see its own writes
  * @param pinDuration how long a write pins its client to primaries ({@code pin})
+ * @param unknownLag whether a replica whose lag cannot be measured at all serves reads
  */
 public record PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
-		boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration) {
+		boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration,
+		UnknownLag unknownLag) {
+
+	/** Settings that exclude replicas of unknown lag from reads. */
+	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
+			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
+			boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration) {
+		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, readWriteSplit,
+				readsIncludePrimary, maxReplicaLag, readYourWrites, pinDuration, UnknownLag.EXCLUDE);
+	}
 
 	/** Settings with the read/write-split defaults. */
 	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout) {
 		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, null, false,
-				Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5));
+				Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5), UnknownLag.EXCLUDE);
 	}
 
 	public PeerPoolSettings {
@@ -44,6 +54,7 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		requireNotNegative("max-replica-lag", maxReplicaLag);
 		Objects.requireNonNull(readYourWrites, "read-your-writes");
 		requireNotNegative("pin-duration", pinDuration);
+		Objects.requireNonNull(unknownLag, "unknown-lag");
 	}
 
 	/** The defaults of the {@code spring.datasource.peerpool.*} properties. */

@@ -119,7 +119,7 @@ final class PeerPoolConfigurations {
 				(pool.getReadWriteSplit() != null) ? pool.getReadWriteSplit() : top.getReadWriteSplit(),
 				(pool.getReadsIncludePrimary() != null) ? pool.getReadsIncludePrimary() : top.isReadsIncludePrimary(),
 				maxReplicaLag, (pool.getReadYourWrites() != null) ? pool.getReadYourWrites() : top.getReadYourWrites(),
-				pinDuration);
+				pinDuration, (pool.getUnknownLag() != null) ? pool.getUnknownLag() : top.getUnknownLag());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;

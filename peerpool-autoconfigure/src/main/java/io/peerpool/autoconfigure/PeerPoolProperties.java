@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.peerpool.PeerRole;
 import io.peerpool.ReadYourWrites;
+import io.peerpool.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.routing.RouteIntent;
 
@@ -54,6 +55,12 @@ public class PeerPoolProperties {
 
 	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
 	private Duration pinDuration = Duration.ofSeconds(5);
+
+	/**
+	 * A replica whose lag cannot be measured at all (no position to compare, and the server's own
+	 * figure denied to the user): exclude (no reads go to it) or include (it serves reads).
+	 */
+	private UnknownLag unknownLag = UnknownLag.EXCLUDE;
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
@@ -163,6 +170,14 @@ public class PeerPoolProperties {
 		this.pinDuration = pinDuration;
 	}
 
+	public UnknownLag getUnknownLag() {
+		return this.unknownLag;
+	}
+
+	public void setUnknownLag(UnknownLag unknownLag) {
+		this.unknownLag = unknownLag;
+	}
+
 	public Map<String, String> getHikari() {
 		return this.hikari;
 	}
@@ -229,6 +244,9 @@ public class PeerPoolProperties {
 
 		/** How long a write pins its client to primaries. Defaults to the top-level value. */
 		private Duration pinDuration;
+
+		/** A replica whose lag cannot be measured: exclude or include. Defaults to the top-level value. */
+		private UnknownLag unknownLag;
 
 		/** HikariCP settings for this pool's peers, over the top-level ones. */
 		private Map<String, String> hikari = new LinkedHashMap<>();
@@ -330,6 +348,14 @@ public class PeerPoolProperties {
 
 		public void setPinDuration(Duration pinDuration) {
 			this.pinDuration = pinDuration;
+		}
+
+		public UnknownLag getUnknownLag() {
+			return this.unknownLag;
+		}
+
+		public void setUnknownLag(UnknownLag unknownLag) {
+			this.unknownLag = unknownLag;
 		}
 
 		public Map<String, String> getHikari() {

@@ -45,7 +45,10 @@ import io.peerpool.peer.ProbeListener;
  * <li>{@code peerpool.replica.lag}: gauge, seconds the peer was behind its primary at its last
  * probe (0 for a primary), NaN while unknown (replication stopped, peer DOWN);
  * <li>{@code peerpool.peer.server.changes}: counter of the times another server was found behind
- * the peer's address (see {@code PeerServerChangedEvent}).
+ * the peer's address (see {@code PeerServerChangedEvent});
+ * <li>{@code peerpool.writer.conflicts}: counter of the times the peer reported itself writable
+ * while another peer was the pool's writer, so that it got no writes (see
+ * {@code PeerWriterConflictEvent}).
  * </ul>
  * All meters are built when bound (and again on a role change, off the connection path);
  * afterwards the gauges and the routed counter read the peer's own state, and a state change,
@@ -107,6 +110,14 @@ public class PeerPoolMetrics implements MeterBinder {
 				}
 			}
 
+			@Override
+			public void writerConflict(Peer peer, Peer writer) {
+				PeerMeters peerMeters = meters.get(peer);
+				if (peerMeters != null) {
+					peerMeters.writerConflicts.increment();
+				}
+			}
+
 		});
 		pool.monitor().addProbeListener((peer, elapsed, outcome) -> {
 			PeerMeters peerMeters = meters.get(peer);
@@ -135,6 +146,8 @@ public class PeerPoolMetrics implements MeterBinder {
 		private final Counter failovers;
 
 		private final Counter serverChanges;
+
+		private final Counter writerConflicts;
 
 		private final Timer probeSuccess;
 
@@ -177,6 +190,10 @@ public class PeerPoolMetrics implements MeterBinder {
 			this.serverChanges = add(Counter.builder("peerpool.peer.server.changes")
 				.tags(tags)
 				.description("Times another server was found behind the peer's address")
+				.register(registry));
+			this.writerConflicts = add(Counter.builder("peerpool.writer.conflicts")
+				.tags(tags)
+				.description("Times the peer reported itself writable while another peer was the pool's writer")
 				.register(registry));
 			this.probeSuccess = add(probeTimer(tags, ProbeListener.SUCCESS, registry));
 			this.probeFailure = add(probeTimer(tags, ProbeListener.FAILURE, registry));

@@ -63,6 +63,27 @@ public final class Peer implements Balanced {
 	/** Replica lag from the last probe; {@code null} when unknown. */
 	private volatile Duration lag = Duration.ZERO;
 
+	/** How {@link #lag} was measured ({@code server}, {@code position}), or {@code null}. */
+	private volatile String lagSource;
+
+	/** Why the lag cannot be measured, or {@code null}. */
+	private volatile String lagUnknown;
+
+	/** Whether the server replicates from another, from the last probe; {@code null} when not visible. */
+	private volatile Boolean replicating;
+
+	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
+	private volatile long timeline;
+
+	/** Whether the server is a node of a synchronous cluster (Galera). */
+	private volatile boolean synchronous;
+
+	/** The pool's writer while this peer also reports itself writable (and gets no writes), else {@code null}. */
+	private volatile Peer writerConflict;
+
+	/** One WARN per peer when its lag cannot be measured. */
+	private final AtomicBoolean unknownLagWarned = new AtomicBoolean();
+
 	/** Whether the peer is further behind than {@code max-replica-lag}: no reads go there. */
 	private volatile boolean lagging;
 
@@ -156,21 +177,92 @@ public final class Peer implements Balanced {
 		return this.lagging;
 	}
 
+	/** How the lag was measured ({@code server}, {@code position}), {@code null} when unknown. */
+	public String lagSource() {
+		return this.lagSource;
+	}
+
+	/** Why the lag cannot be measured, {@code null} when it can. */
+	public String lagUnknown() {
+		return this.lagUnknown;
+	}
+
+	/** Whether the server replicates from another one; {@code null} when the user cannot see it. */
+	public Boolean replicating() {
+		return this.replicating;
+	}
+
+	/** A PostgreSQL primary's timeline, 0 when unknown. */
+	public long timeline() {
+		return this.timeline;
+	}
+
+	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
+	public boolean isSynchronous() {
+		return this.synchronous;
+	}
+
+	/** The pool's writer while this peer also reports itself writable, else {@code null}. */
+	public Peer writerConflict() {
+		return this.writerConflict;
+	}
+
 	/**
-	 * Records what a healthy probe found: read-only or not, and the lag. A replica whose lag is
-	 * unknown (replication stopped) counts as lagging.
-	 * @return whether routing must be rebuilt (the role or the lagging flag changed)
+	 * Sets or clears the conflict with the pool's writer (by the pool, while it rebuilds routing).
+	 * @return whether a conflict starts with this call
+	 */
+	public boolean writerConflict(Peer writer) {
+		Peer before = this.writerConflict;
+		this.writerConflict = writer;
+		return writer != null && before != writer;
+	}
+
+	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
+	public boolean isReplicaForReads() {
+		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
+	}
+
+	/** Whether this call is the first to report that the peer's lag cannot be measured. */
+	public boolean firstUnknownLag() {
+		return this.unknownLagWarned.compareAndSet(false, true);
+	}
+
+	/**
+	 * Records what a healthy probe found, with no lag measured by the pool: the probe's own figure.
+	 * @return whether routing must be rebuilt
 	 */
 	public boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
+		return observeProbe(result, result.lag(), (result.lag() != null) ? "server" : null, null, maxReplicaLag, false);
+	}
+
+	/**
+	 * Records what a healthy probe found: read-only or not, whether the server replicates, and the
+	 * lag as the pool measured it. A replica (or a writable peer that replicates) whose lag is
+	 * unknown counts as lagging unless {@code includeUnknownLag}.
+	 * @return whether routing must be rebuilt (the role, the lagging flag or replication changed)
+	 */
+	public boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
+			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
 		PeerRole roleBefore = role();
 		boolean laggingBefore = this.lagging;
+		Boolean replicatingBefore = this.replicating;
 		if (result.readOnly() != null) {
 			this.serverReadOnly = result.readOnly();
 		}
-		this.lag = result.lag();
-		this.lagging = role() == PeerRole.REPLICA
-				&& (result.lag() == null || result.lag().compareTo(maxReplicaLag) > 0);
-		boolean changed = role() != roleBefore || this.lagging != laggingBefore;
+		io.peerpool.ProbeResult.Replication replication = result.replication();
+		this.replicating = (replication != null) ? replication.replicating() : null;
+		this.synchronous = replication != null && replication.synchronous();
+		this.timeline = (replication != null) ? replication.timeline() : 0;
+		this.lag = measuredLag;
+		this.lagSource = source;
+		this.lagUnknown = (measuredLag == null) ? unknownReason : null;
+		if (measuredLag != null) {
+			this.unknownLagWarned.set(false);
+		}
+		this.lagging = isReplicaForReads()
+				&& ((measuredLag == null) ? !includeUnknownLag : measuredLag.compareTo(maxReplicaLag) > 0);
+		boolean changed = role() != roleBefore || this.lagging != laggingBefore
+				|| !java.util.Objects.equals(this.replicating, replicatingBefore);
 		if (changed) {
 			this.listener.routingChanged(this);
 		}
