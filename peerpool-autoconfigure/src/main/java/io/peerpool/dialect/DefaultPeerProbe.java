@@ -3,6 +3,8 @@ package io.peerpool.dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.peerpool.PeerProbe;
 import io.peerpool.ProbeResult;
@@ -13,9 +15,17 @@ import io.peerpool.ProbeResult;
  * server's own lag figure where the user may see it; on a Galera node its readiness.
  *
  * <p>No privilege beyond the application's own is needed: the lag is measured by position
- * against the pool's primary when the server's own figure is denied.
+ * against the pool's primary when the server's own figure is denied. A denied statement is not
+ * sent again for {@link #DENIED_RETRY}: each denial is an error in the server's log and a WARN
+ * of the driver.
  */
 public class DefaultPeerProbe implements PeerProbe {
+
+	/** How long a server that denied its lag figure is not asked for it again (a grant may come). */
+	static final Duration DENIED_RETRY = Duration.ofMinutes(5);
+
+	/** By connection URL: until when the server's lag figure is not asked for. */
+	private final Map<String, Long> deniedUntil = new ConcurrentHashMap<>();
 
 	/**
 	 * {@link #probe} and, on a Galera node, a causal read. Only for a peer coming back: while
@@ -37,7 +47,17 @@ public class DefaultPeerProbe implements PeerProbe {
 		if (!connection.isValid(seconds)) {
 			return ProbeResult.unhealthy("connection is not valid");
 		}
-		return Dialect.of(connection).probe(connection, recovering);
+		String url = String.valueOf(connection.getMetaData().getURL());
+		Long until = this.deniedUntil.get(url);
+		boolean askServerLag = until == null || System.nanoTime() - until > 0;
+		ProbeResult result = Dialect.of(connection).probe(connection, recovering, askServerLag);
+		if (askServerLag && result.replication() != null && result.replication().lagUnavailable() != null) {
+			this.deniedUntil.put(url, System.nanoTime() + DENIED_RETRY.toNanos());
+		}
+		else if (askServerLag && until != null) {
+			this.deniedUntil.remove(url);
+		}
+		return result;
 	}
 
 }

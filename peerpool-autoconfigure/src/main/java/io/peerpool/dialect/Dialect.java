@@ -57,7 +57,18 @@ public abstract class Dialect {
 	 * peerpool's probe of a connection already known to be valid.
 	 * @param recovering whether the peer is DOWN and about to be taken back (stricter checks)
 	 */
-	public abstract ProbeResult probe(Connection connection, boolean recovering) throws SQLException;
+	public ProbeResult probe(Connection connection, boolean recovering) throws SQLException {
+		return probe(connection, recovering, true);
+	}
+
+	/**
+	 * peerpool's probe of a connection already known to be valid.
+	 * @param recovering whether the peer is DOWN and about to be taken back (stricter checks)
+	 * @param serverLag whether to ask for the server's own lag figure; {@code false} when the
+	 * user was denied it lately (each denial is an error in the server's and the driver's logs)
+	 */
+	public abstract ProbeResult probe(Connection connection, boolean recovering, boolean serverLag)
+			throws SQLException;
 
 	/** The position of the write just made on {@code primary}, or {@code null} when unknown. */
 	public String positionAfterWrite(Connection primary) throws SQLException {

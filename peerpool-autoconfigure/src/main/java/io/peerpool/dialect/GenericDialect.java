@@ -29,7 +29,7 @@ final class GenericDialect extends Dialect {
 	}
 
 	@Override
-	public ProbeResult probe(Connection connection, boolean recovering) {
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) {
 		return ProbeResult.ok();
 	}
 

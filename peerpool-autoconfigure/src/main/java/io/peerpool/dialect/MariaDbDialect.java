@@ -53,7 +53,7 @@ final class MariaDbDialect extends Dialect {
 	}
 
 	@Override
-	public ProbeResult probe(Connection connection, boolean recovering) throws SQLException {
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
 		boolean readOnly;
 		boolean galera;
 		String binlog;
@@ -76,15 +76,17 @@ final class MariaDbDialect extends Dialect {
 		}
 		boolean replicating = "ON".equalsIgnoreCase(status(connection, "Slave_running"));
 		Duration lag = null;
-		String unavailable = null;
-		try {
-			lag = serverLag(connection);
-		}
-		catch (SQLException ex) {
-			if (ex.getErrorCode() != ACCESS_DENIED) {
-				throw ex;
+		String unavailable = LAG_GRANT;
+		if (serverLag) {
+			try {
+				lag = serverLag(connection);
+				unavailable = null;
 			}
-			unavailable = LAG_GRANT;
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != ACCESS_DENIED) {
+					throw ex;
+				}
+			}
 		}
 		String position = (!readOnly && !replicating) ? binlog : furthest(slave, current);
 		return ProbeResult.ok(readOnly, lag,

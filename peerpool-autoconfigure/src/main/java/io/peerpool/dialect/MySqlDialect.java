@@ -72,7 +72,7 @@ final class MySqlDialect extends Dialect {
 	}
 
 	@Override
-	public ProbeResult probe(Connection connection, boolean recovering) throws SQLException {
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
 		boolean readOnly;
 		String executed;
 		try (Statement statement = connection.createStatement();
@@ -83,25 +83,27 @@ final class MySqlDialect extends Dialect {
 		}
 		Duration lag = null;
 		Boolean replicating = null;
-		String unavailable = null;
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(replicaStatusStatement())) {
-			if (!result.next()) {
-				lag = Duration.ZERO;
-				replicating = false;
+		String unavailable = this.replicaStatements ? LAG_GRANT_NEW : LAG_GRANT_OLD;
+		if (serverLag) {
+			try (Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery(replicaStatusStatement())) {
+				unavailable = null;
+				if (!result.next()) {
+					lag = Duration.ZERO;
+					replicating = false;
+				}
+				else {
+					replicating = "Yes".equalsIgnoreCase(result.getString(threadColumn("IO")))
+							&& "Yes".equalsIgnoreCase(result.getString(threadColumn("SQL")));
+					long seconds = result.getLong(secondsBehindColumn());
+					lag = result.wasNull() ? null : Duration.ofSeconds(seconds);
+				}
 			}
-			else {
-				replicating = "Yes".equalsIgnoreCase(result.getString(threadColumn("IO")))
-						&& "Yes".equalsIgnoreCase(result.getString(threadColumn("SQL")));
-				long seconds = result.getLong(secondsBehindColumn());
-				lag = result.wasNull() ? null : Duration.ofSeconds(seconds);
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != MariaDbDialect.ACCESS_DENIED) {
+					throw ex;
+				}
 			}
-		}
-		catch (SQLException ex) {
-			if (ex.getErrorCode() != MariaDbDialect.ACCESS_DENIED) {
-				throw ex;
-			}
-			unavailable = this.replicaStatements ? LAG_GRANT_NEW : LAG_GRANT_OLD;
 		}
 		String position = (executed != null) ? executed.replace("\n", "").replace(" ", "") : null;
 		return ProbeResult.ok(readOnly, lag,

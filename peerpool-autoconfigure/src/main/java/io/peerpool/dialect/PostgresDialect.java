@@ -59,7 +59,7 @@ final class PostgresDialect extends Dialect {
 	 * commit is no lag.
 	 */
 	@Override
-	public ProbeResult probe(Connection connection, boolean recovering) throws SQLException {
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(),"
 						+ " CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text"

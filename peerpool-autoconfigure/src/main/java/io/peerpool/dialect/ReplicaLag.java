@@ -117,8 +117,9 @@ public final class ReplicaLag {
 		if (replication.position() == null) {
 			return null;
 		}
+		// a primary turned read-only is compared with its own history: it is behind no one
 		int against = (this.writer >= 0) ? this.writer : this.lastSampled;
-		History history = (against >= 0 && against != peerIndex) ? this.histories.get(against) : null;
+		History history = (against >= 0) ? this.histories.get(against) : null;
 		if (history == null) {
 			return null;
 		}

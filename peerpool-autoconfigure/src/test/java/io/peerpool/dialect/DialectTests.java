@@ -97,6 +97,23 @@ class DialectTests {
 	}
 
 	@Test
+	void aServerThatDeniedItsLagFigureIsNotAskedAgainRightAway() throws SQLException {
+		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "", "slave", "0-1-42",
+					"current", "0-1-42"))
+			.answer("SHOW GLOBAL STATUS LIKE", row("Variable_name", "Slave_running", "Value", "ON"))
+			.deny("SHOW SLAVE STATUS", 1227);
+		DefaultPeerProbe probe = new DefaultPeerProbe();
+
+		probe.probe(server.connection(), Duration.ofSeconds(1));
+		ProbeResult second = probe.probe(server.connection(), Duration.ofSeconds(1));
+
+		assertThat(server.sent).filteredOn((sql) -> sql.startsWith("SHOW SLAVE STATUS")).hasSize(1);
+		assertThat(second.replication().lagUnavailable()).contains("SLAVE MONITOR");
+		assertThat(second.replication().position()).isEqualTo("0-1-42");
+	}
+
+	@Test
 	void aWritableMariaDbThatReplicatesFromNoOneReportsItsBinaryLogPosition() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 0, "binlog", "0-1-50", "slave", "",
