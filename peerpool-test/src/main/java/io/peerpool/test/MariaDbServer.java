@@ -301,7 +301,9 @@ public final class MariaDbServer implements DatabaseServer {
 			// closing a fresh connection failed: harmless
 		}
 		if (first && !this.applicationGrants.isEmpty()) {
-			executeAsAdmin("GRANT " + String.join(", ", this.applicationGrants) + " ON *.* TO '"
+			// each server grants itself, outside the binary log: a GTID of a replica's own would make it
+			// diverge from its primary
+			execute("SET SESSION sql_log_bin = 0", "GRANT " + String.join(", ", this.applicationGrants) + " ON *.* TO '"
 					+ MariaDbBinaries.APP_USER + "'@'%'");
 		}
 		if (!this.persistentReadOnly) {
