@@ -81,8 +81,8 @@ public final class Peer implements Balanced {
 	/** The pool's writer while this peer also reports itself writable (and gets no writes), else {@code null}. */
 	private volatile Peer writerConflict;
 
-	/** One WARN per peer when its lag cannot be measured. */
-	private final AtomicBoolean unknownLagWarned = new AtomicBoolean();
+	/** Probes in a row that could not measure the lag: one WARN at the second (the first may precede the primary's). */
+	private final AtomicInteger unknownLagProbes = new AtomicInteger();
 
 	/** Whether the peer is further behind than {@code max-replica-lag}: no reads go there. */
 	private volatile boolean lagging;
@@ -222,9 +222,13 @@ public final class Peer implements Balanced {
 		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
 	}
 
-	/** Whether this call is the first to report that the peer's lag cannot be measured. */
+	/**
+	 * Counts a probe that could not measure the peer's lag.
+	 * @return whether it is time for the one WARN: the second such probe in a row (at startup, a
+	 * replica's first probe may end before the primary's, which it is compared with)
+	 */
 	public boolean firstUnknownLag() {
-		return this.unknownLagWarned.compareAndSet(false, true);
+		return this.unknownLagProbes.incrementAndGet() == 2;
 	}
 
 	/**
@@ -257,7 +261,7 @@ public final class Peer implements Balanced {
 		this.lagSource = source;
 		this.lagUnknown = (measuredLag == null) ? unknownReason : null;
 		if (measuredLag != null) {
-			this.unknownLagWarned.set(false);
+			this.unknownLagProbes.set(0);
 		}
 		this.lagging = isReplicaForReads()
 				&& ((measuredLag == null) ? !includeUnknownLag : measuredLag.compareTo(maxReplicaLag) > 0);
