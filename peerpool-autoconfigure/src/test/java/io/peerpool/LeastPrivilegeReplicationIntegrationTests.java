@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,6 +54,7 @@ import static org.awaitility.Awaitility.await;
  * restarted replica comes back writable.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@ExtendWith(OutputCaptureExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LeastPrivilegeReplicationIntegrationTests {
 
@@ -130,6 +134,39 @@ class LeastPrivilegeReplicationIntegrationTests {
 
 	@Test
 	@Order(3)
+	void withNothingToCompareWithTheLagIsUnknownWarnedOnceAndUnknownLagDecidesTheReads(CapturedOutput output)
+			throws SQLException {
+		// replicas only: no primary in the pool to compare positions with, and SHOW SLAVE STATUS denied
+		PeerPoolSettings exclude = new PeerPoolSettings("replicas-only", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
+				Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), true, false,
+				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE);
+		try (PeerPoolDataSource pool = TestPools.over(exclude, db.replicas(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			String replica = db.replicas().get(0).name();
+			await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("replicas-only." + replica));
+			PeerInfo info = info(pool, replica);
+			assertThat(info.state()).isEqualTo(PeerState.LAGGING);
+			assertThat(info.lagSeconds()).isNull();
+			assertThat(info.lagUnknown()).contains("SLAVE MONITOR");
+			assertThat(peerDetails(new PeerPoolHealthIndicator(pool).health(), replica)).containsKey("lagUnknown");
+			assertThat(output.getOut()).contains("GRANT SLAVE MONITOR").contains("unknown-lag");
+		}
+		assertThat(output.getOut().split("the lag of peer replicas-only." + db.replicas().get(0).name(), -1))
+			.as("one WARN per peer").hasSize(2);
+		PeerPoolSettings include = new PeerPoolSettings("replicas-included", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
+				Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), true, false,
+				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.INCLUDE);
+		try (PeerPoolDataSource pool = TestPools.over(include, db.replicas(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO);
+				Connection connection = pool.getConnection()) {
+			connection.setReadOnly(true);
+			try (Statement statement = connection.createStatement()) {
+				assertThat(queryInt(statement, "SELECT @@server_id")).as("unknown-lag: include reads anyway")
+					.isIn(db.replicas().stream().map(MariaDbServer::serverId).toList());
+			}
+		}
+	}
+
+	@Test
+	@Order(4)
 	void aRestartedWritableReplicaGetsNoWritesWhileThePrimaryIsUpAndTakesOverWhenItDies() throws Exception {
 		MariaDbServer primary = db.primary();
 		MariaDbServer restarted = db.replicas().get(0);
