@@ -167,7 +167,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 
 	@Test
 	@Order(4)
-	void aRestartedWritableReplicaGetsNoWritesWhileThePrimaryIsUpAndTakesOverWhenItDies() throws Exception {
+	void aRestartedWritableReplicaGetsNoWritesWhileThePrimaryIsUpAndTakesOverWhenItDiesAndTheOldPrimaryBackGetsNone() throws Exception {
 		MariaDbServer primary = db.primary();
 		MariaDbServer restarted = db.replicas().get(0);
 		List<PeerWriterConflictEvent> events = new CopyOnWriteArrayList<>();
@@ -203,6 +203,18 @@ class LeastPrivilegeReplicationIntegrationTests {
 				.isEqualTo(1.0);
 			Health health = new PeerPoolHealthIndicator(pool).health();
 			assertThat(peerDetails(health, restarted.name())).containsEntry("writerConflict", primary.name());
+			// it still replicates within max-replica-lag: it serves reads as the replica it is
+			Set<Integer> readFrom = new java.util.HashSet<>();
+			for (int i = 0; i < 20; i++) {
+				try (Connection connection = pool.getConnection()) {
+					connection.setReadOnly(true);
+					try (Statement statement = connection.createStatement()) {
+						readFrom.add(queryInt(statement, "SELECT @@server_id"));
+					}
+				}
+			}
+			assertThat(readFrom).as("servers of the reads").contains(restarted.serverId())
+				.doesNotContain(primary.serverId());
 
 			primary.kill();
 			await().atMost(Duration.ofSeconds(15)).until(() -> pool.peer(primary.name()).state() == PeerState.DOWN
@@ -214,6 +226,19 @@ class LeastPrivilegeReplicationIntegrationTests {
 				assertThat(load.startedAfter(from)).as("writes once the primary is dead")
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(restarted.port()));
 			}
+
+			// the old primary comes back, writable: now it is the second writer
+			primary.restart();
+			await().atMost(Duration.ofSeconds(15)).until(() -> info(pool, primary.name()).writerConflict() != null);
+			assertThat(info(pool, primary.name()).writerConflict()).isEqualTo(restarted.name());
+			try (TransactionLoad load = new TransactionLoad(pool, 4, "SELECT @@port")) {
+				long from = System.nanoTime();
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 200);
+				load.stop(Duration.ofSeconds(10));
+				assertThat(load.startedAfter(from)).as("writes once the old primary is back")
+					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(restarted.port()));
+			}
+			assertThat(events).extracting(PeerWriterConflictEvent::getPeer).containsExactly(restarted.name(), primary.name());
 		}
 	}
 
