@@ -147,7 +147,9 @@ class LeastPrivilegeReplicationIntegrationTests {
 			assertThat(info.state()).isEqualTo(PeerState.LAGGING);
 			assertThat(info.lagSeconds()).isNull();
 			assertThat(info.lagUnknown()).contains("SLAVE MONITOR");
-			assertThat(peerDetails(new PeerPoolHealthIndicator(pool).health(), replica)).containsKey("lagUnknown");
+			Health health = new PeerPoolHealthIndicator(pool).health();
+			assertThat(peerDetails(health, replica)).containsKey("lagUnknown");
+			assertThat(health.getDetails().get("unknownLag")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains(replica);
 			assertThat(output.getOut()).contains("GRANT SLAVE MONITOR").contains("unknown-lag");
 		}
 		assertThat(output.getOut().split("the lag of peer replicas-only." + db.replicas().get(0).name(), -1))
@@ -203,6 +205,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 				.isEqualTo(1.0);
 			Health health = new PeerPoolHealthIndicator(pool).health();
 			assertThat(peerDetails(health, restarted.name())).containsEntry("writerConflict", primary.name());
+			assertThat(health.getDetails()).containsEntry("writerConflicts", List.of(restarted.name()));
 			// it still replicates within max-replica-lag: it serves reads as the replica it is
 			Set<Integer> readFrom = new java.util.HashSet<>();
 			for (int i = 0; i < 20; i++) {

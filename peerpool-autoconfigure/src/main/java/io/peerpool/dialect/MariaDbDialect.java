@@ -1,7 +1,6 @@
 package io.peerpool.dialect;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +15,7 @@ import io.peerpool.ServerIdentity;
  * MariaDB (and Galera nodes, which are MariaDB servers with {@code wsrep_on}).
  * <ul>
  * <li>Role: {@code @@read_only}; replicating: the status variable {@code Slave_running}, which any
- * user may read.</li>
+ * user may read (both threads running).</li>
  * <li>Position: a writable server's {@code @@gtid_binlog_pos}; a replica's {@code @@gtid_slave_pos}
  * and {@code @@gtid_current_pos} (whichever is further per domain), compared per replication
  * domain. Global variables need no privilege.</li>
@@ -59,22 +58,26 @@ final class MariaDbDialect extends Dialect {
 		String binlog;
 		String slave;
 		String current;
+		boolean replicating;
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(
-						"SELECT @@read_only, @@wsrep_on, @@gtid_binlog_pos, @@gtid_slave_pos, @@gtid_current_pos")) {
+						"SELECT @@read_only, @@wsrep_on, @@gtid_binlog_pos, @@gtid_slave_pos, @@gtid_current_pos,"
+								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+								+ " WHERE VARIABLE_NAME = 'SLAVE_RUNNING')")) {
+			// one round trip: global variables and status need no privilege
 			result.next();
 			readOnly = result.getBoolean(1);
 			galera = result.getBoolean(2);
 			binlog = result.getString(3);
 			slave = result.getString(4);
 			current = result.getString(5);
+			replicating = "ON".equalsIgnoreCase(result.getString(6));
 		}
 		if (galera) {
 			GaleraChecks.requireReady(connection, recovering);
 			return ProbeResult.ok(readOnly, Duration.ZERO,
 					new ProbeResult.Replication(product(), null, false, true, 0, null, null));
 		}
-		boolean replicating = "ON".equalsIgnoreCase(status(connection, "Slave_running"));
 		Duration lag = null;
 		String unavailable = LAG_GRANT;
 		if (serverLag) {
@@ -102,15 +105,6 @@ final class MariaDbDialect extends Dialect {
 			}
 			long seconds = result.getLong("Seconds_Behind_Master");
 			return result.wasNull() ? null : Duration.ofSeconds(seconds);
-		}
-	}
-
-	private static String status(Connection connection, String name) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement("SHOW GLOBAL STATUS LIKE ?")) {
-			statement.setString(1, name);
-			try (ResultSet result = statement.executeQuery()) {
-				return result.next() ? result.getString(2) : null;
-			}
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.peerpool.health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,8 @@ import io.peerpool.PeerRole;
  * ({@code LAGGING}), a primary that reports itself read-only (its {@code role} is {@code replica}:
  * the role shown is the one the peer plays now, {@code declaredRole} the configured one), a second
  * writable peer that gets no writes ({@code writerConflict}, the pool's writer) and a replica
- * whose lag cannot be measured ({@code lagUnknown}, the reason).
+ * whose lag cannot be measured ({@code lagUnknown}, the reason); the names of such peers are also
+ * listed at the pool level ({@code writerConflicts}, {@code unknownLag}).
  *
  * <p>Per peer: {@code state}, {@code role}, {@code declaredRole}, {@code url} (no credentials),
  * {@code active}, {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
@@ -46,7 +48,15 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		boolean writable = false;
 		boolean readable = false;
 		Map<String, Object> details = new LinkedHashMap<>();
+		List<String> conflicts = new ArrayList<>();
+		List<String> unknownLag = new ArrayList<>();
 		for (PeerInfo peer : peers) {
+			if (peer.writerConflict() != null) {
+				conflicts.add(peer.name());
+			}
+			if (peer.lagUnknown() != null) {
+				unknownLag.add(peer.name());
+			}
 			if (peer.isUp()) {
 				healthy++;
 				boolean writer = peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
@@ -56,13 +66,18 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 			}
 			details.put(peer.name(), describe(peer, peer.lagSeconds()));
 		}
-		Health.Builder builder = writable ? Health.up() : Health.down();
-		return builder.withDetail("healthy", healthy)
+		Health.Builder builder = (writable ? Health.up() : Health.down()).withDetail("healthy", healthy)
 			.withDetail("total", peers.size())
 			.withDetail("writable", writable)
-			.withDetail("readable", readable)
-			.withDetail("peers", details)
-			.build();
+			.withDetail("readable", readable);
+		// at a glance: the peers whose details say more
+		if (!conflicts.isEmpty()) {
+			builder.withDetail("writerConflicts", conflicts);
+		}
+		if (!unknownLag.isEmpty()) {
+			builder.withDetail("unknownLag", unknownLag);
+		}
+		return builder.withDetail("peers", details).build();
 	}
 
 	/** The details of one peer; absent values are left out rather than shown as null. */

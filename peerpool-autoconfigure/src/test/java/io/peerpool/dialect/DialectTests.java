@@ -83,8 +83,7 @@ class DialectTests {
 	void mariaDbWithoutSlaveMonitorReportsItsAppliedPositionAndTheGrant() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "0-2-3", "slave", "0-1-42",
-					"current", "0-1-41"))
-			.answer("SHOW GLOBAL STATUS LIKE", row("Variable_name", "Slave_running", "Value", "ON"))
+					"current", "0-1-41", "running", "ON"))
 			.deny("SHOW SLAVE STATUS", 1227);
 
 		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
@@ -100,8 +99,7 @@ class DialectTests {
 	void aServerThatDeniedItsLagFigureIsNotAskedAgainRightAway() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "", "slave", "0-1-42",
-					"current", "0-1-42"))
-			.answer("SHOW GLOBAL STATUS LIKE", row("Variable_name", "Slave_running", "Value", "ON"))
+					"current", "0-1-42", "running", "ON"))
 			.deny("SHOW SLAVE STATUS", 1227);
 		DefaultPeerProbe probe = new DefaultPeerProbe();
 
@@ -117,8 +115,7 @@ class DialectTests {
 	void aWritableMariaDbThatReplicatesFromNoOneReportsItsBinaryLogPosition() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 0, "binlog", "0-1-50", "slave", "",
-					"current", "0-1-50"))
-			.answer("SHOW GLOBAL STATUS LIKE", row("Variable_name", "Slave_running", "Value", "OFF"))
+					"current", "0-1-50", "running", "OFF"))
 			.answer("SHOW SLAVE STATUS");
 
 		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
@@ -132,7 +129,7 @@ class DialectTests {
 	@Test
 	void aGaleraNodeIsSynchronous() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "10.11.6-MariaDB-0+deb12u1")
-			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", ""))
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", "", "running", null))
 			.answer("SHOW GLOBAL STATUS WHERE", row("Variable_name", "wsrep_ready", "Value", "ON"),
 					row("Variable_name", "wsrep_local_state_comment", "Value", "Synced"));
 
