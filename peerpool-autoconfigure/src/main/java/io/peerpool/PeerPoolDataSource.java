@@ -98,6 +98,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 */
 	private volatile Peer writer;
 
+	/** Whether the first probes of every peer are in: until then the best writer is chosen afresh each time. */
+	private volatile boolean firstProbesDone;
+
 	/** Peers declared {@code role: primary}: several of them make a multi-primary pool. */
 	private final int declaredPrimaries;
 
@@ -247,6 +250,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		catch (ExecutionException | TimeoutException ex) {
 			// the monitor has recorded what it found; routing works with what is known
 		}
+		// the writer is the best of what the first probes found, not the one whose probe ended first;
+		// conflicts are reported from then on (those seen so far again, once)
+		synchronized (this.routingLock) {
+			this.firstProbesDone = true;
+			for (Peer peer : this.peers) {
+				peer.writerConflict(null);
+			}
+		}
+		updateRouting();
 		// a replica probed before the primary had nothing to compare its position with: once more,
 		// so that reads go to replicas from the first request
 		List<CompletableFuture<Void>> again = new ArrayList<>();
@@ -481,7 +493,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			for (Peer peer : this.peers) {
 				boolean conflict = established != null && peer != established && peer.status().isUp()
 						&& peer.role() == PeerRole.PRIMARY;
-				if (peer.writerConflict(conflict ? established : null)) {
+				if (peer.writerConflict(conflict ? established : null) && this.firstProbesDone) {
 					newConflicts.add(new Peer[] { peer, established });
 				}
 				if (!peer.isRoutable()) {
@@ -515,7 +527,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/** The established writer while it is UP and writable, else the best writable peer, or {@code null}. */
 	private Peer electWriter() {
 		Peer current = this.writer;
-		if (current != null && current.status().isUp() && current.role() == PeerRole.PRIMARY) {
+		if (this.firstProbesDone && current != null && current.status().isUp() && current.role() == PeerRole.PRIMARY) {
 			return current;
 		}
 		Peer best = null;
