@@ -93,8 +93,10 @@ class OneWriterTests {
 		this.answers.put("c", readOnlyReplica());
 		start(PeerRole.AUTO, "a", "b", "c");
 		assertThat(conflict("b")).isNull();
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		new io.peerpool.metrics.PeerPoolMetrics(() -> List.of(this.pool)).bindTo(registry);
 
-		// b restarted writable, still replicating
+		// b turned writable (SET GLOBAL read_only = 0, or restarted), still replicating
 		this.answers.put("b", writable(true, 0));
 		probe("b");
 
@@ -104,6 +106,7 @@ class OneWriterTests {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("b", "a"));
 		probe("b");
 		assertThat(this.events).as("one event per conflict").hasSize(1);
+		assertThat(registry.get("peerpool.writer.conflicts").tag("peer", "b").counter().count()).isEqualTo(1.0);
 	}
 
 	@Test

@@ -112,7 +112,15 @@ public class PeerPoolMetrics implements MeterBinder {
 
 			@Override
 			public void writerConflict(Peer peer, Peer writer) {
-				PeerMeters peerMeters = meters.get(peer);
+				// the conflict comes with the peer's change to a writable role, which may not have reached
+				// routingChanged yet: count it on the meters of the role it plays now
+				PeerMeters peerMeters = meters.computeIfPresent(peer, (key, current) -> {
+					if (current.role == peer.role()) {
+						return current;
+					}
+					current.remove(registry);
+					return new PeerMeters(pool, peer, registry);
+				});
 				if (peerMeters != null) {
 					peerMeters.writerConflicts.increment();
 				}
