@@ -607,13 +607,13 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
 		int idle = (bean != null) ? bean.getIdleConnections() : 0;
 		boolean measured = status.isUp() && peer.isReplicaForReads();
-		java.time.Duration lag = measured ? peer.lag() : null;
+		Double lag = measured ? peer.lagSeconds() : null;
 		Peer conflict = peer.writerConflict();
 		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
 				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
 				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections(),
 				(peer.server() != null) ? peer.server().toString() : null, peer.declaredRole(),
-				(lag != null) ? lag.toMillis() / 1000.0 : null, measured ? peer.lagSource() : null,
+				lag, measured ? peer.lagSource() : null,
 				measured ? peer.lagUnknown() : null, (conflict != null) ? conflict.name() : null);
 	}
 

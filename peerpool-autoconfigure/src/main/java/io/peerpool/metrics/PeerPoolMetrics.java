@@ -137,8 +137,8 @@ public class PeerPoolMetrics implements MeterBinder {
 
 	/** The peer's lag in seconds, NaN when unknown or DOWN. */
 	private static double lagSeconds(Peer peer) {
-		Duration lag = peer.lag();
-		return (lag != null && peer.status().isUp()) ? lag.toMillis() / 1000.0 : Double.NaN;
+		Double lag = peer.lagSeconds();
+		return (lag != null) ? lag : Double.NaN;
 	}
 
 	private static final class PeerMeters {

@@ -177,6 +177,12 @@ public final class Peer implements Balanced {
 		return this.lagging;
 	}
 
+	/** The lag in seconds (milliseconds precision) while the peer is UP, {@code null} when unknown or DOWN. */
+	public Double lagSeconds() {
+		Duration current = this.lag;
+		return (current != null && status().isUp()) ? current.toMillis() / 1000.0 : null;
+	}
+
 	/** How the lag was measured ({@code server}, {@code position}), {@code null} when unknown. */
 	public String lagSource() {
 		return this.lagSource;
