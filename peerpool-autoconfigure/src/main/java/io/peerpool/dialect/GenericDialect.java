@@ -1,7 +1,6 @@
 package io.peerpool.dialect;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
