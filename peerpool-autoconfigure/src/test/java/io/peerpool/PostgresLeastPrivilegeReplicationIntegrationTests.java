@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * Read/write split on a PostgreSQL primary with two hot standbys, with an application user that
  * has no predefined role ({@code pg_monitor}): the lag is measured by position (replay LSN against
  * the primary's sampled LSNs), also under {@code recovery_min_apply_delay}; with the primary dead
- * the pool cannot write, and health says it can still read.
+ * the pool cannot write, and health says it can still read; after a failover the old primary back
+ * writable gets no writes.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,6 +123,42 @@ class PostgresLeastPrivilegeReplicationIntegrationTests {
 			Set<Integer> standbyPorts = pg.standbys().stream().map(PostgresServer::port).collect(Collectors.toSet());
 			assertThat(readOnly.<Integer>execute((status) -> jdbc.queryForObject("SELECT inet_server_port()", Integer.class)))
 				.as("reads still served").isIn(standbyPorts);
+		}
+	}
+
+	@Test
+	@Order(3)
+	void afterAFailoverTheOldPrimaryBackWritableGetsNoWrites() throws Exception {
+		PostgresServer oldPrimary = pg.server("primary");
+		if (oldPrimary.isRunning()) {
+			oldPrimary.kill();
+		}
+		try (PeerPoolDataSource pool = TestPools.over(SETTINGS, pg.servers(), JdbcDriver.POSTGRESQL, (s) -> PeerRole.AUTO)) {
+			PostgresServer promoted = pg.standbys().get(0);
+			pg.promote(promoted);
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.peer(promoted.name()).role() == PeerRole.PRIMARY);
+			try (Connection connection = promoted.connect(); Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGSERIAL PRIMARY KEY, seq BIGINT)");
+			}
+
+			// the old primary comes back as it was: a writable primary of its own (an unfenced split brain)
+			oldPrimary.restart();
+			try (Connection connection = oldPrimary.connect(); Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGSERIAL PRIMARY KEY, seq BIGINT)");
+			}
+			await().atMost(Duration.ofSeconds(15)).until(() -> info(pool, oldPrimary.name()).writerConflict() != null);
+			assertThat(info(pool, oldPrimary.name()).writerConflict()).isEqualTo(promoted.name());
+			assertThat(pool.peer(promoted.name()).timeline()).as("the promotion's timeline")
+				.isGreaterThan(pool.peer(oldPrimary.name()).timeline());
+
+			try (io.peerpool.test.TransactionLoad load = new io.peerpool.test.TransactionLoad(pool, 4,
+					"SELECT inet_server_port()")) {
+				long from = System.nanoTime();
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 300);
+				load.stop(Duration.ofSeconds(10));
+				assertThat(load.startedAfter(from)).as("writes while the promoted primary is up")
+					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(promoted.port()));
+			}
 		}
 	}
 
