@@ -7,7 +7,8 @@ import java.time.Instant;
  *
  * @param name name of the peer
  * @param state current state
- * @param role declared role
+ * @param role the role the peer plays now (a declared primary that reports itself read-only is a
+ * replica; an {@code auto} peer is what its server says)
  * @param url JDBC URL without user info or password parameters
  * @param active connections borrowed from this peer
  * @param idle idle connections in the peer's pool
@@ -17,10 +18,19 @@ import java.time.Instant;
  * @param failureReason why the peer is DOWN, as a tag ({@code connect}, {@code auth}, ...), or {@code null}
  * @param routed connections routed to this peer since the pool started
  * @param server the server last seen behind the peer ({@code MariaDB 11.4.5 (server_id=1)}), or {@code null}
+ * @param declaredRole the role given in the configuration ({@code primary}, {@code replica}, {@code auto})
+ * @param lagSeconds how far the peer was behind the pool's primary at its last probe, or
+ * {@code null} when unknown, for a primary and for a DOWN peer
+ * @param lagSource how the lag was measured: {@code server} (the server's own figure) or
+ * {@code position} (its replication position against the primary's), or {@code null}
+ * @param lagUnknown why the lag of a replica cannot be measured (the grant it needs), or {@code null}
+ * @param writerConflict the pool's writer when this peer also reports itself writable and gets no
+ * writes for that reason, or {@code null}
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
-		String server) {
+		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
+		String writerConflict) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -58,6 +58,8 @@ public final class PeerPoolBuilder {
 
 	private Duration pinDuration;
 
+	private UnknownLag unknownLag;
+
 	private Duration heartbeatInterval;
 
 	private Duration heartbeatTimeout;
@@ -90,6 +92,7 @@ public final class PeerPoolBuilder {
 		this.maxReplicaLag = settings.maxReplicaLag();
 		this.readYourWrites = settings.readYourWrites();
 		this.pinDuration = settings.pinDuration();
+		this.unknownLag = settings.unknownLag();
 		this.heartbeatInterval = settings.heartbeatInterval();
 		this.heartbeatTimeout = settings.heartbeatTimeout();
 		return this;
@@ -177,6 +180,12 @@ public final class PeerPoolBuilder {
 		return this;
 	}
 
+	/** Whether a replica whose lag cannot be measured at all serves reads; default {@code exclude}. */
+	public PeerPoolBuilder unknownLag(UnknownLag unknownLag) {
+		this.unknownLag = unknownLag;
+		return this;
+	}
+
 	/** Time between two heartbeats of an UP peer (zero: none); default 250 ms. */
 	public PeerPoolBuilder heartbeatInterval(Duration heartbeatInterval) {
 		this.heartbeatInterval = heartbeatInterval;
@@ -217,7 +226,8 @@ public final class PeerPoolBuilder {
 	public PeerPoolSettings toSettings() {
 		return new PeerPoolSettings(this.name, this.balance, this.checkInterval, this.probeInterval, this.probeTimeout,
 				this.connectTimeout, this.acquireTimeout, this.readWriteSplit, this.readsIncludePrimary,
-				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.heartbeatInterval, this.heartbeatTimeout);
+				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.unknownLag, this.heartbeatInterval,
+				this.heartbeatTimeout);
 	}
 
 	/**

@@ -107,6 +107,18 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/** Peers that take reads now, in declared order; replaced (never modified) on every change. */
 	private volatile Peer[] readers = new Peer[0];
 
+	/**
+	 * The one writer of a pool of asynchronous replication (see {@link #updateRouting()}), kept
+	 * while it is UP and writable; {@code null} when there is none or the pool has several.
+	 */
+	private volatile Peer writer;
+
+	/** Whether the first probes of every peer are in: until then the best writer is chosen afresh each time. */
+	private volatile boolean firstProbesDone;
+
+	/** Peers declared {@code role: primary}: several of them make a multi-primary pool. */
+	private final int declaredPrimaries;
+
 	private volatile boolean started;
 
 	private volatile ApplicationEventPublisher eventPublisher;
@@ -216,6 +228,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				settings.heartbeatTimeout());
 		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
 				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
+		this.declaredPrimaries = (int) peerConfigs.stream().filter((peer) -> peer.role() == PeerRole.PRIMARY).count();
+		this.monitor.includeUnknownLag(settings.unknownLag() == UnknownLag.INCLUDE);
 		setTargetDataSources(targets);
 		// a lookup key that is not a peer must fail, not silently use some default peer
 		setLenientFallback(false);
@@ -289,6 +303,32 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			// the monitor has recorded what it found; routing works with what is known
+		}
+		// the writer is the best of what the first probes found, not the one whose probe ended first;
+		// conflicts are reported from then on (those seen so far again, once)
+		synchronized (this.routingLock) {
+			this.firstProbesDone = true;
+			for (Peer peer : this.peers) {
+				peer.writerConflict(null);
+			}
+		}
+		updateRouting();
+		// a replica probed before the primary had nothing to compare its position with: once more,
+		// so that reads go to replicas from the first request
+		List<CompletableFuture<Void>> again = new ArrayList<>();
+		for (Peer peer : this.peers) {
+			if (peer.status().isUp() && peer.lag() == null && peer.isReplicaForReads()) {
+				again.add(this.monitor.probeNow(peer));
+			}
+		}
+		try {
+			CompletableFuture.allOf(again.toArray(new CompletableFuture<?>[0])).get(bound, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// as above
 		}
 	}
 
@@ -496,16 +536,46 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.eventPublisher = publisher;
 	}
 
-	/** Rebuilds the routing arrays; off the hot path (state, role and lag changes, drain, resume). */
+	/**
+	 * Rebuilds the routing arrays; off the hot path (state, role and lag changes, drain, resume).
+	 *
+	 * <p>One writer at a time in a pool of asynchronous replication (not Galera, not several peers
+	 * declared {@code role: primary}): the established writer keeps the writes while it is UP and
+	 * writable, and a second peer that reports itself writable (a replica restarted without
+	 * {@code read_only} in its configuration, an old primary back after a failover) is a conflict:
+	 * it gets no writes, else the data diverges, and it serves reads only while it replicates
+	 * within {@code max-replica-lag}. When the writer fails or turns read-only, the next writable
+	 * peer takes over: the one that replicates from no one, then the highest PostgreSQL timeline
+	 * (the latest promotion), then the declared order.
+	 */
 	private void updateRouting() {
+		List<Peer[]> newConflicts = new ArrayList<>();
 		synchronized (this.routingLock) {
+			boolean oneWriter = this.declaredPrimaries <= 1;
+			for (Peer peer : this.peers) {
+				oneWriter &= !peer.isSynchronous();
+			}
+			Peer established = oneWriter ? electWriter() : null;
+			this.writer = established;
+			this.monitor.replicaLag().establishedWriter((established != null) ? established.index() : -1);
 			List<Peer> writable = new ArrayList<>();
 			List<Peer> readable = new ArrayList<>();
 			for (Peer peer : this.peers) {
+				boolean conflict = established != null && peer != established && peer.status().isUp()
+						&& peer.role() == PeerRole.PRIMARY;
+				if (peer.writerConflict(conflict ? established : null) && this.firstProbesDone) {
+					newConflicts.add(new Peer[] { peer, established });
+				}
 				if (!peer.isRoutable()) {
 					continue;
 				}
-				if (peer.role() == PeerRole.PRIMARY) {
+				if (conflict) {
+					// no writes; reads only as the replica it still is
+					if (Boolean.TRUE.equals(peer.replicating()) && !peer.isLagging()) {
+						readable.add(peer);
+					}
+				}
+				else if (peer.role() == PeerRole.PRIMARY) {
 					writable.add(peer);
 					if (this.settings.readsIncludePrimary()) {
 						readable.add(peer);
@@ -518,6 +588,52 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			this.writers = writable.toArray(new Peer[0]);
 			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
 			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
+		}
+		for (Peer[] conflict : newConflicts) {
+			writerConflict(conflict[0], conflict[1]);
+		}
+	}
+
+	/** The established writer while it is UP and writable, else the best writable peer, or {@code null}. */
+	private Peer electWriter() {
+		Peer current = this.writer;
+		if (this.firstProbesDone && current != null && current.status().isUp() && current.role() == PeerRole.PRIMARY) {
+			return current;
+		}
+		Peer best = null;
+		for (Peer peer : this.peers) {
+			if (!peer.status().isUp() || peer.role() != PeerRole.PRIMARY) {
+				continue;
+			}
+			if (best == null || betterWriter(peer, best)) {
+				best = peer;
+			}
+		}
+		return best;
+	}
+
+	private static boolean betterWriter(Peer candidate, Peer best) {
+		boolean candidateReplicates = Boolean.TRUE.equals(candidate.replicating());
+		boolean bestReplicates = Boolean.TRUE.equals(best.replicating());
+		if (candidateReplicates != bestReplicates) {
+			return !candidateReplicates;
+		}
+		return candidate.timeline() > best.timeline();
+	}
+
+	private void writerConflict(Peer peer, Peer established) {
+		logger.warn("peerpool: peer " + peer.config().qualifiedName() + " reports itself writable while "
+				+ established.name() + " is the writer of pool '" + this.name
+				+ "': it gets no writes (one writer in a pool of asynchronous replication); set read_only on it");
+		tellListeners((listener) -> listener.writerConflict(peer, established));
+		ApplicationEventPublisher publisher = this.eventPublisher;
+		if (publisher != null) {
+			try {
+				publisher.publishEvent(new PeerWriterConflictEvent(this, this.name, peer.name(), established.name()));
+			}
+			catch (Throwable ex) {
+				logger.warn("peerpool: a PeerWriterConflictEvent listener failed", ex);
+			}
 		}
 	}
 
@@ -583,10 +699,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		HikariDataSource pool = peer.pool();
 		HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
 		int idle = (bean != null) ? bean.getIdleConnections() : 0;
+		boolean measured = status.isUp() && peer.isReplicaForReads();
+		Double lag = measured ? peer.lagSeconds() : null;
+		Peer conflict = peer.writerConflict();
 		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
 				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
 				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections(),
-				(peer.server() != null) ? peer.server().toString() : null);
+				(peer.server() != null) ? peer.server().toString() : null, peer.declaredRole(),
+				lag, measured ? peer.lagSource() : null,
+				measured ? peer.lagUnknown() : null, (conflict != null) ? conflict.name() : null);
 	}
 
 	@Override

@@ -21,13 +21,14 @@ import io.peerpool.balance.Balance;
  * @param maxReplicaLag a replica further behind gets no reads
  * @param readYourWrites how a client's reads see its own writes
  * @param pinDuration how long a write pins its client to primaries ({@code pin})
+ * @param unknownLag whether a replica whose lag cannot be measured at all serves reads
  * @param heartbeatInterval time between two heartbeats of an UP peer (zero: no heartbeat)
  * @param heartbeatTimeout a heartbeat slower than this marks the peer DOWN
  */
 public record PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
 		boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration,
-		Duration heartbeatInterval, Duration heartbeatTimeout) {
+		UnknownLag unknownLag, Duration heartbeatInterval, Duration heartbeatTimeout) {
 
 	/** Default time between two heartbeats of an UP peer. */
 	public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
@@ -35,12 +36,21 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 	/** Default bound on one heartbeat: with the interval, a frozen server is DOWN within a second. */
 	public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofMillis(750);
 
-	/** Settings with the heartbeat defaults. */
+	/** Settings that exclude replicas of unknown lag from reads, with the heartbeat defaults. */
 	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
 			boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration) {
 		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, readWriteSplit,
-				readsIncludePrimary, maxReplicaLag, readYourWrites, pinDuration, DEFAULT_HEARTBEAT_INTERVAL,
+				readsIncludePrimary, maxReplicaLag, readYourWrites, pinDuration, UnknownLag.EXCLUDE);
+	}
+
+	/** Settings with the heartbeat defaults. */
+	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
+			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
+			boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration,
+			UnknownLag unknownLag) {
+		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, readWriteSplit,
+				readsIncludePrimary, maxReplicaLag, readYourWrites, pinDuration, unknownLag, DEFAULT_HEARTBEAT_INTERVAL,
 				DEFAULT_HEARTBEAT_TIMEOUT);
 	}
 
@@ -48,8 +58,8 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout) {
 		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, null, false,
-				Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5), DEFAULT_HEARTBEAT_INTERVAL,
-				DEFAULT_HEARTBEAT_TIMEOUT);
+				Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5), UnknownLag.EXCLUDE,
+				DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_TIMEOUT);
 	}
 
 	public PeerPoolSettings {
@@ -63,6 +73,7 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		requireNotNegative("max-replica-lag", maxReplicaLag);
 		Objects.requireNonNull(readYourWrites, "read-your-writes");
 		requireNotNegative("pin-duration", pinDuration);
+		Objects.requireNonNull(unknownLag, "unknown-lag");
 		requireNotNegative("heartbeat-interval", heartbeatInterval);
 		requirePositive("heartbeat-timeout", heartbeatTimeout);
 	}

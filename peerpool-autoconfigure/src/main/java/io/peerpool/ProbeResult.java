@@ -9,10 +9,18 @@ import java.time.Duration;
  * @param detail why it cannot, or {@code null}
  * @param readOnly whether the server refuses writes ({@code read_only}, {@code pg_is_in_recovery()}),
  * or {@code null} when the probe does not know
- * @param lag how far a replica is behind its primary, {@link Duration#ZERO} for a primary,
- * or {@code null} when unknown (replication stopped)
+ * @param lag how far a replica is behind its primary by the server's own figure
+ * ({@code Seconds_Behind_Master}), {@link Duration#ZERO} for a primary, or {@code null} when the
+ * server does not tell (replication stopped, or the user may not see it)
+ * @param replication the server's replication position and state, from which peerpool measures
+ * the lag without privileges; {@code null} when the probe does not know
  */
-public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag) {
+public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag, Replication replication) {
+
+	/** A result without replication position. */
+	public ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag) {
+		this(healthy, detail, readOnly, lag, null);
+	}
 
 	public static ProbeResult ok() {
 		return new ProbeResult(true, null, null, Duration.ZERO);
@@ -25,6 +33,34 @@ public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Dura
 	/** A healthy server that does ({@code readOnly}) or does not take writes, {@code lag} behind. */
 	public static ProbeResult ok(boolean readOnly, Duration lag) {
 		return new ProbeResult(true, null, readOnly, lag);
+	}
+
+	/** A healthy server, with what it said of its replication. */
+	public static ProbeResult ok(boolean readOnly, Duration lag, Replication replication) {
+		return new ProbeResult(true, null, readOnly, lag, replication);
+	}
+
+	/**
+	 * A server's replication as the application's own user can see it.
+	 *
+	 * @param product the product whose position format {@code position} has ({@code MariaDB},
+	 * {@code MySQL}, {@code PostgreSQL})
+	 * @param position for a writable server that replicates from no one, its current position
+	 * (MariaDB {@code @@gtid_binlog_pos}, MySQL {@code @@gtid_executed}, PostgreSQL
+	 * {@code pg_current_wal_lsn()}); for a replica, what it has applied; {@code null} when unknown
+	 * @param replicating whether the server replicates from another one, {@code null} when the user
+	 * cannot see it
+	 * @param synchronous whether the server is a node of a synchronous cluster (Galera): every
+	 * node takes writes and none lags
+	 * @param timeline a PostgreSQL primary's timeline (higher after each promotion), 0 when unknown
+	 * @param replayLag an estimate of the lag from the server's replay times (PostgreSQL's
+	 * {@code pg_last_xact_replay_timestamp()}), used when the position cannot be compared; {@code null} when none
+	 * @param lagUnavailable why the server's own lag figure is not available (the grant it needs),
+	 * {@code null} when it is or does not apply
+	 */
+	public record Replication(String product, String position, Boolean replicating, boolean synchronous,
+			long timeline, Duration replayLag, String lagUnavailable) {
+
 	}
 
 }

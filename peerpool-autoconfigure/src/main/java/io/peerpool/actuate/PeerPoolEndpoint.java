@@ -128,17 +128,20 @@ public class PeerPoolEndpoint {
 	/**
 	 * One peer, as {@link PeerInfo} shows it; times as ISO-8601 text; the role the peer plays now;
 	 * {@code server} the server last seen behind it and {@code lagSeconds} a replica's lag at its
-	 * last probe, {@code null} when unknown.
+	 * last probe, {@code null} when unknown, with {@code lagSource} how it was measured or
+	 * {@code lagUnknown} why it cannot be; {@code writerConflict} the pool's writer when this peer
+	 * also reports itself writable (and gets no writes).
 	 */
 	public record PeerDescriptor(String name, String state, String role, String url, int active, int idle,
 			String since, String retryAt, String lastError, String failureReason, long routed, String server,
-			Double lagSeconds) {
+			Double lagSeconds, String declaredRole, String lagSource, String lagUnknown, String writerConflict) {
 
 		static PeerDescriptor of(PeerPool pool, PeerInfo peer) {
 			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
 					peer.url(), peer.active(), peer.idle(), text(peer.since()), text(peer.retryAt()),
 					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
-					PeerPoolBeans.lagSeconds(pool, peer));
+					PeerPoolBeans.lagSeconds(pool, peer), peer.declaredRole().name().toLowerCase(Locale.ROOT),
+					peer.lagSource(), peer.lagUnknown(), peer.writerConflict());
 		}
 
 		private static String text(Object value) {

@@ -1,7 +1,6 @@
 package io.peerpool.autoconfigure;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolDataSource;
-import io.peerpool.PeerRole;
-import io.peerpool.PeerState;
 
 /**
  * Finds the pools among an application's {@code DataSource} beans, also when a bean is a proxy
@@ -57,16 +54,11 @@ public final class PeerPoolBeans {
 
 	/**
 	 * How far a replica is behind its primary, in seconds, from its last probe; {@code null} when
-	 * unknown (replication stopped or not visible to the user, the peer DOWN, a pool that is not a
-	 * {@link PeerPoolDataSource}) and for a primary, which is behind no one.
+	 * unknown (replication stopped or not measurable, the peer DOWN) and for a primary, which is
+	 * behind no one.
 	 */
 	public static Double lagSeconds(PeerPool pool, PeerInfo peer) {
-		if (!(pool instanceof PeerPoolDataSource dataSource) || peer.role() != PeerRole.REPLICA
-				|| peer.state() == PeerState.DOWN) {
-			return null;
-		}
-		Duration lag = dataSource.peer(peer.name()).lag();
-		return (lag != null) ? lag.toMillis() / 1000.0 : null;
+		return peer.lagSeconds();
 	}
 
 }

@@ -138,7 +138,8 @@ final class PeerPoolConfigurations {
 		PeerPoolSettings settings = new PeerPoolSettings(name, pool.getBalance(), pool.getCheckInterval(),
 				pool.getProbeInterval(), pool.getProbeTimeout(), connectTimeout, pool.getAcquireTimeout(),
 				pool.getReadWriteSplit(), pool.isReadsIncludePrimary(), pool.getMaxReplicaLag(),
-				pool.getReadYourWrites(), pool.getPinDuration(), pool.getHeartbeatInterval(), pool.getHeartbeatTimeout());
+				pool.getReadYourWrites(), pool.getPinDuration(), pool.getUnknownLag(), pool.getHeartbeatInterval(),
+				pool.getHeartbeatTimeout());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;

@@ -7,8 +7,6 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.peerpool.PeerRole;
-import io.peerpool.ReadYourWrites;
-import io.peerpool.balance.Balance;
 import io.peerpool.routing.RouteIntent;
 
 /**

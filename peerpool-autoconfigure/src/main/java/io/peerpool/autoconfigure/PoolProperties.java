@@ -7,6 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ReadYourWrites;
+import io.peerpool.UnknownLag;
 import io.peerpool.balance.Balance;
 
 /**
@@ -48,6 +49,12 @@ public class PoolProperties {
 
 	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
 	private Duration pinDuration = Duration.ofSeconds(5);
+
+	/**
+	 * A replica whose lag cannot be measured at all (no position to compare, and the server's own
+	 * figure denied to the user): exclude (no reads go to it) or include (it serves reads).
+	 */
+	private UnknownLag unknownLag = UnknownLag.EXCLUDE;
 
 	/**
 	 * Time between two heartbeats (SELECT 1 on one kept connection) of each healthy peer, which find
@@ -150,6 +157,14 @@ public class PoolProperties {
 
 	public void setPinDuration(Duration pinDuration) {
 		this.pinDuration = pinDuration;
+	}
+
+	public UnknownLag getUnknownLag() {
+		return this.unknownLag;
+	}
+
+	public void setUnknownLag(UnknownLag unknownLag) {
+		this.unknownLag = unknownLag;
 	}
 
 	public Duration getHeartbeatInterval() {

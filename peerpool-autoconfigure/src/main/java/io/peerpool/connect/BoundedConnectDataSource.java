@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.peerpool.dialect.DriverTimeouts;
+import io.peerpool.dialect.Product;
 
 /**
  * Opens physical connections to one peer with the handshake bounded by {@code connect-timeout}
@@ -29,7 +30,7 @@ public final class BoundedConnectDataSource implements DataSource {
 
 	private final boolean liftSocketTimeout;
 
-	private final DriverTimeouts.Product product;
+	private final Product product;
 
 	private volatile ConnectionObserver observer;
 
@@ -60,9 +61,9 @@ public final class BoundedConnectDataSource implements DataSource {
 			String username, String password, Duration connectTimeout) {
 		Properties properties = new Properties();
 		properties.putAll(dataSourceProperties);
-		this.product = DriverTimeouts.Product.of(url, driverClassName);
+		this.product = Product.of(url, driverClassName);
 		this.liftSocketTimeout = DriverTimeouts.apply(this.product, url, properties, connectTimeout);
-		this.tracksSockets = this.product == DriverTimeouts.Product.MARIADB
+		this.tracksSockets = this.product == Product.MARIADB
 				&& !DriverTimeouts.isSet(url, properties, "socketFactory");
 		if (this.tracksSockets) {
 			properties.setProperty("socketFactory", PeerSocketFactory.class.getName());
@@ -101,7 +102,7 @@ public final class BoundedConnectDataSource implements DataSource {
 	}
 
 	/** The product behind this peer, from its URL and driver. */
-	public DriverTimeouts.Product product() {
+	public Product product() {
 		return this.product;
 	}
 

@@ -20,37 +20,6 @@ public final class DriverTimeouts {
 	private DriverTimeouts() {
 	}
 
-	/** The products whose drivers peerpool knows. */
-	public enum Product {
-
-		MYSQL, MARIADB, POSTGRESQL, H2, OTHER;
-
-		/** The product of a JDBC URL (and driver class, when given). */
-		public static Product of(String url, String driverClassName) {
-			String lowerUrl = (url != null) ? url.toLowerCase(Locale.ROOT) : "";
-			String driver = (driverClassName != null) ? driverClassName : "";
-			if (driver.startsWith("org.mariadb.") || lowerUrl.startsWith("jdbc:mariadb:")) {
-				return MARIADB;
-			}
-			if (driver.startsWith("com.mysql.") || lowerUrl.startsWith("jdbc:mysql:")) {
-				return MYSQL;
-			}
-			if (driver.startsWith("org.postgresql.") || lowerUrl.startsWith("jdbc:postgresql:")) {
-				return POSTGRESQL;
-			}
-			if (driver.startsWith("org.h2.") || lowerUrl.startsWith("jdbc:h2:")) {
-				return H2;
-			}
-			return OTHER;
-		}
-
-		/** Whether this is MySQL or MariaDB (one protocol, one set of error codes). */
-		public boolean isMySqlFamily() {
-			return this == MYSQL || this == MARIADB;
-		}
-
-	}
-
 	/**
 	 * Adds the driver's connect, login and handshake timeouts to {@code properties} where the user
 	 * set none.

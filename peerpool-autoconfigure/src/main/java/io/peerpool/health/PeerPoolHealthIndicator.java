@@ -1,5 +1,6 @@
 package io.peerpool.health;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,22 +12,26 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
 import io.peerpool.PeerRole;
-import io.peerpool.autoconfigure.PeerPoolBeans;
 
 /**
  * Health of one pool, from the state peerpool already holds in memory: a health check never
  * opens a connection, so it is cheap and cannot hang on a frozen server.
  *
- * <p>The pool is UP while at least one peer that takes writes is UP (reads then have somewhere
- * to go too: replicas, else the primaries), DOWN when no peer can take a write. One peer down
- * among others is visible in the details, not in the status; so are a replica that lags
- * ({@code LAGGING}) and a primary that reports itself read-only (its {@code role} is
- * {@code replica}: the role shown is the one the peer plays now, not the declared one).
+ * <p>The pool is UP while a peer takes writes, DOWN when no peer can take a write. What the
+ * application can still do is in the details: {@code writable} and {@code readable} (with the
+ * primary dead and replicas up, the pool is DOWN yet {@code readable: true}). One peer down among
+ * others is visible in the details, not in the status; so are a replica that lags
+ * ({@code LAGGING}), a primary that reports itself read-only (its {@code role} is {@code replica}:
+ * the role shown is the one the peer plays now, {@code declaredRole} the configured one), a second
+ * writable peer that gets no writes ({@code writerConflict}, the pool's writer) and a replica
+ * whose lag cannot be measured ({@code lagUnknown}, the reason); the names of such peers are also
+ * listed at the pool level ({@code writerConflicts}, {@code unknownLag}).
  *
- * <p>Per peer: {@code state}, {@code role}, {@code url} (no credentials), {@code active},
- * {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
- * {@code failureReason}, {@code server} (the server last seen behind the peer) and
- * {@code lagSeconds} (a replica's lag at its last probe).
+ * <p>Per peer: {@code state}, {@code role}, {@code declaredRole}, {@code url} (no credentials),
+ * {@code active}, {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
+ * {@code failureReason}, {@code server} (the server last seen behind the peer),
+ * {@code lagSeconds} (a replica's lag at its last probe) with {@code lagSource} ({@code server}
+ * or {@code position}), {@code lagUnknown} and {@code writerConflict}.
  */
 public class PeerPoolHealthIndicator implements HealthIndicator {
 
@@ -41,19 +46,38 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		List<PeerInfo> peers = this.pool.getPeers();
 		int healthy = 0;
 		boolean writable = false;
+		boolean readable = false;
 		Map<String, Object> details = new LinkedHashMap<>();
+		List<String> conflicts = new ArrayList<>();
+		List<String> unknownLag = new ArrayList<>();
 		for (PeerInfo peer : peers) {
+			if (peer.writerConflict() != null) {
+				conflicts.add(peer.name());
+			}
+			if (peer.lagUnknown() != null) {
+				unknownLag.add(peer.name());
+			}
 			if (peer.isUp()) {
 				healthy++;
-				writable |= peer.role() == PeerRole.PRIMARY;
+				boolean writer = peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
+				writable |= writer;
+				readable |= writer || peer.role() == PeerRole.REPLICA
+						|| (peer.writerConflict() != null && peer.lagSeconds() != null);
 			}
-			details.put(peer.name(), describe(peer, PeerPoolBeans.lagSeconds(this.pool, peer)));
+			details.put(peer.name(), describe(peer, peer.lagSeconds()));
 		}
-		Health.Builder builder = writable ? Health.up() : Health.down();
-		return builder.withDetail("healthy", healthy)
+		Health.Builder builder = (writable ? Health.up() : Health.down()).withDetail("healthy", healthy)
 			.withDetail("total", peers.size())
-			.withDetail("peers", details)
-			.build();
+			.withDetail("writable", writable)
+			.withDetail("readable", readable);
+		// at a glance: the peers whose details say more
+		if (!conflicts.isEmpty()) {
+			builder.withDetail("writerConflicts", conflicts);
+		}
+		if (!unknownLag.isEmpty()) {
+			builder.withDetail("unknownLag", unknownLag);
+		}
+		return builder.withDetail("peers", details).build();
 	}
 
 	/** The details of one peer; absent values are left out rather than shown as null. */
@@ -61,6 +85,9 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", peer.state().name());
 		details.put("role", peer.role().name().toLowerCase(Locale.ROOT));
+		if (peer.declaredRole() != null) {
+			details.put("declaredRole", peer.declaredRole().name().toLowerCase(Locale.ROOT));
+		}
 		details.put("url", peer.url());
 		details.put("active", peer.active());
 		details.put("idle", peer.idle());
@@ -72,6 +99,9 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		if (lagSeconds != null) {
 			details.put("lagSeconds", lagSeconds);
 		}
+		putIfPresent(details, "lagSource", peer.lagSource());
+		putIfPresent(details, "lagUnknown", peer.lagUnknown());
+		putIfPresent(details, "writerConflict", peer.writerConflict());
 		return details;
 	}
 

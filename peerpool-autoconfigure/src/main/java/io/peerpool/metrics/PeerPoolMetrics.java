@@ -45,7 +45,10 @@ import io.peerpool.peer.ProbeListener;
  * <li>{@code peerpool.replica.lag}: gauge, seconds the peer was behind its primary at its last
  * probe (0 for a primary), NaN while unknown (replication stopped, peer DOWN);
  * <li>{@code peerpool.peer.server.changes}: counter of the times another server was found behind
- * the peer's address (see {@code PeerServerChangedEvent}).
+ * the peer's address (see {@code PeerServerChangedEvent});
+ * <li>{@code peerpool.writer.conflicts}: counter of the times the peer reported itself writable
+ * while another peer was the pool's writer, so that it got no writes (see
+ * {@code PeerWriterConflictEvent}).
  * </ul>
  * All meters are built when bound (and again on a role change, off the connection path);
  * afterwards the gauges and the routed counter read the peer's own state, and a state change,
@@ -107,6 +110,22 @@ public class PeerPoolMetrics implements MeterBinder {
 				}
 			}
 
+			@Override
+			public void writerConflict(Peer peer, Peer writer) {
+				// the conflict comes with the peer's change to a writable role, which may not have reached
+				// routingChanged yet: count it on the meters of the role it plays now
+				PeerMeters peerMeters = meters.computeIfPresent(peer, (key, current) -> {
+					if (current.role == peer.role()) {
+						return current;
+					}
+					current.remove(registry);
+					return new PeerMeters(pool, peer, registry);
+				});
+				if (peerMeters != null) {
+					peerMeters.writerConflicts.increment();
+				}
+			}
+
 		});
 		pool.monitor().addProbeListener((peer, elapsed, outcome) -> {
 			PeerMeters peerMeters = meters.get(peer);
@@ -118,8 +137,8 @@ public class PeerPoolMetrics implements MeterBinder {
 
 	/** The peer's lag in seconds, NaN when unknown or DOWN. */
 	private static double lagSeconds(Peer peer) {
-		Duration lag = peer.lag();
-		return (lag != null && peer.status().isUp()) ? lag.toMillis() / 1000.0 : Double.NaN;
+		Double lag = peer.lagSeconds();
+		return (lag != null) ? lag : Double.NaN;
 	}
 
 	private static final class PeerMeters {
@@ -135,6 +154,8 @@ public class PeerPoolMetrics implements MeterBinder {
 		private final Counter failovers;
 
 		private final Counter serverChanges;
+
+		private final Counter writerConflicts;
 
 		private final Timer probeSuccess;
 
@@ -177,6 +198,10 @@ public class PeerPoolMetrics implements MeterBinder {
 			this.serverChanges = add(Counter.builder("peerpool.peer.server.changes")
 				.tags(tags)
 				.description("Times another server was found behind the peer's address")
+				.register(registry));
+			this.writerConflicts = add(Counter.builder("peerpool.writer.conflicts")
+				.tags(tags)
+				.description("Times the peer reported itself writable while another peer was the pool's writer")
 				.register(registry));
 			this.probeSuccess = add(probeTimer(tags, ProbeListener.SUCCESS, registry));
 			this.probeFailure = add(probeTimer(tags, ProbeListener.FAILURE, registry));

@@ -63,6 +63,27 @@ public final class Peer implements Balanced {
 	/** Replica lag from the last probe; {@code null} when unknown. */
 	private volatile Duration lag = Duration.ZERO;
 
+	/** How {@link #lag} was measured ({@code server}, {@code position}), or {@code null}. */
+	private volatile String lagSource;
+
+	/** Why the lag cannot be measured, or {@code null}. */
+	private volatile String lagUnknown;
+
+	/** Whether the server replicates from another, from the last probe; {@code null} when not visible. */
+	private volatile Boolean replicating;
+
+	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
+	private volatile long timeline;
+
+	/** Whether the server is a node of a synchronous cluster (Galera). */
+	private volatile boolean synchronous;
+
+	/** The pool's writer while this peer also reports itself writable (and gets no writes), else {@code null}. */
+	private volatile Peer writerConflict;
+
+	/** Probes in a row that could not measure the lag: one WARN at the second (the first may precede the primary's). */
+	private final AtomicInteger unknownLagProbes = new AtomicInteger();
+
 	/** Whether the peer is further behind than {@code max-replica-lag}: no reads go there. */
 	private volatile boolean lagging;
 
@@ -156,21 +177,102 @@ public final class Peer implements Balanced {
 		return this.lagging;
 	}
 
+	/** The lag in seconds (milliseconds precision) while the peer is UP, {@code null} when unknown or DOWN. */
+	public Double lagSeconds() {
+		Duration current = this.lag;
+		return (current != null && status().isUp()) ? current.toMillis() / 1000.0 : null;
+	}
+
+	/** How the lag was measured ({@code server}, {@code position}), {@code null} when unknown. */
+	public String lagSource() {
+		return this.lagSource;
+	}
+
+	/** Why the lag cannot be measured, {@code null} when it can. */
+	public String lagUnknown() {
+		return this.lagUnknown;
+	}
+
+	/** Whether the server replicates from another one; {@code null} when the user cannot see it. */
+	public Boolean replicating() {
+		return this.replicating;
+	}
+
+	/** A PostgreSQL primary's timeline, 0 when unknown. */
+	public long timeline() {
+		return this.timeline;
+	}
+
+	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
+	public boolean isSynchronous() {
+		return this.synchronous;
+	}
+
+	/** The pool's writer while this peer also reports itself writable, else {@code null}. */
+	public Peer writerConflict() {
+		return this.writerConflict;
+	}
+
 	/**
-	 * Records what a healthy probe found: read-only or not, and the lag. A replica whose lag is
-	 * unknown (replication stopped) counts as lagging.
-	 * @return whether routing must be rebuilt (the role or the lagging flag changed)
+	 * Sets or clears the conflict with the pool's writer (by the pool, while it rebuilds routing).
+	 * @return whether a conflict starts with this call
+	 */
+	public boolean writerConflict(Peer writer) {
+		Peer before = this.writerConflict;
+		this.writerConflict = writer;
+		return writer != null && before != writer;
+	}
+
+	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
+	public boolean isReplicaForReads() {
+		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
+	}
+
+	/**
+	 * Counts a probe that could not measure the peer's lag.
+	 * @return whether it is time for the one WARN: the second such probe in a row (at startup, a
+	 * replica's first probe may end before the primary's, which it is compared with)
+	 */
+	public boolean firstUnknownLag() {
+		return this.unknownLagProbes.incrementAndGet() == 2;
+	}
+
+	/**
+	 * Records what a healthy probe found, with no lag measured by the pool: the probe's own figure.
+	 * @return whether routing must be rebuilt
 	 */
 	public boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
+		return observeProbe(result, result.lag(), (result.lag() != null) ? "server" : null, null, maxReplicaLag, false);
+	}
+
+	/**
+	 * Records what a healthy probe found: read-only or not, whether the server replicates, and the
+	 * lag as the pool measured it. A replica (or a writable peer that replicates) whose lag is
+	 * unknown counts as lagging unless {@code includeUnknownLag}.
+	 * @return whether routing must be rebuilt (the role, the lagging flag or replication changed)
+	 */
+	public boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
+			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
 		PeerRole roleBefore = role();
 		boolean laggingBefore = this.lagging;
+		Boolean replicatingBefore = this.replicating;
 		if (result.readOnly() != null) {
 			this.serverReadOnly = result.readOnly();
 		}
-		this.lag = result.lag();
-		this.lagging = role() == PeerRole.REPLICA
-				&& (result.lag() == null || result.lag().compareTo(maxReplicaLag) > 0);
-		boolean changed = role() != roleBefore || this.lagging != laggingBefore;
+		io.peerpool.ProbeResult.Replication replication = result.replication();
+		this.replicating = (replication != null) ? replication.replicating() : null;
+		this.synchronous = replication != null && replication.synchronous();
+		this.timeline = (replication != null) ? replication.timeline() : 0;
+		this.lag = measuredLag;
+		this.lagSource = source;
+		this.lagUnknown = (measuredLag == null) ? unknownReason : null;
+		if (measuredLag != null) {
+			this.unknownLagProbes.set(0);
+		}
+		this.lagging = isReplicaForReads()
+				&& ((measuredLag == null) ? !includeUnknownLag : measuredLag.compareTo(maxReplicaLag) > 0);
+		boolean changed = role() != roleBefore || this.lagging != laggingBefore
+				|| !java.util.Objects.equals(this.replicating, replicatingBefore);
 		if (changed) {
 			this.listener.routingChanged(this);
 		}

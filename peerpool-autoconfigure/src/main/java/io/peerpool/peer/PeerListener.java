@@ -17,4 +17,11 @@ public interface PeerListener {
 	default void serverChanged(Peer peer, io.peerpool.ServerIdentity previous, io.peerpool.ServerIdentity current) {
 	}
 
+	/**
+	 * {@code peer} reports itself writable while {@code writer} is the pool's writer: it gets no
+	 * writes. Called once when the conflict starts, off the connection path.
+	 */
+	default void writerConflict(Peer peer, Peer writer) {
+	}
+
 }

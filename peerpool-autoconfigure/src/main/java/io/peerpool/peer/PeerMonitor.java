@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.peerpool.PeerProbe;
 import io.peerpool.ProbeResult;
+import io.peerpool.dialect.ReplicaLag;
 import io.peerpool.failure.FailureReason;
 import io.peerpool.failure.PeerFailureClassifier;
 
@@ -60,6 +61,11 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private final List<ProbeListener> probeListeners = new CopyOnWriteArrayList<>();
 
+	/** The lag of the replicas, from the positions the probes see. */
+	private final ReplicaLag replicaLag;
+
+	private volatile boolean includeUnknownLag;
+
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
 		this.pool = pool;
@@ -69,6 +75,7 @@ public final class PeerMonitor implements AutoCloseable {
 		this.probeTimeout = probeTimeout;
 		this.checkInterval = checkInterval;
 		this.maxReplicaLag = maxReplicaLag;
+		this.replicaLag = new ReplicaLag(maxReplicaLag);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("peerpool-" + pool + "-monitor"));
 		this.workers = Executors.newCachedThreadPool(daemonThreads("peerpool-" + pool + "-probe"));
 	}
@@ -109,6 +116,16 @@ public final class PeerMonitor implements AutoCloseable {
 			return;
 		}
 		this.workers.execute(retired::close);
+	}
+
+	/** The pool's replica lag measurement; the pool tells it which peer is the writer. */
+	public ReplicaLag replicaLag() {
+		return this.replicaLag;
+	}
+
+	/** Whether a replica whose lag cannot be measured serves reads ({@code unknown-lag: include}). */
+	public void includeUnknownLag(boolean include) {
+		this.includeUnknownLag = include;
 	}
 
 	/** Registers a listener told of every probe's duration and outcome (metrics). */
@@ -194,7 +211,14 @@ public final class PeerMonitor implements AutoCloseable {
 	private void apply(Peer peer, ProbeResult result, Throwable failure) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
-			peer.observeProbe(result, this.maxReplicaLag);
+			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
+			peer.observeProbe(result, lag.lag(), lag.source(), lag.unknownReason(), this.maxReplicaLag,
+					this.includeUnknownLag);
+			if (lag.lag() == null && peer.isReplicaForReads() && peer.firstUnknownLag()) {
+				logger.warn("peerpool: the lag of peer " + peer.config().qualifiedName() + " cannot be measured ("
+						+ lag.unknownReason() + "); " + (this.includeUnknownLag ? "it serves reads anyway (unknown-lag: include)"
+								: "it gets no reads until it can be (unknown-lag: exclude; set unknown-lag: include to read from it anyway)"));
+			}
 			if (!peer.status().isUp() && peer.isDueForRetry() && peer.markUp()) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
 			}

@@ -5,7 +5,6 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.peerpool.dialect.DriverTimeouts.Product;
 import io.peerpool.peer.SafeUrls;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * As a JUnit 5 extension the servers start once per test class and stop after it; elsewhere call
  * {@link #start()} and {@link #close()}. Each server has the database {@code app} and the user
  * {@code app}/{@code app} (not a superuser, so {@code read_only} applies); root has no password.
+ *
+ * <p>Realistic by default: the application user has {@code ALL} on {@code app} and nothing else
+ * (no {@code SUPER}, {@code SLAVE MONITOR}, {@code BINLOG MONITOR}, ...); a test that needs more
+ * asks for it by name with {@link #withApplicationGrants(String...)}. A replica's
+ * {@code read_only} is set at run time ({@code SET GLOBAL}), as a DBA does, so a replica that is
+ * {@linkplain MariaDbServer#restart() restarted} comes back writable (and still replicating)
+ * unless the topology asks for {@link #persistentReadOnly()} ({@code --read-only} on the command line).
  */
 public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
@@ -46,6 +53,11 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 	private final List<MariaDbServer> servers = new ArrayList<>();
 
 	private MariaDbServer primary;
+
+	/** Global privileges given to the application user on top of {@code ALL} on its schema. */
+	private final List<String> applicationGrants = new ArrayList<>();
+
+	private boolean persistentReadOnly;
 
 	private EmbeddedMariaDb(List<String> names, boolean replicated) {
 		this.names = names;
@@ -81,6 +93,33 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 	}
 
 	/**
+	 * Grants the application user global privileges by name on top of {@code ALL} on its schema,
+	 * for a test that needs them (for example {@code "SLAVE MONITOR"} to read
+	 * {@code SHOW SLAVE STATUS}); call before {@link #start()}.
+	 */
+	public synchronized EmbeddedMariaDb withApplicationGrants(String... privileges) {
+		requireNotStarted();
+		this.applicationGrants.addAll(List.of(privileges));
+		return this;
+	}
+
+	/**
+	 * Replicas start with {@code --read-only}, so a restarted replica is read-only again (as when
+	 * a DBA has put {@code read_only} in its configuration file); call before {@link #start()}.
+	 */
+	public synchronized EmbeddedMariaDb persistentReadOnly() {
+		requireNotStarted();
+		this.persistentReadOnly = true;
+		return this;
+	}
+
+	private void requireNotStarted() {
+		if (!this.servers.isEmpty()) {
+			throw new IllegalStateException("EmbeddedMariaDb is started: configure it before start()");
+		}
+	}
+
+	/**
 	 * Starts every server (and replication); returns when all accept connections and every
 	 * replica replicates. Does nothing if already started.
 	 */
@@ -91,7 +130,8 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 		try {
 			MariaDbBinaries binaries = MariaDbBinaries.get();
 			for (String name : this.names) {
-				this.servers.add(new MariaDbServer(name, serverIds.incrementAndGet(), binaries));
+				this.servers.add(new MariaDbServer(name, serverIds.incrementAndGet(), binaries,
+						this.applicationGrants, this.persistentReadOnly));
 			}
 			if (this.replicated) {
 				this.primary = this.servers.get(0);

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * after them; other code calls {@link #start()} and {@link #close()}. Each server has the database
  * {@code app} owned by the non-superuser {@code app} (password {@code app}); the admin is
  * {@code postgres}. The contrib extensions (hstore, citext, ...) can be created by the admin.
+ * The application user has no predefined role ({@code pg_monitor}, ...) unless a test asks for
+ * one with {@link #withApplicationGrants(String...)}. A standby stays a standby across a restart
+ * ({@code standby.signal}), as in production.
  *
  * <p>{@link #primaryWithStandbys(PostgresMajor, int)} starts a {@code primary} with hot standbys
  * ({@code standby0}, ...) on streaming replication instead:
@@ -114,6 +117,18 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 			servers.add(new PostgresServer(name, major));
 		}
 		return new EmbeddedPostgres(servers, false);
+	}
+
+	/**
+	 * Grants the application user predefined roles by name (for example {@code "pg_monitor"}) when
+	 * the servers are created; call before {@link #start()}. Only the primary's grants matter for
+	 * standbys, which are copies of it.
+	 */
+	public EmbeddedPostgres withApplicationGrants(String... roles) {
+		for (PostgresServer server : this.servers) {
+			server.grantApplicationRoles(List.of(roles));
+		}
+		return this;
 	}
 
 	/**

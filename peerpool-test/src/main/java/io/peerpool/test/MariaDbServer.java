@@ -52,7 +52,20 @@ public final class MariaDbServer extends ServerProcess {
 	/** MASTER_USE_GTID mode to point replication at {@link #source} once reachable again, or null. */
 	private volatile String pendingGtidMode;
 
+	/** Global privileges the application user gets on the first start. */
+	private final List<String> applicationGrants;
+
+	/** Whether {@code read_only} is on the command line (survives a restart) rather than set at run time. */
+	private final boolean persistentReadOnly;
+
 	MariaDbServer(String name, int serverId, MariaDbBinaries binaries) {
+		this(name, serverId, binaries, List.of(), false);
+	}
+
+	MariaDbServer(String name, int serverId, MariaDbBinaries binaries, List<String> applicationGrants,
+			boolean persistentReadOnly) {
+		this.applicationGrants = List.copyOf(applicationGrants);
+		this.persistentReadOnly = persistentReadOnly;
 		this.name = name;
 		this.serverId = serverId;
 		this.binaries = binaries;
@@ -233,7 +246,8 @@ public final class MariaDbServer extends ServerProcess {
 			return;
 		}
 		long started = System.nanoTime();
-		if (this.process == null) {
+		boolean first = this.process == null;
+		if (first) {
 			this.binaries.copyTemplateTo(this.dataDirectory);
 		}
 		List<String> options = new ArrayList<>();
@@ -248,7 +262,7 @@ public final class MariaDbServer extends ServerProcess {
 		options.add("--slave-net-timeout=5");
 		// replication is started by the kit, after resumeReplication() has repaired what a kill left
 		options.add("--skip-slave-start");
-		if (this.readOnly) {
+		if (this.readOnly && this.persistentReadOnly) {
 			options.add("--read-only");
 		}
 		Path log = this.dataDirectory.resolve("server.log");
@@ -260,6 +274,22 @@ public final class MariaDbServer extends ServerProcess {
 		}
 		catch (SQLException ex) {
 			// closing a fresh connection failed: harmless
+		}
+		if (first && !this.applicationGrants.isEmpty()) {
+			// each server grants itself, outside the binary log: a GTID of a replica's own would make it
+			// diverge from its primary
+			execute("SET SESSION sql_log_bin = 0", "GRANT " + String.join(", ", this.applicationGrants) + " ON *.* TO '"
+					+ MariaDbBinaries.APP_USER + "'@'%'");
+		}
+		if (!this.persistentReadOnly) {
+			if (first || this.pendingGtidMode != null) {
+				// set at run time, as a DBA does: gone after a restart
+				executeAsAdmin("SET GLOBAL read_only = " + (this.readOnly ? "1" : "0"));
+			}
+			else {
+				// restarted: the configuration has no read_only, so the server is writable again
+				this.readOnly = false;
+			}
 		}
 		logger.info("Started {} (server_id {}, port {}, data {}) in {} ms", this.name, this.serverId, this.port,
 				this.dataDirectory, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -273,7 +303,10 @@ public final class MariaDbServer extends ServerProcess {
 		return this.readOnly;
 	}
 
-	/** Whether this server starts (and restarts) with {@code --read-only}; applied at once if running. */
+	/**
+	 * Whether this server is read-only: applied at once if running, else at the next start; it
+	 * survives a restart only with {@link EmbeddedMariaDb#persistentReadOnly()}.
+	 */
 	void setReadOnly(boolean readOnly) {
 		this.readOnly = readOnly;
 		if (isRunning() && !isFrozen()) {
@@ -281,7 +314,7 @@ public final class MariaDbServer extends ServerProcess {
 		}
 	}
 
-	/** Makes the next start use {@code --read-only} (the server is not reachable now). */
+	/** Makes the server read-only when it is next started or thawed (it is not reachable now). */
 	void setReadOnlyOnRestart() {
 		this.readOnly = true;
 	}

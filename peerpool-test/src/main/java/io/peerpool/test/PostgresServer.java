@@ -81,6 +81,9 @@ public final class PostgresServer extends ServerProcess {
 
 	private volatile boolean closed;
 
+	/** Roles granted to the application user when the cluster is created ({@code pg_monitor}, ...). */
+	private volatile java.util.List<String> applicationGrants = java.util.List.of();
+
 	PostgresServer(String name, PostgresMajor major) {
 		this(name, major, null);
 	}
@@ -100,6 +103,11 @@ public final class PostgresServer extends ServerProcess {
 	@Override
 	public String name() {
 		return this.name;
+	}
+
+	/** Roles to grant the application user when the cluster is created; before the first start. */
+	void grantApplicationRoles(java.util.List<String> roles) {
+		this.applicationGrants = java.util.List.copyOf(roles);
 	}
 
 	/** The major version this server runs. */
@@ -330,6 +338,9 @@ public final class PostgresServer extends ServerProcess {
 					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE ROLE " + USERNAME + " LOGIN PASSWORD '" + PASSWORD + "'");
 				statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USERNAME);
+				for (String role : this.applicationGrants) {
+					statement.execute("GRANT " + role + " TO " + USERNAME);
+				}
 			}
 			catch (SQLException ex) {
 				throw startFailure("cannot create role and database " + DATABASE, ex);

@@ -55,7 +55,9 @@ public final class EmbeddedCluster implements AutoCloseable {
 	/** Starts the servers and replication, and creates both pools' databases and tables. */
 	public static EmbeddedCluster start() {
 		long started = System.nanoTime();
-		EmbeddedMariaDb servers = EmbeddedMariaDb.primaryWithReplicas(2);
+		// replicas configured read-only, as a DBA does in production: a restarted replica stays one (without
+		// it, a restarted replica is writable and the pools keep it out of the writes as a writer conflict)
+		EmbeddedMariaDb servers = EmbeddedMariaDb.primaryWithReplicas(2).persistentReadOnly();
 		servers.start();
 		try {
 			MariaDbServer primary = servers.primary();

@@ -1,0 +1,123 @@
+package io.peerpool.dialect;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import io.peerpool.ProbeResult;
+import io.peerpool.ServerIdentity;
+
+/**
+ * What peerpool says to one product (and version) of server: the probe's queries, replica lag and
+ * replication positions, the server's identity. One subclass per product, chosen once from a
+ * connection's metadata ({@link #of(Connection)}) or from what was recorded of it
+ * ({@link #of(String, String)}); a server version that renamed a statement is handled in its
+ * product's class.
+ */
+public abstract class Dialect {
+
+	Dialect() {
+	}
+
+	/** The dialect of the server behind {@code connection}, from its metadata (no query). */
+	public static Dialect of(Connection connection) throws SQLException {
+		DatabaseMetaData metaData = connection.getMetaData();
+		return of(metaData.getDatabaseProductName(), metaData.getDatabaseProductVersion());
+	}
+
+	/**
+	 * The dialect of a server that reported {@code productName} and {@code productVersion}
+	 * (metadata, or a {@link ServerIdentity}'s product and version).
+	 */
+	public static Dialect of(String productName, String productVersion) {
+		String version = (productVersion != null) ? productVersion : "";
+		return switch (Product.ofServer(productName, version)) {
+			case MARIADB -> new MariaDbDialect(version);
+			case MYSQL -> new MySqlDialect(version);
+			case POSTGRESQL -> new PostgresDialect(version);
+			case H2, OTHER -> new GenericDialect((productName != null) ? productName : "unknown", version);
+		};
+	}
+
+	/** The dialect of a server whose identity was recorded; {@code null} stays unknown. */
+	static Dialect of(ServerIdentity server) {
+		return (server != null) ? of(server.product(), server.version()) : null;
+	}
+
+	/** The product name shown to users and kept in {@link ServerIdentity} ({@code MariaDB}, ...). */
+	public abstract String product();
+
+	/** Reads the identity of the server: one short query. */
+	public abstract ServerIdentity identity(Connection connection) throws SQLException;
+
+	/**
+	 * peerpool's probe of a connection already known to be valid.
+	 * @param recovering whether the peer is DOWN and about to be taken back (stricter checks)
+	 */
+	public ProbeResult probe(Connection connection, boolean recovering) throws SQLException {
+		return probe(connection, recovering, true);
+	}
+
+	/**
+	 * peerpool's probe of a connection already known to be valid.
+	 * @param recovering whether the peer is DOWN and about to be taken back (stricter checks)
+	 * @param serverLag whether to ask for the server's own lag figure; {@code false} when the
+	 * user was denied it lately (each denial is an error in the server's and the driver's logs)
+	 */
+	public abstract ProbeResult probe(Connection connection, boolean recovering, boolean serverLag)
+			throws SQLException;
+
+	/** The position of the write just made on {@code primary}, or {@code null} when unknown. */
+	public String positionAfterWrite(Connection primary) throws SQLException {
+		return null;
+	}
+
+	/** Waits at most {@code timeout} for {@code replica} to apply {@code position}. */
+	public boolean hasApplied(Connection replica, String position, Duration timeout) throws SQLException {
+		return false;
+	}
+
+	/**
+	 * Whether a server at {@code position} has applied everything a primary had at
+	 * {@code primaryPosition} (positions as this product's probe reports them).
+	 */
+	abstract boolean hasReached(String position, String primaryPosition);
+
+	/** The first column of a one-row query, or {@code null}. */
+	static String queryString(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			return result.next() ? result.getString(1) : null;
+		}
+	}
+
+	/** {@code major * 1_000_000 + minor * 1_000 + patch} of a version such as {@code 8.0.36-0ubuntu0.22.04.1}. */
+	static int versionNumber(String version) {
+		int[] parts = new int[3];
+		int part = 0;
+		boolean digits = false;
+		for (int i = 0; i < version.length() && part < 3; i++) {
+			char c = version.charAt(i);
+			if (Character.isDigit(c)) {
+				parts[part] = parts[part] * 10 + (c - '0');
+				digits = true;
+			}
+			else if (c == '.' && digits) {
+				part++;
+				digits = false;
+			}
+			else if (digits || part > 0) {
+				break;
+			}
+		}
+		return parts[0] * 1_000_000 + parts[1] * 1_000 + parts[2];
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName();
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.peerpool.dialect;
+
+import java.sql.Connection;
+
+import io.peerpool.ProbeResult;
+import io.peerpool.ServerIdentity;
+
+/** H2 and products peerpool knows nothing about: the connection's validity only, no replication. */
+final class GenericDialect extends Dialect {
+
+	private final String product;
+
+	private final String version;
+
+	GenericDialect(String product, String version) {
+		this.product = product;
+		this.version = version;
+	}
+
+	@Override
+	public String product() {
+		return this.product;
+	}
+
+	@Override
+	public ServerIdentity identity(Connection connection) {
+		return new ServerIdentity(this.product, this.version, null);
+	}
+
+	@Override
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) {
+		return ProbeResult.ok();
+	}
+
+	@Override
+	boolean hasReached(String position, String primaryPosition) {
+		return true;
+	}
+
+}

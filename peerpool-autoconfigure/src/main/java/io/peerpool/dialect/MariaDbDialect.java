@@ -1,0 +1,177 @@
+package io.peerpool.dialect;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.peerpool.ProbeResult;
+import io.peerpool.ServerIdentity;
+
+/**
+ * MariaDB (and Galera nodes, which are MariaDB servers with {@code wsrep_on}).
+ * <ul>
+ * <li>Role: {@code @@read_only}; replicating: the status variable {@code Slave_running}, which any
+ * user may read (both threads running).</li>
+ * <li>Position: a writable server's {@code @@gtid_binlog_pos}; a replica's {@code @@gtid_slave_pos}
+ * and {@code @@gtid_current_pos} (whichever is further per domain), compared per replication
+ * domain. Global variables need no privilege.</li>
+ * <li>The server's own lag, {@code Seconds_Behind_Master} of {@code SHOW SLAVE STATUS}, needs
+ * {@code SLAVE MONITOR} (MariaDB keeps both the SLAVE and the REPLICA forms of the statement).</li>
+ * <li>Identity: {@code @@server_id} (MariaDB has no {@code server_uuid}).</li>
+ * </ul>
+ */
+final class MariaDbDialect extends Dialect {
+
+	/** ER_SPECIFIC_ACCESS_DENIED_ERROR: the statement needs a privilege the user lacks. */
+	static final int ACCESS_DENIED = 1227;
+
+	static final String LAG_GRANT = "SHOW SLAVE STATUS needs SLAVE MONITOR (GRANT SLAVE MONITOR ON *.* TO <user>)";
+
+	private final String version;
+
+	MariaDbDialect(String version) {
+		this.version = version;
+	}
+
+	@Override
+	public String product() {
+		return "MariaDB";
+	}
+
+	@Override
+	public ServerIdentity identity(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT @@version, @@server_id")) {
+			result.next();
+			return new ServerIdentity(product(), result.getString(1), "server_id=" + result.getString(2));
+		}
+	}
+
+	@Override
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
+		boolean readOnly;
+		boolean galera;
+		String binlog;
+		String slave;
+		String current;
+		boolean replicating;
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SELECT @@read_only, @@wsrep_on, @@gtid_binlog_pos, @@gtid_slave_pos, @@gtid_current_pos,"
+								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+								+ " WHERE VARIABLE_NAME = 'SLAVE_RUNNING')")) {
+			// one round trip: global variables and status need no privilege
+			result.next();
+			readOnly = result.getBoolean(1);
+			galera = result.getBoolean(2);
+			binlog = result.getString(3);
+			slave = result.getString(4);
+			current = result.getString(5);
+			replicating = "ON".equalsIgnoreCase(result.getString(6));
+		}
+		if (galera) {
+			GaleraChecks.requireReady(connection, recovering);
+			return ProbeResult.ok(readOnly, Duration.ZERO,
+					new ProbeResult.Replication(product(), null, false, true, 0, null, null));
+		}
+		Duration lag = null;
+		String unavailable = LAG_GRANT;
+		if (serverLag) {
+			try {
+				lag = serverLag(connection);
+				unavailable = null;
+			}
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != ACCESS_DENIED) {
+					throw ex;
+				}
+			}
+		}
+		String position = (!readOnly && !replicating) ? binlog : furthest(slave, current);
+		return ProbeResult.ok(readOnly, lag,
+				new ProbeResult.Replication(product(), position, replicating, false, 0, null, unavailable));
+	}
+
+	/** Zero when the server replicates from no one; {@code null} when replication is stopped. */
+	private static Duration serverLag(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SHOW SLAVE STATUS")) {
+			if (!result.next()) {
+				return Duration.ZERO;
+			}
+			long seconds = result.getLong("Seconds_Behind_Master");
+			return result.wasNull() ? null : Duration.ofSeconds(seconds);
+		}
+	}
+
+	@Override
+	public String positionAfterWrite(Connection primary) throws SQLException {
+		String position = queryString(primary, "SELECT @@last_gtid");
+		return (position == null || position.isEmpty()) ? null : position;
+	}
+
+	@Override
+	public boolean hasApplied(Connection replica, String position, Duration timeout) throws SQLException {
+		return MySqlDialect.waitFunction(replica, "SELECT MASTER_GTID_WAIT(?, ?)", position, timeout);
+	}
+
+	@Override
+	boolean hasReached(String position, String primaryPosition) {
+		Map<Long, Long> reached = sequences(position);
+		for (Map.Entry<Long, Long> domain : sequences(primaryPosition).entrySet()) {
+			if (reached.getOrDefault(domain.getKey(), -1L) < domain.getValue()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Per domain, the further of two GTID positions. */
+	static String furthest(String first, String second) {
+		Map<Long, String> gtids = new java.util.TreeMap<>();
+		Map<Long, Long> sequences = new HashMap<>();
+		for (String position : new String[] { first, second }) {
+			if (position == null) {
+				continue;
+			}
+			for (String gtid : position.split(",")) {
+				String[] parts = gtid.trim().split("-");
+				if (parts.length != 3) {
+					continue;
+				}
+				long domain = Long.parseLong(parts[0]);
+				long sequence = Long.parseLong(parts[2]);
+				if (sequence > sequences.getOrDefault(domain, -1L)) {
+					sequences.put(domain, sequence);
+					gtids.put(domain, gtid.trim());
+				}
+			}
+		}
+		return String.join(",", gtids.values());
+	}
+
+	/** Domain to sequence number of a GTID position such as {@code 0-1-42,1-2-7}. */
+	static Map<Long, Long> sequences(String position) {
+		Map<Long, Long> sequences = new HashMap<>();
+		if (position == null) {
+			return sequences;
+		}
+		for (String gtid : position.split(",")) {
+			String[] parts = gtid.trim().split("-");
+			if (parts.length == 3) {
+				sequences.merge(Long.parseLong(parts[0]), Long.parseLong(parts[2]), Math::max);
+			}
+		}
+		return sequences;
+	}
+
+	@Override
+	public String toString() {
+		return "MariaDbDialect[" + this.version + "]";
+	}
+
+}

@@ -1,0 +1,205 @@
+package io.peerpool.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.peerpool.ProbeResult;
+import io.peerpool.ServerIdentity;
+
+/**
+ * MySQL, by version: 8.0.22 introduced {@code SHOW REPLICA STATUS} with
+ * {@code Seconds_Behind_Source} and {@code Replica_*_Running}, and 8.4 removed
+ * {@code SHOW SLAVE STATUS}, {@code SHOW MASTER STATUS} and {@code Seconds_Behind_Master}: from
+ * 8.0.22 on only the new forms are sent.
+ * <ul>
+ * <li>Position: {@code @@global.gtid_executed}, a GTID set (no privilege needed); a replica has
+ * reached a primary's position when its set contains the primary's.</li>
+ * <li>The server's own lag and whether the server replicates need {@code REPLICATION CLIENT}.</li>
+ * <li>Identity: {@code @@server_uuid}.</li>
+ * </ul>
+ */
+final class MySqlDialect extends Dialect {
+
+	private static final int REPLICA_STATEMENTS_SINCE = 8_000_022;
+
+	static final String LAG_GRANT_NEW = "SHOW REPLICA STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
+
+	static final String LAG_GRANT_OLD = "SHOW SLAVE STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
+
+	private final String version;
+
+	private final boolean replicaStatements;
+
+	MySqlDialect(String version) {
+		this.version = version;
+		this.replicaStatements = versionNumber(version) >= REPLICA_STATEMENTS_SINCE;
+	}
+
+	@Override
+	public String product() {
+		return "MySQL";
+	}
+
+	/** The statement that shows this version's replication status. */
+	String replicaStatusStatement() {
+		return this.replicaStatements ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
+	}
+
+	private String secondsBehindColumn() {
+		return this.replicaStatements ? "Seconds_Behind_Source" : "Seconds_Behind_Master";
+	}
+
+	private String threadColumn(String thread) {
+		return (this.replicaStatements ? "Replica_" : "Slave_") + thread + "_Running";
+	}
+
+	@Override
+	public ServerIdentity identity(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT @@version, @@server_uuid")) {
+			result.next();
+			return new ServerIdentity(product(), result.getString(1), "server_uuid=" + result.getString(2));
+		}
+	}
+
+	@Override
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
+		boolean readOnly;
+		String executed;
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT @@global.read_only, @@global.gtid_executed")) {
+			result.next();
+			readOnly = result.getBoolean(1);
+			executed = result.getString(2);
+		}
+		Duration lag = null;
+		Boolean replicating = null;
+		String unavailable = this.replicaStatements ? LAG_GRANT_NEW : LAG_GRANT_OLD;
+		if (serverLag) {
+			try (Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery(replicaStatusStatement())) {
+				unavailable = null;
+				if (!result.next()) {
+					lag = Duration.ZERO;
+					replicating = false;
+				}
+				else {
+					replicating = "Yes".equalsIgnoreCase(result.getString(threadColumn("IO")))
+							&& "Yes".equalsIgnoreCase(result.getString(threadColumn("SQL")));
+					long seconds = result.getLong(secondsBehindColumn());
+					lag = result.wasNull() ? null : Duration.ofSeconds(seconds);
+				}
+			}
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != MariaDbDialect.ACCESS_DENIED) {
+					throw ex;
+				}
+			}
+		}
+		String position = (executed != null) ? executed.replace("\n", "").replace(" ", "") : null;
+		return ProbeResult.ok(readOnly, lag,
+				new ProbeResult.Replication(product(), position, replicating, false, 0, null, unavailable));
+	}
+
+	@Override
+	public String positionAfterWrite(Connection primary) throws SQLException {
+		String position = queryString(primary, "SELECT @@global.gtid_executed");
+		return (position == null || position.isEmpty()) ? null : position;
+	}
+
+	@Override
+	public boolean hasApplied(Connection replica, String position, Duration timeout) throws SQLException {
+		return waitFunction(replica, "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)", position, timeout);
+	}
+
+	/** Runs a wait function that answers 0 once {@code position} is applied. */
+	static boolean waitFunction(Connection replica, String sql, String position, Duration timeout)
+			throws SQLException {
+		try (PreparedStatement wait = replica.prepareStatement(sql)) {
+			wait.setString(1, position);
+			wait.setDouble(2, timeout.toMillis() / 1000.0);
+			try (ResultSet result = wait.executeQuery()) {
+				return result.next() && result.getInt(1) == 0 && !result.wasNull();
+			}
+		}
+	}
+
+	@Override
+	boolean hasReached(String position, String primaryPosition) {
+		Map<String, List<long[]>> reached = gtidSet(position);
+		for (Map.Entry<String, List<long[]>> source : gtidSet(primaryPosition).entrySet()) {
+			List<long[]> have = reached.getOrDefault(source.getKey(), List.of());
+			for (long[] interval : source.getValue()) {
+				if (!covered(have, interval)) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private static boolean covered(List<long[]> have, long[] interval) {
+		long next = interval[0];
+		// intervals of one source are sorted and merged by the server; sort anyway, they are few
+		List<long[]> sorted = new ArrayList<>(have);
+		sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+		for (long[] range : sorted) {
+			if (range[0] <= next && range[1] >= next) {
+				next = range[1] + 1;
+			}
+			if (next > interval[1]) {
+				return true;
+			}
+		}
+		return next > interval[1];
+	}
+
+	/**
+	 * A GTID set ({@code uuid:1-5:7,uuid2:1-3}, MySQL 8.4's tagged form {@code uuid:tag:1-5}) as
+	 * source (uuid, with its tag) to intervals.
+	 */
+	static Map<String, List<long[]>> gtidSet(String set) {
+		Map<String, List<long[]>> sources = new HashMap<>();
+		if (set == null) {
+			return sources;
+		}
+		for (String member : set.replace("\n", "").split(",")) {
+			String[] parts = member.trim().split(":");
+			if (parts.length < 2) {
+				continue;
+			}
+			String source = parts[0].toLowerCase(Locale.ROOT);
+			for (int i = 1; i < parts.length; i++) {
+				String part = parts[i].trim();
+				if (part.isEmpty()) {
+					continue;
+				}
+				if (!Character.isDigit(part.charAt(0))) {
+					// a tag: the intervals that follow belong to uuid:tag
+					source = parts[0].toLowerCase(Locale.ROOT) + ":" + part.toLowerCase(Locale.ROOT);
+					continue;
+				}
+				int dash = part.indexOf('-');
+				long start = Long.parseLong((dash < 0) ? part : part.substring(0, dash));
+				long end = (dash < 0) ? start : Long.parseLong(part.substring(dash + 1));
+				sources.computeIfAbsent(source, (key) -> new ArrayList<>()).add(new long[] { start, end });
+			}
+		}
+		return sources;
+	}
+
+	@Override
+	public String toString() {
+		return "MySqlDialect[" + this.version + "]";
+	}
+
+}

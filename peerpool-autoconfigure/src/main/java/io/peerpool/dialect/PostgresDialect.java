@@ -1,0 +1,137 @@
+package io.peerpool.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import io.peerpool.ProbeResult;
+import io.peerpool.ServerIdentity;
+
+/**
+ * PostgreSQL. Every function used here is executable by any user: {@code pg_is_in_recovery()},
+ * a primary's {@code pg_current_wal_lsn()} and timeline (from {@code pg_walfile_name()}), a
+ * standby's {@code pg_last_wal_replay_lsn()} and {@code pg_last_xact_replay_timestamp()}.
+ * Identity: {@code system_identifier} of {@code pg_control_system()}, which may be denied to the
+ * application's user (then only the version is known).
+ */
+final class PostgresDialect extends Dialect {
+
+	private static final long POSTGRES_POLL_MILLIS = 20;
+
+	private final String version;
+
+	PostgresDialect(String version) {
+		this.version = version;
+	}
+
+	@Override
+	public String product() {
+		return "PostgreSQL";
+	}
+
+	@Override
+	public ServerIdentity identity(Connection connection) throws SQLException {
+		String serverVersion = queryString(connection, "SHOW server_version");
+		String id = null;
+		boolean autoCommit = connection.getAutoCommit();
+		try {
+			String system = queryString(connection, "SELECT system_identifier FROM pg_control_system()");
+			if (system != null) {
+				id = "system_identifier=" + system;
+			}
+		}
+		catch (SQLException ex) {
+			if (!autoCommit) {
+				connection.rollback();
+			}
+		}
+		return new ServerIdentity(product(), serverVersion, id);
+	}
+
+	/**
+	 * The replay estimate is zero when nothing received is left to replay. Received can be behind
+	 * replayed: a WAL receiver that (re)starts, after a standby restart or a switch to a promoted
+	 * primary, reports the start of the segment it streams from until new WAL arrives (on an idle
+	 * primary: never); such a standby has nothing to apply, and the age of its last replayed
+	 * commit is no lag.
+	 */
+	@Override
+	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(),"
+						+ " CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text"
+						+ " ELSE pg_current_wal_lsn()::text END,"
+						+ " CASE WHEN NOT pg_is_in_recovery() THEN 0"
+						+ " WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
+						+ " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,"
+						+ " CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END")) {
+			result.next();
+			boolean inRecovery = result.getBoolean(1);
+			String position = result.getString(2);
+			double replaySeconds = result.getDouble(3);
+			Duration replayLag = result.wasNull() ? null : Duration.ofMillis((long) (replaySeconds * 1000));
+			String walFile = result.getString(4);
+			long timeline = (walFile != null && walFile.length() >= 8) ? Long.parseLong(walFile.substring(0, 8), 16) : 0;
+			// a primary is behind no one; a standby's own figure is only an estimate from commit times
+			Duration lag = inRecovery ? null : Duration.ZERO;
+			return ProbeResult.ok(inRecovery, lag,
+					new ProbeResult.Replication(product(), position, inRecovery, false, timeline, replayLag, null));
+		}
+	}
+
+	@Override
+	public String positionAfterWrite(Connection primary) throws SQLException {
+		String position = queryString(primary, "SELECT pg_current_wal_lsn()::text");
+		return (position == null || position.isEmpty()) ? null : position;
+	}
+
+	@Override
+	public boolean hasApplied(Connection replica, String lsn, Duration timeout) throws SQLException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try (PreparedStatement check = replica
+			.prepareStatement("SELECT COALESCE(pg_last_wal_replay_lsn() >= ?::pg_lsn, true)")) {
+			check.setString(1, lsn);
+			while (true) {
+				try (ResultSet result = check.executeQuery()) {
+					if (result.next() && result.getBoolean(1)) {
+						return true;
+					}
+				}
+				if (System.nanoTime() > deadline) {
+					return false;
+				}
+				try {
+					// PostgreSQL has no wait-for-LSN function before 18: poll briefly
+					Thread.sleep(POSTGRES_POLL_MILLIS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+	}
+
+	@Override
+	boolean hasReached(String position, String primaryPosition) {
+		return lsn(position) >= lsn(primaryPosition);
+	}
+
+	/** An LSN such as {@code 16/B374D848} as a number; -1 when absent. */
+	static long lsn(String text) {
+		if (text == null || text.indexOf('/') < 0) {
+			return -1;
+		}
+		int slash = text.indexOf('/');
+		return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
+	}
+
+	@Override
+	public String toString() {
+		return "PostgresDialect[" + this.version + "]";
+	}
+
+}

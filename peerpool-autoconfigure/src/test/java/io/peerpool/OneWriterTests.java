@@ -1,0 +1,159 @@
+package io.peerpool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.peerpool.peer.PeerHikariConfigs;
+import io.peerpool.balance.Balance;
+import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.peer.PeerConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which peer takes the writes when several report themselves writable, from scripted probe results
+ * (in-memory H2 peers, so each peer's answers are the test's): one writer in a pool of
+ * asynchronous replication, the established one kept, the next chosen by replication and
+ * timeline; Galera and several declared primaries balance.
+ */
+class OneWriterTests {
+
+	/** What each peer's probe answers, by the peer's H2 database name. */
+	private final Map<String, ProbeResult> answers = new ConcurrentHashMap<>();
+
+	private final List<PeerWriterConflictEvent> events = new CopyOnWriteArrayList<>();
+
+	private PeerPoolDataSource pool;
+
+	@AfterEach
+	void close() {
+		if (this.pool != null) {
+			this.pool.close();
+		}
+	}
+
+	private static ProbeResult writable(boolean replicating, long timeline) {
+		return ProbeResult.ok(false, Duration.ZERO,
+				new ProbeResult.Replication("PostgreSQL", "0/10", replicating, false, timeline, null, null));
+	}
+
+	private static ProbeResult readOnlyReplica() {
+		return ProbeResult.ok(true, null, new ProbeResult.Replication("PostgreSQL", "0/10", true, false, 0, null, null));
+	}
+
+	private static ProbeResult galeraNode() {
+		return ProbeResult.ok(false, Duration.ZERO, new ProbeResult.Replication("MariaDB", null, false, true, 0, null, null));
+	}
+
+	private PeerPoolDataSource start(PeerRole role, String... peers) {
+		PeerPoolSettings settings = new PeerPoolSettings("one", Balance.ROUND_ROBIN, Duration.ofSeconds(30), Duration.ZERO,
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+		List<PeerConfig> configs = new ArrayList<>();
+		for (String peer : peers) {
+			configs.add(new PeerConfig("one", peer, "jdbc:h2:mem:one-" + peer + ";DB_CLOSE_DELAY=-1", "sa", "", null, role,
+					1, Duration.ofSeconds(1), Map.of("maximum-pool-size", "1", "minimum-idle", "0")));
+		}
+		PeerProbe probe = (connection, timeout) -> {
+			String url = connection.getMetaData().getURL();
+			String name = url.substring(url.indexOf("one-") + 4).split(";")[0];
+			return this.answers.get(name);
+		};
+		this.pool = new PeerPoolDataSource(settings, configs, probe, new DefaultPeerFailureClassifier(),
+				PeerHikariConfigs::create, Clock.systemUTC());
+		this.pool.setApplicationEventPublisher((event) -> {
+			if (event instanceof PeerWriterConflictEvent conflict) {
+				this.events.add(conflict);
+			}
+		});
+		this.pool.start();
+		return this.pool;
+	}
+
+	private void probe(String peer) {
+		this.pool.monitor().probeNow(this.pool.peer(peer)).join();
+	}
+
+	private String conflict(String peer) {
+		return this.pool.getPeers().stream().filter((info) -> info.name().equals(peer)).findFirst().orElseThrow()
+			.writerConflict();
+	}
+
+	@Test
+	void theEstablishedWriterKeepsTheWritesAndASecondWritablePeerIsAConflict() {
+		this.answers.put("a", writable(false, 1));
+		this.answers.put("b", readOnlyReplica());
+		this.answers.put("c", readOnlyReplica());
+		start(PeerRole.AUTO, "a", "b", "c");
+		assertThat(conflict("b")).isNull();
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		new io.peerpool.metrics.PeerPoolMetrics(() -> List.of(this.pool)).bindTo(registry);
+
+		// b turned writable (SET GLOBAL read_only = 0, or restarted), still replicating
+		this.answers.put("b", writable(true, 0));
+		probe("b");
+
+		assertThat(conflict("b")).isEqualTo("a");
+		assertThat(conflict("a")).isNull();
+		assertThat(this.events).extracting(PeerWriterConflictEvent::getPeer, PeerWriterConflictEvent::getWriter)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("b", "a"));
+		probe("b");
+		assertThat(this.events).as("one event per conflict").hasSize(1);
+		assertThat(registry.get("peerpool.writer.conflicts").tag("peer", "b").counter().count()).isEqualTo(1.0);
+	}
+
+	@Test
+	void whenTheWriterFailsTheWritablePeerThatReplicatesFromNoOneTakesOver() {
+		this.answers.put("a", writable(false, 1));
+		this.answers.put("b", writable(true, 0));
+		this.answers.put("c", writable(false, 0));
+		start(PeerRole.AUTO, "a", "b", "c");
+		assertThat(conflict("b")).isEqualTo("a");
+		assertThat(conflict("c")).isEqualTo("a");
+
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+
+		assertThat(conflict("c")).as("c replicates from no one: the new writer").isNull();
+		assertThat(conflict("b")).isEqualTo("c");
+	}
+
+	@Test
+	void atStartTheHighestTimelineIsTheWriter() {
+		this.answers.put("old", writable(false, 1));
+		this.answers.put("promoted", writable(false, 2));
+		start(PeerRole.AUTO, "old", "promoted");
+
+		assertThat(conflict("old")).isEqualTo("promoted");
+		assertThat(conflict("promoted")).isNull();
+	}
+
+	@Test
+	void galeraNodesAllTakeWrites() {
+		this.answers.put("n0", galeraNode());
+		this.answers.put("n1", galeraNode());
+		this.answers.put("n2", galeraNode());
+		start(PeerRole.AUTO, "n0", "n1", "n2");
+
+		assertThat(this.pool.getPeers()).allSatisfy((info) -> assertThat(info.writerConflict()).isNull())
+			.allSatisfy((info) -> assertThat(info.role()).isEqualTo(PeerRole.PRIMARY));
+		assertThat(this.events).isEmpty();
+	}
+
+	@Test
+	void severalDeclaredPrimariesAllTakeWrites() {
+		this.answers.put("p0", writable(false, 1));
+		this.answers.put("p1", writable(false, 1));
+		start(PeerRole.PRIMARY, "p0", "p1");
+
+		assertThat(this.pool.getPeers()).allSatisfy((info) -> assertThat(info.writerConflict()).isNull());
+	}
+
+}

@@ -1,0 +1,202 @@
+package io.peerpool.dialect;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.peerpool.ProbeResult;
+
+import static io.peerpool.dialect.RecordedServer.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The statements of each product and version, from recorded metadata (product name and version
+ * string as the drivers report them) and recorded answers; no server.
+ */
+class DialectTests {
+
+	@ParameterizedTest
+	@CsvSource({ "MariaDB, 11.4.5-MariaDB, MariaDbDialect", "MySQL, 5.5.5-10.6.12-MariaDB, MariaDbDialect",
+			"MySQL, 11.4.5-MariaDB-log, MariaDbDialect", "MySQL, 8.4.3, MySqlDialect", "MySQL, 8.0.36-0ubuntu0.22.04.1, MySqlDialect",
+			"PostgreSQL, 17.2, PostgresDialect", "H2, 2.3.232 (2024-08-11), GenericDialect" })
+	void detectsTheProductFromMetadata(String product, String version, String dialect) {
+		assertThat(Dialect.of(product, version).getClass().getSimpleName()).isEqualTo(dialect);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "8.0.21, SHOW SLAVE STATUS", "8.0.22, SHOW REPLICA STATUS", "8.0.36, SHOW REPLICA STATUS",
+			"8.4.3, SHOW REPLICA STATUS", "9.1.0, SHOW REPLICA STATUS" })
+	void mySqlShowsReplicationStatusWithTheStatementOfItsVersion(String version, String statement) {
+		assertThat(new MySqlDialect(version).replicaStatusStatement()).isEqualTo(statement);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "8.4.3", "9.1.0", "8.0.22" })
+	void mySqlFromEightZeroTwentyTwoIsNeverSentARemovedStatement(String version) throws SQLException {
+		RecordedServer server = new RecordedServer("MySQL", version)
+			.answer("SELECT @@global.read_only, @@global.gtid_executed", row("ro", 1, "gtid", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77"))
+			.answer("SHOW REPLICA STATUS", row("Replica_IO_Running", "Yes", "Replica_SQL_Running", "Yes",
+					"Seconds_Behind_Source", 4L));
+
+		ProbeResult result = Dialect.of("MySQL", version).probe(server.connection(), false);
+
+		assertThat(server.sent).noneMatch((sql) -> sql.contains("SLAVE") || sql.contains("MASTER")
+				|| sql.contains("Seconds_Behind_Master"));
+		assertThat(result.lag()).isEqualTo(Duration.ofSeconds(4));
+		assertThat(result.readOnly()).isTrue();
+		assertThat(result.replication().replicating()).isTrue();
+		assertThat(result.replication().position()).isEqualTo("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77");
+	}
+
+	@Test
+	void mySqlBeforeEightZeroTwentyTwoUsesTheSlaveStatement() throws SQLException {
+		RecordedServer server = new RecordedServer("MySQL", "5.7.44-log")
+			.answer("SELECT @@global.read_only", row("ro", 1, "gtid", ""))
+			.answer("SHOW SLAVE STATUS", row("Slave_IO_Running", "Yes", "Slave_SQL_Running", "No",
+					"Seconds_Behind_Master", null));
+
+		ProbeResult result = Dialect.of("MySQL", "5.7.44-log").probe(server.connection(), false);
+
+		assertThat(server.sent).contains("SHOW SLAVE STATUS");
+		assertThat(result.lag()).as("SQL thread stopped: no figure").isNull();
+		assertThat(result.replication().replicating()).isFalse();
+	}
+
+	@Test
+	void mySqlWithoutReplicationClientReportsThePositionAndTheGrant() throws SQLException {
+		RecordedServer server = new RecordedServer("MySQL", "8.4.3")
+			.answer("SELECT @@global.read_only", row("ro", 1, "gtid", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"))
+			.deny("SHOW REPLICA STATUS", 1227);
+
+		ProbeResult result = Dialect.of("MySQL", "8.4.3").probe(server.connection(), false);
+
+		assertThat(result.lag()).isNull();
+		assertThat(result.replication().replicating()).as("not visible").isNull();
+		assertThat(result.replication().lagUnavailable()).contains("REPLICATION CLIENT").contains("SHOW REPLICA STATUS");
+		assertThat(result.replication().position()).isEqualTo("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
+	}
+
+	@Test
+	void mariaDbWithoutSlaveMonitorReportsItsAppliedPositionAndTheGrant() throws SQLException {
+		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "0-2-3", "slave", "0-1-42",
+					"current", "0-1-41", "running", "ON"))
+			.deny("SHOW SLAVE STATUS", 1227);
+
+		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
+
+		assertThat(result.readOnly()).isTrue();
+		assertThat(result.lag()).isNull();
+		assertThat(result.replication().replicating()).isTrue();
+		assertThat(result.replication().position()).isEqualTo("0-1-42");
+		assertThat(result.replication().lagUnavailable()).contains("SLAVE MONITOR");
+	}
+
+	@Test
+	void aServerThatDeniedItsLagFigureIsNotAskedAgainRightAway() throws SQLException {
+		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "", "slave", "0-1-42",
+					"current", "0-1-42", "running", "ON"))
+			.deny("SHOW SLAVE STATUS", 1227);
+		DefaultPeerProbe probe = new DefaultPeerProbe();
+
+		probe.probe(server.connection(), Duration.ofSeconds(1));
+		ProbeResult second = probe.probe(server.connection(), Duration.ofSeconds(1));
+
+		assertThat(server.sent).filteredOn((sql) -> sql.startsWith("SHOW SLAVE STATUS")).hasSize(1);
+		assertThat(second.replication().lagUnavailable()).contains("SLAVE MONITOR");
+		assertThat(second.replication().position()).isEqualTo("0-1-42");
+	}
+
+	@Test
+	void aWritableMariaDbThatReplicatesFromNoOneReportsItsBinaryLogPosition() throws SQLException {
+		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 0, "binlog", "0-1-50", "slave", "",
+					"current", "0-1-50", "running", "OFF"))
+			.answer("SHOW SLAVE STATUS");
+
+		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
+
+		assertThat(result.readOnly()).isFalse();
+		assertThat(result.lag()).isEqualTo(Duration.ZERO);
+		assertThat(result.replication().replicating()).isFalse();
+		assertThat(result.replication().position()).isEqualTo("0-1-50");
+	}
+
+	@Test
+	void aGaleraNodeIsSynchronous() throws SQLException {
+		RecordedServer server = new RecordedServer("MariaDB", "10.11.6-MariaDB-0+deb12u1")
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", "", "running", null))
+			.answer("SHOW GLOBAL STATUS WHERE", row("Variable_name", "wsrep_ready", "Value", "ON"),
+					row("Variable_name", "wsrep_local_state_comment", "Value", "Synced"));
+
+		ProbeResult result = Dialect.of("MariaDB", "10.11.6-MariaDB-0+deb12u1").probe(server.connection(), false);
+
+		assertThat(result.replication().synchronous()).isTrue();
+		assertThat(result.lag()).isEqualTo(Duration.ZERO);
+		assertThat(server.sent).noneMatch((sql) -> sql.startsWith("SHOW SLAVE"));
+	}
+
+	@Test
+	void postgresReportsTheReplayPositionOfAStandbyAndTheTimelineOfAPrimary() throws SQLException {
+		RecordedServer standby = new RecordedServer("PostgreSQL", "17.2")
+			.answer("SELECT pg_is_in_recovery()", row("r", true, "lsn", "0/3000148", "replay", 2.5, "wal", null));
+		ProbeResult standbyResult = Dialect.of("PostgreSQL", "17.2").probe(standby.connection(), false);
+		assertThat(standbyResult.readOnly()).isTrue();
+		assertThat(standbyResult.lag()).as("only an estimate: not the server's figure").isNull();
+		assertThat(standbyResult.replication().position()).isEqualTo("0/3000148");
+		assertThat(standbyResult.replication().replayLag()).isEqualTo(Duration.ofMillis(2500));
+
+		RecordedServer primary = new RecordedServer("PostgreSQL", "14.15")
+			.answer("SELECT pg_is_in_recovery()", row("r", false, "lsn", "0/3000148", "replay", 0, "wal",
+					"000000030000000000000003"));
+		ProbeResult primaryResult = Dialect.of("PostgreSQL", "14.15").probe(primary.connection(), false);
+		assertThat(primaryResult.replication().timeline()).isEqualTo(3);
+		assertThat(primaryResult.replication().replicating()).isFalse();
+	}
+
+	@Test
+	void mariaDbPositionsCompareByDomain() {
+		MariaDbDialect dialect = new MariaDbDialect("11.4.5-MariaDB");
+		assertThat(dialect.hasReached("0-1-42", "0-1-42")).isTrue();
+		assertThat(dialect.hasReached("0-2-43", "0-1-42")).as("the server id does not order").isTrue();
+		assertThat(dialect.hasReached("0-1-41", "0-1-42")).isFalse();
+		assertThat(dialect.hasReached("0-1-42,1-3-7", "0-1-42,1-3-8")).isFalse();
+		assertThat(dialect.hasReached("0-1-42", "0-1-42,1-3-8")).as("a domain not applied at all").isFalse();
+		assertThat(dialect.hasReached("", "")).isTrue();
+		assertThat(MariaDbDialect.furthest("0-1-42,1-3-2", "0-1-40,1-3-5")).isEqualTo("0-1-42,1-3-5");
+	}
+
+	@Test
+	void mySqlPositionsAreGtidSets() {
+		MySqlDialect dialect = new MySqlDialect("8.4.3");
+		String uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+		String other = "4a3c1b2d-71ca-11e1-9e33-c80aa9429562";
+		assertThat(dialect.hasReached(uuid + ":1-77", uuid + ":1-77")).isTrue();
+		assertThat(dialect.hasReached(uuid + ":1-76", uuid + ":1-77")).isFalse();
+		assertThat(dialect.hasReached(uuid + ":1-10:12-77", uuid + ":1-77")).as("a hole").isFalse();
+		assertThat(dialect.hasReached(uuid + ":1-80,\n" + other + ":1-3", uuid + ":1-77,\n" + other + ":1-3")).isTrue();
+		assertThat(dialect.hasReached(uuid + ":1-80", uuid + ":1-77," + other + ":1")).isFalse();
+		assertThat(dialect.hasReached(uuid + ":1-5:batch:1-3", uuid + ":batch:1-2")).as("tagged GTIDs (8.4)").isTrue();
+		assertThat(dialect.hasReached(uuid + ":1-5", uuid + ":batch:1")).isFalse();
+	}
+
+	@Test
+	void postgresPositionsAreLsns() {
+		PostgresDialect dialect = new PostgresDialect("17.2");
+		assertThat(dialect.hasReached("16/B374D848", "16/B374D848")).isTrue();
+		assertThat(dialect.hasReached("16/B374D847", "16/B374D848")).isFalse();
+		assertThat(dialect.hasReached("17/0", "16/FFFFFFFF")).isTrue();
+	}
+
+	@Test
+	void versionsAreComparedAsNumbers() {
+		assertThat(Dialect.versionNumber("8.0.22")).isGreaterThan(Dialect.versionNumber("8.0.9"));
+		assertThat(Dialect.versionNumber("8.0.36-0ubuntu0.22.04.1")).isEqualTo(8_000_036);
+		assertThat(Dialect.versionNumber("5.5.5-10.6.12-MariaDB")).isEqualTo(5_005_005);
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.peerpool.dialect;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.peerpool.ProbeResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Lag from positions: the primary's positions sampled with their times, a clock under the test's control. */
+class ReplicaLagTests {
+
+	private final AtomicLong now = new AtomicLong();
+
+	private final ReplicaLag lag = new ReplicaLag(Duration.ofSeconds(10), this.now::get);
+
+	private static ProbeResult primary(String position) {
+		return ProbeResult.ok(false, null, new ProbeResult.Replication("MariaDB", position, false, false, 0, null,
+				"SHOW SLAVE STATUS needs SLAVE MONITOR"));
+	}
+
+	private static ProbeResult replica(String position) {
+		return ProbeResult.ok(true, null, new ProbeResult.Replication("MariaDB", position, true, false, 0, null,
+				"SHOW SLAVE STATUS needs SLAVE MONITOR"));
+	}
+
+	private void at(long millis) {
+		this.now.set(Duration.ofMillis(millis).toNanos());
+	}
+
+	@Test
+	void aReplicaIsAsFarBehindAsThePrimaryWasWhenFirstSeenAtAPositionTheReplicaLacks() {
+		this.lag.establishedWriter(0);
+		at(0);
+		assertThat(this.lag.measure(0, primary("0-1-10")).lag()).as("the primary").isZero();
+		at(1000);
+		this.lag.measure(0, primary("0-1-20"));
+		at(2000);
+		this.lag.measure(0, primary("0-1-30"));
+		at(2500);
+
+		ReplicaLag.Measured behind = this.lag.measure(1, replica("0-1-15"));
+		assertThat(behind.lag()).isEqualTo(Duration.ofMillis(1500));
+		assertThat(behind.source()).isEqualTo(ReplicaLag.POSITION);
+		assertThat(this.lag.measure(1, replica("0-1-30")).lag()).as("caught up").isZero();
+		assertThat(this.lag.measure(1, replica("0-1-9")).lag()).as("behind the oldest sample: at least that")
+			.isEqualTo(Duration.ofMillis(2500));
+	}
+
+	@Test
+	void anIdlePrimaryKeepsOneSampleAndACaughtUpReplicaHasNoLag() {
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		at(60_000);
+		this.lag.measure(0, primary("0-1-10"));
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).isZero();
+		assertThat(this.lag.measure(1, replica("0-1-9")).lag()).as("since the position was first seen")
+			.isEqualTo(Duration.ofSeconds(60));
+	}
+
+	@Test
+	void theServersOwnFigureIsUsedWhereTheUserMaySeeIt() {
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		ProbeResult privileged = ProbeResult.ok(true, Duration.ofSeconds(7),
+				new ProbeResult.Replication("MariaDB", "0-1-10", true, false, 0, null, null));
+		ReplicaLag.Measured measured = this.lag.measure(1, privileged);
+		assertThat(measured.lag()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(measured.source()).isEqualTo(ReplicaLag.SERVER);
+	}
+
+	@Test
+	void withoutAPrimaryToCompareWithTheLagIsUnknownAndSaysWhy() {
+		ReplicaLag.Measured measured = this.lag.measure(1, replica("0-1-10"));
+		assertThat(measured.lag()).isNull();
+		assertThat(measured.unknownReason()).contains("SLAVE MONITOR").contains("no writable primary");
+	}
+
+	@Test
+	void aReplicaIsComparedWithTheEstablishedWriterOnly() {
+		at(0);
+		this.lag.establishedWriter(0);
+		this.lag.measure(0, primary("0-1-10"));
+		// an old primary back after a failover, far behind: its samples must not make replicas look current
+		this.lag.measure(2, primary("0-3-2"));
+		at(4000);
+		this.lag.measure(0, primary("0-1-20"));
+		at(5000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aGaleraNodeNeverLags() {
+		ProbeResult node = ProbeResult.ok(false, Duration.ZERO,
+				new ProbeResult.Replication("MariaDB", null, false, true, 0, null, null));
+		assertThat(this.lag.measure(0, node).lag()).isZero();
+	}
+
+}
