@@ -206,6 +206,12 @@ class LeastPrivilegeReplicationIntegrationTests {
 			Health health = new PeerPoolHealthIndicator(pool).health();
 			assertThat(peerDetails(health, restarted.name())).containsEntry("writerConflict", primary.name());
 			assertThat(health.getDetails()).containsEntry("writerConflicts", List.of(restarted.name()));
+			assertThat(pool.getEvents()).as("the pool's timeline")
+				.anySatisfy((event) -> {
+					assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.WRITER_CONFLICT);
+					assertThat(event.peer()).isEqualTo(restarted.name());
+					assertThat(event.detail()).isEqualTo(primary.name());
+				});
 			// it still replicates within max-replica-lag: it serves reads as the replica it is
 			Set<Integer> readFrom = new java.util.HashSet<>();
 			for (int i = 0; i < 20; i++) {

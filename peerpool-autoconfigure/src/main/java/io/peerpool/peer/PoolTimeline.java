@@ -42,6 +42,8 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 
 	private final String pool;
 
+	private static final String SECOND_WRITER = "reports itself writable while another peer is the writer";
+
 	private final Clock clock;
 
 	private final Slot[] slots;
@@ -154,6 +156,12 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 	/** An operator resumed {@code peer}, which was in state {@code before}. */
 	public void resumed(Peer peer, PeerState before) {
 		record(Type.RESUME, peer.name(), before, peer.displayState(), OPERATOR, null, 0, 0L);
+	}
+
+	/** A second writable peer in a pool of asynchronous replication (it gets no writes). */
+	@Override
+	public void writerConflict(Peer peer, Peer writer) {
+		writerConflict(peer.name(), SECOND_WRITER, writer.name());
 	}
 
 	/**
