@@ -13,7 +13,6 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolEvent;
-import io.peerpool.autoconfigure.PeerPoolBeans;
 
 /**
  * The {@code peerpool} actuator endpoint: the pools, their peers and their last events, and drain /
@@ -140,7 +139,7 @@ public class PeerPoolEndpoint {
 			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
 					peer.url(), peer.active(), peer.idle(), text(peer.since()), text(peer.retryAt()),
 					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
-					PeerPoolBeans.lagSeconds(pool, peer), peer.declaredRole().name().toLowerCase(Locale.ROOT),
+					peer.lagSeconds(), peer.declaredRole().name().toLowerCase(Locale.ROOT),
 					peer.lagSource(), peer.lagUnknown(), peer.writerConflict());
 		}
 

@@ -10,8 +10,6 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
 
-import io.peerpool.PeerInfo;
-import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolDataSource;
 
 /**
@@ -50,15 +48,6 @@ public final class PeerPoolBeans {
 			// some routing data sources cannot even answer isWrapperFor without a target
 			return null;
 		}
-	}
-
-	/**
-	 * How far a replica is behind its primary, in seconds, from its last probe; {@code null} when
-	 * unknown (replication stopped or not measurable, the peer DOWN) and for a primary, which is
-	 * behind no one.
-	 */
-	public static Double lagSeconds(PeerPool pool, PeerInfo peer) {
-		return peer.lagSeconds();
 	}
 
 }
