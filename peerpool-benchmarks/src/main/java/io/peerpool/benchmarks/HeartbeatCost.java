@@ -9,7 +9,7 @@ import com.sun.management.ThreadMXBean;
 
 import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
-import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.MariaDbCluster;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
@@ -31,7 +31,7 @@ public final class HeartbeatCost {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 30;
 		int peers = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
 		Duration interval = Duration.ofMillis(250);
-		try (EmbeddedMariaDb db = EmbeddedMariaDb.peers(peers)) {
+		try (MariaDbCluster db = MariaDbCluster.peers(peers)) {
 			db.start();
 			PeerPoolBuilder builder = PeerPoolDataSource.builder("cost")
 				.heartbeatInterval(interval)

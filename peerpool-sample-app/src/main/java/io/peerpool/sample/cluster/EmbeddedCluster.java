@@ -16,7 +16,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.MariaDbCluster;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
@@ -46,9 +46,9 @@ public final class EmbeddedCluster implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedCluster.class);
 
-	private final EmbeddedMariaDb servers;
+	private final MariaDbCluster servers;
 
-	private EmbeddedCluster(EmbeddedMariaDb servers) {
+	private EmbeddedCluster(MariaDbCluster servers) {
 		this.servers = servers;
 	}
 
@@ -57,7 +57,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 		long started = System.nanoTime();
 		// replicas configured read-only, as a DBA does in production: a restarted replica stays one (without
 		// it, a restarted replica is writable and the pools keep it out of the writes as a writer conflict)
-		EmbeddedMariaDb servers = EmbeddedMariaDb.primaryWithReplicas(2).persistentReadOnly();
+		MariaDbCluster servers = MariaDbCluster.primaryWithReplicas(2).persistentReadOnly();
 		servers.start();
 		try {
 			MariaDbServer primary = servers.primary();
@@ -116,7 +116,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Makes the replica behind {@code peer} the primary ({@link EmbeddedMariaDb#promote}); the old
+	 * Makes the replica behind {@code peer} the primary ({@link MariaDbCluster#promote}); the old
 	 * primary becomes its replica. peerpool finds out by its probes ({@code role: auto}).
 	 * @throws IllegalArgumentException when there is no such server or it is not a replica
 	 */
