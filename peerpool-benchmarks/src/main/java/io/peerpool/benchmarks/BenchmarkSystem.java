@@ -110,6 +110,23 @@ public enum BenchmarkSystem {
 		}
 	},
 
+	/**
+	 * {@code h2-peerpool} with a {@code peerpool.acquire} observation per acquisition, recorded as a
+	 * timer in a simple meter registry: what tracing and acquisition timers cost.
+	 */
+	H2_PEERPOOL_OBSERVED("h2-peerpool-observed") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			PeerPoolDataSource pool = (PeerPoolDataSource) H2_PEERPOOL.create(servers, timings);
+			io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
+			registry.observationConfig()
+				.observationHandler(new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(
+						new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+			pool.setAcquisitionObserver(new io.peerpool.metrics.AcquisitionObservations(registry));
+			return pool;
+		}
+	},
+
 	/** A naive Spring {@link AbstractRoutingDataSource}: round robin over one HikariCP pool per server. */
 	ROUTING("naive-routing") {
 		@Override

@@ -40,7 +40,7 @@ public class InMemoryConnectionBenchmark {
 	@State(Scope.Benchmark)
 	public static class Pool {
 
-		@Param({ "h2-hikari", "h2-peerpool" })
+		@Param({ "h2-hikari", "h2-peerpool", "h2-peerpool-observed" })
 		String system;
 
 		DataSource dataSource;
