@@ -37,6 +37,7 @@ import io.peerpool.failure.FailureReason;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.connect.BoundedConnectDataSource;
 import io.peerpool.peer.Peer;
+import io.peerpool.peer.PeerBusyException;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerMonitor;
@@ -272,44 +273,101 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/**
-	 * Takes a physical connection for {@code connection} from the best peer for its intent, moving
-	 * on to the next peer when one fails, within {@code acquire-timeout}.
+	 * Takes a physical connection for {@code connection} from the best peer for its intent, within
+	 * {@code acquire-timeout}. A peer whose pool is busy is passed over for one with a free
+	 * connection; when every eligible peer is busy the caller waits in one of their pools
+	 * (HikariCP's own queue, woken by the next released connection). Nothing here marks a peer
+	 * DOWN: a failed attempt to open a connection is reported by the peer's connector, where it
+	 * happens, and a wait that ends without a connection says nothing about the server.
 	 * @param excluded peers already tried for this connection (bit per peer index)
 	 */
 	private Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 		long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
 		SQLException lastFailure = null;
+		// peers found busy since the last wait (bit per peer index)
+		long busy = 0L;
+		boolean exhausted = false;
+		boolean sticky = this.settings.balance() == Balance.SEQUENTIAL;
 		while (true) {
 			Peer[] candidates = readIntent ? this.readers : this.writers;
-			int chosen = readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
+			int chosen = choose(candidates, readIntent, excluded | busy);
+			boolean waiting = false;
+			if (chosen < 0 && busy != 0) {
+				// every eligible peer is busy: wait for a released connection in one of them
+				chosen = choose(candidates, readIntent, excluded);
+				waiting = true;
+			}
 			long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
 			if (chosen < 0 || remainingMillis <= 0) {
-				throw noAvailablePeer(readIntent, lastFailure);
+				throw noAvailablePeer(readIntent, lastFailure, exhausted);
 			}
 			Peer peer = candidates[chosen];
+			long bit = 1L << peer.index();
+			if (!waiting && !sticky && peer.isBusy()) {
+				// spill to a peer with a free connection before waiting anywhere
+				busy |= bit;
+				continue;
+			}
+			long timeoutMillis;
+			if (waiting) {
+				// several busy peers: wait in short turns, so that the first to free a connection serves
+				timeoutMillis = Math.min(remainingMillis,
+						(Long.bitCount(busy & ~excluded) > 1) ? HIKARI_MIN_TIMEOUT_MS : remainingMillis);
+				busy = 0L;
+			}
+			else {
+				// a peer opening a new connection may take at most its connect-timeout, so that the next one still has a turn
+				timeoutMillis = Math.min(remainingMillis,
+						Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
+			}
+			Connection physical;
 			try {
-				// one peer may take at most its connect-timeout, so that the next one still has a turn
-				long peerMillis = Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis());
-				Connection physical = peer.borrow(Math.min(remainingMillis, peerMillis));
-				connection.attach(peer, physical);
-				return physical;
+				physical = peer.borrow(timeoutMillis);
+			}
+			catch (PeerBusyException ex) {
+				lastFailure = ex;
+				exhausted = true;
+				if (!peer.isRoutable()) {
+					excluded |= bit;
+				}
+				else if (!sticky) {
+					busy |= bit;
+				}
+				continue;
 			}
 			catch (SQLException ex) {
+				if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)) {
+					// the caller was interrupted (Future.cancel, a time limiter): its error, not the peer's
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+				// no pool: the peer went DOWN since the routing was read
 				lastFailure = ex;
-				if (peer.isExhausted()) {
-					// a healthy peer whose pool is busy: spill to the next peer, except for a sticky single
-					// writer (sequential), which waits for its own peer within acquire-timeout
-					if (this.settings.balance() != Balance.SEQUENTIAL) {
-						excluded |= 1L << peer.index();
-					}
-				}
-				else {
-					excluded |= 1L << peer.index();
-					FailureReason reason = this.classifier.classify(ex);
-					reportFailure(peer, (reason != null) ? reason : FailureReason.CONNECT, ex);
-				}
+				excluded |= bit;
+				continue;
+			}
+			if (!peer.isRoutable()) {
+				// drained or DOWN between the choice and the borrow: nothing new may start there
+				peer.release(physical);
+				excluded |= bit;
+				continue;
+			}
+			connection.attach(peer, physical);
+			return physical;
+		}
+	}
+
+	private int choose(Peer[] candidates, boolean readIntent, long excluded) {
+		return readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (type.isInstance(t)) {
+				return true;
 			}
 		}
+		return false;
 	}
 
 	/**
@@ -356,17 +414,39 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure) {
-		StringBuilder message = new StringBuilder("No peer of pool '").append(this.name)
-			.append("' can serve a ")
-			.append(readIntent ? "read" : "write")
-			.append(" connection (acquire-timeout ")
-			.append(this.settings.acquireTimeout().toMillis())
-			.append(" ms). Peers: ");
+		return noAvailablePeer(readIntent, lastFailure, false);
+	}
+
+	/**
+	 * @param exhausted whether an eligible peer was healthy but busy: then the pools are
+	 * exhausted, which the message says first
+	 */
+	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+		StringBuilder message = new StringBuilder();
+		if (exhausted) {
+			message.append("The pools of the eligible peers of pool '").append(this.name)
+				.append("' are exhausted: no ")
+				.append(readIntent ? "read" : "write")
+				.append(" connection was released within acquire-timeout (")
+				.append(this.settings.acquireTimeout().toMillis())
+				.append(" ms). Peers: ");
+		}
+		else {
+			message.append("No peer of pool '").append(this.name)
+				.append("' can serve a ")
+				.append(readIntent ? "read" : "write")
+				.append(" connection (acquire-timeout ")
+				.append(this.settings.acquireTimeout().toMillis())
+				.append(" ms). Peers: ");
+		}
 		for (int i = 0; i < this.peers.length; i++) {
 			Peer peer = this.peers[i];
 			PeerStatus status = peer.status();
 			message.append((i > 0) ? "; " : "").append(peer.name()).append(' ').append(peer.displayState());
 			message.append(" since ").append(status.since());
+			if (peer.pool() != null) {
+				message.append(", ").append(peer.describeUsage());
+			}
 			if (status.reason() != null) {
 				message.append(", ").append(status.reason().tag());
 			}

@@ -38,11 +38,17 @@ final class TestPools {
 
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe) {
+		return over(settings, servers, driver, roles, probe, Map.of("maximum-pool-size", "4", "minimum-idle", "2"));
+	}
+
+	/** A pool whose peers all have the HikariCP settings {@code hikari} (relaxed names). */
+	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
+			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe,
+			Map<String, String> hikari) {
 		List<PeerConfig> peers = new ArrayList<>();
 		for (DatabaseServer server : servers) {
 			peers.add(new PeerConfig(settings.name(), server.name(), server.jdbcUrl(driver), server.username(),
-					server.password(), null, roles.apply(server), 1, settings.connectTimeout(),
-					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
+					server.password(), null, roles.apply(server), 1, settings.connectTimeout(), hikari));
 		}
 		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, probe,
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());

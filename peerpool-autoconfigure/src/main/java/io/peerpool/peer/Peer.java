@@ -250,8 +250,12 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Borrows a pooled connection, waiting at most {@code timeoutMillis}.
-	 * @throws SQLException when the peer has no pool (DOWN) or HikariCP could not give a connection
+	 * Borrows a pooled connection, waiting at most {@code timeoutMillis} in HikariCP's own queue
+	 * (woken by a released connection, no polling).
+	 * @throws PeerBusyException when the pool had no free connection in that time: not a failure
+	 * of the peer
+	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
+	 * interrupt flag is set again)
 	 */
 	public Connection borrow(long timeoutMillis) throws SQLException {
 		HikariDataSource current = this.pool;
@@ -259,11 +263,34 @@ public final class Peer implements Balanced {
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
 		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
-		Connection connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis))
-				: current.getConnection();
+		Connection connection;
+		try {
+			connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis)) : current.getConnection();
+		}
+		catch (SQLTransientConnectionException ex) {
+			// HikariCP's "request timed out": its cause is the last failed attempt to open a connection,
+			// which the connector has already reported where it happened
+			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
+					+ timeoutMillis + " ms (" + describeUsage() + ")", ex);
+		}
 		this.active.incrementAndGet();
 		this.routed.increment();
 		return connection;
+	}
+
+	/**
+	 * Whether every connection the peer's pool may hold is borrowed through this pool: a caller
+	 * would only wait here. Two field reads, no lock: it runs on the hot path.
+	 */
+	public boolean isBusy() {
+		HikariDataSource current = this.pool;
+		return current != null && this.active.get() >= current.getMaximumPoolSize();
+	}
+
+	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
+	public String describeUsage() {
+		HikariDataSource current = this.pool;
+		return this.active.get() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
 	}
 
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
