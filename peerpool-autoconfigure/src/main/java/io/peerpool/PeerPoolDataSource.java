@@ -164,7 +164,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
 			// a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
 			// background, so that requests stop going there before one of them times out waiting
-			connector.observeFailures((failure) -> reportIfPeerFailure(peer, failure));
+			connector.observeFailures((failure) -> reportConnectFailure(peer, failure));
 			this.peers[i] = peer;
 			byName.put(config.name(), peer);
 			targets.put(config.name(), new PeerDataSource(peer, this));
@@ -395,14 +395,41 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.readWriteSplit;
 	}
 
-	/** Marks a peer DOWN after an error on one of its connections, if the error says so. */
+	/**
+	 * Judges an error on one of a peer's open connections. A peer failure that may concern this
+	 * connection only (see {@link PeerFailureClassifier#mayConcernOneConnection}), or one seen by a
+	 * thread that was interrupted, is confirmed by a probe at once: DOWN only if the probe fails,
+	 * so the other transactions on the peer go on. Other peer failures mark it DOWN at once.
+	 * @return whether the error is a peer or connection failure (the connection is unusable)
+	 */
 	private boolean reportIfPeerFailure(Peer peer, SQLException ex) {
 		FailureReason reason = this.classifier.classify(ex);
 		if (reason == null) {
 			return false;
 		}
-		reportFailure(peer, reason, ex);
+		if (Thread.currentThread().isInterrupted() || this.classifier.mayConcernOneConnection(ex)) {
+			this.monitor.confirm(peer);
+		}
+		else {
+			reportFailure(peer, reason, ex);
+		}
 		return true;
+	}
+
+	/**
+	 * A failed attempt to open a connection (a request's, a probe's or HikariCP's in the
+	 * background) marks the peer DOWN at once, unless the opening thread was interrupted (a pool
+	 * being closed), which says nothing of the server.
+	 */
+	private void reportConnectFailure(Peer peer, SQLException ex) {
+		if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)
+				|| hasCause(ex, java.nio.channels.ClosedByInterruptException.class)) {
+			return;
+		}
+		FailureReason reason = this.classifier.classify(ex);
+		if (reason != null) {
+			reportFailure(peer, reason, ex);
+		}
 	}
 
 	private void reportFailure(Peer peer, FailureReason reason, SQLException ex) {

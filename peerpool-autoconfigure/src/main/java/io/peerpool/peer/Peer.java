@@ -49,6 +49,12 @@ public final class Peer implements Balanced {
 
 	private final AtomicBoolean probing = new AtomicBoolean();
 
+	/** An error asked for a probe while one was running: run another when it ends. */
+	private final AtomicBoolean probeRequested = new AtomicBoolean();
+
+	/** Set by {@link #shutdown()}: no pool may be created any more. */
+	private volatile boolean shutDown;
+
 	/** Connections routed to this peer since start. */
 	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
 
@@ -307,6 +313,36 @@ public final class Peer implements Balanced {
 	}
 
 	/**
+	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
+	 * told to evict it first, so that closing the aborted connection neither reports an error of
+	 * it nor returns it to the pool.
+	 */
+	public void releaseAborted(Connection connection, java.util.concurrent.Executor executor) throws SQLException {
+		this.active.decrementAndGet();
+		HikariDataSource current = this.pool;
+		try {
+			if (current != null && !current.isClosed()) {
+				current.evictConnection(connection);
+			}
+		}
+		catch (RuntimeException ex) {
+			// not a connection of this pool any more (the pool was retired): aborting is all that is left
+		}
+		try {
+			connection.abort(executor);
+		}
+		finally {
+			try {
+				// aborted connections are marked closed at once: this returns without I/O
+				connection.close();
+			}
+			catch (SQLException | RuntimeException ex) {
+				// the connection is gone either way
+			}
+		}
+	}
+
+	/**
 	 * Whether a HikariCP timeout means the pool was merely exhausted (every connection busy on a
 	 * healthy server) rather than the server failing to give a new connection.
 	 */
@@ -348,7 +384,7 @@ public final class Peer implements Balanced {
 	 */
 	public boolean markUp() {
 		PeerStatus previous = this.status.get();
-		if (previous.isUp()) {
+		if (previous.isUp() || this.shutDown) {
 			return false;
 		}
 		PeerStatus next = previous.recovered(this.clock.instant());
@@ -357,6 +393,12 @@ public final class Peer implements Balanced {
 		}
 		HikariDataSource fresh = this.poolFactory.apply(this);
 		this.pool = fresh;
+		// read after the pool is published: either this sees the shutdown, or shutdown() sees the pool
+		if (this.shutDown) {
+			this.pool = null;
+			fresh.close();
+			return false;
+		}
 		if (this.status.get() != next) {
 			// marked down again while the pool was being built: the failure wins
 			this.pool = null;
@@ -392,8 +434,23 @@ public final class Peer implements Balanced {
 		this.probing.set(false);
 	}
 
-	/** Closes the peer's pool for good. */
+	/** Asks for a probe as soon as possible (the running one, if any, may have started too early). */
+	void requestProbe() {
+		this.probeRequested.set(true);
+	}
+
+	/** Takes a pending request for a probe. */
+	boolean takeProbeRequest() {
+		return this.probeRequested.getAndSet(false);
+	}
+
+	boolean isProbeRequested() {
+		return this.probeRequested.get();
+	}
+
+	/** Closes the peer's pool for good: a probe that ends later creates none. */
 	public HikariDataSource shutdown() {
+		this.shutDown = true;
 		HikariDataSource retired = this.pool;
 		this.pool = null;
 		return retired;

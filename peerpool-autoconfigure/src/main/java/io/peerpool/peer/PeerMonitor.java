@@ -84,8 +84,24 @@ public final class PeerMonitor implements AutoCloseable {
 		return first;
 	}
 
+	/**
+	 * Confirms an error that may concern one connection only: probes the peer at once (or as soon
+	 * as the probe running now ends), and the probe marks it DOWN only if it fails.
+	 */
+	public void confirm(Peer peer) {
+		if (this.closed || !peer.status().isUp()) {
+			return;
+		}
+		peer.requestProbe();
+		runProbe(peer);
+	}
+
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
 	public void markDown(Peer peer, FailureReason reason, String error) {
+		if (this.closed) {
+			// the pool is closing and retires every peer's pool itself; nothing may be scheduled any more
+			return;
+		}
 		if (!peer.status().isUp()) {
 			// already down: the first failure says why; errors of its dying connections (some caused by
 			// peerpool closing them) would only blur that. Probes refresh the state of a DOWN peer.
@@ -94,7 +110,7 @@ public final class PeerMonitor implements AutoCloseable {
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
 		if (retired != null) {
 			// wake threads blocked on a hung server before HikariCP aborts their connections
-			this.workers.execute(peer.connector()::closeSockets);
+			runInBackground(peer.connector()::closeSockets);
 			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " (" + peer.config().safeUrl()
 					+ ") is DOWN (" + reason.tag() + ": " + peer.status().lastError() + "); retry at "
 					+ peer.status().retryAt());
@@ -104,11 +120,21 @@ public final class PeerMonitor implements AutoCloseable {
 
 	/** Closes a pool off the caller's thread: HikariCP aborts the connections still borrowed. */
 	public void retire(HikariDataSource retired) {
-		if (this.closed) {
-			retired.close();
-			return;
+		runInBackground(retired::close);
+	}
+
+	/** Runs off the caller's thread; once the monitor is closed (a race with close()), on it. */
+	private void runInBackground(Runnable task) {
+		if (!this.closed) {
+			try {
+				this.workers.execute(task);
+				return;
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// closed meanwhile: never an error for the application thread that reported a failure
+			}
 		}
-		this.workers.execute(retired::close);
+		task.run();
 	}
 
 	/** Registers a listener told of every probe's duration and outcome (metrics). */
@@ -154,27 +180,49 @@ public final class PeerMonitor implements AutoCloseable {
 	}
 
 	private CompletableFuture<Void> runProbe(Peer peer) {
-		if (!peer.tryStartProbe()) {
+		if (this.closed || !peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
+		// this probe serves the requests made so far
+		peer.takeProbeRequest();
 		long started = System.nanoTime();
-		CompletableFuture<ProbeResult> outcome = CompletableFuture.supplyAsync(() -> probeOnce(peer), this.workers);
+		// completes when the probe's own work ends, which may be long after the bound below
+		CompletableFuture<Void> ended = new CompletableFuture<>();
+		CompletableFuture<ProbeResult> outcome;
+		try {
+			outcome = CompletableFuture.supplyAsync(() -> {
+				try {
+					return probeOnce(peer);
+				}
+				finally {
+					ended.complete(null);
+				}
+			}, this.workers);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closed meanwhile
+			peer.probeFinished();
+			return CompletableFuture.completedFuture(null);
+		}
 		// the probe's own connection is bounded by connect-timeout, the check by probe-timeout; a
 		// probe that still has not answered is a hung server
 		long bound = this.probeTimeout.toMillis() + peer.config().connectTimeout().toMillis();
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try {
-				apply(peer, result, failure);
-				probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
+				if (!this.closed) {
+					apply(peer, result, failure);
+					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
+				}
 			}
 			finally {
-				if (failure == null) {
+				// orTimeout completes the same future: a timed-out probe may still be running, so the
+				// next one may start only once its work has really ended
+				ended.whenComplete((r, f) -> {
 					peer.probeFinished();
-				}
-				else {
-					// a timed-out probe may still be running: allow the next one only once it ends
-					outcome.whenComplete((r, f) -> peer.probeFinished());
-				}
+					if (peer.isProbeRequested() && !this.closed) {
+						runProbe(peer);
+					}
+				});
 			}
 			return null;
 		});
