@@ -348,7 +348,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 			if (!peer.isRoutable()) {
 				// drained or DOWN between the choice and the borrow: nothing new may start there
-				peer.release(physical);
+				peer.returnUnused(physical);
 				excluded |= bit;
 				continue;
 			}

@@ -313,6 +313,15 @@ public final class Peer implements Balanced {
 	}
 
 	/**
+	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
+	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
+	 */
+	public void returnUnused(Connection connection) throws SQLException {
+		this.routed.decrement();
+		release(connection);
+	}
+
+	/**
 	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
 	 * told to evict it first, so that closing the aborted connection neither reports an error of
 	 * it nor returns it to the pool.
