@@ -84,6 +84,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	private final Object routingLock = new Object();
 
+	/** Callers waiting for a peer that can serve their intent wait on this; routing changes wake them. */
+	private final Object holdLock = new Object();
+
+	/** Callers waiting now for a peer that can serve their intent. */
+	private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** At most this many callers wait for a peer at once (the pool's total maximum connections); the next fail at once. */
+	private final int maxHolding;
+
 	/** Whether reads go to replicas. */
 	private final boolean readWriteSplit;
 
@@ -155,6 +164,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 		};
 		this.peers = new Peer[peerConfigs.size()];
+		int connections = 0;
+		for (PeerConfig config : peerConfigs) {
+			connections += hikariConfigs.apply(config).getMaximumPoolSize();
+		}
+		this.maxHolding = Math.max(1, connections);
 		Map<String, Peer> byName = new LinkedHashMap<>();
 		Map<Object, Object> targets = new LinkedHashMap<>();
 		for (int i = 0; i < this.peers.length; i++) {
@@ -253,8 +267,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	@Override
 	public Connection getConnection() throws SQLException {
 		if (this.readers.length == 0 && this.writers.length == 0) {
-			// nothing can serve: say so now rather than at the first statement
-			throw noAvailablePeer(false, null);
+			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
+			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
+			if (!hold(false, true, 0L, deadline)) {
+				throw noAvailablePeer(false, null);
+			}
 		}
 		return new PeerConnection(this.acquirer);
 	}
@@ -298,6 +315,10 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				waiting = true;
 			}
 			long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+			if (chosen < 0 && remainingMillis > 0 && !exhausted && hold(readIntent, false, excluded, deadline)) {
+				// a peer for this intent is back (a probe found it, or a replica was promoted)
+				continue;
+			}
 			if (chosen < 0 || remainingMillis <= 0) {
 				throw noAvailablePeer(readIntent, lastFailure, exhausted);
 			}
@@ -357,6 +378,58 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 	}
 
+	/**
+	 * Hold, not fail: waits until a peer that is not {@code excluded} can serve the intent (any
+	 * intent with {@code anyIntent}), at most until {@code deadline}, while the monitor probes the
+	 * DOWN peers and the roles every 100-200 ms. Woken by the routing change, not by polling. At
+	 * most {@code maxHolding} callers wait; the next ones fail at once.
+	 * @return whether a peer can serve now
+	 */
+	private boolean hold(boolean readIntent, boolean anyIntent, long excluded, long deadline) throws SQLException {
+		if (this.holding.incrementAndGet() > this.maxHolding) {
+			this.holding.decrementAndGet();
+			return false;
+		}
+		try {
+			this.monitor.hurry(() -> this.holding.get() > 0);
+			synchronized (this.holdLock) {
+				while (!canServe(readIntent, anyIntent, excluded)) {
+					long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+					if (remainingMillis <= 0) {
+						return false;
+					}
+					this.holdLock.wait(remainingMillis);
+				}
+				return true;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new java.sql.SQLTransientConnectionException(
+					"Interrupted while waiting for a peer of pool '" + this.name + "'", "08001", ex);
+		}
+		finally {
+			this.holding.decrementAndGet();
+		}
+	}
+
+	/** Callers waiting for a peer now; for tests. */
+	int holdingCallers() {
+		return this.holding.get();
+	}
+
+	private boolean canServe(boolean readIntent, boolean anyIntent, long excluded) {
+		if (anyIntent) {
+			return this.readers.length > 0 || this.writers.length > 0;
+		}
+		for (Peer peer : readIntent ? this.readers : this.writers) {
+			if ((excluded & (1L << peer.index())) == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private int choose(Peer[] candidates, boolean readIntent, long excluded) {
 		return readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
 	}
@@ -403,6 +476,12 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * @return whether the error is a peer or connection failure (the connection is unusable)
 	 */
 	private boolean reportIfPeerFailure(Peer peer, SQLException ex) {
+		if (isServerReadOnly(ex)) {
+			// a primary that became read-only (a planned switchover): learn its role now, and let a
+			// first statement run again on the writer, waiting for one to be promoted
+			this.monitor.confirm(peer);
+			return true;
+		}
 		FailureReason reason = this.classifier.classify(ex);
 		if (reason == null) {
 			return false;
@@ -414,6 +493,22 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			reportFailure(peer, reason, ex);
 		}
 		return true;
+	}
+
+	/**
+	 * MySQL / MariaDB error 1290 ("running with the --read-only option") or 1836 ("running in
+	 * read-only mode"): the server refuses every write, whatever the session asked for.
+	 */
+	private static boolean isServerReadOnly(SQLException ex) {
+		for (SQLException current = ex; current != null; current = (current.getCause() instanceof SQLException cause
+				&& cause != current) ? cause : null) {
+			int code = current.getErrorCode();
+			if ((code == 1290 || code == 1836) && current.getMessage() != null
+					&& current.getMessage().toLowerCase(java.util.Locale.ROOT).contains("read")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -555,6 +650,12 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			this.writers = writable.toArray(new Peer[0]);
 			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
 			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
+		}
+		if (this.holding.get() > 0) {
+			// callers waiting for a peer look again
+			synchronized (this.holdLock) {
+				this.holdLock.notifyAll();
+			}
 		}
 	}
 

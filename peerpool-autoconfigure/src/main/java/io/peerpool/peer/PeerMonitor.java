@@ -60,6 +60,12 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private final List<ProbeListener> probeListeners = new CopyOnWriteArrayList<>();
 
+	/** Every peer watched, for the hurried probes. */
+	private final List<Peer> watched = new CopyOnWriteArrayList<>();
+
+	/** Whether the hurried probes run. */
+	private final java.util.concurrent.atomic.AtomicBoolean hurrying = new java.util.concurrent.atomic.AtomicBoolean();
+
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
 		this.pool = pool;
@@ -79,6 +85,7 @@ public final class PeerMonitor implements AutoCloseable {
 	 * @return the first probe, complete once its outcome is applied
 	 */
 	public CompletableFuture<Void> watch(Peer peer) {
+		this.watched.add(peer);
 		CompletableFuture<Void> first = runProbe(peer);
 		first.whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
 		return first;
@@ -94,6 +101,45 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 		peer.requestProbe();
 		runProbe(peer);
+	}
+
+	/**
+	 * While callers wait for a peer that can serve them ({@code needed}), every peer is probed
+	 * every 100-200 ms: a DOWN one is taken back as soon as a probe finds it healthy, whatever its
+	 * quarantine, and a promoted replica is seen as the writer it has become. Still one probe per
+	 * peer at a time.
+	 */
+	public void hurry(java.util.function.BooleanSupplier needed) {
+		if (!this.closed && this.hurrying.compareAndSet(false, true)) {
+			scheduleHurried(needed);
+		}
+	}
+
+	private void scheduleHurried(java.util.function.BooleanSupplier needed) {
+		try {
+			this.scheduler.schedule(() -> hurried(needed), 100 + ThreadLocalRandom.current().nextLong(101),
+					TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.hurrying.set(false);
+		}
+	}
+
+	private void hurried(java.util.function.BooleanSupplier needed) {
+		if (this.closed) {
+			return;
+		}
+		if (!needed.getAsBoolean()) {
+			this.hurrying.set(false);
+			// a caller that came meanwhile saw the flag still set: do not leave it without probes
+			if (!needed.getAsBoolean() || !this.hurrying.compareAndSet(false, true)) {
+				return;
+			}
+		}
+		for (Peer peer : this.watched) {
+			runProbe(peer, true);
+		}
+		scheduleHurried(needed);
 	}
 
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
@@ -180,6 +226,11 @@ public final class PeerMonitor implements AutoCloseable {
 	}
 
 	private CompletableFuture<Void> runProbe(Peer peer) {
+		return runProbe(peer, false);
+	}
+
+	/** @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once */
+	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried) {
 		if (this.closed || !peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -210,7 +261,7 @@ public final class PeerMonitor implements AutoCloseable {
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try {
 				if (!this.closed) {
-					apply(peer, result, failure);
+					apply(peer, result, failure, hurried);
 					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 				}
 			}
@@ -239,11 +290,11 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 	}
 
-	private void apply(Peer peer, ProbeResult result, Throwable failure) {
+	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			peer.observeProbe(result, this.maxReplicaLag);
-			if (!peer.status().isUp() && peer.isDueForRetry() && peer.markUp()) {
+			if (!peer.status().isUp() && (hurried || peer.isDueForRetry()) && peer.markUp()) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
 			}
 			return;
