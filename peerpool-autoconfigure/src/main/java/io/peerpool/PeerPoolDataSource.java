@@ -331,9 +331,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 			long timeoutMillis;
 			if (waiting) {
-				// several busy peers: wait in short turns, so that the first to free a connection serves
-				timeoutMillis = Math.min(remainingMillis,
-						(Long.bitCount(busy & ~excluded) > 1) ? HIKARI_MIN_TIMEOUT_MS : remainingMillis);
+				// for the rest of acquire-timeout: HikariCP hands released connections to its waiters in
+				// the order they came, and a caller that gave up its place in turns could starve
+				timeoutMillis = remainingMillis;
 				busy = 0L;
 			}
 			else {
