@@ -324,10 +324,14 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 			Peer peer = candidates[chosen];
 			long bit = 1L << peer.index();
-			if (!waiting && !sticky && peer.isBusy()) {
-				// spill to a peer with a free connection before waiting anywhere
-				busy |= bit;
-				continue;
+			if (!waiting && peer.isBusy()) {
+				if (!sticky) {
+					// spill to a peer with a free connection before waiting anywhere
+					busy |= bit;
+					continue;
+				}
+				// a sticky single writer (sequential) waits for its own peer
+				waiting = true;
 			}
 			long timeoutMillis;
 			if (waiting) {

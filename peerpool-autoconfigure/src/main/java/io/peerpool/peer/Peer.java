@@ -352,18 +352,6 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Whether a HikariCP timeout means the pool was merely exhausted (every connection busy on a
-	 * healthy server) rather than the server failing to give a new connection.
-	 */
-	public boolean isExhausted() {
-		HikariDataSource current = this.pool;
-		if (current == null || current.getHikariPoolMXBean() == null) {
-			return false;
-		}
-		return current.getHikariPoolMXBean().getActiveConnections() >= current.getMaximumPoolSize();
-	}
-
-	/**
 	 * Marks the peer DOWN until {@code checkInterval} has passed and a probe succeeds.
 	 * @return the pool to retire (close off the caller's thread) when this call took the peer
 	 * down, {@code null} when it was already down
