@@ -101,6 +101,37 @@ class PeerStaysUpIntegrationTests {
 	}
 
 	@Test
+	void aWaitForANewConnectionThatTimesOutIsNotAFailedConnect() throws Exception {
+		MariaDbServer server = db.server(0);
+		// a pool refilling slowly (opening a connection through the slow proxy takes longer than
+		// acquire-timeout, well within connect-timeout): fewer connections active than the maximum
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ofSeconds(10),
+						Duration.ofSeconds(1), Map.of("maximum-pool-size", "2", "minimum-idle", "0"))) {
+			Connection other = openTransactionWithin(pool, "refill", Duration.ofSeconds(20));
+			proxy.latency(Duration.ofMillis(300));
+
+			Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> {
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+					statement.executeQuery("SELECT 1").close();
+				}
+			});
+
+			assertThat(timedOut).isInstanceOf(NoAvailablePeerException.class);
+			assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+			proxy.latency(Duration.ZERO);
+			other.commit();
+			other.close();
+			assertThat(this.downs).as("DOWN transitions").isEmpty();
+		}
+	}
+
+	/** The first connection through the proxy may take longer than the pool's acquire-timeout: retried. */
+	private static Connection openTransactionWithin(PeerPoolDataSource pool, String note, Duration within) {
+		return await().atMost(within).ignoreExceptions().until(() -> openTransaction(pool, note), (c) -> c != null);
+	}
+
+	@Test
 	void aKilledConnectionLeavesThePeerUpAndTheOtherTransactionsCommit() throws Exception {
 		MariaDbServer server = db.server(0);
 		try (PeerPoolDataSource pool = pool(server.jdbcUrl(JdbcDriver.MARIADB), Duration.ofSeconds(1),
@@ -186,8 +217,13 @@ class PeerStaysUpIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(String url, Duration connectTimeout, Map<String, String> hikari) {
+		return pool(url, connectTimeout, Duration.ofSeconds(20), hikari);
+	}
+
+	private PeerPoolDataSource pool(String url, Duration connectTimeout, Duration acquireTimeout,
+			Map<String, String> hikari) {
 		PeerPoolSettings settings = new PeerPoolSettings("stay", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
-				Duration.ofSeconds(30), Duration.ofSeconds(5), connectTimeout, Duration.ofSeconds(20));
+				Duration.ofSeconds(30), Duration.ofSeconds(5), connectTimeout, acquireTimeout);
 		MariaDbServer server = db.server(0);
 		PeerConfig peer = new PeerConfig(settings.name(), server.name(), url, server.username(), server.password(),
 				null, PeerRole.PRIMARY, 1, connectTimeout, hikari);
