@@ -324,30 +324,28 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 			Peer peer = candidates[chosen];
 			long bit = 1L << peer.index();
-			if (!waiting && peer.isBusy()) {
-				if (!sticky) {
-					// spill to a peer with a free connection before waiting anywhere
-					busy |= bit;
-					continue;
-				}
+			if (sticky) {
 				// a sticky single writer (sequential) waits for its own peer
 				waiting = true;
 			}
-			long timeoutMillis;
+			long slotMillis;
+			long connectionMillis;
 			if (waiting) {
-				// for the rest of acquire-timeout: HikariCP hands released connections to its waiters in
-				// the order they came, and a caller that gave up its place in turns could starve
-				timeoutMillis = remainingMillis;
+				// for the rest of acquire-timeout, in the order callers came: the next released connection
+				slotMillis = remainingMillis;
+				connectionMillis = remainingMillis;
 				busy = 0L;
 			}
 			else {
-				// a peer opening a new connection may take at most its connect-timeout, so that the next one still has a turn
-				timeoutMillis = Math.min(remainingMillis,
+				// only a free slot, so that a busy peer is passed over for one with a free connection; a peer
+				// opening a new connection may take at most its connect-timeout, so that the next one still has a turn
+				slotMillis = 0L;
+				connectionMillis = Math.min(remainingMillis,
 						Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
 			}
 			Connection physical;
 			try {
-				physical = peer.borrow(timeoutMillis);
+				physical = peer.borrow(slotMillis, connectionMillis);
 			}
 			catch (PeerBusyException ex) {
 				lastFailure = ex;
@@ -369,6 +367,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				// no pool: the peer went DOWN since the routing was read
 				lastFailure = ex;
 				excluded |= bit;
+				continue;
+			}
+			if (physical == null) {
+				// every slot of the peer is taken (or promised to a caller that came first)
+				if (waiting) {
+					exhausted = true;
+				}
+				else {
+					busy |= bit;
+				}
 				continue;
 			}
 			if (!peer.isRoutable()) {

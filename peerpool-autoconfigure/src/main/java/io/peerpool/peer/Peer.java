@@ -60,6 +60,14 @@ public final class Peer implements Balanced {
 
 	private volatile HikariDataSource pool;
 
+	/**
+	 * One permit per connection the peer's pool may hold, handed out in the order callers asked
+	 * (fair): HikariCP lets a thread that has just returned a connection take it again before the
+	 * caller that waited for it wakes up, which under load starves waiters. Taking a free permit is
+	 * one compare-and-set, without a lock.
+	 */
+	private volatile java.util.concurrent.Semaphore permits;
+
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<io.peerpool.ServerIdentity> server = new AtomicReference<>();
 
@@ -121,8 +129,16 @@ public final class Peer implements Balanced {
 	/** Starts the peer's connection pool; connections are opened in the background. */
 	public void start() {
 		if (this.pool == null && this.status.get().isUp()) {
-			this.pool = this.poolFactory.apply(this);
+			this.pool = withPermits(this.poolFactory.apply(this));
 		}
+	}
+
+	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
+	private HikariDataSource withPermits(HikariDataSource created) {
+		if (this.permits == null) {
+			this.permits = new java.util.concurrent.Semaphore(Math.max(1, created.getMaximumPoolSize()), true);
+		}
+		return created;
 	}
 
 	public String name() {
@@ -256,41 +272,78 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Borrows a pooled connection, waiting at most {@code timeoutMillis} in HikariCP's own queue
-	 * (woken by a released connection, no polling).
+	 * Borrows a pooled connection, waiting at most {@code timeoutMillis} for one.
 	 * @throws PeerBusyException when the pool had no free connection in that time: not a failure
 	 * of the peer
 	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
 	 * interrupt flag is set again)
 	 */
 	public Connection borrow(long timeoutMillis) throws SQLException {
+		Connection connection = borrow(timeoutMillis, timeoutMillis);
+		if (connection == null) {
+			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
+					+ timeoutMillis + " ms (" + describeUsage() + ")", null);
+		}
+		return connection;
+	}
+
+	/**
+	 * Borrows a pooled connection: first one of the pool's slots, waiting for it at most
+	 * {@code slotMillis} in the order callers came (0: only if one is free, so that the caller can
+	 * try another peer), then the connection from HikariCP, waiting at most {@code connectionMillis}
+	 * (a slot is free, but the pool may still be opening the connection).
+	 * @return the connection, or {@code null} when no slot was free within {@code slotMillis}
+	 * @throws PeerBusyException when HikariCP gave no connection within {@code connectionMillis}:
+	 * not a failure of the peer
+	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
+	 * interrupt flag is set again)
+	 */
+	public Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
+		java.util.concurrent.Semaphore slots = this.permits;
+		if (slots == null || this.pool == null) {
+			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
+		}
+		try {
+			if (slotMillis <= 0) {
+				// the hot path: one compare-and-set, no interrupt check (HikariCP hands an idle connection to an
+				// interrupted thread too), and no taking a slot that a waiting caller is about to get
+				if (slots.hasQueuedThreads() || !slots.tryAcquire()) {
+					return null;
+				}
+			}
+			else if (!slots.tryAcquire(slotMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+				return null;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("Interrupted while waiting for a connection of " + this.config.qualifiedName(), ex);
+		}
+		// read after the wait: the peer may have gone DOWN meanwhile
 		HikariDataSource current = this.pool;
 		if (current == null || current.isClosed()) {
+			slots.release();
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
 		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
 		Connection connection;
 		try {
-			connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis)) : current.getConnection();
+			connection = (hikari != null) ? hikari.getConnection(Math.max(1, connectionMillis)) : current.getConnection();
 		}
 		catch (SQLTransientConnectionException ex) {
+			slots.release();
 			// HikariCP's "request timed out": its cause is the last failed attempt to open a connection,
 			// which the connector has already reported where it happened
 			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
-					+ timeoutMillis + " ms (" + describeUsage() + ")", ex);
+					+ connectionMillis + " ms (" + describeUsage() + ")", ex);
+		}
+		catch (SQLException | RuntimeException ex) {
+			slots.release();
+			throw ex;
 		}
 		this.active.incrementAndGet();
 		this.routed.increment();
 		return connection;
-	}
-
-	/**
-	 * Whether every connection the peer's pool may hold is borrowed through this pool: a caller
-	 * would only wait here. Two field reads, no lock: it runs on the hot path.
-	 */
-	public boolean isBusy() {
-		HikariDataSource current = this.pool;
-		return current != null && this.active.get() >= current.getMaximumPoolSize();
 	}
 
 	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
@@ -309,6 +362,17 @@ public final class Peer implements Balanced {
 			// HikariCP throws NullPointerException (resetConnectionState) closing a connection that its
 			// retired pool has just aborted: the connection is gone either way, and the caller's
 			// transaction has already seen its own error
+		}
+		finally {
+			// after the connection is back in HikariCP, so that the next caller finds it there
+			releaseSlot();
+		}
+	}
+
+	private void releaseSlot() {
+		java.util.concurrent.Semaphore slots = this.permits;
+		if (slots != null) {
+			slots.release();
 		}
 	}
 
@@ -347,6 +411,9 @@ public final class Peer implements Balanced {
 			}
 			catch (SQLException | RuntimeException ex) {
 				// the connection is gone either way
+			}
+			finally {
+				releaseSlot();
 			}
 		}
 	}
@@ -388,7 +455,7 @@ public final class Peer implements Balanced {
 		if (!this.status.compareAndSet(previous, next)) {
 			return false;
 		}
-		HikariDataSource fresh = this.poolFactory.apply(this);
+		HikariDataSource fresh = withPermits(this.poolFactory.apply(this));
 		this.pool = fresh;
 		// read after the pool is published: either this sees the shutdown, or shutdown() sees the pool
 		if (this.shutDown) {
