@@ -292,8 +292,9 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/**
 	 * Takes a physical connection for {@code connection} from the best peer for its intent, within
 	 * {@code acquire-timeout}. A peer whose pool is busy is passed over for one with a free
-	 * connection; when every eligible peer is busy the caller waits in one of their pools
-	 * (HikariCP's own queue, woken by the next released connection). Nothing here marks a peer
+	 * connection; when every eligible peer is busy the caller waits for one of their connections
+	 * (in the order callers came, woken by the next released connection, no polling). A caller for
+	 * which no peer can serve waits for one (see {@link #hold}). Nothing here marks a peer
 	 * DOWN: a failed attempt to open a connection is reported by the peer's connector, where it
 	 * happens, and a wait that ends without a connection says nothing about the server.
 	 * @param excluded peers already tried for this connection (bit per peer index)
