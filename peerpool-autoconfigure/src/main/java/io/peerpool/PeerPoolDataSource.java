@@ -329,21 +329,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				// a sticky single writer (sequential) waits for its own peer
 				waiting = true;
 			}
-			long slotMillis;
-			long connectionMillis;
+			// waiting: for a slot for the rest of acquire-timeout, in the order callers came (the next released
+			// connection); otherwise only a free slot, so that a busy peer is passed over for one with a free connection
+			long slotMillis = waiting ? remainingMillis : 0L;
 			if (waiting) {
-				// for the rest of acquire-timeout, in the order callers came: the next released connection
-				slotMillis = remainingMillis;
-				connectionMillis = remainingMillis;
 				busy = 0L;
 			}
-			else {
-				// only a free slot, so that a busy peer is passed over for one with a free connection; a peer
-				// opening a new connection may take at most its connect-timeout, so that the next one still has a turn
-				slotMillis = 0L;
-				connectionMillis = Math.min(remainingMillis,
-						Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
-			}
+			// with a slot, a peer opening a new connection may take at most its connect-timeout, so that the next
+			// one still has a turn (HikariCP does not wake its waiters when a DOWN peer's pool is closed)
+			long connectionMillis = Math.min(remainingMillis,
+					Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
 			Connection physical;
 			try {
 				physical = peer.borrow(slotMillis, connectionMillis);
