@@ -39,6 +39,7 @@ import io.peerpool.failure.FailureReason;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.connect.BoundedConnectDataSource;
 import io.peerpool.peer.Peer;
+import io.peerpool.peer.PeerBusyException;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerHeartbeat;
 import io.peerpool.peer.PeerListener;
@@ -94,6 +95,30 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	private final PoolTimeline timeline;
 
 	private final Object routingLock = new Object();
+
+	/** Callers waiting for a peer that can serve their intent wait on this; routing changes wake them. */
+	private final Object holdLock = new Object();
+
+	/** Callers waiting now for a peer that can serve their intent. */
+	private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** Callers that waited during the current hold, and the longest wait: the timeline's hold end. */
+	private final java.util.concurrent.atomic.AtomicInteger holdWaited = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final java.util.concurrent.atomic.AtomicLong holdLongestNanos = new java.util.concurrent.atomic.AtomicLong();
+
+	private static final String HOLD_NO_WRITER = "no peer takes writes";
+
+	private static final String HOLD_NO_READER = "no peer takes reads";
+
+	private static final String HOLD_NO_PEER = "no peer is up";
+
+	private static final String HOLD_SERVED = "a peer can serve";
+
+	private static final String HOLD_TIMED_OUT = "acquire-timeout passed";
+
+	/** At most this many callers wait for a peer at once (the pool's total maximum connections); the next fail at once. */
+	private final int maxHolding;
 
 	/** Whether reads go to replicas. */
 	private final boolean readWriteSplit;
@@ -208,6 +233,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 		};
 		this.peers = new Peer[peerConfigs.size()];
+		int connections = 0;
+		for (PeerConfig config : peerConfigs) {
+			connections += hikariConfigs.apply(config).getMaximumPoolSize();
+		}
+		this.maxHolding = Math.max(1, connections);
 		Map<String, Peer> byName = new LinkedHashMap<>();
 		Map<Object, Object> targets = new LinkedHashMap<>();
 		for (int i = 0; i < this.peers.length; i++) {
@@ -217,7 +247,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
 			// a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
 			// background, so that requests stop going there before one of them times out waiting
-			connector.observeFailures((failure) -> reportIfPeerFailure(peer, failure));
+			connector.observeFailures((failure) -> reportConnectFailure(peer, failure));
 			this.peers[i] = peer;
 			this.timeline.track(peer);
 			byName.put(config.name(), peer);
@@ -346,8 +376,11 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	@Override
 	public Connection getConnection() throws SQLException {
 		if (this.readers.length == 0 && this.writers.length == 0) {
-			// nothing can serve: say so now rather than at the first statement
-			throw noAvailablePeer(false, null);
+			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
+			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
+			if (!hold(false, true, 0L, deadline)) {
+				throw noAvailablePeer(false, null);
+			}
 		}
 		return new PeerConnection(this.acquirer);
 	}
@@ -366,44 +399,181 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/**
-	 * Takes a physical connection for {@code connection} from the best peer for its intent, moving
-	 * on to the next peer when one fails, within {@code acquire-timeout}.
+	 * Takes a physical connection for {@code connection} from the best peer for its intent, within
+	 * {@code acquire-timeout}. A peer whose pool is busy is passed over for one with a free
+	 * connection; when every eligible peer is busy the caller waits for one of their connections
+	 * (in the order callers came, woken by the next released connection, no polling). A caller for
+	 * which no peer can serve waits for one (see {@link #hold}). Nothing here marks a peer
+	 * DOWN: a failed attempt to open a connection is reported by the peer's connector, where it
+	 * happens, and a wait that ends without a connection says nothing about the server.
 	 * @param excluded peers already tried for this connection (bit per peer index)
 	 */
 	private Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 		long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
 		SQLException lastFailure = null;
+		// peers found busy since the last wait (bit per peer index)
+		long busy = 0L;
+		boolean exhausted = false;
+		boolean sticky = this.settings.balance() == Balance.SEQUENTIAL;
 		while (true) {
 			Peer[] candidates = readIntent ? this.readers : this.writers;
-			int chosen = readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
+			int chosen = choose(candidates, readIntent, excluded | busy);
+			boolean waiting = false;
+			if (chosen < 0 && busy != 0) {
+				// every eligible peer is busy: wait for a released connection in one of them
+				chosen = choose(candidates, readIntent, excluded);
+				waiting = true;
+			}
 			long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+			if (chosen < 0 && remainingMillis > 0 && !exhausted && hold(readIntent, false, excluded, deadline)) {
+				// a peer for this intent is back (a probe found it, or a replica was promoted)
+				continue;
+			}
 			if (chosen < 0 || remainingMillis <= 0) {
-				throw noAvailablePeer(readIntent, lastFailure);
+				throw noAvailablePeer(readIntent, lastFailure, exhausted);
 			}
 			Peer peer = candidates[chosen];
+			long bit = 1L << peer.index();
+			if (sticky) {
+				// a sticky single writer (sequential) waits for its own peer
+				waiting = true;
+			}
+			// waiting: for a slot for the rest of acquire-timeout, in the order callers came (the next released
+			// connection); otherwise only a free slot, so that a busy peer is passed over for one with a free connection
+			long slotMillis = waiting ? remainingMillis : 0L;
+			if (waiting) {
+				busy = 0L;
+			}
+			// with a slot, a peer opening a new connection may take at most its connect-timeout, so that the next
+			// one still has a turn (HikariCP does not wake its waiters when a DOWN peer's pool is closed)
+			long connectionMillis = Math.min(remainingMillis,
+					Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
+			Connection physical;
 			try {
-				// one peer may take at most its connect-timeout, so that the next one still has a turn
-				long peerMillis = Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis());
-				Connection physical = peer.borrow(Math.min(remainingMillis, peerMillis));
-				connection.attach(peer, physical);
-				return physical;
+				physical = peer.borrow(slotMillis, connectionMillis);
+			}
+			catch (PeerBusyException ex) {
+				lastFailure = ex;
+				exhausted = true;
+				if (!peer.isRoutable()) {
+					excluded |= bit;
+				}
+				else if (!sticky) {
+					busy |= bit;
+				}
+				continue;
 			}
 			catch (SQLException ex) {
+				if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)) {
+					// the caller was interrupted (Future.cancel, a time limiter): its error, not the peer's
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+				// no pool: the peer went DOWN since the routing was read
 				lastFailure = ex;
-				if (peer.isExhausted()) {
-					// a healthy peer whose pool is busy: spill to the next peer, except for a sticky single
-					// writer (sequential), which waits for its own peer within acquire-timeout
-					if (this.settings.balance() != Balance.SEQUENTIAL) {
-						excluded |= 1L << peer.index();
-					}
+				excluded |= bit;
+				continue;
+			}
+			if (physical == null) {
+				// every slot of the peer is taken (or promised to a caller that came first)
+				if (waiting) {
+					exhausted = true;
 				}
 				else {
-					excluded |= 1L << peer.index();
-					FailureReason reason = this.classifier.classify(ex);
-					reportFailure(peer, (reason != null) ? reason : FailureReason.CONNECT, ex);
+					busy |= bit;
 				}
+				continue;
+			}
+			if (!peer.isRoutable()) {
+				// drained or DOWN between the choice and the borrow: nothing new may start there
+				peer.returnUnused(physical);
+				excluded |= bit;
+				continue;
+			}
+			connection.attach(peer, physical);
+			return physical;
+		}
+	}
+
+	/**
+	 * Hold, not fail: waits until a peer that is not {@code excluded} can serve the intent (any
+	 * intent with {@code anyIntent}), at most until {@code deadline}, while the monitor probes the
+	 * DOWN peers and the roles every 100-200 ms. Woken by the routing change, not by polling. At
+	 * most {@code maxHolding} callers wait; the next ones fail at once.
+	 * @return whether a peer can serve now
+	 */
+	private boolean hold(boolean readIntent, boolean anyIntent, long excluded, long deadline) throws SQLException {
+		int waiting = this.holding.incrementAndGet();
+		if (waiting > this.maxHolding) {
+			this.holding.decrementAndGet();
+			return false;
+		}
+		long started = System.nanoTime();
+		if (waiting == 1) {
+			// the first caller that waits opens a hold on the timeline; the last one to leave closes it
+			this.holdWaited.set(0);
+			this.holdLongestNanos.set(0L);
+			this.timeline.holdStarted(1, anyIntent ? HOLD_NO_PEER : (readIntent ? HOLD_NO_READER : HOLD_NO_WRITER));
+		}
+		this.holdWaited.incrementAndGet();
+		boolean served = false;
+		try {
+			this.monitor.hurry(() -> this.holding.get() > 0);
+			synchronized (this.holdLock) {
+				while (!canServe(readIntent, anyIntent, excluded)) {
+					long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+					if (remainingMillis <= 0) {
+						return false;
+					}
+					this.holdLock.wait(remainingMillis);
+				}
+				served = true;
+				return true;
 			}
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new java.sql.SQLTransientConnectionException(
+					"Interrupted while waiting for a peer of pool '" + this.name + "'", "08001", ex);
+		}
+		finally {
+			long waited = System.nanoTime() - started;
+			this.holdLongestNanos.accumulateAndGet(waited, Math::max);
+			if (this.holding.decrementAndGet() == 0) {
+				this.timeline.holdEnded(this.holdWaited.get(), this.holdLongestNanos.get(),
+						served ? HOLD_SERVED : HOLD_TIMED_OUT);
+			}
+		}
+	}
+
+	/** Callers waiting for a peer now; for tests. */
+	int holdingCallers() {
+		return this.holding.get();
+	}
+
+	private boolean canServe(boolean readIntent, boolean anyIntent, long excluded) {
+		if (anyIntent) {
+			return this.readers.length > 0 || this.writers.length > 0;
+		}
+		for (Peer peer : readIntent ? this.readers : this.writers) {
+			if ((excluded & (1L << peer.index())) == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private int choose(Peer[] candidates, boolean readIntent, long excluded) {
+		return readIntent ? chooseReader(candidates, excluded) : this.balance.choose(candidates, excluded);
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (type.isInstance(t)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -431,14 +601,63 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.readWriteSplit;
 	}
 
-	/** Marks a peer DOWN after an error on one of its connections, if the error says so. */
+	/**
+	 * Judges an error on one of a peer's open connections. A peer failure that may concern this
+	 * connection only (see {@link PeerFailureClassifier#mayConcernOneConnection}), or one seen by a
+	 * thread that was interrupted, is confirmed by a probe at once: DOWN only if the probe fails,
+	 * so the other transactions on the peer go on. Other peer failures mark it DOWN at once.
+	 * @return whether the error is a peer or connection failure (the connection is unusable)
+	 */
 	private boolean reportIfPeerFailure(Peer peer, SQLException ex) {
+		if (isServerReadOnly(ex)) {
+			// a primary that became read-only (a planned switchover): learn its role now, and let a
+			// first statement run again on the writer, waiting for one to be promoted
+			this.monitor.confirm(peer);
+			return true;
+		}
 		FailureReason reason = this.classifier.classify(ex);
 		if (reason == null) {
 			return false;
 		}
-		reportFailure(peer, reason, ex);
+		if (Thread.currentThread().isInterrupted() || this.classifier.mayConcernOneConnection(ex)) {
+			this.monitor.confirm(peer);
+		}
+		else {
+			reportFailure(peer, reason, ex);
+		}
 		return true;
+	}
+
+	/**
+	 * MySQL / MariaDB error 1290 ("running with the --read-only option") or 1836 ("running in
+	 * read-only mode"): the server refuses every write, whatever the session asked for.
+	 */
+	private static boolean isServerReadOnly(SQLException ex) {
+		for (SQLException current = ex; current != null; current = (current.getCause() instanceof SQLException cause
+				&& cause != current) ? cause : null) {
+			int code = current.getErrorCode();
+			if ((code == 1290 || code == 1836) && current.getMessage() != null
+					&& current.getMessage().toLowerCase(java.util.Locale.ROOT).contains("read")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A failed attempt to open a connection (a request's, a probe's or HikariCP's in the
+	 * background) marks the peer DOWN at once, unless the opening thread was interrupted (a pool
+	 * being closed), which says nothing of the server.
+	 */
+	private void reportConnectFailure(Peer peer, SQLException ex) {
+		if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)
+				|| hasCause(ex, java.nio.channels.ClosedByInterruptException.class)) {
+			return;
+		}
+		FailureReason reason = this.classifier.classify(ex);
+		if (reason != null) {
+			reportFailure(peer, reason, ex);
+		}
 	}
 
 	private void reportFailure(Peer peer, FailureReason reason, SQLException ex) {
@@ -450,17 +669,39 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure) {
-		StringBuilder message = new StringBuilder("No peer of pool '").append(this.name)
-			.append("' can serve a ")
-			.append(readIntent ? "read" : "write")
-			.append(" connection (acquire-timeout ")
-			.append(this.settings.acquireTimeout().toMillis())
-			.append(" ms). Peers: ");
+		return noAvailablePeer(readIntent, lastFailure, false);
+	}
+
+	/**
+	 * @param exhausted whether an eligible peer was healthy but busy: then the pools are
+	 * exhausted, which the message says first
+	 */
+	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+		StringBuilder message = new StringBuilder();
+		if (exhausted) {
+			message.append("The pools of the eligible peers of pool '").append(this.name)
+				.append("' are exhausted: no ")
+				.append(readIntent ? "read" : "write")
+				.append(" connection was released within acquire-timeout (")
+				.append(this.settings.acquireTimeout().toMillis())
+				.append(" ms). Peers: ");
+		}
+		else {
+			message.append("No peer of pool '").append(this.name)
+				.append("' can serve a ")
+				.append(readIntent ? "read" : "write")
+				.append(" connection (acquire-timeout ")
+				.append(this.settings.acquireTimeout().toMillis())
+				.append(" ms). Peers: ");
+		}
 		for (int i = 0; i < this.peers.length; i++) {
 			Peer peer = this.peers[i];
 			PeerStatus status = peer.status();
 			message.append((i > 0) ? "; " : "").append(peer.name()).append(' ').append(peer.displayState());
 			message.append(" since ").append(status.since());
+			if (peer.pool() != null) {
+				message.append(", ").append(peer.describeUsage());
+			}
 			if (status.reason() != null) {
 				message.append(", ").append(status.reason().tag());
 			}
@@ -591,6 +832,12 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 		for (Peer[] conflict : newConflicts) {
 			writerConflict(conflict[0], conflict[1]);
+		}
+		if (this.holding.get() > 0) {
+			// callers waiting for a peer look again
+			synchronized (this.holdLock) {
+				this.holdLock.notifyAll();
+			}
 		}
 	}
 

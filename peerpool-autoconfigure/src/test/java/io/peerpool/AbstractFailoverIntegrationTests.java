@@ -158,7 +158,7 @@ abstract class AbstractFailoverIntegrationTests {
 			assertThat(elapsedMillis).as("time to fail, ms")
 				.isLessThan(pool.getSettings().acquireTimeout().toMillis() + 2000);
 
-			// once every peer is known down, nobody waits at all
+			// once every peer is known down, a caller still gets the error (after waiting for a peer up to acquire-timeout)
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().noneMatch(PeerInfo::isUp));
 			assertThat(org.assertj.core.api.Assertions.catchThrowable(pool::getConnection))
 				.isInstanceOf(NoAvailablePeerException.class);

@@ -2,6 +2,7 @@ package io.peerpool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.peerpool.balance.Balance;
 import io.peerpool.test.DatabaseServer;
@@ -32,11 +33,15 @@ final class TestPools {
 
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe) {
-		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name())
-			.settings(settings)
-			.probe(probe)
-			.hikari("maximum-pool-size", "4")
-			.hikari("minimum-idle", "2");
+		return over(settings, servers, driver, roles, probe, Map.of("maximum-pool-size", "4", "minimum-idle", "2"));
+	}
+
+	/** A pool whose peers all have the HikariCP settings {@code hikari} (relaxed names). */
+	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
+			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe,
+			Map<String, String> hikari) {
+		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name()).settings(settings).probe(probe);
+		hikari.forEach(builder::hikari);
 		for (DatabaseServer server : servers) {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(driver))
 				.username(server.username())

@@ -80,6 +80,23 @@ public class PeerSocketFactory extends SocketFactory {
 			}
 		}
 
+		/** A socket that never connected is closed at once, so that it leaves its peer's set. */
+		@Override
+		public void connect(java.net.SocketAddress endpoint, int timeout) throws IOException {
+			try {
+				super.connect(endpoint, timeout);
+			}
+			catch (IOException | RuntimeException ex) {
+				try {
+					close();
+				}
+				catch (IOException closing) {
+					ex.addSuppressed(closing);
+				}
+				throw ex;
+			}
+		}
+
 		@Override
 		public synchronized void close() throws IOException {
 			try {

@@ -39,6 +39,12 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 	/** Galera: "WSREP has not yet prepared node for application use" (no quorum, not synced). */
 	private static final int GALERA_NOT_READY = 1047;
 
+	/** MariaDB: "Connection was killed" (a {@code KILL} of that connection). */
+	private static final int CONNECTION_KILLED = 1927;
+
+	/** PostgreSQL admin_shutdown: "terminating connection due to administrator command". */
+	private static final String TERMINATED_BACKEND = "57P01";
+
 	/** MySQL / MariaDB / PostgreSQL authentication failures. */
 	private static final Set<Integer> MYSQL_AUTH_CODES = Set.of(1044, 1045, 1698);
 
@@ -58,6 +64,32 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 			current = next(current);
 		}
 		return null;
+	}
+
+	/**
+	 * A lost connection, a timeout or a refused statement on an open connection may be that
+	 * connection's alone: MariaDB's {@code KILL <id>} (1927), PostgreSQL's {@code pg_terminate_backend}
+	 * (57P01, also sent to every backend by a fast shutdown, which the probe then sees), a socket
+	 * timeout the user set for long queries, a socket closed by an interrupt. Server-wide by nature,
+	 * and so DOWN at once: authentication, a node not ready, a server shutting down (1053, 1077,
+	 * 57P02, 57P03).
+	 */
+	@Override
+	public boolean mayConcernOneConnection(SQLException exception) {
+		FailureReason reason = classify(exception);
+		if (reason == FailureReason.CONNECTION_LOST || reason == FailureReason.TIMEOUT
+				|| reason == FailureReason.CONNECT) {
+			return true;
+		}
+		Throwable current = exception;
+		for (int depth = 0; current != null && depth < MAX_DEPTH; depth++) {
+			if (current instanceof SQLException sql
+					&& (TERMINATED_BACKEND.equals(sql.getSQLState()) || sql.getErrorCode() == CONNECTION_KILLED)) {
+				return true;
+			}
+			current = next(current);
+		}
+		return false;
 	}
 
 	private static Throwable next(Throwable current) {

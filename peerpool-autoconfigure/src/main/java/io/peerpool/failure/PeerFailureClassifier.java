@@ -19,4 +19,16 @@ public interface PeerFailureClassifier {
 	 */
 	FailureReason classify(SQLException exception);
 
+	/**
+	 * Whether an error that {@link #classify classifies} as a peer failure, raised on a connection
+	 * that was open, may concern that connection only (a DBA's {@code KILL} of it, a socket
+	 * timeout the user set, one terminated backend). peerpool then probes the peer at once and
+	 * marks it DOWN only if the probe fails; otherwise the peer is marked DOWN at once.
+	 * @param exception the exception, possibly with causes and chained exceptions
+	 * @return {@code false} by default: every peer failure marks the peer DOWN at once
+	 */
+	default boolean mayConcernOneConnection(SQLException exception) {
+		return false;
+	}
+
 }

@@ -872,10 +872,16 @@ public final class PeerConnection extends StatementHost implements Connection {
 
 	@Override
 	public void abort(Executor executor) throws SQLException {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
 		if (current != null) {
-			current.abort(executor);
+			// the pool slot and the active count go back now, or close() (a no-op once closed) would leak them
+			currentPeer.releaseAborted(current, executor);
 		}
 		Extras more = this.extras;
 		if (more != null && more.parked != null) {

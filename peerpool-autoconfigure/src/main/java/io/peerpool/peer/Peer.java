@@ -49,10 +49,24 @@ public final class Peer implements Balanced {
 
 	private final AtomicBoolean probing = new AtomicBoolean();
 
+	/** An error asked for a probe while one was running: run another when it ends. */
+	private final AtomicBoolean probeRequested = new AtomicBoolean();
+
+	/** Set by {@link #shutdown()}: no pool may be created any more. */
+	private volatile boolean shutDown;
+
 	/** Connections routed to this peer since start. */
 	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
 
 	private volatile HikariDataSource pool;
+
+	/**
+	 * One permit per connection the peer's pool may hold, handed out in the order callers asked
+	 * (fair): HikariCP lets a thread that has just returned a connection take it again before the
+	 * caller that waited for it wakes up, which under load starves waiters. Taking a free permit is
+	 * one compare-and-set, without a lock.
+	 */
+	private volatile java.util.concurrent.Semaphore permits;
 
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<io.peerpool.ServerIdentity> server = new AtomicReference<>();
@@ -136,8 +150,16 @@ public final class Peer implements Balanced {
 	/** Starts the peer's connection pool; connections are opened in the background. */
 	public void start() {
 		if (this.pool == null && this.status.get().isUp()) {
-			this.pool = this.poolFactory.apply(this);
+			this.pool = withPermits(this.poolFactory.apply(this));
 		}
+	}
+
+	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
+	private HikariDataSource withPermits(HikariDataSource created) {
+		if (this.permits == null) {
+			this.permits = new java.util.concurrent.Semaphore(Math.max(1, created.getMaximumPoolSize()), true);
+		}
+		return created;
 	}
 
 	public String name() {
@@ -352,20 +374,84 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Borrows a pooled connection, waiting at most {@code timeoutMillis}.
-	 * @throws SQLException when the peer has no pool (DOWN) or HikariCP could not give a connection
+	 * Borrows a pooled connection, waiting at most {@code timeoutMillis} for one.
+	 * @throws PeerBusyException when the pool had no free connection in that time: not a failure
+	 * of the peer
+	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
+	 * interrupt flag is set again)
 	 */
 	public Connection borrow(long timeoutMillis) throws SQLException {
+		Connection connection = borrow(timeoutMillis, timeoutMillis);
+		if (connection == null) {
+			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
+					+ timeoutMillis + " ms (" + describeUsage() + ")", null);
+		}
+		return connection;
+	}
+
+	/**
+	 * Borrows a pooled connection: first one of the pool's slots, waiting for it at most
+	 * {@code slotMillis} in the order callers came (0: only if one is free, so that the caller can
+	 * try another peer), then the connection from HikariCP, waiting at most {@code connectionMillis}
+	 * (a slot is free, but the pool may still be opening the connection).
+	 * @return the connection, or {@code null} when no slot was free within {@code slotMillis}
+	 * @throws PeerBusyException when HikariCP gave no connection within {@code connectionMillis}:
+	 * not a failure of the peer
+	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
+	 * interrupt flag is set again)
+	 */
+	public Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
+		java.util.concurrent.Semaphore slots = this.permits;
+		if (slots == null || this.pool == null) {
+			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
+		}
+		try {
+			if (slotMillis <= 0) {
+				// the hot path: one compare-and-set, no interrupt check (HikariCP hands an idle connection to an
+				// interrupted thread too), and no taking a slot that a waiting caller is about to get
+				if (slots.hasQueuedThreads() || !slots.tryAcquire()) {
+					return null;
+				}
+			}
+			else if (!slots.tryAcquire(slotMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+				return null;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("Interrupted while waiting for a connection of " + this.config.qualifiedName(), ex);
+		}
+		// read after the wait: the peer may have gone DOWN meanwhile
 		HikariDataSource current = this.pool;
 		if (current == null || current.isClosed()) {
+			slots.release();
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
 		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
-		Connection connection = (hikari != null) ? hikari.getConnection(Math.max(1, timeoutMillis))
-				: current.getConnection();
+		Connection connection;
+		try {
+			connection = (hikari != null) ? hikari.getConnection(Math.max(1, connectionMillis)) : current.getConnection();
+		}
+		catch (SQLTransientConnectionException ex) {
+			slots.release();
+			// HikariCP's "request timed out": its cause is the last failed attempt to open a connection,
+			// which the connector has already reported where it happened
+			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
+					+ connectionMillis + " ms (" + describeUsage() + ")", ex);
+		}
+		catch (SQLException | RuntimeException ex) {
+			slots.release();
+			throw ex;
+		}
 		this.active.incrementAndGet();
 		this.routed.increment();
 		return connection;
+	}
+
+	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
+	public String describeUsage() {
+		HikariDataSource current = this.pool;
+		return this.active.get() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
 	}
 
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
@@ -379,18 +465,59 @@ public final class Peer implements Balanced {
 			// retired pool has just aborted: the connection is gone either way, and the caller's
 			// transaction has already seen its own error
 		}
+		finally {
+			// after the connection is back in HikariCP, so that the next caller finds it there
+			releaseSlot();
+		}
+	}
+
+	private void releaseSlot() {
+		java.util.concurrent.Semaphore slots = this.permits;
+		if (slots != null) {
+			slots.release();
+		}
 	}
 
 	/**
-	 * Whether a HikariCP timeout means the pool was merely exhausted (every connection busy on a
-	 * healthy server) rather than the server failing to give a new connection.
+	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
+	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
 	 */
-	public boolean isExhausted() {
+	public void returnUnused(Connection connection) throws SQLException {
+		this.routed.decrement();
+		release(connection);
+	}
+
+	/**
+	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
+	 * told to evict it first, so that closing the aborted connection neither reports an error of
+	 * it nor returns it to the pool.
+	 */
+	public void releaseAborted(Connection connection, java.util.concurrent.Executor executor) throws SQLException {
+		this.active.decrementAndGet();
 		HikariDataSource current = this.pool;
-		if (current == null || current.getHikariPoolMXBean() == null) {
-			return false;
+		try {
+			if (current != null && !current.isClosed()) {
+				current.evictConnection(connection);
+			}
 		}
-		return current.getHikariPoolMXBean().getActiveConnections() >= current.getMaximumPoolSize();
+		catch (RuntimeException ex) {
+			// not a connection of this pool any more (the pool was retired): aborting is all that is left
+		}
+		try {
+			connection.abort(executor);
+		}
+		finally {
+			try {
+				// aborted connections are marked closed at once: this returns without I/O
+				connection.close();
+			}
+			catch (SQLException | RuntimeException ex) {
+				// the connection is gone either way
+			}
+			finally {
+				releaseSlot();
+			}
+		}
 	}
 
 	/**
@@ -423,15 +550,21 @@ public final class Peer implements Balanced {
 	 */
 	public boolean markUp() {
 		PeerStatus previous = this.status.get();
-		if (previous.isUp()) {
+		if (previous.isUp() || this.shutDown) {
 			return false;
 		}
 		PeerStatus next = previous.recovered(this.clock.instant());
 		if (!this.status.compareAndSet(previous, next)) {
 			return false;
 		}
-		HikariDataSource fresh = this.poolFactory.apply(this);
+		HikariDataSource fresh = withPermits(this.poolFactory.apply(this));
 		this.pool = fresh;
+		// read after the pool is published: either this sees the shutdown, or shutdown() sees the pool
+		if (this.shutDown) {
+			this.pool = null;
+			fresh.close();
+			return false;
+		}
 		if (this.status.get() != next) {
 			// marked down again while the pool was being built: the failure wins
 			this.pool = null;
@@ -467,8 +600,23 @@ public final class Peer implements Balanced {
 		this.probing.set(false);
 	}
 
-	/** Closes the peer's pool for good. */
+	/** Asks for a probe as soon as possible (the running one, if any, may have started too early). */
+	void requestProbe() {
+		this.probeRequested.set(true);
+	}
+
+	/** Takes a pending request for a probe. */
+	boolean takeProbeRequest() {
+		return this.probeRequested.getAndSet(false);
+	}
+
+	boolean isProbeRequested() {
+		return this.probeRequested.get();
+	}
+
+	/** Closes the peer's pool for good: a probe that ends later creates none. */
 	public HikariDataSource shutdown() {
+		this.shutDown = true;
 		HikariDataSource retired = this.pool;
 		this.pool = null;
 		return retired;

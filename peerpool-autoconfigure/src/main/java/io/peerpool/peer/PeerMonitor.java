@@ -66,6 +66,12 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private volatile boolean includeUnknownLag;
 
+	/** Every peer watched, for the hurried probes. */
+	private final List<Peer> watched = new CopyOnWriteArrayList<>();
+
+	/** Whether the hurried probes run. */
+	private final java.util.concurrent.atomic.AtomicBoolean hurrying = new java.util.concurrent.atomic.AtomicBoolean();
+
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
 		this.pool = pool;
@@ -86,13 +92,69 @@ public final class PeerMonitor implements AutoCloseable {
 	 * @return the first probe, complete once its outcome is applied
 	 */
 	public CompletableFuture<Void> watch(Peer peer) {
+		this.watched.add(peer);
 		CompletableFuture<Void> first = runProbe(peer);
 		first.whenComplete((ignored, failure) -> schedule(peer, nextDelay(peer)));
 		return first;
 	}
 
+	/**
+	 * Confirms an error that may concern one connection only: probes the peer at once (or as soon
+	 * as the probe running now ends), and the probe marks it DOWN only if it fails.
+	 */
+	public void confirm(Peer peer) {
+		if (this.closed || !peer.status().isUp()) {
+			return;
+		}
+		peer.requestProbe();
+		runProbe(peer);
+	}
+
+	/**
+	 * While callers wait for a peer that can serve them ({@code needed}), every peer is probed
+	 * every 100-200 ms: a DOWN one is taken back as soon as a probe finds it healthy, whatever its
+	 * quarantine, and a promoted replica is seen as the writer it has become. Still one probe per
+	 * peer at a time.
+	 */
+	public void hurry(java.util.function.BooleanSupplier needed) {
+		if (!this.closed && this.hurrying.compareAndSet(false, true)) {
+			scheduleHurried(needed);
+		}
+	}
+
+	private void scheduleHurried(java.util.function.BooleanSupplier needed) {
+		try {
+			this.scheduler.schedule(() -> hurried(needed), 100 + ThreadLocalRandom.current().nextLong(101),
+					TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.hurrying.set(false);
+		}
+	}
+
+	private void hurried(java.util.function.BooleanSupplier needed) {
+		if (this.closed) {
+			return;
+		}
+		if (!needed.getAsBoolean()) {
+			this.hurrying.set(false);
+			// a caller that came meanwhile saw the flag still set: do not leave it without probes
+			if (!needed.getAsBoolean() || !this.hurrying.compareAndSet(false, true)) {
+				return;
+			}
+		}
+		for (Peer peer : this.watched) {
+			runProbe(peer, true);
+		}
+		scheduleHurried(needed);
+	}
+
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
 	public void markDown(Peer peer, FailureReason reason, String error) {
+		if (this.closed) {
+			// the pool is closing and retires every peer's pool itself; nothing may be scheduled any more
+			return;
+		}
 		if (!peer.status().isUp()) {
 			// already down: the first failure says why; errors of its dying connections (some caused by
 			// peerpool closing them) would only blur that. Probes refresh the state of a DOWN peer.
@@ -101,7 +163,7 @@ public final class PeerMonitor implements AutoCloseable {
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
 		if (retired != null) {
 			// wake threads blocked on a hung server before HikariCP aborts their connections
-			this.workers.execute(peer.connector()::closeSockets);
+			runInBackground(peer.connector()::closeSockets);
 			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " (" + peer.config().safeUrl()
 					+ ") is DOWN (" + reason.tag() + ": " + peer.status().lastError() + "); retry at "
 					+ peer.status().retryAt());
@@ -111,11 +173,21 @@ public final class PeerMonitor implements AutoCloseable {
 
 	/** Closes a pool off the caller's thread: HikariCP aborts the connections still borrowed. */
 	public void retire(HikariDataSource retired) {
-		if (this.closed) {
-			retired.close();
-			return;
+		runInBackground(retired::close);
+	}
+
+	/** Runs off the caller's thread; once the monitor is closed (a race with close()), on it. */
+	private void runInBackground(Runnable task) {
+		if (!this.closed) {
+			try {
+				this.workers.execute(task);
+				return;
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// closed meanwhile: never an error for the application thread that reported a failure
+			}
 		}
-		this.workers.execute(retired::close);
+		task.run();
 	}
 
 	/** The pool's replica lag measurement; the pool tells it which peer is the writer. */
@@ -171,27 +243,54 @@ public final class PeerMonitor implements AutoCloseable {
 	}
 
 	private CompletableFuture<Void> runProbe(Peer peer) {
-		if (!peer.tryStartProbe()) {
+		return runProbe(peer, false);
+	}
+
+	/** @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once */
+	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried) {
+		if (this.closed || !peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
+		// this probe serves the requests made so far
+		peer.takeProbeRequest();
 		long started = System.nanoTime();
-		CompletableFuture<ProbeResult> outcome = CompletableFuture.supplyAsync(() -> probeOnce(peer), this.workers);
+		// completes when the probe's own work ends, which may be long after the bound below
+		CompletableFuture<Void> ended = new CompletableFuture<>();
+		CompletableFuture<ProbeResult> outcome;
+		try {
+			outcome = CompletableFuture.supplyAsync(() -> {
+				try {
+					return probeOnce(peer);
+				}
+				finally {
+					ended.complete(null);
+				}
+			}, this.workers);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closed meanwhile
+			peer.probeFinished();
+			return CompletableFuture.completedFuture(null);
+		}
 		// the probe's own connection is bounded by connect-timeout, the check by probe-timeout; a
 		// probe that still has not answered is a hung server
 		long bound = this.probeTimeout.toMillis() + peer.config().connectTimeout().toMillis();
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try {
-				apply(peer, result, failure);
-				probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
+				if (!this.closed) {
+					apply(peer, result, failure, hurried);
+					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
+				}
 			}
 			finally {
-				if (failure == null) {
+				// orTimeout completes the same future: a timed-out probe may still be running, so the
+				// next one may start only once its work has really ended
+				ended.whenComplete((r, f) -> {
 					peer.probeFinished();
-				}
-				else {
-					// a timed-out probe may still be running: allow the next one only once it ends
-					outcome.whenComplete((r, f) -> peer.probeFinished());
-				}
+					if (peer.isProbeRequested() && !this.closed) {
+						runProbe(peer);
+					}
+				});
 			}
 			return null;
 		});
@@ -208,7 +307,7 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 	}
 
-	private void apply(Peer peer, ProbeResult result, Throwable failure) {
+	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
@@ -219,7 +318,7 @@ public final class PeerMonitor implements AutoCloseable {
 						+ lag.unknownReason() + "); " + (this.includeUnknownLag ? "it serves reads anyway (unknown-lag: include)"
 								: "it gets no reads until it can be (unknown-lag: exclude; set unknown-lag: include to read from it anyway)"));
 			}
-			if (!peer.status().isUp() && peer.isDueForRetry() && peer.markUp()) {
+			if (!peer.status().isUp() && (hurried || peer.isDueForRetry()) && peer.markUp()) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
 			}
 			return;

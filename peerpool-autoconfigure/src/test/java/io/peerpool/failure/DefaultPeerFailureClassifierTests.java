@@ -50,6 +50,25 @@ class DefaultPeerFailureClassifierTests {
 	}
 
 	@Test
+	void errorsThatMayConcernOneConnectionAreConfirmedByAProbeOthersAreNot() {
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("Connection was killed", "70100", 1927)))
+			.as("MariaDB KILL of one connection").isTrue();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("terminating connection due to administrator command", "57P01")))
+			.as("pg_terminate_backend").isTrue();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("read timed out", "08000", new SocketTimeoutException())))
+			.as("a socket timeout the user set").isTrue();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLNonTransientConnectionException("Socket error", "08000")))
+			.isTrue();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("Server shutdown in progress", "HY000", 1053)))
+			.isFalse();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("WSREP has not yet prepared node", "08S01", 1047)))
+			.isFalse();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLInvalidAuthorizationSpecException("Access denied", "28000", 1045)))
+			.isFalse();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLSyntaxErrorException("syntax", "42000", 1064))).isFalse();
+	}
+
+	@Test
 	void authenticationFailureIsItsOwnReason() {
 		assertThat(this.classifier.classify(new SQLInvalidAuthorizationSpecException("Access denied", "28000", 1045)))
 			.isEqualTo(FailureReason.AUTH);

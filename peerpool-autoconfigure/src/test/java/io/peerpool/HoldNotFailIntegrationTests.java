@@ -1,0 +1,114 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.MariaDbServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Hold, not fail: with every peer down a caller waits up to {@code acquire-timeout} and is
+ * released as soon as a probe finds a peer back, long before the peer's {@code check-interval};
+ * only a bounded number of callers wait, the next ones fail at once.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class HoldNotFailIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedMariaDb db = EmbeddedMariaDb.peers(2);
+
+	@AfterEach
+	void restartEveryPeer() {
+		for (MariaDbServer server : db.servers()) {
+			if (!server.isRunning()) {
+				server.restart();
+			}
+		}
+	}
+
+	@Test
+	void aCallerWaitingWhileEveryPeerIsDownIsServedByTheFirstPeerBack() throws Exception {
+		try (PeerPoolDataSource pool = pool()) {
+			killAllAndAwaitDown(pool);
+			CompletableFuture<Integer> caller = CompletableFuture.supplyAsync(() -> port(pool));
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.holdingCallers() == 1);
+
+			db.server(1).restart();
+
+			assertThat(caller.get(60, TimeUnit.SECONDS)).as("the waiting caller").isEqualTo(db.server(1).port());
+			// the timeline shows the hold, with how many callers waited and how it ended
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pool.getEvents())
+				.anySatisfy((event) -> assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.HOLD_START))
+				.anySatisfy((event) -> {
+					assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.HOLD_END);
+					assertThat(event.callers()).isEqualTo(1);
+					assertThat(event.reason()).isEqualTo("a peer can serve");
+					assertThat(event.duration()).isPositive();
+				}));
+		}
+	}
+
+	@Test
+	void beyondThePoolsMaximumConnectionsWaitingCallersTheNextFailsAtOnce() throws Exception {
+		try (PeerPoolDataSource pool = pool()) {
+			killAllAndAwaitDown(pool);
+			// two peers of at most one connection each: two callers may wait
+			CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> port(pool));
+			CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> port(pool));
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.holdingCallers() == 2);
+
+			CompletableFuture<Integer> third = CompletableFuture.supplyAsync(() -> port(pool));
+			assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> third.get(10, TimeUnit.SECONDS)))
+				.as("the caller beyond the limit")
+				.hasRootCauseInstanceOf(NoAvailablePeerException.class);
+			assertThat(pool.holdingCallers()).as("callers still waiting").isEqualTo(2);
+
+			db.server(0).restart();
+			assertThat(first.get(60, TimeUnit.SECONDS)).isEqualTo(db.server(0).port());
+			assertThat(second.get(60, TimeUnit.SECONDS)).isEqualTo(db.server(0).port());
+		}
+	}
+
+	private static PeerPoolDataSource pool() {
+		// a long quarantine: a peer taken back before it was probed by a waiting caller's hurry
+		PeerPoolSettings settings = new PeerPoolSettings("hold", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(45));
+		return TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "1"));
+	}
+
+	private static void killAllAndAwaitDown(PeerPoolDataSource pool) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		db.servers().forEach(MariaDbServer::kill);
+		await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().noneMatch(PeerInfo::isUp));
+	}
+
+	private static int port(PeerPoolDataSource pool) {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+				var result = statement.executeQuery("SELECT @@port")) {
+			result.next();
+			return result.getInt(1);
+		}
+		catch (SQLException ex) {
+			throw new CompletionException(ex);
+		}
+	}
+
+}
