@@ -137,7 +137,12 @@ class PeerPoolTimelineIntegrationTests {
 			.doesNotContain(db.server(0).password());
 		List<PeerPoolEvent> events = error.getEvents();
 		assertThat(events).isNotEmpty();
-		assertThat(events.get(events.size() - 1).type()).isEqualTo(PeerPoolEvent.Type.DOWN);
+		assertThat(events).filteredOn((event) -> event.type() == PeerPoolEvent.Type.DOWN)
+			.extracting(PeerPoolEvent::peer)
+			.contains("peer0", "peer1");
+		// the caller was held for acquire-timeout before it got the error: the hold ends the timeline
+		assertThat(events.get(events.size() - 1).type()).isEqualTo(PeerPoolEvent.Type.HOLD_END);
+		assertThat(events.get(events.size() - 1).reason()).isEqualTo("acquire-timeout passed");
 	}
 
 	/** The test application with a listener bean, which the auto-configuration registers on the pool. */
