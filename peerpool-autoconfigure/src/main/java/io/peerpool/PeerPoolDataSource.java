@@ -546,6 +546,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 	}
 
+	/** The peers that take reads ({@code read}) or writes now, by name; for tests. */
+	String[] routingSnapshot(boolean read) {
+		Peer[] current = read ? this.readers : this.writers;
+		String[] names = new String[current.length];
+		for (int i = 0; i < current.length; i++) {
+			names[i] = current[i].name();
+		}
+		return names;
+	}
+
 	/** Callers waiting for a peer now; for tests. */
 	int holdingCallers() {
 		return this.holding.get();
@@ -804,13 +814,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			for (Peer peer : this.peers) {
 				boolean conflict = established != null && peer != established && peer.status().isUp()
 						&& peer.role() == PeerRole.PRIMARY;
+				// one writer: a writable peer that is not the writer takes no writes, also while there is none
+				boolean noWrites = conflict
+						|| (oneWriter && established == null && peer.role() == PeerRole.PRIMARY && replicatesWhileWritable(peer));
 				if (peer.writerConflict(conflict ? established : null) && this.firstProbesDone) {
 					newConflicts.add(new Peer[] { peer, established });
 				}
 				if (!peer.isRoutable()) {
 					continue;
 				}
-				if (conflict) {
+				if (noWrites) {
 					// no writes; reads only as the replica it still is
 					if (Boolean.TRUE.equals(peer.replicating()) && !peer.isLagging()) {
 						readable.add(peer);
@@ -849,7 +862,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		}
 		Peer best = null;
 		for (Peer peer : this.peers) {
-			if (!peer.status().isUp() || peer.role() != PeerRole.PRIMARY) {
+			if (!peer.status().isUp() || peer.role() != PeerRole.PRIMARY || replicatesWhileWritable(peer)) {
 				continue;
 			}
 			if (best == null || betterWriter(peer, best)) {
@@ -857,6 +870,17 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			}
 		}
 		return best;
+	}
+
+	/**
+	 * An {@code auto} peer that reports itself writable while it still replicates from another is
+	 * a replica restarted without {@code read_only}, never a writer: rows written there would be on
+	 * that server only, and its replication breaks on them. With no other writer the pool holds
+	 * its callers until a real one is back (the chaos run lost 360,000 writes to such a replica
+	 * before). A declared {@code primary} is trusted.
+	 */
+	private static boolean replicatesWhileWritable(Peer peer) {
+		return peer.declaredRole() == PeerRole.AUTO && Boolean.TRUE.equals(peer.replicating());
 	}
 
 	private static boolean betterWriter(Peer candidate, Peer best) {

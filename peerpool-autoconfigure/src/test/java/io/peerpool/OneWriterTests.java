@@ -126,6 +126,36 @@ class OneWriterTests {
 	}
 
 	@Test
+	void aWritablePeerThatStillReplicatesNeverTakesOverTheWrites() {
+		this.answers.put("a", writable(false, 1));
+		this.answers.put("b", writable(true, 0));
+		this.answers.put("c", readOnlyReplica());
+		start(PeerRole.AUTO, "a", "b", "c");
+		assertThat(conflict("b")).isEqualTo("a");
+
+		// the writer dies: b, a replica restarted without read_only, is the only writable peer left
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+
+		assertThat(this.pool.peer("b").isRoutable()).isTrue();
+		assertThat(writers()).as("no writer: callers are held until a real one is back").isEmpty();
+		assertThat(readers()).contains("b", "c");
+
+		this.answers.put("a", writable(false, 1));
+		this.pool.peer("a").markUp();
+		probe("a");
+		assertThat(writers()).containsExactly("a");
+	}
+
+	private java.util.List<String> writers() {
+		return java.util.List.of(this.pool.routingSnapshot(false));
+	}
+
+	private java.util.List<String> readers() {
+		return java.util.List.of(this.pool.routingSnapshot(true));
+	}
+
+	@Test
 	void atStartTheHighestTimelineIsTheWriter() {
 		this.answers.put("old", writable(false, 1));
 		this.answers.put("promoted", writable(false, 2));
