@@ -228,6 +228,16 @@ class LeastPrivilegeReplicationIntegrationTests {
 			primary.kill();
 			await().atMost(Duration.ofSeconds(15)).until(() -> pool.peer(primary.name()).state() == PeerState.DOWN
 					&& info(pool, restarted.name()).writerConflict() == null);
+			// it is still set up to replicate (its SQL thread runs while the I/O thread reconnects): never the
+			// writer on its own, writes wait (and fail after acquire-timeout) rather than diverge there
+			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+				.until(() -> pool.routingSnapshot(false).length == 0);
+			// a DBA promotes it: replication stopped, it is the next writer
+			try (Connection admin = restarted.connectAsAdmin(); Statement statement = admin.createStatement()) {
+				statement.execute("STOP SLAVE");
+			}
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> java.util.Arrays.asList(pool.routingSnapshot(false)).equals(List.of(restarted.name())));
 			try (TransactionLoad load = new TransactionLoad(pool, 4, "SELECT @@port")) {
 				long from = System.nanoTime();
 				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 200);

@@ -63,7 +63,9 @@ final class MariaDbDialect extends Dialect {
 				ResultSet result = statement.executeQuery(
 						"SELECT @@read_only, @@wsrep_on, @@gtid_binlog_pos, @@gtid_slave_pos, @@gtid_current_pos,"
 								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-								+ " WHERE VARIABLE_NAME = 'SLAVE_RUNNING')")) {
+								+ " WHERE VARIABLE_NAME = 'SLAVE_RUNNING'),"
+								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+								+ " WHERE VARIABLE_NAME = 'SLAVES_RUNNING')")) {
 			// one round trip: global variables and status need no privilege
 			result.next();
 			readOnly = result.getBoolean(1);
@@ -71,7 +73,9 @@ final class MariaDbDialect extends Dialect {
 			binlog = result.getString(3);
 			slave = result.getString(4);
 			current = result.getString(5);
-			replicating = "ON".equalsIgnoreCase(result.getString(6));
+			// a replica whose source is gone still has its SQL thread (Slaves_running) while the I/O thread
+			// reconnects: it is still set up to replicate, not a server that could take writes
+			replicating = "ON".equalsIgnoreCase(result.getString(6)) || isPositive(result.getString(7));
 		}
 		if (galera) {
 			GaleraChecks.requireReady(connection, recovering);
@@ -94,6 +98,15 @@ final class MariaDbDialect extends Dialect {
 		String position = (!readOnly && !replicating) ? binlog : furthest(slave, current);
 		return ProbeResult.ok(readOnly, lag,
 				new ProbeResult.Replication(product(), position, replicating, false, 0, null, unavailable));
+	}
+
+	private static boolean isPositive(String number) {
+		try {
+			return number != null && Long.parseLong(number.strip()) > 0;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 	/** Zero when the server replicates from no one; {@code null} when replication is stopped. */
