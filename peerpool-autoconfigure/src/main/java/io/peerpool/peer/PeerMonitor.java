@@ -254,6 +254,8 @@ public final class PeerMonitor implements AutoCloseable {
 		// this probe serves the requests made so far
 		peer.takeProbeRequest();
 		long started = System.nanoTime();
+		// a peer taken DOWN while this probe ran had its sockets closed, this probe's too: its error says nothing new
+		boolean startedUp = peer.status().isUp();
 		// completes when the probe's own work ends, which may be long after the bound below
 		CompletableFuture<Void> ended = new CompletableFuture<>();
 		CompletableFuture<ProbeResult> outcome;
@@ -278,7 +280,7 @@ public final class PeerMonitor implements AutoCloseable {
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
 			try {
 				if (!this.closed) {
-					apply(peer, result, failure, hurried);
+					apply(peer, result, failure, hurried, startedUp);
 					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 				}
 			}
@@ -307,7 +309,7 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 	}
 
-	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried) {
+	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
@@ -345,7 +347,7 @@ public final class PeerMonitor implements AutoCloseable {
 		if (peer.status().isUp()) {
 			markDown(peer, reason, error);
 		}
-		else {
+		else if (!startedUp) {
 			// still down: a new quarantine, and the latest error for the operator
 			peer.markDown(reason, error, this.checkInterval);
 		}

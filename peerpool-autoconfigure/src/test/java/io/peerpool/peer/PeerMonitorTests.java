@@ -138,6 +138,22 @@ class PeerMonitorTests {
 	}
 
 	@Test
+	void aProbeRunningWhenThePeerWentDownDoesNotOverwriteWhy() throws Exception {
+		this.blockProbe = new CountDownLatch(1);
+		this.healthy.set(false);
+		var running = this.monitor.probeNow(this.peer);
+		org.awaitility.Awaitility.await().untilAtomic(this.probes, org.hamcrest.Matchers.equalTo(1));
+
+		// another report takes the peer down first (and closes its sockets, this probe's too)
+		this.monitor.markDown(this.peer, FailureReason.AUTH, "Access denied");
+		this.blockProbe.countDown();
+		running.get(5, TimeUnit.SECONDS);
+
+		assertThat(this.peer.status().reason()).isEqualTo(FailureReason.AUTH);
+		assertThat(this.peer.status().lastError()).isEqualTo("Access denied");
+	}
+
+	@Test
 	void aPeerIsNeverProbedTwiceAtOnce() throws Exception {
 		this.blockProbe = new CountDownLatch(1);
 		var first = this.monitor.probeNow(this.peer);
