@@ -32,11 +32,16 @@ import io.peerpool.failure.PeerFailureClassifier;
  * <p>Each peer has one chain of scheduled checks: an UP peer is probed every
  * {@code probe-interval}, a DOWN peer once its {@code check-interval} quarantine is over. Intervals
  * are jittered by up to 20% so that many application instances do not probe (or stampede) a
- * recovering server in step, and a peer is never probed twice at once.
+ * recovering server in step, and a peer is never probed twice at once. A peer in a passing state
+ * (a cluster node that is ready but not in sync, {@code DESYNCED}) is probed every 160-200 ms, so
+ * that it takes work again as soon as it is in sync.
  */
 public final class PeerMonitor implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PeerMonitor.class);
+
+	/** Between two probes of a DESYNCED peer (less up to 20% of jitter): the cadence of hurried probes. */
+	static final Duration DESYNCED_PROBE_INTERVAL = Duration.ofMillis(200);
 
 	private final String pool;
 
@@ -227,7 +232,7 @@ public final class PeerMonitor implements AutoCloseable {
 			schedule(peer, peer.untilRetry());
 			return;
 		}
-		if (status.isUp() && this.probeInterval.isZero()) {
+		if (status.isUp() && this.probeInterval.isZero() && !peer.isDesynced()) {
 			// probing of UP peers is off: look again later in case the peer fails
 			schedule(peer, this.checkInterval);
 			return;
@@ -236,6 +241,11 @@ public final class PeerMonitor implements AutoCloseable {
 	}
 
 	private Duration nextDelay(Peer peer) {
+		if (peer.status().isUp() && peer.isDesynced()) {
+			// a passing state (a Galera donor is Synced again within a second): back in routing at once, not
+			// after probe-interval
+			return DESYNCED_PROBE_INTERVAL;
+		}
 		if (peer.status().isUp()) {
 			return this.probeInterval.isZero() ? this.checkInterval : this.probeInterval;
 		}
@@ -301,7 +311,8 @@ public final class PeerMonitor implements AutoCloseable {
 	private ProbeResult probeOnce(Peer peer) {
 		try (Connection connection = peer.connector().getConnection()) {
 			connection.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
-			return peer.status().isUp() ? this.probe.probe(connection, this.probeTimeout)
+			// a peer taken back while not in sync still owes the checks of a peer coming back
+			return (peer.status().isUp() && !peer.isRejoining()) ? this.probe.probe(connection, this.probeTimeout)
 					: this.probe.probeRecovering(connection, this.probeTimeout);
 		}
 		catch (SQLException ex) {
@@ -313,15 +324,22 @@ public final class PeerMonitor implements AutoCloseable {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
+			String desyncedBefore = peer.desynced();
 			peer.observeProbe(result, lag.lag(), lag.source(), lag.unknownReason(), this.maxReplicaLag,
 					this.includeUnknownLag);
+			if (peer.status().isUp() && (desyncedBefore == null) != (result.desynced() == null)) {
+				logger.info("peerpool: peer " + peer.config().qualifiedName() + ((result.desynced() != null)
+						? " is ready but not in sync (" + result.desynced() + "): no new work until it is, running work goes on"
+						: " is in sync again (was " + desyncedBefore + "): it takes work"));
+			}
 			if (lag.lag() == null && peer.isReplicaForReads() && peer.firstUnknownLag()) {
 				logger.warn("peerpool: the lag of peer " + peer.config().qualifiedName() + " cannot be measured ("
 						+ lag.unknownReason() + "); " + (this.includeUnknownLag ? "it serves reads anyway (unknown-lag: include)"
 								: "it gets no reads until it can be (unknown-lag: exclude; set unknown-lag: include to read from it anyway)"));
 			}
 			if (!peer.status().isUp() && (hurried || peer.isDueForRetry()) && peer.markUp()) {
-				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
+				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again"
+						+ (peer.isDesynced() ? " but not in sync (" + peer.desynced() + "): it gets work once it is" : ""));
 			}
 			return;
 		}
