@@ -33,15 +33,13 @@ import io.peerpool.failure.PeerFailureClassifier;
  * {@code probe-interval}, a DOWN peer once its {@code check-interval} quarantine is over. Intervals
  * are jittered by up to 20% so that many application instances do not probe (or stampede) a
  * recovering server in step, and a peer is never probed twice at once. A peer in a passing state
- * (a cluster node that is ready but not in sync, {@code DESYNCED}) is probed every 160-200 ms, so
- * that it takes work again as soon as it is in sync.
+ * (a cluster node that is ready but not in sync, {@code DESYNCED}) is also probed every 100-200 ms,
+ * whatever found it so, until it is in sync: it takes work again at once, not after
+ * {@code probe-interval}.
  */
 public final class PeerMonitor implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PeerMonitor.class);
-
-	/** Between two probes of a DESYNCED peer (less up to 20% of jitter): the cadence of hurried probes. */
-	static final Duration DESYNCED_PROBE_INTERVAL = Duration.ofMillis(200);
 
 	private final String pool;
 
@@ -76,6 +74,9 @@ public final class PeerMonitor implements AutoCloseable {
 
 	/** Whether the hurried probes run. */
 	private final java.util.concurrent.atomic.AtomicBoolean hurrying = new java.util.concurrent.atomic.AtomicBoolean();
+
+	/** The DESYNCED peers whose follow-up probes run (one chain each, beside the peer's own schedule). */
+	private final java.util.Set<Peer> followedDesynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
@@ -152,6 +153,39 @@ public final class PeerMonitor implements AutoCloseable {
 			runProbe(peer, true);
 		}
 		scheduleHurried(needed);
+	}
+
+	/**
+	 * Probes a DESYNCED peer every 100-200 ms (the cadence of hurried probes) until it is in sync or
+	 * DOWN: a Galera donor is Synced again within a second of the state transfer, and waiting for
+	 * {@code probe-interval} (or, with probing of UP peers off, {@code check-interval}) would keep
+	 * a healthy node out of routing for nothing.
+	 */
+	private void followDesynced(Peer peer) {
+		if (!this.closed && peer.status().isUp() && peer.isDesynced() && this.followedDesynced.add(peer)) {
+			scheduleFollowUp(peer);
+		}
+	}
+
+	private void scheduleFollowUp(Peer peer) {
+		try {
+			this.scheduler.schedule(() -> followUp(peer), 100 + ThreadLocalRandom.current().nextLong(101),
+					TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.followedDesynced.remove(peer);
+		}
+	}
+
+	private void followUp(Peer peer) {
+		if (this.closed || !peer.status().isUp() || !peer.isDesynced()) {
+			this.followedDesynced.remove(peer);
+			// a probe that found it desynced again meanwhile saw it still followed: do not leave it without follow-up
+			followDesynced(peer);
+			return;
+		}
+		// a probe already running (this peer's own) refuses this one: the next follow-up comes anyway
+		runProbe(peer).whenComplete((ignored, failure) -> scheduleFollowUp(peer));
 	}
 
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
@@ -232,7 +266,7 @@ public final class PeerMonitor implements AutoCloseable {
 			schedule(peer, peer.untilRetry());
 			return;
 		}
-		if (status.isUp() && this.probeInterval.isZero() && !peer.isDesynced()) {
+		if (status.isUp() && this.probeInterval.isZero()) {
 			// probing of UP peers is off: look again later in case the peer fails
 			schedule(peer, this.checkInterval);
 			return;
@@ -241,11 +275,6 @@ public final class PeerMonitor implements AutoCloseable {
 	}
 
 	private Duration nextDelay(Peer peer) {
-		if (peer.status().isUp() && peer.isDesynced()) {
-			// a passing state (a Galera donor is Synced again within a second): back in routing at once, not
-			// after probe-interval
-			return DESYNCED_PROBE_INTERVAL;
-		}
 		if (peer.status().isUp()) {
 			return this.probeInterval.isZero() ? this.checkInterval : this.probeInterval;
 		}
@@ -341,6 +370,7 @@ public final class PeerMonitor implements AutoCloseable {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again"
 						+ (peer.isDesynced() ? " but not in sync (" + peer.desynced() + "): it gets work once it is" : ""));
 			}
+			followDesynced(peer);
 			return;
 		}
 		FailureReason reason;
