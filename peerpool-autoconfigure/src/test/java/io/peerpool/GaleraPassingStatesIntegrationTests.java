@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,24 +130,29 @@ class GaleraPassingStatesIntegrationTests {
 			.filter((node) -> sampler.seen().get(node.name()).contains("Donor/Desynced"))
 			.findFirst()
 			.orElseThrow();
+		await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(syncedAt).size() > 200);
+
+		SoftAssertions softly = new SoftAssertions();
+		softly.assertThat(load.outcomes())
+			.filteredOn(TransactionLoad.Outcome::failed)
+			.as("failed transactions: only those running on the joiner when it was killed; none on the donor")
+			.allSatisfy((outcome) -> assertThat(outcome.started()).isLessThan(killedAt))
+			.allSatisfy((outcome) -> assertThat(outcome.ended()).isGreaterThan(beforeKill));
+		softly.assertThat(this.events)
+			.as("events of the donors")
+			.filteredOn((event) -> donors.stream().anyMatch((node) -> node.name().equals(event.peer())))
+			.noneMatch((event) -> event.type() == PeerPoolEvent.Type.DOWN);
+		softly.assertThat(this.events)
+			.as("the donor's passing state as peerpool saw it")
+			.filteredOn((event) -> donor.name().equals(event.peer()))
+			.extracting(PeerPoolEvent::type)
+			.containsSubsequence(PeerPoolEvent.Type.DESYNCED, PeerPoolEvent.Type.SYNCED);
+		softly.assertAll();
 		// back in routing once Synced (the joiner is DOWN until its check-interval, 30 s after the kill)
 		await().atMost(Duration.ofSeconds(10)).until(() -> List.of(pool.routingSnapshot(false)).contains(donor.name())
 				&& pool.peer(donor.name()).displayState() == PeerState.UP);
 		long servedByDonor = load.successfulOn(donor.port());
 		await().atMost(Duration.ofSeconds(10)).until(() -> load.successfulOn(donor.port()) > servedByDonor + 20);
-		await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(syncedAt).size() > 200);
-
-		assertThat(this.events).as("events of the donors")
-			.filteredOn((event) -> donors.stream().anyMatch((node) -> node.name().equals(event.peer())))
-			.noneMatch((event) -> event.type() == PeerPoolEvent.Type.DOWN);
-		assertThat(load.outcomes()).filteredOn(TransactionLoad.Outcome::failed)
-			.as("failed transactions: only those running on the joiner when it was killed; none on the donor")
-			.allSatisfy((outcome) -> assertThat(outcome.started()).isLessThan(killedAt))
-			.allSatisfy((outcome) -> assertThat(outcome.ended()).isGreaterThan(beforeKill));
-		assertThat(this.events).as("the donor's passing state as peerpool saw it")
-			.filteredOn((event) -> donor.name().equals(event.peer()))
-			.extracting(PeerPoolEvent::type)
-			.containsSubsequence(PeerPoolEvent.Type.DESYNCED, PeerPoolEvent.Type.SYNCED);
 	}
 
 	@Test
