@@ -26,11 +26,13 @@ import java.time.Instant;
  * @param lagUnknown why the lag of a replica cannot be measured (the grant it needs), or {@code null}
  * @param writerConflict the pool's writer when this peer also reports itself writable and gets no
  * writes for that reason, or {@code null}
+ * @param desynced while the peer is {@link PeerState#DESYNCED}, the node's own state
+ * ({@code Donor/Desynced}, {@code Joined}), else {@code null}
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
-		String writerConflict) {
+		String writerConflict, String desynced) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

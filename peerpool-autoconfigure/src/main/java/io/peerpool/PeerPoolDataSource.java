@@ -978,7 +978,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections(),
 				(peer.server() != null) ? peer.server().toString() : null, peer.declaredRole(),
 				lag, measured ? peer.lagSource() : null,
-				measured ? peer.lagUnknown() : null, (conflict != null) ? conflict.name() : null);
+				measured ? peer.lagUnknown() : null, (conflict != null) ? conflict.name() : null,
+				status.isUp() ? peer.desynced() : null);
 	}
 
 	@Override

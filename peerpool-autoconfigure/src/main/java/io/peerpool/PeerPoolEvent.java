@@ -43,6 +43,15 @@ public record PeerPoolEvent(Instant time, String pool, @Nullable String peer, Ty
 		/** A lagging replica is back within {@code max-replica-lag}. */
 		CAUGHT_UP,
 
+		/**
+		 * A cluster node is ready but not in sync (Galera's {@code Donor/Desynced}, {@code Joined}): no
+		 * new work goes there, what runs there goes on.
+		 */
+		DESYNCED,
+
+		/** A DESYNCED node is in sync again and takes work. */
+		SYNCED,
+
 		/** A peer's role changed: a replica promoted to primary, a primary that turned read-only. */
 		ROLE_CHANGE,
 

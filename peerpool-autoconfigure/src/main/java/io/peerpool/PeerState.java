@@ -16,6 +16,14 @@ public enum PeerState {
 	DRAINED,
 
 	/** A replica too far behind its primary ({@code max-replica-lag}): gets no reads. */
-	LAGGING;
+	LAGGING,
+
+	/**
+	 * A node of a synchronous cluster that is ready but not in sync for a while (Galera's
+	 * {@code Donor/Desynced} while it serves a state transfer, {@code Joined} while it catches up):
+	 * takes no new connections, borrowed ones still run; probed every 100-200 ms and takes work
+	 * again as soon as it is Synced.
+	 */
+	DESYNCED;
 
 }

@@ -14,12 +14,23 @@ import java.time.Duration;
  * server does not tell (replication stopped, or the user may not see it)
  * @param replication the server's replication position and state, from which peerpool measures
  * the lag without privileges; {@code null} when the probe does not know
+ * @param desynced for a healthy node of a synchronous cluster that is ready but not in sync for a
+ * while (Galera's {@code wsrep_local_state_comment} {@code Donor/Desynced}, {@code Joined}): that
+ * state. The peer is not DOWN: it gets no new connections, the running ones go on, and it is
+ * probed every 100-200 ms until a probe finds it in sync. {@code null} for a node in sync and for
+ * every other server.
  */
-public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag, Replication replication) {
+public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag, Replication replication,
+		String desynced) {
 
 	/** A result without replication position. */
 	public ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag) {
-		this(healthy, detail, readOnly, lag, null);
+		this(healthy, detail, readOnly, lag, null, null);
+	}
+
+	/** A result of a server in sync (or that is not a node of a synchronous cluster). */
+	public ProbeResult(boolean healthy, String detail, Boolean readOnly, Duration lag, Replication replication) {
+		this(healthy, detail, readOnly, lag, replication, null);
 	}
 
 	public static ProbeResult ok() {
@@ -38,6 +49,15 @@ public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Dura
 	/** A healthy server, with what it said of its replication. */
 	public static ProbeResult ok(boolean readOnly, Duration lag, Replication replication) {
 		return new ProbeResult(true, null, readOnly, lag, replication);
+	}
+
+	/**
+	 * A healthy node of a synchronous cluster that is ready but not in sync ({@code state}, for
+	 * example Galera's {@code Donor/Desynced}): no new work goes there until a probe finds it in
+	 * sync, its running transactions go on.
+	 */
+	public static ProbeResult desynced(boolean readOnly, Replication replication, String state) {
+		return new ProbeResult(true, null, readOnly, Duration.ZERO, replication, state);
 	}
 
 	/**

@@ -7,10 +7,15 @@ import java.sql.SQLTransientException;
 import java.sql.Statement;
 
 /**
- * A Galera node's readiness: {@code wsrep_ready=ON} and {@code wsrep_local_state_comment=Synced}
- * (a node without quorum still answers {@code SELECT 1} but fails every table access), and before
- * a DOWN node is taken back a causal read ({@code wsrep_sync_wait}): a node waking up from a
- * freeze still reports Synced for a few seconds after the others evicted it.
+ * A Galera node's readiness. Not ready ({@code wsrep_ready=OFF}) or without quorum
+ * ({@code wsrep_cluster_status} other than {@code Primary}; such a node still answers
+ * {@code SELECT 1} but fails every table access): the peer is DOWN. Ready but not
+ * {@code Synced} ({@code wsrep_local_state_comment} {@code Donor/Desynced} while it serves a
+ * state transfer or after {@code wsrep_desync=ON}, {@code Joined} while a joiner applies what it
+ * missed): the node still commits what runs on it, so the peer is not DOWN; it gets no new work
+ * until a probe finds it Synced. Before a DOWN node is taken back, a causal read
+ * ({@code wsrep_sync_wait}): a node waking up from a freeze still reports Synced for a few seconds
+ * after the others evicted it.
  */
 final class GaleraChecks {
 
@@ -20,38 +25,57 @@ final class GaleraChecks {
 	private GaleraChecks() {
 	}
 
-	/** Throws the condition of the server's own error 1047 when the node is not ready. */
-	static void requireReady(Connection connection, boolean recovering) throws SQLException {
-		String notReady = notReady(connection);
-		if (notReady != null) {
-			// thrown with the server's code so that the peer is DOWN as not_ready, like after a
-			// statement that got that error
-			throw new SQLTransientException(notReady, "08S01", GALERA_NOT_READY);
-		}
-		if (recovering) {
-			requireCausalRead(connection);
-		}
-	}
-
-	private static String notReady(Connection connection) throws SQLException {
+	/**
+	 * Checks the node's readiness.
+	 * @param recovering whether the peer is DOWN (or back but not yet in sync): a node that says
+	 * Synced must also complete a causal read
+	 * @return {@code null} when the node is Synced, else its state ({@code Donor/Desynced},
+	 * {@code Joined}, ...) while it is ready but not in sync
+	 * @throws SQLException with the server's own error 1047 when the node is not ready or has no
+	 * quorum, so that the peer is DOWN as {@code not_ready}, like after a statement that got that error
+	 */
+	static String requireReady(Connection connection, boolean recovering) throws SQLException {
 		String ready = null;
 		String state = null;
+		String cluster = null;
 		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery(
-						"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')")) {
+				ResultSet result = statement.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN"
+						+ " ('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_status')")) {
 			while (result.next()) {
-				if ("wsrep_ready".equalsIgnoreCase(result.getString(1))) {
+				String name = result.getString(1);
+				if ("wsrep_ready".equalsIgnoreCase(name)) {
 					ready = result.getString(2);
+				}
+				else if ("wsrep_cluster_status".equalsIgnoreCase(name)) {
+					cluster = result.getString(2);
 				}
 				else {
 					state = result.getString(2);
 				}
 			}
 		}
-		if (!"ON".equalsIgnoreCase(ready) || !"Synced".equalsIgnoreCase(state)) {
-			return "Galera node not ready: wsrep_ready=" + ready + ", wsrep_local_state_comment=" + state;
+		String desynced = desyncedState(ready, state, cluster);
+		if (desynced == null && recovering) {
+			requireCausalRead(connection);
 		}
-		return null;
+		// not in sync: no causal read, the node gets no work until a later probe finds it Synced (and passes it)
+		return desynced;
+	}
+
+	/**
+	 * The decision from the node's status variables.
+	 * @return {@code null} for a Synced node, else the state of a ready node that is not in sync
+	 * @throws SQLTransientException (error 1047) for a node that is not ready or has no quorum
+	 */
+	static String desyncedState(String ready, String state, String clusterStatus) throws SQLTransientException {
+		// a node without quorum says wsrep_ready=OFF; its cluster status is checked too, where shown
+		boolean quorum = clusterStatus == null || "Primary".equalsIgnoreCase(clusterStatus);
+		if (!"ON".equalsIgnoreCase(ready) || !quorum || state == null) {
+			throw new SQLTransientException("Galera node not ready: wsrep_ready=" + ready
+					+ ", wsrep_local_state_comment=" + state + ", wsrep_cluster_status=" + clusterStatus, "08S01",
+					GALERA_NOT_READY);
+		}
+		return "Synced".equalsIgnoreCase(state) ? null : state;
 	}
 
 	/**

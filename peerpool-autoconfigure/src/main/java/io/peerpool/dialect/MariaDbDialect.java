@@ -78,9 +78,10 @@ final class MariaDbDialect extends Dialect {
 			replicating = "ON".equalsIgnoreCase(result.getString(6)) || isPositive(result.getString(7));
 		}
 		if (galera) {
-			GaleraChecks.requireReady(connection, recovering);
-			return ProbeResult.ok(readOnly, Duration.ZERO,
-					new ProbeResult.Replication(product(), null, false, true, 0, null, null));
+			String desynced = GaleraChecks.requireReady(connection, recovering);
+			ProbeResult.Replication synchronous = new ProbeResult.Replication(product(), null, false, true, 0, null, null);
+			return (desynced != null) ? ProbeResult.desynced(readOnly, synchronous, desynced)
+					: ProbeResult.ok(readOnly, Duration.ZERO, synchronous);
 		}
 		Duration lag = null;
 		String unavailable = LAG_GRANT;

@@ -20,7 +20,10 @@ public enum FailureReason {
 	/** The server is shutting down or was restarted by an administrator. */
 	SHUTDOWN,
 
-	/** The server answers but is not ready to serve (Galera not synced, recovery, no quorum). */
+	/**
+	 * The server answers but is not ready to serve (a Galera node with {@code wsrep_ready=OFF} or
+	 * without quorum, recovery). A Galera node that is ready but not Synced is not DOWN: it is DESYNCED.
+	 */
 	NOT_READY,
 
 	/** A probe's own check failed (for example a replica that is too far behind). */

@@ -24,14 +24,16 @@ import io.peerpool.PeerRole;
  * ({@code LAGGING}), a primary that reports itself read-only (its {@code role} is {@code replica}:
  * the role shown is the one the peer plays now, {@code declaredRole} the configured one), a second
  * writable peer that gets no writes ({@code writerConflict}, the pool's writer) and a replica
- * whose lag cannot be measured ({@code lagUnknown}, the reason); the names of such peers are also
+ * whose lag cannot be measured ({@code lagUnknown}, the reason), a Galera node that is ready but
+ * not in sync ({@code DESYNCED}, with {@code desynced}, the node's state: it gets no new work
+ * while it is); the names of such peers are also
  * listed at the pool level ({@code writerConflicts}, {@code unknownLag}).
  *
  * <p>Per peer: {@code state}, {@code role}, {@code declaredRole}, {@code url} (no credentials),
  * {@code active}, {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
  * {@code failureReason}, {@code server} (the server last seen behind the peer),
  * {@code lagSeconds} (a replica's lag at its last probe) with {@code lagSource} ({@code server}
- * or {@code position}), {@code lagUnknown} and {@code writerConflict}.
+ * or {@code position}), {@code lagUnknown}, {@code writerConflict} and {@code desynced}.
  */
 public class PeerPoolHealthIndicator implements HealthIndicator {
 
@@ -102,6 +104,7 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		putIfPresent(details, "lagSource", peer.lagSource());
 		putIfPresent(details, "lagUnknown", peer.lagUnknown());
 		putIfPresent(details, "writerConflict", peer.writerConflict());
+		putIfPresent(details, "desynced", peer.desynced());
 		return details;
 	}
 

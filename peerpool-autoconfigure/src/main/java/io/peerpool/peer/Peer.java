@@ -104,6 +104,19 @@ public final class Peer implements Balanced {
 	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
 	private volatile boolean drained;
 
+	/**
+	 * The state of a ready cluster node that is not in sync ({@code Donor/Desynced}, {@code Joined})
+	 * from the last probe, else {@code null}: no new connections go there, and the borrowed ones go
+	 * on (such a node commits), unlike on a DOWN peer.
+	 */
+	private volatile String desynced;
+
+	/**
+	 * Taken back from DOWN while not in sync: its probes stay recovery probes until one finds it in
+	 * sync, so that the checks for a node coming back (Galera's causal read) run before it gets work.
+	 */
+	private volatile boolean rejoining;
+
 	public Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
 		if (index < 0 || index > 63) {
@@ -199,6 +212,21 @@ public final class Peer implements Balanced {
 		return this.lagging;
 	}
 
+	/** The state of a ready cluster node that is not in sync, from the last probe; {@code null} when in sync. */
+	public String desynced() {
+		return this.desynced;
+	}
+
+	/** Whether a probe found the peer ready but not in sync: it takes no new connections. */
+	public boolean isDesynced() {
+		return this.desynced != null;
+	}
+
+	/** Whether the peer came back from DOWN and has not yet passed a recovery probe in sync. */
+	public boolean isRejoining() {
+		return this.rejoining;
+	}
+
 	/** The lag in seconds (milliseconds precision) while the peer is UP, {@code null} when unknown or DOWN. */
 	public Double lagSeconds() {
 		Duration current = this.lag;
@@ -278,6 +306,7 @@ public final class Peer implements Balanced {
 		PeerRole roleBefore = role();
 		boolean laggingBefore = this.lagging;
 		Boolean replicatingBefore = this.replicating;
+		String desyncedBefore = this.desynced;
 		if (result.readOnly() != null) {
 			this.serverReadOnly = result.readOnly();
 		}
@@ -293,8 +322,14 @@ public final class Peer implements Balanced {
 		}
 		this.lagging = isReplicaForReads()
 				&& ((measuredLag == null) ? !includeUnknownLag : measuredLag.compareTo(maxReplicaLag) > 0);
+		this.desynced = result.desynced();
+		if (this.desynced == null) {
+			// a peer that came back is in sync by a recovery probe (the other kind runs only once it is not rejoining)
+			this.rejoining = false;
+		}
 		boolean changed = role() != roleBefore || this.lagging != laggingBefore
-				|| !java.util.Objects.equals(this.replicating, replicatingBefore);
+				|| !java.util.Objects.equals(this.replicating, replicatingBefore)
+				|| (this.desynced == null) != (desyncedBefore == null);
 		if (changed) {
 			this.listener.routingChanged(this);
 		}
@@ -335,15 +370,18 @@ public final class Peer implements Balanced {
 		if (health == PeerState.UP && this.drained) {
 			return (this.active.get() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
 		}
+		if (health == PeerState.UP && this.desynced != null) {
+			return PeerState.DESYNCED;
+		}
 		if (health == PeerState.UP && this.lagging) {
 			return PeerState.LAGGING;
 		}
 		return health;
 	}
 
-	/** Whether new connections may go to this peer. */
+	/** Whether new connections may go to this peer: UP, not drained, in sync. */
 	public boolean isRoutable() {
-		return !this.drained && this.status.get().isUp();
+		return !this.drained && this.desynced == null && this.status.get().isUp();
 	}
 
 	public boolean isDrained() {
@@ -554,6 +592,8 @@ public final class Peer implements Balanced {
 			return false;
 		}
 		PeerStatus next = previous.recovered(this.clock.instant());
+		// before the status: once UP, the next probe reads it to choose its kind
+		this.rejoining = this.desynced != null;
 		if (!this.status.compareAndSet(previous, next)) {
 			return false;
 		}

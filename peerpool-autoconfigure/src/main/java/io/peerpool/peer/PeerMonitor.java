@@ -32,7 +32,10 @@ import io.peerpool.failure.PeerFailureClassifier;
  * <p>Each peer has one chain of scheduled checks: an UP peer is probed every
  * {@code probe-interval}, a DOWN peer once its {@code check-interval} quarantine is over. Intervals
  * are jittered by up to 20% so that many application instances do not probe (or stampede) a
- * recovering server in step, and a peer is never probed twice at once.
+ * recovering server in step, and a peer is never probed twice at once. A peer in a passing state
+ * (a cluster node that is ready but not in sync, {@code DESYNCED}) is also probed every 100-200 ms,
+ * whatever found it so, until it is in sync: it takes work again at once, not after
+ * {@code probe-interval}.
  */
 public final class PeerMonitor implements AutoCloseable {
 
@@ -71,6 +74,9 @@ public final class PeerMonitor implements AutoCloseable {
 
 	/** Whether the hurried probes run. */
 	private final java.util.concurrent.atomic.AtomicBoolean hurrying = new java.util.concurrent.atomic.AtomicBoolean();
+
+	/** The DESYNCED peers whose follow-up probes run (one chain each, beside the peer's own schedule). */
+	private final java.util.Set<Peer> followedDesynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	public PeerMonitor(String pool, PeerProbe probe, PeerFailureClassifier classifier, Duration probeInterval,
 			Duration probeTimeout, Duration checkInterval, Duration maxReplicaLag) {
@@ -147,6 +153,39 @@ public final class PeerMonitor implements AutoCloseable {
 			runProbe(peer, true);
 		}
 		scheduleHurried(needed);
+	}
+
+	/**
+	 * Probes a DESYNCED peer every 100-200 ms (the cadence of hurried probes) until it is in sync or
+	 * DOWN: a Galera donor is Synced again within a second of the state transfer, and waiting for
+	 * {@code probe-interval} (or, with probing of UP peers off, {@code check-interval}) would keep
+	 * a healthy node out of routing for nothing.
+	 */
+	private void followDesynced(Peer peer) {
+		if (!this.closed && peer.status().isUp() && peer.isDesynced() && this.followedDesynced.add(peer)) {
+			scheduleFollowUp(peer);
+		}
+	}
+
+	private void scheduleFollowUp(Peer peer) {
+		try {
+			this.scheduler.schedule(() -> followUp(peer), 100 + ThreadLocalRandom.current().nextLong(101),
+					TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.followedDesynced.remove(peer);
+		}
+	}
+
+	private void followUp(Peer peer) {
+		if (this.closed || !peer.status().isUp() || !peer.isDesynced()) {
+			this.followedDesynced.remove(peer);
+			// a probe that found it desynced again meanwhile saw it still followed: do not leave it without follow-up
+			followDesynced(peer);
+			return;
+		}
+		// a probe already running (this peer's own) refuses this one: the next follow-up comes anyway
+		runProbe(peer).whenComplete((ignored, failure) -> scheduleFollowUp(peer));
 	}
 
 	/** Marks a peer DOWN (if it is not already) and retires its pool in the background. */
@@ -301,7 +340,8 @@ public final class PeerMonitor implements AutoCloseable {
 	private ProbeResult probeOnce(Peer peer) {
 		try (Connection connection = peer.connector().getConnection()) {
 			connection.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
-			return peer.status().isUp() ? this.probe.probe(connection, this.probeTimeout)
+			// a peer taken back while not in sync still owes the checks of a peer coming back
+			return (peer.status().isUp() && !peer.isRejoining()) ? this.probe.probe(connection, this.probeTimeout)
 					: this.probe.probeRecovering(connection, this.probeTimeout);
 		}
 		catch (SQLException ex) {
@@ -313,16 +353,24 @@ public final class PeerMonitor implements AutoCloseable {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
+			String desyncedBefore = peer.desynced();
 			peer.observeProbe(result, lag.lag(), lag.source(), lag.unknownReason(), this.maxReplicaLag,
 					this.includeUnknownLag);
+			if (peer.status().isUp() && (desyncedBefore == null) != (result.desynced() == null)) {
+				logger.info("peerpool: peer " + peer.config().qualifiedName() + ((result.desynced() != null)
+						? " is ready but not in sync (" + result.desynced() + "): no new work until it is, running work goes on"
+						: " is in sync again (was " + desyncedBefore + "): it takes work"));
+			}
 			if (lag.lag() == null && peer.isReplicaForReads() && peer.firstUnknownLag()) {
 				logger.warn("peerpool: the lag of peer " + peer.config().qualifiedName() + " cannot be measured ("
 						+ lag.unknownReason() + "); " + (this.includeUnknownLag ? "it serves reads anyway (unknown-lag: include)"
 								: "it gets no reads until it can be (unknown-lag: exclude; set unknown-lag: include to read from it anyway)"));
 			}
 			if (!peer.status().isUp() && (hurried || peer.isDueForRetry()) && peer.markUp()) {
-				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
+				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again"
+						+ (peer.isDesynced() ? " but not in sync (" + peer.desynced() + "): it gets work once it is" : ""));
 			}
+			followDesynced(peer);
 			return;
 		}
 		FailureReason reason;

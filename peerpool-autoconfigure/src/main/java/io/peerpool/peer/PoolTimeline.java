@@ -40,6 +40,10 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 
 	private static final String OPERATOR = "operator";
 
+	private static final String NOT_IN_SYNC = "ready, not in sync";
+
+	private static final String IN_SYNC = "in sync";
+
 	private final String pool;
 
 	private static final String SECOND_WRITER = "reports itself writable while another peer is the writer";
@@ -60,6 +64,9 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 
 	private final boolean[] lagging = new boolean[64];
 
+	/** Whether the peer was ready but not in sync (DESYNCED) when last seen, per index. Guarded by {@code this}. */
+	private final boolean[] desynced = new boolean[64];
+
 	private final List<PeerPoolListener> listeners = new CopyOnWriteArrayList<>();
 
 	public PoolTimeline(String pool, Clock clock) {
@@ -79,6 +86,7 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 	public synchronized void track(Peer peer) {
 		this.roles[peer.index()] = (peer.declaredRole() == PeerRole.AUTO) ? null : peer.role();
 		this.lagging[peer.index()] = peer.isLagging();
+		this.desynced[peer.index()] = peer.isDesynced();
 	}
 
 	/** After a successful probe the role of an {@code auto} peer is known: later changes are changes. */
@@ -109,7 +117,9 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 		}
 		else if (current.isUp() && previous.state() == PeerState.DOWN) {
 			long downNanos = (current.since().toEpochMilli() - previous.since().toEpochMilli()) * 1_000_000L;
-			record(Type.UP, peer.name(), PeerState.DOWN, PeerState.UP, PROBE_SUCCEEDED, null, 0, downNanos);
+			// a node taken back while not in sync is DESYNCED (no work yet), and says why
+			record(Type.UP, peer.name(), PeerState.DOWN, peer.isDesynced() ? PeerState.DESYNCED : PeerState.UP,
+					PROBE_SUCCEEDED, peer.desynced(), 0, downNanos);
 		}
 	}
 
@@ -117,13 +127,26 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 	public void routingChanged(Peer peer) {
 		PeerRole role = peer.role();
 		boolean nowLagging = peer.isLagging();
+		String nowDesynced = peer.desynced();
 		PeerRole roleBefore;
 		boolean laggingBefore;
+		boolean desyncedBefore;
 		synchronized (this) {
 			roleBefore = this.roles[peer.index()];
 			laggingBefore = this.lagging[peer.index()];
+			desyncedBefore = this.desynced[peer.index()];
 			this.roles[peer.index()] = role;
 			this.lagging[peer.index()] = nowLagging;
+			this.desynced[peer.index()] = nowDesynced != null;
+		}
+		// a DOWN peer's probes may see it pass through these states: the UP event tells where it came back to
+		if (desyncedBefore != (nowDesynced != null) && peer.state() != PeerState.DOWN) {
+			if (nowDesynced != null) {
+				record(Type.DESYNCED, peer.name(), PeerState.UP, PeerState.DESYNCED, NOT_IN_SYNC, nowDesynced, 0, 0L);
+			}
+			else {
+				record(Type.SYNCED, peer.name(), PeerState.DESYNCED, PeerState.UP, IN_SYNC, null, 0, 0L);
+			}
 		}
 		if (roleBefore != null && roleBefore != role) {
 			record(Type.ROLE_CHANGE, peer.name(), roleBefore, role,

@@ -60,6 +60,9 @@ public final class GaleraNode extends ServerProcess {
 
 	private volatile ProcessHandle process;
 
+	/** The position the next start begins from ({@code --wsrep-start-position}), or {@code null}. */
+	private volatile @Nullable String startPosition;
+
 	GaleraNode(EmbeddedGalera cluster, GaleraBinaries binaries, String name, Path dataDirectory) {
 		this.cluster = cluster;
 		this.binaries = binaries;
@@ -179,6 +182,51 @@ public final class GaleraNode extends ServerProcess {
 		start(!this.cluster.anyOtherNodeRunning(this));
 	}
 
+	/**
+	 * Kills the node and starts it again as the packaged service does after a crash
+	 * ({@code galera_recovery}): a killed node's {@code grastate.dat} says seqno -1, so it first
+	 * recovers its position from its own data ({@code mariadbd --wsrep-recover}) and starts from
+	 * there. It then rejoins by incremental state transfer (IST) while the donor's gcache still
+	 * holds what it missed, where {@link #restart()} makes it ask for a full state transfer (SST).
+	 * Returns once it is Synced.
+	 * @return the recovered position ({@code uuid:seqno})
+	 */
+	public synchronized String restartFromRecoveredPosition() {
+		kill();
+		Path log = this.dataDirectory.resolve("wsrep-recover.log");
+		List<String> command = new ArrayList<>(command(false));
+		command.add("--wsrep-recover");
+		command.add("--log-error=" + log);
+		try {
+			Files.deleteIfExists(log);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		GaleraDataDirectories.run(command, null, null);
+		String recovered;
+		try {
+			recovered = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+				.stream()
+				.filter((line) -> line.contains("WSREP: Recovered position: "))
+				.map((line) -> line.substring(line.indexOf("Recovered position: ") + 20).trim())
+				.reduce((first, second) -> second)
+				.orElseThrow(() -> new IllegalStateException("mariadbd --wsrep-recover recovered no position on "
+						+ this.name + " (log: " + log + ")\n" + tail(log, 20)));
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		this.startPosition = recovered;
+		try {
+			start(!this.cluster.anyOtherNodeRunning(this));
+		}
+		finally {
+			this.startPosition = null;
+		}
+		return recovered;
+	}
+
 	@Override
 	public synchronized void close() {
 		kill();
@@ -244,6 +292,10 @@ public final class GaleraNode extends ServerProcess {
 				+ ";ist.recv_addr=127.0.0.1:" + this.istPort + ";" + PROVIDER_TIMEOUTS);
 		if (bootstrap) {
 			command.add("--wsrep-new-cluster");
+		}
+		String position = this.startPosition;
+		if (position != null) {
+			command.add("--wsrep-start-position=" + position);
 		}
 		return command;
 	}

@@ -1,0 +1,281 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.health.PeerPoolHealthIndicator;
+import io.peerpool.peer.PeerConfig;
+import io.peerpool.peer.PeerHikariConfigs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Galera's passing states from scripted probe results, over in-memory H2 peers (no database
+ * process): a node that is ready but not Synced ({@code Donor/Desynced}, {@code Joined}) is
+ * DESYNCED, gets no new connection, keeps its running transactions and its pool, and is back in
+ * routing as soon as a probe finds it Synced, by the follow-up probes (probing of UP peers is off
+ * and check-interval is 30 s here, so nothing else would probe it); a node that is not ready is
+ * DOWN and its transactions are aborted.
+ */
+class GaleraPassingStateTests {
+
+	/** What each peer's probe answers, by the peer's H2 database name. */
+	private final Map<String, ProbeResult> answers = new ConcurrentHashMap<>();
+
+	/** Recovery probes (of a peer that is DOWN, or taken back but not yet in sync), by peer. */
+	private final Map<String, AtomicInteger> recoveryProbes = new ConcurrentHashMap<>();
+
+	/** Ordinary probes (of a peer that is UP and not rejoining), by peer. */
+	private final Map<String, AtomicInteger> ordinaryProbes = new ConcurrentHashMap<>();
+
+	private final List<Connection> open = new ArrayList<>();
+
+	private PeerPoolDataSource pool;
+
+	@AfterEach
+	void close() {
+		for (Connection connection : this.open) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// closing is all that is left
+			}
+		}
+		if (this.pool != null) {
+			this.pool.close();
+		}
+	}
+
+	private static ProbeResult synced() {
+		return ProbeResult.ok(false, Duration.ZERO, galera());
+	}
+
+	private static ProbeResult desynced(String state) {
+		return ProbeResult.desynced(false, galera(), state);
+	}
+
+	private static ProbeResult.Replication galera() {
+		return new ProbeResult.Replication("MariaDB", null, false, true, 0, null, null);
+	}
+
+	private PeerPoolDataSource start(String... peers) throws SQLException {
+		// probing of UP peers off, check-interval 30 s: only the test's probes and the follow-up of a DESYNCED peer run
+		PeerPoolSettings settings = new PeerPoolSettings("galera", Balance.ROUND_ROBIN, Duration.ofSeconds(30),
+				Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+		List<PeerConfig> configs = new ArrayList<>();
+		for (String peer : peers) {
+			String url = "jdbc:h2:mem:galera-" + peer + ";DB_CLOSE_DELAY=-1";
+			try (Connection connection = DriverManager.getConnection(url, "sa", "");
+					Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE IF NOT EXISTS whoami (name VARCHAR(10))");
+				statement.execute("DELETE FROM whoami");
+				statement.execute("INSERT INTO whoami VALUES ('" + peer + "')");
+				statement.execute("CREATE TABLE IF NOT EXISTS load_rows (seq BIGINT)");
+				statement.execute("DELETE FROM load_rows");
+			}
+			this.answers.put(peer, synced());
+			this.recoveryProbes.put(peer, new AtomicInteger());
+			this.ordinaryProbes.put(peer, new AtomicInteger());
+			configs.add(new PeerConfig("galera", peer, url, "sa", "", null, PeerRole.PRIMARY, 1, Duration.ofSeconds(1),
+					Map.of("maximum-pool-size", "4", "minimum-idle", "0")));
+		}
+		PeerProbe probe = new PeerProbe() {
+			@Override
+			public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
+				GaleraPassingStateTests.this.ordinaryProbes.get(name(connection)).incrementAndGet();
+				return GaleraPassingStateTests.this.answers.get(name(connection));
+			}
+
+			@Override
+			public ProbeResult probeRecovering(Connection connection, Duration timeout) throws SQLException {
+				GaleraPassingStateTests.this.recoveryProbes.get(name(connection)).incrementAndGet();
+				return GaleraPassingStateTests.this.answers.get(name(connection));
+			}
+		};
+		this.pool = new PeerPoolDataSource(settings, configs, probe, new DefaultPeerFailureClassifier(),
+				PeerHikariConfigs::create, Clock.systemUTC());
+		this.pool.start();
+		return this.pool;
+	}
+
+	private static String name(Connection connection) throws SQLException {
+		String url = connection.getMetaData().getURL();
+		return url.substring(url.indexOf("galera-") + 7).split(";")[0];
+	}
+
+	private void probe(String peer) {
+		this.pool.monitor().probeNow(this.pool.peer(peer)).join();
+	}
+
+	private List<String> writers() {
+		return List.of(this.pool.routingSnapshot(false));
+	}
+
+	private PeerInfo info(String peer) {
+		return this.pool.getPeers().stream().filter((info) -> info.name().equals(peer)).findFirst().orElseThrow();
+	}
+
+	/** A transaction left open after its first insert; the peer that serves it, by its own data. */
+	private Connection openTransaction() throws SQLException {
+		Connection connection = this.pool.getConnection();
+		this.open.add(connection);
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.executeUpdate("INSERT INTO load_rows VALUES (1)");
+		}
+		return connection;
+	}
+
+	private static String servedBy(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT name FROM whoami")) {
+			result.next();
+			return result.getString(1);
+		}
+	}
+
+	private static long rowsOn(String peer) throws SQLException {
+		try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:galera-" + peer + ";DB_CLOSE_DELAY=-1",
+				"sa", ""); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM load_rows")) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+	/** An open transaction on {@code peer} (round robin: one of the first three lands there). */
+	private Connection transactionOn(String peer) throws SQLException {
+		for (int i = 0; i < 3; i++) {
+			Connection connection = openTransaction();
+			if (servedBy(connection).equals(peer)) {
+				return connection;
+			}
+		}
+		throw new AssertionError("no transaction reached " + peer);
+	}
+
+	@Test
+	void aDonorGetsNoNewWorkKeepsItsTransactionsAndPoolAndIsBackOnceSynced() throws SQLException {
+		start("n0", "n1", "n2");
+		Connection running = transactionOn("n1");
+		HikariDataSource donorPool = this.pool.peer("n1").pool();
+		long routedBefore = this.pool.peer("n1").routedConnections();
+
+		this.answers.put("n1", desynced("Donor/Desynced"));
+		probe("n1");
+
+		PeerInfo donor = info("n1");
+		assertThat(donor.state()).isEqualTo(PeerState.DESYNCED);
+		assertThat(donor.desynced()).isEqualTo("Donor/Desynced");
+		assertThat(donor.failureReason()).as("not DOWN").isNull();
+		assertThat(this.pool.peer("n1").status().isUp()).as("healthy: not DOWN").isTrue();
+		assertThat(writers()).containsExactly("n0", "n2");
+		for (int i = 0; i < 30; i++) {
+			try (Connection connection = this.pool.getConnection()) {
+				assertThat(servedBy(connection)).as("a new connection").isNotEqualTo("n1");
+			}
+		}
+		assertThat(this.pool.peer("n1").routedConnections()).as("connections routed to the donor").isEqualTo(routedBefore);
+
+		// the transaction that was running on the donor goes on and commits there, on the pool it had
+		try (Statement statement = running.createStatement()) {
+			statement.executeUpdate("INSERT INTO load_rows VALUES (2)");
+		}
+		running.commit();
+		assertThat(rowsOn("n1")).isEqualTo(2);
+		assertThat(this.pool.peer("n1").pool()).as("the donor's pool").isSameAs(donorPool);
+		assertThat(donorPool.isClosed()).isFalse();
+
+		Map<String, Object> health = health("n1");
+		assertThat(health).containsEntry("state", "DESYNCED").containsEntry("desynced", "Donor/Desynced");
+
+		// Synced again: back in routing by the follow-up probes, no probe of the test's, no quarantine
+		this.answers.put("n1", synced());
+		await().atMost(Duration.ofSeconds(5)).until(() -> writers().contains("n1"));
+		assertThat(info("n1").state()).isEqualTo(PeerState.UP);
+		assertThat(info("n1").desynced()).isNull();
+		assertThat(this.recoveryProbes.get("n1")).as("a peer that was never DOWN needs no recovery probe").hasValue(0);
+		assertThat(this.pool.getEvents()).extracting(PeerPoolEvent::peer, PeerPoolEvent::type)
+			.contains(org.assertj.core.groups.Tuple.tuple("n1", PeerPoolEvent.Type.DESYNCED),
+					org.assertj.core.groups.Tuple.tuple("n1", PeerPoolEvent.Type.SYNCED))
+			.doesNotContain(org.assertj.core.groups.Tuple.tuple("n1", PeerPoolEvent.Type.DOWN));
+		await().atMost(Duration.ofSeconds(5)).until(() -> {
+			try (Connection connection = this.pool.getConnection()) {
+				return servedBy(connection).equals("n1");
+			}
+		});
+	}
+
+	@Test
+	void aNodeThatIsNotReadyIsDownAndItsTransactionsAreAborted() throws SQLException {
+		start("n0", "n1", "n2");
+		transactionOn("n1");
+		HikariDataSource nodePool = this.pool.peer("n1").pool();
+
+		this.answers.put("n1", ProbeResult.unhealthy("Galera node not ready: wsrep_ready=OFF"));
+		probe("n1");
+
+		assertThat(info("n1").state()).isEqualTo(PeerState.DOWN);
+		assertThat(writers()).containsExactly("n0", "n2");
+		// the pool is retired: HikariCP aborts the connection borrowed by the running transaction
+		await().atMost(Duration.ofSeconds(5)).until(nodePool::isClosed);
+		assertThat(this.pool.peer("n1").pool()).isNull();
+	}
+
+	@Test
+	void aNodeTakenBackWhileJoinedGetsWorkOnlyOnceARecoveryProbeFindsItSynced() throws SQLException {
+		start("n0", "n1", "n2");
+		this.answers.put("n1", ProbeResult.unhealthy("Galera node not ready: wsrep_ready=OFF"));
+		probe("n1");
+		assertThat(info("n1").state()).isEqualTo(PeerState.DOWN);
+
+		int ordinaryWhenDown = this.ordinaryProbes.get("n1").get();
+
+		// restarted: ready, still applying what it missed; and its quarantine is over (another failure report
+		// of a DOWN peer only moves its retry time, here to now)
+		this.answers.put("n1", desynced("Joined"));
+		this.pool.peer("n1").markDown(io.peerpool.failure.FailureReason.NOT_READY, "not ready", Duration.ZERO);
+		probe("n1");
+
+		assertThat(info("n1").state()).as("taken back, but not in sync").isEqualTo(PeerState.DESYNCED);
+		assertThat(info("n1").desynced()).isEqualTo("Joined");
+		assertThat(writers()).containsExactly("n0", "n2");
+		assertThat(this.pool.getEvents()).filteredOn((event) -> event.type() == PeerPoolEvent.Type.UP)
+			.singleElement()
+			.satisfies((event) -> assertThat(event.to()).isEqualTo("DESYNCED"));
+
+		this.answers.put("n1", synced());
+		await().atMost(Duration.ofSeconds(5)).until(() -> writers().contains("n1"));
+		assertThat(this.ordinaryProbes.get("n1")).as("every probe since it went DOWN was a recovery probe (Galera's"
+				+ " causal read), also the one that found it Synced").hasValue(ordinaryWhenDown);
+		assertThat(this.pool.peer("n1").isRejoining()).isFalse();
+		assertThat(info("n1").state()).isEqualTo(PeerState.UP);
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> health(String peer) {
+		Map<String, Object> peers = (Map<String, Object>) new PeerPoolHealthIndicator(this.pool).health()
+			.getDetails()
+			.get("peers");
+		return (Map<String, Object>) peers.get(peer);
+	}
+
+}
