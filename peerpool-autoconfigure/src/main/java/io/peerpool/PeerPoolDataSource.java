@@ -657,7 +657,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/**
 	 * A failed attempt to open a connection (a request's, a probe's or HikariCP's in the
 	 * background) marks the peer DOWN at once, unless the opening thread was interrupted (a pool
-	 * being closed), which says nothing of the server.
+	 * being closed), which says nothing of the server, or the connection broke after the server
+	 * had answered (reset in its handshake), which a probe confirms first.
 	 */
 	private void reportConnectFailure(Peer peer, SQLException ex) {
 		if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)
@@ -665,7 +666,12 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			return;
 		}
 		FailureReason reason = this.classifier.classify(ex);
-		if (reason != null) {
+		if (reason == FailureReason.CONNECTION_LOST && this.classifier.mayConcernOneConnection(ex)) {
+			// the server answered, then this connection broke in its handshake (a proxy or firewall reset
+			// it): a dead server is refused or times out, so a probe decides
+			this.monitor.confirm(peer);
+		}
+		else if (reason != null) {
 			reportFailure(peer, reason, ex);
 		}
 	}

@@ -246,8 +246,15 @@ public final class PeerMonitor implements AutoCloseable {
 		return runProbe(peer, false);
 	}
 
-	/** @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once */
 	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried) {
+		return runProbe(peer, hurried, false);
+	}
+
+	/**
+	 * @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once
+	 * @param confirming whether this probe confirms the lost connection of the probe before it
+	 */
+	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried, boolean confirming) {
 		if (this.closed || !peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -278,18 +285,23 @@ public final class PeerMonitor implements AutoCloseable {
 		// probe that still has not answered is a hung server
 		long bound = this.probeTimeout.toMillis() + peer.config().connectTimeout().toMillis();
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
+			boolean confirm = false;
 			try {
 				if (!this.closed) {
-					apply(peer, result, failure, hurried, startedUp);
+					confirm = apply(peer, result, failure, hurried, startedUp, confirming);
 					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 				}
 			}
 			finally {
+				boolean again = confirm;
 				// orTimeout completes the same future: a timed-out probe may still be running, so the
 				// next one may start only once its work has really ended
 				ended.whenComplete((r, f) -> {
 					peer.probeFinished();
-					if (peer.isProbeRequested() && !this.closed) {
+					if (again && !this.closed) {
+						runProbe(peer, false, true);
+					}
+					else if (peer.isProbeRequested() && !this.closed) {
 						runProbe(peer);
 					}
 				});
@@ -309,7 +321,9 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 	}
 
-	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp) {
+	/** @return whether a new probe must confirm the failure first (the peer is left UP meanwhile) */
+	private boolean apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp,
+			boolean confirming) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
@@ -323,7 +337,7 @@ public final class PeerMonitor implements AutoCloseable {
 			if (!peer.status().isUp() && (hurried || peer.isDueForRetry()) && peer.markUp()) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + " is UP again");
 			}
-			return;
+			return false;
 		}
 		FailureReason reason;
 		String error;
@@ -344,6 +358,12 @@ public final class PeerMonitor implements AutoCloseable {
 			reason = FailureReason.PROBE;
 			error = describe(cause);
 		}
+		if (peer.status().isUp() && !confirming && reason == FailureReason.CONNECTION_LOST
+				&& cause instanceof ProbeFailure lost && this.classifier.mayConcernOneConnection(lost.getCause())) {
+			// the probe's own connection broke (a proxy or firewall reset it, the server is fine): that may
+			// be this connection's alone, like any other lost connection, and a new probe decides
+			return true;
+		}
 		if (peer.status().isUp()) {
 			markDown(peer, reason, error);
 		}
@@ -351,6 +371,7 @@ public final class PeerMonitor implements AutoCloseable {
 			// still down: a new quarantine, and the latest error for the operator
 			peer.markDown(reason, error, this.checkInterval);
 		}
+		return false;
 	}
 
 	private void probed(Peer peer, Duration elapsed, ProbeResult result, Throwable failure) {
