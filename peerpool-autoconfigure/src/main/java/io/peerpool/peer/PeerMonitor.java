@@ -161,6 +161,8 @@ public final class PeerMonitor implements AutoCloseable {
 			return;
 		}
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
+		// a dead writer commits nothing new: the lag of its replicas stops growing with its downtime
+		this.replicaLag.writerStopped(peer.index());
 		if (retired != null) {
 			// wake threads blocked on a hung server before HikariCP aborts their connections
 			runInBackground(peer.connector()::closeSockets);
