@@ -256,6 +256,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.peersByName = Collections.unmodifiableMap(byName);
 		this.heartbeat = new PeerHeartbeat(this.name, this.peers, this.monitor, settings.heartbeatInterval(),
 				settings.heartbeatTimeout());
+		this.monitor.heartbeat(this.heartbeat);
 		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
 				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
 		this.declaredPrimaries = (int) peerConfigs.stream().filter((peer) -> peer.role() == PeerRole.PRIMARY).count();
@@ -658,11 +659,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * A failed attempt to open a connection (a request's, a probe's or HikariCP's in the
 	 * background) marks the peer DOWN at once, unless the opening thread was interrupted (a pool
 	 * being closed), which says nothing of the server, or the connection broke after the server
-	 * had answered (reset in its handshake), which a probe confirms first.
+	 * had answered (reset in its handshake), which a probe confirms first, or the attempt ran out of
+	 * time while the peer answers its heartbeats (a slow network).
 	 */
 	private void reportConnectFailure(Peer peer, SQLException ex) {
 		if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)
 				|| hasCause(ex, java.nio.channels.ClosedByInterruptException.class)) {
+			return;
+		}
+		if (this.heartbeat.answersDespite(peer, ex)) {
+			// slower than connect-timeout while its kept connection answers heartbeats: slow, not dead
 			return;
 		}
 		FailureReason reason = this.classifier.classify(ex);

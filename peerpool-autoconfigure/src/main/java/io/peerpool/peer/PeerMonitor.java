@@ -66,6 +66,9 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private volatile boolean includeUnknownLag;
 
+	/** The pool's heartbeat, which tells a slow peer from a dead one; {@code null} until set. */
+	private volatile PeerHeartbeat heartbeat;
+
 	/** Every peer watched, for the hurried probes. */
 	private final List<Peer> watched = new CopyOnWriteArrayList<>();
 
@@ -195,6 +198,11 @@ public final class PeerMonitor implements AutoCloseable {
 	/** The pool's replica lag measurement; the pool tells it which peer is the writer. */
 	public ReplicaLag replicaLag() {
 		return this.replicaLag;
+	}
+
+	/** Sets the pool's heartbeat: a probe that times out while the heartbeat answers is slow, not DOWN. */
+	public void heartbeat(PeerHeartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 	}
 
 	/** Whether a replica whose lag cannot be measured serves reads ({@code unknown-lag: include}). */
@@ -365,6 +373,17 @@ public final class PeerMonitor implements AutoCloseable {
 			// the probe's own connection broke (a proxy or firewall reset it, the server is fine): that may
 			// be this connection's alone, like any other lost connection, and a new probe decides
 			return true;
+		}
+		PeerHeartbeat beats = this.heartbeat;
+		if (peer.status().isUp() && beats != null
+				&& beats.answersDespite(peer, (cause instanceof ProbeFailure slow) ? slow.getCause() : cause)) {
+			// its kept connection still answers: a slow network or a busy server, which new connections
+			// (handshake and authentication round trips) feel first; the heartbeat marks a frozen server DOWN
+			if (logger.isDebugEnabled()) {
+				logger.debug("peerpool: probe of " + peer.config().qualifiedName() + " ran out of time (" + error
+						+ ") while its heartbeat answers: the peer stays UP");
+			}
+			return false;
 		}
 		if (peer.status().isUp()) {
 			markDown(peer, reason, error);
