@@ -380,7 +380,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
 			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
 			if (!hold(false, true, 0L, deadline)) {
-				throw noAvailablePeer(false, null);
+				// the intent is not known yet: neither reads nor writes can be served
+				throw noAvailablePeer("read or write", null, false);
 			}
 		}
 		return new PeerConnection(this.acquirer);
@@ -690,20 +691,22 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.classifier;
 	}
 
-	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure) {
-		return noAvailablePeer(readIntent, lastFailure, false);
+	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+		return noAvailablePeer(readIntent ? "read" : "write", lastFailure, exhausted);
 	}
 
 	/**
+	 * @param intent what the caller needed: {@code read}, {@code write}, or {@code read or write}
+	 * before its intent is known
 	 * @param exhausted whether an eligible peer was healthy but busy: then the pools are
 	 * exhausted, which the message says first
 	 */
-	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+	private NoAvailablePeerException noAvailablePeer(String intent, SQLException lastFailure, boolean exhausted) {
 		StringBuilder message = new StringBuilder();
 		if (exhausted) {
 			message.append("The pools of the eligible peers of pool '").append(this.name)
 				.append("' are exhausted: no ")
-				.append(readIntent ? "read" : "write")
+				.append(intent)
 				.append(" connection was released within acquire-timeout (")
 				.append(this.settings.acquireTimeout().toMillis())
 				.append(" ms). Peers: ");
@@ -711,7 +714,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		else {
 			message.append("No peer of pool '").append(this.name)
 				.append("' can serve a ")
-				.append(readIntent ? "read" : "write")
+				.append(intent)
 				.append(" connection (acquire-timeout ")
 				.append(this.settings.acquireTimeout().toMillis())
 				.append(" ms). Peers: ");
@@ -733,7 +736,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			if (status.retryAt() != null && !status.isUp()) {
 				message.append(", retry at ").append(status.retryAt());
 			}
-			if (peer.role() == PeerRole.REPLICA && !readIntent) {
+			if (peer.role() == PeerRole.REPLICA && "write".equals(intent)) {
 				message.append(" (replica: takes no writes)");
 			}
 		}
