@@ -256,6 +256,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		this.peersByName = Collections.unmodifiableMap(byName);
 		this.heartbeat = new PeerHeartbeat(this.name, this.peers, this.monitor, settings.heartbeatInterval(),
 				settings.heartbeatTimeout());
+		this.monitor.heartbeat(this.heartbeat);
 		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
 				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
 		this.declaredPrimaries = (int) peerConfigs.stream().filter((peer) -> peer.role() == PeerRole.PRIMARY).count();
@@ -379,7 +380,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
 			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
 			if (!hold(false, true, 0L, deadline)) {
-				throw noAvailablePeer(false, null);
+				// the intent is not known yet: neither reads nor writes can be served
+				throw noAvailablePeer("read or write", null, false);
 			}
 		}
 		return new PeerConnection(this.acquirer);
@@ -657,15 +659,26 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	/**
 	 * A failed attempt to open a connection (a request's, a probe's or HikariCP's in the
 	 * background) marks the peer DOWN at once, unless the opening thread was interrupted (a pool
-	 * being closed), which says nothing of the server.
+	 * being closed), which says nothing of the server, or the connection broke after the server
+	 * had answered (reset in its handshake), which a probe confirms first, or the attempt ran out of
+	 * time while the peer answers its heartbeats (a slow network).
 	 */
 	private void reportConnectFailure(Peer peer, SQLException ex) {
 		if (Thread.currentThread().isInterrupted() || hasCause(ex, InterruptedException.class)
 				|| hasCause(ex, java.nio.channels.ClosedByInterruptException.class)) {
 			return;
 		}
+		if (this.heartbeat.answersDespite(peer, ex)) {
+			// slower than connect-timeout while its kept connection answers heartbeats: slow, not dead
+			return;
+		}
 		FailureReason reason = this.classifier.classify(ex);
-		if (reason != null) {
+		if (reason == FailureReason.CONNECTION_LOST && this.classifier.mayConcernOneConnection(ex)) {
+			// the server answered, then this connection broke in its handshake (a proxy or firewall reset
+			// it): a dead server is refused or times out, so a probe decides
+			this.monitor.confirm(peer);
+		}
+		else if (reason != null) {
 			reportFailure(peer, reason, ex);
 		}
 	}
@@ -678,20 +691,22 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.classifier;
 	}
 
-	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure) {
-		return noAvailablePeer(readIntent, lastFailure, false);
+	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+		return noAvailablePeer(readIntent ? "read" : "write", lastFailure, exhausted);
 	}
 
 	/**
+	 * @param intent what the caller needed: {@code read}, {@code write}, or {@code read or write}
+	 * before its intent is known
 	 * @param exhausted whether an eligible peer was healthy but busy: then the pools are
 	 * exhausted, which the message says first
 	 */
-	private NoAvailablePeerException noAvailablePeer(boolean readIntent, SQLException lastFailure, boolean exhausted) {
+	private NoAvailablePeerException noAvailablePeer(String intent, SQLException lastFailure, boolean exhausted) {
 		StringBuilder message = new StringBuilder();
 		if (exhausted) {
 			message.append("The pools of the eligible peers of pool '").append(this.name)
 				.append("' are exhausted: no ")
-				.append(readIntent ? "read" : "write")
+				.append(intent)
 				.append(" connection was released within acquire-timeout (")
 				.append(this.settings.acquireTimeout().toMillis())
 				.append(" ms). Peers: ");
@@ -699,7 +714,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		else {
 			message.append("No peer of pool '").append(this.name)
 				.append("' can serve a ")
-				.append(readIntent ? "read" : "write")
+				.append(intent)
 				.append(" connection (acquire-timeout ")
 				.append(this.settings.acquireTimeout().toMillis())
 				.append(" ms). Peers: ");
@@ -721,7 +736,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			if (status.retryAt() != null && !status.isUp()) {
 				message.append(", retry at ").append(status.retryAt());
 			}
-			if (peer.role() == PeerRole.REPLICA && !readIntent) {
+			if (peer.role() == PeerRole.REPLICA && "write".equals(intent)) {
 				message.append(" (replica: takes no writes)");
 			}
 		}

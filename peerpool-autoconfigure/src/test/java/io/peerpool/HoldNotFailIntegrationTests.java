@@ -86,6 +86,25 @@ class HoldNotFailIntegrationTests {
 		}
 	}
 
+	@Test
+	void withNoPeerAtAllTheCallerWaitsAcquireTimeoutAndTheErrorClaimsNoIntentItDidNotHave() throws Exception {
+		PeerPoolSettings settings = new PeerPoolSettings("hold-none", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "1"))) {
+			killAllAndAwaitDown(pool);
+			// getConnection() comes before setReadOnly(true): a reader and a writer get the same error
+			Throwable failure = org.assertj.core.api.Assertions.catchThrowable(pool::getConnection);
+
+			assertThat(failure).isInstanceOf(NoAvailablePeerException.class)
+				.hasMessageContaining("can serve a read or write connection (acquire-timeout 1000 ms)")
+				.hasMessageContaining(db.server(0).name() + " DOWN")
+				.hasMessageContaining(db.server(1).name() + " DOWN");
+			assertThat(pool.getEvents()).as("the caller waited before it failed")
+				.anySatisfy((event) -> assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.HOLD_START));
+		}
+	}
+
 	private static PeerPoolDataSource pool() {
 		// a long quarantine: a peer taken back before it was probed by a waiting caller's hurry
 		PeerPoolSettings settings = new PeerPoolSettings("hold", Balance.ROUND_ROBIN, Duration.ofMinutes(5),

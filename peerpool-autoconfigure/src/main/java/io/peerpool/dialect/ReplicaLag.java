@@ -13,7 +13,8 @@ import io.peerpool.ProbeResult;
  * The lag of a pool's replicas, measured without privileges: each probe of the primary records
  * its position with the time it was seen (a small history per pool), and the lag of a replica is
  * now minus the time the primary was first seen at a position the replica has not reached yet,
- * zero when it has reached the latest. Where the user may see the server's own figure
+ * zero when it has reached the latest; while the writer is DOWN or read-only, "now" is when it was
+ * last seen (see {@link #writerStopped}). Where the user may see the server's own figure
  * ({@code Seconds_Behind_Master}), that is used instead.
  *
  * <p>Runs on the probe threads, never on the connection path.
@@ -72,6 +73,21 @@ public final class ReplicaLag {
 	}
 
 	/**
+	 * Peer {@code peerIndex} stopped taking writes the pool can see (it is DOWN, or turned
+	 * read-only): nothing newer can be committed there, so a replica compared with its positions is
+	 * as far behind as it was when the writer was last seen, however long the writer stays away. A
+	 * replica that has applied what it received before the writer died (all but the writer's last
+	 * moments) keeps a small lag and serves reads; one that had stopped receiving long before keeps
+	 * the lag it had. The next probe that finds the peer writable again starts the clock again.
+	 */
+	public void writerStopped(int peerIndex) {
+		History history = this.histories.get(peerIndex);
+		if (history != null) {
+			history.stop();
+		}
+	}
+
+	/**
 	 * Records what a healthy probe of peer {@code peerIndex} found and measures its lag: zero for a
 	 * writable server that replicates from no one (and for a Galera node).
 	 */
@@ -94,6 +110,7 @@ public final class ReplicaLag {
 			}
 			return Measured.of(Duration.ZERO, (result.lag() != null) ? SERVER : POSITION);
 		}
+		writerStopped(peerIndex);
 		if (result.lag() != null) {
 			return Measured.of(result.lag(), SERVER);
 		}
@@ -131,7 +148,7 @@ public final class ReplicaLag {
 		if (firstUnreached == Long.MAX_VALUE) {
 			return Duration.ZERO;
 		}
-		long nanos = this.nanoTime.getAsLong() - firstUnreached;
+		long nanos = history.clock(this.nanoTime.getAsLong()) - firstUnreached;
 		return Duration.ofNanos(Math.max(0, nanos));
 	}
 
@@ -142,7 +159,24 @@ public final class ReplicaLag {
 
 		private final ArrayDeque<String> positions = new ArrayDeque<>();
 
+		/** When the writer was last sampled. */
+		private long lastSeen;
+
+		/** Whether the writer stopped taking writes since it was last sampled. */
+		private boolean stopped;
+
+		synchronized void stop() {
+			this.stopped = true;
+		}
+
+		/** The time to measure lag at: now, or when the writer was last seen once it stopped. */
+		synchronized long clock(long now) {
+			return this.stopped ? this.lastSeen : now;
+		}
+
 		synchronized void record(String position, long now, long retentionNanos) {
+			this.lastSeen = now;
+			this.stopped = false;
 			if (!position.equals(this.positions.peekLast())) {
 				this.positions.addLast(position);
 				this.times.addLast(new long[] { now });

@@ -43,6 +43,9 @@ public final class PeerHeartbeat implements AutoCloseable {
 	/** The kept connection of each peer, by index; touched only by that peer's heartbeat task. */
 	private final @Nullable Connection[] kept;
 
+	/** When each peer, by index, last answered a heartbeat ({@code System.nanoTime()}; 0 for never). */
+	private final java.util.concurrent.atomic.AtomicLongArray answeredAt;
+
 	private final @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean closed;
@@ -57,6 +60,7 @@ public final class PeerHeartbeat implements AutoCloseable {
 		this.interval = interval;
 		this.timeout = timeout;
 		this.kept = new Connection[peers.length];
+		this.answeredAt = new java.util.concurrent.atomic.AtomicLongArray(peers.length);
 		if (interval.isZero() || peers.length == 0) {
 			this.scheduler = null;
 			return;
@@ -102,6 +106,7 @@ public final class PeerHeartbeat implements AutoCloseable {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("SELECT 1");
 			}
+			this.answeredAt.set(index, System.nanoTime());
 		}
 		catch (SQLException ex) {
 			closeKept(index);
@@ -125,10 +130,25 @@ public final class PeerHeartbeat implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether {@code failure}, a new connection or a probe that ran out of time, comes from a slow
+	 * network or a busy server rather than a dead one: the peer's kept connection answered a
+	 * heartbeat within the last {@code heartbeat-interval + heartbeat-timeout}. A frozen server
+	 * fails its heartbeats too, and the heartbeat marks it DOWN ({@code timeout}) within that time.
+	 */
+	public boolean answersDespite(Peer peer, Throwable failure) {
+		if (this.scheduler == null || !isTimeout(failure)) {
+			return false;
+		}
+		long at = this.answeredAt.get(peer.index());
+		return at != 0 && System.nanoTime() - at <= this.interval.plus(this.timeout).toNanos();
+	}
+
 	/** Whether the heartbeat failed for want of an answer (drivers wrap the socket timeout differently). */
 	private static boolean isTimeout(Throwable failure) {
 		for (Throwable current = failure; current != null; current = (current.getCause() != current) ? current.getCause() : null) {
-			if (current instanceof SQLTimeoutException || current instanceof java.net.SocketTimeoutException) {
+			if (current instanceof SQLTimeoutException || current instanceof java.net.SocketTimeoutException
+					|| current instanceof java.util.concurrent.TimeoutException) {
 				return true;
 			}
 			String message = current.getMessage();

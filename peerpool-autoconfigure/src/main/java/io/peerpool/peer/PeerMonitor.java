@@ -69,6 +69,9 @@ public final class PeerMonitor implements AutoCloseable {
 
 	private volatile boolean includeUnknownLag;
 
+	/** The pool's heartbeat, which tells a slow peer from a dead one; {@code null} until set. */
+	private volatile PeerHeartbeat heartbeat;
+
 	/** Every peer watched, for the hurried probes. */
 	private final List<Peer> watched = new CopyOnWriteArrayList<>();
 
@@ -200,6 +203,8 @@ public final class PeerMonitor implements AutoCloseable {
 			return;
 		}
 		HikariDataSource retired = peer.markDown(reason, error, this.checkInterval);
+		// a dead writer commits nothing new: the lag of its replicas stops growing with its downtime
+		this.replicaLag.writerStopped(peer.index());
 		if (retired != null) {
 			// wake threads blocked on a hung server before HikariCP aborts their connections
 			runInBackground(peer.connector()::closeSockets);
@@ -232,6 +237,11 @@ public final class PeerMonitor implements AutoCloseable {
 	/** The pool's replica lag measurement; the pool tells it which peer is the writer. */
 	public ReplicaLag replicaLag() {
 		return this.replicaLag;
+	}
+
+	/** Sets the pool's heartbeat: a probe that times out while the heartbeat answers is slow, not DOWN. */
+	public void heartbeat(PeerHeartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 	}
 
 	/** Whether a replica whose lag cannot be measured serves reads ({@code unknown-lag: include}). */
@@ -285,8 +295,15 @@ public final class PeerMonitor implements AutoCloseable {
 		return runProbe(peer, false);
 	}
 
-	/** @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once */
 	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried) {
+		return runProbe(peer, hurried, false);
+	}
+
+	/**
+	 * @param hurried whether callers wait for a peer: a healthy DOWN peer is taken back at once
+	 * @param confirming whether this probe confirms the lost connection of the probe before it
+	 */
+	private CompletableFuture<Void> runProbe(Peer peer, boolean hurried, boolean confirming) {
 		if (this.closed || !peer.tryStartProbe()) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -317,18 +334,23 @@ public final class PeerMonitor implements AutoCloseable {
 		// probe that still has not answered is a hung server
 		long bound = this.probeTimeout.toMillis() + peer.config().connectTimeout().toMillis();
 		return outcome.orTimeout(bound, TimeUnit.MILLISECONDS).handle((result, failure) -> {
+			boolean confirm = false;
 			try {
 				if (!this.closed) {
-					apply(peer, result, failure, hurried, startedUp);
+					confirm = apply(peer, result, failure, hurried, startedUp, confirming);
 					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 				}
 			}
 			finally {
+				boolean again = confirm;
 				// orTimeout completes the same future: a timed-out probe may still be running, so the
 				// next one may start only once its work has really ended
 				ended.whenComplete((r, f) -> {
 					peer.probeFinished();
-					if (peer.isProbeRequested() && !this.closed) {
+					if (again && !this.closed) {
+						runProbe(peer, false, true);
+					}
+					else if (peer.isProbeRequested() && !this.closed) {
 						runProbe(peer);
 					}
 				});
@@ -349,7 +371,9 @@ public final class PeerMonitor implements AutoCloseable {
 		}
 	}
 
-	private void apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp) {
+	/** @return whether a new probe must confirm the failure first (the peer is left UP meanwhile) */
+	private boolean apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp,
+			boolean confirming) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
@@ -371,7 +395,7 @@ public final class PeerMonitor implements AutoCloseable {
 						+ (peer.isDesynced() ? " but not in sync (" + peer.desynced() + "): it gets work once it is" : ""));
 			}
 			followDesynced(peer);
-			return;
+			return false;
 		}
 		FailureReason reason;
 		String error;
@@ -392,6 +416,23 @@ public final class PeerMonitor implements AutoCloseable {
 			reason = FailureReason.PROBE;
 			error = describe(cause);
 		}
+		if (peer.status().isUp() && !confirming && reason == FailureReason.CONNECTION_LOST
+				&& cause instanceof ProbeFailure lost && this.classifier.mayConcernOneConnection(lost.getCause())) {
+			// the probe's own connection broke (a proxy or firewall reset it, the server is fine): that may
+			// be this connection's alone, like any other lost connection, and a new probe decides
+			return true;
+		}
+		PeerHeartbeat beats = this.heartbeat;
+		if (peer.status().isUp() && beats != null
+				&& beats.answersDespite(peer, (cause instanceof ProbeFailure slow) ? slow.getCause() : cause)) {
+			// its kept connection still answers: a slow network or a busy server, which new connections
+			// (handshake and authentication round trips) feel first; the heartbeat marks a frozen server DOWN
+			if (logger.isDebugEnabled()) {
+				logger.debug("peerpool: probe of " + peer.config().qualifiedName() + " ran out of time (" + error
+						+ ") while its heartbeat answers: the peer stays UP");
+			}
+			return false;
+		}
 		if (peer.status().isUp()) {
 			markDown(peer, reason, error);
 		}
@@ -399,6 +440,7 @@ public final class PeerMonitor implements AutoCloseable {
 			// still down: a new quarantine, and the latest error for the operator
 			peer.markDown(reason, error, this.checkInterval);
 		}
+		return false;
 	}
 
 	private void probed(Peer peer, Duration elapsed, ProbeResult result, Throwable failure) {

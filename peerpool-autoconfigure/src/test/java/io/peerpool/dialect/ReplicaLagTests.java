@@ -92,6 +92,62 @@ class ReplicaLagTests {
 	}
 
 	@Test
+	void whileTheWriterIsDownTheLagOfAReplicaStaysWhatItWasWhenTheWriterWasLastSeen() {
+		this.lag.establishedWriter(0);
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		at(1000);
+		this.lag.measure(0, primary("0-1-20"));
+		at(2000);
+		this.lag.measure(0, primary("0-1-30"));
+		at(2300);
+		this.lag.writerStopped(0);
+		this.lag.establishedWriter(-1);
+		at(60_000);
+
+		assertThat(this.lag.measure(1, replica("0-1-29")).lag()).as("all but the writer's last moments")
+			.isZero();
+		assertThat(this.lag.measure(1, replica("0-1-15")).lag()).as("a second behind when the writer was last seen")
+			.isEqualTo(Duration.ofSeconds(1));
+		assertThat(this.lag.measure(1, replica("0-1-30")).lag()).as("caught up").isZero();
+	}
+
+	@Test
+	void controlWhileTheWriterIsUpTheLagOfAReplicaThatStopsApplyingGrows() {
+		this.lag.establishedWriter(0);
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		at(2000);
+		this.lag.measure(0, primary("0-1-30"));
+		at(60_000);
+		this.lag.measure(0, primary("0-1-30"));
+
+		assertThat(this.lag.measure(1, replica("0-1-29")).lag()).isEqualTo(Duration.ofSeconds(58));
+	}
+
+	@Test
+	void aWriterThatTurnsReadOnlyOrComesBackStopsAndRestartsTheClock() {
+		this.lag.establishedWriter(0);
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		at(1000);
+		this.lag.measure(0, primary("0-1-20"));
+		at(2000);
+		this.lag.measure(0, primary("0-1-30"));
+		// a planned switchover: the old primary is read-only, nothing new is committed until a promotion
+		this.lag.establishedWriter(-1);
+		this.lag.measure(0, ProbeResult.ok(true, null, new ProbeResult.Replication("MariaDB", "0-1-30", false, false, 0,
+				null, "SHOW SLAVE STATUS needs SLAVE MONITOR")));
+		at(30_000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).isEqualTo(Duration.ofSeconds(1));
+		// writable again: the clock runs
+		this.lag.establishedWriter(0);
+		this.lag.measure(0, primary("0-1-30"));
+		at(31_000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
 	void aGaleraNodeNeverLags() {
 		ProbeResult node = ProbeResult.ok(false, Duration.ZERO,
 				new ProbeResult.Replication("MariaDB", null, false, true, 0, null, null));

@@ -1,0 +1,245 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.failure.DefaultPeerFailureClassifier;
+import io.peerpool.peer.PeerConfig;
+import io.peerpool.peer.PeerHikariConfigs;
+import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.FaultProxy;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.MariaDbServer;
+import io.peerpool.test.TransactionLoad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A TCP reset of every live connection (a proxy, a firewall or a load balancer dropping them)
+ * while the server is fine: each broken connection's error may concern that connection only, so
+ * it is confirmed by a new probe, and the peer stays UP. That holds also for the connections the
+ * reset hit half-way: a probe in the middle of its query, a connection in the middle of its
+ * handshake. The controls: the same breaks on a server that is really gone mark the peer DOWN.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ConnectionResetIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedMariaDb db = EmbeddedMariaDb.peers(1);
+
+	/** A DOWN peer would stay out for this long, unless a probe took it back. */
+	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
+
+	private final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
+
+	@BeforeAll
+	static void createTable() throws SQLException {
+		try (Connection connection = db.server(0).connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, seq BIGINT)");
+		}
+	}
+
+	@AfterEach
+	void restart() {
+		if (!db.server(0).isRunning()) {
+			db.server(0).restart();
+		}
+	}
+
+	@Test
+	void resetsOfEveryConnectionUnderLoadLeaveThePeerUp() throws Exception {
+		MariaDbServer server = db.server(0);
+		// probes and heartbeats every 100 ms: the resets often hit one of their connections too
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ofMillis(100),
+						Map.of("maximum-pool-size", "4", "minimum-idle", "4"), PeerProbe.standard());
+				TransactionLoad load = new TransactionLoad(pool, 8, "SELECT @@port")) {
+			long from = System.nanoTime();
+			await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, from) > 200);
+			for (int i = 0; i < 10; i++) {
+				proxy.resetConnections();
+				long reset = System.nanoTime();
+				await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, reset) > 50);
+			}
+			long settled = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+			await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, settled) > 200);
+			assertThat(this.downs).as("DOWN transitions of a healthy server behind resets").isEmpty();
+			assertThat(load.startedAfter(settled)).as("transactions after the last reset").isNotEmpty()
+				.noneMatch(TransactionLoad.Outcome::failed);
+		}
+	}
+
+	@Test
+	void aResetThatBreaksAProbeInTheMiddleOfItsQueryLeavesThePeerUp() throws Exception {
+		MariaDbServer server = db.server(0);
+		SlowProbe probe = new SlowProbe();
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ZERO,
+						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), probe)) {
+			probe.slow.set(true);
+			probe.completed.set(0);
+			CompletableFuture<Void> probed = pool.monitor().probeNow(pool.peer(server.name()));
+			await().atMost(Duration.ofSeconds(10)).until(() -> isRunning(server, "SELECT SLEEP(5)"));
+			probe.slow.set(false);
+			proxy.resetConnections();
+			probed.get(20, TimeUnit.SECONDS);
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> probe.completed.get() > 0);
+			assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+			assertThat(this.downs).as("DOWN transitions").isEmpty();
+		}
+	}
+
+	@Test
+	void controlAProbeBrokenByTheServersDeathMarksThePeerDown() throws Exception {
+		MariaDbServer server = db.server(0);
+		SlowProbe probe = new SlowProbe();
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ZERO,
+						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), probe)) {
+			probe.slow.set(true);
+			pool.monitor().probeNow(pool.peer(server.name()));
+			await().atMost(Duration.ofSeconds(10)).until(() -> isRunning(server, "SELECT SLEEP(5)"));
+			server.kill();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.peer(server.name()).state() == PeerState.DOWN);
+		}
+	}
+
+	@Test
+	void aResetThatBreaksAConnectionInTheMiddleOfItsHandshakeLeavesThePeerUp() throws Exception {
+		MariaDbServer server = db.server(0);
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ZERO,
+						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), PeerProbe.standard())) {
+			CompletableFuture<Throwable> caller = handshakeInFlight(server, proxy, pool);
+			proxy.resetConnections();
+			proxy.latency(Duration.ZERO);
+
+			assertThat(caller.get(30, TimeUnit.SECONDS)).as("the caller whose new connection was reset").isNull();
+			assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+			assertThat(this.downs).as("DOWN transitions").isEmpty();
+		}
+	}
+
+	@Test
+	void controlAHandshakeBrokenByTheServersDeathMarksThePeerDown() throws Exception {
+		MariaDbServer server = db.server(0);
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ZERO,
+						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), PeerProbe.standard())) {
+			handshakeInFlight(server, proxy, pool);
+			server.kill();
+			proxy.latency(Duration.ZERO);
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.peer(server.name()).state() == PeerState.DOWN);
+		}
+	}
+
+	/**
+	 * A caller whose statement makes the peer's pool open a new connection through a slow proxy,
+	 * returned once that connection's handshake is under way on the server.
+	 */
+	private static CompletableFuture<Throwable> handshakeInFlight(MariaDbServer server, FaultProxy proxy,
+			PeerPoolDataSource pool) {
+		proxy.latency(Duration.ofMillis(400));
+		CompletableFuture<Throwable> caller = CompletableFuture.supplyAsync(() -> {
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT 1").close();
+				return null;
+			}
+			catch (SQLException ex) {
+				return ex;
+			}
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> unauthenticated(server) > 0);
+		return caller;
+	}
+
+	private PeerPoolDataSource pool(String url, Duration probeInterval, Map<String, String> hikari, PeerProbe probe) {
+		// connect-timeout 10 s: a handshake through the slow proxy is slow, not failed
+		Duration connectTimeout = Duration.ofSeconds(10);
+		PeerPoolSettings settings = new PeerPoolSettings("reset", Balance.ROUND_ROBIN, CHECK_INTERVAL, probeInterval,
+				Duration.ofSeconds(10), connectTimeout, Duration.ofSeconds(20), null, false, Duration.ofSeconds(10),
+				ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE,
+				probeInterval.isZero() ? Duration.ZERO : probeInterval, Duration.ofSeconds(5));
+		MariaDbServer server = db.server(0);
+		PeerConfig peer = new PeerConfig(settings.name(), server.name(), url, server.username(), server.password(),
+				null, PeerRole.PRIMARY, 1, connectTimeout, hikari);
+		PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), probe,
+				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
+		pool.addPeerListener((p, previous, current) -> {
+			if (current.state() == PeerState.DOWN) {
+				this.downs.add(p.name() + ": " + current.reason() + " " + current.lastError());
+			}
+		});
+		pool.start();
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+		return pool;
+	}
+
+	private static long successesAfter(TransactionLoad load, long nanoTime) {
+		return load.startedAfter(nanoTime).stream().filter((outcome) -> !outcome.failed()).count();
+	}
+
+	private static boolean isRunning(MariaDbServer server, String query) throws SQLException {
+		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = '" + query + "'")) {
+			result.next();
+			return result.getInt(1) > 0;
+		}
+	}
+
+	/** Connections of the server whose login has not completed yet. */
+	private static int unauthenticated(MariaDbServer server) throws SQLException {
+		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
+				ResultSet result = statement.executeQuery(
+						"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'unauthenticated user'")) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+	/** The standard probe, which first runs a 5-second query when asked to be slow. */
+	private static final class SlowProbe implements PeerProbe {
+
+		final AtomicBoolean slow = new AtomicBoolean();
+
+		final java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+
+		private final PeerProbe standard = PeerProbe.standard();
+
+		@Override
+		public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
+			if (this.slow.get()) {
+				try (Statement statement = connection.createStatement()) {
+					statement.executeQuery("SELECT SLEEP(5)").close();
+				}
+			}
+			ProbeResult result = this.standard.probe(connection, timeout);
+			this.completed.incrementAndGet();
+			return result;
+		}
+
+	}
+
+}
