@@ -17,6 +17,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.peerpool.actuate.PeerPoolEndpoint;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.health.PeerPoolHealthIndicator;
@@ -206,6 +207,13 @@ class GaleraPassingStateTests {
 
 		Map<String, Object> health = health("n1");
 		assertThat(health).containsEntry("state", "DESYNCED").containsEntry("desynced", "Donor/Desynced");
+		assertThat(new PeerPoolEndpoint(() -> List.of(this.pool)).pool("galera").peers())
+			.filteredOn((peer) -> peer.name().equals("n1"))
+			.singleElement()
+			.satisfies((peer) -> {
+				assertThat(peer.state()).isEqualTo("DESYNCED");
+				assertThat(peer.desynced()).isEqualTo("Donor/Desynced");
+			});
 
 		// Synced again: back in routing by the follow-up probes, no probe of the test's, no quarantine
 		this.answers.put("n1", synced());
