@@ -673,7 +673,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			return;
 		}
 		FailureReason reason = this.classifier.classify(ex);
-		if (reason == FailureReason.CONNECTION_LOST && this.classifier.mayConcernOneConnection(ex)) {
+		if (PeerMonitor.brokeAfterAnswer(reason, ex) && this.classifier.mayConcernOneConnection(ex)) {
 			// the server answered, then this connection broke in its handshake (a proxy or firewall reset
 			// it): a dead server is refused or times out, so a probe decides
 			this.monitor.confirm(peer);

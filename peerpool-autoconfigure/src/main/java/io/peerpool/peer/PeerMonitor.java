@@ -416,8 +416,8 @@ public final class PeerMonitor implements AutoCloseable {
 			reason = FailureReason.PROBE;
 			error = describe(cause);
 		}
-		if (peer.status().isUp() && !confirming && reason == FailureReason.CONNECTION_LOST
-				&& cause instanceof ProbeFailure lost && this.classifier.mayConcernOneConnection(lost.getCause())) {
+		if (peer.status().isUp() && !confirming && cause instanceof ProbeFailure lost
+				&& brokeAfterAnswer(reason, lost.getCause()) && this.classifier.mayConcernOneConnection(lost.getCause())) {
 			// the probe's own connection broke (a proxy or firewall reset it, the server is fine): that may
 			// be this connection's alone, like any other lost connection, and a new probe decides
 			return true;
@@ -481,6 +481,28 @@ public final class PeerMonitor implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a failure classified as {@code reason} is a connection that broke after the server had
+	 * answered (reset or closed in its handshake or its queries, as a proxy or firewall resetting
+	 * every connection does), not one that was refused or never answered: it may be that
+	 * connection's alone. PgJDBC reports a connection reset in its startup as a failed connection
+	 * attempt (08001), with the reset below it.
+	 */
+	public static boolean brokeAfterAnswer(FailureReason reason, Throwable failure) {
+		if (reason != FailureReason.CONNECTION_LOST && reason != FailureReason.CONNECT) {
+			return false;
+		}
+		boolean broken = reason == FailureReason.CONNECTION_LOST;
+		for (Throwable current = failure; current != null; current = (current.getCause() != current) ? current.getCause() : null) {
+			if (current instanceof java.net.ConnectException || current instanceof java.net.NoRouteToHostException
+					|| current instanceof java.net.UnknownHostException || current instanceof java.net.SocketTimeoutException) {
+				return false;
+			}
+			broken |= current instanceof java.io.EOFException || current instanceof java.net.SocketException;
+		}
+		return broken;
 	}
 
 	/** A message for health and logs: the exception and its root cause, without credentials. */

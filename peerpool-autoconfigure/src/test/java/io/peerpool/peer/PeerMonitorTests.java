@@ -170,4 +170,21 @@ class PeerMonitorTests {
 		assertThat(this.probes).as("the next probe runs once the first ended").hasValue(2);
 	}
 
+	@Test
+	void aConnectionResetAfterTheServerAnsweredIsBrokenNotRefused() {
+		java.sql.SQLException pgReset = new java.sql.SQLException("The connection attempt failed.", "08001",
+				new java.net.SocketException("Connection reset"));
+		java.sql.SQLException mariaDbReset = new java.sql.SQLException("Socket error", "08000",
+				new java.io.EOFException("unexpected end of stream"));
+		java.sql.SQLException refused = new java.sql.SQLException("Connection refused", "08001",
+				new java.net.ConnectException("Connection refused"));
+		java.sql.SQLException hung = new java.sql.SQLException("Socket timeout when connecting", "08000",
+				new java.net.SocketTimeoutException("Read timed out"));
+		assertThat(PeerMonitor.brokeAfterAnswer(FailureReason.CONNECT, pgReset)).as("PgJDBC, reset in its startup").isTrue();
+		assertThat(PeerMonitor.brokeAfterAnswer(FailureReason.CONNECTION_LOST, mariaDbReset)).isTrue();
+		assertThat(PeerMonitor.brokeAfterAnswer(FailureReason.CONNECT, refused)).as("refused").isFalse();
+		assertThat(PeerMonitor.brokeAfterAnswer(FailureReason.TIMEOUT, hung)).as("a hung server").isFalse();
+		assertThat(PeerMonitor.brokeAfterAnswer(FailureReason.AUTH, pgReset)).as("authentication").isFalse();
+	}
+
 }

@@ -1,0 +1,106 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.test.EmbeddedPostgres;
+import io.peerpool.test.FaultProxy;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.PostgresMajor;
+import io.peerpool.test.PostgresServer;
+import io.peerpool.test.TransactionLoad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * PostgreSQL behind a proxy that resets every live connection, the server fine: the broken
+ * connections (pooled, the heartbeat's, a probe's, one in its startup or SCRAM exchange) are
+ * confirmed by a new probe, and the peer stays UP. The control: the same resets on a server that
+ * is gone (refused) mark it DOWN.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class PostgresConnectionResetIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedPostgres pg = EmbeddedPostgres.of(PostgresMajor.V17);
+
+	private final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
+
+	@BeforeAll
+	static void createTable() throws SQLException {
+		try (Connection connection = pg.server(0).connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGSERIAL PRIMARY KEY, seq BIGINT)");
+		}
+	}
+
+	@Test
+	void resetsOfEveryConnectionUnderLoadLeaveThePeerUp() throws Exception {
+		PostgresServer server = pg.server(0);
+		try (FaultProxy proxy = FaultProxy.to(server).start(); PeerPoolDataSource pool = pool(proxy, server);
+				TransactionLoad load = new TransactionLoad(pool, 8, "SELECT inet_server_port()")) {
+			long from = System.nanoTime();
+			await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, from) > 200);
+			for (int i = 0; i < 10; i++) {
+				proxy.resetConnections();
+				long reset = System.nanoTime();
+				await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, reset) > 50);
+			}
+			long settled = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+			await().atMost(Duration.ofSeconds(30)).until(() -> successesAfter(load, settled) > 200);
+
+			assertThat(this.downs).as("DOWN transitions of a healthy server behind resets").isEmpty();
+			assertThat(load.startedAfter(settled)).as("transactions after the last reset")
+				.noneMatch(TransactionLoad.Outcome::failed);
+		}
+	}
+
+	@Test
+	void controlResetsOfAServerThatIsGoneMarkItDown() throws Exception {
+		PostgresServer server = pg.server(0);
+		try (FaultProxy proxy = FaultProxy.to(server).start(); PeerPoolDataSource pool = pool(proxy, server)) {
+			proxy.refuse();
+			proxy.resetConnections();
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.peer(server.name()).state() == PeerState.DOWN);
+			proxy.pass();
+		}
+	}
+
+	private PeerPoolDataSource pool(FaultProxy proxy, PostgresServer server) {
+		// probes every 100 ms: the resets often hit one of their connections too; a long quarantine
+		PeerPoolSettings settings = new PeerPoolSettings("reset", Balance.ROUND_ROBIN, Duration.ofSeconds(30),
+				Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), null,
+				false, Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE,
+				Duration.ofMillis(100), Duration.ofSeconds(2));
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name()).settings(settings)
+			.hikari("maximum-pool-size", "4")
+			.hikari("minimum-idle", "4")
+			.peer(server.name(), (peer) -> peer.url(proxy.jdbcUrl(server, JdbcDriver.POSTGRESQL))
+				.username(server.username())
+				.password(server.password())
+				.role(PeerRole.PRIMARY))
+			.build();
+		pool.addPeerListener((peer, previous, current) -> {
+			if (current.state() == PeerState.DOWN) {
+				this.downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
+			}
+		});
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+		return pool;
+	}
+
+	private static long successesAfter(TransactionLoad load, long nanoTime) {
+		return load.startedAfter(nanoTime).stream().filter((outcome) -> !outcome.failed()).count();
+	}
+
+}
