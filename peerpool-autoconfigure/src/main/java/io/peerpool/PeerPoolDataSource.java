@@ -639,15 +639,13 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/**
-	 * MySQL / MariaDB error 1290 ("running with the --read-only option") or 1836 ("running in
-	 * read-only mode"): the server refuses every write, whatever the session asked for.
+	 * The server refuses every write, whatever the session asked for (MySQL / MariaDB running
+	 * read-only: the dialect knows the codes).
 	 */
 	private static boolean isServerReadOnly(SQLException ex) {
 		for (SQLException current = ex; current != null; current = (current.getCause() instanceof SQLException cause
 				&& cause != current) ? cause : null) {
-			int code = current.getErrorCode();
-			if ((code == 1290 || code == 1836) && current.getMessage() != null
-					&& current.getMessage().toLowerCase(java.util.Locale.ROOT).contains("read")) {
+			if (io.peerpool.dialect.Dialect.isServerReadOnly(current)) {
 				return true;
 			}
 		}

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
 
@@ -113,6 +115,64 @@ public abstract class Dialect {
 			}
 		}
 		return parts[0] * 1_000_000 + parts[1] * 1_000 + parts[2];
+	}
+
+	/**
+	 * Whether a vendor's code says that the server refused the user ({@code 28P01}, MySQL and
+	 * MariaDB 1044, 1045, 1698); the standard {@code 28000} is the caller's to check.
+	 */
+	public static boolean isAuthFailure(SQLException sql) {
+		return PostgresDialect.isInvalidPassword(sql) || MySqlDialect.isAccessDenied(sql);
+	}
+
+	/**
+	 * What a vendor's code says of the server before its SQLState class does (Galera's node not
+	 * ready, PostgreSQL's shutdowns, which come with class 57 or 08), or {@code null}.
+	 */
+	public static @Nullable VendorFailure serverFailure(SQLException sql) {
+		if (sql.getErrorCode() == GaleraChecks.GALERA_NOT_READY) {
+			return VendorFailure.NOT_READY;
+		}
+		return PostgresDialect.failureOfState(sql);
+	}
+
+	/**
+	 * What a vendor's code says of the connection or the server when its SQLState does not (MySQL
+	 * and MariaDB's shutdown and lost-connection codes, H2's closed database), or {@code null}.
+	 */
+	public static @Nullable VendorFailure connectionFailure(SQLException sql) {
+		VendorFailure failure = MySqlDialect.failureOfCode(sql);
+		return (failure != null) ? failure : GenericDialect.failureOfCode(sql);
+	}
+
+	/**
+	 * Whether a vendor's code says that one connection was ended, not the server (MariaDB's
+	 * {@code KILL}, PostgreSQL's {@code pg_terminate_backend}).
+	 */
+	public static boolean endsOneConnection(SQLException sql) {
+		return MariaDbDialect.isConnectionKilled(sql) || PostgresDialect.isTerminatedBackend(sql);
+	}
+
+	/**
+	 * Whether a vendor's code says that the server refuses every write, whatever the session asked
+	 * for (MySQL and MariaDB running read-only).
+	 */
+	public static boolean isServerReadOnly(SQLException sql) {
+		return MySqlDialect.isReadOnlyRefusal(sql);
+	}
+
+	/** What a vendor's error code says of the server or the connection. */
+	public enum VendorFailure {
+
+		/** The server is not ready to serve (a Galera node out of the primary component, a server starting). */
+		NOT_READY,
+
+		/** The server is shutting down. */
+		SHUTDOWN,
+
+		/** The connection is gone (killed, lost, the server closed it). */
+		CONNECTION_LOST
+
 	}
 
 	@Override

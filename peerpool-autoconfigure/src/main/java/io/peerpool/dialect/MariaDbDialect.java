@@ -29,6 +29,9 @@ final class MariaDbDialect extends Dialect {
 	/** ER_SPECIFIC_ACCESS_DENIED_ERROR: the statement needs a privilege the user lacks. */
 	static final int ACCESS_DENIED = 1227;
 
+	/** ER_CONNECTION_KILLED: "Connection was killed" (a {@code KILL} of that connection). */
+	static final int CONNECTION_KILLED = 1927;
+
 	static final String LAG_GRANT = "SHOW SLAVE STATUS needs SLAVE MONITOR (GRANT SLAVE MONITOR ON *.* TO <user>)";
 
 	private final String version;
@@ -180,6 +183,10 @@ final class MariaDbDialect extends Dialect {
 			}
 		}
 		return sequences;
+	}
+
+	static boolean isConnectionKilled(SQLException sql) {
+		return sql.getErrorCode() == CONNECTION_KILLED;
 	}
 
 	@Override

@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
@@ -30,6 +33,30 @@ import io.peerpool.ServerIdentity;
 final class MySqlDialect extends Dialect {
 
 	private static final int REPLICA_STATEMENTS_SINCE = 8_000_022;
+
+	/** MySQL / MariaDB error codes that mean the connection or the server is gone. */
+	private static final Set<Integer> CONNECTION_CODES = Set.of(
+			1053, // ER_SERVER_SHUTDOWN
+			1077, // ER_NORMAL_SHUTDOWN
+			1152, // ER_ABORTING_CONNECTION
+			MariaDbDialect.CONNECTION_KILLED, // ER_CONNECTION_KILLED (MariaDB)
+			2002, // CR_CONNECTION_ERROR
+			2003, // CR_CONN_HOST_ERROR
+			2006, // CR_SERVER_GONE_ERROR
+			2013, // CR_SERVER_LOST
+			2055); // CR_SERVER_LOST_EXTENDED
+
+	/** MySQL / MariaDB: ER_SERVER_SHUTDOWN, ER_NORMAL_SHUTDOWN. */
+	private static final Set<Integer> SHUTDOWN_CODES = Set.of(1053, 1077);
+
+	/** MySQL / MariaDB authentication failures (with a SQLState of class 28). */
+	private static final Set<Integer> AUTH_CODES = Set.of(1044, 1045, 1698);
+
+	/**
+	 * ER_OPTION_PREVENTS_STATEMENT ("running with the --read-only option") and ER_READ_ONLY_MODE
+	 * ("running in read-only mode").
+	 */
+	private static final Set<Integer> READ_ONLY_CODES = Set.of(1290, 1836);
 
 	static final String LAG_GRANT_NEW = "SHOW REPLICA STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
@@ -195,6 +222,29 @@ final class MySqlDialect extends Dialect {
 			}
 		}
 		return sources;
+	}
+
+	static boolean isAccessDenied(SQLException sql) {
+		String state = sql.getSQLState();
+		return AUTH_CODES.contains(sql.getErrorCode()) && state != null && state.startsWith("28");
+	}
+
+	static @Nullable VendorFailure failureOfCode(SQLException sql) {
+		int code = sql.getErrorCode();
+		if (SHUTDOWN_CODES.contains(code)) {
+			return VendorFailure.SHUTDOWN;
+		}
+		String state = sql.getSQLState();
+		// class 42 is a syntax or access error that happens to share a number with another product's code
+		if (CONNECTION_CODES.contains(code) && (state == null || !state.startsWith("42"))) {
+			return VendorFailure.CONNECTION_LOST;
+		}
+		return null;
+	}
+
+	static boolean isReadOnlyRefusal(SQLException sql) {
+		return READ_ONLY_CODES.contains(sql.getErrorCode()) && sql.getMessage() != null
+				&& sql.getMessage().toLowerCase(Locale.ROOT).contains("read");
 	}
 
 	@Override
