@@ -21,7 +21,13 @@ import io.peerpool.ServerIdentity;
  */
 public abstract class Dialect {
 
-	Dialect() {
+	private final String product;
+
+	private final String version;
+
+	Dialect(String product, String version) {
+		this.product = product;
+		this.version = version;
 	}
 
 	/** The dialect of the server behind {@code connection}, from its metadata (no query). */
@@ -50,10 +56,28 @@ public abstract class Dialect {
 	}
 
 	/** The product name shown to users and kept in {@link ServerIdentity} ({@code MariaDB}, ...). */
-	public abstract String product();
+	public String product() {
+		return this.product;
+	}
+
+	/** The version the server reported in its metadata. */
+	String version() {
+		return this.version;
+	}
 
 	/** Reads the identity of the server: one short query. */
 	public abstract ServerIdentity identity(Connection connection) throws SQLException;
+
+	/**
+	 * The identity from one query that answers the server's version and its id
+	 * ({@code SELECT @@version, @@server_id}), the id shown as {@code idName=<id>}.
+	 */
+	final ServerIdentity identityOf(Connection connection, String sql, String idName) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return new ServerIdentity(product(), result.getString(1), idName + "=" + result.getString(2));
+		}
+	}
 
 	/**
 	 * peerpool's probe of a connection already known to be valid.
@@ -93,6 +117,12 @@ public abstract class Dialect {
 		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
 			return result.next() ? result.getString(1) : null;
 		}
+	}
+
+	/** The first column of a one-row query, or {@code null} when there is none or it is empty (a position). */
+	static @Nullable String queryPosition(Connection connection, String sql) throws SQLException {
+		String position = queryString(connection, sql);
+		return (position == null || position.isEmpty()) ? null : position;
 	}
 
 	/** {@code major * 1_000_000 + minor * 1_000 + patch} of a version such as {@code 8.0.36-0ubuntu0.22.04.1}. */
@@ -177,7 +207,7 @@ public abstract class Dialect {
 
 	@Override
 	public String toString() {
-		return getClass().getSimpleName();
+		return getClass().getSimpleName() + "[" + this.version + "]";
 	}
 
 }

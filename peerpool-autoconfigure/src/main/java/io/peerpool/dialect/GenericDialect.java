@@ -14,23 +14,13 @@ final class GenericDialect extends Dialect {
 	/** H2: "Database is already closed". */
 	private static final int H2_DATABASE_CLOSED = 90067;
 
-	private final String product;
-
-	private final String version;
-
 	GenericDialect(String product, String version) {
-		this.product = product;
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return this.product;
+		super(product, version);
 	}
 
 	@Override
 	public ServerIdentity identity(Connection connection) {
-		return new ServerIdentity(this.product, this.version, null);
+		return new ServerIdentity(product(), version(), null);
 	}
 
 	@Override

@@ -34,24 +34,13 @@ final class MariaDbDialect extends Dialect {
 
 	static final String LAG_GRANT = "SHOW SLAVE STATUS needs SLAVE MONITOR (GRANT SLAVE MONITOR ON *.* TO <user>)";
 
-	private final String version;
-
 	MariaDbDialect(String version) {
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return "MariaDB";
+		super("MariaDB", version);
 	}
 
 	@Override
 	public ServerIdentity identity(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@version, @@server_id")) {
-			result.next();
-			return new ServerIdentity(product(), result.getString(1), "server_id=" + result.getString(2));
-		}
+		return identityOf(connection, "SELECT @@version, @@server_id", "server_id");
 	}
 
 	@Override
@@ -126,8 +115,7 @@ final class MariaDbDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT @@last_gtid");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT @@last_gtid");
 	}
 
 	@Override
@@ -187,11 +175,6 @@ final class MariaDbDialect extends Dialect {
 
 	static boolean isConnectionKilled(SQLException sql) {
 		return sql.getErrorCode() == CONNECTION_KILLED;
-	}
-
-	@Override
-	public String toString() {
-		return "MariaDbDialect[" + this.version + "]";
 	}
 
 }

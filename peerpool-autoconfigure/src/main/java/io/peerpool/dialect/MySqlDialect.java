@@ -62,18 +62,11 @@ final class MySqlDialect extends Dialect {
 
 	static final String LAG_GRANT_OLD = "SHOW SLAVE STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
-	private final String version;
-
 	private final boolean replicaStatements;
 
 	MySqlDialect(String version) {
-		this.version = version;
+		super("MySQL", version);
 		this.replicaStatements = versionNumber(version) >= REPLICA_STATEMENTS_SINCE;
-	}
-
-	@Override
-	public String product() {
-		return "MySQL";
 	}
 
 	/** The statement that shows this version's replication status. */
@@ -91,11 +84,7 @@ final class MySqlDialect extends Dialect {
 
 	@Override
 	public ServerIdentity identity(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@version, @@server_uuid")) {
-			result.next();
-			return new ServerIdentity(product(), result.getString(1), "server_uuid=" + result.getString(2));
-		}
+		return identityOf(connection, "SELECT @@version, @@server_uuid", "server_uuid");
 	}
 
 	@Override
@@ -139,8 +128,7 @@ final class MySqlDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT @@global.gtid_executed");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT @@global.gtid_executed");
 	}
 
 	@Override
@@ -245,11 +233,6 @@ final class MySqlDialect extends Dialect {
 	static boolean isReadOnlyRefusal(SQLException sql) {
 		return READ_ONLY_CODES.contains(sql.getErrorCode()) && sql.getMessage() != null
 				&& sql.getMessage().toLowerCase(Locale.ROOT).contains("read");
-	}
-
-	@Override
-	public String toString() {
-		return "MySqlDialect[" + this.version + "]";
 	}
 
 }

@@ -35,15 +35,8 @@ final class PostgresDialect extends Dialect {
 	/** cannot_connect_now: the server is starting or recovering. */
 	private static final String CANNOT_CONNECT_NOW = "57P03";
 
-	private final String version;
-
 	PostgresDialect(String version) {
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return "PostgreSQL";
+		super("PostgreSQL", version);
 	}
 
 	@Override
@@ -98,8 +91,7 @@ final class PostgresDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT pg_current_wal_lsn()::text");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT pg_current_wal_lsn()::text");
 	}
 
 	@Override
@@ -157,11 +149,6 @@ final class PostgresDialect extends Dialect {
 
 	static boolean isTerminatedBackend(SQLException sql) {
 		return TERMINATED_BACKEND.equals(sql.getSQLState());
-	}
-
-	@Override
-	public String toString() {
-		return "PostgresDialect[" + this.version + "]";
 	}
 
 }
