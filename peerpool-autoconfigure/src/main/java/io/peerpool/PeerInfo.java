@@ -26,11 +26,14 @@ import java.time.Instant;
  * @param lagUnknown why the lag of a replica cannot be measured (the grant it needs), or {@code null}
  * @param writerConflict the pool's writer when this peer also reports itself writable and gets no
  * writes for that reason, or {@code null}
+ * @param probedLagSeconds the lag the last probe measured whatever the role the peer plays (0 for a
+ * primary), or {@code null} when unknown or DOWN: what the {@code peerpool.replica.lag} meter
+ * shows; {@code lagSeconds} is this figure for a peer that serves reads as a replica
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
-		String writerConflict) {
+		String writerConflict, Double probedLagSeconds) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -24,7 +24,6 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
-import com.zaxxer.hikari.HikariPoolMXBean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -910,11 +909,13 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * Registers a listener told of every event of this pool's timeline as it happens; one that
 	 * throws is logged and never breaks the pool.
 	 */
+	@Override
 	public void addListener(PeerPoolListener listener) {
 		this.timeline.addListener(listener);
 	}
 
 	/** Removes a listener registered with {@link #addListener}. */
+	@Override
 	public void removeListener(PeerPoolListener listener) {
 		this.timeline.removeListener(listener);
 	}
@@ -964,19 +965,12 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	private static PeerInfo info(Peer peer) {
-		PeerStatus status = peer.status();
-		HikariDataSource pool = peer.pool();
-		HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
-		int idle = (bean != null) ? bean.getIdleConnections() : 0;
-		boolean measured = status.isUp() && peer.isReplicaForReads();
-		Double lag = measured ? peer.lagSeconds() : null;
-		Peer conflict = peer.writerConflict();
-		return new PeerInfo(peer.name(), peer.displayState(), peer.role(), peer.config().safeUrl(),
-				peer.activeConnections(), idle, status.since(), status.isUp() ? null : status.retryAt(),
-				status.lastError(), (status.reason() != null) ? status.reason().tag() : null, peer.routedConnections(),
-				(peer.server() != null) ? peer.server().toString() : null, peer.declaredRole(),
-				lag, measured ? peer.lagSource() : null,
-				measured ? peer.lagUnknown() : null, (conflict != null) ? conflict.name() : null);
+		return peer.info();
+	}
+
+	@Override
+	public PeerInfo getPeer(String name) {
+		return info(peer(name));
 	}
 
 	@Override

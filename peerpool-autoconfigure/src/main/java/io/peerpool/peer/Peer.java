@@ -316,6 +316,23 @@ public final class Peer implements Balanced {
 		return this.active.get();
 	}
 
+	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
+	public io.peerpool.PeerInfo info() {
+		PeerStatus status = status();
+		HikariDataSource pool = pool();
+		com.zaxxer.hikari.HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
+		int idle = (bean != null) ? bean.getIdleConnections() : 0;
+		boolean measured = status.isUp() && isReplicaForReads();
+		Double lag = lagSeconds();
+		Peer conflict = writerConflict();
+		return new io.peerpool.PeerInfo(name(), displayState(), role(), config().safeUrl(), activeConnections(), idle,
+				status.since(), status.isUp() ? null : status.retryAt(), status.lastError(),
+				(status.reason() != null) ? status.reason().tag() : null, routedConnections(),
+				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
+				measured ? lagSource() : null, measured ? lagUnknown() : null, (conflict != null) ? conflict.name() : null,
+				lag);
+	}
+
 	/** Connections routed to this peer since the pool started. */
 	public long routedConnections() {
 		return this.routed.sum();

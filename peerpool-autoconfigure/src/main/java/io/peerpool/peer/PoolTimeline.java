@@ -91,6 +91,23 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 				}
 			}
 		}
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		PeerPoolListener.ProbeOutcome probeOutcome = switch (outcome) {
+			case SUCCESS -> PeerPoolListener.ProbeOutcome.SUCCESS;
+			case TIMEOUT -> PeerPoolListener.ProbeOutcome.TIMEOUT;
+			default -> PeerPoolListener.ProbeOutcome.FAILURE;
+		};
+		io.peerpool.PeerInfo info = peer.info();
+		for (PeerPoolListener listener : this.listeners) {
+			try {
+				listener.probed(info, elapsed, probeOutcome);
+			}
+			catch (Throwable ex) {
+				logger.warn("peerpool: a PeerPoolListener failed on a probe of " + peer.name(), ex);
+			}
+		}
 	}
 
 	public void addListener(PeerPoolListener listener) {
