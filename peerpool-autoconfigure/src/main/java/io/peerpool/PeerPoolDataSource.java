@@ -925,23 +925,23 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.timeline.events();
 	}
 
-	/** The pool's timeline, for the engine's own events (hold, writer conflict). */
-	public PoolTimeline timeline() {
+	/** The pool's timeline, for the engine's own events (hold, writer conflict); not API. */
+	PoolTimeline timeline() {
 		return this.timeline;
 	}
 
-	/** Registers a listener for peer state changes (metrics, events). */
-	public void addPeerListener(PeerListener listener) {
+	/** Registers a listener for peer state changes; for tests, not API ({@link #addListener} is). */
+	void addPeerListener(PeerListener listener) {
 		this.listeners.add(listener);
 	}
 
-	/** The peers, in declared order; for integrations (metrics, health). */
-	public List<Peer> peers() {
+	/** The peers, in declared order; for tests, not API ({@link #getPeers()} is). */
+	List<Peer> peers() {
 		return List.of(this.peers);
 	}
 
-	/** The peer named {@code name}. */
-	public Peer peer(String name) {
+	/** The peer named {@code name}; for tests, not API ({@link #getPeer} is). */
+	Peer peer(String name) {
 		Peer peer = this.peersByName.get(name);
 		if (peer == null) {
 			throw new IllegalArgumentException(
@@ -950,8 +950,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return peer;
 	}
 
-	/** The background monitor of this pool (probes, retirement of failed peers' pools). */
-	public PeerMonitor monitor() {
+	/** The background monitor of this pool (probes, retirement of failed peers' pools); for tests, not API. */
+	PeerMonitor monitor() {
 		return this.monitor;
 	}
 
