@@ -234,7 +234,7 @@ class PeerStaysUpIntegrationTests {
 				this.downs.add(p.name() + ": " + current.reason() + " " + current.lastError());
 			}
 		});
-		pool.monitor().addProbeListener((p, elapsed, outcome) -> this.probes.incrementAndGet());
+		pool.addProbeListener((p, elapsed, outcome) -> this.probes.incrementAndGet());
 		pool.start();
 		// the first probe at start has been counted
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.probes.get() > 0);

@@ -53,7 +53,7 @@ class PostgresTerminatedBackendIntegrationTests {
 					downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
 				}
 			});
-			pool.monitor().addProbeListener((peer, elapsed, outcome) -> probes.incrementAndGet());
+			pool.addProbeListener((peer, elapsed, outcome) -> probes.incrementAndGet());
 			Connection other = pool.getConnection();
 			other.setAutoCommit(false);
 			try (Statement statement = other.createStatement()) {
