@@ -24,9 +24,7 @@ import io.peerpool.balance.Balance;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.peer.Peer;
 import io.peerpool.peer.PeerConfig;
-import io.peerpool.peer.PeerListener;
 import io.peerpool.peer.PeerPoolEngine;
-import io.peerpool.peer.ProbeListener;
 
 /**
  * A set of database servers ("peers") as one highly available {@link DataSource}.
@@ -163,16 +161,6 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	@Override
 	public void resume(String peer) {
 		this.engine.resume(peer);
-	}
-
-	/** Registers a listener for peer state changes; for tests, not API ({@link #addListener} is). */
-	void addPeerListener(PeerListener listener) {
-		this.engine.addPeerListener(listener);
-	}
-
-	/** Registers a listener of every background probe; for tests, not API. */
-	void addProbeListener(ProbeListener listener) {
-		this.engine.addProbeListener(listener);
 	}
 
 	/** Probes {@code peer} now; for tests, not API. */

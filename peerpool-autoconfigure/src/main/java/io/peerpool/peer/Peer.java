@@ -104,7 +104,7 @@ public final class Peer implements Balanced {
 	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
 	private volatile boolean drained;
 
-	public Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
+	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
 		if (index < 0 || index > 63) {
 			throw new IllegalArgumentException("A pool holds at most 64 peers");
@@ -338,7 +338,7 @@ public final class Peer implements Balanced {
 		return this.routed.sum();
 	}
 
-	public PeerStatus status() {
+	PeerStatus status() {
 		return this.status.get();
 	}
 

@@ -34,7 +34,7 @@ import io.peerpool.failure.PeerFailureClassifier;
  * are jittered by up to 20% so that many application instances do not probe (or stampede) a
  * recovering server in step, and a peer is never probed twice at once.
  */
-public final class PeerMonitor implements AutoCloseable {
+final class PeerMonitor implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PeerMonitor.class);
 

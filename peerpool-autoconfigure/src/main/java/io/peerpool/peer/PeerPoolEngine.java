@@ -904,12 +904,12 @@ public final class PeerPoolEngine {
 	}
 
 	/** The pool's timeline, for the engine's own events (hold, writer conflict). */
-	public PoolTimeline timeline() {
+	PoolTimeline timeline() {
 		return this.timeline;
 	}
 
 	/** Registers a listener for peer state changes; for tests ({@link #addListener} is the API's). */
-	public void addPeerListener(PeerListener listener) {
+	void addPeerListener(PeerListener listener) {
 		this.listeners.add(listener);
 	}
 
@@ -929,13 +929,8 @@ public final class PeerPoolEngine {
 	}
 
 	/** The background monitor of this pool (probes, retirement of failed peers' pools). */
-	public PeerMonitor monitor() {
+	PeerMonitor monitor() {
 		return this.monitor;
-	}
-
-	/** Registers a listener of every background probe. */
-	public void addProbeListener(ProbeListener listener) {
-		this.monitor.addProbeListener(listener);
 	}
 
 	/** Probes {@code peer} now, off the caller's thread. */

@@ -29,7 +29,7 @@ import io.peerpool.failure.FailureReason;
  * a {@link PeerPoolEvent} for listeners only when there is a listener. The lock is held for a few
  * field writes and is never taken on the hot path (choosing a peer, borrowing a connection).
  */
-public final class PoolTimeline implements PeerListener, ProbeListener {
+final class PoolTimeline implements PeerListener, ProbeListener {
 
 	/** Events kept per pool. */
 	public static final int CAPACITY = 100;
