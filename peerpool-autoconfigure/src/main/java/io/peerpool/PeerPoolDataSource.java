@@ -3,7 +3,6 @@ package io.peerpool;
 import java.io.Closeable;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -96,8 +95,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
-		throw new SQLFeatureNotSupportedException(
-				"peerpool connects each peer with its configured user; use getConnection()");
+		throw PeerPoolEngine.otherUserRefused();
 	}
 
 	@Override

@@ -360,6 +360,12 @@ public final class PeerPoolEngine {
 		return this.name;
 	}
 
+	/** What asking the pool or a peer for a connection as another user gets: each peer has its configured user. */
+	public static SQLFeatureNotSupportedException otherUserRefused() {
+		return new SQLFeatureNotSupportedException(
+				"peerpool connects each peer with its configured user; use getConnection()");
+	}
+
 	/** A connection whose physical connection is taken from a peer at first use. */
 	public Connection newConnection() throws SQLException {
 		if (this.readers.length == 0 && this.writers.length == 0) {
@@ -1015,8 +1021,7 @@ public final class PeerPoolEngine {
 
 		@Override
 		public Connection getConnection(String username, String password) throws SQLException {
-			throw new SQLFeatureNotSupportedException(
-					"peerpool connects each peer with its configured user; use getConnection()");
+			throw otherUserRefused();
 		}
 
 		@Override
