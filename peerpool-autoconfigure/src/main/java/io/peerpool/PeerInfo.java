@@ -28,11 +28,14 @@ import java.time.Instant;
  * writes for that reason, or {@code null}
  * @param desynced while the peer is {@link PeerState#DESYNCED}, the node's own state
  * ({@code Donor/Desynced}, {@code Joined}), else {@code null}
+ * @param probedLagSeconds the lag the last probe measured whatever the role the peer plays (0 for a
+ * primary), or {@code null} when unknown or DOWN: what the {@code peerpool.replica.lag} meter
+ * shows; {@code lagSeconds} is this figure for a peer that serves reads as a replica
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
-		String writerConflict, String desynced) {
+		String writerConflict, String desynced, Double probedLagSeconds) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -16,6 +16,28 @@ public interface PeerPool {
 	List<PeerInfo> getPeers();
 
 	/**
+	 * A snapshot of the peer named {@code name}.
+	 * @throws IllegalArgumentException when the pool has no such peer
+	 */
+	default PeerInfo getPeer(String name) {
+		for (PeerInfo peer : getPeers()) {
+			if (peer.name().equals(name)) {
+				return peer;
+			}
+		}
+		throw new IllegalArgumentException("Pool '" + getName() + "' has no peer '" + name + "'");
+	}
+
+	/**
+	 * Registers a listener told of every event of this pool's timeline as it happens and of every
+	 * background probe; one that throws is logged and never breaks the pool.
+	 */
+	void addListener(PeerPoolListener listener);
+
+	/** Removes a listener registered with {@link #addListener}. */
+	void removeListener(PeerPoolListener listener);
+
+	/**
 	 * The pool's last events (at most 100), oldest first: peers DOWN and UP with the reason, lag,
 	 * role and server changes, drain and resume, holds.
 	 */

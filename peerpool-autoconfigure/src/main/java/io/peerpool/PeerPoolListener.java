@@ -1,5 +1,8 @@
 package io.peerpool;
 
+import java.time.Duration;
+import java.util.Locale;
+
 /**
  * Told of every event of a pool's timeline as it happens: a peer DOWN or UP, lagging, a role or
  * server change, a drain, a hold. Register one with {@link PeerPoolDataSource#addListener}; with
@@ -16,6 +19,36 @@ public interface PeerPoolListener {
 
 	/** A new event of the pool's timeline. */
 	default void onEvent(PeerPoolEvent event) {
+	}
+
+	/**
+	 * A background probe of a peer ended and its outcome was applied: {@code peer} shows the role
+	 * and lag it found. Not an event of the timeline (probes run every {@code probe-interval});
+	 * called on the monitor's thread, so it must be quicker still.
+	 * @param peer the probed peer, as the probe left it
+	 * @param elapsed how long the probe took, connection included
+	 * @param outcome how it ended
+	 */
+	default void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
+	}
+
+	/** How a background probe ended. */
+	enum ProbeOutcome {
+
+		/** The probe succeeded: the peer is healthy. */
+		SUCCESS,
+
+		/** The probe got an answer that the peer is unhealthy, or a connection error. */
+		FAILURE,
+
+		/** The probe did not answer in time ({@code probe-timeout}, {@code connect-timeout}). */
+		TIMEOUT;
+
+		/** Lower-case name ({@code success}), as meters tag it. */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
 	}
 
 }

@@ -61,7 +61,7 @@ class BackgroundConnectFailureIntegrationTests {
 			long downAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 			assertThat(downAfterMillis).as("DOWN before a request could have given up (connect-timeout %s)", CONNECT_TIMEOUT)
 				.isLessThan(CONNECT_TIMEOUT.toMillis());
-			assertThat(pool.peer(victim.name()).status().reason().tag()).isEqualTo("connect");
+			assertThat(pool.getPeer(victim.name()).failureReason()).isEqualTo("connect");
 			assertThat(port(pool)).as("a request after the refused attempt").isEqualTo(other.port());
 			assertThat(request.get(CONNECT_TIMEOUT.multipliedBy(3).toSeconds(), TimeUnit.SECONDS))
 				.as("the request that was waiting for the victim's pool moves on").isEqualTo(other.port());

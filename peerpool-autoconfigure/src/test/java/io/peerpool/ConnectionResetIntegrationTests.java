@@ -96,7 +96,7 @@ class ConnectionResetIntegrationTests {
 						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), probe)) {
 			probe.slow.set(true);
 			probe.completed.set(0);
-			CompletableFuture<Void> probed = pool.monitor().probeNow(pool.peer(server.name()));
+			CompletableFuture<Void> probed = pool.probeNow(pool.peer(server.name()));
 			await().atMost(Duration.ofSeconds(10)).until(() -> isRunning(server, "SELECT SLEEP(5)"));
 			probe.slow.set(false);
 			proxy.resetConnections();
@@ -116,7 +116,7 @@ class ConnectionResetIntegrationTests {
 				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ZERO,
 						Map.of("maximum-pool-size", "2", "minimum-idle", "0"), probe)) {
 			probe.slow.set(true);
-			pool.monitor().probeNow(pool.peer(server.name()));
+			pool.probeNow(pool.peer(server.name()));
 			await().atMost(Duration.ofSeconds(10)).until(() -> isRunning(server, "SELECT SLEEP(5)"));
 			server.kill();
 
@@ -186,11 +186,7 @@ class ConnectionResetIntegrationTests {
 				null, PeerRole.PRIMARY, 1, connectTimeout, hikari);
 		PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), probe,
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.addPeerListener((p, previous, current) -> {
-			if (current.state() == PeerState.DOWN) {
-				this.downs.add(p.name() + ": " + current.reason() + " " + current.lastError());
-			}
-		});
+		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
 		pool.start();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
 		return pool;

@@ -77,6 +77,9 @@ class GaleraPassingStateTests {
 		return new ProbeResult.Replication("MariaDB", null, false, true, 0, null, null);
 	}
 
+	/** The pool's clock: a test moves it past a DOWN peer's quarantine (check-interval). */
+	private final MovableClock clock = new MovableClock();
+
 	private PeerPoolDataSource start(String... peers) throws SQLException {
 		// probing of UP peers off, check-interval 30 s: only the test's probes and the follow-up of a DESYNCED peer run
 		PeerPoolSettings settings = new PeerPoolSettings("galera", Balance.ROUND_ROBIN, Duration.ofSeconds(30),
@@ -112,7 +115,7 @@ class GaleraPassingStateTests {
 			}
 		};
 		this.pool = new PeerPoolDataSource(settings, configs, probe, new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
+				PeerHikariConfigs::create, this.clock);
 		this.pool.start();
 		return this.pool;
 	}
@@ -123,7 +126,7 @@ class GaleraPassingStateTests {
 	}
 
 	private void probe(String peer) {
-		this.pool.monitor().probeNow(this.pool.peer(peer)).join();
+		this.pool.probeNow(this.pool.peer(peer)).join();
 	}
 
 	private List<String> writers() {
@@ -187,7 +190,7 @@ class GaleraPassingStateTests {
 		assertThat(donor.state()).isEqualTo(PeerState.DESYNCED);
 		assertThat(donor.desynced()).isEqualTo("Donor/Desynced");
 		assertThat(donor.failureReason()).as("not DOWN").isNull();
-		assertThat(this.pool.peer("n1").status().isUp()).as("healthy: not DOWN").isTrue();
+		assertThat(this.pool.getPeer("n1").failureReason()).as("healthy: not DOWN").isNull();
 		assertThat(writers()).containsExactly("n0", "n2");
 		for (int i = 0; i < 30; i++) {
 			try (Connection connection = this.pool.getConnection()) {
@@ -257,10 +260,9 @@ class GaleraPassingStateTests {
 
 		int ordinaryWhenDown = this.ordinaryProbes.get("n1").get();
 
-		// restarted: ready, still applying what it missed; and its quarantine is over (another failure report
-		// of a DOWN peer only moves its retry time, here to now)
+		// restarted: ready, still applying what it missed; and its quarantine (check-interval, 30 s) is over
 		this.answers.put("n1", desynced("Joined"));
-		this.pool.peer("n1").markDown(io.peerpool.failure.FailureReason.NOT_READY, "not ready", Duration.ZERO);
+		this.clock.advance(Duration.ofSeconds(31));
 		probe("n1");
 
 		assertThat(info("n1").state()).as("taken back, but not in sync").isEqualTo(PeerState.DESYNCED);
@@ -284,6 +286,32 @@ class GaleraPassingStateTests {
 			.getDetails()
 			.get("peers");
 		return (Map<String, Object>) peers.get(peer);
+	}
+
+	/** The system clock, moved forward by the test. */
+	private static final class MovableClock extends Clock {
+
+		private volatile Duration offset = Duration.ZERO;
+
+		void advance(Duration by) {
+			this.offset = this.offset.plus(by);
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return java.time.ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public java.time.Instant instant() {
+			return Clock.systemUTC().instant().plus(this.offset);
+		}
+
 	}
 
 }

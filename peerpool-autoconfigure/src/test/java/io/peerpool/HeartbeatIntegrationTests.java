@@ -71,7 +71,7 @@ class HeartbeatIntegrationTests {
 		db.server(1).freeze();
 
 		await().atMost(Duration.ofSeconds(15)).until(() -> this.pool.peer("peer1").state() == PeerState.DOWN);
-		assertThat(this.pool.peer("peer1").status().lastError()).contains("heartbeat did not answer within 750 ms");
+		assertThat(this.pool.getPeer("peer1").lastError()).contains("heartbeat did not answer within 750 ms");
 		assertThat(this.pool.peer("peer0").state()).isEqualTo(PeerState.UP);
 		for (int i = 0; i < 5; i++) {
 			assertThat(query(this.pool)).isEqualTo(db.server(0).port());

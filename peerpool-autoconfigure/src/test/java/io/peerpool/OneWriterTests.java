@@ -78,7 +78,7 @@ class OneWriterTests {
 	}
 
 	private void probe(String peer) {
-		this.pool.monitor().probeNow(this.pool.peer(peer)).join();
+		this.pool.probeNow(this.pool.peer(peer)).join();
 	}
 
 	private String conflict(String peer) {

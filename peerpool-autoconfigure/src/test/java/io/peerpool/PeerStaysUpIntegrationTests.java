@@ -229,12 +229,8 @@ class PeerStaysUpIntegrationTests {
 				null, PeerRole.PRIMARY, 1, connectTimeout, hikari);
 		PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), PeerProbe.standard(),
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.addPeerListener((p, previous, current) -> {
-			if (current.state() == PeerState.DOWN) {
-				this.downs.add(p.name() + ": " + current.reason() + " " + current.lastError());
-			}
-		});
-		pool.monitor().addProbeListener((p, elapsed, outcome) -> this.probes.incrementAndGet());
+		PoolEvents.onDown(pool, (down) -> this.downs.add(PoolEvents.describeDown(down)));
+		PoolEvents.onProbe(pool, this.probes::incrementAndGet);
 		pool.start();
 		// the first probe at start has been counted
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.probes.get() > 0);

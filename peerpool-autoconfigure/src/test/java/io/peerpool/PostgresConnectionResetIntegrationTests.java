@@ -90,11 +90,7 @@ class PostgresConnectionResetIntegrationTests {
 				.password(server.password())
 				.role(PeerRole.PRIMARY))
 			.build();
-		pool.addPeerListener((peer, previous, current) -> {
-			if (current.state() == PeerState.DOWN) {
-				this.downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
-			}
-		});
+		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
 		return pool;
 	}

@@ -23,10 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.Peer;
 import io.peerpool.peer.PeerConfig;
-import io.peerpool.peer.PeerListener;
-import io.peerpool.peer.PeerStatus;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
@@ -120,16 +117,7 @@ class PostgresServerChangeIntegrationTests {
 				events.add(event);
 				throw new IllegalStateException("a failing listener must not break connection creation");
 			});
-			pool.addPeerListener(new PeerListener() {
-				@Override
-				public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
-				}
-
-				@Override
-				public void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
-					changes.add(previous.version() + "->" + current.version());
-				}
-			});
+			PoolEvents.onServerChange(pool, (previous, current) -> changes.add(previous + "->" + current));
 			pool.start();
 			try (ServerChangeLoad load = new ServerChangeLoad(pool, 4, PostgresServerChangeIntegrationTests::hstoreAndCitextRoundTrip)) {
 				await().atMost(Duration.ofSeconds(20)).until(() -> load.runs().size() > 50);

@@ -123,15 +123,14 @@ class PostgresSlowNetworkIntegrationTests {
 				.password(server.password())
 				.role(PeerRole.PRIMARY))
 			.build();
-		pool.addPeerListener((peer, previous, current) -> {
-			if (current.state() == PeerState.DOWN) {
-				this.downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
-			}
-		});
-		pool.monitor().addProbeListener((peer, elapsed, outcome) -> {
-			this.probes.add(System.nanoTime());
-			if (!io.peerpool.peer.ProbeListener.SUCCESS.equals(outcome)) {
-				this.failedProbes.add(outcome);
+		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
+		pool.addListener(new PeerPoolListener() {
+			@Override
+			public void probed(PeerInfo peer, Duration elapsed, PeerPoolListener.ProbeOutcome outcome) {
+				PostgresSlowNetworkIntegrationTests.this.probes.add(System.nanoTime());
+				if (outcome != PeerPoolListener.ProbeOutcome.SUCCESS) {
+					PostgresSlowNetworkIntegrationTests.this.failedProbes.add(outcome.tag());
+				}
 			}
 		});
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);

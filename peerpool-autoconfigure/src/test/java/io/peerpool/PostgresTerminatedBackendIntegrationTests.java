@@ -48,12 +48,8 @@ class PostgresTerminatedBackendIntegrationTests {
 				Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10));
 		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.POSTGRESQL,
 				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "4", "minimum-idle", "4"))) {
-			pool.addPeerListener((peer, previous, current) -> {
-				if (current.state() == PeerState.DOWN) {
-					downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
-				}
-			});
-			pool.monitor().addProbeListener((peer, elapsed, outcome) -> probes.incrementAndGet());
+			PoolEvents.onDown(pool, (down) -> downs.add(PoolEvents.describeDown(down)));
+			PoolEvents.onProbe(pool, probes::incrementAndGet);
 			Connection other = pool.getConnection();
 			other.setAutoCommit(false);
 			try (Statement statement = other.createStatement()) {

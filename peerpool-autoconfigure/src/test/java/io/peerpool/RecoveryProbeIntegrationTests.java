@@ -64,7 +64,7 @@ class RecoveryProbeIntegrationTests {
 
 			assertThat(pool.peer(victim.name()).state()).as("state after two failed recovery probes")
 				.isEqualTo(PeerState.DOWN);
-			assertThat(pool.peer(victim.name()).status().lastError()).contains("not ready to come back");
+			assertThat(pool.getPeer(victim.name()).lastError()).contains("not ready to come back");
 		}
 		finally {
 			if (!victim.isRunning()) {

@@ -110,11 +110,7 @@ class SaturationIntegrationTests {
 		PeerPoolDataSource pool = TestPools.over(settings, servers, JdbcDriver.MARIADB, (s) -> PeerRole.PRIMARY,
 				PeerProbe.standard(), Map.of("maximum-pool-size", String.valueOf(maxPoolSize), "minimum-idle",
 						String.valueOf(maxPoolSize)));
-		pool.addPeerListener((peer, previous, current) -> {
-			if (current.state() == PeerState.DOWN) {
-				this.downs.add(peer.name() + ": " + current.reason() + " " + current.lastError());
-			}
-		});
+		PoolEvents.onDown(pool, (down) -> this.downs.add(PoolEvents.describeDown(down)));
 		return pool;
 	}
 

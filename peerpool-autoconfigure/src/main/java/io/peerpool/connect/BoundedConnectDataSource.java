@@ -16,7 +16,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.peerpool.dialect.DriverTimeouts;
-import io.peerpool.dialect.Product;
 
 /**
  * Opens physical connections to one peer with the handshake bounded by {@code connect-timeout}
@@ -29,8 +28,6 @@ public final class BoundedConnectDataSource implements DataSource {
 	private final DataSource driver;
 
 	private final boolean liftSocketTimeout;
-
-	private final Product product;
 
 	private volatile ConnectionObserver observer;
 
@@ -61,9 +58,8 @@ public final class BoundedConnectDataSource implements DataSource {
 			String username, String password, Duration connectTimeout) {
 		Properties properties = new Properties();
 		properties.putAll(dataSourceProperties);
-		this.product = Product.of(url, driverClassName);
-		this.liftSocketTimeout = DriverTimeouts.apply(this.product, url, properties, connectTimeout);
-		this.tracksSockets = this.product == Product.MARIADB
+		this.liftSocketTimeout = DriverTimeouts.apply(url, driverClassName, properties, connectTimeout);
+		this.tracksSockets = DriverTimeouts.isMariaDbDriver(url, driverClassName)
 				&& !DriverTimeouts.isSet(url, properties, "socketFactory");
 		if (this.tracksSockets) {
 			properties.setProperty("socketFactory", PeerSocketFactory.class.getName());
@@ -99,11 +95,6 @@ public final class BoundedConnectDataSource implements DataSource {
 				// closing is all that matters
 			}
 		}
-	}
-
-	/** The product behind this peer, from its URL and driver. */
-	public Product product() {
-		return this.product;
 	}
 
 	@Override

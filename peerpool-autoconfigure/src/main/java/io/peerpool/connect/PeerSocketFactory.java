@@ -8,6 +8,8 @@ import java.util.Set;
 
 import javax.net.SocketFactory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The socket factory peerpool gives mariadb-java-client (its {@code socketFactory} option): every
  * socket of a peer is remembered, so that when the peer is marked DOWN its sockets can be closed
@@ -39,32 +41,32 @@ public class PeerSocketFactory extends SocketFactory {
 
 	@Override
 	public Socket createSocket(String host, int port) throws IOException {
-		Socket socket = createSocket();
-		socket.connect(new InetSocketAddress(host, port));
-		return socket;
+		return open(null, new InetSocketAddress(host, port));
 	}
 
 	@Override
 	public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-		Socket socket = createSocket();
-		socket.bind(new InetSocketAddress(localHost, localPort));
-		socket.connect(new InetSocketAddress(host, port));
-		return socket;
+		return open(new InetSocketAddress(localHost, localPort), new InetSocketAddress(host, port));
 	}
 
 	@Override
 	public Socket createSocket(InetAddress host, int port) throws IOException {
-		Socket socket = createSocket();
-		socket.connect(new InetSocketAddress(host, port));
-		return socket;
+		return open(null, new InetSocketAddress(host, port));
 	}
 
 	@Override
 	public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 			throws IOException {
+		return open(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
+	}
+
+	/** A tracked socket bound to {@code local} (when given) and connected to {@code remote}. */
+	private Socket open(@Nullable InetSocketAddress local, InetSocketAddress remote) throws IOException {
 		Socket socket = createSocket();
-		socket.bind(new InetSocketAddress(localAddress, localPort));
-		socket.connect(new InetSocketAddress(address, port));
+		if (local != null) {
+			socket.bind(local);
+		}
+		socket.connect(remote);
 		return socket;
 	}
 

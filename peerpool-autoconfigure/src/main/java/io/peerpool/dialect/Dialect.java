@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
 
@@ -19,7 +21,13 @@ import io.peerpool.ServerIdentity;
  */
 public abstract class Dialect {
 
-	Dialect() {
+	private final String product;
+
+	private final String version;
+
+	Dialect(String product, String version) {
+		this.product = product;
+		this.version = version;
 	}
 
 	/** The dialect of the server behind {@code connection}, from its metadata (no query). */
@@ -48,10 +56,28 @@ public abstract class Dialect {
 	}
 
 	/** The product name shown to users and kept in {@link ServerIdentity} ({@code MariaDB}, ...). */
-	public abstract String product();
+	public String product() {
+		return this.product;
+	}
+
+	/** The version the server reported in its metadata. */
+	String version() {
+		return this.version;
+	}
 
 	/** Reads the identity of the server: one short query. */
 	public abstract ServerIdentity identity(Connection connection) throws SQLException;
+
+	/**
+	 * The identity from one query that answers the server's version and its id
+	 * ({@code SELECT @@version, @@server_id}), the id shown as {@code idName=<id>}.
+	 */
+	final ServerIdentity identityOf(Connection connection, String sql, String idName) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return new ServerIdentity(product(), result.getString(1), idName + "=" + result.getString(2));
+		}
+	}
 
 	/**
 	 * peerpool's probe of a connection already known to be valid.
@@ -93,6 +119,12 @@ public abstract class Dialect {
 		}
 	}
 
+	/** The first column of a one-row query, or {@code null} when there is none or it is empty (a position). */
+	static @Nullable String queryPosition(Connection connection, String sql) throws SQLException {
+		String position = queryString(connection, sql);
+		return (position == null || position.isEmpty()) ? null : position;
+	}
+
 	/** {@code major * 1_000_000 + minor * 1_000 + patch} of a version such as {@code 8.0.36-0ubuntu0.22.04.1}. */
 	static int versionNumber(String version) {
 		int[] parts = new int[3];
@@ -115,9 +147,67 @@ public abstract class Dialect {
 		return parts[0] * 1_000_000 + parts[1] * 1_000 + parts[2];
 	}
 
+	/**
+	 * Whether a vendor's code says that the server refused the user ({@code 28P01}, MySQL and
+	 * MariaDB 1044, 1045, 1698); the standard {@code 28000} is the caller's to check.
+	 */
+	public static boolean isAuthFailure(SQLException sql) {
+		return PostgresDialect.isInvalidPassword(sql) || MySqlDialect.isAccessDenied(sql);
+	}
+
+	/**
+	 * What a vendor's code says of the server before its SQLState class does (Galera's node not
+	 * ready, PostgreSQL's shutdowns, which come with class 57 or 08), or {@code null}.
+	 */
+	public static @Nullable VendorFailure serverFailure(SQLException sql) {
+		if (sql.getErrorCode() == GaleraChecks.GALERA_NOT_READY) {
+			return VendorFailure.NOT_READY;
+		}
+		return PostgresDialect.failureOfState(sql);
+	}
+
+	/**
+	 * What a vendor's code says of the connection or the server when its SQLState does not (MySQL
+	 * and MariaDB's shutdown and lost-connection codes, H2's closed database), or {@code null}.
+	 */
+	public static @Nullable VendorFailure connectionFailure(SQLException sql) {
+		VendorFailure failure = MySqlDialect.failureOfCode(sql);
+		return (failure != null) ? failure : GenericDialect.failureOfCode(sql);
+	}
+
+	/**
+	 * Whether a vendor's code says that one connection was ended, not the server (MariaDB's
+	 * {@code KILL}, PostgreSQL's {@code pg_terminate_backend}).
+	 */
+	public static boolean endsOneConnection(SQLException sql) {
+		return MariaDbDialect.isConnectionKilled(sql) || PostgresDialect.isTerminatedBackend(sql);
+	}
+
+	/**
+	 * Whether a vendor's code says that the server refuses every write, whatever the session asked
+	 * for (MySQL and MariaDB running read-only).
+	 */
+	public static boolean isServerReadOnly(SQLException sql) {
+		return MySqlDialect.isReadOnlyRefusal(sql);
+	}
+
+	/** What a vendor's error code says of the server or the connection. */
+	public enum VendorFailure {
+
+		/** The server is not ready to serve (a Galera node out of the primary component, a server starting). */
+		NOT_READY,
+
+		/** The server is shutting down. */
+		SHUTDOWN,
+
+		/** The connection is gone (killed, lost, the server closed it). */
+		CONNECTION_LOST
+
+	}
+
 	@Override
 	public String toString() {
-		return getClass().getSimpleName();
+		return getClass().getSimpleName() + "[" + this.version + "]";
 	}
 
 }

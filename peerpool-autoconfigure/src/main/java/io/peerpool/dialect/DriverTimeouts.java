@@ -3,7 +3,6 @@ package io.peerpool.dialect;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
-import io.peerpool.connect.BoundedConnectDataSource;
 
 /**
  * Bounds the opening of a physical connection for each known driver, by the driver's own settings.
@@ -11,7 +10,7 @@ import io.peerpool.connect.BoundedConnectDataSource;
  * <p>Why: with only {@code connectTimeout}, mysql-connector-j and PgJDBC wait for ever in the
  * handshake of a server that accepts TCP and never answers (SIGSTOP, a blackholed proxy). The
  * socket timeout that bounds the handshake would also kill the application's long queries, so it
- * is only in force while connecting: {@link BoundedConnectDataSource} restores the network
+ * is only in force while connecting: {@code BoundedConnectDataSource} restores the network
  * timeout to "none" once the connection is open. A setting the user gave, in the URL or in the
  * data-source properties, is never overridden.
  */
@@ -21,11 +20,25 @@ public final class DriverTimeouts {
 	}
 
 	/**
+	 * Adds the timeouts of the driver that {@code url} (and {@code driverClassName}, when given)
+	 * selects to {@code properties} where the user set none.
+	 * @return whether a socket timeout was added that must be lifted once connected
+	 */
+	public static boolean apply(String url, String driverClassName, Properties properties, Duration connectTimeout) {
+		return apply(Product.of(url, driverClassName), url, properties, connectTimeout);
+	}
+
+	/** Whether mariadb-java-client opens the connections of {@code url} (and {@code driverClassName}). */
+	public static boolean isMariaDbDriver(String url, String driverClassName) {
+		return Product.of(url, driverClassName) == Product.MARIADB;
+	}
+
+	/**
 	 * Adds the driver's connect, login and handshake timeouts to {@code properties} where the user
 	 * set none.
 	 * @return whether a socket timeout was added that must be lifted once connected
 	 */
-	public static boolean apply(Product product, String url, Properties properties, Duration connectTimeout) {
+	static boolean apply(Product product, String url, Properties properties, Duration connectTimeout) {
 		long millis = Math.max(1, connectTimeout.toMillis());
 		// PgJDBC takes whole seconds; round up so that a short timeout never becomes "none" (0)
 		long seconds = Math.max(1, (millis + 999) / 1000);

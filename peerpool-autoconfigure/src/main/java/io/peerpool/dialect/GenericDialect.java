@@ -1,6 +1,9 @@
 package io.peerpool.dialect;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
@@ -8,23 +11,16 @@ import io.peerpool.ServerIdentity;
 /** H2 and products peerpool knows nothing about: the connection's validity only, no replication. */
 final class GenericDialect extends Dialect {
 
-	private final String product;
-
-	private final String version;
+	/** H2: "Database is already closed". */
+	private static final int H2_DATABASE_CLOSED = 90067;
 
 	GenericDialect(String product, String version) {
-		this.product = product;
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return this.product;
+		super(product, version);
 	}
 
 	@Override
 	public ServerIdentity identity(Connection connection) {
-		return new ServerIdentity(this.product, this.version, null);
+		return new ServerIdentity(product(), version(), null);
 	}
 
 	@Override
@@ -35,6 +31,10 @@ final class GenericDialect extends Dialect {
 	@Override
 	boolean hasReached(String position, String primaryPosition) {
 		return true;
+	}
+
+	static @Nullable VendorFailure failureOfCode(SQLException sql) {
+		return (sql.getErrorCode() == H2_DATABASE_CLOSED) ? VendorFailure.CONNECTION_LOST : null;
 	}
 
 }

@@ -29,26 +29,18 @@ final class MariaDbDialect extends Dialect {
 	/** ER_SPECIFIC_ACCESS_DENIED_ERROR: the statement needs a privilege the user lacks. */
 	static final int ACCESS_DENIED = 1227;
 
+	/** ER_CONNECTION_KILLED: "Connection was killed" (a {@code KILL} of that connection). */
+	static final int CONNECTION_KILLED = 1927;
+
 	static final String LAG_GRANT = "SHOW SLAVE STATUS needs SLAVE MONITOR (GRANT SLAVE MONITOR ON *.* TO <user>)";
 
-	private final String version;
-
 	MariaDbDialect(String version) {
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return "MariaDB";
+		super("MariaDB", version);
 	}
 
 	@Override
 	public ServerIdentity identity(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@version, @@server_id")) {
-			result.next();
-			return new ServerIdentity(product(), result.getString(1), "server_id=" + result.getString(2));
-		}
+		return identityOf(connection, "SELECT @@version, @@server_id", "server_id");
 	}
 
 	@Override
@@ -124,8 +116,7 @@ final class MariaDbDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT @@last_gtid");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT @@last_gtid");
 	}
 
 	@Override
@@ -183,9 +174,8 @@ final class MariaDbDialect extends Dialect {
 		return sequences;
 	}
 
-	@Override
-	public String toString() {
-		return "MariaDbDialect[" + this.version + "]";
+	static boolean isConnectionKilled(SQLException sql) {
+		return sql.getErrorCode() == CONNECTION_KILLED;
 	}
 
 }

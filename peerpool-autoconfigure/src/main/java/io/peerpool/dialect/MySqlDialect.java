@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
@@ -31,22 +34,39 @@ final class MySqlDialect extends Dialect {
 
 	private static final int REPLICA_STATEMENTS_SINCE = 8_000_022;
 
+	/** MySQL / MariaDB error codes that mean the connection or the server is gone. */
+	private static final Set<Integer> CONNECTION_CODES = Set.of(
+			1053, // ER_SERVER_SHUTDOWN
+			1077, // ER_NORMAL_SHUTDOWN
+			1152, // ER_ABORTING_CONNECTION
+			MariaDbDialect.CONNECTION_KILLED, // ER_CONNECTION_KILLED (MariaDB)
+			2002, // CR_CONNECTION_ERROR
+			2003, // CR_CONN_HOST_ERROR
+			2006, // CR_SERVER_GONE_ERROR
+			2013, // CR_SERVER_LOST
+			2055); // CR_SERVER_LOST_EXTENDED
+
+	/** MySQL / MariaDB: ER_SERVER_SHUTDOWN, ER_NORMAL_SHUTDOWN. */
+	private static final Set<Integer> SHUTDOWN_CODES = Set.of(1053, 1077);
+
+	/** MySQL / MariaDB authentication failures (with a SQLState of class 28). */
+	private static final Set<Integer> AUTH_CODES = Set.of(1044, 1045, 1698);
+
+	/**
+	 * ER_OPTION_PREVENTS_STATEMENT ("running with the --read-only option") and ER_READ_ONLY_MODE
+	 * ("running in read-only mode").
+	 */
+	private static final Set<Integer> READ_ONLY_CODES = Set.of(1290, 1836);
+
 	static final String LAG_GRANT_NEW = "SHOW REPLICA STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
 	static final String LAG_GRANT_OLD = "SHOW SLAVE STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
-	private final String version;
-
 	private final boolean replicaStatements;
 
 	MySqlDialect(String version) {
-		this.version = version;
+		super("MySQL", version);
 		this.replicaStatements = versionNumber(version) >= REPLICA_STATEMENTS_SINCE;
-	}
-
-	@Override
-	public String product() {
-		return "MySQL";
 	}
 
 	/** The statement that shows this version's replication status. */
@@ -64,11 +84,7 @@ final class MySqlDialect extends Dialect {
 
 	@Override
 	public ServerIdentity identity(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@version, @@server_uuid")) {
-			result.next();
-			return new ServerIdentity(product(), result.getString(1), "server_uuid=" + result.getString(2));
-		}
+		return identityOf(connection, "SELECT @@version, @@server_uuid", "server_uuid");
 	}
 
 	@Override
@@ -112,8 +128,7 @@ final class MySqlDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT @@global.gtid_executed");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT @@global.gtid_executed");
 	}
 
 	@Override
@@ -197,9 +212,27 @@ final class MySqlDialect extends Dialect {
 		return sources;
 	}
 
-	@Override
-	public String toString() {
-		return "MySqlDialect[" + this.version + "]";
+	static boolean isAccessDenied(SQLException sql) {
+		String state = sql.getSQLState();
+		return AUTH_CODES.contains(sql.getErrorCode()) && state != null && state.startsWith("28");
+	}
+
+	static @Nullable VendorFailure failureOfCode(SQLException sql) {
+		int code = sql.getErrorCode();
+		if (SHUTDOWN_CODES.contains(code)) {
+			return VendorFailure.SHUTDOWN;
+		}
+		String state = sql.getSQLState();
+		// class 42 is a syntax or access error that happens to share a number with another product's code
+		if (CONNECTION_CODES.contains(code) && (state == null || !state.startsWith("42"))) {
+			return VendorFailure.CONNECTION_LOST;
+		}
+		return null;
+	}
+
+	static boolean isReadOnlyRefusal(SQLException sql) {
+		return READ_ONLY_CODES.contains(sql.getErrorCode()) && sql.getMessage() != null
+				&& sql.getMessage().toLowerCase(Locale.ROOT).contains("read");
 	}
 
 }

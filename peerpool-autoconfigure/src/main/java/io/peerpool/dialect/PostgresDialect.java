@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.ProbeResult;
 import io.peerpool.ServerIdentity;
 
@@ -21,15 +23,20 @@ final class PostgresDialect extends Dialect {
 
 	private static final long POSTGRES_POLL_MILLIS = 20;
 
-	private final String version;
+	/** invalid_password. */
+	private static final String INVALID_PASSWORD = "28P01";
+
+	/** admin_shutdown: "terminating connection due to administrator command" (also one terminated backend). */
+	private static final String TERMINATED_BACKEND = "57P01";
+
+	/** admin_shutdown, crash_shutdown, cannot_connect_now. */
+	private static final String SHUTDOWN_CLASS = "57P0";
+
+	/** cannot_connect_now: the server is starting or recovering. */
+	private static final String CANNOT_CONNECT_NOW = "57P03";
 
 	PostgresDialect(String version) {
-		this.version = version;
-	}
-
-	@Override
-	public String product() {
-		return "PostgreSQL";
+		super("PostgreSQL", version);
 	}
 
 	@Override
@@ -84,8 +91,7 @@ final class PostgresDialect extends Dialect {
 
 	@Override
 	public String positionAfterWrite(Connection primary) throws SQLException {
-		String position = queryString(primary, "SELECT pg_current_wal_lsn()::text");
-		return (position == null || position.isEmpty()) ? null : position;
+		return queryPosition(primary, "SELECT pg_current_wal_lsn()::text");
 	}
 
 	@Override
@@ -129,9 +135,20 @@ final class PostgresDialect extends Dialect {
 		return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
 	}
 
-	@Override
-	public String toString() {
-		return "PostgresDialect[" + this.version + "]";
+	static boolean isInvalidPassword(SQLException sql) {
+		return INVALID_PASSWORD.equals(sql.getSQLState());
+	}
+
+	static @Nullable VendorFailure failureOfState(SQLException sql) {
+		String state = sql.getSQLState();
+		if (state != null && state.startsWith(SHUTDOWN_CLASS)) {
+			return CANNOT_CONNECT_NOW.equals(state) ? VendorFailure.NOT_READY : VendorFailure.SHUTDOWN;
+		}
+		return null;
+	}
+
+	static boolean isTerminatedBackend(SQLException sql) {
+		return TERMINATED_BACKEND.equals(sql.getSQLState());
 	}
 
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
  * before a connection exists (driver settings), then from a connection's metadata (what the
  * server really is: MariaDB answers Connector/J's {@code jdbc:mysql:} URLs too).
  */
-public enum Product {
+enum Product {
 
 	MYSQL, MARIADB, POSTGRESQL, H2, OTHER;
 

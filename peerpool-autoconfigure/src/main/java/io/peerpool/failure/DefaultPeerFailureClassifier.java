@@ -10,12 +10,16 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLTransientConnectionException;
-import java.util.Set;
+
+import io.peerpool.dialect.Dialect;
+import io.peerpool.dialect.Dialect.VendorFailure;
 
 /**
  * The classification HikariCP's {@code ProxyConnection.checkException} made the reference, extended
  * with the vendor codes of MySQL, MariaDB, Galera, PostgreSQL and H2 that mean "this server cannot
- * serve", and with authentication failures.
+ * serve", and with authentication failures. The standard SQLState classes are judged here; each
+ * product's own codes are its dialect's ({@link Dialect#serverFailure},
+ * {@link Dialect#connectionFailure}), so that a new product touches the dialects only.
  *
  * <p>Deliberately not a peer failure: a {@code SQLTimeoutException} from a query timeout the
  * application set (MySQL 1317/3024, PostgreSQL 57014), syntax and constraint errors. A network
@@ -23,33 +27,6 @@ import java.util.Set;
  * there.
  */
 public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
-
-	/** MySQL / MariaDB error codes that mean the connection or the server is gone. */
-	private static final Set<Integer> MYSQL_CONNECTION_CODES = Set.of(
-			1053, // ER_SERVER_SHUTDOWN
-			1077, // ER_NORMAL_SHUTDOWN
-			1152, // ER_ABORTING_CONNECTION
-			1927, // ER_CONNECTION_KILLED (MariaDB)
-			2002, // CR_CONNECTION_ERROR
-			2003, // CR_CONN_HOST_ERROR
-			2006, // CR_SERVER_GONE_ERROR
-			2013, // CR_SERVER_LOST
-			2055); // CR_SERVER_LOST_EXTENDED
-
-	/** Galera: "WSREP has not yet prepared node for application use" (no quorum, not synced). */
-	private static final int GALERA_NOT_READY = 1047;
-
-	/** MariaDB: "Connection was killed" (a {@code KILL} of that connection). */
-	private static final int CONNECTION_KILLED = 1927;
-
-	/** PostgreSQL admin_shutdown: "terminating connection due to administrator command". */
-	private static final String TERMINATED_BACKEND = "57P01";
-
-	/** MySQL / MariaDB / PostgreSQL authentication failures. */
-	private static final Set<Integer> MYSQL_AUTH_CODES = Set.of(1044, 1045, 1698);
-
-	/** H2: "Database is already closed". */
-	private static final int H2_DATABASE_CLOSED = 90067;
 
 	private static final int MAX_DEPTH = 10;
 
@@ -83,8 +60,7 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 		}
 		Throwable current = exception;
 		for (int depth = 0; current != null && depth < MAX_DEPTH; depth++) {
-			if (current instanceof SQLException sql
-					&& (TERMINATED_BACKEND.equals(sql.getSQLState()) || sql.getErrorCode() == CONNECTION_KILLED)) {
+			if (current instanceof SQLException sql && Dialect.endsOneConnection(sql)) {
 				return true;
 			}
 			current = next(current);
@@ -102,39 +78,40 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 
 	private FailureReason classifySql(SQLException sql) {
 		String state = sql.getSQLState();
-		int code = sql.getErrorCode();
-		if (sql instanceof SQLInvalidAuthorizationSpecException || "28000".equals(state) || "28P01".equals(state)
-				|| MYSQL_AUTH_CODES.contains(code) && state != null && state.startsWith("28")) {
+		if (sql instanceof SQLInvalidAuthorizationSpecException || "28000".equals(state) || Dialect.isAuthFailure(sql)) {
 			return FailureReason.AUTH;
 		}
-		if (code == GALERA_NOT_READY) {
-			return FailureReason.NOT_READY;
+		// a vendor's code that says more than its SQLState class (a Galera node not ready, a PostgreSQL shutdown)
+		FailureReason server = reason(Dialect.serverFailure(sql));
+		if (server != null) {
+			return server;
 		}
-		if (state != null) {
-			if (state.startsWith("57P0")) { // admin_shutdown, crash_shutdown, cannot_connect_now
-				return "57P03".equals(state) ? FailureReason.NOT_READY : FailureReason.SHUTDOWN;
+		if (state != null && state.startsWith("08")) {
+			if (hasCause(sql, SocketTimeoutException.class)) {
+				// MariaDB's "Socket timeout when connecting": a hung server (frozen), not a lost connection
+				return FailureReason.TIMEOUT;
 			}
-			if (state.startsWith("08")) {
-				if (hasCause(sql, SocketTimeoutException.class)) {
-					// MariaDB's "Socket timeout when connecting": a hung server (frozen), not a lost connection
-					return FailureReason.TIMEOUT;
-				}
-				return connectFailure(sql) ? FailureReason.CONNECT : FailureReason.CONNECTION_LOST;
-			}
+			return connectFailure(sql) ? FailureReason.CONNECT : FailureReason.CONNECTION_LOST;
 		}
-		if (code == 1053 || code == 1077) {
-			return FailureReason.SHUTDOWN;
-		}
-		if (MYSQL_CONNECTION_CODES.contains(code) && (state == null || !state.startsWith("42"))) {
-			return FailureReason.CONNECTION_LOST;
-		}
-		if (code == H2_DATABASE_CLOSED) {
-			return FailureReason.CONNECTION_LOST;
+		FailureReason connection = reason(Dialect.connectionFailure(sql));
+		if (connection != null) {
+			return connection;
 		}
 		if (sql instanceof SQLTransientConnectionException) {
 			return FailureReason.CONNECT;
 		}
 		return null;
+	}
+
+	private static FailureReason reason(VendorFailure failure) {
+		if (failure == null) {
+			return null;
+		}
+		return switch (failure) {
+			case NOT_READY -> FailureReason.NOT_READY;
+			case SHUTDOWN -> FailureReason.SHUTDOWN;
+			case CONNECTION_LOST -> FailureReason.CONNECTION_LOST;
+		};
 	}
 
 	private static boolean connectFailure(SQLException sql) {

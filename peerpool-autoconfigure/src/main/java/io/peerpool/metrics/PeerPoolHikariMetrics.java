@@ -6,16 +6,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 
-import io.peerpool.autoconfigure.PeerHikariConfigCustomizer;
-import io.peerpool.peer.PeerConfig;
-
 /**
  * HikariCP's own meters ({@code hikaricp.connections.*}, tag {@code pool=<pool>.<peer>}) for every
  * peer's pool. Boot binds Hikari metrics only for {@code DataSource} beans, and a peer's pool is
  * not one: peerpool builds it, closes it when the peer goes DOWN (HikariCP then removes its
  * meters) and builds a new one when the peer recovers (which registers them again).
+ *
+ * <p>A library class: it knows HikariCP and Micrometer only; the auto-configuration calls
+ * {@link #customize} for every peer's {@link HikariConfig} before the pool starts.
  */
-public class PeerPoolHikariMetrics implements PeerHikariConfigCustomizer {
+public class PeerPoolHikariMetrics {
 
 	private final ObjectProvider<MeterRegistry> registry;
 
@@ -23,8 +23,8 @@ public class PeerPoolHikariMetrics implements PeerHikariConfigCustomizer {
 		this.registry = registry;
 	}
 
-	@Override
-	public void customize(PeerConfig peer, HikariConfig config) {
+	/** Adds Micrometer meters to the HikariCP pool {@code config} configures, unless it has its own. */
+	public void customize(HikariConfig config) {
 		if (config.getMetricsTrackerFactory() != null || config.getMetricRegistry() != null) {
 			// the user's own Hikari metrics setting wins
 			return;

@@ -18,14 +18,13 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import io.peerpool.PeerPoolDataSource;
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
+import io.peerpool.PeerPoolEvent;
+import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerRole;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerState;
 import io.peerpool.failure.FailureReason;
-import io.peerpool.peer.Peer;
-import io.peerpool.peer.PeerListener;
-import io.peerpool.peer.PeerStatus;
-import io.peerpool.peer.ProbeListener;
 
 /**
  * Micrometer meters of every pool, tagged {@code pool}, {@code peer} and {@code role} (the role
@@ -51,94 +50,110 @@ import io.peerpool.peer.ProbeListener;
  * {@code PeerWriterConflictEvent}).
  * </ul>
  * All meters are built when bound (and again on a role change, off the connection path);
- * afterwards the gauges and the routed counter read the peer's own state, and a state change,
- * probe or server change only updates an existing meter, so nothing is looked up in the registry
- * or allocated on the connection path.
+ * afterwards the gauges and the routed counter read the pool's {@link PeerInfo} of the peer when
+ * scraped, and the pool's events and probes ({@link PeerPoolListener}) only update an existing
+ * meter, so nothing is looked up in the registry or allocated on the connection path. Works from
+ * the API alone ({@link PeerPool}), like the health indicator and the endpoint.
  */
 public class PeerPoolMetrics implements MeterBinder {
 
-	private final Supplier<List<PeerPoolDataSource>> pools;
+	private final Supplier<List<? extends PeerPool>> pools;
 
 	/**
 	 * @param pools the pools to measure, asked for when the meters are bound (after the
 	 * application's singletons exist)
 	 */
-	public PeerPoolMetrics(Supplier<List<PeerPoolDataSource>> pools) {
+	public PeerPoolMetrics(Supplier<List<? extends PeerPool>> pools) {
 		this.pools = pools;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		for (PeerPoolDataSource pool : this.pools.get()) {
+		for (PeerPool pool : this.pools.get()) {
 			bind(pool, registry);
 		}
 	}
 
-	private void bind(PeerPoolDataSource pool, MeterRegistry registry) {
-		// Peer keeps identity equality: a concurrent map, as listeners run on probe and connection threads
-		Map<Peer, PeerMeters> meters = new ConcurrentHashMap<>();
-		for (Peer peer : pool.peers()) {
-			meters.put(peer, new PeerMeters(pool, peer, registry));
+	private void bind(PeerPool pool, MeterRegistry registry) {
+		// by peer name: a concurrent map, as listeners run on probe and connection threads
+		Map<String, PeerMeters> meters = new ConcurrentHashMap<>();
+		for (PeerInfo peer : pool.getPeers()) {
+			meters.put(peer.name(), new PeerMeters(pool, peer.name(), peer.role(), registry));
 		}
-		pool.addPeerListener(new PeerListener() {
+		pool.addListener(new PeerPoolListener() {
 
 			@Override
-			public void routingChanged(Peer peer) {
-				// compute: one re-registration per peer at a time, and none for a lagging flag alone
-				meters.computeIfPresent(peer, (key, current) -> {
-					if (current.role == peer.role()) {
+			public void onEvent(PeerPoolEvent event) {
+				String peer = event.peer();
+				if (peer == null) {
+					return;
+				}
+				switch (event.type()) {
+					case ROLE_CHANGE -> playing(peer, pool.getPeer(peer).role());
+					case DOWN -> {
+						PeerMeters peerMeters = meters.get(peer);
+						// a failure is a change from UP; a peer already DOWN that fails its probe again is not
+						if (peerMeters != null && PeerState.UP.name().equals(event.from())) {
+							peerMeters.failed(pool, peer, event.reason());
+						}
+					}
+					case SERVER_CHANGE -> {
+						PeerMeters peerMeters = meters.get(peer);
+						if (peerMeters != null) {
+							peerMeters.serverChanges.increment();
+						}
+					}
+					case WRITER_CONFLICT -> {
+						// the conflict comes with the peer's change to a writable role, which may not have been
+						// told yet: count it on the meters of the role it plays now
+						PeerMeters peerMeters = playing(peer, pool.getPeer(peer).role());
+						if (peerMeters != null) {
+							peerMeters.writerConflicts.increment();
+						}
+					}
+					default -> {
+					}
+				}
+			}
+
+			@Override
+			public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
+				// the first probe of an auto peer tells its role, which is no role change on the timeline
+				PeerMeters peerMeters = playing(peer.name(), peer.role());
+				if (peerMeters != null) {
+					peerMeters.probed(elapsed, outcome);
+				}
+			}
+
+			/** The peer's meters, registered again under {@code role} when it plays another one now. */
+			private PeerMeters playing(String peer, PeerRole role) {
+				// compute: one re-registration per peer at a time
+				return meters.computeIfPresent(peer, (key, current) -> {
+					if (current.role == role) {
 						return current;
 					}
 					current.remove(registry);
-					return new PeerMeters(pool, peer, registry);
+					return new PeerMeters(pool, peer, role, registry);
 				});
 			}
 
-			@Override
-			public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
-				PeerMeters peerMeters = meters.get(peer);
-				if (peerMeters != null) {
-					peerMeters.statusChanged(pool, peer, previous, current);
-				}
-			}
-
-			@Override
-			public void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
-				PeerMeters peerMeters = meters.get(peer);
-				if (peerMeters != null) {
-					peerMeters.serverChanges.increment();
-				}
-			}
-
-			@Override
-			public void writerConflict(Peer peer, Peer writer) {
-				// the conflict comes with the peer's change to a writable role, which may not have reached
-				// routingChanged yet: count it on the meters of the role it plays now
-				PeerMeters peerMeters = meters.computeIfPresent(peer, (key, current) -> {
-					if (current.role == peer.role()) {
-						return current;
-					}
-					current.remove(registry);
-					return new PeerMeters(pool, peer, registry);
-				});
-				if (peerMeters != null) {
-					peerMeters.writerConflicts.increment();
-				}
-			}
-
-		});
-		pool.monitor().addProbeListener((peer, elapsed, outcome) -> {
-			PeerMeters peerMeters = meters.get(peer);
-			if (peerMeters != null) {
-				peerMeters.probed(elapsed, outcome);
-			}
 		});
 	}
 
 	/** The peer's lag in seconds, NaN when unknown or DOWN. */
-	private static double lagSeconds(Peer peer) {
-		Double lag = peer.lagSeconds();
+	private static double lagSeconds(PeerPool pool, String peer) {
+		Double lag = pool.getPeer(peer).probedLagSeconds();
 		return (lag != null) ? lag : Double.NaN;
+	}
+
+	/** Whether the peer is healthy: drained and lagging peers are, DOWN ones are not. */
+	private static boolean isHealthy(PeerInfo peer) {
+		return peer.state() != PeerState.DOWN;
+	}
+
+	/** Whether new connections may go to the peer: healthy and not drained. */
+	private static boolean isRoutable(PeerInfo peer) {
+		return peer.state() == PeerState.UP || peer.state() == PeerState.LAGGING;
 	}
 
 	private static final class PeerMeters {
@@ -163,16 +178,16 @@ public class PeerPoolMetrics implements MeterBinder {
 
 		private final Timer probeTimeout;
 
-		PeerMeters(PeerPoolDataSource pool, Peer peer, MeterRegistry registry) {
-			this.role = peer.role();
-			Tags tags = Tags.of("pool", pool.getName(), "peer", peer.name(), "role",
+		PeerMeters(PeerPool pool, String peer, PeerRole role, MeterRegistry registry) {
+			this.role = role;
+			Tags tags = Tags.of("pool", pool.getName(), "peer", peer, "role",
 					this.role.name().toLowerCase(Locale.ROOT));
-			add(Gauge.builder("peerpool.peer.up", peer, (p) -> p.status().isUp() ? 1 : 0)
+			add(Gauge.builder("peerpool.peer.up", pool, (p) -> isHealthy(p.getPeer(peer)) ? 1 : 0)
 				.tags(tags)
 				.description("Whether the peer is healthy (1) or DOWN (0)")
 				.strongReference(true)
 				.register(registry));
-			add(FunctionCounter.builder("peerpool.connections.routed", peer, Peer::routedConnections)
+			add(FunctionCounter.builder("peerpool.connections.routed", pool, (p) -> p.getPeer(peer).routed())
 				.tags(tags)
 				.description("Connections routed to the peer")
 				.register(registry));
@@ -189,7 +204,7 @@ public class PeerPoolMetrics implements MeterBinder {
 				.tags(tags)
 				.description("Failures of the peer whose traffic another peer of the pool took over")
 				.register(registry));
-			add(Gauge.builder("peerpool.replica.lag", peer, PeerPoolMetrics::lagSeconds)
+			add(Gauge.builder("peerpool.replica.lag", pool, (p) -> lagSeconds(p, peer))
 				.tags(tags)
 				.baseUnit("seconds")
 				.description("How far the peer was behind its primary at its last probe; NaN when unknown")
@@ -203,9 +218,9 @@ public class PeerPoolMetrics implements MeterBinder {
 				.tags(tags)
 				.description("Times the peer reported itself writable while another peer was the pool's writer")
 				.register(registry));
-			this.probeSuccess = add(probeTimer(tags, ProbeListener.SUCCESS, registry));
-			this.probeFailure = add(probeTimer(tags, ProbeListener.FAILURE, registry));
-			this.probeTimeout = add(probeTimer(tags, ProbeListener.TIMEOUT, registry));
+			this.probeSuccess = add(probeTimer(tags, PeerPoolListener.ProbeOutcome.SUCCESS, registry));
+			this.probeFailure = add(probeTimer(tags, PeerPoolListener.ProbeOutcome.FAILURE, registry));
+			this.probeTimeout = add(probeTimer(tags, PeerPoolListener.ProbeOutcome.TIMEOUT, registry));
 		}
 
 		private <M extends Meter> M add(M meter) {
@@ -219,38 +234,47 @@ public class PeerPoolMetrics implements MeterBinder {
 			}
 		}
 
-		private static Timer probeTimer(Tags tags, String outcome, MeterRegistry registry) {
+		private static Timer probeTimer(Tags tags, PeerPoolListener.ProbeOutcome outcome, MeterRegistry registry) {
 			return Timer.builder("peerpool.probe")
 				.tags(tags)
-				.tag("outcome", outcome)
+				.tag("outcome", outcome.tag())
 				.description("Background probes of the peer, by outcome")
 				.register(registry);
 		}
 
-		void probed(Duration elapsed, String outcome) {
+		void probed(Duration elapsed, PeerPoolListener.ProbeOutcome outcome) {
 			Timer timer = switch (outcome) {
-				case ProbeListener.SUCCESS -> this.probeSuccess;
-				case ProbeListener.TIMEOUT -> this.probeTimeout;
-				default -> this.probeFailure;
+				case SUCCESS -> this.probeSuccess;
+				case TIMEOUT -> this.probeTimeout;
+				case FAILURE -> this.probeFailure;
 			};
 			timer.record(elapsed);
 		}
 
-		void statusChanged(PeerPoolDataSource pool, Peer peer, PeerStatus previous, PeerStatus current) {
-			if (!previous.isUp() || current.isUp()) {
-				return;
+		/** The peer went from UP to DOWN for {@code reason} (a tag of {@link FailureReason}). */
+		void failed(PeerPool pool, String peer, String reason) {
+			Counter failure = this.failures.get(FailureReason.PROBE);
+			for (FailureReason candidate : FailureReason.values()) {
+				if (candidate.tag().equals(reason)) {
+					failure = this.failures.get(candidate);
+				}
 			}
-			Counter failure = this.failures.get((current.reason() != null) ? current.reason() : FailureReason.PROBE);
 			failure.increment();
-			if (canTakeOver(pool, peer)) {
+			if (canTakeOver(pool.getPeers(), peer)) {
 				this.failovers.increment();
 			}
 		}
 
-		private static boolean canTakeOver(PeerPoolDataSource pool, Peer failed) {
-			for (Peer other : pool.peers()) {
-				if (other != failed && other.isRoutable()
-						&& (failed.role() == PeerRole.REPLICA || other.role() != PeerRole.REPLICA)) {
+		private static boolean canTakeOver(List<PeerInfo> peers, String failedName) {
+			PeerRole failedRole = null;
+			for (PeerInfo peer : peers) {
+				if (peer.name().equals(failedName)) {
+					failedRole = peer.role();
+				}
+			}
+			for (PeerInfo other : peers) {
+				if (!other.name().equals(failedName) && isRoutable(other)
+						&& (failedRole == PeerRole.REPLICA || other.role() != PeerRole.REPLICA)) {
 					return true;
 				}
 			}

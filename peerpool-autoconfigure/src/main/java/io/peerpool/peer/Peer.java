@@ -28,6 +28,10 @@ import io.peerpool.connect.BoundedConnectDataSource;
  * off the caller's thread: idle connections are closed and borrowed ones aborted, so no thread
  * stays blocked on a frozen server. Recovery starts a fresh pool, which also guarantees that no
  * connection of the failed server survives.
+ *
+ * <p>Public as the JDBC layer's handle on the peer that serves a connection (name, role, server,
+ * release) and for the balance strategies; the read accessors of its state are public for the
+ * pool's tests. Everything that changes it is the engine's.
  */
 public final class Peer implements Balanced {
 
@@ -117,7 +121,7 @@ public final class Peer implements Balanced {
 	 */
 	private volatile boolean rejoining;
 
-	public Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
+	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
 		if (index < 0 || index > 63) {
 			throw new IllegalArgumentException("A pool holds at most 64 peers");
@@ -161,7 +165,7 @@ public final class Peer implements Balanced {
 	}
 
 	/** Starts the peer's connection pool; connections are opened in the background. */
-	public void start() {
+	void start() {
 		if (this.pool == null && this.status.get().isUp()) {
 			this.pool = withPermits(this.poolFactory.apply(this));
 		}
@@ -208,7 +212,7 @@ public final class Peer implements Balanced {
 	}
 
 	/** Whether the peer is too far behind to serve reads. */
-	public boolean isLagging() {
+	boolean isLagging() {
 		return this.lagging;
 	}
 
@@ -228,23 +232,23 @@ public final class Peer implements Balanced {
 	}
 
 	/** The lag in seconds (milliseconds precision) while the peer is UP, {@code null} when unknown or DOWN. */
-	public Double lagSeconds() {
+	Double lagSeconds() {
 		Duration current = this.lag;
 		return (current != null && status().isUp()) ? current.toMillis() / 1000.0 : null;
 	}
 
 	/** How the lag was measured ({@code server}, {@code position}), {@code null} when unknown. */
-	public String lagSource() {
+	String lagSource() {
 		return this.lagSource;
 	}
 
 	/** Why the lag cannot be measured, {@code null} when it can. */
-	public String lagUnknown() {
+	String lagUnknown() {
 		return this.lagUnknown;
 	}
 
 	/** Whether the server replicates from another one; {@code null} when the user cannot see it. */
-	public Boolean replicating() {
+	Boolean replicating() {
 		return this.replicating;
 	}
 
@@ -254,12 +258,12 @@ public final class Peer implements Balanced {
 	}
 
 	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
-	public boolean isSynchronous() {
+	boolean isSynchronous() {
 		return this.synchronous;
 	}
 
 	/** The pool's writer while this peer also reports itself writable, else {@code null}. */
-	public Peer writerConflict() {
+	Peer writerConflict() {
 		return this.writerConflict;
 	}
 
@@ -267,14 +271,14 @@ public final class Peer implements Balanced {
 	 * Sets or clears the conflict with the pool's writer (by the pool, while it rebuilds routing).
 	 * @return whether a conflict starts with this call
 	 */
-	public boolean writerConflict(Peer writer) {
+	boolean writerConflict(Peer writer) {
 		Peer before = this.writerConflict;
 		this.writerConflict = writer;
 		return writer != null && before != writer;
 	}
 
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
-	public boolean isReplicaForReads() {
+	boolean isReplicaForReads() {
 		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
 	}
 
@@ -283,7 +287,7 @@ public final class Peer implements Balanced {
 	 * @return whether it is time for the one WARN: the second such probe in a row (at startup, a
 	 * replica's first probe may end before the primary's, which it is compared with)
 	 */
-	public boolean firstUnknownLag() {
+	boolean firstUnknownLag() {
 		return this.unknownLagProbes.incrementAndGet() == 2;
 	}
 
@@ -291,7 +295,7 @@ public final class Peer implements Balanced {
 	 * Records what a healthy probe found, with no lag measured by the pool: the probe's own figure.
 	 * @return whether routing must be rebuilt
 	 */
-	public boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
+	boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
 		return observeProbe(result, result.lag(), (result.lag() != null) ? "server" : null, null, maxReplicaLag, false);
 	}
 
@@ -301,7 +305,7 @@ public final class Peer implements Balanced {
 	 * unknown counts as lagging unless {@code includeUnknownLag}.
 	 * @return whether routing must be rebuilt (the role, the lagging flag or replication changed)
 	 */
-	public boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
+	boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
 			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
 		PeerRole roleBefore = role();
 		boolean laggingBefore = this.lagging;
@@ -351,12 +355,29 @@ public final class Peer implements Balanced {
 		return this.active.get();
 	}
 
+	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
+	io.peerpool.PeerInfo info() {
+		PeerStatus status = status();
+		HikariDataSource pool = pool();
+		com.zaxxer.hikari.HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
+		int idle = (bean != null) ? bean.getIdleConnections() : 0;
+		boolean measured = status.isUp() && isReplicaForReads();
+		Double lag = lagSeconds();
+		Peer conflict = writerConflict();
+		return new io.peerpool.PeerInfo(name(), displayState(), role(), config().safeUrl(), activeConnections(), idle,
+				status.since(), status.isUp() ? null : status.retryAt(), status.lastError(),
+				(status.reason() != null) ? status.reason().tag() : null, routedConnections(),
+				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
+				measured ? lagSource() : null, measured ? lagUnknown() : null, (conflict != null) ? conflict.name() : null,
+				status.isUp() ? desynced() : null, lag);
+	}
+
 	/** Connections routed to this peer since the pool started. */
 	public long routedConnections() {
 		return this.routed.sum();
 	}
 
-	public PeerStatus status() {
+	PeerStatus status() {
 		return this.status.get();
 	}
 
@@ -384,12 +405,12 @@ public final class Peer implements Balanced {
 		return !this.drained && this.desynced == null && this.status.get().isUp();
 	}
 
-	public boolean isDrained() {
+	boolean isDrained() {
 		return this.drained;
 	}
 
 	/** Stops new connections; idle ones close now and borrowed ones when returned (HikariCP soft eviction). */
-	public void drain() {
+	void drain() {
 		this.drained = true;
 		HikariDataSource current = this.pool;
 		if (current != null && current.getHikariPoolMXBean() != null) {
@@ -397,12 +418,12 @@ public final class Peer implements Balanced {
 		}
 	}
 
-	public void resume() {
+	void resume() {
 		this.drained = false;
 	}
 
 	/** Opens physical connections outside the pool (for probes), with the same bounds as the pool. */
-	public BoundedConnectDataSource connector() {
+	BoundedConnectDataSource connector() {
 		return this.connector;
 	}
 
@@ -418,7 +439,7 @@ public final class Peer implements Balanced {
 	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
 	 * interrupt flag is set again)
 	 */
-	public Connection borrow(long timeoutMillis) throws SQLException {
+	Connection borrow(long timeoutMillis) throws SQLException {
 		Connection connection = borrow(timeoutMillis, timeoutMillis);
 		if (connection == null) {
 			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
@@ -438,7 +459,7 @@ public final class Peer implements Balanced {
 	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
 	 * interrupt flag is set again)
 	 */
-	public Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
+	Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
 		java.util.concurrent.Semaphore slots = this.permits;
 		if (slots == null || this.pool == null) {
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
@@ -487,7 +508,7 @@ public final class Peer implements Balanced {
 	}
 
 	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
-	public String describeUsage() {
+	String describeUsage() {
 		HikariDataSource current = this.pool;
 		return this.active.get() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
 	}
@@ -520,7 +541,7 @@ public final class Peer implements Balanced {
 	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
 	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
 	 */
-	public void returnUnused(Connection connection) throws SQLException {
+	void returnUnused(Connection connection) throws SQLException {
 		this.routed.decrement();
 		release(connection);
 	}
@@ -563,7 +584,7 @@ public final class Peer implements Balanced {
 	 * @return the pool to retire (close off the caller's thread) when this call took the peer
 	 * down, {@code null} when it was already down
 	 */
-	public HikariDataSource markDown(FailureReason reason, String error, Duration checkInterval) {
+	HikariDataSource markDown(FailureReason reason, String error, Duration checkInterval) {
 		Instant now = this.clock.instant();
 		String safeError = SafeUrls.redact(error, this.config.password());
 		PeerStatus previous;
@@ -616,13 +637,13 @@ public final class Peer implements Balanced {
 	}
 
 	/** Whether a DOWN peer's quarantine is over, so that a probe may bring it back. */
-	public boolean isDueForRetry() {
+	boolean isDueForRetry() {
 		PeerStatus current = this.status.get();
 		return current.retryAt() == null || !this.clock.instant().isBefore(current.retryAt());
 	}
 
 	/** Time left in a DOWN peer's quarantine, zero when it is over. */
-	public Duration untilRetry() {
+	Duration untilRetry() {
 		Instant retryAt = this.status.get().retryAt();
 		if (retryAt == null) {
 			return Duration.ZERO;
@@ -632,11 +653,11 @@ public final class Peer implements Balanced {
 	}
 
 	/** Claims the right to probe this peer; one probe per peer at a time. */
-	public boolean tryStartProbe() {
+	boolean tryStartProbe() {
 		return this.probing.compareAndSet(false, true);
 	}
 
-	public void probeFinished() {
+	void probeFinished() {
 		this.probing.set(false);
 	}
 
@@ -655,7 +676,7 @@ public final class Peer implements Balanced {
 	}
 
 	/** Closes the peer's pool for good: a probe that ends later creates none. */
-	public HikariDataSource shutdown() {
+	HikariDataSource shutdown() {
 		this.shutDown = true;
 		HikariDataSource retired = this.pool;
 		this.pool = null;

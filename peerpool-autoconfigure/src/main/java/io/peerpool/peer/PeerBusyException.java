@@ -7,7 +7,7 @@ import java.sql.SQLTransientConnectionException;
  * or a new one is still being opened. Not a failure of the peer (a failed connection attempt is
  * reported where it happens, by the peer's connector), so it never marks the peer DOWN.
  */
-public final class PeerBusyException extends SQLTransientConnectionException {
+final class PeerBusyException extends SQLTransientConnectionException {
 
 	PeerBusyException(String message, Throwable cause) {
 		super(message, "08001", cause);

@@ -28,7 +28,7 @@ import io.peerpool.failure.FailureReason;
  * probe at once, so one connection's error never condemns the peer. Each peer has its own thread:
  * a frozen peer's heartbeat blocks only its own.
  */
-public final class PeerHeartbeat implements AutoCloseable {
+final class PeerHeartbeat implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PeerHeartbeat.class);
 

@@ -2,7 +2,7 @@ package io.peerpool.peer;
 
 /** Told of every health transition of a peer; called on the thread that made the transition. */
 @FunctionalInterface
-public interface PeerListener {
+interface PeerListener {
 
 	void statusChanged(Peer peer, PeerStatus previous, PeerStatus current);
 

@@ -37,7 +37,7 @@ import io.peerpool.failure.PeerFailureClassifier;
  * whatever found it so, until it is in sync: it takes work again at once, not after
  * {@code probe-interval}.
  */
-public final class PeerMonitor implements AutoCloseable {
+final class PeerMonitor implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(PeerMonitor.class);
 

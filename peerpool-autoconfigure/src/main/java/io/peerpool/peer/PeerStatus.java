@@ -15,7 +15,7 @@ import io.peerpool.failure.FailureReason;
  * @param lastError last error message, without credentials, or {@code null}
  * @param retryAt when a DOWN peer is probed again, or {@code null}
  */
-public record PeerStatus(PeerState state, Instant since, FailureReason reason, String lastError, Instant retryAt) {
+record PeerStatus(PeerState state, Instant since, FailureReason reason, String lastError, Instant retryAt) {
 
 	static PeerStatus up(Instant now) {
 		return new PeerStatus(PeerState.UP, now, null, null, null);

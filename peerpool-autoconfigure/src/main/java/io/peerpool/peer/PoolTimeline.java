@@ -29,7 +29,7 @@ import io.peerpool.failure.FailureReason;
  * a {@link PeerPoolEvent} for listeners only when there is a listener. The lock is held for a few
  * field writes and is never taken on the hot path (choosing a peer, borrowing a connection).
  */
-public final class PoolTimeline implements PeerListener, ProbeListener {
+final class PoolTimeline implements PeerListener, ProbeListener {
 
 	/** Events kept per pool. */
 	public static final int CAPACITY = 100;
@@ -97,6 +97,23 @@ public final class PoolTimeline implements PeerListener, ProbeListener {
 				if (this.roles[peer.index()] == null) {
 					this.roles[peer.index()] = peer.role();
 				}
+			}
+		}
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		PeerPoolListener.ProbeOutcome probeOutcome = switch (outcome) {
+			case SUCCESS -> PeerPoolListener.ProbeOutcome.SUCCESS;
+			case TIMEOUT -> PeerPoolListener.ProbeOutcome.TIMEOUT;
+			default -> PeerPoolListener.ProbeOutcome.FAILURE;
+		};
+		io.peerpool.PeerInfo info = peer.info();
+		for (PeerPoolListener listener : this.listeners) {
+			try {
+				listener.probed(info, elapsed, probeOutcome);
+			}
+			catch (Throwable ex) {
+				logger.warn("peerpool: a PeerPoolListener failed on a probe of " + peer.name(), ex);
 			}
 		}
 	}

@@ -8,7 +8,7 @@ import java.time.Duration;
  * throws is ignored.
  */
 @FunctionalInterface
-public interface ProbeListener {
+interface ProbeListener {
 
 	/** The probe succeeded: the peer is healthy. */
 	String SUCCESS = "success";

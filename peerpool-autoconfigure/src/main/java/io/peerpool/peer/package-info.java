@@ -1,7 +1,11 @@
 /**
- * The engine of one pool's peers: a peer's health as an immutable status changed by
- * compare-and-set, its HikariCP pool, and the background monitor that probes peers and retires
- * failed peers' pools off the application's threads.
+ * The engine of one pool: {@link io.peerpool.peer.PeerPoolEngine}, its one entry, which the data
+ * source facade creates and delegates to (routing table, acquisition loop, hold, the judgement of
+ * errors); a peer's health as an immutable status changed by compare-and-set, its HikariCP pool,
+ * and the background monitor that probes peers and retires failed peers' pools off the
+ * application's threads. Everything else here is package-private, but {@code Peer} (the JDBC
+ * layer's handle on the peer that serves a connection), {@code PeerConfig} and
+ * {@code PeerHikariConfigs} (what the wiring and the builder resolve) and {@code SafeUrls}.
  */
 @NullMarked
 package io.peerpool.peer;

@@ -85,7 +85,7 @@ class PeerPoolAutoConfigurationIntegrationTests {
 				db.server(2).kill();
 				try {
 					await().atMost(Duration.ofSeconds(15))
-						.until(() -> ((PeerPoolDataSource) clients.users).peer("c").state() == PeerState.DOWN);
+						.until(() -> ((PeerPoolDataSource) clients.users).getPeer("c").state() == PeerState.DOWN);
 					assertThat(((PeerPoolDataSource) clients.main).getPeers())
 						.allSatisfy((peer) -> assertThat(peer.state()).isEqualTo(PeerState.UP));
 					for (int i = 0; i < 10; i++) {
@@ -137,7 +137,7 @@ class PeerPoolAutoConfigurationIntegrationTests {
 					assertThat(context).hasNotFailed();
 					PeerPoolDataSource pool = context.getBean(PeerPoolDataSource.class);
 					await().atMost(Duration.ofSeconds(10))
-						.until(() -> pool.peer("only").state() == PeerState.DOWN);
+						.until(() -> pool.getPeer("only").state() == PeerState.DOWN);
 					server.restart();
 					await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> port(pool) == server.port());
 				});

@@ -215,4 +215,34 @@ class DialectTests {
 		assertThat(Dialect.versionNumber("5.5.5-10.6.12-MariaDB")).isEqualTo(5_005_005);
 	}
 
+	@ParameterizedTest
+	@CsvSource(nullValues = "null", value = { "HY000, 2013, CONNECTION_LOST", "42000, 2013, null", "HY000, 1053, SHUTDOWN",
+			"08S01, 1077, SHUTDOWN", "70100, 1927, CONNECTION_LOST", "90067, 90067, CONNECTION_LOST", "HY000, 1064, null" })
+	void vendorCodesOfAConnectionOrServerGoneAreTheDialects(String state, int code, Dialect.VendorFailure failure) {
+		assertThat(Dialect.connectionFailure(new SQLException("error", state, code))).isEqualTo(failure);
+	}
+
+	@ParameterizedTest
+	@CsvSource(nullValues = "null", value = { "08S01, 1047, NOT_READY", "57P01, 0, SHUTDOWN", "57P02, 0, SHUTDOWN",
+			"57P03, 0, NOT_READY", "57014, 0, null", "08S01, 0, null" })
+	void vendorCodesThatSayMoreThanTheirSqlStateClassAreTheDialects(String state, int code,
+			Dialect.VendorFailure failure) {
+		assertThat(Dialect.serverFailure(new SQLException("error", state, code))).isEqualTo(failure);
+	}
+
+	@Test
+	void vendorCodesOfAuthenticationOneConnectionAndReadOnlyAreTheDialects() {
+		assertThat(Dialect.isAuthFailure(new SQLException("password authentication failed", "28P01"))).isTrue();
+		assertThat(Dialect.isAuthFailure(new SQLException("Access denied", "28000", 1045))).isTrue();
+		assertThat(Dialect.isAuthFailure(new SQLException("Access denied to database", "42000", 1044))).isFalse();
+		assertThat(Dialect.endsOneConnection(new SQLException("Connection was killed", "70100", 1927))).isTrue();
+		assertThat(Dialect.endsOneConnection(new SQLException("terminating connection", "57P01"))).isTrue();
+		assertThat(Dialect.endsOneConnection(new SQLException("Server shutdown in progress", "HY000", 1053))).isFalse();
+		assertThat(Dialect.isServerReadOnly(new SQLException(
+				"The MariaDB server is running with the --read-only option so it cannot execute this statement",
+				"HY000", 1290))).isTrue();
+		assertThat(Dialect.isServerReadOnly(new SQLException("running in read-only mode", "HY000", 1836))).isTrue();
+		assertThat(Dialect.isServerReadOnly(new SQLException("secure-file-priv option", "HY000", 1290))).isFalse();
+	}
+
 }

@@ -251,7 +251,9 @@ public final class FailoverBenchmark {
 				PeerState[] last = new PeerState[peers.size()];
 				while (this.running) {
 					for (int i = 0; i < peers.size(); i++) {
-						PeerState state = pool.peer(peers.get(i)).state();
+						// health only: a drained or lagging peer is up
+						PeerState state = (pool.getPeer(peers.get(i)).state() == PeerState.DOWN) ? PeerState.DOWN
+								: PeerState.UP;
 						if (state != last[i]) {
 							last[i] = state;
 							synchronized (this.changes) {

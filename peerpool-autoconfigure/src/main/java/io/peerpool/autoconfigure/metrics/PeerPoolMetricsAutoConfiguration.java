@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.peerpool.PeerPoolDataSource;
+import io.peerpool.autoconfigure.PeerHikariConfigCustomizer;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolBeans;
 import io.peerpool.metrics.PeerPoolHikariMetrics;
@@ -41,6 +42,13 @@ public final class PeerPoolMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PeerPoolHikariMetrics peerPoolHikariMetrics(ObjectProvider<MeterRegistry> registry) {
 		return new PeerPoolHikariMetrics(registry);
+	}
+
+	/** Applies {@link PeerPoolHikariMetrics} (the application's own bean, if it has one) to every peer's pool. */
+	@Bean
+	@ConditionalOnClass(MicrometerMetricsTrackerFactory.class)
+	PeerHikariConfigCustomizer peerPoolHikariMetricsCustomizer(ObjectProvider<PeerPoolHikariMetrics> metrics) {
+		return (peer, config) -> metrics.ifAvailable((hikariMetrics) -> hikariMetrics.customize(config));
 	}
 
 }

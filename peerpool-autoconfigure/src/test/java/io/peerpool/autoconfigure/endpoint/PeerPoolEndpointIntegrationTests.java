@@ -197,7 +197,7 @@ class PeerPoolEndpointIntegrationTests {
 	}
 
 	private static long routed(String peer) {
-		return app.pool().peer(peer).routedConnections();
+		return app.pool().getPeer(peer).routed();
 	}
 
 	private static String peerState(String peer) {

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import io.peerpool.NoAvailablePeerException;
 import io.peerpool.PeerPoolEvent;
 import io.peerpool.PeerPoolListener;
+import io.peerpool.PeerState;
 import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.MariaDbServer;
@@ -77,9 +78,9 @@ class PeerPoolTimelineIntegrationTests {
 	void aKilledAndRestartedPeerShowsAsDownThenUpWithTimesAndReasons() {
 		Instant killed = Instant.now();
 		db.server(1).kill();
-		await().atMost(Duration.ofSeconds(30)).until(() -> !app.pool().peer("peer1").status().isUp());
+		await().atMost(Duration.ofSeconds(30)).until(() -> app.pool().getPeer("peer1").state() == PeerState.DOWN);
 		db.server(1).restart();
-		await().atMost(Duration.ofSeconds(60)).until(() -> app.pool().peer("peer1").status().isUp());
+		await().atMost(Duration.ofSeconds(60)).until(() -> app.pool().getPeer("peer1").state() != PeerState.DOWN);
 
 		List<Map<String, Object>> pools = path(app.get("/actuator/peerpool").json(), "pools");
 		List<Map<String, Object>> events = path(pools.get(0), "events");

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.peerpool.PeerState;
 import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.MariaDbServer;
@@ -132,7 +133,7 @@ class PeerPoolHealthIntegrationTests {
 				"spring.autoconfigure.exclude=io.peerpool.autoconfigure.health.PeerPoolDbHealthContributorAutoConfiguration")) {
 			assertThat(bootDb.get("/actuator/health").status()).isEqualTo(200);
 			db.server(2).kill();
-			await().atMost(Duration.ofSeconds(30)).until(() -> !bootDb.pool().peer("peer2").status().isUp());
+			await().atMost(Duration.ofSeconds(30)).until(() -> bootDb.pool().getPeer("peer2").state() == PeerState.DOWN);
 			Map<String, Object> health = bootDb.get("/actuator/health").json();
 			assertThat(path(health, "components.peerpool.status").toString()).isEqualTo("UP");
 			assertThat(path(health, "components.db.components.peer2.status").toString()).isEqualTo("DOWN");

@@ -1,5 +1,10 @@
 package io.peerpool.autoconfigure.metrics;
 
+import java.time.Duration;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +15,12 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.peerpool.PeerRole;
+import io.peerpool.autoconfigure.PeerHikariConfigCustomizer;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.metrics.PeerPoolHikariMetrics;
 import io.peerpool.metrics.PeerPoolMetrics;
+import io.peerpool.peer.PeerConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +50,19 @@ class PeerPoolMetricsAutoConfigurationTests {
 				.functionCounter()).isNotNull();
 			assertThat(registry.get("peerpool.peer.failures").tags("pool", "main", "reason", "auth").counter().count())
 				.isZero();
+		});
+	}
+
+	@Test
+	void hikariMetersOnEveryPeersPoolThroughACustomizer() {
+		this.contextRunner.run((context) -> {
+			HikariConfig config = new HikariConfig();
+			PeerConfig peer = new PeerConfig("main", "a", "jdbc:mariadb://127.0.0.1:1/app", null, null, null,
+					PeerRole.AUTO, 1, Duration.ofSeconds(1), Map.of());
+			context.getBeansOfType(PeerHikariConfigCustomizer.class)
+				.values()
+				.forEach((customizer) -> customizer.customize(peer, config));
+			assertThat(config.getMetricsTrackerFactory()).isInstanceOf(MicrometerMetricsTrackerFactory.class);
 		});
 	}
 

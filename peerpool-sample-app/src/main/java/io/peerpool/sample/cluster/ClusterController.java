@@ -24,7 +24,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
-import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolEvent;
 import io.peerpool.sample.LoadGenerator;
 import io.peerpool.test.MariaDbServer;
@@ -202,11 +201,7 @@ class ClusterController {
 
 	/** Seconds the peer's server is behind its primary at the last probe, or null when unknown. */
 	private static Double lagSeconds(PeerPool pool, String peer) {
-		if (pool instanceof PeerPoolDataSource dataSource) {
-			Duration lag = dataSource.peer(peer).lag();
-			return (lag != null) ? lag.toMillis() / 1000.0 : null;
-		}
-		return null;
+		return pool.getPeer(peer).probedLagSeconds();
 	}
 
 	/** Promote or lag: changes the replication of the embedded cluster, for every pool on it. */
