@@ -557,8 +557,7 @@ public final class PeerConnection extends StatementHost implements Connection {
 		TransactionLog log = transactionLog();
 		Peer failed = this.peer;
 		Connection lost = this.physical;
-		if (log == null || failed == null || lost == null || this.closed
-				|| !this.owner.reportIfPeerFailure(failed, failure)) {
+		if (log == null || failed == null || lost == null || this.closed || !isLost(lost, failure)) {
 			abandonReplay();
 			return false;
 		}
@@ -603,6 +602,24 @@ public final class PeerConnection extends StatementHost implements Connection {
 			}
 			releasePhysical(failure);
 			return giveUpReplay(failed, lost);
+		}
+	}
+
+	/**
+	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
+	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
+	 */
+	private boolean isLost(Connection physical, SQLException failure) {
+		Peer current = this.peer;
+		if (current != null && this.owner.reportIfPeerFailure(current, failure)) {
+			return true;
+		}
+		try {
+			// HikariCP answers from a flag: no I/O on a connection to a frozen server
+			return physical.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
 		}
 	}
 
@@ -841,8 +858,7 @@ public final class PeerConnection extends StatementHost implements Connection {
 				this.physical.rollback();
 			}
 			catch (SQLException ex) {
-				Peer current = this.peer;
-				if (this.autoCommit || current == null || !this.owner.reportIfPeerFailure(current, ex)) {
+				if (this.autoCommit || !isLost(this.physical, ex)) {
 					throw ex;
 				}
 				// the connection is lost, and with it the transaction: the server rolled it back, nothing to undo
