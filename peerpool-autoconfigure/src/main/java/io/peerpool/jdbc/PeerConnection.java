@@ -606,6 +606,18 @@ public final class PeerConnection extends StatementHost implements Connection {
 	}
 
 	/**
+	 * A statement could not be created on the physical connection of a recorded transaction (a
+	 * connection the pool aborted when its peer went DOWN): the physical connection the transaction
+	 * was replayed on, else {@code failure}.
+	 */
+	private Connection replayed(SQLException failure) throws SQLException {
+		if (this.replay != REPLAY_RECORDING || !replayTransaction(failure)) {
+			throw failure;
+		}
+		return this.physical;
+	}
+
+	/**
 	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
 	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
 	 */
@@ -677,14 +689,26 @@ public final class PeerConnection extends StatementHost implements Connection {
 			countStatement();
 			return track(new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement()), null);
 		}
-		Statement statement = physical().createStatement();
+		Statement statement;
+		try {
+			statement = physical().createStatement();
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement();
+		}
 		countStatement();
 		return track(new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement()), null);
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		Statement statement;
+		try {
+			statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement(resultSetType, resultSetConcurrency);
+		}
 		countStatement();
 		return track(new ReplayableStatement(this, statement,
 				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency)), null);
@@ -693,7 +717,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		Statement statement;
+		try {
+			statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
 		countStatement();
 		return track(new ReplayableStatement(this, statement, (connection, sql) -> connection
 			.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability)), null);
@@ -702,7 +732,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text)), sql) : statement;
 	}
@@ -711,7 +747,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, resultSetType, resultSetConcurrency);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency)), sql)
 				: statement;
@@ -721,8 +763,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency,
-				resultSetHoldability);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency,
 						resultSetHoldability)), sql)
@@ -732,7 +779,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, autoGeneratedKeys);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, autoGeneratedKeys);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, autoGeneratedKeys);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, autoGeneratedKeys)), sql) : statement;
 	}
@@ -740,7 +793,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, columnIndexes);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, columnIndexes);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, columnIndexes);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, columnIndexes)), sql) : statement;
 	}
@@ -748,7 +807,13 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, columnNames);
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, columnNames);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, columnNames);
+		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, columnNames)), sql) : statement;
 	}

@@ -35,6 +35,9 @@ final class FakeDatabase {
 
 	boolean dead;
 
+	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
+	final List<boolean[]> open = new ArrayList<>();
+
 	/** Fail a result set's next() after this many rows once the database is dead (a streamed result). */
 	int streamedRows = Integer.MAX_VALUE;
 
@@ -54,9 +57,20 @@ final class FakeDatabase {
 		}
 	}
 
+	/** The server dies and the pool aborts the connections it handed out. */
+	void dieAndAbort() {
+		this.dead = true;
+		this.open.forEach((closed) -> closed[0] = true);
+	}
+
 	Connection connect() {
 		boolean[] closed = new boolean[1];
+		this.open.add(closed);
 		return proxy(Connection.class, (proxy, method, args) -> {
+			if (closed[0] && !method.getName().equals("isClosed") && !method.getName().equals("close")) {
+				// what HikariCP answers on a connection it aborted
+				throw new SQLException("Connection is closed", "08003");
+			}
 			switch (method.getName()) {
 				case "prepareStatement", "prepareCall":
 					return statement((String) args[0], proxy);
