@@ -68,6 +68,9 @@ abstract class AbstractTransactionReplayIntegrationTests {
 
 	@AfterEach
 	void bringTheFirstBack() {
+		if (first().isFrozen()) {
+			first().thaw();
+		}
 		if (!first().isRunning()) {
 			first().restart();
 		}
@@ -212,6 +215,23 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		first().restart();
 		assertThat(transfersOn(first(), ref)).as("rolled back by the killed server").isZero();
 		assertThat(balanceOn(first(), accounts[0])).isEqualTo(100);
+	}
+
+	@Test
+	void withReplayAllATransactionOnAFrozenPeerCommitsOnTheOtherPeerExactlyOnce() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			first().freeze();
+			// the next statement waits until the heartbeat finds the frozen server and its connections are aborted
+			transferEnds(connection, accounts);
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			first().thaw();
+		}
+		assertThat(transfersOn(second(), ref)).isEqualTo(1);
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(30);
+		assertThat(transfersOn(first(), ref)).as("never committed on the frozen server").isZero();
 	}
 
 	@Test
