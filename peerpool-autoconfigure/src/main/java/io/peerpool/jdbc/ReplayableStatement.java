@@ -149,10 +149,16 @@ class ReplayableStatement implements Statement {
 		this.logged = true;
 	}
 
-	/** The transaction ended or cannot be replayed: the recording is dropped. */
-	final void leaveTransaction() {
+	/**
+	 * The transaction ended or cannot be replayed: the recording of a statement that ran is dropped;
+	 * one that has not run yet keeps it, as any statement does until its first execution (its
+	 * settings may exist only there, while it waits for its connection).
+	 */
+	final void leaveTransaction(boolean executed) {
 		this.logged = false;
-		stopRecording();
+		if (executed) {
+			stopRecording();
+		}
 	}
 
 	final boolean isLogged() {

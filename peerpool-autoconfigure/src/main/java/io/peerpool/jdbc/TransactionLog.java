@@ -199,8 +199,12 @@ final class TransactionLog {
 			return;
 		}
 		this.live = false;
+		boolean[] executed = new boolean[this.statementCount];
+		for (int i = 0; i < this.size; i++) {
+			executed[indexOf(this.entries[i].statement)] = true;
+		}
 		for (int i = 0; i < this.statementCount; i++) {
-			this.statements[i].leaveTransaction();
+			this.statements[i].leaveTransaction(executed[i]);
 		}
 		this.statements = null;
 		this.entries = null;

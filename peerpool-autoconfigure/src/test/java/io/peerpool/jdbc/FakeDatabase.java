@@ -43,6 +43,9 @@ final class FakeDatabase {
 
 	final List<String> executed = new ArrayList<>();
 
+	/** Statement settings made ({@code setMaxRows(5)}). */
+	final List<String> settings = new ArrayList<>();
+
 	int commits;
 
 	int rollbacks;
@@ -105,6 +108,10 @@ final class FakeDatabase {
 			String name = method.getName();
 			if (name.startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer index) {
 				parameters.put(index, args[1]);
+				return null;
+			}
+			if (name.startsWith("set") && args != null && args.length == 1) {
+				this.settings.add(name + "(" + args[0] + ")");
 				return null;
 			}
 			switch (name) {

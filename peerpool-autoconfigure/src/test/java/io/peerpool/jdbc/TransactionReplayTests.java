@@ -390,6 +390,18 @@ class TransactionReplayTests {
 	}
 
 	@Test
+	void aStatementThatHasNotRunKeepsItsSettingsWhenTheTransactionBecomesUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		Statement statement = connection.createStatement();
+		statement.setMaxRows(5);
+		assertThat(connection.peer()).as("waiting for its SQL").isNull();
+		connection.setSavepoint();
+		assertThat(connection.transactionLog()).isNull();
+		statement.executeQuery("SELECT 1").close();
+		assertThat(this.first.settings).containsExactly("setMaxRows(5)");
+	}
+
+	@Test
 	void aSavepointMakesTheTransactionUnrepeatable() throws SQLException {
 		PeerConnection connection = transaction();
 		update(connection, 50, 7);
