@@ -64,6 +64,12 @@ public final class PeerPoolBuilder {
 
 	private Duration heartbeatTimeout;
 
+	private TransactionReplay transactionReplay;
+
+	private int transactionReplayLimitStatements;
+
+	private long transactionReplayLimitBytes;
+
 	private final Map<String, String> hikari = new LinkedHashMap<>();
 
 	private final List<Peer> peers = new ArrayList<>();
@@ -95,6 +101,9 @@ public final class PeerPoolBuilder {
 		this.unknownLag = settings.unknownLag();
 		this.heartbeatInterval = settings.heartbeatInterval();
 		this.heartbeatTimeout = settings.heartbeatTimeout();
+		this.transactionReplay = settings.transactionReplay();
+		this.transactionReplayLimitStatements = settings.transactionReplayLimitStatements();
+		this.transactionReplayLimitBytes = settings.transactionReplayLimitBytes();
 		return this;
 	}
 
@@ -198,6 +207,25 @@ public final class PeerPoolBuilder {
 		return this;
 	}
 
+	/**
+	 * Which transactions run again, verified, on another peer when their connection dies before
+	 * the commit; default {@code read-only}.
+	 */
+	public PeerPoolBuilder transactionReplay(TransactionReplay transactionReplay) {
+		this.transactionReplay = transactionReplay;
+		return this;
+	}
+
+	/**
+	 * Beyond {@code statements} statements or about {@code bytes} bytes of SQL and parameters a
+	 * transaction is no longer recorded, and its failure reaches the application; default 64 and 1 MB.
+	 */
+	public PeerPoolBuilder transactionReplayLimit(int statements, long bytes) {
+		this.transactionReplayLimitStatements = statements;
+		this.transactionReplayLimitBytes = bytes;
+		return this;
+	}
+
 	/** A HikariCP setting for every peer's pool, in relaxed property form ({@code maximum-pool-size}). */
 	public PeerPoolBuilder hikari(String property, String value) {
 		this.hikari.put(property, value);
@@ -227,7 +255,8 @@ public final class PeerPoolBuilder {
 		return new PeerPoolSettings(this.name, this.balance, this.checkInterval, this.probeInterval, this.probeTimeout,
 				this.connectTimeout, this.acquireTimeout, this.readWriteSplit, this.readsIncludePrimary,
 				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.unknownLag, this.heartbeatInterval,
-				this.heartbeatTimeout);
+				this.heartbeatTimeout, this.transactionReplay, this.transactionReplayLimitStatements,
+				this.transactionReplayLimitBytes);
 	}
 
 	/**

@@ -134,12 +134,14 @@ final class PeerPoolConfigurations {
 		requireDuration(settingsPrefix + ".pin-duration", pool.getPinDuration(), true);
 		requireDuration(settingsPrefix + ".heartbeat-interval", pool.getHeartbeatInterval(), true);
 		requireDuration(settingsPrefix + ".heartbeat-timeout", pool.getHeartbeatTimeout(), false);
+		requireReplayLimit(settingsPrefix, pool.getTransactionReplayLimit());
 		Duration connectTimeout = pool.getConnectTimeout();
 		PeerPoolSettings settings = new PeerPoolSettings(name, pool.getBalance(), pool.getCheckInterval(),
 				pool.getProbeInterval(), pool.getProbeTimeout(), connectTimeout, pool.getAcquireTimeout(),
 				pool.getReadWriteSplit(), pool.isReadsIncludePrimary(), pool.getMaxReplicaLag(),
 				pool.getReadYourWrites(), pool.getPinDuration(), pool.getUnknownLag(), pool.getHeartbeatInterval(),
-				pool.getHeartbeatTimeout());
+				pool.getHeartbeatTimeout(), pool.getTransactionReplay(), pool.getTransactionReplayLimit().getStatements(),
+				pool.getTransactionReplayLimit().getBytes().toBytes());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;
@@ -183,6 +185,19 @@ final class PeerPoolConfigurations {
 					"must be " + (zeroAllowed ? "zero or positive" : "positive") + ", was " + value,
 					"Set " + property + " to a " + (zeroAllowed ? "non-negative" : "positive")
 							+ " duration such as 2s or 500ms.");
+		}
+	}
+
+	private static void requireReplayLimit(String prefix, PoolProperties.TransactionReplayLimit limit) {
+		if (limit.getStatements() < 0) {
+			throw new PeerPoolConfigurationException(prefix + ".transaction-replay-limit.statements",
+					"must not be negative, was " + limit.getStatements(),
+					"Set " + prefix + ".transaction-replay-limit.statements to a count such as 64 (0 records nothing).");
+		}
+		if (limit.getBytes() == null || limit.getBytes().isNegative()) {
+			throw new PeerPoolConfigurationException(prefix + ".transaction-replay-limit.bytes",
+					"must not be negative, was " + limit.getBytes(),
+					"Set " + prefix + ".transaction-replay-limit.bytes to a size such as 1MB (0 records nothing).");
 		}
 	}
 

@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 import io.peerpool.ReadYourWrites;
+import io.peerpool.TransactionReplay;
 import io.peerpool.UnknownLag;
 import io.peerpool.balance.Balance;
 
@@ -64,6 +67,16 @@ public class PoolProperties {
 
 	/** A heartbeat slower than this marks the peer DOWN. */
 	private Duration heartbeatTimeout = Duration.ofMillis(750);
+
+	/**
+	 * Which transactions run again on another peer when their connection dies before the commit:
+	 * none, read-only (transactions marked read-only) or all (read-write ones too). A replayed
+	 * transaction goes on only when every result it gave the application comes out the same.
+	 */
+	private TransactionReplay transactionReplay = TransactionReplay.READ_ONLY;
+
+	/** Beyond this size a transaction is no longer recorded, and its failure reaches the application. */
+	private final TransactionReplayLimit transactionReplayLimit = new TransactionReplayLimit();
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
@@ -183,6 +196,18 @@ public class PoolProperties {
 		this.heartbeatTimeout = heartbeatTimeout;
 	}
 
+	public TransactionReplay getTransactionReplay() {
+		return this.transactionReplay;
+	}
+
+	public void setTransactionReplay(TransactionReplay transactionReplay) {
+		this.transactionReplay = transactionReplay;
+	}
+
+	public TransactionReplayLimit getTransactionReplayLimit() {
+		return this.transactionReplayLimit;
+	}
+
 	public Map<String, String> getHikari() {
 		return this.hikari;
 	}
@@ -197,6 +222,33 @@ public class PoolProperties {
 
 	public void setPeers(Map<String, PeerPoolProperties.Peer> peers) {
 		this.peers = peers;
+	}
+
+	/** The size of a transaction beyond which it is no longer recorded for replay. */
+	public static class TransactionReplayLimit {
+
+		/** Statements executed in one transaction. */
+		private int statements = 64;
+
+		/** Approximate size of one transaction's recorded SQL and parameters. */
+		private DataSize bytes = DataSize.ofMegabytes(1);
+
+		public int getStatements() {
+			return this.statements;
+		}
+
+		public void setStatements(int statements) {
+			this.statements = statements;
+		}
+
+		public DataSize getBytes() {
+			return this.bytes;
+		}
+
+		public void setBytes(DataSize bytes) {
+			this.bytes = bytes;
+		}
+
 	}
 
 }

@@ -26,7 +26,9 @@ import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerRole;
+import io.peerpool.PeerPoolSettings;
 import io.peerpool.ReadYourWrites;
+import io.peerpool.TransactionReplay;
 import io.peerpool.dialect.ReplicaCatchUp;
 import io.peerpool.routing.TransactionReadOnly;
 
@@ -40,6 +42,12 @@ import io.peerpool.routing.TransactionReadOnly;
  * transaction ({@code autoCommit=false}: nothing can have been committed) or is a query, the
  * statement is run again on another peer with the same settings and parameters; the application
  * does not see the failure. An auto-commit write whose outcome is unknown is never retried.
+ *
+ * <p>Later in a transaction, when {@code transaction-replay} covers it ({@code read-only}: a
+ * read-only transaction; {@code all}: every one), the connection records what the transaction did
+ * and saw ({@link TransactionLog}); when its physical connection is lost before the commit, the
+ * transaction runs again on another peer, and goes on there when every result is the same. A
+ * commit whose connection is lost has an unknown outcome: SQLState {@code 08007}, never replayed.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
@@ -81,6 +89,26 @@ public final class PeerConnection extends StatementHost implements Connection {
 	 * physical connection. Moving it would lose that state behind the application's back.
 	 */
 	private boolean pinned;
+
+	/**
+	 * Whether the current transaction is recorded for replay: {@link #REPLAY_UNDECIDED} until its
+	 * first statement is created. A byte, not an object: nothing is allocated for auto-commit work
+	 * or with replay {@code none}; the log itself is in {@link Extras}.
+	 */
+	private byte replay;
+
+	private static final byte REPLAY_UNDECIDED = 0;
+
+	private static final byte REPLAY_RECORDING = 1;
+
+	/** Not this transaction (not eligible, unrepeatable, past the limit); decided again for the next. */
+	private static final byte REPLAY_NOT = 2;
+
+	/**
+	 * Never again on this connection: a driver statement was handed out, and what runs on it is out
+	 * of the log's sight in any later transaction.
+	 */
+	private static final byte REPLAY_NEVER = 3;
 
 	/** Rarely used settings and the connection left behind by a move; allocated on first need. */
 	private Extras extras;
@@ -253,6 +281,9 @@ public final class PeerConnection extends StatementHost implements Connection {
 	 */
 	int beforeStatement(String sql) throws SQLException {
 		int intent = SqlIntent.classify(sql);
+		if (!this.autoCommit && (intent & (SqlIntent.WRITE | SqlIntent.SESSION)) != 0) {
+			replayableDespite(intent);
+		}
 		if ((intent & SqlIntent.WRITE) != 0) {
 			beforeWrite(sql);
 		}
@@ -423,6 +454,194 @@ public final class PeerConnection extends StatementHost implements Connection {
 		return physical();
 	}
 
+	// transaction replay
+
+	/**
+	 * Whether the current transaction is recorded for replay; decided at its first statement:
+	 * {@code all}, or {@code read-only} and the transaction is read-only, on a connection whose
+	 * session is not pinned by state SQL set.
+	 */
+	private boolean recordsTransaction() {
+		if (this.autoCommit) {
+			return false;
+		}
+		byte state = this.replay;
+		if (state == REPLAY_UNDECIDED) {
+			state = decideReplay();
+		}
+		return state == REPLAY_RECORDING;
+	}
+
+	private byte decideReplay() {
+		PeerPoolSettings settings = this.owner.settings();
+		TransactionReplay mode = settings.transactionReplay();
+		boolean eligible = mode == TransactionReplay.ALL || (mode == TransactionReplay.READ_ONLY
+				&& (this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly()));
+		byte state = REPLAY_NOT;
+		if (eligible && !this.pinned && settings.transactionReplayLimitStatements() > 0) {
+			extras().log = new TransactionLog(this, settings.transactionReplayLimitStatements(),
+					settings.transactionReplayLimitBytes());
+			state = REPLAY_RECORDING;
+		}
+		this.replay = state;
+		return state;
+	}
+
+	/** A write or session SQL in a transaction: with {@code read-only} not replayed; session state never. */
+	private void replayableDespite(int intent) {
+		if (recordsTransaction() && ((intent & SqlIntent.SESSION) != 0
+				|| this.owner.settings().transactionReplay() != TransactionReplay.ALL)) {
+			abandonReplay();
+		}
+	}
+
+	/** Adds a statement created in a recorded transaction to its log. */
+	private <S extends ReplayableStatement> S track(S statement, @Nullable String sql) {
+		if (recordsTransaction()) {
+			this.extras.log.register(statement, sql);
+		}
+		return statement;
+	}
+
+	@Override
+	@Nullable TransactionLog transactionLog() {
+		return (this.replay == REPLAY_RECORDING) ? this.extras.log : null;
+	}
+
+	@Override
+	void recorded(int bytes) {
+		if (this.replay == REPLAY_RECORDING) {
+			this.extras.log.grow(bytes);
+		}
+	}
+
+	@Override
+	void unloggedExecution() {
+		if (!this.autoCommit && this.replay != REPLAY_NEVER) {
+			if (this.replay == REPLAY_RECORDING) {
+				abandonReplay();
+			}
+			this.replay = REPLAY_NOT;
+		}
+	}
+
+	@Override
+	void abandonReplay() {
+		if (this.replay == REPLAY_RECORDING) {
+			this.replay = REPLAY_NOT;
+			TransactionLog log = this.extras.log;
+			this.extras.log = null;
+			// memory is released now: every statement drops its recording
+			log.end();
+		}
+	}
+
+	/** The transaction ended (commit, rollback, auto-commit on, close): the next one is decided again. */
+	private void endTransaction() {
+		abandonReplay();
+		if (this.replay != REPLAY_NEVER) {
+			this.replay = REPLAY_UNDECIDED;
+		}
+	}
+
+	/**
+	 * The physical connection of a recorded transaction failed: when the failure says the
+	 * connection is lost, takes a connection on another peer (the normal acquisition, which holds
+	 * while no peer can serve), begins the transaction there with the same settings, and runs the
+	 * log again. Every result the same: the statements continue on the new connection and the
+	 * failed connection is given back. Anything else: the application gets {@code failure} (with
+	 * what happened attached as suppressed), on the failed connection as before.
+	 */
+	@Override
+	boolean replayTransaction(SQLException failure) {
+		TransactionLog log = transactionLog();
+		Peer failed = this.peer;
+		Connection lost = this.physical;
+		if (log == null || failed == null || lost == null || this.closed || !isLost(lost, failure)) {
+			abandonReplay();
+			return false;
+		}
+		this.failedPeers |= 1L << failed.index();
+		this.physical = null;
+		this.peer = null;
+		while (true) {
+			Connection next;
+			try {
+				next = physical();
+			}
+			catch (SQLException noOtherPeer) {
+				failure.addSuppressed(noOtherPeer);
+				return giveUpReplay(failed, lost);
+			}
+			Peer replayPeer = this.peer;
+			String difference;
+			try {
+				difference = log.replay(next);
+			}
+			catch (SQLException again) {
+				if (replayPeer != null && this.owner.reportIfPeerFailure(replayPeer, again)) {
+					// that peer failed too: the next one
+					this.failedPeers |= 1L << replayPeer.index();
+					releasePhysical(again);
+					continue;
+				}
+				difference = "a statement failed: " + again;
+			}
+			if (difference == null) {
+				releaseQuietly(failed, lost);
+				return true;
+			}
+			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
+					+ ((replayPeer != null) ? replayPeer.name() : "?") + "' of pool '" + this.owner.poolName()
+					+ "' gave the application a different result, so the transaction was not replayed: " + difference));
+			try {
+				next.rollback();
+			}
+			catch (SQLException ex) {
+				// given back below; its pool discards it if broken
+			}
+			releasePhysical(failure);
+			return giveUpReplay(failed, lost);
+		}
+	}
+
+	/**
+	 * A statement could not be created on the physical connection of a recorded transaction (a
+	 * connection the pool aborted when its peer went DOWN): the physical connection the transaction
+	 * was replayed on, else {@code failure}.
+	 */
+	private Connection replayed(SQLException failure) throws SQLException {
+		if (this.replay != REPLAY_RECORDING || !replayTransaction(failure)) {
+			throw failure;
+		}
+		return this.physical;
+	}
+
+	/**
+	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
+	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
+	 */
+	private boolean isLost(Connection physical, SQLException failure) {
+		Peer current = this.peer;
+		if (current != null && this.owner.reportIfPeerFailure(current, failure)) {
+			return true;
+		}
+		try {
+			// HikariCP answers from a flag: no I/O on a connection to a frozen server
+			return physical.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
+
+	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
+	private boolean giveUpReplay(Peer failed, Connection lost) {
+		attach(failed, lost);
+		abandonReplay();
+		return false;
+	}
+
 	private void releasePhysical(SQLException cause) {
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
@@ -444,7 +663,12 @@ public final class PeerConnection extends StatementHost implements Connection {
 	 */
 	private boolean trackReplayable() {
 		countStatement();
-		return !this.used;
+		if (!this.used || recordsTransaction()) {
+			return true;
+		}
+		// a driver statement: what runs on it in any later transaction is out of the log's sight
+		this.replay = REPLAY_NEVER;
+		return false;
 	}
 
 	private void countStatement() {
@@ -463,45 +687,75 @@ public final class PeerConnection extends StatementHost implements Connection {
 			// the SQL is only known at execute: it decides the peer (a write under read intent needs a primary)
 			checkOpen();
 			countStatement();
-			return new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement());
+			return track(new ReplayableStatement(this, null, (connection, sql) -> connection.createStatement()), null);
 		}
-		Statement statement = physical().createStatement();
+		Statement statement;
+		try {
+			statement = physical().createStatement();
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement();
+		}
 		countStatement();
-		return new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement());
+		return track(new ReplayableStatement(this, statement, (connection, sql) -> connection.createStatement()), null);
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		Statement statement;
+		try {
+			statement = physical().createStatement(resultSetType, resultSetConcurrency);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement(resultSetType, resultSetConcurrency);
+		}
 		countStatement();
-		return new ReplayableStatement(this, statement,
-				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency));
+		return track(new ReplayableStatement(this, statement,
+				(connection, sql) -> connection.createStatement(resultSetType, resultSetConcurrency)), null);
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		Statement statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		Statement statement;
+		try {
+			statement = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
 		countStatement();
-		return new ReplayableStatement(this, statement, (connection, sql) -> connection
-			.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+		return track(new ReplayableStatement(this, statement, (connection, sql) -> connection
+			.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability)), null);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
-				(connection, text) -> connection.prepareStatement(text)) : statement;
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text)), sql) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
-				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency))
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, resultSetType, resultSetConcurrency);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency)), sql)
 				: statement;
 	}
 
@@ -509,64 +763,93 @@ public final class PeerConnection extends StatementHost implements Connection {
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency,
-				resultSetHoldability);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
 				(connection, text) -> connection.prepareStatement(text, resultSetType, resultSetConcurrency,
-						resultSetHoldability))
+						resultSetHoldability)), sql)
 				: statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, autoGeneratedKeys);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
-				(connection, text) -> connection.prepareStatement(text, autoGeneratedKeys)) : statement;
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, autoGeneratedKeys);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, autoGeneratedKeys);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, autoGeneratedKeys)), sql) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, columnIndexes);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
-				(connection, text) -> connection.prepareStatement(text, columnIndexes)) : statement;
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, columnIndexes);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, columnIndexes);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnIndexes)), sql) : statement;
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
 		beforeStatement(sql);
-		PreparedStatement statement = physical().prepareStatement(sql, columnNames);
-		return trackReplayable() ? new ReplayablePreparedStatement(this, statement, sql,
-				(connection, text) -> connection.prepareStatement(text, columnNames)) : statement;
+		PreparedStatement statement;
+		try {
+			statement = physical().prepareStatement(sql, columnNames);
+		}
+		catch (SQLException failure) {
+			statement = replayed(failure).prepareStatement(sql, columnNames);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql,
+				(connection, text) -> connection.prepareStatement(text, columnNames)), sql) : statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
+		// OUT parameters and what a procedure does are not compared: a transaction that calls one is not replayed
+		abandonReplay();
 		beforeStatement(sql);
 		CallableStatement statement = physical().prepareCall(sql);
-		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
-				(connection, text) -> connection.prepareCall(text)) : statement;
+		return trackReplayable() ? track(new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text)), sql) : statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+		// OUT parameters and what a procedure does are not compared: a transaction that calls one is not replayed
+		abandonReplay();
 		beforeStatement(sql);
 		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency);
-		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
-				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency))
+		return trackReplayable() ? track(new ReplayableCallableStatement(this, statement, sql,
+				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency)), sql)
 				: statement;
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
+		// OUT parameters and what a procedure does are not compared: a transaction that calls one is not replayed
+		abandonReplay();
 		beforeStatement(sql);
 		CallableStatement statement = physical().prepareCall(sql, resultSetType, resultSetConcurrency,
 				resultSetHoldability);
-		return trackReplayable() ? new ReplayableCallableStatement(this, statement, sql,
+		return trackReplayable() ? track(new ReplayableCallableStatement(this, statement, sql,
 				(connection, text) -> connection.prepareCall(text, resultSetType, resultSetConcurrency,
-						resultSetHoldability))
+						resultSetHoldability)), sql)
 				: statement;
 	}
 
@@ -597,6 +880,10 @@ public final class PeerConnection extends StatementHost implements Connection {
 				throw ex;
 			}
 		}
+		if (autoCommit && !previous) {
+			// auto-commit on commits the transaction
+			endTransaction();
+		}
 	}
 
 	@Override
@@ -608,8 +895,21 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
+		endTransaction();
 		if (this.physical != null) {
-			this.physical.commit();
+			try {
+				this.physical.commit();
+			}
+			catch (SQLException ex) {
+				Peer current = this.peer;
+				if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)) {
+					// the commit may have reached the server before the connection was lost: never replayed
+					throw new SQLException("peerpool: the connection to peer '" + current.name() + "' of pool '"
+							+ this.owner.poolName() + "' was lost during commit; the transaction may or may not have"
+							+ " been committed (transaction resolution unknown): " + ex.getMessage(), "08007", ex);
+				}
+				throw ex;
+			}
 			recordWritePosition();
 		}
 	}
@@ -617,8 +917,17 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public void rollback() throws SQLException {
 		checkOpen();
+		endTransaction();
 		if (this.physical != null) {
-			this.physical.rollback();
+			try {
+				this.physical.rollback();
+			}
+			catch (SQLException ex) {
+				if (this.autoCommit || !isLost(this.physical, ex)) {
+					throw ex;
+				}
+				// the connection is lost, and with it the transaction: the server rolled it back, nothing to undo
+			}
 		}
 	}
 
@@ -632,6 +941,7 @@ public final class PeerConnection extends StatementHost implements Connection {
 			recordWritePosition();
 		}
 		releaseParked();
+		endTransaction();
 		this.closed = true;
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
@@ -744,41 +1054,57 @@ public final class PeerConnection extends StatementHost implements Connection {
 
 	@Override
 	public Savepoint setSavepoint() throws SQLException {
+		// savepoints are not in the transaction log
+		abandonReplay();
 		return physical().setSavepoint();
 	}
 
 	@Override
 	public Savepoint setSavepoint(String name) throws SQLException {
+		// savepoints are not in the transaction log
+		abandonReplay();
 		return physical().setSavepoint(name);
 	}
 
 	@Override
 	public void rollback(Savepoint savepoint) throws SQLException {
+		// savepoints are not in the transaction log
+		abandonReplay();
 		physical().rollback(savepoint);
 	}
 
 	@Override
 	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		// savepoints are not in the transaction log
+		abandonReplay();
 		physical().releaseSavepoint(savepoint);
 	}
 
 	@Override
 	public Clob createClob() throws SQLException {
+		// a LOB belongs to its physical connection: not given again on another peer
+		abandonReplay();
 		return physical().createClob();
 	}
 
 	@Override
 	public Blob createBlob() throws SQLException {
+		// a LOB belongs to its physical connection: not given again on another peer
+		abandonReplay();
 		return physical().createBlob();
 	}
 
 	@Override
 	public NClob createNClob() throws SQLException {
+		// a LOB belongs to its physical connection: not given again on another peer
+		abandonReplay();
 		return physical().createNClob();
 	}
 
 	@Override
 	public SQLXML createSQLXML() throws SQLException {
+		// a LOB belongs to its physical connection: not given again on another peer
+		abandonReplay();
 		return physical().createSQLXML();
 	}
 
@@ -875,6 +1201,7 @@ public final class PeerConnection extends StatementHost implements Connection {
 		if (this.closed) {
 			return;
 		}
+		endTransaction();
 		this.closed = true;
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
@@ -923,6 +1250,8 @@ public final class PeerConnection extends StatementHost implements Connection {
 		this.pinned = true;
 		// what the application runs on the physical connection is out of sight: nothing is retried
 		this.used = true;
+		abandonReplay();
+		this.replay = REPLAY_NEVER;
 		return current.unwrap(iface);
 	}
 
@@ -951,6 +1280,9 @@ public final class PeerConnection extends StatementHost implements Connection {
 		private int networkTimeout = -1;
 
 		private Map<String, Class<?>> typeMap;
+
+		/** The current transaction's log while it is recorded for replay. */
+		private TransactionLog log;
 
 		/** The physical connection this one moved off (statements prepared on it stay usable), and its peer. */
 		private Connection parked;

@@ -54,7 +54,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	@Override
 	public ResultSet executeQuery() throws SQLException {
 		if (!isRecording()) {
-			return prepared().executeQuery();
+			return ((PreparedStatement) unlogged()).executeQuery();
 		}
 		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
 		return executeFirst((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
@@ -64,7 +64,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	@Override
 	public int executeUpdate() throws SQLException {
 		if (!isRecording()) {
-			return prepared().executeUpdate();
+			return ((PreparedStatement) unlogged()).executeUpdate();
 		}
 		return (int) executeFirst(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeUpdate(), null, 0, null);
@@ -73,7 +73,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	@Override
 	public boolean execute() throws SQLException {
 		if (!isRecording()) {
-			return prepared().execute();
+			return ((PreparedStatement) unlogged()).execute();
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).execute() ? 1 : 0, null, 0,
@@ -83,7 +83,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 	@Override
 	public long executeLargeUpdate() throws SQLException {
 		if (!isRecording()) {
-			return prepared().executeLargeUpdate();
+			return ((PreparedStatement) unlogged()).executeLargeUpdate();
 		}
 		return executeFirst(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeLargeUpdate(), null, 0,

@@ -73,6 +73,13 @@ class ReplayableStatement implements Statement {
 	/** Whether a call was made that cannot be made again on another peer (a stream the driver consumes). */
 	private boolean unrepeatable;
 
+	/**
+	 * Whether the statement is in its connection's {@link TransactionLog}: it was created in a
+	 * transaction that may be replayed, and records every call and execution until it ends. A
+	 * boolean, not a reference to the log: this object is allocated per connection.
+	 */
+	private boolean logged;
+
 	ReplayableStatement(StatementHost connection, Statement delegate, Creator<? extends Statement> creator) {
 		this.connection = connection;
 		this.delegate = delegate;
@@ -110,12 +117,18 @@ class ReplayableStatement implements Statement {
 
 	final void record(int kind, int index, long number, Object value) {
 		if (this.recording) {
-			recording().add(kind, index, number, value);
+			int bytes = recording().add(kind, index, number, value);
+			if (this.logged) {
+				this.connection.recorded(bytes);
+			}
 		}
 	}
 
 	final void record(StatementRecording.Call call) {
-		recording().add(call);
+		int bytes = recording().add(call);
+		if (this.logged) {
+			this.connection.recorded(bytes);
+		}
 	}
 
 	/**
@@ -124,6 +137,53 @@ class ReplayableStatement implements Statement {
 	 */
 	final void unrepeatable() {
 		this.unrepeatable = true;
+		if (this.logged) {
+			this.connection.abandonReplay();
+		}
+	}
+
+	// the transaction log (see TransactionLog): only statements created in a replayable transaction
+
+	/** Joins the connection's transaction log: recording goes on after executions. */
+	final void joinTransaction() {
+		this.logged = true;
+	}
+
+	/**
+	 * The transaction ended or cannot be replayed: the recording of a statement that ran is dropped;
+	 * one that has not run yet keeps it, as any statement does until its first execution (its
+	 * settings may exist only there, while it waits for its connection).
+	 */
+	final void leaveTransaction(boolean executed) {
+		this.logged = false;
+		if (executed) {
+			stopRecording();
+		}
+	}
+
+	final boolean isLogged() {
+		return this.logged;
+	}
+
+	/** How many calls are recorded: the position of an execution in the recording. */
+	final int recordedCalls() {
+		return (this.recorded != null) ? this.recorded.size() : 0;
+	}
+
+	/** Makes the recorded calls {@code from} to {@code to} again on {@code target}, the statement re-created by a replay. */
+	final void replayRecording(Statement target, int from, int to) throws SQLException {
+		if (this.recorded != null && from < to) {
+			this.recorded.replay(target, from, to);
+		}
+	}
+
+	/** After a replay: the statement re-created on the new peer, its parameters given again. */
+	final void replaceDelegate(Statement replayed) {
+		this.delegate = replayed;
+	}
+
+	final boolean isClosedByApplication() {
+		return this.closed;
 	}
 
 	private StatementRecording recording() {
@@ -166,6 +226,10 @@ class ReplayableStatement implements Statement {
 		while (true) {
 			try {
 				R result = execution.run(target, sql, option, columns);
+				if (this.logged) {
+					this.connection.statementSucceeded();
+					return this.connection.transactionLog().executed(this, execution, sql, option, columns, result);
+				}
 				firstExecutionSucceeded();
 				return result;
 			}
@@ -183,6 +247,11 @@ class ReplayableStatement implements Statement {
 		while (true) {
 			try {
 				long result = execution.run(target, sql, option, columns);
+				if (this.logged) {
+					this.connection.statementSucceeded();
+					this.connection.transactionLog().executed(this, execution, sql, option, columns, result);
+					return result;
+				}
 				firstExecutionSucceeded();
 				return result;
 			}
@@ -194,6 +263,10 @@ class ReplayableStatement implements Statement {
 
 	/** A plain statement's SQL was looked at first ({@link StatementHost#beforeStatement}): it may need a primary, or be refused. */
 	private Statement beginFirstExecution() throws SQLException {
+		if (!this.logged) {
+			// a statement the transaction log has not followed from its creation: the transaction is not replayed
+			this.connection.unloggedExecution();
+		}
 		if (this.delegate != null && (!this.connection.isAttached()
 				|| this.delegate.getConnection() != this.connection.attachedPhysical())) {
 			// the connection moved to a primary (for this write or an earlier one): the statement moves with it
@@ -216,6 +289,13 @@ class ReplayableStatement implements Statement {
 	 * the recording replayed, or the failure thrown when it must reach the caller.
 	 */
 	private Statement retryOrThrow(SQLException failure, boolean readsOnly) throws SQLException {
+		if (this.logged) {
+			// inside a transaction that may be replayed: the whole transaction runs again elsewhere, verified
+			if (this.connection.replayTransaction(failure)) {
+				return this.delegate;
+			}
+			throw failure;
+		}
 		if (this.unrepeatable) {
 			this.connection.reportFailure(failure);
 			stopRecording();
@@ -246,6 +326,7 @@ class ReplayableStatement implements Statement {
 	 * when it moved the connection to a primary, the statement follows.
 	 */
 	private Statement later(String sql) throws SQLException {
+		this.connection.unloggedExecution();
 		this.connection.beforeStatement(sql);
 		Statement current = statement();
 		if (!this.connection.isAttached() || current.getConnection() != this.connection.attachedPhysical()) {
@@ -255,6 +336,12 @@ class ReplayableStatement implements Statement {
 			this.delegate = current;
 		}
 		return current;
+	}
+
+	/** The driver's statement for an execution the transaction log does not follow. */
+	final Statement unlogged() throws SQLException {
+		this.connection.unloggedExecution();
+		return statement();
 	}
 
 	private static void closeQuietly(Statement statement) {
@@ -354,7 +441,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public int[] executeBatch() throws SQLException {
 		if (!this.recording) {
-			return statement().executeBatch();
+			return unlogged().executeBatch();
 		}
 		return executeFirst((statement, query, option, columns) -> statement.executeBatch(), null, 0, null, false);
 	}
@@ -362,7 +449,7 @@ class ReplayableStatement implements Statement {
 	@Override
 	public long[] executeLargeBatch() throws SQLException {
 		if (!this.recording) {
-			return statement().executeLargeBatch();
+			return unlogged().executeLargeBatch();
 		}
 		return executeFirst((statement, query, option, columns) -> statement.executeLargeBatch(), null, 0, null,
 				false);
@@ -409,8 +496,9 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public void close() throws SQLException {
+		// also with a delegate: a transaction's replay does not re-create a statement the application closed
+		this.closed = true;
 		if (this.delegate == null) {
-			this.closed = true;
 			return;
 		}
 		this.delegate.close();
@@ -445,11 +533,18 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public boolean getMoreResults() throws SQLException {
+		if (this.logged) {
+			// further results are not compared
+			this.connection.abandonReplay();
+		}
 		return statement().getMoreResults();
 	}
 
 	@Override
 	public boolean getMoreResults(int current) throws SQLException {
+		if (this.logged) {
+			this.connection.abandonReplay();
+		}
 		return statement().getMoreResults(current);
 	}
 
@@ -505,17 +600,23 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public int getUpdateCount() throws SQLException {
-		return statement().getUpdateCount();
+		int count = statement().getUpdateCount();
+		if (this.logged) {
+			this.connection.transactionLog().updateCount(this, count);
+		}
+		return count;
 	}
 
 	@Override
 	public ResultSet getGeneratedKeys() throws SQLException {
-		return statement().getGeneratedKeys();
+		ResultSet keys = statement().getGeneratedKeys();
+		return (this.logged && keys != null) ? this.connection.transactionLog().generatedKeys(this, keys) : keys;
 	}
 
 	@Override
 	public ResultSet getResultSet() throws SQLException {
-		return statement().getResultSet();
+		ResultSet rows = statement().getResultSet();
+		return (this.logged && rows != null) ? this.connection.transactionLog().resultSet(this, rows) : rows;
 	}
 
 	@Override
@@ -653,7 +754,11 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public long getLargeUpdateCount() throws SQLException {
-		return statement().getLargeUpdateCount();
+		long count = statement().getLargeUpdateCount();
+		if (this.logged) {
+			this.connection.transactionLog().updateCount(this, count);
+		}
+		return count;
 	}
 
 	@Override

@@ -3,6 +3,8 @@ package io.peerpool.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link ReplayableStatement} asks of the connection that created it: to look at its SQL
  * (routing, the write guard, session state), the physical connection to run on, and whether a
@@ -45,5 +47,34 @@ abstract class StatementHost {
 
 	/** Marks the peer DOWN if a failure that is not retried says so. */
 	abstract void reportFailure(SQLException failure);
+
+	// transaction replay (see TransactionLog); a host that never records a transaction keeps these defaults
+
+	/** The log of the current transaction, or {@code null} when it is not recorded. */
+	@Nullable TransactionLog transactionLog() {
+		return null;
+	}
+
+	/** A logged statement recorded a call of about {@code bytes} bytes. */
+	void recorded(int bytes) {
+	}
+
+	/** A statement the transaction log does not follow is executed: a transaction open now is not replayed. */
+	void unloggedExecution() {
+	}
+
+	/** The current transaction cannot be replayed (a call the log cannot repeat, or past the limit). */
+	void abandonReplay() {
+	}
+
+	/**
+	 * A logged statement or result set failed: if the failure says the connection is lost, runs the
+	 * transaction so far again on another peer and compares every result.
+	 * @return whether it did and every result was the same: the failed call may run again; when
+	 * {@code false} the caller throws {@code failure} and the transaction is no longer recorded
+	 */
+	boolean replayTransaction(SQLException failure) {
+		return false;
+	}
 
 }

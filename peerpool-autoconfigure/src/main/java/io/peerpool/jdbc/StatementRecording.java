@@ -114,7 +114,11 @@ final class StatementRecording {
 
 	private int size;
 
-	void add(int kind, int index, long number, Object value) {
+	/**
+	 * Records a call.
+	 * @return about how many bytes the call holds (what a transaction's replay limit counts)
+	 */
+	int add(int kind, int index, long number, Object value) {
 		if (this.size == this.values.length) {
 			this.numbers = Arrays.copyOf(this.numbers, 4 * this.size);
 			this.values = Arrays.copyOf(this.values, 2 * this.size);
@@ -123,10 +127,25 @@ final class StatementRecording {
 		this.numbers[2 * this.size + 1] = number;
 		this.values[this.size] = value;
 		this.size++;
+		return 24 + sizeOf(value);
 	}
 
-	void add(Call call) {
-		add(CALL, 0, 0, call);
+	int add(Call call) {
+		return add(CALL, 0, 0, call);
+	}
+
+	/** About how many bytes a recorded value holds; cheap, not exact. */
+	static int sizeOf(Object value) {
+		if (value == null) {
+			return 0;
+		}
+		if (value instanceof String text) {
+			return 40 + 2 * text.length();
+		}
+		if (value instanceof byte[] bytes) {
+			return 16 + bytes.length;
+		}
+		return 32;
 	}
 
 	/** How many calls are recorded. */
@@ -136,7 +155,15 @@ final class StatementRecording {
 
 	/** Makes every recorded call again, in order, on {@code target}. */
 	void replay(Statement target) throws SQLException {
-		for (int i = 0; i < this.size; i++) {
+		replay(target, 0, this.size);
+	}
+
+	/**
+	 * Makes the recorded calls {@code from} (inclusive) to {@code to} (exclusive) again, in order:
+	 * a transaction's replay gives a statement the parameters it had at each execution.
+	 */
+	void replay(Statement target, int from, int to) throws SQLException {
+		for (int i = from; i < to; i++) {
 			long header = this.numbers[2 * i];
 			replay(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
 		}

@@ -21,6 +21,7 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerProbe;
+import io.peerpool.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
@@ -158,7 +159,49 @@ public enum BenchmarkSystem {
 					+ timings.socketTimeout().toMillis();
 			return hikari("mariadb-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
 		}
+	},
+
+	/** {@code h2-peerpool} with {@code transaction-replay: none}: no transaction is recorded. */
+	H2_PEERPOOL_REPLAY_NONE("h2-peerpool-replay-none") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return h2PeerPool(timings, TransactionReplay.NONE);
+		}
+	},
+
+	/** {@code h2-peerpool} with {@code transaction-replay: read-only} (the default): read-only transactions are recorded. */
+	H2_PEERPOOL_REPLAY_READ_ONLY("h2-peerpool-replay-read-only") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return h2PeerPool(timings, TransactionReplay.READ_ONLY);
+		}
+	},
+
+	/** {@code h2-peerpool} with {@code transaction-replay: all}: every transaction is recorded. */
+	H2_PEERPOOL_REPLAY_ALL("h2-peerpool-replay-all") {
+		@Override
+		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+			return h2PeerPool(timings, TransactionReplay.ALL);
+		}
 	};
+
+	/** peerpool over the in-memory H2 database with the given replay mode, settings as {@code h2-peerpool}. */
+	private static DataSource h2PeerPool(Timings timings, TransactionReplay replay) {
+		String size = Integer.toString(timings.poolSizePerServer());
+		return PeerPoolDataSource.builder("bench")
+			.balance(Balance.ROUND_ROBIN)
+			.checkInterval(timings.checkInterval())
+			.probeInterval(timings.probeInterval())
+			.probeTimeout(timings.probeTimeout())
+			.connectTimeout(timings.connectTimeout())
+			.acquireTimeout(timings.acquireTimeout())
+			.probe(PeerProbe.validity())
+			.hikari("maximum-pool-size", size)
+			.hikari("minimum-idle", size)
+			.transactionReplay(replay)
+			.peer("h2", H2_URL, "sa", "")
+			.build();
+	}
 
 	/** One in-memory database per JVM (JMH runs each system in its own fork), kept while no connection is open. */
 	static final String H2_URL = "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";

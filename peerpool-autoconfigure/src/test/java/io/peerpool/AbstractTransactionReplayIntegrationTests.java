@@ -1,0 +1,348 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.test.DatabaseServer;
+import io.peerpool.test.JdbcDriver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Transaction replay on two real servers of one product that both take writes and hold the same rows
+ * (no replication: a transaction's writes land only where it commits). The first serves
+ * ({@code sequential}); it is killed ({@code kill -9}) in the middle of a transaction of reads and
+ * writes. With {@code transaction-replay: all} the transaction runs again on the second, every
+ * result compared, and commits there exactly once; without replay, with a result that differs
+ * there, past the limit, or when the commit itself is cut, the application gets the error.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractTransactionReplayIntegrationTests {
+
+	private static final AtomicLong ids = new AtomicLong(1000);
+
+	/** Two servers that take writes, not replicating. */
+	abstract List<? extends DatabaseServer> servers();
+
+	abstract JdbcDriver driver();
+
+	/** DDL of {@code transfers (id generated, ref, amount)}. */
+	abstract String createTransfers();
+
+	/** Makes the next generated id of {@code transfers} {@code next}. */
+	abstract String nextTransferId(long next);
+
+	/** A query answering the port of the server that ran it. */
+	abstract String portQuery();
+
+	@BeforeAll
+	void createTables() throws SQLException {
+		for (DatabaseServer server : servers()) {
+			try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE IF NOT EXISTS accounts (id BIGINT PRIMARY KEY, balance INT NOT NULL)");
+				statement.execute(createTransfers());
+			}
+		}
+	}
+
+	@AfterEach
+	void bringTheFirstBack() {
+		if (first().isFrozen()) {
+			first().thaw();
+		}
+		if (!first().isRunning()) {
+			first().restart();
+		}
+	}
+
+	private DatabaseServer first() {
+		return servers().get(0);
+	}
+
+	private DatabaseServer second() {
+		return servers().get(1);
+	}
+
+	private PeerPoolDataSource pool(TransactionReplay replay, int limitStatements) {
+		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL)
+			.withTransactionReplay(replay, limitStatements, PeerPoolSettings.DEFAULT_REPLAY_LIMIT_BYTES);
+		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver());
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+		return pool;
+	}
+
+	/**
+	 * Two accounts with the same balances on both servers, and the next AUTO_INCREMENT value of
+	 * {@code transfers} the same on both (a rolled-back insert does not give its value back).
+	 */
+	private long[] sameAccountsOnBoth() throws SQLException {
+		long from = ids.incrementAndGet();
+		long to = ids.incrementAndGet();
+		long nextTransfer = ids.addAndGet(100);
+		for (DatabaseServer server : servers()) {
+			try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+				statement.executeUpdate("INSERT INTO accounts VALUES (" + from + ", 100), (" + to + ", 0)");
+				statement.execute(nextTransferId(nextTransfer));
+			}
+		}
+		return new long[] { from, to, nextTransfer };
+	}
+
+	/** What the transaction does before the kill: a read, an insert whose key it reads, an update, a batch. */
+	private static long transferBegins(Connection connection, long[] accounts, String ref) throws SQLException {
+		connection.setAutoCommit(false);
+		try (PreparedStatement read = connection.prepareStatement("SELECT balance FROM accounts WHERE id = ?")) {
+			read.setLong(1, accounts[0]);
+			try (ResultSet rows = read.executeQuery()) {
+				assertThat(rows.next()).isTrue();
+				assertThat(rows.getInt(1)).isEqualTo(100);
+			}
+		}
+		long key;
+		try (PreparedStatement insert = connection.prepareStatement(
+				"INSERT INTO transfers (ref, amount) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+			insert.setString(1, ref);
+			insert.setInt(2, 30);
+			assertThat(insert.executeUpdate()).isEqualTo(1);
+			try (ResultSet keys = insert.getGeneratedKeys()) {
+				assertThat(keys.next()).isTrue();
+				key = keys.getLong(1);
+			}
+		}
+		try (PreparedStatement update = connection
+			.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
+			update.setInt(1, -30);
+			update.setLong(2, accounts[0]);
+			update.addBatch();
+			update.setInt(1, 30);
+			update.setLong(2, accounts[1]);
+			update.addBatch();
+			assertThat(update.executeBatch()).containsExactly(1, 1);
+		}
+		return key;
+	}
+
+	/** What the transaction does after the kill: the first call to reach the server finds it dead. */
+	private void transferEnds(Connection connection, long[] accounts) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT balance FROM accounts WHERE id IN (" + accounts[0] + ", "
+						+ accounts[1] + ") ORDER BY id")) {
+			assertThat(rows.next()).isTrue();
+			assertThat(rows.getInt(1)).isEqualTo(70);
+			assertThat(rows.next()).isTrue();
+			assertThat(rows.getInt(1)).isEqualTo(30);
+		}
+		connection.commit();
+	}
+
+	private static int transfersOn(DatabaseServer server, String ref) throws SQLException {
+		try (Connection connection = server.connect();
+				PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM transfers WHERE ref = ?")) {
+			statement.setString(1, ref);
+			try (ResultSet rows = statement.executeQuery()) {
+				rows.next();
+				return rows.getInt(1);
+			}
+		}
+	}
+
+	private static int balanceOn(DatabaseServer server, long account) throws SQLException {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT balance FROM accounts WHERE id = " + account)) {
+			rows.next();
+			return rows.getInt(1);
+		}
+	}
+
+	private int portOf(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(portQuery())) {
+			rows.next();
+			return rows.getInt(1);
+		}
+	}
+
+	/** A failure of the connection, as the pool judges it (08xxx on MariaDB, 57P01 when PostgreSQL is killed). */
+	private static boolean isConnectionError(SQLException failure) {
+		return new io.peerpool.failure.DefaultPeerFailureClassifier().classify(failure) != null;
+	}
+
+	private static String describe(Throwable failure) {
+		java.io.StringWriter text = new java.io.StringWriter();
+		failure.printStackTrace(new java.io.PrintWriter(text));
+		return text.toString();
+	}
+
+	private static String ref() {
+		return "tx-" + ids.incrementAndGet() + "-" + System.nanoTime();
+	}
+
+	@Test
+	void withReplayAllATransactionCutByAKillCommitsOnTheOtherPeerExactlyOnce() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			long key = transferBegins(connection, accounts, ref);
+			assertThat(key).isEqualTo(accounts[2]);
+			first().kill();
+			transferEnds(connection, accounts);
+			assertThat(portOf(connection)).as("the connection went on on the second server").isEqualTo(second().port());
+		}
+		assertThat(transfersOn(second(), ref)).isEqualTo(1);
+		assertThat(balanceOn(second(), accounts[0])).isEqualTo(70);
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(30);
+		first().restart();
+		assertThat(transfersOn(first(), ref)).as("rolled back by the killed server").isZero();
+		assertThat(balanceOn(first(), accounts[0])).isEqualTo(100);
+	}
+
+	@Test
+	void withReplayAllATransactionOnAFrozenPeerCommitsOnTheOtherPeerExactlyOnce() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			first().freeze();
+			// the next statement waits until the heartbeat finds the frozen server and its connections are aborted
+			transferEnds(connection, accounts);
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			first().thaw();
+		}
+		assertThat(transfersOn(second(), ref)).isEqualTo(1);
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(30);
+		assertThat(transfersOn(first(), ref)).as("never committed on the frozen server").isZero();
+	}
+
+	@Test
+	void controlWithReplayNoneTheSameTransactionFailsWithTheConnectionError() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, () -> transferEnds(connection, accounts));
+			assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			connection.rollback();
+		}
+		assertThat(transfersOn(second(), ref)).isZero();
+		assertThat(balanceOn(second(), accounts[0])).isEqualTo(100);
+	}
+
+	@Test
+	void aResultThatDiffersOnTheOtherPeerGivesTheOriginalError() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			// another client changed what the transaction read, on the server it would be replayed on
+			try (Connection other = second().connect(); Statement statement = other.createStatement()) {
+				statement.executeUpdate("UPDATE accounts SET balance = 90 WHERE id = " + accounts[0]);
+			}
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, () -> transferEnds(connection, accounts));
+			assertThat(isConnectionError(failure)).as("the original error").isTrue();
+			assertThat(Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage)).as(describe(failure))
+				.anySatisfy((message) -> assertThat(message).contains("different result").contains("rows differ"));
+			connection.rollback();
+		}
+		assertThat(transfersOn(second(), ref)).as("the replay was rolled back").isZero();
+		assertThat(balanceOn(second(), accounts[0])).isEqualTo(90);
+	}
+
+	@Test
+	void aTransactionPastTheLimitIsNotRecordedAndGivesTheOriginalError() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 2); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, () -> transferEnds(connection, accounts));
+			assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			assertThat(failure.getSuppressed()).isEmpty();
+			connection.rollback();
+		}
+		assertThat(transfersOn(second(), ref)).isZero();
+	}
+
+	@Test
+	void aCommitCutByAKillHasAnUnknownOutcomeAndIsNeverReplayed() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			transferBegins(connection, accounts, ref);
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, connection::commit);
+			assertThat(failure.getSQLState()).isEqualTo("08007");
+			assertThat(failure.getCause()).isInstanceOf(SQLException.class);
+			assertThat(isConnectionError((SQLException) failure.getCause())).isTrue();
+			// the transaction is gone with the connection: a rollback has nothing to undo and succeeds
+			connection.rollback();
+		}
+		assertThat(transfersOn(second(), ref)).isZero();
+	}
+
+	@Test
+	void aReadOnlySpringTransactionIsReplayedByDefault() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
+		assertThat(settings.transactionReplay()).isEqualTo(TransactionReplay.READ_ONLY);
+		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver())) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			readOnly.setReadOnly(true);
+			Integer port = readOnly.execute((status) -> {
+				Integer balance = jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class,
+						accounts[0]);
+				assertThat(balance).isEqualTo(100);
+				first().kill();
+				assertThat(jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[1]))
+					.isZero();
+				// after the replay, not part of it (the port differs between the servers: a replay would refuse it)
+				return jdbc.queryForObject(portQuery(), Integer.class);
+			});
+			assertThat(port).isEqualTo(second().port());
+		}
+	}
+
+	@Test
+	void controlAReadWriteSpringTransactionIsNotReplayedByDefault() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
+		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver())) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			TransactionTemplate readWrite = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> readWrite.execute((status) -> {
+				jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[0]);
+				first().kill();
+				return jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[1]);
+			}));
+			assertThat(failure).isInstanceOf(org.springframework.dao.DataAccessException.class);
+		}
+	}
+
+}

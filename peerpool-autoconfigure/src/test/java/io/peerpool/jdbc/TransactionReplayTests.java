@@ -1,0 +1,505 @@
+package io.peerpool.jdbc;
+
+import java.io.ByteArrayInputStream;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerRole;
+import io.peerpool.TransactionReplay;
+import io.peerpool.peer.Peer;
+import io.peerpool.routing.PeerRouting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Transaction replay on its own: a {@link PeerConnection} over a stub pool of two fake databases
+ * ({@link FakeDatabase}); the first dies in the middle of a transaction. What is compared (update
+ * counts, generated keys, batch counts, the rows read so far), what makes a transaction
+ * unrepeatable, the limit, which transactions are recorded at all, and the commit and rollback of
+ * a lost connection. The real-server behaviour is covered by {@code TransactionReplayIntegrationTests}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TransactionReplayTests {
+
+	private static final String READ = "SELECT balance FROM accounts WHERE id = ?";
+
+	private static final String UPDATE = "UPDATE accounts SET balance = ? WHERE id = ?";
+
+	private final FakeDatabase first = new FakeDatabase("first");
+
+	private final FakeDatabase second = new FakeDatabase("second");
+
+	private final Peer[] peers = { peer(0), peer(1) };
+
+	private final FakeDatabase[] databases = { this.first, this.second };
+
+	private PeerPoolSettings settings = PeerPoolSettings.defaults("stub")
+		.withTransactionReplay(TransactionReplay.ALL, 64, 1024 * 1024);
+
+	@AfterEach
+	void clearRouting() {
+		PeerRouting.clear();
+	}
+
+	private static Peer peer(int index) {
+		Peer peer = mock(Peer.class);
+		given(peer.role()).willReturn(PeerRole.PRIMARY);
+		given(peer.index()).willReturn(index);
+		given(peer.name()).willReturn("peer" + index);
+		return peer;
+	}
+
+	private PeerConnection transaction() throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.setAutoCommit(false);
+		return connection;
+	}
+
+	private void balances(String... values) {
+		List<String[]> rows = Arrays.stream(values).map((value) -> new String[] { value }).toList();
+		this.first.rows = (sql, parameters) -> rows;
+		this.second.rows = (sql, parameters) -> rows;
+	}
+
+	private static int read(Connection connection, long id) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(READ)) {
+			statement.setLong(1, id);
+			try (ResultSet rows = statement.executeQuery()) {
+				assertThat(rows.next()).isTrue();
+				return rows.getInt(1);
+			}
+		}
+	}
+
+	private static int update(Connection connection, int balance, long id) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+			statement.setInt(1, balance);
+			statement.setLong(2, id);
+			return statement.executeUpdate();
+		}
+	}
+
+	private static String replayDifference(SQLException failure) {
+		return Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage).findFirst().orElse("");
+	}
+
+	@Test
+	void equalResultsLetTheTransactionGoOnOnTheOtherPeerWithTheFailedCallRunThere() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		PreparedStatement update = connection.prepareStatement(UPDATE);
+		update.setInt(1, 50);
+		update.setLong(2, 7);
+		assertThat(update.executeUpdate()).isEqualTo(1);
+		this.first.dead = true;
+		update.setInt(1, 60);
+		assertThat(update.executeUpdate()).isEqualTo(1);
+		connection.commit();
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}", UPDATE + " {1=50, 2=7}",
+				UPDATE + " {1=60, 2=7}");
+		assertThat(this.second.commits).isOne();
+	}
+
+	@Test
+	void aConnectionThePoolAbortedIsReplayedWhenTheNextStatementIsCreated() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.dieAndAbort();
+		assertThat(update(connection, 60, 7)).isOne();
+		connection.commit();
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}", UPDATE + " {1=60, 2=7}");
+		assertThat(this.second.commits).isOne();
+	}
+
+	@Test
+	void aDifferentUpdateCountGivesTheOriginalError() throws SQLException {
+		PeerConnection connection = transaction();
+		assertThat(update(connection, 50, 7)).isOne();
+		this.second.counts = (sql, parameters) -> 0;
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 8));
+		assertThat(failure.getMessage()).contains("(first)");
+		assertThat(replayDifference(failure)).contains("update count 0 instead of 1");
+		assertThat(this.second.rollbacks).as("the replay is undone").isOne();
+		assertThat(connection.peer()).as("still on the failed connection").isSameAs(this.peers[0]);
+		connection.rollback();
+	}
+
+	@Test
+	void differentRowsGiveTheOriginalError() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		read(connection, 7);
+		this.second.rows = (sql, parameters) -> List.<String[]>of(new String[] { "90" });
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(replayDifference(failure)).contains("rows differ");
+	}
+
+	@Test
+	void onlyTheRowsTheApplicationReadAreCompared() throws SQLException {
+		this.first.rows = (sql, parameters) -> List.of(new String[] { "1" }, new String[] { "2" });
+		this.second.rows = (sql, parameters) -> List.of(new String[] { "1" }, new String[] { "3" }, new String[] { "4" });
+		PeerConnection connection = transaction();
+		read(connection, 7);
+		this.first.dead = true;
+		assertThat(update(connection, 60, 7)).isOne();
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+	}
+
+	@Test
+	void moreRowsWhereTheApplicationSawTheEndGiveTheOriginalError() throws SQLException {
+		this.first.rows = (sql, parameters) -> List.<String[]>of(new String[] { "1" });
+		this.second.rows = (sql, parameters) -> List.of(new String[] { "1" }, new String[] { "2" });
+		PeerConnection connection = transaction();
+		try (PreparedStatement statement = connection.prepareStatement(READ); ResultSet rows = statement.executeQuery()) {
+			while (rows.next()) {
+				rows.getInt(1);
+			}
+		}
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(replayDifference(failure)).contains("more than the 1 rows");
+	}
+
+	@Test
+	void aResultSetCutWhileReadingGoesOnAtTheSameRowOnTheOtherPeer() throws SQLException {
+		balances("1", "2", "3");
+		this.first.streamedRows = 2;
+		PeerConnection connection = transaction();
+		PreparedStatement statement = connection.prepareStatement(READ);
+		ResultSet rows = statement.executeQuery();
+		assertThat(rows.next()).isTrue();
+		assertThat(rows.next()).isTrue();
+		assertThat(rows.getString(1)).isEqualTo("2");
+		this.first.dead = true;
+		assertThat(rows.next()).isTrue();
+		assertThat(rows.getString(1)).isEqualTo("3");
+		assertThat(rows.next()).isFalse();
+		assertThat(this.second.executed).hasSize(1);
+		assertThat(rows.getStatement()).isSameAs(statement);
+	}
+
+	@Test
+	void generatedKeysAreCompared() throws SQLException {
+		this.first.nextKey = 10;
+		this.second.nextKey = 11;
+		PeerConnection connection = transaction();
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t (v) VALUES (?)",
+				Statement.RETURN_GENERATED_KEYS)) {
+			insert.setString(1, "a");
+			insert.executeUpdate();
+			try (ResultSet keys = insert.getGeneratedKeys()) {
+				assertThat(keys.next()).isTrue();
+				assertThat(keys.getLong(1)).isEqualTo(10);
+			}
+		}
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(replayDifference(failure)).contains("generated keys");
+	}
+
+	@Test
+	void controlEqualGeneratedKeysAreReplayed() throws SQLException {
+		this.first.nextKey = 10;
+		this.second.nextKey = 10;
+		PeerConnection connection = transaction();
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t (v) VALUES (?)",
+				Statement.RETURN_GENERATED_KEYS)) {
+			insert.setString(1, "a");
+			insert.executeUpdate();
+			try (ResultSet keys = insert.getGeneratedKeys()) {
+				keys.next();
+			}
+		}
+		this.first.dead = true;
+		assertThat(update(connection, 60, 7)).isOne();
+		assertThat(this.second.executed).containsExactly("INSERT INTO t (v) VALUES (?) {1=a}", UPDATE + " {1=60, 2=7}");
+	}
+
+	@Test
+	void batchCountsAreCompared() throws SQLException {
+		PeerConnection connection = transaction();
+		try (PreparedStatement batch = connection.prepareStatement(UPDATE)) {
+			batch.setInt(1, 1);
+			batch.setLong(2, 1);
+			batch.addBatch();
+			batch.setInt(1, 2);
+			batch.setLong(2, 2);
+			batch.addBatch();
+			assertThat(batch.executeBatch()).containsExactly(1, 1);
+		}
+		this.second.counts = (sql, parameters) -> parameters.get(2).equals(2L) ? 0 : 1;
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(replayDifference(failure)).contains("batch counts [1, 0] instead of [1, 1]");
+	}
+
+	@Test
+	void pastTheStatementLimitTheTransactionIsNotRecordedAndItsMemoryIsReleased() throws SQLException {
+		this.settings = this.settings.withTransactionReplay(TransactionReplay.ALL, 2, 1024 * 1024);
+		PeerConnection connection = transaction();
+		PreparedStatement kept = connection.prepareStatement(UPDATE);
+		kept.setInt(1, 1);
+		kept.setLong(2, 1);
+		kept.executeUpdate();
+		update(connection, 50, 7);
+		assertThat(connection.transactionLog()).isNotNull();
+		assertThat(((ReplayableStatement) kept).recordedCalls()).isEqualTo(2);
+		update(connection, 51, 7);
+		assertThat(connection.transactionLog()).as("past the limit").isNull();
+		assertThat(((ReplayableStatement) kept).recordedCalls()).as("recording dropped").isZero();
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(failure.getMessage()).contains("(first)");
+		assertThat(failure.getSuppressed()).isEmpty();
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void pastTheByteLimitTheTransactionIsNotRecorded() throws SQLException {
+		this.settings = this.settings.withTransactionReplay(TransactionReplay.ALL, 64, 1000);
+		PeerConnection connection = transaction();
+		try (PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+			statement.setString(1, "x".repeat(600));
+			assertThat(connection.transactionLog()).isNull();
+		}
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void withReplayNoneNothingIsRecorded() throws SQLException {
+		this.settings = this.settings.withTransactionReplay(TransactionReplay.NONE, 64, 1024 * 1024);
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		assertThat(connection.transactionLog()).isNull();
+		assertThat(connection.prepareStatement(UPDATE)).as("the driver's own statement, as before")
+			.isNotInstanceOf(ReplayableStatement.class);
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void autoCommitWorkIsNeverRecorded() throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		update(connection, 50, 7);
+		assertThat(connection.transactionLog()).isNull();
+		assertThat(connection.prepareStatement(UPDATE)).isNotInstanceOf(ReplayableStatement.class);
+	}
+
+	@Test
+	void byDefaultAReadWriteTransactionIsNotReplayed() throws SQLException {
+		this.settings = PeerPoolSettings.defaults("stub");
+		assertThat(this.settings.transactionReplay()).isEqualTo(TransactionReplay.READ_ONLY);
+		balances("100");
+		PeerConnection connection = transaction();
+		read(connection, 7);
+		assertThat(connection.transactionLog()).isNull();
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> read(connection, 8));
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void byDefaultAReadOnlyTransactionIsReplayed() throws SQLException {
+		this.settings = PeerPoolSettings.defaults("stub");
+		balances("100");
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		read(connection, 7);
+		this.first.dead = true;
+		assertThat(read(connection, 8)).isEqualTo(100);
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}", READ + " {1=8}");
+	}
+
+	@Test
+	void aWriteInAReadOnlyTransactionEndsItsReplayByDefault() throws SQLException {
+		this.settings = PeerPoolSettings.defaults("stub");
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		update(connection, 1, 7);
+		assertThat(connection.transactionLog()).isNull();
+	}
+
+	@Test
+	void sessionStateSetBySqlMakesTheTransactionUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET @tenant = 'acme'");
+		}
+		assertThat(connection.transactionLog()).isNull();
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void aLockFunctionMakesTheTransactionUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT GET_LOCK('x', 1)")) {
+			statement.executeQuery().close();
+		}
+		assertThat(connection.transactionLog()).isNull();
+	}
+
+	@Test
+	void aStreamParameterMakesTheTransactionUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO t (data) VALUES (?)")) {
+			statement.setBinaryStream(1, new ByteArrayInputStream(new byte[10]));
+			statement.executeUpdate();
+		}
+		assertThat(connection.transactionLog()).isNull();
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void aCallableStatementMakesTheTransactionUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		try (CallableStatement call = connection.prepareCall("{call p(?)}")) {
+			call.setInt(1, 1);
+		}
+		assertThat(connection.transactionLog()).isNull();
+	}
+
+	@Test
+	void aStatementThatHasNotRunKeepsItsSettingsWhenTheTransactionBecomesUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		Statement statement = connection.createStatement();
+		statement.setMaxRows(5);
+		assertThat(connection.peer()).as("waiting for its SQL").isNull();
+		connection.setSavepoint();
+		assertThat(connection.transactionLog()).isNull();
+		statement.executeQuery("SELECT 1").close();
+		assertThat(this.first.settings).containsExactly("setMaxRows(5)");
+	}
+
+	@Test
+	void aSavepointMakesTheTransactionUnrepeatable() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		connection.setSavepoint();
+		assertThat(connection.transactionLog()).isNull();
+	}
+
+	@Test
+	void aScrollOfAResultSetMakesTheTransactionUnrepeatable() throws SQLException {
+		balances("1", "2");
+		PeerConnection connection = transaction();
+		try (PreparedStatement statement = connection.prepareStatement(READ); ResultSet rows = statement.executeQuery()) {
+			rows.absolute(2);
+		}
+		assertThat(connection.transactionLog()).isNull();
+	}
+
+	@Test
+	void theNextTransactionOnTheConnectionIsRecordedAfresh() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		connection.commit();
+		assertThat(connection.transactionLog()).isNull();
+		update(connection, 51, 7);
+		this.first.dead = true;
+		assertThat(update(connection, 52, 7)).isOne();
+		assertThat(this.second.executed).as("only the transaction after the commit")
+			.containsExactly(UPDATE + " {1=51, 2=7}", UPDATE + " {1=52, 2=7}");
+	}
+
+	@Test
+	void aCommitCutByTheLostConnectionHasAnUnknownOutcomeAndIsNotReplayed() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, connection::commit);
+		assertThat(failure.getSQLState()).isEqualTo("08007");
+		assertThat(failure.getCause()).isInstanceOf(SQLException.class).hasMessageContaining("(first)");
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	@Test
+	void aRollbackOfALostConnectionSucceeds() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		this.first.dead = true;
+		connection.rollback();
+		connection.close();
+	}
+
+	@Test
+	void whenNoOtherPeerCanServeTheOriginalErrorCarriesWhy() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		this.first.dead = true;
+		this.second.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(failure.getMessage()).contains("(first)");
+		assertThat(connection.peer()).isSameAs(this.peers[0]);
+	}
+
+	/** Hands out the first database not excluded; a connection-class SQLState is a peer failure. */
+	private final class StubPool implements PeerAcquirer {
+
+		@Override
+		public String poolName() {
+			return "stub";
+		}
+
+		@Override
+		public PeerPoolSettings settings() {
+			return TransactionReplayTests.this.settings;
+		}
+
+		@Override
+		public boolean isReadWriteSplit() {
+			return false;
+		}
+
+		@Override
+		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
+			for (int i = 0; i < TransactionReplayTests.this.peers.length; i++) {
+				if ((excluded & (1L << i)) == 0) {
+					Connection physical = TransactionReplayTests.this.databases[i].connect();
+					connection.attach(TransactionReplayTests.this.peers[i], physical);
+					return physical;
+				}
+			}
+			throw new SQLException("No peer can serve", "08001");
+		}
+
+		@Override
+		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
+			// like the classifier: a connection closed by the pool says nothing of the server
+			return failure.getSQLState() != null && failure.getSQLState().startsWith("08")
+					&& !failure.getSQLState().equals("08003");
+		}
+
+	}
+
+}
