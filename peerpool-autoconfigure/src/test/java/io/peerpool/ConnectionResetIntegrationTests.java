@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +221,7 @@ class ConnectionResetIntegrationTests {
 
 		final AtomicBoolean slow = new AtomicBoolean();
 
-		final java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+		final AtomicInteger completed = new AtomicInteger();
 
 		private final PeerProbe standard = PeerProbe.standard();
 

@@ -66,6 +66,47 @@ class PostgresConnectionResetIntegrationTests {
 	}
 
 	@Test
+	void aResetOfAProbesConnectionBeforeItsValidityCheckLeavesThePeerUp() throws Exception {
+		PostgresServer server = pg.server(0);
+		java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+		java.util.concurrent.atomic.AtomicInteger healthy = new java.util.concurrent.atomic.AtomicInteger();
+		PeerProbe standard = PeerProbe.standard();
+		// the standard probe, held on its open connection when asked to (PgJDBC's isValid swallows a reset)
+		PeerProbe held = (connection, timeout) -> {
+			if (hold.getAndSet(false)) {
+				entered.countDown();
+				try {
+					go.await(20, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			ProbeResult result = standard.probe(connection, timeout);
+			if (result.healthy()) {
+				healthy.incrementAndGet();
+			}
+			return result;
+		};
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy, server, held, Duration.ZERO)) {
+			hold.set(true);
+			healthy.set(0);
+			var probed = pool.monitor().probeNow(pool.peer(server.name()));
+			assertThat(entered.await(20, TimeUnit.SECONDS)).as("the probe holds its connection").isTrue();
+			proxy.resetConnections();
+			go.countDown();
+			probed.get(20, TimeUnit.SECONDS);
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> healthy.get() > 0);
+			assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+			assertThat(this.downs).as("DOWN transitions").isEmpty();
+		}
+	}
+
+	@Test
 	void controlResetsOfAServerThatIsGoneMarkItDown() throws Exception {
 		PostgresServer server = pg.server(0);
 		try (FaultProxy proxy = FaultProxy.to(server).start(); PeerPoolDataSource pool = pool(proxy, server)) {
@@ -77,12 +118,17 @@ class PostgresConnectionResetIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(FaultProxy proxy, PostgresServer server) {
-		// probes every 100 ms: the resets often hit one of their connections too; a long quarantine
-		PeerPoolSettings settings = new PeerPoolSettings("reset", Balance.ROUND_ROBIN, Duration.ofSeconds(30),
-				Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), null,
-				false, Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE,
-				Duration.ofMillis(100), Duration.ofSeconds(2));
-		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name()).settings(settings)
+		// probes every 100 ms: the resets often hit one of their connections too
+		return pool(proxy, server, PeerProbe.standard(), Duration.ofMillis(100));
+	}
+
+	/** @param interval between probes, and between heartbeats; zero for none */
+	private PeerPoolDataSource pool(FaultProxy proxy, PostgresServer server, PeerProbe probe, Duration interval) {
+		// a long quarantine: a DOWN would show
+		PeerPoolSettings settings = new PeerPoolSettings("reset", Balance.ROUND_ROBIN, Duration.ofSeconds(30), interval,
+				Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), null, false, Duration.ofSeconds(10),
+				ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, interval, Duration.ofSeconds(2));
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name()).settings(settings).probe(probe)
 			.hikari("maximum-pool-size", "4")
 			.hikari("minimum-idle", "4")
 			.peer(server.name(), (peer) -> peer.url(proxy.jdbcUrl(server, JdbcDriver.POSTGRESQL))

@@ -45,6 +45,12 @@ public class DefaultPeerProbe implements PeerProbe {
 	private ProbeResult check(Connection connection, Duration timeout, boolean recovering) throws SQLException {
 		int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
 		if (!connection.isValid(seconds)) {
+			// drivers swallow why (PgJDBC): a connection broken under the check, as a proxy resetting every
+			// connection does, fails the next statement with the driver's own error, which is classified like
+			// any other (a lost connection is confirmed by a new probe, a hung server times out)
+			try (java.sql.Statement statement = connection.createStatement()) {
+				statement.execute("SELECT 1");
+			}
 			return ProbeResult.unhealthy("connection is not valid");
 		}
 		String url = String.valueOf(connection.getMetaData().getURL());

@@ -26,7 +26,8 @@ import io.peerpool.failure.FailureReason;
  * <p>A heartbeat that does not answer in time marks the peer DOWN ({@code timeout}); any other
  * error on the kept connection (a DBA killed it, the server restarted) asks the monitor for a
  * probe at once, so one connection's error never condemns the peer. Each peer has its own thread:
- * a frozen peer's heartbeat blocks only its own.
+ * a frozen peer's heartbeat blocks only its own. Its answers also tell a slow peer from a dead one
+ * ({@link #answersDespite}).
  */
 final class PeerHeartbeat implements AutoCloseable {
 
