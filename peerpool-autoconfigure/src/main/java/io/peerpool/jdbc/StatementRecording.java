@@ -17,7 +17,7 @@ import java.util.Arrays;
  * a kind, a parameter index, a primitive value and an object value, kept in two growable arrays,
  * so the common setters ({@code setInt}, {@code setString}, {@code setObject}, ...) allocate
  * nothing per call and box nothing. Rarely used ones (streams, LOBs, calendars, {@code SQLType},
- * named parameters of a {@code CallableStatement}, {@code registerOutParameter}) are recorded as a
+ * {@code Statement} settings) are recorded as a
  * {@link Call} that makes the same call again.
  *
  * <p>Not thread-safe, like the statement that owns it.

@@ -8,7 +8,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.net.URL;
-import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.JDBCType;
@@ -250,15 +249,14 @@ class ReplayableStatementTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("replayableMethods")
 	void everyRecordedCallIsReplayedWithTheSameArguments(String name, Method method) throws Exception {
-		CallableStatement first = mock(CallableStatement.class);
-		CallableStatement next = mock(CallableStatement.class);
+		PreparedStatement first = mock(PreparedStatement.class);
+		PreparedStatement next = mock(PreparedStatement.class);
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.execute()).willThrow(DEAD);
 		given(next.execute()).willReturn(true);
 		given(this.connection.failover(DEAD, false)).willReturn(this.nextPhysical);
-		given(this.nextPhysical.prepareCall("{call p(?)}")).willReturn(next);
-		ReplayableCallableStatement statement = new ReplayableCallableStatement(this.connection, first, "{call p(?)}",
-				(physical, sql) -> physical.prepareCall(sql));
+		given(this.nextPhysical.prepareStatement("UPDATE t SET a = ?")).willReturn(next);
+		ReplayablePreparedStatement statement = prepared(first, "UPDATE t SET a = ?");
 		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
 		method.invoke(statement, arguments);
 		method.invoke(verify(first), arguments);
@@ -274,12 +272,11 @@ class ReplayableStatementTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("streamMethods")
 	void aConsumedStreamIsNeverReplayed(String name, Method method) throws Exception {
-		CallableStatement first = mock(CallableStatement.class);
+		PreparedStatement first = mock(PreparedStatement.class);
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.execute()).willThrow(DEAD);
 		given(this.connection.failover(any(), anyBoolean())).willReturn(this.nextPhysical);
-		ReplayableCallableStatement statement = new ReplayableCallableStatement(this.connection, first, "{call p(?)}",
-				(physical, sql) -> physical.prepareCall(sql));
+		ReplayablePreparedStatement statement = prepared(first, "UPDATE t SET a = ?");
 		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
 		method.invoke(statement, arguments);
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::execute).isSameAs(DEAD);
@@ -303,11 +300,10 @@ class ReplayableStatementTests {
 
 	private static Stream<Object[]> settersAndClears() {
 		List<Object[]> methods = new ArrayList<>();
-		for (Method method : CallableStatement.class.getMethods()) {
+		for (Method method : PreparedStatement.class.getMethods()) {
 			String name = method.getName();
 			if (!Modifier.isStatic(method.getModifiers()) && (name.startsWith("set") || name.startsWith("clear")
-					|| name.equals("addBatch") || name.equals("registerOutParameter")
-					|| name.equals("closeOnCompletion"))) {
+					|| name.equals("addBatch") || name.equals("closeOnCompletion"))) {
 				methods.add(new Object[] { signature(method), method });
 			}
 		}
@@ -342,12 +338,12 @@ class ReplayableStatementTests {
 	/** The wrappers implement every JDBC method themselves: none falls back to an interface's default. */
 	@Test
 	void noInterfaceDefaultIsInherited() {
-		for (Method method : CallableStatement.class.getMethods()) {
+		for (Method method : PreparedStatement.class.getMethods()) {
 			if (Modifier.isStatic(method.getModifiers())) {
 				continue;
 			}
 			try {
-				Method implementation = ReplayableCallableStatement.class.getMethod(method.getName(),
+				Method implementation = ReplayablePreparedStatement.class.getMethod(method.getName(),
 						method.getParameterTypes());
 				assertThat(implementation.getDeclaringClass().isInterface()).as(signature(method)).isFalse();
 			}

@@ -389,6 +389,20 @@ class TransactionReplayTests {
 		assertThat(connection.transactionLog()).isNull();
 	}
 
+	/** A call may have run on the first peer: nothing after it moves to another one, not even with all. */
+	@Test
+	void aTransactionThatCalledAProcedureIsNeverMovedToAnotherPeer() throws SQLException {
+		PeerConnection connection = transaction();
+		try (CallableStatement call = connection.prepareCall("{call p(?)}")) {
+			call.setInt(1, 1);
+			call.execute();
+		}
+		this.first.dead = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat((Throwable) failure).as("the connection error reaches the caller").isNotNull();
+		assertThat(this.second.executed).isEmpty();
+	}
+
 	@Test
 	void aStatementThatHasNotRunKeepsItsSettingsWhenTheTransactionBecomesUnrepeatable() throws SQLException {
 		PeerConnection connection = transaction();
