@@ -21,13 +21,15 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerProbe;
+import io.peerpool.PeerRole;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.JdbcDriver;
-import io.peerpool.test.MariaDbServer;
+import io.peerpool.test.DatabaseServer;
 
 /**
  * The systems the benchmarks compare: each builds one {@link DataSource} over the servers of an
- * {@code EmbeddedMariaDb}, with the same pool size per server and the same timeouts.
+ * {@code EmbeddedMariaDb} (or over the {@code FaultProxy}s in front of them), with the same pool size
+ * per server and the same timeouts.
  *
  * <p>Why the alternatives carry {@code connectTimeout} and {@code socketTimeout} in their URLs:
  * without a socket timeout a statement on a frozen server (SIGSTOP) waits for ever, and
@@ -40,7 +42,7 @@ public enum BenchmarkSystem {
 	/** Plain HikariCP to the first server only: the floor. */
 	FLOOR("floor") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return hikari("floor", mariaDbUrl(servers.get(0), timings), servers.get(0), timings,
 					timings.poolSizePerServer());
 		}
@@ -52,7 +54,7 @@ public enum BenchmarkSystem {
 	 */
 	PEERPOOL_SINGLE("peerpool-1") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return PEERPOOL.create(servers.subList(0, 1), timings);
 		}
 	},
@@ -60,7 +62,7 @@ public enum BenchmarkSystem {
 	/** peerpool over all servers, round robin. */
 	PEERPOOL("peerpool") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String size = Integer.toString(timings.poolSizePerServer());
 			PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
 				.balance(Balance.ROUND_ROBIN)
@@ -72,7 +74,7 @@ public enum BenchmarkSystem {
 				.probe(PeerProbe.validity())
 				.hikari("maximum-pool-size", size)
 				.hikari("minimum-idle", size);
-			for (MariaDbServer server : servers) {
+			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server.username(), server.password());
 			}
 			return builder.build();
@@ -85,7 +87,7 @@ public enum BenchmarkSystem {
 	 */
 	H2_HIKARI("h2-hikari") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return hikari("h2-hikari", H2_URL, "sa", "", timings, timings.poolSizePerServer());
 		}
 	},
@@ -93,7 +95,7 @@ public enum BenchmarkSystem {
 	/** peerpool over one peer, the same in-memory H2 database with the same pool settings as {@code h2-hikari}. */
 	H2_PEERPOOL("h2-peerpool") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String size = Integer.toString(timings.poolSizePerServer());
 			return PeerPoolDataSource.builder("bench")
 				.balance(Balance.ROUND_ROBIN)
@@ -116,7 +118,7 @@ public enum BenchmarkSystem {
 	 */
 	H2_PEERPOOL_OBSERVED("h2-peerpool-observed") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			PeerPoolDataSource pool = (PeerPoolDataSource) H2_PEERPOOL.create(servers, timings);
 			io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
 			registry.observationConfig()
@@ -130,7 +132,7 @@ public enum BenchmarkSystem {
 	/** A naive Spring {@link AbstractRoutingDataSource}: round robin over one HikariCP pool per server. */
 	ROUTING("naive-routing") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return new RoundRobinRoutingDataSource(servers.stream()
 				.map((server) -> hikari("routing-" + server.name(), mariaDbUrl(server, timings), server, timings,
 						timings.poolSizePerServer()))
@@ -141,7 +143,7 @@ public enum BenchmarkSystem {
 	/** mysql-connector-j {@code jdbc:mysql:loadbalance://} over all servers, inside one HikariCP pool. */
 	MYSQL_LB("connectorj-lb") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String url = "jdbc:mysql:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
 					+ "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=" + timings.connectTimeout().toMillis()
 					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
@@ -152,13 +154,68 @@ public enum BenchmarkSystem {
 	/** mariadb-java-client {@code jdbc:mariadb:loadbalance://} over all servers, inside one HikariCP pool. */
 	MARIADB_LB("mariadb-lb") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
 					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
 					+ timings.socketTimeout().toMillis();
 			return hikari("mariadb-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
 		}
+	},
+
+	/**
+	 * peerpool as an application gets it by default, with the fast timings: the standard probe
+	 * (validity, read-only, lag) and {@code role: auto} on every peer, so that it follows a
+	 * switchover. Over independent writable servers every peer is a primary.
+	 */
+	PEERPOOL_AUTO("peerpool-auto") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolAuto(servers, timings).build();
+		}
+	},
+
+	// The transaction-replay modes go here, as peerpoolAuto(servers, timings) with the replay
+	// setting of the builder: PEERPOOL_REPLAY_NONE("peerpool-replay-none"),
+	// PEERPOOL_REPLAY_READ_ONLY("peerpool-replay-read-only"), PEERPOOL_REPLAY_ALL("peerpool-replay-all");
+	// then add them to FailoverBenchmark.systems("all").
+
+	/**
+	 * mariadb-java-client {@code jdbc:mariadb:loadbalance://} with {@code transactionReplay=true}:
+	 * after a connection error the driver reconnects to another host and runs the statements of the
+	 * transaction so far again, without comparing their results.
+	 */
+	MARIADB_REPLAY("mariadb-replay") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?sslMode=disable&transactionReplay=true&connectTimeout=" + timings.connectTimeout().toMillis()
+					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
+			return hikari("mariadb-replay", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
+	},
+
+	/**
+	 * The AWS Advanced JDBC Wrapper over mariadb-java-client, all servers in its URL, with its
+	 * enhanced failure monitoring ({@code efm2}, detection tuned to about the same second as
+	 * peerpool's fast timings) and its {@code failover} plugin, inside one HikariCP pool. Outside
+	 * Aurora and RDS Multi-AZ clusters the wrapper learns no topology: it knows the hosts of the URL
+	 * only and connects to the first one.
+	 */
+	AWS_WRAPPER("aws-wrapper") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			String url = "jdbc:aws-wrapper:mariadb://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
+					+ timings.socketTimeout().toMillis() + "&wrapperPlugins=" + AWS_PLUGINS
+					+ "&wrapperDialect=mariadb&failureDetectionTime=" + timings.probeInterval().toMillis()
+					+ "&failureDetectionInterval=" + timings.probeInterval().toMillis() + "&failureDetectionCount=2"
+					+ "&failoverTimeoutMs=" + timings.acquireTimeout().toMillis();
+			return hikari("aws-wrapper", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
 	};
+
+	/** The AWS wrapper's plugins ({@code -Dbench.aws.plugins=efm2} to leave failover out). */
+	static final String AWS_PLUGINS = System.getProperty("bench.aws.plugins", "failover,efm2");
 
 	/** One in-memory database per JVM (JMH runs each system in its own fork), kept while no connection is open. */
 	static final String H2_URL = "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
@@ -175,7 +232,7 @@ public enum BenchmarkSystem {
 	}
 
 	/** A started data source over {@code servers}; release it with {@link #close(DataSource)}. */
-	public abstract DataSource create(List<MariaDbServer> servers, Timings timings);
+	public abstract DataSource create(List<? extends DatabaseServer> servers, Timings timings);
 
 	/** Closes a data source made by {@link #create}. */
 	public static void close(DataSource dataSource) {
@@ -198,16 +255,37 @@ public enum BenchmarkSystem {
 				+ java.util.Arrays.stream(values()).map(BenchmarkSystem::label).collect(Collectors.joining(", ")));
 	}
 
-	static String mariaDbUrl(MariaDbServer server, Timings timings) {
+	/** peerpool with the standard probe and {@code role: auto} on every peer, not built yet. */
+	static PeerPoolBuilder peerpoolAuto(List<? extends DatabaseServer> servers, Timings timings) {
+		String size = Integer.toString(timings.poolSizePerServer());
+		PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
+			.balance(Balance.ROUND_ROBIN)
+			.checkInterval(timings.checkInterval())
+			.probeInterval(timings.probeInterval())
+			.probeTimeout(timings.probeTimeout())
+			.connectTimeout(timings.connectTimeout())
+			.acquireTimeout(timings.acquireTimeout())
+			.hikari("maximum-pool-size", size)
+			.hikari("minimum-idle", size);
+		for (DatabaseServer server : servers) {
+			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(JdbcDriver.MARIADB))
+				.username(server.username())
+				.password(server.password())
+				.role(PeerRole.AUTO));
+		}
+		return builder;
+	}
+
+	static String mariaDbUrl(DatabaseServer server, Timings timings) {
 		return server.jdbcUrl(JdbcDriver.MARIADB) + "&connectTimeout=" + timings.connectTimeout().toMillis()
 				+ "&socketTimeout=" + timings.socketTimeout().toMillis();
 	}
 
-	private static String hosts(List<MariaDbServer> servers) {
+	private static String hosts(List<? extends DatabaseServer> servers) {
 		return servers.stream().map((server) -> "127.0.0.1:" + server.port()).collect(Collectors.joining(","));
 	}
 
-	private static HikariDataSource hikari(String name, String url, MariaDbServer server, Timings timings, int size) {
+	private static HikariDataSource hikari(String name, String url, DatabaseServer server, Timings timings, int size) {
 		return hikari(name, url, server.username(), server.password(), timings, size);
 	}
 
