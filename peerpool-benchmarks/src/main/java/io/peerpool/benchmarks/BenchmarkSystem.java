@@ -164,18 +164,27 @@ public enum BenchmarkSystem {
 
 	/**
 	 * peerpool as an application gets it by default, with the fast timings: the standard probe
-	 * (validity, read-only, lag) and {@code role: auto} on every peer, so that it follows a
-	 * switchover. Over independent writable servers every peer is a primary.
+	 * (validity, read-only, lag, heartbeat). Over independent writable servers every peer is a
+	 * {@code primary} (the builder's default role: a multi-primary pool, as on Galera); over a
+	 * primary and its replicas ({@link #createReplicated}) every peer is {@code role: auto}, so
+	 * that the pool follows a switchover. (With {@code auto} over independent writable servers,
+	 * peerpool picks one writer and sends every write there, as it would with asynchronous
+	 * replication.)
 	 */
-	PEERPOOL_AUTO("peerpool-auto") {
+	PEERPOOL_DEFAULT("peerpool-default") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			return peerpoolAuto(servers, timings).build();
+			return peerpoolDefault(servers, timings, PeerRole.PRIMARY).build();
+		}
+
+		@Override
+		public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.AUTO).build();
 		}
 	},
 
-	// The transaction-replay modes go here, as peerpoolAuto(servers, timings) with the replay
-	// setting of the builder: PEERPOOL_REPLAY_NONE("peerpool-replay-none"),
+	// The transaction-replay modes go here, as PEERPOOL_DEFAULT with the replay setting of the
+	// builder on peerpoolDefault(servers, timings, role), create and createReplicated alike: PEERPOOL_REPLAY_NONE("peerpool-replay-none"),
 	// PEERPOOL_REPLAY_READ_ONLY("peerpool-replay-read-only"), PEERPOOL_REPLAY_ALL("peerpool-replay-all");
 	// then add them to FailoverBenchmark.systems("all").
 
@@ -234,6 +243,14 @@ public enum BenchmarkSystem {
 	/** A started data source over {@code servers}; release it with {@link #close(DataSource)}. */
 	public abstract DataSource create(List<? extends DatabaseServer> servers, Timings timings);
 
+	/**
+	 * A started data source over a primary ({@code servers.get(0)}) and its replicas; the same as
+	 * {@link #create} unless the system is told the topology.
+	 */
+	public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+		return create(servers, timings);
+	}
+
 	/** Closes a data source made by {@link #create}. */
 	public static void close(DataSource dataSource) {
 		try {
@@ -255,8 +272,8 @@ public enum BenchmarkSystem {
 				+ java.util.Arrays.stream(values()).map(BenchmarkSystem::label).collect(Collectors.joining(", ")));
 	}
 
-	/** peerpool with the standard probe and {@code role: auto} on every peer, not built yet. */
-	static PeerPoolBuilder peerpoolAuto(List<? extends DatabaseServer> servers, Timings timings) {
+	/** peerpool with the standard probe and {@code role} on every peer, not built yet. */
+	static PeerPoolBuilder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings, PeerRole role) {
 		String size = Integer.toString(timings.poolSizePerServer());
 		PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
 			.balance(Balance.ROUND_ROBIN)
@@ -271,7 +288,7 @@ public enum BenchmarkSystem {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(JdbcDriver.MARIADB))
 				.username(server.username())
 				.password(server.password())
-				.role(PeerRole.AUTO));
+				.role(role));
 		}
 		return builder;
 	}

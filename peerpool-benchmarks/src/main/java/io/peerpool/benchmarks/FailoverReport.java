@@ -167,6 +167,10 @@ final class FailoverReport {
 		if (phase.victimPeer() == null) {
 			return NONE;
 		}
+		if (phase.downPeer() != null && down(result, phase).equals("not DOWN")) {
+			// a fault peerpool did not mark DOWN: nothing to come back from
+			return NONE;
+		}
 		OptionalLong first = result.stateChanges.stream()
 			.filter((change) -> change.peer().equals(phase.victimPeer()) && change.at() >= phase.started()
 					&& change.at() < phase.ended())

@@ -24,7 +24,7 @@ class FailoverBenchmarkSmokeIntegrationTests {
 		ByteArrayOutputStream progress = new ByteArrayOutputStream();
 		String report = new FailoverBenchmark(2, Duration.ofMillis(1200), BenchmarkSystem.Timings.fast(),
 				new PrintStream(progress, true, StandardCharsets.UTF_8))
-			.run(List.of(BenchmarkSystem.PEERPOOL_AUTO));
+			.run(List.of(BenchmarkSystem.PEERPOOL_DEFAULT));
 		System.out.println(report);
 
 		assertThat(progress.toString(StandardCharsets.UTF_8)).contains("kill peer1", "freeze peer2", "restart all",
@@ -33,7 +33,7 @@ class FailoverBenchmarkSmokeIntegrationTests {
 		for (String phase : List.of("steady", "kill peer1", "restart peer1", "freeze peer2", "thaw peer2",
 				"reset peer0 connections", "latency 100 ms peer0", "kill all", "restart all", "steady (replicated)",
 				"switchover primary → replica0")) {
-			assertThat(report).contains("| peerpool-auto | " + phase + " |");
+			assertThat(report).contains("| peerpool-default | " + phase + " |");
 		}
 		assertThat(report).contains("| system | ops | committed | failed |");
 	}
