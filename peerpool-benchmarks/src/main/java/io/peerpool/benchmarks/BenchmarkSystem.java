@@ -183,11 +183,6 @@ public enum BenchmarkSystem {
 		}
 	},
 
-	// The transaction-replay modes go here, as PEERPOOL_DEFAULT with the replay setting of the
-	// builder on peerpoolDefault(servers, timings, role), create and createReplicated alike: PEERPOOL_REPLAY_NONE("peerpool-replay-none"),
-	// PEERPOOL_REPLAY_READ_ONLY("peerpool-replay-read-only"), PEERPOOL_REPLAY_ALL("peerpool-replay-all");
-	// then add them to FailoverBenchmark.systems("all").
-
 	/**
 	 * mariadb-java-client {@code jdbc:mariadb:loadbalance://} with {@code transactionReplay=true}:
 	 * after a connection error the driver reconnects to another host and runs the statements of the
@@ -222,6 +217,11 @@ public enum BenchmarkSystem {
 			return hikari("aws-wrapper", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
 		}
 	};
+
+	// peerpool's transaction-replay modes join here, at the end: PEERPOOL_REPLAY_NONE("peerpool-replay-none"),
+	// PEERPOOL_REPLAY_READ_ONLY("peerpool-replay-read-only") and PEERPOOL_REPLAY_ALL("peerpool-replay-all"), each
+	// PEERPOOL_DEFAULT with the builder's replay setting on peerpoolDefault(servers, timings, role), in create
+	// (role primary) and createReplicated (role auto) alike; then in FailoverBenchmark.systems("all").
 
 	/** The AWS wrapper's plugins ({@code -Dbench.aws.plugins=efm2} to leave failover out). */
 	static final String AWS_PLUGINS = System.getProperty("bench.aws.plugins", "failover,efm2");
