@@ -21,14 +21,16 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerProbe;
+import io.peerpool.PeerRole;
 import io.peerpool.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.JdbcDriver;
-import io.peerpool.test.MariaDbServer;
+import io.peerpool.test.DatabaseServer;
 
 /**
  * The systems the benchmarks compare: each builds one {@link DataSource} over the servers of an
- * {@code EmbeddedMariaDb}, with the same pool size per server and the same timeouts.
+ * {@code EmbeddedMariaDb} (or over the {@code FaultProxy}s in front of them), with the same pool size
+ * per server and the same timeouts.
  *
  * <p>Why the alternatives carry {@code connectTimeout} and {@code socketTimeout} in their URLs:
  * without a socket timeout a statement on a frozen server (SIGSTOP) waits for ever, and
@@ -41,7 +43,7 @@ public enum BenchmarkSystem {
 	/** Plain HikariCP to the first server only: the floor. */
 	FLOOR("floor") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return hikari("floor", mariaDbUrl(servers.get(0), timings), servers.get(0), timings,
 					timings.poolSizePerServer());
 		}
@@ -53,7 +55,7 @@ public enum BenchmarkSystem {
 	 */
 	PEERPOOL_SINGLE("peerpool-1") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return PEERPOOL.create(servers.subList(0, 1), timings);
 		}
 	},
@@ -61,7 +63,7 @@ public enum BenchmarkSystem {
 	/** peerpool over all servers, round robin. */
 	PEERPOOL("peerpool") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String size = Integer.toString(timings.poolSizePerServer());
 			PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
 				.balance(Balance.ROUND_ROBIN)
@@ -73,7 +75,7 @@ public enum BenchmarkSystem {
 				.probe(PeerProbe.validity())
 				.hikari("maximum-pool-size", size)
 				.hikari("minimum-idle", size);
-			for (MariaDbServer server : servers) {
+			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server.username(), server.password());
 			}
 			return builder.build();
@@ -86,7 +88,7 @@ public enum BenchmarkSystem {
 	 */
 	H2_HIKARI("h2-hikari") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return hikari("h2-hikari", H2_URL, "sa", "", timings, timings.poolSizePerServer());
 		}
 	},
@@ -94,7 +96,7 @@ public enum BenchmarkSystem {
 	/** peerpool over one peer, the same in-memory H2 database with the same pool settings as {@code h2-hikari}. */
 	H2_PEERPOOL("h2-peerpool") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String size = Integer.toString(timings.poolSizePerServer());
 			return PeerPoolDataSource.builder("bench")
 				.balance(Balance.ROUND_ROBIN)
@@ -117,7 +119,7 @@ public enum BenchmarkSystem {
 	 */
 	H2_PEERPOOL_OBSERVED("h2-peerpool-observed") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			PeerPoolDataSource pool = (PeerPoolDataSource) H2_PEERPOOL.create(servers, timings);
 			io.micrometer.observation.ObservationRegistry registry = io.micrometer.observation.ObservationRegistry.create();
 			registry.observationConfig()
@@ -131,7 +133,7 @@ public enum BenchmarkSystem {
 	/** A naive Spring {@link AbstractRoutingDataSource}: round robin over one HikariCP pool per server. */
 	ROUTING("naive-routing") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return new RoundRobinRoutingDataSource(servers.stream()
 				.map((server) -> hikari("routing-" + server.name(), mariaDbUrl(server, timings), server, timings,
 						timings.poolSizePerServer()))
@@ -142,7 +144,7 @@ public enum BenchmarkSystem {
 	/** mysql-connector-j {@code jdbc:mysql:loadbalance://} over all servers, inside one HikariCP pool. */
 	MYSQL_LB("connectorj-lb") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String url = "jdbc:mysql:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
 					+ "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=" + timings.connectTimeout().toMillis()
 					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
@@ -153,7 +155,7 @@ public enum BenchmarkSystem {
 	/** mariadb-java-client {@code jdbc:mariadb:loadbalance://} over all servers, inside one HikariCP pool. */
 	MARIADB_LB("mariadb-lb") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
 					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
 					+ timings.socketTimeout().toMillis();
@@ -164,7 +166,7 @@ public enum BenchmarkSystem {
 	/** {@code h2-peerpool} with {@code transaction-replay: none}: no transaction is recorded. */
 	H2_PEERPOOL_REPLAY_NONE("h2-peerpool-replay-none") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return h2PeerPool(timings, TransactionReplay.NONE);
 		}
 	},
@@ -172,7 +174,7 @@ public enum BenchmarkSystem {
 	/** {@code h2-peerpool} with {@code transaction-replay: read-only} (the default): read-only transactions are recorded. */
 	H2_PEERPOOL_REPLAY_READ_ONLY("h2-peerpool-replay-read-only") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return h2PeerPool(timings, TransactionReplay.READ_ONLY);
 		}
 	},
@@ -180,8 +182,105 @@ public enum BenchmarkSystem {
 	/** {@code h2-peerpool} with {@code transaction-replay: all}: every transaction is recorded. */
 	H2_PEERPOOL_REPLAY_ALL("h2-peerpool-replay-all") {
 		@Override
-		public DataSource create(List<MariaDbServer> servers, Timings timings) {
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
 			return h2PeerPool(timings, TransactionReplay.ALL);
+		}
+	},
+
+	/**
+	 * peerpool as an application gets it by default, with the fast timings: the standard probe
+	 * (validity, read-only, lag, heartbeat). Over independent writable servers every peer is a
+	 * {@code primary} (the builder's default role: a multi-primary pool, as on Galera); over a
+	 * primary and its replicas ({@link #createReplicated}) every peer is {@code role: auto}, so
+	 * that the pool follows a switchover. (With {@code auto} over independent writable servers,
+	 * peerpool picks one writer and sends every write there, as it would with asynchronous
+	 * replication.)
+	 */
+	PEERPOOL_DEFAULT("peerpool-default") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.PRIMARY).build();
+		}
+
+		@Override
+		public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.AUTO).build();
+		}
+	},
+
+	/**
+	 * mariadb-java-client {@code jdbc:mariadb:loadbalance://} with {@code transactionReplay=true}:
+	 * after a connection error the driver reconnects to another host and runs the statements of the
+	 * transaction so far again, without comparing their results.
+	 */
+	MARIADB_REPLAY("mariadb-replay") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?sslMode=disable&transactionReplay=true&connectTimeout=" + timings.connectTimeout().toMillis()
+					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
+			return hikari("mariadb-replay", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
+	},
+
+	/**
+	 * The AWS Advanced JDBC Wrapper over mariadb-java-client, all servers in its URL, with its
+	 * enhanced failure monitoring ({@code efm2}, detection tuned to about the same second as
+	 * peerpool's fast timings) and its {@code failover} plugin, inside one HikariCP pool. Outside
+	 * Aurora and RDS Multi-AZ clusters the wrapper learns no topology: it knows the hosts of the URL
+	 * only and connects to the first one.
+	 */
+	AWS_WRAPPER("aws-wrapper") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			String url = "jdbc:aws-wrapper:mariadb://" + hosts(servers) + "/" + servers.get(0).database()
+					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
+					+ timings.socketTimeout().toMillis() + "&wrapperPlugins=" + AWS_PLUGINS
+					+ "&wrapperDialect=mariadb&failureDetectionTime=" + timings.probeInterval().toMillis()
+					+ "&failureDetectionInterval=" + timings.probeInterval().toMillis() + "&failureDetectionCount=2"
+					+ "&failoverTimeoutMs=" + timings.acquireTimeout().toMillis();
+			return hikari("aws-wrapper", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+		}
+	},
+
+	/** {@code peerpool-default} with {@code transaction-replay: none}: a transaction whose connection dies fails. */
+	PEERPOOL_REPLAY_NONE("peerpool-replay-none") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.PRIMARY).transactionReplay(TransactionReplay.NONE).build();
+		}
+
+		@Override
+		public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.AUTO).transactionReplay(TransactionReplay.NONE).build();
+		}
+	},
+
+	/** {@code peerpool-default} with {@code transaction-replay: read-only} (the default), named apart for the report. */
+	PEERPOOL_REPLAY_READ_ONLY("peerpool-replay-read-only") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.PRIMARY).transactionReplay(TransactionReplay.READ_ONLY)
+				.build();
+		}
+
+		@Override
+		public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.AUTO).transactionReplay(TransactionReplay.READ_ONLY)
+				.build();
+		}
+	},
+
+	/** {@code peerpool-default} with {@code transaction-replay: all}: read-write transactions are replayed too, verified. */
+	PEERPOOL_REPLAY_ALL("peerpool-replay-all") {
+		@Override
+		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.PRIMARY).transactionReplay(TransactionReplay.ALL).build();
+		}
+
+		@Override
+		public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+			return peerpoolDefault(servers, timings, PeerRole.AUTO).transactionReplay(TransactionReplay.ALL).build();
 		}
 	};
 
@@ -203,6 +302,9 @@ public enum BenchmarkSystem {
 			.build();
 	}
 
+	/** The AWS wrapper's plugins ({@code -Dbench.aws.plugins=efm2} to leave failover out). */
+	static final String AWS_PLUGINS = System.getProperty("bench.aws.plugins", "failover,efm2");
+
 	/** One in-memory database per JVM (JMH runs each system in its own fork), kept while no connection is open. */
 	static final String H2_URL = "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
 
@@ -218,7 +320,15 @@ public enum BenchmarkSystem {
 	}
 
 	/** A started data source over {@code servers}; release it with {@link #close(DataSource)}. */
-	public abstract DataSource create(List<MariaDbServer> servers, Timings timings);
+	public abstract DataSource create(List<? extends DatabaseServer> servers, Timings timings);
+
+	/**
+	 * A started data source over a primary ({@code servers.get(0)}) and its replicas; the same as
+	 * {@link #create} unless the system is told the topology.
+	 */
+	public DataSource createReplicated(List<? extends DatabaseServer> servers, Timings timings) {
+		return create(servers, timings);
+	}
 
 	/** Closes a data source made by {@link #create}. */
 	public static void close(DataSource dataSource) {
@@ -241,16 +351,37 @@ public enum BenchmarkSystem {
 				+ java.util.Arrays.stream(values()).map(BenchmarkSystem::label).collect(Collectors.joining(", ")));
 	}
 
-	static String mariaDbUrl(MariaDbServer server, Timings timings) {
+	/** peerpool with the standard probe and {@code role} on every peer, not built yet. */
+	static PeerPoolBuilder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings, PeerRole role) {
+		String size = Integer.toString(timings.poolSizePerServer());
+		PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
+			.balance(Balance.ROUND_ROBIN)
+			.checkInterval(timings.checkInterval())
+			.probeInterval(timings.probeInterval())
+			.probeTimeout(timings.probeTimeout())
+			.connectTimeout(timings.connectTimeout())
+			.acquireTimeout(timings.acquireTimeout())
+			.hikari("maximum-pool-size", size)
+			.hikari("minimum-idle", size);
+		for (DatabaseServer server : servers) {
+			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(JdbcDriver.MARIADB))
+				.username(server.username())
+				.password(server.password())
+				.role(role));
+		}
+		return builder;
+	}
+
+	static String mariaDbUrl(DatabaseServer server, Timings timings) {
 		return server.jdbcUrl(JdbcDriver.MARIADB) + "&connectTimeout=" + timings.connectTimeout().toMillis()
 				+ "&socketTimeout=" + timings.socketTimeout().toMillis();
 	}
 
-	private static String hosts(List<MariaDbServer> servers) {
+	private static String hosts(List<? extends DatabaseServer> servers) {
 		return servers.stream().map((server) -> "127.0.0.1:" + server.port()).collect(Collectors.joining(","));
 	}
 
-	private static HikariDataSource hikari(String name, String url, MariaDbServer server, Timings timings, int size) {
+	private static HikariDataSource hikari(String name, String url, DatabaseServer server, Timings timings, int size) {
 		return hikari(name, url, server.username(), server.password(), timings, size);
 	}
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
+import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
 import io.peerpool.benchmarks.FailoverBenchmark.Phase;
 import io.peerpool.benchmarks.FailoverBenchmark.StateChange;
 import io.peerpool.benchmarks.FailoverBenchmark.SystemResult;
-import io.peerpool.test.TransactionLoad.Outcome;
+import io.peerpool.benchmarks.FailoverLoad.Outcome;
 
 import static io.peerpool.benchmarks.FailoverBenchmark.format;
 
@@ -19,11 +19,12 @@ import static io.peerpool.benchmarks.FailoverBenchmark.format;
  * The Markdown tables of a {@link FailoverBenchmark} run.
  *
  * <p>An operation belongs to the phase in which it <em>ended</em>: a transaction cut by a kill or
- * held by a freeze counts against the fault, not against the quiet phase it started in.
+ * held by a freeze counts against the fault, not against the quiet phase it started in. "In
+ * flight": it had started before the fault; "after": it started once the fault was there.
  */
 final class FailoverReport {
 
-	private static final String NEVER = "never";
+	private static final String NONE = "–";
 
 	private FailoverReport() {
 	}
@@ -32,55 +33,91 @@ final class FailoverReport {
 		StringBuilder out = new StringBuilder();
 		out.append(format("### Failover: %d threads, %.1f s per phase%n%n", threads, phase.toMillis() / 1000.0));
 		out.append("Timings: ").append(timings).append(".\n\n");
-		out.append("| system | phase | ops | failed | p99 ms | max ms |\n");
-		out.append("|---|---|---:|---:|---:|---:|\n");
+		out.append("Per phase: ops and failed transactions (failed in flight at the fault / started after it; "
+				+ "of them with an unknown outcome, i.e. failed in or after `commit()`), p99 and max latency (ms) of the "
+				+ "transactions that ended in the phase; **DOWN**: peerpool marked the victim peer DOWN, ms after the "
+				+ "fault; **first ok**: end of the first successful transaction that started after the fault was in "
+				+ "place, ms after it (switchover: after the promotion returned, negative if a write succeeded before); "
+				+ "**victim ok**: the same on the victim server (restart, thaw: the server that came back; switchover: "
+				+ "the new primary); **UP/primary**: peerpool saw the victim UP again (switchover: the new primary's "
+				+ "role), ms after the fault was in place; **failures stop**: end of the last failed transaction, ms "
+				+ "after the fault; **lost** / **dup** / **phantom**: committed writes missing, writes present more than "
+				+ "once, writes that failed before their commit but are present; **unknown present / absent**: writes "
+				+ "whose commit failed, found / not found. After a failed transaction a thread pauses "
+				+ FailoverBenchmark.FAILURE_PAUSE.toMillis() + " ms.\n\n");
+		out.append("| system | phase | ops | failed (in flight / after) | unknown present / absent | p99 ms | max ms "
+				+ "| DOWN | first ok | victim ok | UP/primary | failures stop | lost | dup | phantom |\n");
+		out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (SystemResult result : results) {
 			for (int i = 0; i < result.phases.size(); i++) {
 				Phase current = result.phases.get(i);
 				List<Outcome> ops = inPhase(result, i);
 				long failed = ops.stream().filter(Outcome::failed).count();
+				long inFlight = ops.stream().filter((op) -> op.failed() && op.started() < current.started()).count();
 				long[] latencies = ops.stream().mapToLong(Outcome::latencyNanos).sorted().toArray();
-				out.append(format("| %s | %s | %d | %d | %s | %s |%n", result.system.label(), current.name(),
-						ops.size(), failed, millis(percentile(latencies, 0.99)),
-						millis(percentile(latencies, 1.0))));
+				Integrity integrity = Integrity.of(ops, result.rows);
+				out.append(format("| %s | %s | %d | %d (%d / %d) | %d / %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |%n",
+						result.system.label(), current.name(), ops.size(), failed, inFlight, failed - inFlight,
+						integrity.unknownPresent, integrity.unknownAbsent, millis(percentile(latencies, 0.99)),
+						millis(percentile(latencies, 1.0)), result.peerpool ? down(result, current) : NONE,
+						firstOk(result, current, false), (current.victimPort() > 0) ? firstOk(result, current, true) : NONE,
+						result.peerpool ? upOrPrimary(result, current) : NONE, failuresStop(ops, current),
+						integrity.lost, integrity.duplicated, integrity.phantom));
 			}
 		}
 		out.append("\n");
-		out.append("Times in ms after the fault: kill and freeze from the signal; restart and thaw from the moment the ")
-			.append("server accepts connections again (restart all: the first server). ")
-			.append("\"in flight\": transactions running (on any server) when the fault hit, an upper bound of those on the victim; ")
-			.append("\"failures stop\": end of the last failed transaction of the phase; ")
-			.append("\"serves again\": end of the first successful transaction on that server before \"kill all\"; ")
-			.append("\"time to fail\": latency of the failed transactions that started after all servers were killed (p50 / max); ")
-			.append("\"DOWN\"/\"UP\": peerpool's peer state. After a failed transaction a thread pauses ")
-			.append(FailoverBenchmark.FAILURE_PAUSE.toMillis()).append(" ms.\n\n");
-		out.append("| system | kill: failed / in flight | kill: failures stop | kill: DOWN | restart: serves again | restart: UP "
-				+ "| freeze: failed / in flight | freeze: failures stop | freeze: DOWN | thaw: serves again "
-				+ "| all down: time to fail p50 / max | all restarted: serves again | threads blocked at end |\n");
-		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		out.append("Totals per system (every phase of both topologies):\n\n");
+		out.append("| system | ops | committed | failed | unknown present / absent | lost | dup | phantom "
+				+ "| max ms | threads blocked at end |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (SystemResult result : results) {
-			String killedPeer = "peer" + FailoverBenchmark.KILLED;
-			String frozenPeer = "peer" + FailoverBenchmark.FROZEN;
-			Phase kill = result.phases.get(1);
-			Phase restart = result.phases.get(2);
-			Phase freeze = result.phases.get(3);
-			Phase thaw = result.phases.get(4);
-			Phase killAll = result.phases.get(5);
-			Phase restartAll = result.phases.get(6);
-			boolean peerpool = result.system == BenchmarkSystem.PEERPOOL;
-			out.append(format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
-					result.system.label(), failedOverInFlight(result, 1), failuresStop(result, 1),
-					peerpool ? stateAfter(result, killedPeer, PeerState.DOWN, kill, true) : "–",
-					servesAgain(result, restart, killAll, (op) -> op.port() == result.killedPort),
-					peerpool ? stateAfter(result, killedPeer, PeerState.UP, restart, false) : "–",
-					failedOverInFlight(result, 3), failuresStop(result, 3),
-					peerpool ? stateAfter(result, frozenPeer, PeerState.DOWN, freeze, true) : "–",
-					servesAgain(result, thaw, killAll, (op) -> op.port() == result.frozenPort), timeToFail(result, killAll),
-					servesAgain(result, restartAll, null, (op) -> true), result.stillBlocked));
+			List<Outcome> ops = result.operations;
+			Integrity integrity = Integrity.of(ops, result.rows);
+			long failed = ops.stream().filter(Outcome::failed).count();
+			out.append(format("| %s | %d | %d | %d | %d / %d | %d | %d | %d | %s | %d |%n", result.system.label(),
+					ops.size(), ops.size() - failed, failed, integrity.unknownPresent, integrity.unknownAbsent,
+					integrity.lost, integrity.duplicated, integrity.phantom,
+					millis(ops.stream().mapToLong(Outcome::latencyNanos).max().orElse(-1)), result.stillBlocked));
 		}
 		out.append("\n");
 		out.append(errorSummary(results));
 		return out.toString();
+	}
+
+	/** Lost, duplicated and phantom writes among {@code ops}, from the row counts at the end. */
+	record Integrity(long lost, long duplicated, long phantom, long unknownPresent, long unknownAbsent) {
+
+		static Integrity of(List<Outcome> ops, Map<Long, Integer> rows) {
+			long lost = 0;
+			long duplicated = 0;
+			long phantom = 0;
+			long unknownPresent = 0;
+			long unknownAbsent = 0;
+			for (Outcome op : ops) {
+				int count = rows.getOrDefault(op.id(), 0);
+				if (count > 1) {
+					duplicated++;
+				}
+				if (!op.failed()) {
+					if (count == 0) {
+						lost++;
+					}
+				}
+				else if (op.unknown()) {
+					if (count > 0) {
+						unknownPresent++;
+					}
+					else {
+						unknownAbsent++;
+					}
+				}
+				else if (count > 0) {
+					phantom++;
+				}
+			}
+			return new Integrity(lost, duplicated, phantom, unknownPresent, unknownAbsent);
+		}
+
 	}
 
 	/**
@@ -108,70 +145,58 @@ final class FailoverReport {
 	}
 
 	static List<Outcome> inPhase(SystemResult result, int index) {
-		long from = result.phases.get(index).started();
-		long to = (index + 1 < result.phases.size()) ? result.phases.get(index + 1).started() : Long.MAX_VALUE;
-		return result.operations.stream().filter((op) -> op.ended() >= from && op.ended() < to).toList();
+		Phase phase = result.phases.get(index);
+		return result.operations.stream().filter((op) -> op.ended() >= phase.started() && op.ended() < phase.ended())
+			.toList();
 	}
 
-	private static long inFlight(List<Outcome> operations, long at) {
-		return operations.stream().filter((op) -> op.started() < at && op.ended() > at).count();
+	private static String down(SystemResult result, Phase phase) {
+		if (phase.downPeer() == null) {
+			return NONE;
+		}
+		OptionalLong first = result.stateChanges.stream()
+			.filter((change) -> change.peer().equals(phase.downPeer()) && change.state() == PeerState.DOWN
+					&& change.at() >= phase.started() && change.at() < phase.ended())
+			.mapToLong(StateChange::at)
+			.min();
+		return first.isPresent() ? millis(first.getAsLong() - phase.started()) : "not DOWN";
 	}
 
-	private static String failedOverInFlight(SystemResult result, int index) {
-		long failed = inPhase(result, index).stream().filter(Outcome::failed).count();
-		return failed + " / " + inFlight(result.operations, result.phases.get(index).started());
+	/** The victim peer UP again (in a switchover: the new primary seen as primary), from the fault in place. */
+	private static String upOrPrimary(SystemResult result, Phase phase) {
+		if (phase.victimPeer() == null) {
+			return NONE;
+		}
+		if (phase.downPeer() != null && down(result, phase).equals("not DOWN")) {
+			// a fault peerpool did not mark DOWN: nothing to come back from
+			return NONE;
+		}
+		OptionalLong first = result.stateChanges.stream()
+			.filter((change) -> change.peer().equals(phase.victimPeer()) && change.at() >= phase.started()
+					&& change.at() < phase.ended())
+			.filter((change) -> phase.switchover() ? change.role() == PeerRole.PRIMARY && change.state() == PeerState.UP
+					: change.state() == PeerState.UP)
+			.mapToLong(StateChange::at)
+			.min();
+		return first.isPresent() ? signedMillis(first.getAsLong() - phase.applied()) : "never";
 	}
 
-	private static String failuresStop(SystemResult result, int index) {
-		// kill and freeze take effect when the signal is sent, not when kill() returned
-		long applied = result.phases.get(index).started();
-		OptionalLong last = inPhase(result, index).stream()
-			.filter(Outcome::failed)
+	private static String firstOk(SystemResult result, Phase phase, boolean onVictim) {
+		OptionalLong first = result.operations.stream()
+			.filter((op) -> !op.failed() && op.started() >= phase.started() && op.ended() < phase.ended()
+					&& (!onVictim || op.port() == phase.victimPort()))
 			.mapToLong(Outcome::ended)
-			.max();
+			.min();
+		return first.isPresent() ? signedMillis(first.getAsLong() - phase.applied()) : "never";
+	}
+
+	private static String failuresStop(List<Outcome> ops, Phase phase) {
+		OptionalLong last = ops.stream().filter(Outcome::failed).mapToLong(Outcome::ended).max();
 		if (last.isEmpty()) {
 			return "no failures";
 		}
-		boolean failingAtEnd = (index + 1 < result.phases.size())
-				&& last.getAsLong() > result.phases.get(index + 1).started() - Duration.ofMillis(500).toNanos();
-		return millis(last.getAsLong() - applied) + (failingAtEnd ? " (still failing at phase end)" : "");
-	}
-
-	private static String servesAgain(SystemResult result, Phase phase, Phase until, Predicate<Outcome> where) {
-		long end = (until != null) ? until.started() : Long.MAX_VALUE;
-		OptionalLong first = result.operations.stream()
-			.filter((op) -> !op.failed() && op.started() >= phase.started() && op.ended() < end && where.test(op))
-			.mapToLong(Outcome::ended)
-			.min();
-		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - phase.applied())) : NEVER;
-	}
-
-	private static String stateAfter(SystemResult result, String peer, PeerState state, Phase phase,
-			boolean fromSignal) {
-		long from = fromSignal ? phase.started() : phase.applied();
-		OptionalLong first = result.stateChanges.stream()
-			.filter((change) -> change.peer().equals(peer) && change.state() == state && change.at() >= phase.started())
-			.mapToLong(StateChange::at)
-			.min();
-		return first.isPresent() ? millis(Math.max(0, first.getAsLong() - from)) : NEVER;
-	}
-
-	private static String timeToFail(SystemResult result, Phase killAll) {
-		long[] latencies = result.operations.stream()
-			.filter((op) -> op.failed() && op.started() >= killAll.applied())
-			.mapToLong(Outcome::latencyNanos)
-			.sorted()
-			.toArray();
-		if (latencies.length == 0) {
-			Phase restartAll = result.phases.get(result.phases.indexOf(killAll) + 1);
-			long longest = result.operations.stream()
-				.filter((op) -> op.started() < restartAll.started() && op.ended() > killAll.applied())
-				.mapToLong((op) -> op.ended() - killAll.applied())
-				.max()
-				.orElse(0);
-			return "none failed; blocked up to " + millis(longest);
-		}
-		return millis(percentile(latencies, 0.5)) + " / " + millis(percentile(latencies, 1.0));
+		boolean failingAtEnd = last.getAsLong() > phase.ended() - Duration.ofMillis(500).toNanos();
+		return millis(last.getAsLong() - phase.started()) + (failingAtEnd ? " (still failing)" : "");
 	}
 
 	private static long percentile(long[] sorted, double fraction) {
@@ -184,8 +209,12 @@ final class FailoverReport {
 
 	private static String millis(long nanos) {
 		if (nanos < 0) {
-			return "–";
+			return NONE;
 		}
+		return format("%.0f", nanos / 1_000_000.0);
+	}
+
+	private static String signedMillis(long nanos) {
 		return format("%.0f", nanos / 1_000_000.0);
 	}
 

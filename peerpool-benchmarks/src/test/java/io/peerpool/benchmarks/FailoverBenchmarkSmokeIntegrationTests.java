@@ -24,21 +24,23 @@ class FailoverBenchmarkSmokeIntegrationTests {
 		ByteArrayOutputStream progress = new ByteArrayOutputStream();
 		String report = new FailoverBenchmark(2, Duration.ofMillis(1200), BenchmarkSystem.Timings.fast(),
 				new PrintStream(progress, true, StandardCharsets.UTF_8))
-			.run(List.of(BenchmarkSystem.PEERPOOL));
+			.run(List.of(BenchmarkSystem.PEERPOOL_DEFAULT));
 		System.out.println(report);
 
-		assertThat(progress.toString(StandardCharsets.UTF_8)).contains("kill peer1", "freeze peer2", "restart all");
-		assertThat(report).contains("| system | phase | ops | failed |");
-		for (String phase : List.of("steady", "kill peer1", "restart peer1", "freeze peer2", "thaw peer2", "kill all",
-				"restart all")) {
-			assertThat(report).contains("| peerpool | " + phase + " |");
+		assertThat(progress.toString(StandardCharsets.UTF_8)).contains("kill peer1", "freeze peer2", "restart all",
+				"switchover primary → replica0");
+		assertThat(report).contains("| system | phase | ops | failed (in flight / after) |");
+		for (String phase : List.of("steady", "kill peer1", "restart peer1", "freeze peer2", "thaw peer2",
+				"reset peer0 connections", "latency 100 ms peer0", "kill all", "restart all", "steady (replicated)",
+				"switchover primary → replica0")) {
+			assertThat(report).contains("| peerpool-default | " + phase + " |");
 		}
-		assertThat(report).contains("| system | kill: failed / in flight |");
+		assertThat(report).contains("| system | ops | committed | failed |");
 	}
 
 	@Test
 	void everySystemHasALabelTheCommandLineAccepts() {
-		assertThat(FailoverBenchmark.systems("all")).hasSize(4).doesNotContain(BenchmarkSystem.FLOOR);
+		assertThat(FailoverBenchmark.systems("all")).hasSize(6).doesNotContain(BenchmarkSystem.FLOOR);
 		for (BenchmarkSystem system : BenchmarkSystem.values()) {
 			assertThat(BenchmarkSystem.of(system.label())).isSameAs(system);
 		}
