@@ -94,7 +94,7 @@ class PostgresConnectionResetIntegrationTests {
 				PeerPoolDataSource pool = pool(proxy, server, held, Duration.ZERO)) {
 			hold.set(true);
 			healthy.set(0);
-			var probed = pool.monitor().probeNow(pool.peer(server.name()));
+			var probed = pool.probeNow(pool.peer(server.name()));
 			assertThat(entered.await(20, TimeUnit.SECONDS)).as("the probe holds its connection").isTrue();
 			proxy.resetConnections();
 			go.countDown();
