@@ -184,11 +184,18 @@ public abstract class Dialect {
 	}
 
 	/**
-	 * Whether a vendor's code says that the server refuses every write, whatever the session asked
-	 * for (MySQL and MariaDB running read-only).
+	 * Whether a vendor's code, on the error or one of its causes, says that the server refuses
+	 * every write, whatever the session asked for (MySQL and MariaDB running read-only): the
+	 * statement or commit was refused, so nothing of it was done.
 	 */
 	public static boolean isServerReadOnly(SQLException sql) {
-		return MySqlDialect.isReadOnlyRefusal(sql);
+		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause
+				&& cause != current) ? cause : null) {
+			if (MySqlDialect.isReadOnlyRefusal(current)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** What a vendor's error code says of the server or the connection. */

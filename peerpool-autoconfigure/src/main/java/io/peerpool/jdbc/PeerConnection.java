@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -896,23 +897,56 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
+		if (this.physical != null && !this.autoCommit && this.replay == REPLAY_RECORDING) {
+			try {
+				this.physical.commit();
+			}
+			catch (SQLException ex) {
+				if (!Dialect.isServerReadOnly(ex) || !replayTransaction(ex)) {
+					endTransaction();
+					throw commitFailure(ex);
+				}
+				// the old primary refused the commit (a planned switchover): nothing was committed there,
+				// and the transaction ran again, with the same results, on the writer
+				endTransaction();
+				try {
+					this.physical.commit();
+				}
+				catch (SQLException again) {
+					throw commitFailure(again);
+				}
+			}
+			endTransaction();
+			recordWritePosition();
+			return;
+		}
 		endTransaction();
 		if (this.physical != null) {
 			try {
 				this.physical.commit();
 			}
 			catch (SQLException ex) {
-				Peer current = this.peer;
-				if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)) {
-					// the commit may have reached the server before the connection was lost: never replayed
-					throw new SQLException("peerpool: the connection to peer '" + current.name() + "' of pool '"
-							+ this.owner.poolName() + "' was lost during commit; the transaction may or may not have"
-							+ " been committed (transaction resolution unknown): " + ex.getMessage(), "08007", ex);
-				}
-				throw ex;
+				throw commitFailure(ex);
 			}
 			recordWritePosition();
 		}
+	}
+
+	/**
+	 * The error a failed commit gives the application: SQLState {@code 08007} when the connection
+	 * was lost, since the commit may have reached the server; the server's own error when it
+	 * refused the commit (running read-only: nothing was committed).
+	 */
+	private SQLException commitFailure(SQLException ex) {
+		Peer current = this.peer;
+		if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)
+				&& !Dialect.isServerReadOnly(ex)) {
+			// the commit may have reached the server before the connection was lost: never replayed
+			return new SQLException("peerpool: the connection to peer '" + current.name() + "' of pool '"
+					+ this.owner.poolName() + "' was lost during commit; the transaction may or may not have"
+					+ " been committed (transaction resolution unknown): " + ex.getMessage(), "08007", ex);
+		}
+		return ex;
 	}
 
 	@Override

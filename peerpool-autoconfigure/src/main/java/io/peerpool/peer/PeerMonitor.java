@@ -436,8 +436,10 @@ final class PeerMonitor implements AutoCloseable {
 		if (peer.status().isUp()) {
 			markDown(peer, reason, error);
 		}
-		else if (!startedUp) {
-			// still down: a new quarantine, and the latest error for the operator
+		else if (!startedUp && reason != FailureReason.CONNECTION_LOST) {
+			// still down: a new quarantine, and the latest error for the operator; not for a probe whose
+			// connection broke after the server answered, which a DOWN peer's sockets being closed by the
+			// pool also do: it would replace why the peer is DOWN (auth) with what closing it caused
 			peer.markDown(reason, error, this.checkInterval);
 		}
 		return false;

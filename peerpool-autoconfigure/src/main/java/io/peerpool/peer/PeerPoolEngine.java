@@ -608,7 +608,7 @@ public final class PeerPoolEngine {
 	 * @return whether the error is a peer or connection failure (the connection is unusable)
 	 */
 	private boolean reportIfPeerFailure(Peer peer, SQLException ex) {
-		if (isServerReadOnly(ex)) {
+		if (io.peerpool.dialect.Dialect.isServerReadOnly(ex)) {
 			// a primary that became read-only (a planned switchover): learn its role now, and let a
 			// first statement run again on the writer, waiting for one to be promoted
 			this.monitor.confirm(peer);
@@ -625,20 +625,6 @@ public final class PeerPoolEngine {
 			reportFailure(peer, reason, ex);
 		}
 		return true;
-	}
-
-	/**
-	 * The server refuses every write, whatever the session asked for (MySQL / MariaDB running
-	 * read-only: the dialect knows the codes).
-	 */
-	private static boolean isServerReadOnly(SQLException ex) {
-		for (SQLException current = ex; current != null; current = (current.getCause() instanceof SQLException cause
-				&& cause != current) ? cause : null) {
-			if (io.peerpool.dialect.Dialect.isServerReadOnly(current)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**

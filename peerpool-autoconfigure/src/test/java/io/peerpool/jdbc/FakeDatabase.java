@@ -35,6 +35,9 @@ final class FakeDatabase {
 
 	boolean dead;
 
+	/** The server runs read-only (a planned switchover): it refuses every commit of a transaction, as MariaDB does. */
+	boolean readOnly;
+
 	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
 	final List<boolean[]> open = new ArrayList<>();
 
@@ -83,6 +86,10 @@ final class FakeDatabase {
 					return true;
 				case "commit":
 					reach();
+					if (this.readOnly) {
+						throw new SQLException("(" + this.name + ") The MariaDB server is running with the --read-only "
+								+ "option so it cannot execute this statement", "HY000", 1290);
+					}
 					this.commits++;
 					return null;
 				case "rollback":

@@ -457,6 +457,35 @@ class TransactionReplayTests {
 		assertThat(this.second.executed).isEmpty();
 	}
 
+	/**
+	 * A planned switchover: the old primary turned read-only refuses the commit, so nothing was
+	 * committed there; the transaction runs again on the writer and commits there.
+	 */
+	@Test
+	void aCommitRefusedByAServerTurnedReadOnlyIsReplayedOnTheWriter() throws SQLException {
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		this.first.readOnly = true;
+		connection.commit();
+		assertThat(this.first.commits).isZero();
+		assertThat(this.second.commits).isEqualTo(1);
+		assertThat(this.second.executed).hasSize(1);
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+	}
+
+	/** Control: a transaction that is not recorded gets the server's refusal, not 08007: nothing was committed. */
+	@Test
+	void controlARefusedCommitOfATransactionNotRecordedIsTheServersError() throws SQLException {
+		this.settings = this.settings.withTransactionReplay(TransactionReplay.NONE, 64, 1024 * 1024);
+		PeerConnection connection = transaction();
+		update(connection, 50, 7);
+		this.first.readOnly = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, connection::commit);
+		assertThat(failure.getErrorCode()).isEqualTo(1290);
+		assertThat(failure.getSQLState()).isEqualTo("HY000");
+		assertThat(this.second.executed).isEmpty();
+	}
+
 	@Test
 	void aRollbackOfALostConnectionSucceeds() throws SQLException {
 		PeerConnection connection = transaction();
@@ -509,9 +538,10 @@ class TransactionReplayTests {
 
 		@Override
 		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
-			// like the classifier: a connection closed by the pool says nothing of the server
-			return failure.getSQLState() != null && failure.getSQLState().startsWith("08")
-					&& !failure.getSQLState().equals("08003");
+			// like the engine: a server running read-only refuses the session, and (like the classifier) a
+			// connection closed by the pool says nothing of the server
+			return io.peerpool.dialect.Dialect.isServerReadOnly(failure) || (failure.getSQLState() != null
+					&& failure.getSQLState().startsWith("08") && !failure.getSQLState().equals("08003"));
 		}
 
 	}

@@ -43,11 +43,18 @@ class PeerMonitorTests {
 
 	private volatile CountDownLatch blockProbe;
 
+	/** What the probe throws, when set. */
+	private volatile java.sql.SQLException probeFailure;
+
 	private final PeerProbe probe = new PeerProbe() {
 
 		@Override
 		public ProbeResult probe(Connection connection, Duration timeout) throws java.sql.SQLException {
 			PeerMonitorTests.this.probes.incrementAndGet();
+			java.sql.SQLException failure = PeerMonitorTests.this.probeFailure;
+			if (failure != null) {
+				throw failure;
+			}
 			CountDownLatch latch = PeerMonitorTests.this.blockProbe;
 			if (latch != null) {
 				try {
@@ -151,6 +158,32 @@ class PeerMonitorTests {
 
 		assertThat(this.peer.status().reason()).isEqualTo(FailureReason.AUTH);
 		assertThat(this.peer.status().lastError()).isEqualTo("Access denied");
+	}
+
+	@Test
+	void aProbeOfADownPeerWhoseConnectionBrokeDoesNotOverwriteWhy() throws Exception {
+		this.monitor.markDown(this.peer, FailureReason.AUTH, "Access denied");
+		// the pool closing the DOWN peer's sockets breaks a probe that had just connected
+		this.probeFailure = new java.sql.SQLNonTransientConnectionException("Socket closed", "08006");
+		this.clock.now = this.clock.now.plus(CHECK_INTERVAL);
+		this.monitor.probeNow(this.peer).get(5, TimeUnit.SECONDS);
+
+		assertThat(this.probes).as("the probe ran").hasValue(1);
+		assertThat(this.peer.state()).isEqualTo(PeerState.DOWN);
+		assertThat(this.peer.status().reason()).isEqualTo(FailureReason.AUTH);
+		assertThat(this.peer.status().lastError()).isEqualTo("Access denied");
+	}
+
+	/** Control: a probe of a DOWN peer that fails otherwise gives the operator its latest error. */
+	@Test
+	void controlAProbeOfADownPeerThatFailsOtherwiseRenewsWhy() throws Exception {
+		this.monitor.markDown(this.peer, FailureReason.AUTH, "Access denied");
+		this.healthy.set(false);
+		this.clock.now = this.clock.now.plus(CHECK_INTERVAL);
+		this.monitor.probeNow(this.peer).get(5, TimeUnit.SECONDS);
+
+		assertThat(this.peer.status().reason()).isEqualTo(FailureReason.PROBE);
+		assertThat(this.peer.status().lastError()).isEqualTo("stub says no");
 	}
 
 	@Test
