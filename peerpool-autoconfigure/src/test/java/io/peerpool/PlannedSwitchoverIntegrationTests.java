@@ -1,9 +1,21 @@
 package io.peerpool;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +69,100 @@ class PlannedSwitchoverIntegrationTests {
 				.as("failed writes per thread")
 				.allSatisfy((thread, count) -> assertThat(count).isLessThanOrEqualTo(1L));
 			assertThat(pool.peer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
+		}
+	}
+
+	/**
+	 * With {@code transaction-replay: all}, not even the transactions open on the old primary when
+	 * it turned read-only fail: MariaDB refuses their commit (nothing was committed), and each runs
+	 * again on the promoted primary, as does one whose second write was refused. Every write the
+	 * application saw committed is there exactly once. The transactions read nothing
+	 * server-specific, so the replay finds the same results.
+	 */
+	@Test
+	void withReplayOfAllTransactionsNoWriteFails() throws Exception {
+		try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_writes (id BIGINT PRIMARY KEY, thread INT)");
+		}
+		PeerPoolSettings settings = new PeerPoolSettings("switchover-all", Balance.RANDOM, Duration.ofSeconds(30),
+				Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10))
+			.withTransactionReplay(TransactionReplay.ALL, 64, 1024 * 1024);
+		MariaDbServer oldPrimary = db.primary();
+		MariaDbServer promoted = db.replicas().get(1);
+		Set<Long> committed = ConcurrentHashMap.newKeySet();
+		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+		AtomicLong ids = new AtomicLong();
+		AtomicBoolean running = new AtomicBoolean(true);
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			List<Future<?>> writers = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				int thread = t;
+				writers.add(threads.submit(() -> {
+					while (running.get()) {
+						long id = ids.incrementAndGet();
+						try (Connection connection = pool.getConnection()) {
+							connection.setAutoCommit(false);
+							try (PreparedStatement insert = connection
+								.prepareStatement("INSERT INTO switchover_writes (id, thread) VALUES (?, ?)")) {
+								insert.setLong(1, id);
+								insert.setInt(2, thread);
+								insert.executeUpdate();
+							}
+							// a second write: refused when read_only came after the first, which only a replay of
+							// the transaction saves (a refused first statement just runs again on the writer)
+							try (PreparedStatement update = connection
+								.prepareStatement("UPDATE switchover_writes SET thread = thread + 100 WHERE id = ?")) {
+								update.setLong(1, id);
+								update.executeUpdate();
+							}
+							connection.commit();
+							committed.add(id);
+						}
+						catch (SQLException ex) {
+							failures.add(id + ": " + ex);
+						}
+					}
+					return null;
+				}));
+			}
+			await().atMost(Duration.ofSeconds(20)).until(() -> committed.size() > 200);
+			long beforeSwitchover = committed.size();
+			db.promote(promoted);
+			await().atMost(Duration.ofSeconds(30)).until(() -> writtenOn(promoted) > beforeSwitchover + 200);
+			running.set(false);
+			for (Future<?> writer : writers) {
+				writer.get(30, TimeUnit.SECONDS);
+			}
+			assertThat(failures).as("failed write transactions").isEmpty();
+			assertThat(pool.getPeer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		try (Connection connection = promoted.connect(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id FROM switchover_writes")) {
+			Set<Long> present = new java.util.HashSet<>();
+			List<Long> duplicates = new ArrayList<>();
+			while (rows.next()) {
+				if (!present.add(rows.getLong(1))) {
+					duplicates.add(rows.getLong(1));
+				}
+			}
+			assertThat(duplicates).as("duplicated writes").isEmpty();
+			assertThat(committed).as("every write reported committed is on the new primary").allMatch(present::contains);
+		}
+		assertThat(oldPrimary.port()).isNotEqualTo(promoted.port());
+	}
+
+	private static long writtenOn(MariaDbServer server) {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM switchover_writes")) {
+			result.next();
+			return result.getLong(1);
+		}
+		catch (SQLException ex) {
+			return 0;
 		}
 	}
 
