@@ -156,10 +156,7 @@ public enum BenchmarkSystem {
 	MARIADB_LB("mariadb-lb") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
-					+ "?sslMode=disable&connectTimeout=" + timings.connectTimeout().toMillis() + "&socketTimeout="
-					+ timings.socketTimeout().toMillis();
-			return hikari("mariadb-lb", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+			return mariaDbLoadBalance("mariadb-lb", servers, timings, "");
 		}
 	},
 
@@ -216,10 +213,7 @@ public enum BenchmarkSystem {
 	MARIADB_REPLAY("mariadb-replay") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
-					+ "?sslMode=disable&transactionReplay=true&connectTimeout=" + timings.connectTimeout().toMillis()
-					+ "&socketTimeout=" + timings.socketTimeout().toMillis();
-			return hikari("mariadb-replay", url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
+			return mariaDbLoadBalance("mariadb-replay", servers, timings, "&transactionReplay=true");
 		}
 	},
 
@@ -370,6 +364,15 @@ public enum BenchmarkSystem {
 				.role(role));
 		}
 		return builder;
+	}
+
+	/** mariadb-java-client's {@code loadbalance:} mode over all servers, inside one HikariCP pool. */
+	private static DataSource mariaDbLoadBalance(String name, List<? extends DatabaseServer> servers, Timings timings,
+			String options) {
+		String url = "jdbc:mariadb:loadbalance://" + hosts(servers) + "/" + servers.get(0).database()
+				+ "?sslMode=disable" + options + "&connectTimeout=" + timings.connectTimeout().toMillis()
+				+ "&socketTimeout=" + timings.socketTimeout().toMillis();
+		return hikari(name, url, servers.get(0), timings, timings.poolSizePerServer() * servers.size());
 	}
 
 	static String mariaDbUrl(DatabaseServer server, Timings timings) {
