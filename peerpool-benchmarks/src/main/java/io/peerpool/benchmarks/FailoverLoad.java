@@ -86,14 +86,12 @@ final class FailoverLoad {
 					insert.setLong(1, id);
 					insert.executeUpdate();
 				}
-				try (Statement statement = connection.createStatement();
-						ResultSet result = statement.executeQuery("SELECT @@port")) {
-					result.next();
-					port = result.getInt(1);
-				}
 				// from here on a failure (in commit(), or in close() after it) leaves the outcome unknown
 				inCommit = true;
 				connection.commit();
+				// where it ran is read after the commit: a server's own port, read inside the transaction, would
+				// differ on any other peer, and a verified transaction replay rightly refuses a different result
+				port = portOf(connection);
 			}
 			catch (SQLException | RuntimeException ex) {
 				failure = ex;
@@ -110,6 +108,17 @@ final class FailoverLoad {
 					return;
 				}
 			}
+		}
+	}
+
+	/** The port of the server behind {@code connection}, or -1 when it cannot be read (the write is committed anyway). */
+	private static int portOf(Connection connection) {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT @@port")) {
+			result.next();
+			return result.getInt(1);
+		}
+		catch (SQLException ex) {
+			return -1;
 		}
 	}
 
