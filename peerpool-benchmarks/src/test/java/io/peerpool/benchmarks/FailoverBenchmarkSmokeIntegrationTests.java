@@ -40,7 +40,7 @@ class FailoverBenchmarkSmokeIntegrationTests {
 
 	@Test
 	void everySystemHasALabelTheCommandLineAccepts() {
-		assertThat(FailoverBenchmark.systems("all")).hasSize(6).doesNotContain(BenchmarkSystem.FLOOR);
+		assertThat(FailoverBenchmark.systems("all")).hasSize(8).doesNotContain(BenchmarkSystem.FLOOR, BenchmarkSystem.PEERPOOL_DEFAULT);
 		for (BenchmarkSystem system : BenchmarkSystem.values()) {
 			assertThat(BenchmarkSystem.of(system.label())).isSameAs(system);
 		}
