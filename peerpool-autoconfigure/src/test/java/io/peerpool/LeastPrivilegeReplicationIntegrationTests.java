@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +38,7 @@ import io.peerpool.routing.RouteOrigin;
 import io.peerpool.routing.RouteScope;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.SteadyWrites;
 import io.peerpool.test.MariaDbServer;
 import io.peerpool.test.TransactionLoad;
 
@@ -88,8 +88,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 	void replicasServeReadsAndTheLagIsMeasuredByPosition() throws Exception {
 		MariaDbServer delayed = db.replicas().get(0);
 		MariaDbServer prompt = db.replicas().get(1);
-		AtomicBoolean writing = new AtomicBoolean(true);
-		Thread writer = startTicking(writing);
+		SteadyWrites writes = SteadyWrites.start(db.primary(), "INSERT INTO ticks (at) VALUES (NOW(3))", Duration.ofMillis(20));
 		db.lag(delayed, Duration.ofSeconds(3));
 		try (PeerPoolDataSource pool = TestPools.over(SETTINGS, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
 			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -126,8 +125,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 				.isCloseTo(3.0, within(1.0));
 		}
 		finally {
-			writing.set(false);
-			writer.join(5_000);
+			writes.close();
 			db.lag(delayed, Duration.ZERO);
 		}
 	}
@@ -259,23 +257,6 @@ class LeastPrivilegeReplicationIntegrationTests {
 			}
 			assertThat(events).extracting(PeerWriterConflictEvent::getPeer).containsExactly(restarted.name(), primary.name());
 		}
-	}
-
-	private static Thread startTicking(AtomicBoolean writing) {
-		Thread thread = new Thread(() -> {
-			try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
-				while (writing.get()) {
-					statement.execute("INSERT INTO ticks (at) VALUES (NOW(3))");
-					Thread.sleep(20);
-				}
-			}
-			catch (SQLException | InterruptedException ex) {
-				// the test ends
-			}
-		}, "ticks");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
 	}
 
 	private static int queryInt(Statement statement, String sql) throws SQLException {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +31,7 @@ import io.peerpool.routing.RouteOrigin;
 import io.peerpool.routing.RouteScope;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.SteadyWrites;
 import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 
@@ -69,8 +69,7 @@ class PostgresLeastPrivilegeReplicationIntegrationTests {
 	void standbysServeReadsAndTheLagIsMeasuredByPosition() throws Exception {
 		PostgresServer delayed = pg.standbys().get(0);
 		PostgresServer prompt = pg.standbys().get(1);
-		AtomicBoolean writing = new AtomicBoolean(true);
-		Thread writer = startTicking(writing);
+		SteadyWrites writes = SteadyWrites.start(pg.primary(), "INSERT INTO ticks DEFAULT VALUES", Duration.ofMillis(20));
 		pg.lag(delayed, Duration.ofSeconds(3));
 		try (PeerPoolDataSource pool = TestPools.over(SETTINGS, pg.servers(), JdbcDriver.POSTGRESQL, (s) -> PeerRole.AUTO)) {
 			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -94,8 +93,7 @@ class PostgresLeastPrivilegeReplicationIntegrationTests {
 			}
 		}
 		finally {
-			writing.set(false);
-			writer.join(5_000);
+			writes.close();
 			pg.lag(delayed, Duration.ZERO);
 		}
 	}
@@ -160,23 +158,6 @@ class PostgresLeastPrivilegeReplicationIntegrationTests {
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(promoted.port()));
 			}
 		}
-	}
-
-	private static Thread startTicking(AtomicBoolean writing) {
-		Thread thread = new Thread(() -> {
-			try (Connection connection = pg.primary().connect(); Statement statement = connection.createStatement()) {
-				while (writing.get()) {
-					statement.execute("INSERT INTO ticks DEFAULT VALUES");
-					Thread.sleep(20);
-				}
-			}
-			catch (SQLException | InterruptedException ex) {
-				// the test ends
-			}
-		}, "ticks");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
 	}
 
 	private static PeerInfo info(PeerPoolDataSource pool, String peer) {

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.SteadyWrites;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
@@ -36,20 +36,7 @@ class PrivilegedLagIntegrationTests {
 			statement.execute("CREATE TABLE IF NOT EXISTS ticks (id BIGINT AUTO_INCREMENT PRIMARY KEY)");
 		}
 		MariaDbServer replica = db.replicas().get(0);
-		AtomicBoolean writing = new AtomicBoolean(true);
-		Thread writer = new Thread(() -> {
-			try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
-				while (writing.get()) {
-					statement.execute("INSERT INTO ticks () VALUES ()");
-					Thread.sleep(20);
-				}
-			}
-			catch (SQLException | InterruptedException ex) {
-				// the test ends
-			}
-		}, "ticks");
-		writer.setDaemon(true);
-		writer.start();
+		SteadyWrites writes = SteadyWrites.start(db.primary(), "INSERT INTO ticks () VALUES ()", Duration.ofMillis(20));
 		db.lag(replica, Duration.ofSeconds(3));
 		PeerPoolSettings settings = new PeerPoolSettings("privileged", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
 				Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
@@ -63,8 +50,7 @@ class PrivilegedLagIntegrationTests {
 			});
 		}
 		finally {
-			writing.set(false);
-			writer.join(5_000);
+			writes.close();
 			db.lag(replica, Duration.ZERO);
 		}
 	}

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.SteadyWrites;
 import io.peerpool.test.MariaDbServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,8 +51,7 @@ class ReplicasWhilePrimaryIsDeadIntegrationTests {
 		MariaDbServer primary = db.primary();
 		MariaDbServer current = db.replicas().get(0);
 		MariaDbServer late = db.replicas().get(1);
-		AtomicBoolean writing = new AtomicBoolean(true);
-		Thread writer = startTicking(primary, writing);
+		SteadyWrites writes = SteadyWrites.start(primary, "INSERT INTO ticks (at) VALUES (NOW(3))", Duration.ofMillis(20));
 		try (PeerPoolDataSource pool = TestPools.over(SETTINGS, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> state(pool, current) == PeerState.UP
 					&& state(pool, late) == PeerState.UP && "position".equals(info(pool, current).lagSource()));
@@ -64,7 +63,7 @@ class ReplicasWhilePrimaryIsDeadIntegrationTests {
 			current.executeAsAdmin("STOP SLAVE IO_THREAD");
 			await().atMost(Duration.ofSeconds(10)).until(() -> lag(pool, current) > 0.0);
 			primary.kill();
-			writing.set(false);
+			writes.close();
 			current.executeAsAdmin("START SLAVE IO_THREAD");
 			late.executeAsAdmin("START SLAVE IO_THREAD");
 			await().atMost(Duration.ofSeconds(10)).until(() -> state(pool, primary) == PeerState.DOWN);
@@ -80,8 +79,7 @@ class ReplicasWhilePrimaryIsDeadIntegrationTests {
 			}
 		}
 		finally {
-			writing.set(false);
-			writer.join(5_000);
+			writes.close();
 		}
 	}
 
@@ -94,23 +92,6 @@ class ReplicasWhilePrimaryIsDeadIntegrationTests {
 				return result.getInt(1);
 			}
 		}
-	}
-
-	private static Thread startTicking(MariaDbServer primary, AtomicBoolean writing) {
-		Thread thread = new Thread(() -> {
-			try (Connection connection = primary.connect(); Statement statement = connection.createStatement()) {
-				while (writing.get()) {
-					statement.execute("INSERT INTO ticks (at) VALUES (NOW(3))");
-					Thread.sleep(20);
-				}
-			}
-			catch (SQLException | InterruptedException ex) {
-				// the primary is killed, or the test ends
-			}
-		}, "ticks");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
 	}
 
 	private static PeerState state(PeerPoolDataSource pool, MariaDbServer server) {
