@@ -64,17 +64,7 @@ public enum BenchmarkSystem {
 	PEERPOOL("peerpool") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			String size = Integer.toString(timings.poolSizePerServer());
-			PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
-				.balance(Balance.ROUND_ROBIN)
-				.checkInterval(timings.checkInterval())
-				.probeInterval(timings.probeInterval())
-				.probeTimeout(timings.probeTimeout())
-				.connectTimeout(timings.connectTimeout())
-				.acquireTimeout(timings.acquireTimeout())
-				.probe(PeerProbe.validity())
-				.hikari("maximum-pool-size", size)
-				.hikari("minimum-idle", size);
+			PeerPoolBuilder builder = builder("bench", timings).probe(PeerProbe.validity());
 			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server.username(), server.password());
 			}
@@ -97,19 +87,8 @@ public enum BenchmarkSystem {
 	H2_PEERPOOL("h2-peerpool") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			String size = Integer.toString(timings.poolSizePerServer());
-			return PeerPoolDataSource.builder("bench")
-				.balance(Balance.ROUND_ROBIN)
-				.checkInterval(timings.checkInterval())
-				.probeInterval(timings.probeInterval())
-				.probeTimeout(timings.probeTimeout())
-				.connectTimeout(timings.connectTimeout())
-				.acquireTimeout(timings.acquireTimeout())
-				.probe(PeerProbe.validity())
-				.hikari("maximum-pool-size", size)
-				.hikari("minimum-idle", size)
-				.peer("h2", H2_URL, "sa", "")
-				.build();
+			// the default replay mode (read-only), as an application gets it
+			return h2PeerPool(timings, TransactionReplay.READ_ONLY);
 		}
 	},
 
@@ -280,17 +259,7 @@ public enum BenchmarkSystem {
 
 	/** peerpool over the in-memory H2 database with the given replay mode, settings as {@code h2-peerpool}. */
 	private static DataSource h2PeerPool(Timings timings, TransactionReplay replay) {
-		String size = Integer.toString(timings.poolSizePerServer());
-		return PeerPoolDataSource.builder("bench")
-			.balance(Balance.ROUND_ROBIN)
-			.checkInterval(timings.checkInterval())
-			.probeInterval(timings.probeInterval())
-			.probeTimeout(timings.probeTimeout())
-			.connectTimeout(timings.connectTimeout())
-			.acquireTimeout(timings.acquireTimeout())
-			.probe(PeerProbe.validity())
-			.hikari("maximum-pool-size", size)
-			.hikari("minimum-idle", size)
+		return builder("bench", timings).probe(PeerProbe.validity())
 			.transactionReplay(replay)
 			.peer("h2", H2_URL, "sa", "")
 			.build();
@@ -346,9 +315,13 @@ public enum BenchmarkSystem {
 	}
 
 	/** peerpool with the standard probe and {@code role} on every peer, not built yet. */
-	static PeerPoolBuilder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings, PeerRole role) {
+	/**
+	 * A peerpool builder with the benchmarks' timings and pool sizes, the same for every peerpool
+	 * system (and the chaos benchmark), round robin; peers and probe are the caller's.
+	 */
+	static PeerPoolBuilder builder(String name, Timings timings) {
 		String size = Integer.toString(timings.poolSizePerServer());
-		PeerPoolBuilder builder = PeerPoolDataSource.builder("bench")
+		return PeerPoolDataSource.builder(name)
 			.balance(Balance.ROUND_ROBIN)
 			.checkInterval(timings.checkInterval())
 			.probeInterval(timings.probeInterval())
@@ -357,6 +330,10 @@ public enum BenchmarkSystem {
 			.acquireTimeout(timings.acquireTimeout())
 			.hikari("maximum-pool-size", size)
 			.hikari("minimum-idle", size);
+	}
+
+	static PeerPoolBuilder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings, PeerRole role) {
+		PeerPoolBuilder builder = builder("bench", timings);
 		for (DatabaseServer server : servers) {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(JdbcDriver.MARIADB))
 				.username(server.username())
