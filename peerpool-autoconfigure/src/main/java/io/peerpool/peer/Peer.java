@@ -49,7 +49,8 @@ public final class Peer implements Balanced {
 
 	private final AtomicReference<PeerStatus> status;
 
-	private final AtomicInteger active = new AtomicInteger();
+	/** The size of {@link #permits}: slots taken = this minus the free permits (no counter of its own on the hot path). */
+	private volatile int slots;
 
 	private final AtomicBoolean probing = new AtomicBoolean();
 
@@ -174,7 +175,8 @@ public final class Peer implements Balanced {
 	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
 	private HikariDataSource withPermits(HikariDataSource created) {
 		if (this.permits == null) {
-			this.permits = new java.util.concurrent.Semaphore(Math.max(1, created.getMaximumPoolSize()), true);
+			this.slots = Math.max(1, created.getMaximumPoolSize());
+			this.permits = new java.util.concurrent.Semaphore(this.slots, true);
 		}
 		return created;
 	}
@@ -352,7 +354,9 @@ public final class Peer implements Balanced {
 
 	@Override
 	public int activeConnections() {
-		return this.active.get();
+		// a slot is taken for every borrowed connection (and for the moment of borrowing it)
+		java.util.concurrent.Semaphore taken = this.permits;
+		return (taken != null) ? Math.max(0, this.slots - taken.availablePermits()) : 0;
 	}
 
 	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
@@ -389,7 +393,7 @@ public final class Peer implements Balanced {
 	public PeerState displayState() {
 		PeerState health = state();
 		if (health == PeerState.UP && this.drained) {
-			return (this.active.get() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
+			return (activeConnections() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
 		}
 		if (health == PeerState.UP && this.desynced != null) {
 			return PeerState.DESYNCED;
@@ -502,7 +506,6 @@ public final class Peer implements Balanced {
 			slots.release();
 			throw ex;
 		}
-		this.active.incrementAndGet();
 		this.routed.increment();
 		return connection;
 	}
@@ -510,12 +513,11 @@ public final class Peer implements Balanced {
 	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
 	String describeUsage() {
 		HikariDataSource current = this.pool;
-		return this.active.get() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
+		return activeConnections() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
 	}
 
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
 	public void release(Connection connection) throws SQLException {
-		this.active.decrementAndGet();
 		try {
 			connection.close();
 		}
@@ -552,7 +554,6 @@ public final class Peer implements Balanced {
 	 * it nor returns it to the pool.
 	 */
 	public void releaseAborted(Connection connection, java.util.concurrent.Executor executor) throws SQLException {
-		this.active.decrementAndGet();
 		HikariDataSource current = this.pool;
 		try {
 			if (current != null && !current.isClosed()) {

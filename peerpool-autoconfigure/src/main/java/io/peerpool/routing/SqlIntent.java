@@ -20,6 +20,23 @@ public final class SqlIntent {
 	/** The statement changes the session (variables, schema, temporary tables, session locks). */
 	public static final int SESSION = 2;
 
+	/**
+	 * Slots of the cache of {@link #classify}: direct-mapped by hash code, a new text replaces the
+	 * one in its slot (no lock, no eviction policy; a miss costs what classifying did without it).
+	 */
+	private static final int CACHE_SLOTS = 512;
+
+	/**
+	 * Texts longer than this are classified each time (generated multi-row statements, scripts), so the
+	 * cache holds at most 512 texts of at most 2,048 characters (about 1 MB).
+	 */
+	private static final int CACHED_LENGTH = 2048;
+
+	private static final Classified[] CACHE = new Classified[CACHE_SLOTS];
+
+	private record Classified(String sql, int intent) {
+	}
+
 	private SqlIntent() {
 	}
 
@@ -33,11 +50,32 @@ public final class SqlIntent {
 		return (classify(sql) & SESSION) != 0;
 	}
 
-	/** {@link #WRITE} and {@link #SESSION} bits of {@code sql}; 0 for a plain read (or {@code null}). */
+	/**
+	 * {@link #WRITE} and {@link #SESSION} bits of {@code sql}; 0 for a plain read (or {@code null}).
+	 * Applications run the same few hundred statement texts again and again (string constants,
+	 * the SQL of prepared statements, an ORM's generated statements), so the answer for a text is
+	 * remembered: a text seen before costs its (cached) hash code and one comparison instead of a
+	 * pass over it.
+	 */
 	public static int classify(String sql) {
 		if (sql == null) {
 			return 0;
 		}
+		if (sql.length() > CACHED_LENGTH) {
+			return scan(sql);
+		}
+		int slot = sql.hashCode() & (CACHE_SLOTS - 1);
+		Classified known = CACHE[slot];
+		if (known != null && (known.sql == sql || known.sql.equals(sql))) {
+			return known.intent;
+		}
+		int intent = scan(sql);
+		// a racy write of an immutable entry: a reader sees it whole or the entry before it
+		CACHE[slot] = new Classified(sql, intent);
+		return intent;
+	}
+
+	private static int scan(String sql) {
 		long token = next(sql, 0);
 		if (token < 0) {
 			return 0;

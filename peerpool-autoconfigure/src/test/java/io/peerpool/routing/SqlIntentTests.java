@@ -2,6 +2,7 @@ package io.peerpool.routing;
 
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -140,6 +141,28 @@ class SqlIntentTests {
 		SqlIntent.classify(sql + " '");
 		SqlIntent.classify(sql + " /*");
 		SqlIntent.classify(sql + " $tag$");
+	}
+
+	@Test
+	void aTextIsClassifiedAsItselfNotAsAnotherTextOfTheSameCacheSlot() {
+		// far more texts than the cache has slots, reads and writes interleaved, each asked twice:
+		// an answer remembered for another text of the same slot would show here
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < 5_000; i++) {
+				assertThat(SqlIntent.classify("SELECT " + i)).as("SELECT %d", i).isEqualTo(0);
+				assertThat(SqlIntent.classify("UPDATE t SET c = " + i)).as("UPDATE %d", i).isEqualTo(WRITE);
+			}
+		}
+	}
+
+	@Test
+	void anEqualTextBuiltAtRunTimeGetsTheSameAnswerAndALongTextIsClassifiedToo() {
+		assertThat(SqlIntent.classify("DELETE FROM t")).isEqualTo(WRITE);
+		assertThat(SqlIntent.classify(new StringBuilder("DELETE ").append("FROM t").toString())).isEqualTo(WRITE);
+		String longRead = "SELECT " + "c, ".repeat(1_000) + "c FROM t";
+		String longWrite = "INSERT INTO t VALUES " + "(1), ".repeat(1_000) + "(1)";
+		assertThat(SqlIntent.classify(longRead)).isEqualTo(0);
+		assertThat(SqlIntent.classify(longWrite)).isEqualTo(WRITE);
 	}
 
 }
