@@ -105,8 +105,10 @@ abstract class AbstractFailoverIntegrationTests {
 		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver);
 				TransactionLoad load = new TransactionLoad(pool, 8, portQuery())) {
 			awaitTrafficOnEveryPeer(load);
-			victim.freeze();
+			// before the SIGSTOP: on a loaded machine the heartbeat marked the peer DOWN (and its running
+			// transactions failed) before freeze() returned, so an instant taken after it came too late
 			long frozeAt = System.nanoTime();
+			victim.freeze();
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
 			long detectedAt = System.nanoTime();

@@ -14,10 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +31,6 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.peerpool.peer.PeerHikariConfigs;
-import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerConfig;
 import io.peerpool.routing.PeerRouting;
@@ -57,16 +53,10 @@ import static org.awaitility.Awaitility.await;
  * {@code unwrap()}. The GET and POST of a request are the scopes the web filter opens for them.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class IntentRoutingIntegrationTests {
+class IntentRoutingIntegrationTests extends AbstractIntentRoutingIntegrationTests {
 
 	@RegisterExtension
 	static final EmbeddedMariaDb db = EmbeddedMariaDb.primaryWithReplicas(1);
-
-	private static final AtomicLong names = new AtomicLong();
-
-	private static final int[] ISOLATION_LEVELS = { TransactionDefinition.ISOLATION_DEFAULT,
-			TransactionDefinition.ISOLATION_READ_UNCOMMITTED, TransactionDefinition.ISOLATION_READ_COMMITTED,
-			TransactionDefinition.ISOLATION_REPEATABLE_READ, TransactionDefinition.ISOLATION_SERIALIZABLE };
 
 	@BeforeAll
 	static void createTablesAndDelayTheReplica() throws SQLException {
@@ -78,34 +68,16 @@ class IntentRoutingIntegrationTests {
 					+ " name VARCHAR(60), tenant VARCHAR(20))");
 			statement.execute("GRANT ALL ON other.* TO '" + db.primary().username() + "'@'%'");
 		}
-		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			try (Connection connection = replica().connect(); Statement statement = connection.createStatement()) {
-				return statement.executeQuery("SELECT 1 FROM other.items LIMIT 0") != null;
-			}
-			catch (SQLException ex) {
-				return false;
-			}
-		});
+		awaitQueryRuns(replica(), "SELECT 1 FROM other.items LIMIT 0");
 		db.lag(replica(), Duration.ofSeconds(3));
-	}
-
-	@AfterEach
-	void clearRouting() {
-		PeerRouting.clear();
 	}
 
 	private static MariaDbServer replica() {
 		return db.replicas().get(0);
 	}
 
-	private static String unique(String prefix) {
-		return prefix + "-" + names.incrementAndGet() + "-" + System.nanoTime();
-	}
-
 	static PeerPoolDataSource pool(ReadYourWrites mode, Map<String, String> hikari) {
-		PeerPoolSettings settings = new PeerPoolSettings("intent", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
-				Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
-				Duration.ofSeconds(60), mode, Duration.ofSeconds(10));
+		PeerPoolSettings settings = settings("intent", mode);
 		List<PeerConfig> peers = new ArrayList<>();
 		for (MariaDbServer server : db.servers()) {
 			Map<String, String> settingsOfPeer = new HashMap<>(Map.of("maximum-pool-size", "4", "minimum-idle", "1"));
@@ -118,23 +90,11 @@ class IntentRoutingIntegrationTests {
 		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
 				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
 		pool.start();
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-		return pool;
+		return awaitEveryPeerUp(pool);
 	}
 
 	static PeerPoolDataSource pool(ReadYourWrites mode) {
 		return pool(mode, Map.of());
-	}
-
-	/** Runs {@code work} as a GET request does: read intent from the HTTP method. */
-	static <T> T inGet(Supplier<T> work) {
-		try (RouteScope request = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
-			return work.get();
-		}
-		finally {
-			PeerRouting.clear();
-		}
 	}
 
 	static int serverId(Connection connection) throws SQLException {
@@ -314,38 +274,6 @@ class IntentRoutingIntegrationTests {
 				jpa.single("SELECT count(*) FROM items");
 				jdbcTemplate.update("INSERT INTO items (name) VALUES ('" + name + "')");
 			}), () -> ((Number) jpa.single("SELECT count(*) FROM items WHERE name = '" + name + "'")).intValue());
-		}
-	}
-
-	/**
-	 * A POST, then the GET of its redirect as the web filter runs them: the POST's write pins the
-	 * client ({@code pin}: the next request reads from primaries) or leaves its position
-	 * ({@code gtid}: the next request's replica must have applied it).
-	 */
-	private static void postThenRedirect(PeerPoolDataSource pool, ReadYourWrites mode, Runnable post,
-			Supplier<Integer> countAfter) {
-		boolean pinned;
-		Map<String, String> tokens;
-		try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
-			post.run();
-			pinned = request.hasWritten();
-			tokens = new HashMap<>(request.writeTokens());
-		}
-		finally {
-			PeerRouting.clear();
-		}
-		assertThat(pinned).as("the POST's write pins its client (the pin cookie)").isTrue();
-		if (mode == ReadYourWrites.GTID) {
-			assertThat(tokens).as("the POST's write position (the cookie's token)").containsKey(pool.getName());
-		}
-		RouteScope redirect = (mode == ReadYourWrites.PIN) ? PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.PIN)
-				: PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD);
-		try (redirect) {
-			tokens.forEach(redirect::putWriteToken);
-			assertThat(countAfter.get()).as("the redirect's GET sees the write").isEqualTo(1);
-		}
-		finally {
-			PeerRouting.clear();
 		}
 	}
 

@@ -54,12 +54,19 @@ class OneWriterTests {
 	}
 
 	private PeerPoolDataSource start(PeerRole role, String... peers) {
+		// the pool elects the writer from what its first probes found within probe-timeout + connect-timeout:
+		// with 1 s each, the first probe of a cold H2 peer (class loading, a loaded machine) timed out once,
+		// that peer was DOWN at the election and the other one became the writer. An H2 peer never hangs,
+		// so generous bounds only make every first probe count; no heartbeat: the scripted answers are the
+		// peers' only state
+		Duration bound = Duration.ofSeconds(10);
 		PeerPoolSettings settings = new PeerPoolSettings("one", Balance.ROUND_ROBIN, Duration.ofSeconds(30), Duration.ZERO,
-				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+				bound, bound, Duration.ofSeconds(1), null, false, Duration.ofSeconds(10), ReadYourWrites.PIN,
+				Duration.ofSeconds(5), UnknownLag.EXCLUDE, Duration.ZERO, bound);
 		List<PeerConfig> configs = new ArrayList<>();
 		for (String peer : peers) {
 			configs.add(new PeerConfig("one", peer, "jdbc:h2:mem:one-" + peer + ";DB_CLOSE_DELAY=-1", "sa", "", null, role,
-					1, Duration.ofSeconds(1), Map.of("maximum-pool-size", "1", "minimum-idle", "0")));
+					1, bound, Map.of("maximum-pool-size", "1", "minimum-idle", "0")));
 		}
 		PeerProbe probe = (connection, timeout) -> {
 			String url = connection.getMetaData().getURL();
@@ -74,6 +81,8 @@ class OneWriterTests {
 			}
 		});
 		this.pool.start();
+		assertThat(this.pool.getPeers()).as("peers after the first probes (what the election saw)")
+			.allSatisfy((info) -> assertThat(info.state()).isEqualTo(PeerState.UP));
 		return this.pool;
 	}
 

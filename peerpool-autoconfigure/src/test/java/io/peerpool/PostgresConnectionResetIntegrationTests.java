@@ -1,10 +1,7 @@
 package io.peerpool;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.FaultProxy;
-import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 import io.peerpool.test.TransactionLoad;
@@ -30,18 +26,14 @@ import static org.awaitility.Awaitility.await;
  * is gone (refused) mark it DOWN.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class PostgresConnectionResetIntegrationTests {
+class PostgresConnectionResetIntegrationTests extends AbstractProxiedPostgresIntegrationTests {
 
 	@RegisterExtension
 	static final EmbeddedPostgres pg = EmbeddedPostgres.of(PostgresMajor.V17);
 
-	private final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
-
 	@BeforeAll
 	static void createTable() throws SQLException {
-		try (Connection connection = pg.server(0).connect(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGSERIAL PRIMARY KEY, seq BIGINT)");
-		}
+		createLoadTable(pg.server(0));
 	}
 
 	@Test
@@ -128,21 +120,7 @@ class PostgresConnectionResetIntegrationTests {
 		PeerPoolSettings settings = new PeerPoolSettings("reset", Balance.ROUND_ROBIN, Duration.ofSeconds(30), interval,
 				Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), null, false, Duration.ofSeconds(10),
 				ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, interval, Duration.ofSeconds(2));
-		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name()).settings(settings).probe(probe)
-			.hikari("maximum-pool-size", "4")
-			.hikari("minimum-idle", "4")
-			.peer(server.name(), (peer) -> peer.url(proxy.jdbcUrl(server, JdbcDriver.POSTGRESQL))
-				.username(server.username())
-				.password(server.password())
-				.role(PeerRole.PRIMARY))
-			.build();
-		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
-		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
-		return pool;
-	}
-
-	private static long successesAfter(TransactionLoad load, long nanoTime) {
-		return load.startedAfter(nanoTime).stream().filter((outcome) -> !outcome.failed()).count();
+		return pool(settings, probe, proxy, server, null);
 	}
 
 }

@@ -6,13 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,18 +20,12 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.peerpool.balance.Balance;
-import io.peerpool.routing.PeerRouting;
-import io.peerpool.routing.RouteIntent;
-import io.peerpool.routing.RouteOrigin;
-import io.peerpool.routing.RouteScope;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The two user reports of {@link IntentRoutingIntegrationTests} on a real PostgreSQL 17 primary
@@ -46,16 +35,10 @@ import static org.awaitility.Awaitility.await;
  * redirect ({@code pin} and {@code gtid}); {@code SET search_path} keeps the connection on its peer.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class PostgresIntentRoutingIntegrationTests {
+class PostgresIntentRoutingIntegrationTests extends AbstractIntentRoutingIntegrationTests {
 
 	@RegisterExtension
 	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 1);
-
-	private static final AtomicLong names = new AtomicLong();
-
-	private static final int[] ISOLATION_LEVELS = { TransactionDefinition.ISOLATION_DEFAULT,
-			TransactionDefinition.ISOLATION_READ_UNCOMMITTED, TransactionDefinition.ISOLATION_READ_COMMITTED,
-			TransactionDefinition.ISOLATION_REPEATABLE_READ, TransactionDefinition.ISOLATION_SERIALIZABLE };
 
 	@BeforeAll
 	static void createTablesAndDelayTheStandby() throws SQLException {
@@ -69,49 +52,17 @@ class PostgresIntentRoutingIntegrationTests {
 				statement.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + pg.primary().username());
 			}
 		}
-		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			try (Connection connection = standby().connect(); Statement statement = connection.createStatement()) {
-				statement.executeQuery("SELECT 1 FROM other.items LIMIT 0").close();
-				return true;
-			}
-			catch (SQLException ex) {
-				return false;
-			}
-		});
+		awaitQueryRuns(standby(), "SELECT 1 FROM other.items LIMIT 0");
 		pg.lag(standby(), Duration.ofSeconds(3));
-	}
-
-	@AfterEach
-	void clearRouting() {
-		PeerRouting.clear();
 	}
 
 	private static PostgresServer standby() {
 		return pg.standbys().get(0);
 	}
 
-	private static String unique(String prefix) {
-		return prefix + "-" + names.incrementAndGet() + "-" + System.nanoTime();
-	}
-
 	private static PeerPoolDataSource pool(ReadYourWrites mode) {
-		PeerPoolSettings settings = new PeerPoolSettings("pg-intent", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
-				Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
-				Duration.ofSeconds(60), mode, Duration.ofSeconds(10));
-		PeerPoolDataSource pool = TestPools.over(settings, pg.servers(), JdbcDriver.POSTGRESQL,
-				(server) -> (server == pg.primary()) ? PeerRole.PRIMARY : PeerRole.REPLICA);
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-		return pool;
-	}
-
-	private static <T> T inGet(Supplier<T> work) {
-		try (RouteScope request = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
-			return work.get();
-		}
-		finally {
-			PeerRouting.clear();
-		}
+		return awaitEveryPeerUp(TestPools.over(settings("pg-intent", mode), pg.servers(), JdbcDriver.POSTGRESQL,
+				(server) -> (server == pg.primary()) ? PeerRole.PRIMARY : PeerRole.REPLICA));
 	}
 
 	private static int countOnPrimary(String schema, String name) throws SQLException {
@@ -187,33 +138,6 @@ class PostgresIntentRoutingIntegrationTests {
 				jpa.single("SELECT count(*) FROM items");
 				jdbcTemplate.update("INSERT INTO items (name) VALUES ('" + jpaName + "')");
 			}), () -> ((Number) jpa.single("SELECT count(*) FROM items WHERE name = '" + jpaName + "'")).intValue());
-		}
-	}
-
-	private static void postThenRedirect(PeerPoolDataSource pool, ReadYourWrites mode, Runnable post,
-			Supplier<Integer> countAfter) {
-		boolean pinned;
-		Map<String, String> tokens;
-		try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
-			post.run();
-			pinned = request.hasWritten();
-			tokens = new HashMap<>(request.writeTokens());
-		}
-		finally {
-			PeerRouting.clear();
-		}
-		assertThat(pinned).as("the POST's write pins its client (the pin cookie)").isTrue();
-		if (mode == ReadYourWrites.GTID) {
-			assertThat(tokens).as("the POST's write position (the cookie's token)").containsKey(pool.getName());
-		}
-		RouteScope redirect = (mode == ReadYourWrites.PIN) ? PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.PIN)
-				: PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD);
-		try (redirect) {
-			tokens.forEach(redirect::putWriteToken);
-			assertThat(countAfter.get()).as("the redirect's GET sees the write").isEqualTo(1);
-		}
-		finally {
-			PeerRouting.clear();
 		}
 	}
 

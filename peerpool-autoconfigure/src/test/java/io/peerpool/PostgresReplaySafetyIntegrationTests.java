@@ -5,10 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,19 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.peerpool.peer.PeerHikariConfigs;
-import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedPostgres;
-import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@link ReplaySafetyIntegrationTests} on two real PostgreSQL 17 servers that both take writes:
@@ -48,7 +38,7 @@ class PostgresReplaySafetyIntegrationTests {
 
 	private static final AtomicLong names = new AtomicLong();
 
-	private static FaultProxy proxy;
+	private static FirstPeerBehindProxy peers;
 
 	private static PeerPoolDataSource pool;
 
@@ -60,50 +50,23 @@ class PostgresReplaySafetyIntegrationTests {
 				statement.execute("CREATE SEQUENCE IF NOT EXISTS item_ids");
 			}
 		}
-		proxy = FaultProxy.to(first()).start();
-		// probe-interval 0: no probe of an UP peer runs while the proxy resets its connections
-		PeerPoolSettings settings = new PeerPoolSettings("pg-replay", Balance.SEQUENTIAL, Duration.ofSeconds(1),
-				Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
-		List<PeerConfig> peers = pg.servers().stream()
-			.map((server) -> new PeerConfig("pg-replay", server.name(),
-					(server == first()) ? proxy.jdbcUrl(server, JdbcDriver.POSTGRESQL)
-							: server.jdbcUrl(JdbcDriver.POSTGRESQL),
-					server.username(), server.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
-					Map.of("maximum-pool-size", "2", "minimum-idle", "1")))
-			.toList();
-		pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(), new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
+		peers = FirstPeerBehindProxy.start("pg-replay", pg.servers(), JdbcDriver.POSTGRESQL, "SELECT inet_server_port()");
+		pool = peers.pool();
 	}
 
 	@AfterAll
 	static void closePoolAndProxy() {
-		if (pool != null) {
-			pool.close();
+		if (peers != null) {
+			peers.close();
 		}
-		if (proxy != null) {
-			proxy.close();
-		}
-	}
-
-	private static PostgresServer first() {
-		return pg.server(0);
 	}
 
 	private static PostgresServer second() {
 		return pg.server(1);
 	}
 
-	/** A just-used pooled connection to the first server (HikariCP does not check it), then reset. */
 	private static void killThePooledConnection() throws SQLException {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT inet_server_port()")) {
-			result.next();
-			assertThat(result.getInt(1)).as("the first peer serves").isEqualTo(first().port());
-		}
-		proxy.resetConnections();
+		peers.killThePooledConnection();
 	}
 
 	private static long rowsOnSecond(String name) throws SQLException {

@@ -1,8 +1,6 @@
 package io.peerpool;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.FaultProxy;
-import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 import io.peerpool.test.TransactionLoad;
@@ -31,18 +28,14 @@ import static org.awaitility.Awaitility.await;
  * before. The control: a server that stops answering (a black hole) is DOWN.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class PostgresSlowNetworkIntegrationTests {
+class PostgresSlowNetworkIntegrationTests extends AbstractProxiedPostgresIntegrationTests {
 
 	@RegisterExtension
 	static final EmbeddedPostgres pg = EmbeddedPostgres.of(PostgresMajor.V17);
 
-	private final ConcurrentLinkedQueue<String> downs = new ConcurrentLinkedQueue<>();
-
 	@BeforeAll
 	static void createTable() throws SQLException {
-		try (Connection connection = pg.server(0).connect(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS load_rows (id BIGSERIAL PRIMARY KEY, seq BIGINT)");
-		}
+		createLoadTable(pg.server(0));
 	}
 
 	@Test
@@ -115,16 +108,7 @@ class PostgresSlowNetworkIntegrationTests {
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), null, false,
 				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, heartbeatInterval,
 				PeerPoolSettings.DEFAULT_HEARTBEAT_TIMEOUT);
-		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name()).settings(settings)
-			.hikari("maximum-pool-size", "4")
-			.hikari("minimum-idle", "4")
-			.peer(server.name(), (peer) -> peer.url(proxy.jdbcUrl(server, JdbcDriver.POSTGRESQL))
-				.username(server.username())
-				.password(server.password())
-				.role(PeerRole.PRIMARY))
-			.build();
-		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
-		pool.addListener(new PeerPoolListener() {
+		return pool(settings, PeerProbe.standard(), proxy, server, new PeerPoolListener() {
 			@Override
 			public void probed(PeerInfo peer, Duration elapsed, PeerPoolListener.ProbeOutcome outcome) {
 				PostgresSlowNetworkIntegrationTests.this.probes.add(System.nanoTime());
@@ -133,12 +117,6 @@ class PostgresSlowNetworkIntegrationTests {
 				}
 			}
 		});
-		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
-		return pool;
-	}
-
-	private static long successesAfter(TransactionLoad load, long nanoTime) {
-		return load.startedAfter(nanoTime).stream().filter((outcome) -> !outcome.failed()).count();
 	}
 
 }

@@ -7,11 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,12 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.peerpool.peer.PeerHikariConfigs;
-import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;
-import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
@@ -51,7 +43,7 @@ class ReplaySafetyIntegrationTests {
 
 	private static final AtomicLong names = new AtomicLong();
 
-	private static FaultProxy proxy;
+	private static FirstPeerBehindProxy peers;
 
 	private static PeerPoolDataSource pool;
 
@@ -68,52 +60,23 @@ class ReplaySafetyIntegrationTests {
 				statement.execute("GRANT ALL ON " + server.database() + ".* TO '" + server.username() + "'@'%'");
 			}
 		}
-		proxy = FaultProxy.to(first()).start();
-		// probe-interval 0: no probe of an UP peer runs while the proxy resets its connections
-		PeerPoolSettings settings = new PeerPoolSettings("replay", Balance.SEQUENTIAL, Duration.ofSeconds(1),
-				Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5));
-		List<PeerConfig> peers = db.servers().stream()
-			.map((server) -> new PeerConfig("replay", server.name(),
-					(server == first()) ? proxy.jdbcUrl(server, JdbcDriver.MARIADB) : server.jdbcUrl(JdbcDriver.MARIADB),
-					server.username(), server.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
-					Map.of("maximum-pool-size", "2", "minimum-idle", "1")))
-			.toList();
-		pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(), new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
+		peers = FirstPeerBehindProxy.start("replay", db.servers(), JdbcDriver.MARIADB, "SELECT @@port");
+		pool = peers.pool();
 	}
 
 	@AfterAll
 	static void closePoolAndProxy() {
-		if (pool != null) {
-			pool.close();
+		if (peers != null) {
+			peers.close();
 		}
-		if (proxy != null) {
-			proxy.close();
-		}
-	}
-
-	private static MariaDbServer first() {
-		return db.server(0);
 	}
 
 	private static MariaDbServer second() {
 		return db.server(1);
 	}
 
-	/**
-	 * Leaves a just-used pooled connection to the first server in the pool (HikariCP does not check
-	 * a connection used less than 500 ms ago) and resets it: the next connection's first statement
-	 * finds it dead.
-	 */
 	private static void killThePooledConnection() throws SQLException {
-		await().atMost(Duration.ofSeconds(30)).until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT @@port")) {
-			result.next();
-			assertThat(result.getInt(1)).as("the first peer serves").isEqualTo(first().port());
-		}
-		proxy.resetConnections();
+		peers.killThePooledConnection();
 	}
 
 	private static int rowsOn(MariaDbServer server, String name) throws SQLException {
@@ -176,7 +139,7 @@ class ReplaySafetyIntegrationTests {
 				insert.setString(1, name);
 				insert.setBinaryStream(2, new ByteArrayInputStream(data));
 				// the peer dies between the transaction's begin and its first statement
-				proxy.resetConnections();
+				peers.proxy().resetConnections();
 				failure = catchThrowableOfType(SQLException.class, insert::executeUpdate);
 			}
 			if (failure == null) {

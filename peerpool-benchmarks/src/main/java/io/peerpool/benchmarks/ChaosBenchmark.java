@@ -96,7 +96,7 @@ public final class ChaosBenchmark {
 					// no SLAVE MONITOR / BINLOG MONITOR: an application's user has none, and lag is measured by
 					// position with the user's own rights (as in the CI chaos test)
 					List<? extends DatabaseServer> servers = ChaosTopology.of(db, Map.of()).servers();
-					yield run(servers, (proxies) -> marking(db, ChaosTopology.of(db, proxies)), ChaosRun.Dialect.MARIADB,
+					yield run(servers, (proxies) -> ChaosTopology.of(db, proxies), ChaosRun.Dialect.MARIADB,
 							JdbcDriver.MARIADB, PeerRole.AUTO, password, timings, duration, seed, threads);
 				}
 			}
@@ -165,59 +165,6 @@ public final class ChaosBenchmark {
 		finally {
 			proxies.values().forEach(FaultProxy::close);
 		}
-	}
-
-	/**
-	 * The kit's MariaDB topology with one root transaction on the primary before every promotion
-	 * ({@link FailoverBenchmark#markPrimary}): without it a switchover back to the server that was
-	 * primary just before, with nothing committed in between, hangs in the kit's catch-up wait and
-	 * stops the schedule.
-	 */
-	static ChaosTopology marking(EmbeddedMariaDb db, ChaosTopology topology) {
-		return new ChaosTopology() {
-
-			@Override
-			public List<? extends DatabaseServer> servers() {
-				return topology.servers();
-			}
-
-			@Override
-			public DatabaseServer primary() {
-				return topology.primary();
-			}
-
-			@Override
-			public Connection connectForCheck() throws SQLException {
-				return topology.connectForCheck();
-			}
-
-			@Override
-			public List<? extends DatabaseServer> promotable() {
-				return topology.promotable();
-			}
-
-			@Override
-			public void promote(DatabaseServer server) {
-				FailoverBenchmark.markPrimary(db.primary());
-				topology.promote(server);
-			}
-
-			@Override
-			public java.util.Optional<FaultProxy> proxy(DatabaseServer server) {
-				return topology.proxy(server);
-			}
-
-			@Override
-			public void awaitHealthy() {
-				topology.awaitHealthy();
-			}
-
-			@Override
-			public String toString() {
-				return topology.toString();
-			}
-
-		};
 	}
 
 	/** A replicated user reaches the replicas a moment after the primary. */

@@ -201,7 +201,6 @@ public final class FailoverBenchmark {
 			// the next system starts from the same topology: the original primary again
 			bringBack(db.servers(), proxies);
 			if (db.primary() != original) {
-				markPrimary(db.primary());
 				db.promote(original);
 			}
 		}
@@ -327,7 +326,6 @@ public final class FailoverBenchmark {
 			long started = System.nanoTime();
 			primary.executeAsAdmin("SET GLOBAL read_only=1");
 			TimeUnit.NANOSECONDS.sleep(SWITCHOVER_GAP.toNanos());
-			markPrimary(primary);
 			db.promote(promoted);
 			long applied = System.nanoTime();
 			log(name, "(promotion returned " + TimeUnit.NANOSECONDS.toMillis(applied - started) + " ms after read_only)");
@@ -346,22 +344,6 @@ public final class FailoverBenchmark {
 			FailoverBenchmark.this.log.printf("  %s: %s %s%n", Instant.now(), name, detail);
 		}
 
-	}
-
-	/**
-	 * Writes one transaction on the current primary (as root, which {@code read_only} does not
-	 * stop) before a promotion. The kit's promotion waits with {@code MASTER_GTID_WAIT} until the
-	 * replica reached the primary's {@code gtid_binlog_pos}; when the last transaction in that
-	 * binary log was written by the replica itself (it was primary before and nothing was committed
-	 * since the last switchover), the replica's {@code gtid_slave_pos} never holds that GTID and
-	 * the wait hangs until the admin connection's socket timeout (seen in this benchmark and in a
-	 * 10-minute chaos run). A transaction originated by the primary makes the position one the
-	 * replica does receive.
-	 */
-	static void markPrimary(MariaDbServer primary) {
-		String table = primary.database() + ".promotion_mark";
-		primary.executeAsAdmin("CREATE TABLE IF NOT EXISTS " + table + " (id INT PRIMARY KEY, at BIGINT)");
-		primary.executeAsAdmin("REPLACE INTO " + table + " VALUES (1, " + System.nanoTime() + ")");
 	}
 
 	/** Waits (bounded) until the system serves, so that its start-up is not counted as a failure. */

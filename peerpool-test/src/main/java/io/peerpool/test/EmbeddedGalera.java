@@ -180,6 +180,17 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 		return String.join(", ", parts);
 	}
 
+	/**
+	 * Starts sampling whether each node is in the Primary Component (every 100 ms, in the
+	 * background) until the watch is closed; see {@link PrimaryComponentWatch}.
+	 */
+	public PrimaryComponentWatch watchPrimaryComponent() {
+		if (this.nodes.isEmpty()) {
+			throw new IllegalStateException("The Galera cluster is not started");
+		}
+		return new PrimaryComponentWatch(nodes());
+	}
+
 	/** {@code gcomm://} address listing every node, so that any of them can (re)join through any other. */
 	String clusterAddress() {
 		return this.nodes.stream()

@@ -98,6 +98,11 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 		this.cluster.promote(replica);
 	}
 
+	/** See {@link MariaDbCluster#promote(MariaDbServer, Duration)}. */
+	public void promote(MariaDbServer replica, Duration catchUpTimeout) {
+		this.cluster.promote(replica, catchUpTimeout);
+	}
+
 	@Override
 	public void close() {
 		this.cluster.close();

@@ -31,6 +31,17 @@ final class GtidPosition {
 		return anyHigher;
 	}
 
+	/**
+	 * Whether {@code candidate} holds every transaction of {@code base}: no domain has a lower
+	 * sequence number in {@code candidate} (a domain missing from it counts as 0).
+	 */
+	static boolean covers(String candidate, String base) {
+		Map<Long, Long> held = sequenceByDomain(candidate);
+		return sequenceByDomain(base).entrySet()
+			.stream()
+			.allMatch((entry) -> held.getOrDefault(entry.getKey(), 0L) >= entry.getValue());
+	}
+
 	static Map<Long, Long> sequenceByDomain(String position) {
 		Map<Long, Long> sequences = new HashMap<>();
 		if (position == null || position.isBlank()) {

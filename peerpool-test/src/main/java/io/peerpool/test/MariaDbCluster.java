@@ -201,18 +201,46 @@ public final class MariaDbCluster implements AutoCloseable {
 	}
 
 	/**
+	 * The longest {@link #promote(MariaDbServer)} waits for the replica to catch up with a
+	 * reachable old primary: far more than applying what a replica has already received takes,
+	 * short enough that a replica that cannot catch up fails the promotion quickly.
+	 */
+	public static final Duration DEFAULT_CATCH_UP_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Makes {@code replica} the primary: it stops replicating and becomes writable, the other
+	 * replicas replicate from it, and the old primary becomes read-only and replicates from it
+	 * ({@code MASTER_USE_GTID=current_pos}). Waits at most {@link #DEFAULT_CATCH_UP_TIMEOUT} for
+	 * the catch-up, see {@link #promote(MariaDbServer, Duration)}.
+	 */
+	public synchronized void promote(MariaDbServer replica) {
+		promote(replica, DEFAULT_CATCH_UP_TIMEOUT);
+	}
+
+	/**
 	 * Makes {@code replica} the primary: it stops replicating and becomes writable, the other
 	 * replicas replicate from it, and the old primary becomes read-only and replicates from it
 	 * ({@code MASTER_USE_GTID=current_pos}).
 	 *
-	 * <p>If the old primary runs, it is made read-only first and the new primary (and the other
-	 * replicas) catch up with it, so nothing committed is lost. If it is killed or frozen, the
-	 * new primary takes over with what it has, and the old one is turned into a replica when it
-	 * is {@linkplain MariaDbServer#restart() restarted} or {@linkplain MariaDbServer#thaw() thawed}
-	 * (if it committed transactions the new primary never received, replication reports the
-	 * conflict, as it would in production).
+	 * <p>If the old primary runs, it is made read-only first and the new primary catches up with
+	 * it (its binary log holds the old primary's {@code gtid_binlog_pos}, waited for at most
+	 * {@code catchUpTimeout}), so nothing committed is lost. A switchover back to a server that
+	 * wrote the old primary's last transactions itself (nothing committed since it was primary)
+	 * does not wait. If the replica does not catch up in time (its replication is broken or
+	 * stopped), the promotion throws rather than going on: going on would lose the old primary's
+	 * committed transactions and leave it unable to replicate from the new primary (strict GTID
+	 * mode). The message names the position waited for, the one reached and the replication
+	 * threads' state; the old primary is made writable again and the topology is as before
+	 * (the replica keeps replicating, without {@code MASTER_DELAY}).
+	 *
+	 * <p>If the old primary is killed or frozen, the new primary takes over at once with what it
+	 * has (what an operator does with the most advanced replica after a crash), and the old one is
+	 * turned into a replica when it is {@linkplain MariaDbServer#restart() restarted} or
+	 * {@linkplain MariaDbServer#thaw() thawed} (if it committed transactions the new primary never
+	 * received, replication reports the conflict, as it would in production).
+	 * @throws IllegalStateException when the replica does not catch up within {@code catchUpTimeout}
 	 */
-	public synchronized void promote(MariaDbServer replica) {
+	public synchronized void promote(MariaDbServer replica, Duration catchUpTimeout) {
 		requireReplica(replica);
 		MariaDbServer oldPrimary = this.primary;
 		List<MariaDbServer> others = replicas().stream().filter((server) -> server != replica).toList();
@@ -224,7 +252,14 @@ public final class MariaDbCluster implements AutoCloseable {
 			replica.executeAsAdmin("STOP SLAVE");
 			replica.executeAsAdmin("CHANGE MASTER TO MASTER_DELAY=0");
 			replica.executeAsAdmin("START SLAVE");
-			replica.awaitGtid(position, 60);
+			try {
+				replica.awaitGtid(position, catchUpTimeout);
+			}
+			catch (IllegalStateException ex) {
+				oldPrimary.setReadOnly(false);
+				throw new IllegalStateException("Cannot promote " + replica.name() + ": " + ex.getMessage()
+						+ "; " + oldPrimary.name() + " stays the primary", ex);
+			}
 		}
 		replica.stopReplicating();
 		replica.setReadOnly(false);

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -429,23 +430,61 @@ public final class MariaDbServer extends ServerProcess {
 		}
 	}
 
-	/** Waits until this server has applied {@code gtidPosition} ({@code MASTER_GTID_WAIT}). */
-	void awaitGtid(String gtidPosition, int timeoutSeconds) {
+	/**
+	 * Waits up to {@code timeout} until this server's binary log holds every transaction of
+	 * {@code gtidPosition} (another server's {@code gtid_binlog_pos}). The binary log
+	 * ({@code log_slave_updates}) is compared, not only {@code gtid_slave_pos}: a transaction this
+	 * server wrote itself while it was primary is in its binary log but never in its slave
+	 * position, and {@code MASTER_GTID_WAIT} alone would wait for it forever. Between two looks,
+	 * {@code MASTER_GTID_WAIT} in short slices returns as soon as replication applies the position.
+	 * @throws IllegalStateException when the position is not reached in time, naming the position
+	 * waited for, the one reached and the state of replication
+	 */
+	void awaitGtid(String gtidPosition, Duration timeout) {
 		if (gtidPosition == null || gtidPosition.isEmpty()) {
 			return;
 		}
-		try (Connection connection = adminConnection();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement
-					.executeQuery("SELECT MASTER_GTID_WAIT('" + gtidPosition + "', " + timeoutSeconds + ")")) {
-			result.next();
-			if (result.getInt(1) != 0) {
-				throw new IllegalStateException(
-						this.name + " did not reach GTID " + gtidPosition + " within " + timeoutSeconds + " s");
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
+			while (true) {
+				String binlog;
+				String applied;
+				try (ResultSet result = statement.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos, @@GLOBAL.gtid_slave_pos")) {
+					result.next();
+					binlog = result.getString(1);
+					applied = result.getString(2);
+				}
+				if (GtidPosition.covers(binlog, gtidPosition)) {
+					return;
+				}
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new IllegalStateException(this.name + " did not reach GTID position " + gtidPosition
+							+ " within " + timeout.toMillis() + " ms: its binary log is at '" + binlog
+							+ "', gtid_slave_pos '" + applied + "'; " + replicationState(statement));
+				}
+				// well below the admin connection's socket timeout, so the wait is bounded by ours
+				double slice = Math.min(left, 200_000_000L) / 1e9;
+				try (ResultSet ignored = statement.executeQuery(
+						"SELECT MASTER_GTID_WAIT('" + gtidPosition + "', " + String.format(java.util.Locale.ROOT, "%.3f", slice) + ")")) {
+					// 0 reached, -1 timed out: the binary log decides above
+				}
 			}
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException(this.name + ": MASTER_GTID_WAIT failed: " + ex.getMessage(), ex);
+			throw new IllegalStateException(this.name + ": waiting for GTID position " + gtidPosition + " failed: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	private static String replicationState(Statement statement) throws SQLException {
+		try (ResultSet status = statement.executeQuery("SHOW SLAVE STATUS")) {
+			if (!status.next()) {
+				return "it does not replicate";
+			}
+			return "replicating from port " + status.getString("Master_Port") + ", IO " + status.getString("Slave_IO_Running")
+					+ ", SQL " + status.getString("Slave_SQL_Running") + ", last IO error: '"
+					+ status.getString("Last_IO_Error") + "', last SQL error: '" + status.getString("Last_SQL_Error") + "'";
 		}
 	}
 
