@@ -23,75 +23,51 @@ import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * A result set of a transaction that may be replayed: as {@link #next()} advances, it keeps a
- * running checksum of every column of each row the application reaches, so that a replay can
- * tell whether the other peer gives the application the same rows. When the connection dies
- * while the application reads (a streamed result set), the transaction is replayed and reading
- * goes on from the same row of the same query run again there.
+ * A result set of a transaction that may be replayed: every value the application reads through
+ * it goes into a {@link ReadTrace} (a running checksum, and which getter read which column), so
+ * that a replay can read the same values from the same query run again on another peer and tell
+ * whether the application would have seen the same. When the connection dies while the
+ * application reads (a streamed result set), the transaction is replayed and reading goes on
+ * from the same row of the same query run again there.
  *
- * <p>Only forward reading is followed: a move elsewhere ({@code absolute}, {@code previous}, ...)
- * or a change through the result set ({@code updateRow}, ...) makes the transaction unrepeatable.
+ * <p>Only forward reading is followed: a move elsewhere ({@code absolute}, {@code previous}, ...),
+ * a change through the result set ({@code updateRow}, ...), or a stream, LOB, array, ref, row id or
+ * XML value (which cannot be read twice, or compared) makes the transaction unrepeatable.
  * Hand-written delegation, as for the statements: no proxy on the path of every row.
  */
 final class RecordedResultSet implements ResultSet {
-
-	/** The checksum of no rows. */
-	static final long SEED = 0x6A09E667F3BCC909L;
-
-	private static final long MULTIPLIER = 0x9E3779B97F4A7C15L;
-
-	/** Mixed in for SQL {@code NULL}: different from the hash of any string, including the empty one. */
-	private static final int NULL_HASH = 0x5BD1E995;
 
 	private final TransactionLog log;
 
 	private final ReplayableStatement statement;
 
+	private final ReadTrace trace = new ReadTrace();
+
 	private ResultSet delegate;
 
-	private int rowsRead;
-
-	private long checksum = SEED;
-
-	private boolean exhausted;
-
 	private boolean closed;
-
-	private int columns = -1;
 
 	RecordedResultSet(TransactionLog log, ReplayableStatement statement, ResultSet delegate) {
 		this.log = log;
 		this.statement = statement;
 		this.delegate = delegate;
-	}
-
-	/**
-	 * The checksum {@code previous} with the current row of {@code rows} added: each column's
-	 * text (its canonical form in every driver) hashed and mixed in order. Cheap, not
-	 * cryptographic: it tells a replay that differs, nobody is trying to fool it.
-	 */
-	static long checksum(ResultSet rows, long previous, int columns) throws SQLException {
-		long hash = previous;
-		for (int column = 1; column <= columns; column++) {
-			String value = rows.getString(column);
-			hash = (hash ^ ((value != null) ? value.hashCode() : NULL_HASH)) * MULTIPLIER;
-			hash ^= hash >>> 29;
-		}
-		// the row boundary, so that (a, bc) and (ab, c) differ
-		return (hash ^ columns) * MULTIPLIER;
+		log.grow(this.trace.bytes());
 	}
 
 	int rowsRead() {
-		return this.rowsRead;
+		return this.trace.rows();
 	}
 
-	long checksum() {
-		return this.checksum;
+	/** What the application read, for {@link TransactionLog}'s comparison of a replay. */
+	ReadTrace trace() {
+		return this.trace;
 	}
 
 	boolean isExhausted() {
-		return this.exhausted;
+		return this.trace.isExhausted();
 	}
 
 	boolean isClosedByApplication() {
@@ -125,7 +101,7 @@ final class RecordedResultSet implements ResultSet {
 			try {
 				boolean more = current.next();
 				if (this.log.isLive()) {
-					advanced(current, more);
+					advanced(more);
 				}
 				return more;
 			}
@@ -138,16 +114,65 @@ final class RecordedResultSet implements ResultSet {
 		}
 	}
 
-	private void advanced(ResultSet current, boolean more) throws SQLException {
-		if (!more) {
-			this.exhausted = true;
-			return;
+	private void advanced(boolean more) {
+		int before = this.trace.bytes();
+		this.trace.advanced(more);
+		if (this.trace.bytes() != before) {
+			this.log.grow(this.trace.bytes() - before);
 		}
-		if (this.columns < 0) {
-			this.columns = current.getMetaData().getColumnCount();
+	}
+
+	// a value the application read: into the trace while the transaction is recorded
+
+	private int seen(int value, int code, @Nullable String label, @Nullable Object argument) {
+		if (this.log.isLive()) {
+			this.trace.read(code, label, argument, value);
 		}
-		this.checksum = checksum(current, this.checksum, this.columns);
-		this.rowsRead++;
+		return value;
+	}
+
+	private long seen(long value, int code, @Nullable String label, @Nullable Object argument) {
+		if (this.log.isLive()) {
+			this.trace.read(code, label, argument, Long.hashCode(value));
+		}
+		return value;
+	}
+
+	private short seen(short value, int code, @Nullable String label, @Nullable Object argument) {
+		return (short) seen((int) value, code, label, argument);
+	}
+
+	private byte seen(byte value, int code, @Nullable String label, @Nullable Object argument) {
+		return (byte) seen((int) value, code, label, argument);
+	}
+
+	private boolean seen(boolean value, int code, @Nullable String label, @Nullable Object argument) {
+		seen(Boolean.hashCode(value), code, label, argument);
+		return value;
+	}
+
+	private double seen(double value, int code, @Nullable String label, @Nullable Object argument) {
+		seen(Double.hashCode(value), code, label, argument);
+		return value;
+	}
+
+	private float seen(float value, int code, @Nullable String label, @Nullable Object argument) {
+		seen(Float.hashCode(value), code, label, argument);
+		return value;
+	}
+
+	private <T> T seen(T value, int code, @Nullable String label, @Nullable Object argument) {
+		if (this.log.isLive()) {
+			int hash = ReadTrace.hash((Object) value);
+			if (hash == ReadTrace.UNKNOWN && value != null) {
+				// a driver's own object whose hash may be that of the instance: no replay can compare it
+				unrepeatable();
+			}
+			else {
+				this.trace.read(code, label, argument, hash);
+			}
+		}
+		return value;
 	}
 
 	@Override
@@ -235,113 +260,125 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public Array getArray(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getArray(columnLabel);
 	}
 
 	@Override
 	public Array getArray(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getArray(columnIndex);
 	}
 
 	@Override
 	public InputStream getAsciiStream(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getAsciiStream(columnLabel);
 	}
 
 	@Override
 	public InputStream getAsciiStream(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getAsciiStream(columnIndex);
 	}
 
 	@Override
 	@Deprecated
 	public BigDecimal getBigDecimal(String columnLabel, int arg1) throws SQLException {
-		return this.delegate.getBigDecimal(columnLabel, arg1);
+		return seen(this.delegate.getBigDecimal(columnLabel, arg1), ReadTrace.labelled(ReadTrace.BIG_DECIMAL_SCALED), columnLabel, arg1);
 	}
 
 	@Override
 	public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
-		return this.delegate.getBigDecimal(columnLabel);
+		return seen(this.delegate.getBigDecimal(columnLabel), ReadTrace.labelled(ReadTrace.BIG_DECIMAL), columnLabel, null);
 	}
 
 	@Override
 	@Deprecated
 	public BigDecimal getBigDecimal(int columnIndex, int arg1) throws SQLException {
-		return this.delegate.getBigDecimal(columnIndex, arg1);
+		return seen(this.delegate.getBigDecimal(columnIndex, arg1), ReadTrace.at(ReadTrace.BIG_DECIMAL_SCALED, columnIndex), null, arg1);
 	}
 
 	@Override
 	public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
-		return this.delegate.getBigDecimal(columnIndex);
+		return seen(this.delegate.getBigDecimal(columnIndex), ReadTrace.at(ReadTrace.BIG_DECIMAL, columnIndex), null, null);
 	}
 
 	@Override
 	public InputStream getBinaryStream(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getBinaryStream(columnLabel);
 	}
 
 	@Override
 	public InputStream getBinaryStream(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getBinaryStream(columnIndex);
 	}
 
 	@Override
 	public Blob getBlob(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getBlob(columnLabel);
 	}
 
 	@Override
 	public Blob getBlob(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getBlob(columnIndex);
 	}
 
 	@Override
 	public boolean getBoolean(String columnLabel) throws SQLException {
-		return this.delegate.getBoolean(columnLabel);
+		return seen(this.delegate.getBoolean(columnLabel), ReadTrace.labelled(ReadTrace.BOOLEAN), columnLabel, null);
 	}
 
 	@Override
 	public boolean getBoolean(int columnIndex) throws SQLException {
-		return this.delegate.getBoolean(columnIndex);
+		return seen(this.delegate.getBoolean(columnIndex), ReadTrace.at(ReadTrace.BOOLEAN, columnIndex), null, null);
 	}
 
 	@Override
 	public byte getByte(String columnLabel) throws SQLException {
-		return this.delegate.getByte(columnLabel);
+		return seen(this.delegate.getByte(columnLabel), ReadTrace.labelled(ReadTrace.BYTE), columnLabel, null);
 	}
 
 	@Override
 	public byte getByte(int columnIndex) throws SQLException {
-		return this.delegate.getByte(columnIndex);
+		return seen(this.delegate.getByte(columnIndex), ReadTrace.at(ReadTrace.BYTE, columnIndex), null, null);
 	}
 
 	@Override
 	public byte[] getBytes(String columnLabel) throws SQLException {
-		return this.delegate.getBytes(columnLabel);
+		return seen(this.delegate.getBytes(columnLabel), ReadTrace.labelled(ReadTrace.BYTES), columnLabel, null);
 	}
 
 	@Override
 	public byte[] getBytes(int columnIndex) throws SQLException {
-		return this.delegate.getBytes(columnIndex);
+		return seen(this.delegate.getBytes(columnIndex), ReadTrace.at(ReadTrace.BYTES, columnIndex), null, null);
 	}
 
 	@Override
 	public Reader getCharacterStream(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getCharacterStream(columnLabel);
 	}
 
 	@Override
 	public Reader getCharacterStream(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getCharacterStream(columnIndex);
 	}
 
 	@Override
 	public Clob getClob(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getClob(columnLabel);
 	}
 
 	@Override
 	public Clob getClob(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getClob(columnIndex);
 	}
 
@@ -357,32 +394,32 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public Date getDate(String columnLabel, Calendar arg1) throws SQLException {
-		return this.delegate.getDate(columnLabel, arg1);
+		return seen(this.delegate.getDate(columnLabel, arg1), ReadTrace.labelled(ReadTrace.DATE_IN), columnLabel, arg1);
 	}
 
 	@Override
 	public Date getDate(String columnLabel) throws SQLException {
-		return this.delegate.getDate(columnLabel);
+		return seen(this.delegate.getDate(columnLabel), ReadTrace.labelled(ReadTrace.DATE), columnLabel, null);
 	}
 
 	@Override
 	public Date getDate(int columnIndex, Calendar arg1) throws SQLException {
-		return this.delegate.getDate(columnIndex, arg1);
+		return seen(this.delegate.getDate(columnIndex, arg1), ReadTrace.at(ReadTrace.DATE_IN, columnIndex), null, arg1);
 	}
 
 	@Override
 	public Date getDate(int columnIndex) throws SQLException {
-		return this.delegate.getDate(columnIndex);
+		return seen(this.delegate.getDate(columnIndex), ReadTrace.at(ReadTrace.DATE, columnIndex), null, null);
 	}
 
 	@Override
 	public double getDouble(String columnLabel) throws SQLException {
-		return this.delegate.getDouble(columnLabel);
+		return seen(this.delegate.getDouble(columnLabel), ReadTrace.labelled(ReadTrace.DOUBLE), columnLabel, null);
 	}
 
 	@Override
 	public double getDouble(int columnIndex) throws SQLException {
-		return this.delegate.getDouble(columnIndex);
+		return seen(this.delegate.getDouble(columnIndex), ReadTrace.at(ReadTrace.DOUBLE, columnIndex), null, null);
 	}
 
 	@Override
@@ -397,12 +434,12 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public float getFloat(String columnLabel) throws SQLException {
-		return this.delegate.getFloat(columnLabel);
+		return seen(this.delegate.getFloat(columnLabel), ReadTrace.labelled(ReadTrace.FLOAT), columnLabel, null);
 	}
 
 	@Override
 	public float getFloat(int columnIndex) throws SQLException {
-		return this.delegate.getFloat(columnIndex);
+		return seen(this.delegate.getFloat(columnIndex), ReadTrace.at(ReadTrace.FLOAT, columnIndex), null, null);
 	}
 
 	@Override
@@ -412,22 +449,22 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public int getInt(String columnLabel) throws SQLException {
-		return this.delegate.getInt(columnLabel);
+		return seen(this.delegate.getInt(columnLabel), ReadTrace.labelled(ReadTrace.INT), columnLabel, null);
 	}
 
 	@Override
 	public int getInt(int columnIndex) throws SQLException {
-		return this.delegate.getInt(columnIndex);
+		return seen(this.delegate.getInt(columnIndex), ReadTrace.at(ReadTrace.INT, columnIndex), null, null);
 	}
 
 	@Override
 	public long getLong(String columnLabel) throws SQLException {
-		return this.delegate.getLong(columnLabel);
+		return seen(this.delegate.getLong(columnLabel), ReadTrace.labelled(ReadTrace.LONG), columnLabel, null);
 	}
 
 	@Override
 	public long getLong(int columnIndex) throws SQLException {
-		return this.delegate.getLong(columnIndex);
+		return seen(this.delegate.getLong(columnIndex), ReadTrace.at(ReadTrace.LONG, columnIndex), null, null);
 	}
 
 	@Override
@@ -437,71 +474,77 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public Reader getNCharacterStream(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getNCharacterStream(columnLabel);
 	}
 
 	@Override
 	public Reader getNCharacterStream(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getNCharacterStream(columnIndex);
 	}
 
 	@Override
 	public NClob getNClob(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getNClob(columnLabel);
 	}
 
 	@Override
 	public NClob getNClob(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getNClob(columnIndex);
 	}
 
 	@Override
 	public String getNString(String columnLabel) throws SQLException {
-		return this.delegate.getNString(columnLabel);
+		return seen(this.delegate.getNString(columnLabel), ReadTrace.labelled(ReadTrace.NSTRING), columnLabel, null);
 	}
 
 	@Override
 	public String getNString(int columnIndex) throws SQLException {
-		return this.delegate.getNString(columnIndex);
+		return seen(this.delegate.getNString(columnIndex), ReadTrace.at(ReadTrace.NSTRING, columnIndex), null, null);
 	}
 
 	@Override
 	public <T> T getObject(String columnLabel, Class<T> arg1) throws SQLException {
-		return this.delegate.getObject(columnLabel, arg1);
+		return seen(this.delegate.getObject(columnLabel, arg1), ReadTrace.labelled(ReadTrace.OBJECT_AS), columnLabel, arg1);
 	}
 
 	@Override
 	public Object getObject(String columnLabel, Map<String, Class<?>> arg1) throws SQLException {
-		return this.delegate.getObject(columnLabel, arg1);
+		return seen(this.delegate.getObject(columnLabel, arg1), ReadTrace.labelled(ReadTrace.OBJECT_MAPPED), columnLabel, arg1);
 	}
 
 	@Override
 	public Object getObject(String columnLabel) throws SQLException {
-		return this.delegate.getObject(columnLabel);
+		return seen(this.delegate.getObject(columnLabel), ReadTrace.labelled(ReadTrace.OBJECT), columnLabel, null);
 	}
 
 	@Override
 	public <T> T getObject(int columnIndex, Class<T> arg1) throws SQLException {
-		return this.delegate.getObject(columnIndex, arg1);
+		return seen(this.delegate.getObject(columnIndex, arg1), ReadTrace.at(ReadTrace.OBJECT_AS, columnIndex), null, arg1);
 	}
 
 	@Override
 	public Object getObject(int columnIndex, Map<String, Class<?>> arg1) throws SQLException {
-		return this.delegate.getObject(columnIndex, arg1);
+		return seen(this.delegate.getObject(columnIndex, arg1), ReadTrace.at(ReadTrace.OBJECT_MAPPED, columnIndex), null, arg1);
 	}
 
 	@Override
 	public Object getObject(int columnIndex) throws SQLException {
-		return this.delegate.getObject(columnIndex);
+		return seen(this.delegate.getObject(columnIndex), ReadTrace.at(ReadTrace.OBJECT, columnIndex), null, null);
 	}
 
 	@Override
 	public Ref getRef(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getRef(columnLabel);
 	}
 
 	@Override
 	public Ref getRef(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getRef(columnIndex);
 	}
 
@@ -512,82 +555,86 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public RowId getRowId(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getRowId(columnLabel);
 	}
 
 	@Override
 	public RowId getRowId(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getRowId(columnIndex);
 	}
 
 	@Override
 	public SQLXML getSQLXML(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getSQLXML(columnLabel);
 	}
 
 	@Override
 	public SQLXML getSQLXML(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getSQLXML(columnIndex);
 	}
 
 	@Override
 	public short getShort(String columnLabel) throws SQLException {
-		return this.delegate.getShort(columnLabel);
+		return seen(this.delegate.getShort(columnLabel), ReadTrace.labelled(ReadTrace.SHORT), columnLabel, null);
 	}
 
 	@Override
 	public short getShort(int columnIndex) throws SQLException {
-		return this.delegate.getShort(columnIndex);
+		return seen(this.delegate.getShort(columnIndex), ReadTrace.at(ReadTrace.SHORT, columnIndex), null, null);
 	}
 
 	@Override
 	public String getString(String columnLabel) throws SQLException {
-		return this.delegate.getString(columnLabel);
+		return seen(this.delegate.getString(columnLabel), ReadTrace.labelled(ReadTrace.STRING), columnLabel, null);
 	}
 
 	@Override
 	public String getString(int columnIndex) throws SQLException {
-		return this.delegate.getString(columnIndex);
+		return seen(this.delegate.getString(columnIndex), ReadTrace.at(ReadTrace.STRING, columnIndex), null, null);
 	}
 
 	@Override
 	public Time getTime(String columnLabel, Calendar arg1) throws SQLException {
-		return this.delegate.getTime(columnLabel, arg1);
+		return seen(this.delegate.getTime(columnLabel, arg1), ReadTrace.labelled(ReadTrace.TIME_IN), columnLabel, arg1);
 	}
 
 	@Override
 	public Time getTime(String columnLabel) throws SQLException {
-		return this.delegate.getTime(columnLabel);
+		return seen(this.delegate.getTime(columnLabel), ReadTrace.labelled(ReadTrace.TIME), columnLabel, null);
 	}
 
 	@Override
 	public Time getTime(int columnIndex, Calendar arg1) throws SQLException {
-		return this.delegate.getTime(columnIndex, arg1);
+		return seen(this.delegate.getTime(columnIndex, arg1), ReadTrace.at(ReadTrace.TIME_IN, columnIndex), null, arg1);
 	}
 
 	@Override
 	public Time getTime(int columnIndex) throws SQLException {
-		return this.delegate.getTime(columnIndex);
+		return seen(this.delegate.getTime(columnIndex), ReadTrace.at(ReadTrace.TIME, columnIndex), null, null);
 	}
 
 	@Override
 	public Timestamp getTimestamp(String columnLabel, Calendar arg1) throws SQLException {
-		return this.delegate.getTimestamp(columnLabel, arg1);
+		return seen(this.delegate.getTimestamp(columnLabel, arg1), ReadTrace.labelled(ReadTrace.TIMESTAMP_IN), columnLabel, arg1);
 	}
 
 	@Override
 	public Timestamp getTimestamp(String columnLabel) throws SQLException {
-		return this.delegate.getTimestamp(columnLabel);
+		return seen(this.delegate.getTimestamp(columnLabel), ReadTrace.labelled(ReadTrace.TIMESTAMP), columnLabel, null);
 	}
 
 	@Override
 	public Timestamp getTimestamp(int columnIndex, Calendar arg1) throws SQLException {
-		return this.delegate.getTimestamp(columnIndex, arg1);
+		return seen(this.delegate.getTimestamp(columnIndex, arg1), ReadTrace.at(ReadTrace.TIMESTAMP_IN, columnIndex), null, arg1);
 	}
 
 	@Override
 	public Timestamp getTimestamp(int columnIndex) throws SQLException {
-		return this.delegate.getTimestamp(columnIndex);
+		return seen(this.delegate.getTimestamp(columnIndex), ReadTrace.at(ReadTrace.TIMESTAMP, columnIndex), null, null);
 	}
 
 	@Override
@@ -597,23 +644,25 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public URL getURL(String columnLabel) throws SQLException {
-		return this.delegate.getURL(columnLabel);
+		return seen(this.delegate.getURL(columnLabel), ReadTrace.labelled(ReadTrace.URL), columnLabel, null);
 	}
 
 	@Override
 	public URL getURL(int columnIndex) throws SQLException {
-		return this.delegate.getURL(columnIndex);
+		return seen(this.delegate.getURL(columnIndex), ReadTrace.at(ReadTrace.URL, columnIndex), null, null);
 	}
 
 	@Override
 	@Deprecated
 	public InputStream getUnicodeStream(String columnLabel) throws SQLException {
+		unrepeatable();
 		return this.delegate.getUnicodeStream(columnLabel);
 	}
 
 	@Override
 	@Deprecated
 	public InputStream getUnicodeStream(int columnIndex) throws SQLException {
+		unrepeatable();
 		return this.delegate.getUnicodeStream(columnIndex);
 	}
 
@@ -1234,7 +1283,7 @@ final class RecordedResultSet implements ResultSet {
 
 	@Override
 	public boolean wasNull() throws SQLException {
-		return this.delegate.wasNull();
+		return seen(this.delegate.wasNull(), ReadTrace.WAS_NULL, null, null);
 	}
 
 }

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * so that it can run again on another peer when its connection dies before the commit, verified:
  * every statement executed (its parameters are in the statement's own {@link StatementRecording},
  * up to the position of each execution), with its update count, batch counts, generated keys and
- * a checksum of the rows of each result set the application advanced to.
+ * a checksum of the values the application read from each result set (and where it read them).
  *
  * <p>The replay runs every execution again, in order, on the new physical connection and compares
  * each result: the transaction goes on there only when all are equal. The application's
@@ -320,26 +320,12 @@ final class TransactionLog {
 	}
 
 	/**
-	 * Compares the rows of {@code replayed} with those the application advanced to in {@code seen}:
-	 * as many rows, the same checksum, and the end where the application saw the end.
+	 * Reads {@code replayed} as the application read {@code seen}: as many rows, the same values
+	 * from the same getters, and the end where the application saw the end.
 	 * @return {@code null} when equal, else what differs
 	 */
 	static @Nullable String compareRows(RecordedResultSet seen, ResultSet replayed, String what) throws SQLException {
-		int columns = replayed.getMetaData().getColumnCount();
-		long checksum = RecordedResultSet.SEED;
-		for (int row = 0; row < seen.rowsRead(); row++) {
-			if (!replayed.next()) {
-				return what + ": " + row + " rows instead of at least " + seen.rowsRead();
-			}
-			checksum = RecordedResultSet.checksum(replayed, checksum, columns);
-		}
-		if (checksum != seen.checksum()) {
-			return what + ": the first " + seen.rowsRead() + " rows differ";
-		}
-		if (seen.isExhausted() && replayed.next()) {
-			return what + ": more than the " + seen.rowsRead() + " rows the application saw";
-		}
-		return null;
+		return seen.trace().compare(replayed, what);
 	}
 
 	/** One execution and what the application saw of it. */
