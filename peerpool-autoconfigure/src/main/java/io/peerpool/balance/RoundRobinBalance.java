@@ -12,6 +12,11 @@ final class RoundRobinBalance implements BalanceStrategy {
 		if (count == 0) {
 			return -1;
 		}
+		if (count == 1) {
+			// one candidate (a single writer, nearly always): no turn to take, and no write to a counter every
+			// caller's thread shares
+			return BalanceStrategy.isExcluded(candidates[0], excluded) ? -1 : 0;
+		}
 		// the mask keeps the counter non-negative when it wraps around
 		int start = (this.next.getAndIncrement() & Integer.MAX_VALUE) % count;
 		return firstNotExcludedFrom(candidates, excluded, start);

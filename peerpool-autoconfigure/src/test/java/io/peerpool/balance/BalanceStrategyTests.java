@@ -26,6 +26,9 @@ class BalanceStrategyTests {
 		}
 		assertThat(strategy.choose(THREE, 0b111)).isEqualTo(-1);
 		assertThat(strategy.choose(new Balanced[0], 0)).isEqualTo(-1);
+		Balanced[] one = { new Candidate(4, 1, 0) };
+		assertThat(strategy.choose(one, 0)).isEqualTo(0);
+		assertThat(strategy.choose(one, 1L << 4)).isEqualTo(-1);
 	}
 
 	@Test
