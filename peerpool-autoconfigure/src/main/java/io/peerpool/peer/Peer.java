@@ -90,6 +90,12 @@ public final class Peer implements Balanced {
 	/** Whether the server replicates from another, from the last probe; {@code null} when not visible. */
 	private volatile Boolean replicating;
 
+	/** What the last healthy probe found of the server's replication, {@code null} when it did not tell. */
+	private volatile io.peerpool.ProbeResult.Replication replication;
+
+	/** Whether the pool holds this writable peer back as behind its last writer (no writer meanwhile). */
+	private volatile boolean heldBehind;
+
 	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
 	private volatile long timeline;
 
@@ -252,6 +258,11 @@ public final class Peer implements Balanced {
 		return this.replicating;
 	}
 
+	/** The server's replication as the last healthy probe found it (position, replicas), {@code null} when unknown. */
+	io.peerpool.ProbeResult.Replication replication() {
+		return this.replication;
+	}
+
 	/** A PostgreSQL primary's timeline, 0 when unknown. */
 	public long timeline() {
 		return this.timeline;
@@ -275,6 +286,16 @@ public final class Peer implements Balanced {
 		Peer before = this.writerConflict;
 		this.writerConflict = writer;
 		return writer != null && before != writer;
+	}
+
+	/**
+	 * Sets whether the peer is held back as behind the last writer (by the pool, while it rebuilds routing).
+	 * @return whether that starts with this call
+	 */
+	boolean heldBehind(boolean held) {
+		boolean before = this.heldBehind;
+		this.heldBehind = held;
+		return held && !before;
 	}
 
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
@@ -315,6 +336,8 @@ public final class Peer implements Balanced {
 			this.serverReadOnly = result.readOnly();
 		}
 		io.peerpool.ProbeResult.Replication replication = result.replication();
+		io.peerpool.ProbeResult.Replication replicationBefore = this.replication;
+		this.replication = replication;
 		this.replicating = (replication != null) ? replication.replicating() : null;
 		this.synchronous = replication != null && replication.synchronous();
 		this.timeline = (replication != null) ? replication.timeline() : 0;
@@ -333,11 +356,17 @@ public final class Peer implements Balanced {
 		}
 		boolean changed = role() != roleBefore || this.lagging != laggingBefore
 				|| !java.util.Objects.equals(this.replicating, replicatingBefore)
-				|| (this.desynced == null) != (desyncedBefore == null);
+				|| (this.desynced == null) != (desyncedBefore == null)
+				// replicas pointed at it (or gone): it may be the writer a DBA promoted
+				|| hasReplicas(replication) != hasReplicas(replicationBefore);
 		if (changed) {
 			this.listener.routingChanged(this);
 		}
 		return changed;
+	}
+
+	private static boolean hasReplicas(io.peerpool.ProbeResult.Replication replication) {
+		return replication != null && replication.replicas() > 0;
 	}
 
 	@Override
