@@ -169,6 +169,12 @@ public final class ChaosRun {
 
 	private @Nullable IntSupplier activeConnections;
 
+	/** The server the system under test writes to now, by name; {@code null}: not checked. */
+	private @Nullable Supplier<String> writer;
+
+	/** Faults after which the writer did not follow the healed primary. */
+	private final List<String> wrongWriters = new ArrayList<>();
+
 	private @Nullable String password;
 
 	private @Nullable Supplier<String> log;
@@ -290,6 +296,18 @@ public final class ChaosRun {
 	 */
 	public ChaosRun activeConnections(IntSupplier activeConnections) {
 		this.activeConnections = Objects.requireNonNull(activeConnections, "activeConnections");
+		return this;
+	}
+
+	/**
+	 * The server the system under test sends writes to now, by name ({@link DatabaseServer#name()}),
+	 * for example the name of a pool's writer peer. After each fault is healed it must become
+	 * {@link ChaosTopology#primary()} within the {@link #waitBound(Duration) wait bound}; when it
+	 * does not, writes went to a server that is not the primary (a replica restarted writable), and
+	 * the report lists a violation even where a later promotion happened to save them.
+	 */
+	public ChaosRun writer(Supplier<String> writer) {
+		this.writer = Objects.requireNonNull(writer, "writer");
 		return this;
 	}
 
@@ -434,11 +452,30 @@ public final class ChaosRun {
 			catch (RuntimeException ex) {
 				error = (error != null) ? error : "topology did not heal after " + description + ": " + ex.getMessage();
 			}
+			if (error == null && this.writer != null) {
+				checkWriter(description);
+			}
 			events.add(new ChaosReport.Event(TimeUnit.NANOSECONDS.toMillis(at - started), description, at,
 					healed, System.nanoTime()));
 			if (error != null) {
 				return error;
 			}
+		}
+	}
+
+	/** Waits up to the wait bound for the writer to be the healed primary; records it when it is not. */
+	private void checkWriter(String description) throws InterruptedException {
+		String primary = this.topology.primary().name();
+		long deadline = System.nanoTime() + this.waitBound.toNanos();
+		String writing = this.writer.get();
+		while (!primary.equals(writing) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			writing = this.writer.get();
+		}
+		if (!primary.equals(writing)) {
+			String wrong = "after " + description + ", writes went to " + writing + " while the primary is " + primary;
+			logger.warn("Chaos: {}", wrong);
+			this.wrongWriters.add(wrong);
 		}
 	}
 
@@ -532,6 +569,7 @@ public final class ChaosRun {
 				primary.name(), this.waitBound);
 		report.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
 		report.scheduleError = scheduleError;
+		report.wrongWriters = List.copyOf(this.wrongWriters);
 		report.stuckThreads = stuck;
 		report.stuckWaitMillis = stuckWaitMillis;
 		report.activeAtEnd = active;
