@@ -190,6 +190,24 @@ class OneWriterTests {
 		assertThat(writers()).containsExactly("b");
 	}
 
+	@Test
+	void aReplicaSeenWritableByOneProbeOnlyTakesOverOnceTheNextConfirmsIt() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 1));
+		this.answers.put("b", ProbeResult.ok(true, null,
+				new ProbeResult.Replication("MariaDB", "0-1-41", true, false, 0, null, null, 0)));
+		start(PeerRole.AUTO, "a", "b");
+		// b, writable since a restart, caught between STOP SLAVE and START SLAVE; a is made read-only
+		this.answers.put("b", mariaDbWritable("0-1-41", 0));
+		probe("b");
+		this.answers.put("a", ProbeResult.ok(true, null,
+				new ProbeResult.Replication("MariaDB", "0-1-41", false, false, 0, null, null, 0)));
+		probe("a");
+
+		assertThat(writers()).as("one probe is not enough").isEmpty();
+		probe("b");
+		assertThat(writers()).containsExactly("b");
+	}
+
 	private java.util.List<String> writers() {
 		return java.util.List.of(this.pool.routingSnapshot(false));
 	}

@@ -96,6 +96,15 @@ public final class Peer implements Balanced {
 	/** Whether the pool holds this writable peer back as behind its last writer (no writer meanwhile). */
 	private volatile boolean heldBehind;
 
+	/** Healthy probes in a row that found the server writable and replicating from no one. */
+	private volatile int writableAloneProbes;
+
+	/** Whether that started with the peer's first healthy probe (the pool's start: nothing seen before). */
+	private volatile boolean writableAloneFromFirstProbe;
+
+	/** Whether a healthy probe has answered yet. */
+	private volatile boolean probed;
+
 	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
 	private volatile long timeline;
 
@@ -298,6 +307,17 @@ public final class Peer implements Balanced {
 		return held && !before;
 	}
 
+	/**
+	 * Whether the server has been writable and replicating from no one for two healthy probes in a
+	 * row (or since the pool's first probe of it): not caught in the moments a replica is writable
+	 * between the stop and the start of its replication (restarted with {@code read_only} set at run
+	 * time, or re-pointed at a new primary by {@code STOP SLAVE; CHANGE MASTER; START SLAVE}).
+	 */
+	boolean isWritableAloneConfirmed() {
+		int probes = this.writableAloneProbes;
+		return probes >= 2 || (probes == 1 && this.writableAloneFromFirstProbe);
+	}
+
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
 	boolean isReplicaForReads() {
 		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
@@ -354,11 +374,23 @@ public final class Peer implements Balanced {
 			// a peer that came back is in sync by a recovery probe (the other kind runs only once it is not rejoining)
 			this.rejoining = false;
 		}
+		boolean confirmedBefore = isWritableAloneConfirmed();
+		if (role() == PeerRole.PRIMARY && !Boolean.TRUE.equals(this.replicating)) {
+			if (this.writableAloneProbes == 0) {
+				this.writableAloneFromFirstProbe = !this.probed;
+			}
+			this.writableAloneProbes = Math.min(this.writableAloneProbes + 1, 2);
+		}
+		else {
+			this.writableAloneProbes = 0;
+		}
+		this.probed = true;
 		boolean changed = role() != roleBefore || this.lagging != laggingBefore
 				|| !java.util.Objects.equals(this.replicating, replicatingBefore)
 				|| (this.desynced == null) != (desyncedBefore == null)
 				// replicas pointed at it (or gone): it may be the writer a DBA promoted
-				|| hasReplicas(replication) != hasReplicas(replicationBefore);
+				|| hasReplicas(replication) != hasReplicas(replicationBefore)
+				|| isWritableAloneConfirmed() != confirmedBefore;
 		if (changed) {
 			this.listener.routingChanged(this);
 		}

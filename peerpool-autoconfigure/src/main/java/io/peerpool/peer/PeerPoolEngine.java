@@ -906,7 +906,7 @@ public final class PeerPoolEngine {
 			boolean behind = !isLast && this.monitor.replicaLag().isBehind(last.index(), replication);
 			candidates.add(new WriterElection.Candidate(peer.status().isUp(), peer.declaredRole(),
 					peer.role() == PeerRole.PRIMARY, peer.replicating(), peer.timeline(),
-					(replication != null) ? replication.replicas() : -1, isLast, behind));
+					(replication != null) ? replication.replicas() : -1, isLast, behind, peer.isWritableAloneConfirmed()));
 		}
 		return candidates;
 	}

@@ -15,9 +15,13 @@ import io.peerpool.PeerRole;
  * <li>an {@code auto} peer still set up to replicate (its SQL thread runs, also while it
  * reconnects to a dead source) is a replica restarted without {@code read_only}: never the
  * writer, and a writer that turns out to replicate is the writer no longer;</li>
- * <li>else it may take the writes if it is the last writer the pool knew (back after a restart),
- * or it has applied everything the pool saw committed on that writer (its position has reached
- * the writer's last sampled one: a planned switchover, a failover that lost nothing), or replicas
+ * <li>else it may take the writes if it is the last writer the pool knew (back after a restart);
+ * another peer only once two probes in a row found it writable and replicating from no one (a
+ * replica re-pointed at a new primary, {@code STOP SLAVE; CHANGE MASTER; START SLAVE}, or restarted
+ * before its replication starts, is so for moments: the chaos run elected such a replica while the
+ * switchover it was part of had made the primary read-only), and if it has applied everything
+ * the pool saw committed on that writer (its position has reached the writer's last sampled one:
+ * a planned switchover, a failover that lost nothing), or replicas
  * replicate from it ({@code Slaves_connected}: a DBA promoted it and pointed the others at it), or
  * it is on a later PostgreSQL timeline (promoted), or an operator drained the last writer (gave up
  * what only that server has);</li>
@@ -45,6 +49,12 @@ final class WriterElection {
 		/** Writable but still set up to replicate from another server. */
 		REPLICATES,
 
+		/**
+		 * Writable and replicating from no one for one probe only: maybe a replica caught between the
+		 * stop and the start of its replication; the next probe tells.
+		 */
+		UNCONFIRMED,
+
 		/** Writable, replicating from no one, but behind the last writer's position. */
 		BEHIND
 
@@ -60,9 +70,11 @@ final class WriterElection {
 	 * @param replicas how many replicas replicate from it, -1 when unknown
 	 * @param lastWriter whether it is the last writer the pool knew (or there was none yet)
 	 * @param behindLastWriter whether its position lacks writes seen on the last writer
+	 * @param confirmed whether two probes in a row (or the pool's first) found it writable and
+	 * replicating from no one
 	 */
 	record Candidate(boolean up, PeerRole declaredRole, boolean writable, Boolean replicating, long timeline,
-			int replicas, boolean lastWriter, boolean behindLastWriter) {
+			int replicas, boolean lastWriter, boolean behindLastWriter, boolean confirmed) {
 
 	}
 
@@ -83,7 +95,13 @@ final class WriterElection {
 		if (Boolean.TRUE.equals(peer.replicating())) {
 			return Verdict.REPLICATES;
 		}
-		if (peer.lastWriter() || !peer.behindLastWriter() || peer.replicas() > 0
+		if (peer.lastWriter()) {
+			return Verdict.WRITER;
+		}
+		if (!peer.confirmed()) {
+			return Verdict.UNCONFIRMED;
+		}
+		if (!peer.behindLastWriter() || peer.replicas() > 0
 				|| peer.timeline() > lastWriterTimeline || lastWriterGivenUp) {
 			return Verdict.WRITER;
 		}
