@@ -179,6 +179,21 @@ class OneWriterTests {
 	}
 
 	@Test
+	void drainingTheDeadWriterGivesUpWhatOnlyItHad() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 1));
+		// the only replica, promoted by a DBA (STOP SLAVE) after a died with writes it never received
+		this.answers.put("b", mariaDbWritable("0-1-21", 0));
+		start(PeerRole.AUTO, "a", "b");
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+		assertThat(writers()).isEmpty();
+
+		this.pool.drain("a");
+
+		assertThat(writers()).containsExactly("b");
+	}
+
+	@Test
 	void aWritablePeerThatHasEverythingOfTheDeadWriterTakesOver() {
 		this.answers.put("a", mariaDbWritable("0-1-41", 1));
 		this.answers.put("b", mariaDbWritable("0-1-41", 0));

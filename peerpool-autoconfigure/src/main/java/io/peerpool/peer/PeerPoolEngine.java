@@ -797,8 +797,9 @@ public final class PeerPoolEngine {
 			for (Peer peer : this.peers) {
 				oneWriter &= !peer.isSynchronous();
 			}
-			WriterElection.Verdict[] verdicts = oneWriter ? verdicts() : null;
-			Peer established = oneWriter ? electWriter() : null;
+			List<WriterElection.Candidate> candidates = oneWriter ? candidates() : null;
+			WriterElection.Verdict[] verdicts = oneWriter ? verdicts(candidates) : null;
+			Peer established = oneWriter ? electWriter(candidates) : null;
 			this.writer = established;
 			if (established != null && this.firstProbesDone) {
 				this.lastWriter = established;
@@ -875,8 +876,7 @@ public final class PeerPoolEngine {
 	 * the primary was DOWN for 2 s. With no writer the pool holds its callers (up to
 	 * {@code acquire-timeout}) rather than diverge.
 	 */
-	private Peer electWriter() {
-		List<WriterElection.Candidate> candidates = candidates();
+	private Peer electWriter(List<WriterElection.Candidate> candidates) {
 		Peer current = this.writer;
 		Peer last = this.lastWriter;
 		int chosen = WriterElection.elect(candidates, (current != null) ? current.index() : -1, this.firstProbesDone,
@@ -885,8 +885,7 @@ public final class PeerPoolEngine {
 	}
 
 	/** Each peer's verdict, by peer index. */
-	private WriterElection.Verdict[] verdicts() {
-		List<WriterElection.Candidate> candidates = candidates();
+	private WriterElection.Verdict[] verdicts(List<WriterElection.Candidate> candidates) {
 		Peer last = this.lastWriter;
 		WriterElection.Verdict[] verdicts = new WriterElection.Verdict[candidates.size()];
 		for (int i = 0; i < verdicts.length; i++) {
