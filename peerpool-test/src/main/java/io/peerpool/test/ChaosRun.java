@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Checked at the end, on {@link ChaosTopology#primary()} after {@link ChaosTopology#awaitHealthy()}:
  * every committed id is there exactly once (none lost, none duplicated), no failed id is there,
  * every unknown one is reconciled (found present or absent), no connection is left active, no thread
- * waited longer than the bound, no thread is stuck, and the password is nowhere in the log.
+ * waited longer than the bound, no thread is stuck, and the password is nowhere in the log. With
+ * {@link #writer(Supplier)}, also after each healed fault: writes follow the primary.
  *
  * <p>The schedule: one fault at a time, each healed (thawed, restarted, latency off) and the
  * topology {@linkplain ChaosTopology#awaitHealthy() healthy again} before the next, so that there is
