@@ -77,9 +77,18 @@ public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Dura
 	 * {@code pg_last_xact_replay_timestamp()}), used when the position cannot be compared; {@code null} when none
 	 * @param lagUnavailable why the server's own lag figure is not available (the grant it needs),
 	 * {@code null} when it is or does not apply
+	 * @param replicas how many replicas replicate from this server now (MariaDB {@code Slaves_connected},
+	 * which any user may read), -1 when unknown: replicas pointed at a writable server make it the
+	 * primary of the topology, as a DBA who promoted it set it up
 	 */
 	public record Replication(String product, String position, Boolean replicating, boolean synchronous,
-			long timeline, Duration replayLag, String lagUnavailable) {
+			long timeline, Duration replayLag, String lagUnavailable, int replicas) {
+
+		/** A server whose replicas the probe does not know. */
+		public Replication(String product, String position, Boolean replicating, boolean synchronous, long timeline,
+				Duration replayLag, String lagUnavailable) {
+			this(product, position, replicating, synchronous, timeline, replayLag, lagUnavailable, -1);
+		}
 
 	}
 

@@ -109,14 +109,17 @@ abstract class AbstractChaosIntegrationTests {
 		PeerPoolSettings settings = settings();
 		ChaosReport report;
 		try (LogCapture log = new LogCapture(); PeerPoolDataSource pool = pool(settings)) {
-			report = ChaosRun.against(pool, topology(this.proxies), dialect())
+			ChaosRun run = ChaosRun.against(pool, topology(this.proxies), dialect())
 				.threads(8)
 				.duration(ChaosRun.durationProperty(DURATION))
 				.seed(ChaosRun.seedProperty(SEED))
 				.waitBound(waitBound(settings))
 				.activeConnections(() -> pool.getPeers().stream().mapToInt(PeerInfo::active).sum())
-				.password(this.password, log::text)
-				.run();
+				.password(this.password, log::text);
+			if (checksWriter()) {
+				run.writer(() -> writer(pool));
+			}
+			report = run.run();
 		}
 		System.out.println(report);
 
@@ -144,6 +147,20 @@ abstract class AbstractChaosIntegrationTests {
 		// HikariCP's 30 s default), not a second more on a loaded machine.
 		assertThat(report.maxWaitMillis()).as("longest wait of any thread, ms")
 			.isLessThan(waitBound(settings).plusSeconds(5).toMillis());
+	}
+
+	/** Whether the pool has one writer that must follow the topology's primary (not Galera, where all nodes write). */
+	boolean checksWriter() {
+		return true;
+	}
+
+	/**
+	 * The peer the pool sends writes to now (peers are named after their servers), for the run to
+	 * check that it follows the primary; several writers (Galera) are not checked.
+	 */
+	String writer(PeerPoolDataSource pool) {
+		String[] writers = pool.routingSnapshot(false);
+		return (writers.length == 1) ? writers[0] : String.join(",", writers);
 	}
 
 	PeerPoolDataSource pool(PeerPoolSettings settings) {

@@ -16,7 +16,11 @@ import io.peerpool.test.MariaDbServer;
 
 /**
  * The chaos run on a MariaDB primary and two replicas, every peer {@code role: auto} (so that a
- * planned switchover is followed), through fault proxies.
+ * planned switchover is followed), through fault proxies. The replicas' {@code read_only} is set at
+ * run time, as on a hand-configured replica: a restarted replica comes back writable, and a
+ * promotion re-points it ({@code STOP SLAVE; CHANGE MASTER; START SLAVE}) while the old primary is
+ * read-only. Seed 13 restarts replica0 and then promotes replica1: peerpool once made replica0
+ * the writer in that moment, which the run's writer check reports.
  */
 class MariaDbChaosIntegrationTests extends AbstractChaosIntegrationTests {
 

@@ -156,6 +156,82 @@ class OneWriterTests {
 		assertThat(writers()).containsExactly("a");
 	}
 
+	private static ProbeResult mariaDbWritable(String position, int replicas) {
+		return ProbeResult.ok(false, Duration.ZERO,
+				new ProbeResult.Replication("MariaDB", position, false, false, 0, null, null, replicas));
+	}
+
+	@Test
+	void aWritablePeerBehindTheDeadWriterGetsNoWritesUntilReplicasPointAtIt() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 2));
+		// a replica restarted without read_only, its replication not started: writable, at an older position
+		this.answers.put("b", mariaDbWritable("0-1-21", 0));
+		start(PeerRole.AUTO, "a", "b");
+		assertThat(conflict("b")).isEqualTo("a");
+
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+
+		assertThat(writers()).as("b lacks what a had: callers are held").isEmpty();
+		assertThat(conflict("b")).as("health: behind the last writer").isEqualTo("a");
+		assertThat(this.pool.getEvents()).anySatisfy((event) -> {
+			assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.WRITER_CONFLICT);
+			assertThat(event.peer()).isEqualTo("b");
+			assertThat(event.reason()).contains("behind the last writer");
+		});
+
+		// a DBA promotes b and points the replicas at it: it is the writer, a's tail given up
+		this.answers.put("b", mariaDbWritable("0-1-21", 1));
+		probe("b");
+		assertThat(writers()).containsExactly("b");
+		assertThat(conflict("b")).isNull();
+	}
+
+	@Test
+	void drainingTheDeadWriterGivesUpWhatOnlyItHad() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 1));
+		// the only replica, promoted by a DBA (STOP SLAVE) after a died with writes it never received
+		this.answers.put("b", mariaDbWritable("0-1-21", 0));
+		start(PeerRole.AUTO, "a", "b");
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+		assertThat(writers()).isEmpty();
+
+		this.pool.drain("a");
+
+		assertThat(writers()).containsExactly("b");
+	}
+
+	@Test
+	void aWritablePeerThatHasEverythingOfTheDeadWriterTakesOver() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 1));
+		this.answers.put("b", mariaDbWritable("0-1-41", 0));
+		start(PeerRole.AUTO, "a", "b");
+
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+
+		assertThat(writers()).containsExactly("b");
+	}
+
+	@Test
+	void aReplicaSeenWritableByOneProbeOnlyTakesOverOnceTheNextConfirmsIt() {
+		this.answers.put("a", mariaDbWritable("0-1-41", 1));
+		this.answers.put("b", ProbeResult.ok(true, null,
+				new ProbeResult.Replication("MariaDB", "0-1-41", true, false, 0, null, null, 0)));
+		start(PeerRole.AUTO, "a", "b");
+		// b, writable since a restart, caught between STOP SLAVE and START SLAVE; a is made read-only
+		this.answers.put("b", mariaDbWritable("0-1-41", 0));
+		probe("b");
+		this.answers.put("a", ProbeResult.ok(true, null,
+				new ProbeResult.Replication("MariaDB", "0-1-41", false, false, 0, null, null, 0)));
+		probe("a");
+
+		assertThat(writers()).as("one probe is not enough").isEmpty();
+		probe("b");
+		assertThat(writers()).containsExactly("b");
+	}
+
 	private java.util.List<String> writers() {
 		return java.util.List.of(this.pool.routingSnapshot(false));
 	}

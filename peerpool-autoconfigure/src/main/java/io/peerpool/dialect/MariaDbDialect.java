@@ -14,8 +14,9 @@ import io.peerpool.ServerIdentity;
 /**
  * MariaDB (and Galera nodes, which are MariaDB servers with {@code wsrep_on}).
  * <ul>
- * <li>Role: {@code @@read_only}; replicating: the status variable {@code Slave_running}, which any
- * user may read (both threads running).</li>
+ * <li>Role: {@code @@read_only}; replicating: the status variables {@code Slave_running} (both
+ * threads running) and {@code Slaves_running} (SQL threads), which any user may read; the replicas
+ * that replicate from it: {@code Slaves_connected}.</li>
  * <li>Position: a writable server's {@code @@gtid_binlog_pos}; a replica's {@code @@gtid_slave_pos}
  * and {@code @@gtid_current_pos} (whichever is further per domain), compared per replication
  * domain. Global variables need no privilege.</li>
@@ -51,13 +52,16 @@ final class MariaDbDialect extends Dialect {
 		String slave;
 		String current;
 		boolean replicating;
+		int replicas;
 		try (Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(
 						"SELECT @@read_only, @@wsrep_on, @@gtid_binlog_pos, @@gtid_slave_pos, @@gtid_current_pos,"
 								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
 								+ " WHERE VARIABLE_NAME = 'SLAVE_RUNNING'),"
 								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-								+ " WHERE VARIABLE_NAME = 'SLAVES_RUNNING')")) {
+								+ " WHERE VARIABLE_NAME = 'SLAVES_RUNNING'),"
+								+ " (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+								+ " WHERE VARIABLE_NAME = 'SLAVES_CONNECTED')")) {
 			// one round trip: global variables and status need no privilege
 			result.next();
 			readOnly = result.getBoolean(1);
@@ -68,6 +72,7 @@ final class MariaDbDialect extends Dialect {
 			// a replica whose source is gone still has its SQL thread (Slaves_running) while the I/O thread
 			// reconnects: it is still set up to replicate, not a server that could take writes
 			replicating = "ON".equalsIgnoreCase(result.getString(6)) || isPositive(result.getString(7));
+			replicas = count(result.getString(8));
 		}
 		if (galera) {
 			String desynced = GaleraChecks.requireReady(connection, recovering);
@@ -90,7 +95,17 @@ final class MariaDbDialect extends Dialect {
 		}
 		String position = (!readOnly && !replicating) ? binlog : furthest(slave, current);
 		return ProbeResult.ok(readOnly, lag,
-				new ProbeResult.Replication(product(), position, replicating, false, 0, null, unavailable));
+				new ProbeResult.Replication(product(), position, replicating, false, 0, null, unavailable, replicas));
+	}
+
+	/** A status counter, -1 when the server does not show it. */
+	private static int count(String number) {
+		try {
+			return (number != null) ? Integer.parseInt(number.strip()) : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
 	}
 
 	private static boolean isPositive(String number) {

@@ -130,6 +130,32 @@ public final class ReplicaLag {
 		return Measured.unknown(reason.toString());
 	}
 
+	/** The newest position sampled on peer {@code peerIndex} as a writer, {@code null} when none. */
+	public String lastPosition(int peerIndex) {
+		History history = this.histories.get(peerIndex);
+		return (history != null) ? history.newest() : null;
+	}
+
+	/**
+	 * Whether {@code candidate} lacks writes the pool saw committed on peer {@code writerIndex}: its
+	 * position has not reached the newest sampled there. {@code false} when either position is
+	 * unknown or in another product's format: only what can be compared holds a peer back.
+	 */
+	public boolean isBehind(int writerIndex, ProbeResult.Replication candidate) {
+		String newest = lastPosition(writerIndex);
+		if (newest == null || candidate == null || candidate.position() == null) {
+			return false;
+		}
+		Dialect dialect = Dialect.of(candidate.product(), "");
+		try {
+			return !dialect.hasReached(candidate.position(), newest);
+		}
+		catch (RuntimeException ex) {
+			// positions of another format (the writer's product changed): nothing to compare
+			return false;
+		}
+	}
+
 	private Duration byPosition(int peerIndex, ProbeResult.Replication replication) {
 		if (replication.position() == null) {
 			return null;
@@ -164,6 +190,10 @@ public final class ReplicaLag {
 
 		/** Whether the writer stopped taking writes since it was last sampled. */
 		private boolean stopped;
+
+		synchronized String newest() {
+			return this.positions.peekLast();
+		}
 
 		synchronized void stop() {
 			this.stopped = true;

@@ -91,6 +91,21 @@ public final class Peer implements Balanced {
 	/** Whether the server replicates from another, from the last probe; {@code null} when not visible. */
 	private volatile Boolean replicating;
 
+	/** What the last healthy probe found of the server's replication, {@code null} when it did not tell. */
+	private volatile io.peerpool.ProbeResult.Replication replication;
+
+	/** Whether the pool holds this writable peer back as behind its last writer (no writer meanwhile). */
+	private volatile boolean heldBehind;
+
+	/** Healthy probes in a row that found the server writable and replicating from no one. */
+	private volatile int writableAloneProbes;
+
+	/** Whether that started with the peer's first healthy probe (the pool's start: nothing seen before). */
+	private volatile boolean writableAloneFromFirstProbe;
+
+	/** Whether a healthy probe has answered yet. */
+	private volatile boolean probed;
+
 	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
 	private volatile long timeline;
 
@@ -254,6 +269,11 @@ public final class Peer implements Balanced {
 		return this.replicating;
 	}
 
+	/** The server's replication as the last healthy probe found it (position, replicas), {@code null} when unknown. */
+	io.peerpool.ProbeResult.Replication replication() {
+		return this.replication;
+	}
+
 	/** A PostgreSQL primary's timeline, 0 when unknown. */
 	public long timeline() {
 		return this.timeline;
@@ -277,6 +297,27 @@ public final class Peer implements Balanced {
 		Peer before = this.writerConflict;
 		this.writerConflict = writer;
 		return writer != null && before != writer;
+	}
+
+	/**
+	 * Sets whether the peer is held back as behind the last writer (by the pool, while it rebuilds routing).
+	 * @return whether that starts with this call
+	 */
+	boolean heldBehind(boolean held) {
+		boolean before = this.heldBehind;
+		this.heldBehind = held;
+		return held && !before;
+	}
+
+	/**
+	 * Whether the server has been writable and replicating from no one for two healthy probes in a
+	 * row (or since the pool's first probe of it): not caught in the moments a replica is writable
+	 * between the stop and the start of its replication (restarted with {@code read_only} set at run
+	 * time, or re-pointed at a new primary by {@code STOP SLAVE; CHANGE MASTER; START SLAVE}).
+	 */
+	boolean isWritableAloneConfirmed() {
+		int probes = this.writableAloneProbes;
+		return probes >= 2 || (probes == 1 && this.writableAloneFromFirstProbe);
 	}
 
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
@@ -317,6 +358,8 @@ public final class Peer implements Balanced {
 			this.serverReadOnly = result.readOnly();
 		}
 		io.peerpool.ProbeResult.Replication replication = result.replication();
+		io.peerpool.ProbeResult.Replication replicationBefore = this.replication;
+		this.replication = replication;
 		this.replicating = (replication != null) ? replication.replicating() : null;
 		this.synchronous = replication != null && replication.synchronous();
 		this.timeline = (replication != null) ? replication.timeline() : 0;
@@ -333,13 +376,31 @@ public final class Peer implements Balanced {
 			// a peer that came back is in sync by a recovery probe (the other kind runs only once it is not rejoining)
 			this.rejoining = false;
 		}
+		boolean confirmedBefore = isWritableAloneConfirmed();
+		if (role() == PeerRole.PRIMARY && !Boolean.TRUE.equals(this.replicating)) {
+			if (this.writableAloneProbes == 0) {
+				this.writableAloneFromFirstProbe = !this.probed;
+			}
+			this.writableAloneProbes = Math.min(this.writableAloneProbes + 1, 2);
+		}
+		else {
+			this.writableAloneProbes = 0;
+		}
+		this.probed = true;
 		boolean changed = role() != roleBefore || this.lagging != laggingBefore
 				|| !java.util.Objects.equals(this.replicating, replicatingBefore)
-				|| (this.desynced == null) != (desyncedBefore == null);
+				|| (this.desynced == null) != (desyncedBefore == null)
+				// replicas pointed at it (or gone): it may be the writer a DBA promoted
+				|| hasReplicas(replication) != hasReplicas(replicationBefore)
+				|| isWritableAloneConfirmed() != confirmedBefore;
 		if (changed) {
 			this.listener.routingChanged(this);
 		}
 		return changed;
+	}
+
+	private static boolean hasReplicas(io.peerpool.ProbeResult.Replication replication) {
+		return replication != null && replication.replicas() > 0;
 	}
 
 	@Override

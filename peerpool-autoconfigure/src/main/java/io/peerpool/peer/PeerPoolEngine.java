@@ -129,6 +129,12 @@ public final class PeerPoolEngine {
 	 */
 	private volatile Peer writer;
 
+	/**
+	 * The last writer the pool knew since the first probes, kept while there is none: a writable
+	 * peer behind its last position gets no writes (see {@link WriterElection}).
+	 */
+	private volatile Peer lastWriter;
+
 	/** Whether the first probes of every peer are in: until then the best writer is chosen afresh each time. */
 	private volatile boolean firstProbesDone;
 
@@ -806,7 +812,9 @@ public final class PeerPoolEngine {
 	 * it gets no writes, else the data diverges, and it serves reads only while it replicates
 	 * within {@code max-replica-lag}. When the writer fails or turns read-only, the next writable
 	 * peer takes over: the one that replicates from no one, then the highest PostgreSQL timeline
-	 * (the latest promotion), then the declared order.
+	 * (the latest promotion), then the declared order; but never one still set up to replicate,
+	 * nor one behind the last writer's position that no replica replicates from (see
+	 * {@link WriterElection}: it would take writes the primary, once back, never gets).
 	 */
 	private void updateRouting() {
 		List<Peer[]> newConflicts = new ArrayList<>();
@@ -815,19 +823,32 @@ public final class PeerPoolEngine {
 			for (Peer peer : this.peers) {
 				oneWriter &= !peer.isSynchronous();
 			}
-			Peer established = oneWriter ? electWriter() : null;
+			List<WriterElection.Candidate> candidates = oneWriter ? candidates() : null;
+			WriterElection.Verdict[] verdicts = oneWriter ? verdicts(candidates) : null;
+			Peer established = oneWriter ? electWriter(candidates) : null;
 			this.writer = established;
+			if (established != null && this.firstProbesDone) {
+				this.lastWriter = established;
+			}
+			Peer last = this.lastWriter;
 			this.monitor.replicaLag().establishedWriter((established != null) ? established.index() : -1);
 			List<Peer> writable = new ArrayList<>();
 			List<Peer> readable = new ArrayList<>();
 			for (Peer peer : this.peers) {
 				boolean conflict = established != null && peer != established && peer.status().isUp()
 						&& peer.role() == PeerRole.PRIMARY;
+				// with no writer, a writable peer behind the last one: the last writer's conflict (health, event)
+				boolean behind = oneWriter && established == null && last != null
+						&& verdicts[peer.index()] == WriterElection.Verdict.BEHIND;
 				// one writer: a writable peer that is not the writer takes no writes, also while there is none
-				boolean noWrites = conflict
-						|| (oneWriter && established == null && peer.role() == PeerRole.PRIMARY && replicatesWhileWritable(peer));
-				if (peer.writerConflict(conflict ? established : null) && this.firstProbesDone) {
-					newConflicts.add(new Peer[] { peer, established });
+				boolean noWrites = conflict || (oneWriter && established == null && peer.role() == PeerRole.PRIMARY
+						&& verdicts[peer.index()] != WriterElection.Verdict.WRITER);
+				Peer conflictWith = conflict ? established : (behind ? last : null);
+				boolean conflictStarts = peer.writerConflict(conflictWith);
+				// told once more when a conflict with the writer becomes a hold behind the dead one
+				boolean heldStarts = peer.heldBehind(behind);
+				if (this.firstProbesDone && (heldStarts || (conflictStarts && !behind))) {
+					newConflicts.add(behind ? new Peer[] { peer, conflictWith, conflictWith } : new Peer[] { peer, conflictWith });
 				}
 				if (!peer.isRoutable()) {
 					continue;
@@ -853,7 +874,12 @@ public final class PeerPoolEngine {
 			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
 		}
 		for (Peer[] conflict : newConflicts) {
-			writerConflict(conflict[0], conflict[1]);
+			if (conflict.length > 2) {
+				heldBehind(conflict[0], conflict[1]);
+			}
+			else {
+				writerConflict(conflict[0], conflict[1]);
+			}
 		}
 		if (this.holding.get() > 0) {
 			// callers waiting for a peer look again
@@ -863,42 +889,51 @@ public final class PeerPoolEngine {
 		}
 	}
 
-	/** The established writer while it is UP and writable, else the best writable peer, or {@code null}. */
-	private Peer electWriter() {
-		Peer current = this.writer;
-		if (this.firstProbesDone && current != null && current.status().isUp() && current.role() == PeerRole.PRIMARY) {
-			return current;
-		}
-		Peer best = null;
-		for (Peer peer : this.peers) {
-			if (!peer.status().isUp() || peer.role() != PeerRole.PRIMARY || replicatesWhileWritable(peer)) {
-				continue;
-			}
-			if (best == null || betterWriter(peer, best)) {
-				best = peer;
-			}
-		}
-		return best;
-	}
-
 	/**
-	 * An {@code auto} peer that reports itself writable while it still replicates from another is
-	 * a replica restarted without {@code read_only}, never a writer: rows written there would be on
-	 * that server only, and its replication breaks on them. With no other writer the pool holds
-	 * its callers until a real one is back (the chaos run lost 360,000 writes to such a replica
-	 * before). A declared {@code primary} is trusted.
+	 * The established writer while it may take the writes, else the best peer that may, or
+	 * {@code null}: {@link WriterElection}. An {@code auto} peer that reports itself writable while
+	 * it still replicates from another is a replica restarted without {@code read_only}, never a
+	 * writer (the chaos run lost 360,000 writes to such a replica), and an established writer that
+	 * turns out to replicate (it was elected in the moment between a replica's restart and the
+	 * start of its SQL thread) is dropped. One that replicates from no one but lacks writes the
+	 * pool saw on the last writer is held back too, unless replicas replicate from it (a DBA's
+	 * promotion, which may give up the dead primary's unreplicated tail) or the last writer was
+	 * drained: the chaos runs lost 447,658 and 277,054 writes to a restarted replica elected while
+	 * the primary was DOWN for 2 s. With no writer the pool holds its callers (up to
+	 * {@code acquire-timeout}) rather than diverge.
 	 */
-	private static boolean replicatesWhileWritable(Peer peer) {
-		return peer.declaredRole() == PeerRole.AUTO && Boolean.TRUE.equals(peer.replicating());
+	private Peer electWriter(List<WriterElection.Candidate> candidates) {
+		Peer current = this.writer;
+		Peer last = this.lastWriter;
+		int chosen = WriterElection.elect(candidates, (current != null) ? current.index() : -1, this.firstProbesDone,
+				(last != null) ? last.timeline() : 0, last != null && last.isDrained());
+		return (chosen >= 0) ? this.peers[chosen] : null;
 	}
 
-	private static boolean betterWriter(Peer candidate, Peer best) {
-		boolean candidateReplicates = Boolean.TRUE.equals(candidate.replicating());
-		boolean bestReplicates = Boolean.TRUE.equals(best.replicating());
-		if (candidateReplicates != bestReplicates) {
-			return !candidateReplicates;
+	/** Each peer's verdict, by peer index. */
+	private WriterElection.Verdict[] verdicts(List<WriterElection.Candidate> candidates) {
+		Peer last = this.lastWriter;
+		WriterElection.Verdict[] verdicts = new WriterElection.Verdict[candidates.size()];
+		for (int i = 0; i < verdicts.length; i++) {
+			verdicts[i] = WriterElection.verdict(candidates.get(i), (last != null) ? last.timeline() : 0,
+					last != null && last.isDrained());
 		}
-		return candidate.timeline() > best.timeline();
+		return verdicts;
+	}
+
+	/** What the election needs of each peer, by peer index. */
+	private List<WriterElection.Candidate> candidates() {
+		Peer last = this.lastWriter;
+		List<WriterElection.Candidate> candidates = new ArrayList<>(this.peers.length);
+		for (Peer peer : this.peers) {
+			io.peerpool.ProbeResult.Replication replication = peer.replication();
+			boolean isLast = last == null || last == peer;
+			boolean behind = !isLast && this.monitor.replicaLag().isBehind(last.index(), replication);
+			candidates.add(new WriterElection.Candidate(peer.status().isUp(), peer.declaredRole(),
+					peer.role() == PeerRole.PRIMARY, peer.replicating(), peer.timeline(),
+					(replication != null) ? replication.replicas() : -1, isLast, behind, peer.isWritableAloneConfirmed()));
+		}
+		return candidates;
 	}
 
 	private void writerConflict(Peer peer, Peer established) {
@@ -911,6 +946,28 @@ public final class PeerPoolEngine {
 			try {
 				publisher.publishEvent(
 						new PeerWriterConflictEvent(this.eventSource, this.name, peer.name(), established.name()));
+			}
+			catch (Throwable ex) {
+				logger.warn("peerpool: a PeerWriterConflictEvent listener failed", ex);
+			}
+		}
+	}
+
+	/** A writable peer behind the last writer, while there is no writer: it gets no writes, callers are held. */
+	private void heldBehind(Peer peer, Peer last) {
+		io.peerpool.ProbeResult.Replication replication = peer.replication();
+		logger.warn("peerpool: peer " + peer.config().qualifiedName() + " reports itself writable and replicates from"
+				+ " no one, but is behind the last writer " + last.name() + " of pool '" + this.name + "' (it is at "
+				+ ((replication != null) ? replication.position() : null) + ", " + last.name() + " was last seen at "
+				+ this.monitor.replicaLag().lastPosition(last.index()) + "): it gets no writes and callers are held"
+				+ " (up to acquire-timeout) rather than lose what only " + last.name() + " has. A replica restarted"
+				+ " without read_only: set read_only on it. Promoted: point the other replicas at it, or drain "
+				+ last.name() + " to give up its unreplicated writes");
+		this.timeline.writerConflict(peer.name(), PoolTimeline.BEHIND_LAST_WRITER, last.name());
+		ApplicationEventPublisher publisher = this.eventPublisher;
+		if (publisher != null) {
+			try {
+				publisher.publishEvent(new PeerWriterConflictEvent(this.eventSource, this.name, peer.name(), last.name()));
 			}
 			catch (Throwable ex) {
 				logger.warn("peerpool: a PeerWriterConflictEvent listener failed", ex);

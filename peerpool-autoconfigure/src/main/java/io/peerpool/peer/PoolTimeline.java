@@ -48,6 +48,9 @@ final class PoolTimeline implements PeerListener, ProbeListener {
 
 	private static final String SECOND_WRITER = "reports itself writable while another peer is the writer";
 
+	/** Reason of a writer conflict with no writer: the peer lacks writes seen on the last one. */
+	static final String BEHIND_LAST_WRITER = "writable but behind the last writer's position; set read_only on it or promote it";
+
 	private final Clock clock;
 
 	private final Slot[] slots;

@@ -83,7 +83,7 @@ class DialectTests {
 	void mariaDbWithoutSlaveMonitorReportsItsAppliedPositionAndTheGrant() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "0-2-3", "slave", "0-1-42",
-					"current", "0-1-41", "running", "ON", "sqlThreads", "1"))
+					"current", "0-1-41", "running", "ON", "sqlThreads", "1", "replicas", "0"))
 			.deny("SHOW SLAVE STATUS", 1227);
 
 		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
@@ -99,7 +99,7 @@ class DialectTests {
 	void aServerThatDeniedItsLagFigureIsNotAskedAgainRightAway() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 1, "wsrep", 0, "binlog", "", "slave", "0-1-42",
-					"current", "0-1-42", "running", "ON", "sqlThreads", "1"))
+					"current", "0-1-42", "running", "ON", "sqlThreads", "1", "replicas", "0"))
 			.deny("SHOW SLAVE STATUS", 1227);
 		DefaultPeerProbe probe = new DefaultPeerProbe();
 
@@ -117,7 +117,7 @@ class DialectTests {
 		// the SQL thread runs: still set up as a replica, never a server to take writes
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 0, "binlog", "0-2-3", "slave", "0-1-42",
-					"current", "0-1-42", "running", "OFF", "sqlThreads", "1"))
+					"current", "0-1-42", "running", "OFF", "sqlThreads", "1", "replicas", "0"))
 			.deny("SHOW SLAVE STATUS", 1227);
 
 		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
@@ -131,7 +131,7 @@ class DialectTests {
 	void aWritableMariaDbThatReplicatesFromNoOneReportsItsBinaryLogPosition() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 0, "binlog", "0-1-50", "slave", "",
-					"current", "0-1-50", "running", "OFF", "sqlThreads", "0"))
+					"current", "0-1-50", "running", "OFF", "sqlThreads", "0", "replicas", "2"))
 			.answer("SHOW SLAVE STATUS");
 
 		ProbeResult result = Dialect.of("MariaDB", "11.4.5-MariaDB").probe(server.connection(), false);
@@ -140,12 +140,13 @@ class DialectTests {
 		assertThat(result.lag()).isEqualTo(Duration.ZERO);
 		assertThat(result.replication().replicating()).isFalse();
 		assertThat(result.replication().position()).isEqualTo("0-1-50");
+		assertThat(result.replication().replicas()).as("Slaves_connected: replicas replicate from it").isEqualTo(2);
 	}
 
 	@Test
 	void aGaleraNodeIsSynchronous() throws SQLException {
 		RecordedServer server = new RecordedServer("MariaDB", "10.11.6-MariaDB-0+deb12u1")
-			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", "", "running", null, "sqlThreads", null))
+			.answer("SELECT @@read_only, @@wsrep_on", row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", "", "running", null, "sqlThreads", null, "replicas", "2"))
 			.answer("SHOW GLOBAL STATUS WHERE", row("Variable_name", "wsrep_ready", "Value", "ON"),
 					row("Variable_name", "wsrep_local_state_comment", "Value", "Synced"));
 

@@ -29,7 +29,7 @@ class GaleraChecksTests {
 
 	private static RecordedServer galeraNode(String ready, String state, String cluster) {
 		Map<String, Object> variables = row("ro", 0, "wsrep", 1, "binlog", "", "slave", "", "current", "",
-				"slave_running", "OFF", "slaves_running", "0");
+				"slave_running", "OFF", "slaves_running", "0", "slaves_connected", "0");
 		return new RecordedServer("MariaDB", VERSION).answer("SELECT @@read_only, @@wsrep_on", variables)
 			.answer("SHOW GLOBAL STATUS WHERE", row("Variable_name", "wsrep_ready", "Value", ready),
 					row("Variable_name", "wsrep_local_state_comment", "Value", state),

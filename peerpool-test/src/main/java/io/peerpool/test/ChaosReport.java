@@ -119,6 +119,8 @@ public final class ChaosReport {
 
 	private final @Nullable String scheduleError;
 
+	private final List<String> wrongWriters;
+
 	private final List<Event> events;
 
 	private final List<EventFailures> failures;
@@ -159,6 +161,7 @@ public final class ChaosReport {
 		this.passwordInErrors = builder.passwordInErrors;
 		this.logCharacters = builder.logCharacters;
 		this.scheduleError = builder.scheduleError;
+		this.wrongWriters = List.copyOf(builder.wrongWriters);
 		this.events = List.copyOf(builder.eventFailures.keySet());
 		List<EventFailures> byEvent = new ArrayList<>();
 		byEvent.add(builder.summarize(null, builder.beforeFirstFault));
@@ -197,6 +200,9 @@ public final class ChaosReport {
 		}
 		if (this.scheduleError != null) {
 			violations.add("the schedule stopped: " + this.scheduleError);
+		}
+		for (String wrongWriter : this.wrongWriters) {
+			violations.add("writes did not follow the primary: " + wrongWriter);
 		}
 		return violations;
 	}
@@ -463,6 +469,9 @@ public final class ChaosReport {
 		long transactionsOverBound;
 
 		List<String> stuckThreads = List.of();
+
+		/** Faults after which the system under test wrote elsewhere than on the healed primary. */
+		List<String> wrongWriters = List.of();
 
 		long stuckWaitMillis;
 

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>Checked at the end, on {@link ChaosTopology#primary()} after {@link ChaosTopology#awaitHealthy()}:
  * every committed id is there exactly once (none lost, none duplicated), no failed id is there,
  * every unknown one is reconciled (found present or absent), no connection is left active, no thread
- * waited longer than the bound, no thread is stuck, and the password is nowhere in the log.
+ * waited longer than the bound, no thread is stuck, and the password is nowhere in the log. With
+ * {@link #writer(Supplier)}, also after each healed fault: writes follow the primary.
  *
  * <p>The schedule: one fault at a time, each healed (thawed, restarted, latency off) and the
  * topology {@linkplain ChaosTopology#awaitHealthy() healthy again} before the next, so that there is
@@ -168,6 +169,12 @@ public final class ChaosRun {
 	private String table = "chaos_rows";
 
 	private @Nullable IntSupplier activeConnections;
+
+	/** The server the system under test writes to now, by name; {@code null}: not checked. */
+	private @Nullable Supplier<String> writer;
+
+	/** Faults after which the writer did not follow the healed primary. */
+	private final List<String> wrongWriters = new ArrayList<>();
 
 	private @Nullable String password;
 
@@ -290,6 +297,18 @@ public final class ChaosRun {
 	 */
 	public ChaosRun activeConnections(IntSupplier activeConnections) {
 		this.activeConnections = Objects.requireNonNull(activeConnections, "activeConnections");
+		return this;
+	}
+
+	/**
+	 * The server the system under test sends writes to now, by name ({@link DatabaseServer#name()}),
+	 * for example the name of a pool's writer peer. After each fault is healed it must become
+	 * {@link ChaosTopology#primary()} within the {@link #waitBound(Duration) wait bound}; when it
+	 * does not, writes went to a server that is not the primary (a replica restarted writable), and
+	 * the report lists a violation even where a later promotion happened to save them.
+	 */
+	public ChaosRun writer(Supplier<String> writer) {
+		this.writer = Objects.requireNonNull(writer, "writer");
 		return this;
 	}
 
@@ -434,11 +453,30 @@ public final class ChaosRun {
 			catch (RuntimeException ex) {
 				error = (error != null) ? error : "topology did not heal after " + description + ": " + ex.getMessage();
 			}
+			if (error == null && this.writer != null) {
+				checkWriter(description);
+			}
 			events.add(new ChaosReport.Event(TimeUnit.NANOSECONDS.toMillis(at - started), description, at,
 					healed, System.nanoTime()));
 			if (error != null) {
 				return error;
 			}
+		}
+	}
+
+	/** Waits up to the wait bound for the writer to be the healed primary; records it when it is not. */
+	private void checkWriter(String description) throws InterruptedException {
+		String primary = this.topology.primary().name();
+		long deadline = System.nanoTime() + this.waitBound.toNanos();
+		String writing = this.writer.get();
+		while (!primary.equals(writing) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			writing = this.writer.get();
+		}
+		if (!primary.equals(writing)) {
+			String wrong = "after " + description + ", writes went to " + writing + " while the primary is " + primary;
+			logger.warn("Chaos: {}", wrong);
+			this.wrongWriters.add(wrong);
 		}
 	}
 
@@ -532,6 +570,7 @@ public final class ChaosRun {
 				primary.name(), this.waitBound);
 		report.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
 		report.scheduleError = scheduleError;
+		report.wrongWriters = List.copyOf(this.wrongWriters);
 		report.stuckThreads = stuck;
 		report.stuckWaitMillis = stuckWaitMillis;
 		report.activeAtEnd = active;
