@@ -1,11 +1,9 @@
 package io.peerpool.jdbc;
 
-import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
 import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
@@ -14,13 +12,13 @@ import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.codegen.GenerateDelegation;
 import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
@@ -50,9 +48,16 @@ import io.peerpool.routing.TransactionReadOnly;
  * transaction runs again on another peer, and goes on there when every result is the same. A
  * commit whose connection is lost has an unknown outcome: SQLState {@code 08007}, never replayed.
  *
+ * <p>The methods that only call the same method of the physical connection
+ * ({@code anyPhysical()}) are in {@link DelegatingConnection}, generated at build time. Request
+ * boundaries and sharding keys keep the interface's defaults: they would take a physical connection
+ * before the intent is known.
+ *
  * <p>Not thread-safe, like any JDBC connection.
  */
-public final class PeerConnection extends StatementHost implements Connection {
+@GenerateDelegation(value = Connection.class, delegate = "anyPhysical", superclass = StatementHost.class,
+		exclude = { "setClientInfo", "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" })
+public final class PeerConnection extends DelegatingConnection {
 
 	private final PeerAcquirer owner;
 
@@ -190,7 +195,8 @@ public final class PeerConnection extends StatementHost implements Connection {
 	 * will run (Spring reads the isolation level before it sets {@code autoCommit=false}): the
 	 * current one, or one taken tentatively that the first statement may still replace.
 	 */
-	private Connection anyPhysical() throws SQLException {
+	@Override
+	Connection anyPhysical() throws SQLException {
 		Connection current = this.physical;
 		if (current != null) {
 			checkOpen();
@@ -856,11 +862,6 @@ public final class PeerConnection extends StatementHost implements Connection {
 	}
 
 	@Override
-	public String nativeSQL(String sql) throws SQLException {
-		return anyPhysical().nativeSQL(sql);
-	}
-
-	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
 		boolean previous = this.autoCommit;
@@ -989,11 +990,6 @@ public final class PeerConnection extends StatementHost implements Connection {
 	@Override
 	public boolean isClosed() throws SQLException {
 		return this.closed || (this.physical != null && this.physical.isClosed());
-	}
-
-	@Override
-	public DatabaseMetaData getMetaData() throws SQLException {
-		return anyPhysical().getMetaData();
 	}
 
 	@Override
@@ -1194,26 +1190,6 @@ public final class PeerConnection extends StatementHost implements Connection {
 		catch (SQLException ex) {
 			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
 		}
-	}
-
-	@Override
-	public String getClientInfo(String name) throws SQLException {
-		return anyPhysical().getClientInfo(name);
-	}
-
-	@Override
-	public Properties getClientInfo() throws SQLException {
-		return anyPhysical().getClientInfo();
-	}
-
-	@Override
-	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-		return anyPhysical().createArrayOf(typeName, elements);
-	}
-
-	@Override
-	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-		return anyPhysical().createStruct(typeName, attributes);
 	}
 
 	@Override

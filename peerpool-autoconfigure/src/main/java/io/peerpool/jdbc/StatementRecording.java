@@ -165,11 +165,15 @@ final class StatementRecording {
 	void replay(Statement target, int from, int to) throws SQLException {
 		for (int i = from; i < to; i++) {
 			long header = this.numbers[2 * i];
-			replay(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
+			apply(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
 		}
 	}
 
-	private static void replay(Statement target, int kind, int index, long number, Object value) throws SQLException {
+	/**
+	 * Makes one call on {@code target}: the live call of a setter with a kind and its replay are
+	 * both this switch, so that they cannot differ.
+	 */
+	static void apply(Statement target, int kind, int index, long number, Object value) throws SQLException {
 		switch (kind) {
 			case CALL -> ((Call) value).apply(target);
 			case ADD_BATCH_SQL -> target.addBatch((String) value);
@@ -185,11 +189,11 @@ final class StatementRecording {
 			case SET_QUERY_TIMEOUT -> target.setQueryTimeout((int) number);
 			case SET_POOLABLE -> target.setPoolable(number != 0);
 			case SET_LARGE_MAX_ROWS -> target.setLargeMaxRows(number);
-			default -> replayParameter((PreparedStatement) target, kind, index, number, value);
+			default -> applyParameter((PreparedStatement) target, kind, index, number, value);
 		}
 	}
 
-	private static void replayParameter(PreparedStatement target, int kind, int index, long number, Object value)
+	private static void applyParameter(PreparedStatement target, int kind, int index, long number, Object value)
 			throws SQLException {
 		switch (kind) {
 			case ADD_BATCH -> target.addBatch();

@@ -127,9 +127,9 @@ public final class DelegationProcessor extends AbstractProcessor {
 				.append(throwsDelegate).append(";\n\n");
 		}
 		if (!settings.guard.isEmpty()) {
-			body.append("\t/** Called first by ")
-				.append(settings.guarded.stream().map((pattern) -> "{@code " + pattern + "}").collect(Collectors.joining(", ")))
-				.append(". */\n");
+			body.append(comment("Called first by " + settings.guarded.stream()
+				.map((pattern) -> "{@code " + pattern + "}")
+				.collect(Collectors.joining(", ")) + "."));
 			body.append("\tabstract void ").append(settings.guard).append("();\n\n");
 		}
 		TypeElement section = null;
@@ -166,15 +166,22 @@ public final class DelegationProcessor extends AbstractProcessor {
 			group = Imports.group(line);
 			source.append("import ").append(line).append(";\n");
 		}
-		source.append("\n/**\n");
-		source.append(" * Every method of {@link ").append(imports.use(iface)).append("} calls the same method of {@link #")
+		StringBuilder about = new StringBuilder();
+		about.append("Every method of {@link ").append(imports.use(iface)).append("} calls the same method of {@link #")
 			.append(settings.delegate).append("()}");
 		if (!settings.guard.isEmpty()) {
-			source.append(", some after {@link #").append(settings.guard).append("()}");
+			about.append(", some after {@link #").append(settings.guard).append("()}");
 		}
-		source.append(".\n * Generated at build time for {@link ").append(annotated.getSimpleName())
-			.append("} by {@code ").append(getClass().getName()).append("}:\n")
-			.append(" * change its {@code @GenerateDelegation}, not this file.\n */\n");
+		about.append('.');
+		if (!excluded.isEmpty()) {
+			about.append(" Not here (the interface's default, or the subclass's own): ")
+				.append(excluded.stream().map((method) -> "{@code " + method + "}").collect(Collectors.joining(", ")))
+				.append('.');
+		}
+		source.append("\n/**\n").append(lines(about.toString(), " *")).append(" *\n");
+		source.append(lines("<p>Generated at build time for {@link " + annotated.getSimpleName() + "} by {@code "
+				+ getClass().getName() + "}: change its {@code @GenerateDelegation}, not this file.", " *"));
+		source.append(" */\n");
 		source.append('@').append(generated).append("(\"").append(getClass().getName()).append("\")\n");
 		source.append("abstract class ").append(name).append(typeParameters(iface, imports)).append(superclass)
 			.append(" implements ").append(ifaceName).append(" {\n\n");
@@ -401,6 +408,30 @@ public final class DelegationProcessor extends AbstractProcessor {
 				// primitives and void; an unresolved type as javac has it
 				return type.toString();
 		}
+	}
+
+	/** A Javadoc comment one tab in, its words wrapped at the line length. */
+	private static String comment(String text) {
+		if (width("\t/** " + text + " */") <= LINE_LENGTH) {
+			return "\t/** " + text + " */\n";
+		}
+		return "\t/**\n" + lines(text, "\t *") + "\t */\n";
+	}
+
+	/** {@code text} in lines that start with {@code prefix}, its words wrapped at the line length. */
+	private static String lines(String text, String prefix) {
+		StringBuilder lines = new StringBuilder();
+		StringBuilder line = new StringBuilder(prefix);
+		// an inline tag stays on one line
+		for (String word : text.replace("{@code ", "{@code\u00A0").split(" ")) {
+			word = word.replace('\u00A0', ' ');
+			if (line.length() > prefix.length() && width(line + " " + word) > LINE_LENGTH) {
+				lines.append(line).append('\n');
+				line = new StringBuilder(prefix);
+			}
+			line.append(' ').append(word);
+		}
+		return lines.append(line).append('\n').toString();
 	}
 
 	/** Breaks a signature longer than a line after a comma or before {@code throws}, continued two tabs further in. */
