@@ -1,0 +1,230 @@
+package io.peerpool.jdbc;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The delegating base classes generated at build time ({@code peerpool-codegen}): each sends every
+ * method of its interface to the delegate, once, with the same arguments; and the hand-written
+ * classes leave to them exactly the methods that only delegate, so that a method whose override is
+ * lost (routing, recording, replay) does not silently go straight to the driver.
+ */
+class GeneratedDelegationTests {
+
+	@Test
+	void theResultSetBaseSendsEveryMethodToTheDelegateOnce() throws Exception {
+		List<String> calls = new ArrayList<>();
+		ResultSet driver = recorder(ResultSet.class, calls);
+		int[] guards = new int[1];
+		DelegatingResultSet rows = new DelegatingResultSet() {
+
+			@Override
+			ResultSet delegate() {
+				return driver;
+			}
+
+			@Override
+			void unrepeatable() {
+				guards[0]++;
+			}
+
+		};
+		int methods = sendsEveryMethodOnce(ResultSet.class, rows, calls);
+		assertThat(methods).isGreaterThan(190);
+		// the moves other than next() and every change through the result set
+		assertThat(guards[0]).isEqualTo(101);
+	}
+
+	@Test
+	void theStatementBaseSendsEveryMethodToTheDelegateOnce() throws Exception {
+		List<String> calls = new ArrayList<>();
+		Statement driver = recorder(Statement.class, calls);
+		DelegatingStatement statement = new DelegatingStatement() {
+
+			@Override
+			Statement statement() {
+				return driver;
+			}
+
+		};
+		assertThat(sendsEveryMethodOnce(Statement.class, statement, calls)).isGreaterThan(50);
+	}
+
+	@Test
+	void recordedResultSetKeepsOnlyWhatFollowsTheRows() {
+		assertThat(ownMethods(RecordedResultSet.class, ResultSet.class))
+			.containsExactlyInAnyOrder("close()", "getStatement()", "isClosed()", "isWrapperFor(Class)", "next()",
+					"unwrap(Class)");
+	}
+
+	@Test
+	void replayableStatementsLeaveOnlyPureDelegationToTheirBases() {
+		assertThat(inherited(ReplayableStatement.class, Statement.class, DelegatingStatement.class))
+			.containsExactlyInAnyOrder("cancel()", "enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
+					"enquoteNCharLiteral(String)", "getFetchDirection()", "getFetchSize()", "getLargeMaxRows()",
+					"getMaxFieldSize()", "getMaxRows()", "getQueryTimeout()", "getResultSetConcurrency()",
+					"getResultSetHoldability()", "getResultSetType()", "getWarnings()", "isCloseOnCompletion()",
+					"isPoolable()", "isSimpleIdentifier(String)", "isWrapperFor(Class)", "unwrap(Class)");
+		assertThat(inherited(ReplayablePreparedStatement.class, PreparedStatement.class,
+				DelegatingPreparedStatement.class))
+			.containsExactlyInAnyOrder("getMetaData()", "getParameterMetaData()");
+	}
+
+	@Test
+	void peerConnectionLeavesOnlyCallsThatNeedAnyPhysicalConnectionToItsBase() {
+		assertThat(inherited(PeerConnection.class, Connection.class, DelegatingConnection.class))
+			.containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
+					"getClientInfo()", "getClientInfo(String)", "getMetaData()", "nativeSQL(String)");
+		// they would take a physical connection before the intent is known
+		assertThat(interfaceDefaults(PeerConnection.class, Connection.class)).containsExactlyInAnyOrder("beginRequest()",
+				"endRequest()", "setShardingKey(ShardingKey)", "setShardingKey(ShardingKey,ShardingKey)",
+				"setShardingKeyIfValid(ShardingKey,int)", "setShardingKeyIfValid(ShardingKey,ShardingKey,int)");
+		assertThat(interfaceDefaults(RecordedResultSet.class, ResultSet.class)).isEmpty();
+		assertThat(interfaceDefaults(ReplayablePreparedStatement.class, PreparedStatement.class)).isEmpty();
+	}
+
+	/** The methods of {@code type} that {@code implementation} leaves to the interface's default. */
+	private static Set<String> interfaceDefaults(Class<?> implementation, Class<?> type) {
+		Set<String> defaults = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (!Modifier.isStatic(method.getModifiers())
+					&& implementationOf(implementation, method).getDeclaringClass().isInterface()) {
+				defaults.add(signature(method));
+			}
+		}
+		return defaults;
+	}
+
+	/** Calls every method of {@code type} on {@code wrapper}: each reaches the recorder once, as itself. */
+	private static int sendsEveryMethodOnce(Class<?> type, Object wrapper, List<String> calls) throws Exception {
+		int methods = 0;
+		for (Method method : type.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			Object[] arguments = Arrays.stream(method.getParameterTypes()).map(GeneratedDelegationTests::sample).toArray();
+			calls.clear();
+			method.invoke(wrapper, arguments);
+			assertThat(calls).as(signature(method)).containsExactly(signature(method) + Arrays.toString(arguments));
+			methods++;
+		}
+		return methods;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T recorder(Class<T> type, List<String> calls) {
+		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, arguments) -> {
+			Object[] given = (arguments != null) ? arguments : new Object[0];
+			calls.add(signature(method) + Arrays.toString(given));
+			return zero(method.getReturnType());
+		});
+	}
+
+	/** The methods of {@code type} that {@code implementation} gets from its generated {@code base}. */
+	private static Set<String> inherited(Class<?> implementation, Class<?> type, Class<?> base) {
+		Set<String> inherited = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			Method found = implementationOf(implementation, method);
+			// a public class gets a bridge for each public method of a package-private superclass
+			if (found.getDeclaringClass() == base || found.isBridge() || found.isSynthetic()) {
+				inherited.add(signature(method));
+			}
+		}
+		return inherited;
+	}
+
+	/** The methods of {@code type} that {@code implementation} declares itself. */
+	private static Set<String> ownMethods(Class<?> implementation, Class<?> type) {
+		Set<String> own = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (!Modifier.isStatic(method.getModifiers())
+					&& implementationOf(implementation, method).getDeclaringClass() == implementation) {
+				own.add(signature(method));
+			}
+		}
+		return own;
+	}
+
+	private static Method implementationOf(Class<?> implementation, Method method) {
+		try {
+			return implementation.getMethod(method.getName(), method.getParameterTypes());
+		}
+		catch (NoSuchMethodException ex) {
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static String signature(Method method) {
+		StringBuilder signature = new StringBuilder(method.getName()).append('(');
+		Class<?>[] parameters = method.getParameterTypes();
+		for (int i = 0; i < parameters.length; i++) {
+			signature.append((i > 0) ? "," : "").append(parameters[i].getSimpleName());
+		}
+		return signature.append(')').toString();
+	}
+
+	private static Object zero(Class<?> type) {
+		if (type == boolean.class) {
+			return false;
+		}
+		if (type == int.class) {
+			return 0;
+		}
+		if (type == long.class) {
+			return 0L;
+		}
+		if (type == byte.class) {
+			return (byte) 0;
+		}
+		if (type == short.class) {
+			return (short) 0;
+		}
+		if (type == float.class) {
+			return 0f;
+		}
+		if (type == double.class) {
+			return 0d;
+		}
+		return null;
+	}
+
+	private static Object sample(Class<?> type) {
+		if (type.isPrimitive()) {
+			Object zero = zero(type);
+			return (type == int.class) ? (Object) 3 : (type == boolean.class) ? (Object) true : zero;
+		}
+		if (type == String.class) {
+			return "column";
+		}
+		if (type == Class.class) {
+			return String.class;
+		}
+		if (type.isArray()) {
+			return java.lang.reflect.Array.newInstance(type.getComponentType(), 1);
+		}
+		if (type.isInterface() || !Modifier.isFinal(type.getModifiers())) {
+			return mock(type);
+		}
+		throw new IllegalArgumentException("No sample for " + type);
+	}
+
+}
