@@ -3,6 +3,7 @@ package io.peerpool.jdbc;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,6 +65,31 @@ class GeneratedDelegationTests {
 
 		};
 		assertThat(sendsEveryMethodOnce(Statement.class, statement, calls)).isGreaterThan(50);
+	}
+
+	@Test
+	void aDriversCallReachesTheDriverForEveryMethodButGetConnection() throws Exception {
+		List<String> calls = new ArrayList<>();
+		CallableStatement driver = recorder(CallableStatement.class, calls);
+		Connection application = mock(Connection.class);
+		PeerCallableStatement call = new PeerCallableStatement(application, driver);
+		int methods = 0;
+		for (Method method : CallableStatement.class.getMethods()) {
+			if (!Modifier.isStatic(method.getModifiers()) && !method.getName().equals("getConnection")) {
+				Object[] arguments = Arrays.stream(method.getParameterTypes())
+					.map(GeneratedDelegationTests::sample)
+					.toArray();
+				calls.clear();
+				method.invoke(call, arguments);
+				assertThat(calls).as(signature(method)).containsExactly(signature(method) + Arrays.toString(arguments));
+				methods++;
+			}
+		}
+		assertThat(methods).isGreaterThan(150);
+		calls.clear();
+		assertThat(call.getConnection()).isSameAs(application);
+		assertThat(new PeerPreparedStatement(application, driver).getConnection()).isSameAs(application);
+		assertThat(calls).isEmpty();
 	}
 
 	@Test
@@ -220,6 +246,14 @@ class GeneratedDelegationTests {
 		}
 		if (type.isArray()) {
 			return java.lang.reflect.Array.newInstance(type.getComponentType(), 1);
+		}
+		if (type == java.net.URL.class) {
+			try {
+				return new java.net.URL("http://127.0.0.1/");
+			}
+			catch (java.net.MalformedURLException ex) {
+				throw new IllegalStateException(ex);
+			}
 		}
 		if (type.isInterface() || !Modifier.isFinal(type.getModifiers())) {
 			return mock(type);
