@@ -30,9 +30,9 @@ import io.peerpool.routing.SqlIntent;
  * and it is re-created from its SQL. The methods that only delegate are in
  * {@link DelegatingPreparedStatement}, generated at build time.
  *
- * <p>A setter with a kind in {@link StatementRecording} is made and replayed by the same switch; one
- * without (streams, LOBs, calendars, {@code SQLType}) is recorded as a call that is made now and
- * again at replay, and made directly once nothing is recorded (no call object per parameter then).
+ * <p>A setter is made and replayed by the same switch ({@link StatementRecording#apply}); the few
+ * with two objects (a {@code Calendar}, an {@code SQLType}) are recorded as a call that is made now
+ * and again at replay, and made directly once nothing is recorded (no call object per parameter then).
  */
 @GenerateDelegation(value = PreparedStatement.class, delegate = "prepared", superclass = ReplayableStatement.class)
 class ReplayablePreparedStatement extends DelegatingPreparedStatement {
@@ -118,45 +118,25 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	@Override
 	public void setArray(int parameterIndex, Array x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setArray(parameterIndex, x));
-		}
-		else {
-			prepared().setArray(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_ARRAY, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x));
-		}
-		else {
-			prepared().setAsciiStream(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_ASCII_STREAM, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x, length));
-		}
-		else {
-			prepared().setAsciiStream(parameterIndex, x, length);
-		}
+		apply(StatementRecording.SET_ASCII_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x, length));
-		}
-		else {
-			prepared().setAsciiStream(parameterIndex, x, length);
-		}
+		apply(StatementRecording.SET_ASCII_STREAM_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
@@ -167,66 +147,36 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x));
-		}
-		else {
-			prepared().setBinaryStream(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_BINARY_STREAM, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x, length));
-		}
-		else {
-			prepared().setBinaryStream(parameterIndex, x, length);
-		}
+		apply(StatementRecording.SET_BINARY_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x, length));
-		}
-		else {
-			prepared().setBinaryStream(parameterIndex, x, length);
-		}
+		apply(StatementRecording.SET_BINARY_STREAM_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, inputStream));
-		}
-		else {
-			prepared().setBlob(parameterIndex, inputStream);
-		}
+		apply(StatementRecording.SET_BLOB_STREAM, parameterIndex, 0, inputStream);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, inputStream, length));
-		}
-		else {
-			prepared().setBlob(parameterIndex, inputStream, length);
-		}
+		apply(StatementRecording.SET_BLOB_STREAM_LENGTH, parameterIndex, length, inputStream);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, Blob x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, x));
-		}
-		else {
-			prepared().setBlob(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_BLOB, parameterIndex, 0, x);
 	}
 
 	@Override
@@ -247,66 +197,36 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader));
-		}
-		else {
-			prepared().setCharacterStream(parameterIndex, reader);
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader, length));
-		}
-		else {
-			prepared().setCharacterStream(parameterIndex, reader, length);
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM_INT_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader, length));
-		}
-		else {
-			prepared().setCharacterStream(parameterIndex, reader, length);
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, reader));
-		}
-		else {
-			prepared().setClob(parameterIndex, reader);
-		}
+		apply(StatementRecording.SET_CLOB_READER, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, reader, length));
-		}
-		else {
-			prepared().setClob(parameterIndex, reader, length);
-		}
+		apply(StatementRecording.SET_CLOB_READER_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Clob x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, x));
-		}
-		else {
-			prepared().setClob(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_CLOB, parameterIndex, 0, x);
 	}
 
 	@Override
@@ -347,55 +267,30 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setNCharacterStream(parameterIndex, value));
-		}
-		else {
-			prepared().setNCharacterStream(parameterIndex, value);
-		}
+		apply(StatementRecording.SET_NCHARACTER_STREAM, parameterIndex, 0, value);
 	}
 
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setNCharacterStream(parameterIndex, value, length));
-		}
-		else {
-			prepared().setNCharacterStream(parameterIndex, value, length);
-		}
+		apply(StatementRecording.SET_NCHARACTER_STREAM_LENGTH, parameterIndex, length, value);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, reader));
-		}
-		else {
-			prepared().setNClob(parameterIndex, reader);
-		}
+		apply(StatementRecording.SET_NCLOB_READER, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, reader, length));
-		}
-		else {
-			prepared().setNClob(parameterIndex, reader, length);
-		}
+		apply(StatementRecording.SET_NCLOB_READER_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, NClob value) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, value));
-		}
-		else {
-			prepared().setNClob(parameterIndex, value);
-		}
+		apply(StatementRecording.SET_NCLOB, parameterIndex, 0, value);
 	}
 
 	@Override
@@ -439,32 +334,17 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	@Override
 	public void setRef(int parameterIndex, Ref x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setRef(parameterIndex, x));
-		}
-		else {
-			prepared().setRef(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_REF, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setRowId(int parameterIndex, RowId x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setRowId(parameterIndex, x));
-		}
-		else {
-			prepared().setRowId(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_ROW_ID, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setSQLXML(parameterIndex, xmlObject));
-		}
-		else {
-			prepared().setSQLXML(parameterIndex, xmlObject);
-		}
+		apply(StatementRecording.SET_SQLXML, parameterIndex, 0, xmlObject);
 	}
 
 	@Override
@@ -509,24 +389,14 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	@Override
 	public void setURL(int parameterIndex, URL x) throws SQLException {
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setURL(parameterIndex, x));
-		}
-		else {
-			prepared().setURL(parameterIndex, x);
-		}
+		apply(StatementRecording.SET_URL, parameterIndex, 0, x);
 	}
 
 	@Override
 	@Deprecated
 	public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isRecording()) {
-			call((statement) -> ((PreparedStatement) statement).setUnicodeStream(parameterIndex, x, length));
-		}
-		else {
-			prepared().setUnicodeStream(parameterIndex, x, length);
-		}
+		apply(StatementRecording.SET_UNICODE_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
