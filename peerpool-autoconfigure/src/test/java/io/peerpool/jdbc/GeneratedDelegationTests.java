@@ -1,5 +1,6 @@
 package io.peerpool.jdbc;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
@@ -208,35 +209,20 @@ class GeneratedDelegationTests {
 		return signature.append(')').toString();
 	}
 
+	/** What a driver answers: the type's default value. */
 	private static Object zero(Class<?> type) {
-		if (type == boolean.class) {
-			return false;
-		}
-		if (type == int.class) {
-			return 0;
-		}
-		if (type == long.class) {
-			return 0L;
-		}
-		if (type == byte.class) {
-			return (byte) 0;
-		}
-		if (type == short.class) {
-			return (short) 0;
-		}
-		if (type == float.class) {
-			return 0f;
-		}
-		if (type == double.class) {
-			return 0d;
-		}
-		return null;
+		return (type.isPrimitive() && type != void.class) ? Array.get(Array.newInstance(type, 1), 0) : null;
 	}
 
 	private static Object sample(Class<?> type) {
+		if (type == int.class) {
+			return 3;
+		}
+		if (type == boolean.class) {
+			return true;
+		}
 		if (type.isPrimitive()) {
-			Object zero = zero(type);
-			return (type == int.class) ? (Object) 3 : (type == boolean.class) ? (Object) true : zero;
+			return zero(type);
 		}
 		if (type == String.class) {
 			return "column";
@@ -245,7 +231,7 @@ class GeneratedDelegationTests {
 			return String.class;
 		}
 		if (type.isArray()) {
-			return java.lang.reflect.Array.newInstance(type.getComponentType(), 1);
+			return Array.newInstance(type.getComponentType(), 1);
 		}
 		if (type == java.net.URL.class) {
 			try {
