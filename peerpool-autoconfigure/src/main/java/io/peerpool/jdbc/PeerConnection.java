@@ -56,7 +56,7 @@ import io.peerpool.routing.TransactionReadOnly;
  * <p>Not thread-safe, like any JDBC connection.
  */
 @GenerateDelegation(value = Connection.class, delegate = "anyPhysical", superclass = StatementHost.class,
-		exclude = { "setClientInfo", "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" })
+		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" })
 public final class PeerConnection extends DelegatingConnection {
 
 	private final PeerAcquirer owner;

@@ -94,6 +94,11 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		Map<String, Method> methods = methodsOf(ifaceType);
 		Set<String> covered = coveredBy(settings.superclass);
+		// what the annotated class implements itself is not generated: the base holds only the pure delegation
+		Set<String> own = new LinkedHashSet<>();
+		for (ExecutableElement method : ElementFilter.methodsIn(annotated.getEnclosedElements())) {
+			own.add(key(method.getSimpleName().toString(), (ExecutableType) method.asType()));
+		}
 		Set<String> excluded = new LinkedHashSet<>(settings.exclude);
 		for (String exclusion : excluded) {
 			if (methods.values().stream().noneMatch((method) -> method.name().equals(exclusion))) {
@@ -135,7 +140,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 		TypeElement section = null;
 		for (Map.Entry<String, Method> entry : methods.entrySet()) {
 			Method method = entry.getValue();
-			if (covered.contains(entry.getKey()) || excluded.contains(method.name())) {
+			if (covered.contains(entry.getKey()) || own.contains(entry.getKey()) || excluded.contains(method.name())) {
 				continue;
 			}
 			if (!settings.throwsNothing() && !declares(method.type(), settings.delegateThrows)) {
@@ -167,20 +172,23 @@ public final class DelegationProcessor extends AbstractProcessor {
 			source.append("import ").append(line).append(";\n");
 		}
 		StringBuilder about = new StringBuilder();
-		about.append("Every method of {@link ").append(imports.use(iface)).append("} calls the same method of {@link #")
-			.append(settings.delegate).append("()}");
+		about.append("The methods of {@link ").append(imports.use(iface)).append("} that {@link ")
+			.append(annotated.getSimpleName())
+			.append("} does not implement itself: each calls the same method of {@link #")
+			.append(settings.delegate)
+			.append("()}");
 		if (!settings.guard.isEmpty()) {
 			about.append(", some after {@link #").append(settings.guard).append("()}");
 		}
 		about.append('.');
 		if (!excluded.isEmpty()) {
-			about.append(" Not here (the interface's default, or the subclass's own): ")
+			about.append(" Left to the interface's default: ")
 				.append(excluded.stream().map((method) -> "{@code " + method + "}").collect(Collectors.joining(", ")))
 				.append('.');
 		}
 		source.append("\n/**\n").append(lines(about.toString(), " *")).append(" *\n");
-		source.append(lines("<p>Generated at build time for {@link " + annotated.getSimpleName() + "} by {@code "
-				+ getClass().getName() + "}: change its {@code @GenerateDelegation}, not this file.", " *"));
+		source.append(lines("<p>Generated at build time by {@code " + getClass().getName()
+				+ "}: change the class or its {@code @GenerateDelegation}, not this file.", " *"));
 		source.append(" */\n");
 		source.append('@').append(generated).append("(\"").append(getClass().getName()).append("\")\n");
 		source.append("abstract class ").append(name).append(typeParameters(iface, imports)).append(superclass)
@@ -287,6 +295,10 @@ public final class DelegationProcessor extends AbstractProcessor {
 				continue;
 			}
 			ExecutableType type = (ExecutableType) constructor.asType();
+			if (type.getParameterTypes().isEmpty() && type.getThrownTypes().isEmpty() && type.getTypeVariables().isEmpty()) {
+				// the default constructor is implicit
+				continue;
+			}
 			String signature = "\t" + typeVariables(type.getTypeVariables(), imports) + name + "("
 					+ parameters(constructor, type, imports) + ")" + thrown(type, imports) + " {";
 			body.append(wrap(signature)).append('\n');

@@ -9,11 +9,12 @@ import java.sql.SQLException;
 
 /**
  * Generates, at build time, the abstract class the annotated class extends: it implements the
- * interface {@link #value()} with every method (inherited and default ones included) calling the
- * same method of {@link #delegate()}, so that the hand-written class holds only the methods that
- * do something. The generated class is named {@code Delegating} and the interface's simple name
- * unless {@link #name()} says otherwise, lives in the annotated class's package, and is written as
- * readable source to {@code target/generated-sources/annotations}.
+ * interface {@link #value()} with every method (inherited and default ones included) that the
+ * annotated class does not implement itself calling the same method of {@link #delegate()}, so that
+ * the hand-written class holds only the methods that do something and the generated one only pure
+ * delegation (as HikariCP generates its proxies). The generated class is named {@code Delegating}
+ * and the interface's simple name unless {@link #name()} says otherwise, lives in the annotated
+ * class's package, and is written as readable source to {@code target/generated-sources/annotations}.
  *
  * <p>Source retention: nothing of this module is needed at run time.
  */
@@ -48,8 +49,8 @@ public @interface GenerateDelegation {
 	String name() default "";
 
 	/**
-	 * Names of methods not generated: left to the interface's default, or for the annotated class to
-	 * implement. Each must name a method of the interface.
+	 * Names of methods not generated although the annotated class does not implement them: left to
+	 * the interface's default. Each must name a method of the interface.
 	 */
 	String[] exclude() default {};
 

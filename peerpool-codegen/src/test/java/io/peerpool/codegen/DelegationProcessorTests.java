@@ -225,14 +225,26 @@ class DelegationProcessorTests {
 			.contains("Box.size does not declare java.io.IOException, which delegate() throws"));
 	}
 
+	/** The base holds only pure delegation: what the class implements itself is not generated, nor what is excluded. */
 	@Test
-	void excludedMethodsAreLeftToTheInterfaceOrTheSubclass() throws Exception {
+	void methodsOfTheClassAndExcludedOnesAreNotGenerated() throws Exception {
 		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
 				package sample;
 
 				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = java.io.IOException.class,
-						exclude = { "get", "size", "describe", "old" })
+						exclude = { "describe", "old" })
 				abstract class StringBox extends DelegatingBox<String> {
+
+					@Override
+					public String get() {
+						return "own";
+					}
+
+					@Override
+					public int size() {
+						return 0;
+					}
+
 				}
 				"""));
 		assertThat(compiled.errors()).isEmpty();
