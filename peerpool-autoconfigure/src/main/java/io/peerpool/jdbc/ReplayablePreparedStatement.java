@@ -59,39 +59,27 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	@Override
 	public ResultSet executeQuery() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeQuery();
-		}
 		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
-		return executeFirst((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
+		return run((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
 				null, 0, null, !SqlIntent.needsPrimary(this.sql));
 	}
 
 	@Override
 	public int executeUpdate() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeUpdate();
-		}
-		return (int) executeFirst(
+		return (int) count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeUpdate(), null, 0, null);
 	}
 
 	@Override
 	public boolean execute() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).execute();
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).execute() ? 1 : 0, null, 0,
 				null) != 0;
 	}
 
 	@Override
 	public long executeLargeUpdate() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeLargeUpdate();
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeLargeUpdate(), null, 0,
 				null);
 	}
