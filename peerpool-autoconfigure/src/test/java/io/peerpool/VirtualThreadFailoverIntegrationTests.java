@@ -248,7 +248,8 @@ class VirtualThreadFailoverIntegrationTests {
 	 */
 	private static void warmUp(PeerPoolDataSource pool) throws Exception {
 		for (String name : new String[] { "PeerConnection", "ReplayableStatement", "ReplayablePreparedStatement",
-				"StatementRecording", "TransactionLog", "RecordedResultSet" }) {
+				"StatementRecording", "TransactionLog", "RecordedResultSet", "PeerPreparedStatement",
+				"PeerCallableStatement" }) {
 			Class.forName("io.peerpool.jdbc." + name, true, pool.getClass().getClassLoader());
 		}
 		for (int i = 0; i < 4; i++) {

@@ -1,22 +1,11 @@
 package io.peerpool.jdbc;
 
 import java.io.InputStream;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.net.URL;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
 import java.sql.Date;
-import java.sql.NClob;
-import java.sql.Ref;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLType;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
@@ -24,6 +13,8 @@ import java.util.Calendar;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import io.peerpool.codegen.GenerateDelegation;
 
 /**
  * A result set of a transaction that may be replayed: every value the application reads through
@@ -35,10 +26,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only forward reading is followed: a move elsewhere ({@code absolute}, {@code previous}, ...),
  * a change through the result set ({@code updateRow}, ...), or a stream, LOB, array, ref, row id or
- * XML value (which cannot be read twice, or compared) makes the transaction unrepeatable.
- * Hand-written delegation, as for the statements: no proxy on the path of every row.
+ * XML value (which cannot be read twice, or compared) makes the transaction unrepeatable. The
+ * getters of values are written here, each one line that notes the read; every other method
+ * delegates, through {@link DelegatingResultSet} (generated at build time): no proxy on the path
+ * of every row.
  */
-final class RecordedResultSet implements ResultSet {
+@GenerateDelegation(value = ResultSet.class, guard = "unrepeatable", guarded = { "absolute", "afterLast", "beforeFirst",
+		"first", "last", "previous", "relative", "moveTo*", "refreshRow", "cancelRowUpdates", "deleteRow", "insertRow",
+		"update*", "setFetchDirection", "getArray", "getAsciiStream", "getBinaryStream", "getBlob", "getCharacterStream",
+		"getClob", "getNCharacterStream", "getNClob", "getRef", "getRowId", "getSQLXML", "getUnicodeStream" })
+final class RecordedResultSet extends DelegatingResultSet {
 
 	private final TransactionLog log;
 
@@ -87,8 +84,14 @@ final class RecordedResultSet implements ResultSet {
 		this.delegate = replayed;
 	}
 
+	@Override
+	ResultSet delegate() {
+		return this.delegate;
+	}
+
 	/** A call the replay cannot follow: the transaction is not replayed. */
-	private void unrepeatable() {
+	@Override
+	void unrepeatable() {
 		if (this.log.isLive()) {
 			this.log.host().abandonReplay();
 		}
@@ -210,77 +213,7 @@ final class RecordedResultSet implements ResultSet {
 		return "Recorded[" + this.delegate + "]";
 	}
 
-	// everything else delegates; moves other than next() and changes through the result set end the replay
-
-	@Override
-	public boolean absolute(int arg0) throws SQLException {
-		unrepeatable();
-		return this.delegate.absolute(arg0);
-	}
-
-	@Override
-	public void afterLast() throws SQLException {
-		unrepeatable();
-		this.delegate.afterLast();
-	}
-
-	@Override
-	public void beforeFirst() throws SQLException {
-		unrepeatable();
-		this.delegate.beforeFirst();
-	}
-
-	@Override
-	public void cancelRowUpdates() throws SQLException {
-		unrepeatable();
-		this.delegate.cancelRowUpdates();
-	}
-
-	@Override
-	public void clearWarnings() throws SQLException {
-		this.delegate.clearWarnings();
-	}
-
-	@Override
-	public void deleteRow() throws SQLException {
-		unrepeatable();
-		this.delegate.deleteRow();
-	}
-
-	@Override
-	public int findColumn(String columnLabel) throws SQLException {
-		return this.delegate.findColumn(columnLabel);
-	}
-
-	@Override
-	public boolean first() throws SQLException {
-		unrepeatable();
-		return this.delegate.first();
-	}
-
-	@Override
-	public Array getArray(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getArray(columnLabel);
-	}
-
-	@Override
-	public Array getArray(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getArray(columnIndex);
-	}
-
-	@Override
-	public InputStream getAsciiStream(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getAsciiStream(columnLabel);
-	}
-
-	@Override
-	public InputStream getAsciiStream(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getAsciiStream(columnIndex);
-	}
+	// the values the application reads
 
 	@Override
 	@Deprecated
@@ -302,30 +235,6 @@ final class RecordedResultSet implements ResultSet {
 	@Override
 	public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
 		return seen(this.delegate.getBigDecimal(columnIndex), ReadTrace.at(ReadTrace.BIG_DECIMAL, columnIndex), null, null);
-	}
-
-	@Override
-	public InputStream getBinaryStream(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getBinaryStream(columnLabel);
-	}
-
-	@Override
-	public InputStream getBinaryStream(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getBinaryStream(columnIndex);
-	}
-
-	@Override
-	public Blob getBlob(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getBlob(columnLabel);
-	}
-
-	@Override
-	public Blob getBlob(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getBlob(columnIndex);
 	}
 
 	@Override
@@ -359,40 +268,6 @@ final class RecordedResultSet implements ResultSet {
 	}
 
 	@Override
-	public Reader getCharacterStream(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getCharacterStream(columnLabel);
-	}
-
-	@Override
-	public Reader getCharacterStream(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getCharacterStream(columnIndex);
-	}
-
-	@Override
-	public Clob getClob(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getClob(columnLabel);
-	}
-
-	@Override
-	public Clob getClob(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getClob(columnIndex);
-	}
-
-	@Override
-	public int getConcurrency() throws SQLException {
-		return this.delegate.getConcurrency();
-	}
-
-	@Override
-	public String getCursorName() throws SQLException {
-		return this.delegate.getCursorName();
-	}
-
-	@Override
 	public Date getDate(String columnLabel, Calendar arg1) throws SQLException {
 		return seen(this.delegate.getDate(columnLabel, arg1), ReadTrace.labelled(ReadTrace.DATE_IN), columnLabel, arg1);
 	}
@@ -423,16 +298,6 @@ final class RecordedResultSet implements ResultSet {
 	}
 
 	@Override
-	public int getFetchDirection() throws SQLException {
-		return this.delegate.getFetchDirection();
-	}
-
-	@Override
-	public int getFetchSize() throws SQLException {
-		return this.delegate.getFetchSize();
-	}
-
-	@Override
 	public float getFloat(String columnLabel) throws SQLException {
 		return seen(this.delegate.getFloat(columnLabel), ReadTrace.labelled(ReadTrace.FLOAT), columnLabel, null);
 	}
@@ -440,11 +305,6 @@ final class RecordedResultSet implements ResultSet {
 	@Override
 	public float getFloat(int columnIndex) throws SQLException {
 		return seen(this.delegate.getFloat(columnIndex), ReadTrace.at(ReadTrace.FLOAT, columnIndex), null, null);
-	}
-
-	@Override
-	public int getHoldability() throws SQLException {
-		return this.delegate.getHoldability();
 	}
 
 	@Override
@@ -465,35 +325,6 @@ final class RecordedResultSet implements ResultSet {
 	@Override
 	public long getLong(int columnIndex) throws SQLException {
 		return seen(this.delegate.getLong(columnIndex), ReadTrace.at(ReadTrace.LONG, columnIndex), null, null);
-	}
-
-	@Override
-	public ResultSetMetaData getMetaData() throws SQLException {
-		return this.delegate.getMetaData();
-	}
-
-	@Override
-	public Reader getNCharacterStream(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getNCharacterStream(columnLabel);
-	}
-
-	@Override
-	public Reader getNCharacterStream(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getNCharacterStream(columnIndex);
-	}
-
-	@Override
-	public NClob getNClob(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getNClob(columnLabel);
-	}
-
-	@Override
-	public NClob getNClob(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getNClob(columnIndex);
 	}
 
 	@Override
@@ -534,47 +365,6 @@ final class RecordedResultSet implements ResultSet {
 	@Override
 	public Object getObject(int columnIndex) throws SQLException {
 		return seen(this.delegate.getObject(columnIndex), ReadTrace.at(ReadTrace.OBJECT, columnIndex), null, null);
-	}
-
-	@Override
-	public Ref getRef(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getRef(columnLabel);
-	}
-
-	@Override
-	public Ref getRef(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getRef(columnIndex);
-	}
-
-	@Override
-	public int getRow() throws SQLException {
-		return this.delegate.getRow();
-	}
-
-	@Override
-	public RowId getRowId(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getRowId(columnLabel);
-	}
-
-	@Override
-	public RowId getRowId(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getRowId(columnIndex);
-	}
-
-	@Override
-	public SQLXML getSQLXML(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getSQLXML(columnLabel);
-	}
-
-	@Override
-	public SQLXML getSQLXML(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getSQLXML(columnIndex);
 	}
 
 	@Override
@@ -638,11 +428,6 @@ final class RecordedResultSet implements ResultSet {
 	}
 
 	@Override
-	public int getType() throws SQLException {
-		return this.delegate.getType();
-	}
-
-	@Override
 	public URL getURL(String columnLabel) throws SQLException {
 		return seen(this.delegate.getURL(columnLabel), ReadTrace.labelled(ReadTrace.URL), columnLabel, null);
 	}
@@ -650,635 +435,6 @@ final class RecordedResultSet implements ResultSet {
 	@Override
 	public URL getURL(int columnIndex) throws SQLException {
 		return seen(this.delegate.getURL(columnIndex), ReadTrace.at(ReadTrace.URL, columnIndex), null, null);
-	}
-
-	@Override
-	@Deprecated
-	public InputStream getUnicodeStream(String columnLabel) throws SQLException {
-		unrepeatable();
-		return this.delegate.getUnicodeStream(columnLabel);
-	}
-
-	@Override
-	@Deprecated
-	public InputStream getUnicodeStream(int columnIndex) throws SQLException {
-		unrepeatable();
-		return this.delegate.getUnicodeStream(columnIndex);
-	}
-
-	@Override
-	public SQLWarning getWarnings() throws SQLException {
-		return this.delegate.getWarnings();
-	}
-
-	@Override
-	public void insertRow() throws SQLException {
-		unrepeatable();
-		this.delegate.insertRow();
-	}
-
-	@Override
-	public boolean isAfterLast() throws SQLException {
-		return this.delegate.isAfterLast();
-	}
-
-	@Override
-	public boolean isBeforeFirst() throws SQLException {
-		return this.delegate.isBeforeFirst();
-	}
-
-	@Override
-	public boolean isFirst() throws SQLException {
-		return this.delegate.isFirst();
-	}
-
-	@Override
-	public boolean isLast() throws SQLException {
-		return this.delegate.isLast();
-	}
-
-	@Override
-	public boolean last() throws SQLException {
-		unrepeatable();
-		return this.delegate.last();
-	}
-
-	@Override
-	public void moveToCurrentRow() throws SQLException {
-		unrepeatable();
-		this.delegate.moveToCurrentRow();
-	}
-
-	@Override
-	public void moveToInsertRow() throws SQLException {
-		unrepeatable();
-		this.delegate.moveToInsertRow();
-	}
-
-	@Override
-	public boolean previous() throws SQLException {
-		unrepeatable();
-		return this.delegate.previous();
-	}
-
-	@Override
-	public void refreshRow() throws SQLException {
-		unrepeatable();
-		this.delegate.refreshRow();
-	}
-
-	@Override
-	public boolean relative(int arg0) throws SQLException {
-		unrepeatable();
-		return this.delegate.relative(arg0);
-	}
-
-	@Override
-	public boolean rowDeleted() throws SQLException {
-		return this.delegate.rowDeleted();
-	}
-
-	@Override
-	public boolean rowInserted() throws SQLException {
-		return this.delegate.rowInserted();
-	}
-
-	@Override
-	public boolean rowUpdated() throws SQLException {
-		return this.delegate.rowUpdated();
-	}
-
-	@Override
-	public void setFetchDirection(int arg0) throws SQLException {
-		unrepeatable();
-		this.delegate.setFetchDirection(arg0);
-	}
-
-	@Override
-	public void setFetchSize(int arg0) throws SQLException {
-		this.delegate.setFetchSize(arg0);
-	}
-
-	@Override
-	public void updateArray(String columnLabel, Array arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateArray(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateArray(int columnIndex, Array arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateArray(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateAsciiStream(String columnLabel, InputStream arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateAsciiStream(String columnLabel, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateAsciiStream(String columnLabel, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateAsciiStream(int columnIndex, InputStream arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateAsciiStream(int columnIndex, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateAsciiStream(int columnIndex, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateAsciiStream(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBigDecimal(String columnLabel, BigDecimal arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBigDecimal(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBigDecimal(int columnIndex, BigDecimal arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBigDecimal(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBinaryStream(String columnLabel, InputStream arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateBinaryStream(String columnLabel, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateBinaryStream(String columnLabel, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBinaryStream(int columnIndex, InputStream arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateBinaryStream(int columnIndex, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateBinaryStream(int columnIndex, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBinaryStream(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBlob(String columnLabel, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateBlob(String columnLabel, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBlob(String columnLabel, Blob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBlob(int columnIndex, InputStream arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateBlob(int columnIndex, InputStream arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBlob(int columnIndex, Blob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBlob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBoolean(String columnLabel, boolean arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBoolean(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBoolean(int columnIndex, boolean arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBoolean(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateByte(String columnLabel, byte arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateByte(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateByte(int columnIndex, byte arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateByte(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateBytes(String columnLabel, byte[] arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBytes(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateBytes(int columnIndex, byte[] arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateBytes(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateCharacterStream(String columnLabel, Reader arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateCharacterStream(String columnLabel, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateCharacterStream(String columnLabel, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateCharacterStream(int columnIndex, Reader arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateCharacterStream(int columnIndex, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateCharacterStream(int columnIndex, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateCharacterStream(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateClob(String columnLabel, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateClob(String columnLabel, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateClob(String columnLabel, Clob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateClob(int columnIndex, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateClob(int columnIndex, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateClob(int columnIndex, Clob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateClob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateDate(String columnLabel, Date arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateDate(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateDate(int columnIndex, Date arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateDate(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateDouble(String columnLabel, double arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateDouble(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateDouble(int columnIndex, double arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateDouble(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateFloat(String columnLabel, float arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateFloat(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateFloat(int columnIndex, float arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateFloat(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateInt(String columnLabel, int arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateInt(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateInt(int columnIndex, int arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateInt(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateLong(String columnLabel, long arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateLong(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateLong(int columnIndex, long arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateLong(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateNCharacterStream(String columnLabel, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNCharacterStream(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateNCharacterStream(String columnLabel, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNCharacterStream(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateNCharacterStream(int columnIndex, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNCharacterStream(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateNCharacterStream(int columnIndex, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNCharacterStream(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateNClob(String columnLabel, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateNClob(String columnLabel, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateNClob(String columnLabel, NClob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateNClob(int columnIndex, Reader arg1, long arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateNClob(int columnIndex, Reader arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateNClob(int columnIndex, NClob arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNClob(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateNString(String columnLabel, String arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNString(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateNString(int columnIndex, String arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNString(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateNull(String columnLabel) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNull(columnLabel);
-	}
-
-	@Override
-	public void updateNull(int columnIndex) throws SQLException {
-		unrepeatable();
-		this.delegate.updateNull(columnIndex);
-	}
-
-	@Override
-	public void updateObject(String columnLabel, Object arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateObject(String columnLabel, Object arg1, SQLType arg2, int arg3) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnLabel, arg1, arg2, arg3);
-	}
-
-	@Override
-	public void updateObject(String columnLabel, Object arg1, SQLType arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnLabel, arg1, arg2);
-	}
-
-	@Override
-	public void updateObject(String columnLabel, Object arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateObject(int columnIndex, Object arg1, int arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateObject(int columnIndex, Object arg1, SQLType arg2, int arg3) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnIndex, arg1, arg2, arg3);
-	}
-
-	@Override
-	public void updateObject(int columnIndex, Object arg1, SQLType arg2) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnIndex, arg1, arg2);
-	}
-
-	@Override
-	public void updateObject(int columnIndex, Object arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateObject(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateRef(String columnLabel, Ref arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateRef(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateRef(int columnIndex, Ref arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateRef(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateRow() throws SQLException {
-		unrepeatable();
-		this.delegate.updateRow();
-	}
-
-	@Override
-	public void updateRowId(String columnLabel, RowId arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateRowId(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateRowId(int columnIndex, RowId arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateRowId(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateSQLXML(String columnLabel, SQLXML arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateSQLXML(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateSQLXML(int columnIndex, SQLXML arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateSQLXML(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateShort(String columnLabel, short arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateShort(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateShort(int columnIndex, short arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateShort(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateString(String columnLabel, String arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateString(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateString(int columnIndex, String arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateString(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateTime(String columnLabel, Time arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateTime(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateTime(int columnIndex, Time arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateTime(columnIndex, arg1);
-	}
-
-	@Override
-	public void updateTimestamp(String columnLabel, Timestamp arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateTimestamp(columnLabel, arg1);
-	}
-
-	@Override
-	public void updateTimestamp(int columnIndex, Timestamp arg1) throws SQLException {
-		unrepeatable();
-		this.delegate.updateTimestamp(columnIndex, arg1);
 	}
 
 	@Override

@@ -10,11 +10,9 @@ import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.NClob;
-import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.Ref;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
@@ -24,13 +22,20 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 
+import io.peerpool.codegen.GenerateDelegation;
 import io.peerpool.routing.SqlIntent;
 
 /**
  * A {@link ReplayableStatement} for a {@link PreparedStatement}: its parameters are recorded too,
- * and it is re-created from its SQL.
+ * and it is re-created from its SQL. The methods that only delegate are in
+ * {@link DelegatingPreparedStatement}, generated at build time.
+ *
+ * <p>A setter is made and replayed by the same switch ({@link StatementRecording#apply}); the few
+ * with two objects (a {@code Calendar}, an {@code SQLType}) are recorded as a call that is made now
+ * and again at replay, and made directly once nothing is recorded (no call object per parameter then).
  */
-class ReplayablePreparedStatement extends ReplayableStatement implements PreparedStatement {
+@GenerateDelegation(value = PreparedStatement.class, delegate = "prepared", superclass = ReplayableStatement.class)
+class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	private final String sql;
 
@@ -45,6 +50,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		return creator().create(physical, this.sql);
 	}
 
+	@Override
 	final PreparedStatement prepared() throws SQLException {
 		return (PreparedStatement) statement();
 	}
@@ -53,402 +59,241 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 
 	@Override
 	public ResultSet executeQuery() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeQuery();
-		}
 		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
-		return executeFirst((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
+		return run((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
 				null, 0, null, !SqlIntent.needsPrimary(this.sql));
 	}
 
 	@Override
 	public int executeUpdate() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeUpdate();
-		}
-		return (int) executeFirst(
+		return (int) count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeUpdate(), null, 0, null);
 	}
 
 	@Override
 	public boolean execute() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).execute();
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).execute() ? 1 : 0, null, 0,
 				null) != 0;
 	}
 
 	@Override
 	public long executeLargeUpdate() throws SQLException {
-		if (!isRecording()) {
-			return ((PreparedStatement) unlogged()).executeLargeUpdate();
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> ((PreparedStatement) statement).executeLargeUpdate(), null, 0,
 				null);
 	}
 
-	// parameters are recorded until the first execution; everything else delegates
-
-	@Override
-	public ParameterMetaData getParameterMetaData() throws SQLException {
-		return prepared().getParameterMetaData();
+	/** A setter without a kind, while recording: made on the driver's statement if it exists, and recorded. */
+	private void call(StatementRecording.Call call) throws SQLException {
+		if (isMaterialized()) {
+			call.apply(statement());
+		}
+		record(call);
 	}
 
-	@Override
-	public ResultSetMetaData getMetaData() throws SQLException {
-		return prepared().getMetaData();
-	}
+	// parameters are recorded until the first execution; the methods not here delegate (DelegatingPreparedStatement)
 
 	@Override
 	public void addBatch() throws SQLException {
-		if (isMaterialized()) {
-			prepared().addBatch();
-		}
-		record(StatementRecording.ADD_BATCH, 0, 0, null);
+		apply(StatementRecording.ADD_BATCH, 0, 0, null);
 	}
 
 	@Override
 	public void clearParameters() throws SQLException {
-		if (isMaterialized()) {
-			prepared().clearParameters();
-		}
-		record(StatementRecording.CLEAR_PARAMETERS, 0, 0, null);
+		apply(StatementRecording.CLEAR_PARAMETERS, 0, 0, null);
 	}
 
 	@Override
 	public void setArray(int parameterIndex, Array x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setArray(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setArray(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_ARRAY, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setAsciiStream(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_ASCII_STREAM, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setAsciiStream(parameterIndex, x, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x, length));
-		}
+		apply(StatementRecording.SET_ASCII_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setAsciiStream(parameterIndex, x, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setAsciiStream(parameterIndex, x, length));
-		}
+		apply(StatementRecording.SET_ASCII_STREAM_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setBigDecimal(parameterIndex, x);
-		}
-		record(StatementRecording.SET_BIG_DECIMAL, parameterIndex, 0, x);
+		apply(StatementRecording.SET_BIG_DECIMAL, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setBinaryStream(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_BINARY_STREAM, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setBinaryStream(parameterIndex, x, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x, length));
-		}
+		apply(StatementRecording.SET_BINARY_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setBinaryStream(parameterIndex, x, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBinaryStream(parameterIndex, x, length));
-		}
+		apply(StatementRecording.SET_BINARY_STREAM_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setBlob(parameterIndex, inputStream);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, inputStream));
-		}
+		apply(StatementRecording.SET_BLOB_STREAM, parameterIndex, 0, inputStream);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setBlob(parameterIndex, inputStream, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, inputStream, length));
-		}
+		apply(StatementRecording.SET_BLOB_STREAM_LENGTH, parameterIndex, length, inputStream);
 	}
 
 	@Override
 	public void setBlob(int parameterIndex, Blob x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setBlob(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setBlob(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_BLOB, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setBoolean(int parameterIndex, boolean x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setBoolean(parameterIndex, x);
-		}
-		record(StatementRecording.SET_BOOLEAN, parameterIndex, x ? 1 : 0, null);
+		apply(StatementRecording.SET_BOOLEAN, parameterIndex, x ? 1 : 0, null);
 	}
 
 	@Override
 	public void setByte(int parameterIndex, byte x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setByte(parameterIndex, x);
-		}
-		record(StatementRecording.SET_BYTE, parameterIndex, x, null);
+		apply(StatementRecording.SET_BYTE, parameterIndex, x, null);
 	}
 
 	@Override
 	public void setBytes(int parameterIndex, byte[] x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setBytes(parameterIndex, x);
-		}
-		record(StatementRecording.SET_BYTES, parameterIndex, 0, x);
+		apply(StatementRecording.SET_BYTES, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setCharacterStream(parameterIndex, reader);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader));
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setCharacterStream(parameterIndex, reader, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader, length));
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM_INT_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setCharacterStream(parameterIndex, reader, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setCharacterStream(parameterIndex, reader, length));
-		}
+		apply(StatementRecording.SET_CHARACTER_STREAM_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setClob(parameterIndex, reader);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, reader));
-		}
+		apply(StatementRecording.SET_CLOB_READER, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setClob(parameterIndex, reader, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, reader, length));
-		}
+		apply(StatementRecording.SET_CLOB_READER_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setClob(int parameterIndex, Clob x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setClob(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setClob(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_CLOB, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setDate(int parameterIndex, Date x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setDate(parameterIndex, x);
-		}
-		record(StatementRecording.SET_DATE, parameterIndex, 0, x);
+		apply(StatementRecording.SET_DATE, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setDate(parameterIndex, x, cal);
-		}
 		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setDate(parameterIndex, x, cal));
+			call((statement) -> ((PreparedStatement) statement).setDate(parameterIndex, x, cal));
+		}
+		else {
+			prepared().setDate(parameterIndex, x, cal);
 		}
 	}
 
 	@Override
 	public void setDouble(int parameterIndex, double x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setDouble(parameterIndex, x);
-		}
-		record(StatementRecording.SET_DOUBLE, parameterIndex, Double.doubleToRawLongBits(x), null);
+		apply(StatementRecording.SET_DOUBLE, parameterIndex, Double.doubleToRawLongBits(x), null);
 	}
 
 	@Override
 	public void setFloat(int parameterIndex, float x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setFloat(parameterIndex, x);
-		}
-		record(StatementRecording.SET_FLOAT, parameterIndex, Float.floatToRawIntBits(x), null);
+		apply(StatementRecording.SET_FLOAT, parameterIndex, Float.floatToRawIntBits(x), null);
 	}
 
 	@Override
 	public void setInt(int parameterIndex, int x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setInt(parameterIndex, x);
-		}
-		record(StatementRecording.SET_INT, parameterIndex, x, null);
+		apply(StatementRecording.SET_INT, parameterIndex, x, null);
 	}
 
 	@Override
 	public void setLong(int parameterIndex, long x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setLong(parameterIndex, x);
-		}
-		record(StatementRecording.SET_LONG, parameterIndex, x, null);
+		apply(StatementRecording.SET_LONG, parameterIndex, x, null);
 	}
 
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setNCharacterStream(parameterIndex, value);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setNCharacterStream(parameterIndex, value));
-		}
+		apply(StatementRecording.SET_NCHARACTER_STREAM, parameterIndex, 0, value);
 	}
 
 	@Override
 	public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setNCharacterStream(parameterIndex, value, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setNCharacterStream(parameterIndex, value, length));
-		}
+		apply(StatementRecording.SET_NCHARACTER_STREAM_LENGTH, parameterIndex, length, value);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setNClob(parameterIndex, reader);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, reader));
-		}
+		apply(StatementRecording.SET_NCLOB_READER, parameterIndex, 0, reader);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setNClob(parameterIndex, reader, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, reader, length));
-		}
+		apply(StatementRecording.SET_NCLOB_READER_LENGTH, parameterIndex, length, reader);
 	}
 
 	@Override
 	public void setNClob(int parameterIndex, NClob value) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setNClob(parameterIndex, value);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setNClob(parameterIndex, value));
-		}
+		apply(StatementRecording.SET_NCLOB, parameterIndex, 0, value);
 	}
 
 	@Override
 	public void setNString(int parameterIndex, String value) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setNString(parameterIndex, value);
-		}
-		record(StatementRecording.SET_NSTRING, parameterIndex, 0, value);
+		apply(StatementRecording.SET_NSTRING, parameterIndex, 0, value);
 	}
 
 	@Override
 	public void setNull(int parameterIndex, int sqlType) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setNull(parameterIndex, sqlType);
-		}
-		record(StatementRecording.SET_NULL, parameterIndex, sqlType, null);
+		apply(StatementRecording.SET_NULL, parameterIndex, sqlType, null);
 	}
 
 	@Override
 	public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setNull(parameterIndex, sqlType, typeName);
-		}
-		record(StatementRecording.SET_NULL_TYPE_NAME, parameterIndex, sqlType, typeName);
+		apply(StatementRecording.SET_NULL_TYPE_NAME, parameterIndex, sqlType, typeName);
 	}
 
 	@Override
@@ -456,10 +301,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (x instanceof InputStream || x instanceof Reader) {
 			unrepeatable();
 		}
-		if (isMaterialized()) {
-			prepared().setObject(parameterIndex, x);
-		}
-		record(StatementRecording.SET_OBJECT, parameterIndex, 0, x);
+		apply(StatementRecording.SET_OBJECT, parameterIndex, 0, x);
 	}
 
 	@Override
@@ -467,10 +309,7 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (x instanceof InputStream || x instanceof Reader) {
 			unrepeatable();
 		}
-		if (isMaterialized()) {
-			prepared().setObject(parameterIndex, x, targetSqlType);
-		}
-		record(StatementRecording.SET_OBJECT_TYPE, parameterIndex, targetSqlType, x);
+		apply(StatementRecording.SET_OBJECT_TYPE, parameterIndex, targetSqlType, x);
 	}
 
 	@Override
@@ -478,114 +317,74 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (x instanceof InputStream || x instanceof Reader) {
 			unrepeatable();
 		}
-		if (isMaterialized()) {
-			prepared().setObject(parameterIndex, x, targetSqlType, scaleOrLength);
-		}
-		record(StatementRecording.SET_OBJECT_TYPE_SCALE, parameterIndex, ((long) targetSqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), x);
+		apply(StatementRecording.SET_OBJECT_TYPE_SCALE, parameterIndex, ((long) targetSqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), x);
 	}
 
 	@Override
 	public void setRef(int parameterIndex, Ref x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setRef(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setRef(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_REF, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setRowId(int parameterIndex, RowId x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setRowId(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setRowId(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_ROW_ID, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setSQLXML(parameterIndex, xmlObject);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setSQLXML(parameterIndex, xmlObject));
-		}
+		apply(StatementRecording.SET_SQLXML, parameterIndex, 0, xmlObject);
 	}
 
 	@Override
 	public void setShort(int parameterIndex, short x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setShort(parameterIndex, x);
-		}
-		record(StatementRecording.SET_SHORT, parameterIndex, x, null);
+		apply(StatementRecording.SET_SHORT, parameterIndex, x, null);
 	}
 
 	@Override
 	public void setString(int parameterIndex, String x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setString(parameterIndex, x);
-		}
-		record(StatementRecording.SET_STRING, parameterIndex, 0, x);
+		apply(StatementRecording.SET_STRING, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setTime(int parameterIndex, Time x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setTime(parameterIndex, x);
-		}
-		record(StatementRecording.SET_TIME, parameterIndex, 0, x);
+		apply(StatementRecording.SET_TIME, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setTime(int parameterIndex, Time x, Calendar cal) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setTime(parameterIndex, x, cal);
-		}
 		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setTime(parameterIndex, x, cal));
+			call((statement) -> ((PreparedStatement) statement).setTime(parameterIndex, x, cal));
+		}
+		else {
+			prepared().setTime(parameterIndex, x, cal);
 		}
 	}
 
 	@Override
 	public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setTimestamp(parameterIndex, x);
-		}
-		record(StatementRecording.SET_TIMESTAMP, parameterIndex, 0, x);
+		apply(StatementRecording.SET_TIMESTAMP, parameterIndex, 0, x);
 	}
 
 	@Override
 	public void setTimestamp(int parameterIndex, Timestamp x, Calendar cal) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setTimestamp(parameterIndex, x, cal);
-		}
 		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setTimestamp(parameterIndex, x, cal));
+			call((statement) -> ((PreparedStatement) statement).setTimestamp(parameterIndex, x, cal));
+		}
+		else {
+			prepared().setTimestamp(parameterIndex, x, cal);
 		}
 	}
 
 	@Override
 	public void setURL(int parameterIndex, URL x) throws SQLException {
-		if (isMaterialized()) {
-			prepared().setURL(parameterIndex, x);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setURL(parameterIndex, x));
-		}
+		apply(StatementRecording.SET_URL, parameterIndex, 0, x);
 	}
 
 	@Override
 	@Deprecated
 	public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
 		unrepeatable();
-		if (isMaterialized()) {
-			prepared().setUnicodeStream(parameterIndex, x, length);
-		}
-		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setUnicodeStream(parameterIndex, x, length));
-		}
+		apply(StatementRecording.SET_UNICODE_STREAM_INT_LENGTH, parameterIndex, length, x);
 	}
 
 	@Override
@@ -593,11 +392,11 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (x instanceof InputStream || x instanceof Reader) {
 			unrepeatable();
 		}
-		if (isMaterialized()) {
-			prepared().setObject(parameterIndex, x, targetSqlType);
-		}
 		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setObject(parameterIndex, x, targetSqlType));
+			call((statement) -> ((PreparedStatement) statement).setObject(parameterIndex, x, targetSqlType));
+		}
+		else {
+			prepared().setObject(parameterIndex, x, targetSqlType);
 		}
 	}
 
@@ -606,11 +405,11 @@ class ReplayablePreparedStatement extends ReplayableStatement implements Prepare
 		if (x instanceof InputStream || x instanceof Reader) {
 			unrepeatable();
 		}
-		if (isMaterialized()) {
-			prepared().setObject(parameterIndex, x, targetSqlType, scaleOrLength);
-		}
 		if (isRecording()) {
-			record((statement) -> ((PreparedStatement) statement).setObject(parameterIndex, x, targetSqlType, scaleOrLength));
+			call((statement) -> ((PreparedStatement) statement).setObject(parameterIndex, x, targetSqlType, scaleOrLength));
+		}
+		else {
+			prepared().setObject(parameterIndex, x, targetSqlType, scaleOrLength);
 		}
 	}
 

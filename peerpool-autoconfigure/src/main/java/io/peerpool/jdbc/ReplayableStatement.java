@@ -3,9 +3,9 @@ package io.peerpool.jdbc;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 
+import io.peerpool.codegen.GenerateDelegation;
 import io.peerpool.routing.SqlIntent;
 
 /**
@@ -24,12 +24,14 @@ import io.peerpool.routing.SqlIntent;
  * SQL, which decides the peer (a write under read intent needs a primary): until then settings are
  * only recorded.
  *
- * <p>Hand-written rather than a {@link java.lang.reflect.Proxy}: it is on the path of every
- * connection, and a proxy costs a handler, an argument array per call and a reflective call. On
- * the success path this object is all that is allocated; {@link StatementRecording} only once
+ * <p>Plain Java rather than a {@link java.lang.reflect.Proxy}: it is on the path of every
+ * connection, and a proxy costs a handler, an argument array per call and a reflective call. The
+ * methods that only delegate are in {@link DelegatingStatement}, generated at build time. On the
+ * success path this object is all that is allocated; {@link StatementRecording} only once
  * something is set.
  */
-class ReplayableStatement implements Statement {
+@GenerateDelegation(value = Statement.class, delegate = "statement")
+class ReplayableStatement extends DelegatingStatement {
 
 	/** How a statement is created on a connection; {@code sql} is that of a prepared statement. */
 	@FunctionalInterface
@@ -106,6 +108,7 @@ class ReplayableStatement implements Statement {
 	}
 
 	/** The driver's statement, created now if the statement was waiting for its connection. */
+	@Override
 	final Statement statement() throws SQLException {
 		Statement current = this.delegate;
 		if (current == null) {
@@ -113,6 +116,18 @@ class ReplayableStatement implements Statement {
 			current = this.delegate;
 		}
 		return current;
+	}
+
+	/**
+	 * A setting or parameter with a kind of its own: made on the driver's statement if it exists,
+	 * and recorded until the first execution. The call made now and its replay are the same switch
+	 * ({@link StatementRecording#apply}).
+	 */
+	final void apply(int kind, int index, long number, Object value) throws SQLException {
+		if (isMaterialized()) {
+			StatementRecording.apply(statement(), kind, index, number, value);
+		}
+		record(kind, index, number, value);
 	}
 
 	final void record(int kind, int index, long number, Object value) {
@@ -215,7 +230,28 @@ class ReplayableStatement implements Statement {
 		this.recorded = null;
 	}
 
-	final <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
+	/**
+	 * Runs an execution that returns an object: the first one records, fails over and replays; a
+	 * later one shows its SQL to the connection ({@link #later}) and runs. One lambda for both, so
+	 * that they cannot differ.
+	 */
+	final <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
+			throws SQLException {
+		if (!this.recording) {
+			return execution.run((sql != null) ? later(sql) : unlogged(), sql, option, columns);
+		}
+		return executeFirst(execution, sql, option, columns, readsOnly);
+	}
+
+	/** Runs an execution that returns a count, as {@link #run} does. */
+	final long count(CountExecution execution, String sql, int option, Object columns) throws SQLException {
+		if (!this.recording) {
+			return execution.run((sql != null) ? later(sql) : unlogged(), sql, option, columns);
+		}
+		return executeFirst(execution, sql, option, columns);
+	}
+
+	private <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
 			throws SQLException {
 		boolean reads = readsOnly;
 		if (sql != null && (this.connection.beforeStatement(sql) & SqlIntent.WRITE) != 0) {
@@ -239,7 +275,7 @@ class ReplayableStatement implements Statement {
 		}
 	}
 
-	final long executeFirst(CountExecution execution, String sql, int option, Object columns) throws SQLException {
+	private long executeFirst(CountExecution execution, String sql, int option, Object columns) throws SQLException {
 		if (sql != null) {
 			this.connection.beforeStatement(sql);
 		}
@@ -353,141 +389,96 @@ class ReplayableStatement implements Statement {
 		}
 	}
 
-	// execution: the first one records, fails over and replays; later ones delegate
+	// execution: the first one records, fails over and replays; later ones show their SQL and run
 
 	@Override
 	public ResultSet executeQuery(String sql) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeQuery(sql);
-		}
-		return executeFirst((statement, query, option, columns) -> statement.executeQuery(query), sql, 0, null, true);
+		return run((statement, query, option, columns) -> statement.executeQuery(query), sql, 0, null, true);
 	}
 
 	@Override
 	public int executeUpdate(String sql) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeUpdate(sql);
-		}
-		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query), sql, 0, null);
+		return (int) count((statement, query, option, columns) -> statement.executeUpdate(query), sql, 0, null);
 	}
 
 	@Override
 	public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeUpdate(sql, autoGeneratedKeys);
-		}
-		return (int) executeFirst((statement, query, option, columns) -> statement.executeUpdate(query, option), sql,
+		return (int) count((statement, query, option, columns) -> statement.executeUpdate(query, option), sql,
 				autoGeneratedKeys, null);
 	}
 
 	@Override
 	public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeUpdate(sql, columnIndexes);
-		}
-		return (int) executeFirst(
+		return (int) count(
 				(statement, query, option, columns) -> statement.executeUpdate(query, (int[]) columns), sql, 0,
 				columnIndexes);
 	}
 
 	@Override
 	public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeUpdate(sql, columnNames);
-		}
-		return (int) executeFirst(
+		return (int) count(
 				(statement, query, option, columns) -> statement.executeUpdate(query, (String[]) columns), sql, 0,
 				columnNames);
 	}
 
 	@Override
 	public boolean execute(String sql) throws SQLException {
-		if (!this.recording) {
-			return later(sql).execute(sql);
-		}
-		return executeFirst((statement, query, option, columns) -> statement.execute(query) ? 1 : 0, sql, 0,
+		return count((statement, query, option, columns) -> statement.execute(query) ? 1 : 0, sql, 0,
 				null) != 0;
 	}
 
 	@Override
 	public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-		if (!this.recording) {
-			return later(sql).execute(sql, autoGeneratedKeys);
-		}
-		return executeFirst((statement, query, option, columns) -> statement.execute(query, option) ? 1 : 0, sql,
+		return count((statement, query, option, columns) -> statement.execute(query, option) ? 1 : 0, sql,
 				autoGeneratedKeys, null) != 0;
 	}
 
 	@Override
 	public boolean execute(String sql, int[] columnIndexes) throws SQLException {
-		if (!this.recording) {
-			return later(sql).execute(sql, columnIndexes);
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> statement.execute(query, (int[]) columns) ? 1 : 0, sql, 0,
 				columnIndexes) != 0;
 	}
 
 	@Override
 	public boolean execute(String sql, String[] columnNames) throws SQLException {
-		if (!this.recording) {
-			return later(sql).execute(sql, columnNames);
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> statement.execute(query, (String[]) columns) ? 1 : 0, sql, 0,
 				columnNames) != 0;
 	}
 
 	@Override
 	public int[] executeBatch() throws SQLException {
-		if (!this.recording) {
-			return unlogged().executeBatch();
-		}
-		return executeFirst((statement, query, option, columns) -> statement.executeBatch(), null, 0, null, false);
+		return run((statement, query, option, columns) -> statement.executeBatch(), null, 0, null, false);
 	}
 
 	@Override
 	public long[] executeLargeBatch() throws SQLException {
-		if (!this.recording) {
-			return unlogged().executeLargeBatch();
-		}
-		return executeFirst((statement, query, option, columns) -> statement.executeLargeBatch(), null, 0, null,
+		return run((statement, query, option, columns) -> statement.executeLargeBatch(), null, 0, null,
 				false);
 	}
 
 	@Override
 	public long executeLargeUpdate(String sql) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeLargeUpdate(sql);
-		}
-		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query), sql, 0, null);
+		return count((statement, query, option, columns) -> statement.executeLargeUpdate(query), sql, 0, null);
 	}
 
 	@Override
 	public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeLargeUpdate(sql, autoGeneratedKeys);
-		}
-		return executeFirst((statement, query, option, columns) -> statement.executeLargeUpdate(query, option), sql,
+		return count((statement, query, option, columns) -> statement.executeLargeUpdate(query, option), sql,
 				autoGeneratedKeys, null);
 	}
 
 	@Override
 	public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeLargeUpdate(sql, columnIndexes);
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (int[]) columns), sql, 0,
 				columnIndexes);
 	}
 
 	@Override
 	public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-		if (!this.recording) {
-			return later(sql).executeLargeUpdate(sql, columnNames);
-		}
-		return executeFirst(
+		return count(
 				(statement, query, option, columns) -> statement.executeLargeUpdate(query, (String[]) columns), sql,
 				0, columnNames);
 	}
@@ -515,21 +506,11 @@ class ReplayableStatement implements Statement {
 	}
 
 	@Override
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		return statement().unwrap(iface);
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return statement().isWrapperFor(iface);
-	}
-
-	@Override
 	public String toString() {
 		return "Replayable[" + this.delegate + "]";
 	}
 
-	// settings are recorded until the first execution; everything else delegates
+	// settings are recorded until the first execution; the methods not here delegate (DelegatingStatement)
 
 	@Override
 	public boolean getMoreResults() throws SQLException {
@@ -546,56 +527,6 @@ class ReplayableStatement implements Statement {
 			this.connection.abandonReplay();
 		}
 		return statement().getMoreResults(current);
-	}
-
-	@Override
-	public boolean isCloseOnCompletion() throws SQLException {
-		return statement().isCloseOnCompletion();
-	}
-
-	@Override
-	public boolean isPoolable() throws SQLException {
-		return statement().isPoolable();
-	}
-
-	@Override
-	public int getFetchDirection() throws SQLException {
-		return statement().getFetchDirection();
-	}
-
-	@Override
-	public int getFetchSize() throws SQLException {
-		return statement().getFetchSize();
-	}
-
-	@Override
-	public int getMaxFieldSize() throws SQLException {
-		return statement().getMaxFieldSize();
-	}
-
-	@Override
-	public int getMaxRows() throws SQLException {
-		return statement().getMaxRows();
-	}
-
-	@Override
-	public int getQueryTimeout() throws SQLException {
-		return statement().getQueryTimeout();
-	}
-
-	@Override
-	public int getResultSetConcurrency() throws SQLException {
-		return statement().getResultSetConcurrency();
-	}
-
-	@Override
-	public int getResultSetHoldability() throws SQLException {
-		return statement().getResultSetHoldability();
-	}
-
-	@Override
-	public int getResultSetType() throws SQLException {
-		return statement().getResultSetType();
 	}
 
 	@Override
@@ -620,11 +551,6 @@ class ReplayableStatement implements Statement {
 	}
 
 	@Override
-	public SQLWarning getWarnings() throws SQLException {
-		return statement().getWarnings();
-	}
-
-	@Override
 	public void addBatch(String sql) throws SQLException {
 		// a batch of writes needs a primary, and is refused in an explicit replica scope
 		this.connection.beforeStatement(sql);
@@ -635,121 +561,58 @@ class ReplayableStatement implements Statement {
 	}
 
 	@Override
-	public void cancel() throws SQLException {
-		statement().cancel();
-	}
-
-	@Override
 	public void clearBatch() throws SQLException {
-		if (isMaterialized()) {
-			statement().clearBatch();
-		}
-		record(StatementRecording.CLEAR_BATCH, 0, 0, null);
+		apply(StatementRecording.CLEAR_BATCH, 0, 0, null);
 	}
 
 	@Override
 	public void clearWarnings() throws SQLException {
-		if (isMaterialized()) {
-			statement().clearWarnings();
-		}
-		record(StatementRecording.CLEAR_WARNINGS, 0, 0, null);
+		apply(StatementRecording.CLEAR_WARNINGS, 0, 0, null);
 	}
 
 	@Override
 	public void closeOnCompletion() throws SQLException {
-		if (isMaterialized()) {
-			statement().closeOnCompletion();
-		}
-		record(StatementRecording.CLOSE_ON_COMPLETION, 0, 0, null);
+		apply(StatementRecording.CLOSE_ON_COMPLETION, 0, 0, null);
 	}
 
 	@Override
 	public void setCursorName(String name) throws SQLException {
-		if (isMaterialized()) {
-			statement().setCursorName(name);
-		}
-		record(StatementRecording.SET_CURSOR_NAME, 0, 0, name);
+		apply(StatementRecording.SET_CURSOR_NAME, 0, 0, name);
 	}
 
 	@Override
 	public void setEscapeProcessing(boolean enable) throws SQLException {
-		if (isMaterialized()) {
-			statement().setEscapeProcessing(enable);
-		}
-		record(StatementRecording.SET_ESCAPE_PROCESSING, 0, enable ? 1 : 0, null);
+		apply(StatementRecording.SET_ESCAPE_PROCESSING, 0, enable ? 1 : 0, null);
 	}
 
 	@Override
 	public void setFetchDirection(int direction) throws SQLException {
-		if (isMaterialized()) {
-			statement().setFetchDirection(direction);
-		}
-		record(StatementRecording.SET_FETCH_DIRECTION, 0, direction, null);
+		apply(StatementRecording.SET_FETCH_DIRECTION, 0, direction, null);
 	}
 
 	@Override
 	public void setFetchSize(int rows) throws SQLException {
-		if (isMaterialized()) {
-			statement().setFetchSize(rows);
-		}
-		record(StatementRecording.SET_FETCH_SIZE, 0, rows, null);
+		apply(StatementRecording.SET_FETCH_SIZE, 0, rows, null);
 	}
 
 	@Override
 	public void setMaxFieldSize(int max) throws SQLException {
-		if (isMaterialized()) {
-			statement().setMaxFieldSize(max);
-		}
-		record(StatementRecording.SET_MAX_FIELD_SIZE, 0, max, null);
+		apply(StatementRecording.SET_MAX_FIELD_SIZE, 0, max, null);
 	}
 
 	@Override
 	public void setMaxRows(int max) throws SQLException {
-		if (isMaterialized()) {
-			statement().setMaxRows(max);
-		}
-		record(StatementRecording.SET_MAX_ROWS, 0, max, null);
+		apply(StatementRecording.SET_MAX_ROWS, 0, max, null);
 	}
 
 	@Override
 	public void setPoolable(boolean poolable) throws SQLException {
-		if (isMaterialized()) {
-			statement().setPoolable(poolable);
-		}
-		record(StatementRecording.SET_POOLABLE, 0, poolable ? 1 : 0, null);
+		apply(StatementRecording.SET_POOLABLE, 0, poolable ? 1 : 0, null);
 	}
 
 	@Override
 	public void setQueryTimeout(int seconds) throws SQLException {
-		if (isMaterialized()) {
-			statement().setQueryTimeout(seconds);
-		}
-		record(StatementRecording.SET_QUERY_TIMEOUT, 0, seconds, null);
-	}
-
-	@Override
-	public boolean isSimpleIdentifier(String identifier) throws SQLException {
-		return statement().isSimpleIdentifier(identifier);
-	}
-
-	@Override
-	public String enquoteIdentifier(String identifier, boolean alwaysQuote) throws SQLException {
-		return statement().enquoteIdentifier(identifier, alwaysQuote);
-	}
-
-	@Override
-	public String enquoteLiteral(String val) throws SQLException {
-		return statement().enquoteLiteral(val);
-	}
-
-	@Override
-	public String enquoteNCharLiteral(String val) throws SQLException {
-		return statement().enquoteNCharLiteral(val);
-	}
-
-	@Override
-	public long getLargeMaxRows() throws SQLException {
-		return statement().getLargeMaxRows();
+		apply(StatementRecording.SET_QUERY_TIMEOUT, 0, seconds, null);
 	}
 
 	@Override
@@ -763,10 +626,7 @@ class ReplayableStatement implements Statement {
 
 	@Override
 	public void setLargeMaxRows(long max) throws SQLException {
-		if (isMaterialized()) {
-			statement().setLargeMaxRows(max);
-		}
-		record(StatementRecording.SET_LARGE_MAX_ROWS, 0, max, null);
+		apply(StatementRecording.SET_LARGE_MAX_ROWS, 0, max, null);
 	}
 
 }

@@ -1,9 +1,19 @@
 package io.peerpool.jdbc;
 
+import java.io.InputStream;
+import java.io.Reader;
 import java.math.BigDecimal;
+import java.net.URL;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.Date;
+import java.sql.NClob;
 import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
@@ -15,10 +25,12 @@ import java.util.Arrays;
  *
  * <p>Compact on purpose: this is on the path of every first statement of a connection. A call is
  * a kind, a parameter index, a primitive value and an object value, kept in two growable arrays,
- * so the common setters ({@code setInt}, {@code setString}, {@code setObject}, ...) allocate
- * nothing per call and box nothing. Rarely used ones (streams, LOBs, calendars, {@code SQLType},
- * {@code Statement} settings) are recorded as a
- * {@link Call} that makes the same call again.
+ * so the setters ({@code setInt}, {@code setString}, {@code setObject}, streams, LOBs, ...) allocate
+ * nothing per call and box nothing. The few with two objects (a {@code Calendar}, an
+ * {@code SQLType}) are recorded as a {@link Call} that makes the same call again.
+ *
+ * <p>One switch ({@link #apply}) makes a call of a kind both when the application makes it and when
+ * it is replayed, so that the two cannot differ.
  *
  * <p>Not thread-safe, like the statement that owns it.
  */
@@ -104,6 +116,60 @@ final class StatementRecording {
 
 	static final int SET_OBJECT_TYPE_SCALE = 40;
 
+	// streams, LOBs and the other object parameters
+
+	static final int SET_ARRAY = 41;
+
+	static final int SET_ASCII_STREAM = 42;
+
+	static final int SET_ASCII_STREAM_INT_LENGTH = 43;
+
+	static final int SET_ASCII_STREAM_LENGTH = 44;
+
+	static final int SET_BINARY_STREAM = 45;
+
+	static final int SET_BINARY_STREAM_INT_LENGTH = 46;
+
+	static final int SET_BINARY_STREAM_LENGTH = 47;
+
+	static final int SET_BLOB_STREAM = 48;
+
+	static final int SET_BLOB_STREAM_LENGTH = 49;
+
+	static final int SET_BLOB = 50;
+
+	static final int SET_CHARACTER_STREAM = 51;
+
+	static final int SET_CHARACTER_STREAM_INT_LENGTH = 52;
+
+	static final int SET_CHARACTER_STREAM_LENGTH = 53;
+
+	static final int SET_CLOB_READER = 54;
+
+	static final int SET_CLOB_READER_LENGTH = 55;
+
+	static final int SET_CLOB = 56;
+
+	static final int SET_NCHARACTER_STREAM = 57;
+
+	static final int SET_NCHARACTER_STREAM_LENGTH = 58;
+
+	static final int SET_NCLOB_READER = 59;
+
+	static final int SET_NCLOB_READER_LENGTH = 60;
+
+	static final int SET_NCLOB = 61;
+
+	static final int SET_REF = 62;
+
+	static final int SET_ROW_ID = 63;
+
+	static final int SET_SQLXML = 64;
+
+	static final int SET_URL = 65;
+
+	static final int SET_UNICODE_STREAM_INT_LENGTH = 66;
+
 	private static final int INITIAL_CAPACITY = 4;
 
 	/** Two per call: the kind (low 32 bits) with the parameter index (high 32 bits), then the primitive value. */
@@ -165,11 +231,15 @@ final class StatementRecording {
 	void replay(Statement target, int from, int to) throws SQLException {
 		for (int i = from; i < to; i++) {
 			long header = this.numbers[2 * i];
-			replay(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
+			apply(target, (int) header, (int) (header >>> 32), this.numbers[2 * i + 1], this.values[i]);
 		}
 	}
 
-	private static void replay(Statement target, int kind, int index, long number, Object value) throws SQLException {
+	/**
+	 * Makes one call on {@code target}: the live call of a setter with a kind and its replay are
+	 * both this switch, so that they cannot differ.
+	 */
+	static void apply(Statement target, int kind, int index, long number, Object value) throws SQLException {
 		switch (kind) {
 			case CALL -> ((Call) value).apply(target);
 			case ADD_BATCH_SQL -> target.addBatch((String) value);
@@ -185,11 +255,12 @@ final class StatementRecording {
 			case SET_QUERY_TIMEOUT -> target.setQueryTimeout((int) number);
 			case SET_POOLABLE -> target.setPoolable(number != 0);
 			case SET_LARGE_MAX_ROWS -> target.setLargeMaxRows(number);
-			default -> replayParameter((PreparedStatement) target, kind, index, number, value);
+			default -> applyParameter((PreparedStatement) target, kind, index, number, value);
 		}
 	}
 
-	private static void replayParameter(PreparedStatement target, int kind, int index, long number, Object value)
+	@SuppressWarnings("deprecation") // setUnicodeStream: what the application called is made again
+	private static void applyParameter(PreparedStatement target, int kind, int index, long number, Object value)
 			throws SQLException {
 		switch (kind) {
 			case ADD_BATCH -> target.addBatch();
@@ -213,6 +284,32 @@ final class StatementRecording {
 			case SET_OBJECT -> target.setObject(index, value);
 			case SET_OBJECT_TYPE -> target.setObject(index, value, (int) number);
 			case SET_OBJECT_TYPE_SCALE -> target.setObject(index, value, (int) (number >> 32), (int) number);
+			case SET_ARRAY -> target.setArray(index, (Array) value);
+			case SET_ASCII_STREAM -> target.setAsciiStream(index, (InputStream) value);
+			case SET_ASCII_STREAM_INT_LENGTH -> target.setAsciiStream(index, (InputStream) value, (int) number);
+			case SET_ASCII_STREAM_LENGTH -> target.setAsciiStream(index, (InputStream) value, number);
+			case SET_BINARY_STREAM -> target.setBinaryStream(index, (InputStream) value);
+			case SET_BINARY_STREAM_INT_LENGTH -> target.setBinaryStream(index, (InputStream) value, (int) number);
+			case SET_BINARY_STREAM_LENGTH -> target.setBinaryStream(index, (InputStream) value, number);
+			case SET_BLOB_STREAM -> target.setBlob(index, (InputStream) value);
+			case SET_BLOB_STREAM_LENGTH -> target.setBlob(index, (InputStream) value, number);
+			case SET_BLOB -> target.setBlob(index, (Blob) value);
+			case SET_CHARACTER_STREAM -> target.setCharacterStream(index, (Reader) value);
+			case SET_CHARACTER_STREAM_INT_LENGTH -> target.setCharacterStream(index, (Reader) value, (int) number);
+			case SET_CHARACTER_STREAM_LENGTH -> target.setCharacterStream(index, (Reader) value, number);
+			case SET_CLOB_READER -> target.setClob(index, (Reader) value);
+			case SET_CLOB_READER_LENGTH -> target.setClob(index, (Reader) value, number);
+			case SET_CLOB -> target.setClob(index, (Clob) value);
+			case SET_NCHARACTER_STREAM -> target.setNCharacterStream(index, (Reader) value);
+			case SET_NCHARACTER_STREAM_LENGTH -> target.setNCharacterStream(index, (Reader) value, number);
+			case SET_NCLOB_READER -> target.setNClob(index, (Reader) value);
+			case SET_NCLOB_READER_LENGTH -> target.setNClob(index, (Reader) value, number);
+			case SET_NCLOB -> target.setNClob(index, (NClob) value);
+			case SET_REF -> target.setRef(index, (Ref) value);
+			case SET_ROW_ID -> target.setRowId(index, (RowId) value);
+			case SET_SQLXML -> target.setSQLXML(index, (SQLXML) value);
+			case SET_URL -> target.setURL(index, (URL) value);
+			case SET_UNICODE_STREAM_INT_LENGTH -> target.setUnicodeStream(index, (InputStream) value, (int) number);
 			default -> throw new IllegalStateException("Unknown recorded call " + kind);
 		}
 	}

@@ -1,0 +1,307 @@
+package io.peerpool.jdbc;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.peer.Peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The delegating base classes generated at build time ({@code peerpool-codegen}): each method a
+ * hand-written class leaves to its base reaches the driver's object once, with the same arguments;
+ * and the hand-written classes leave exactly the methods that only delegate, so that a method whose
+ * override is lost (routing, recording, replay) does not silently go straight to the driver.
+ */
+class GeneratedDelegationTests {
+
+	@Test
+	void aRecordedResultSetSendsWhatItLeavesToItsBaseToTheDriverOnce() throws Exception {
+		List<String> calls = new ArrayList<>();
+		StatementHost host = mock(StatementHost.class);
+		TransactionLog log = new TransactionLog(host, 10, 100_000);
+		RecordedResultSet rows = new RecordedResultSet(log, mock(ReplayableStatement.class),
+				recorder(ResultSet.class, calls));
+		assertThat(sendsOnce(rows, ResultSet.class, DelegatingResultSet.class, calls)).isGreaterThan(140);
+		// the moves other than next(), every change through the result set, and every stream, LOB, array,
+		// ref, row id and XML value end the replay first
+		verify(host, times(125)).abandonReplay();
+	}
+
+	@Test
+	void everyValueGetterOfARecordedResultSetReachesTheDriverOnceAndNotesTheRead() throws Exception {
+		List<String> calls = new ArrayList<>();
+		StatementHost host = mock(StatementHost.class);
+		TransactionLog log = new TransactionLog(host, 10, 100_000);
+		RecordedResultSet rows = new RecordedResultSet(log, mock(ReplayableStatement.class),
+				recorder(ResultSet.class, calls));
+		rows.next();
+		int getters = 0;
+		for (Method method : ResultSet.class.getMethods()) {
+			if (!VALUE_GETTERS.contains(method.getName())) {
+				continue;
+			}
+			Object[] arguments = Arrays.stream(method.getParameterTypes()).map(GeneratedDelegationTests::sample).toArray();
+			long before = rows.trace().checksum();
+			calls.clear();
+			method.invoke(rows, arguments);
+			assertThat(calls).as(signature(method)).containsExactly(signature(method) + Arrays.toString(arguments));
+			assertThat(rows.trace().checksum()).as(signature(method) + " noted").isNotEqualTo(before);
+			getters++;
+		}
+		assertThat(getters).isEqualTo(45);
+		verify(host, times(0)).abandonReplay();
+	}
+
+	/** The getters of a value a replay can read again and compare, and {@code wasNull()}. */
+	private static final Set<String> VALUE_GETTERS = Set.of("getString", "getNString", "getBoolean", "getByte",
+			"getShort", "getInt", "getLong", "getFloat", "getDouble", "getBigDecimal", "getBytes", "getDate", "getTime",
+			"getTimestamp", "getObject", "getURL", "wasNull");
+
+	@Test
+	void replayableStatementsSendWhatTheyLeaveToTheirBasesToTheDriverOnce() throws Exception {
+		List<String> calls = new ArrayList<>();
+		StatementHost host = mock(StatementHost.class);
+		ReplayableStatement statement = new ReplayableStatement(host, recorder(Statement.class, calls),
+				(connection, sql) -> connection.createStatement());
+		assertThat(sendsOnce(statement, Statement.class, DelegatingStatement.class, calls)).isEqualTo(19);
+		ReplayablePreparedStatement prepared = new ReplayablePreparedStatement(host,
+				recorder(PreparedStatement.class, calls), "SELECT 1", (connection, sql) -> connection.prepareStatement(sql));
+		assertThat(sendsOnce(prepared, PreparedStatement.class, DelegatingPreparedStatement.class, calls)).isEqualTo(2);
+	}
+
+	@Test
+	void aPeerConnectionSendsWhatItLeavesToItsBaseToItsPhysicalConnectionOnce() throws Exception {
+		List<String> calls = new ArrayList<>();
+		Connection physical = recorder(Connection.class, calls);
+		PeerConnection connection = new PeerConnection(new PeerAcquirer() {
+
+			@Override
+			public String poolName() {
+				return "stub";
+			}
+
+			@Override
+			public PeerPoolSettings settings() {
+				return PeerPoolSettings.defaults("stub");
+			}
+
+			@Override
+			public boolean isReadWriteSplit() {
+				return false;
+			}
+
+			@Override
+			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+				owner.attach(mock(Peer.class), physical);
+				return physical;
+			}
+
+			@Override
+			public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
+				return false;
+			}
+
+		});
+		connection.anyPhysical();
+		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls)).isEqualTo(6);
+	}
+
+	@Test
+	void aDriversCallReachesTheDriverForEveryMethodButGetConnection() throws Exception {
+		List<String> calls = new ArrayList<>();
+		CallableStatement driver = recorder(CallableStatement.class, calls);
+		Connection application = mock(Connection.class);
+		PeerCallableStatement call = new PeerCallableStatement(application, driver);
+		int methods = sendsOnce(call, CallableStatement.class, DelegatingCallableStatement.class, calls)
+				+ sendsOnce(call, CallableStatement.class, DelegatingDriverPreparedStatement.class, calls);
+		// all but getConnection()
+		assertThat(methods).isEqualTo((int) Arrays.stream(CallableStatement.class.getMethods())
+			.filter((method) -> !Modifier.isStatic(method.getModifiers()))
+			.count() - 1);
+		calls.clear();
+		assertThat(call.getConnection()).isSameAs(application);
+		assertThat(new PeerPreparedStatement(application, driver).getConnection()).isSameAs(application);
+		assertThat(calls).isEmpty();
+	}
+
+	@Test
+	void recordedResultSetKeepsOnlyWhatFollowsTheRows() {
+		Set<String> own = ownMethods(RecordedResultSet.class, ResultSet.class);
+		own.removeIf((method) -> VALUE_GETTERS.contains(method.substring(0, method.indexOf('('))));
+		assertThat(own).containsExactlyInAnyOrder("close()", "getStatement()", "isClosed()", "isWrapperFor(Class)",
+				"next()", "unwrap(Class)");
+	}
+
+	@Test
+	void replayableStatementsLeaveOnlyPureDelegationToTheirBases() {
+		assertThat(inherited(ReplayableStatement.class, Statement.class, DelegatingStatement.class))
+			.containsExactlyInAnyOrder("cancel()", "enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
+					"enquoteNCharLiteral(String)", "getFetchDirection()", "getFetchSize()", "getLargeMaxRows()",
+					"getMaxFieldSize()", "getMaxRows()", "getQueryTimeout()", "getResultSetConcurrency()",
+					"getResultSetHoldability()", "getResultSetType()", "getWarnings()", "isCloseOnCompletion()",
+					"isPoolable()", "isSimpleIdentifier(String)", "isWrapperFor(Class)", "unwrap(Class)");
+		assertThat(inherited(ReplayablePreparedStatement.class, PreparedStatement.class,
+				DelegatingPreparedStatement.class))
+			.containsExactlyInAnyOrder("getMetaData()", "getParameterMetaData()");
+	}
+
+	@Test
+	void peerConnectionLeavesOnlyCallsThatNeedAnyPhysicalConnectionToItsBase() {
+		assertThat(inherited(PeerConnection.class, Connection.class, DelegatingConnection.class))
+			.containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
+					"getClientInfo()", "getClientInfo(String)", "getMetaData()", "nativeSQL(String)");
+		// they would take a physical connection before the intent is known
+		assertThat(interfaceDefaults(PeerConnection.class, Connection.class)).containsExactlyInAnyOrder("beginRequest()",
+				"endRequest()", "setShardingKey(ShardingKey)", "setShardingKey(ShardingKey,ShardingKey)",
+				"setShardingKeyIfValid(ShardingKey,int)", "setShardingKeyIfValid(ShardingKey,ShardingKey,int)");
+		assertThat(interfaceDefaults(RecordedResultSet.class, ResultSet.class)).isEmpty();
+		assertThat(interfaceDefaults(ReplayablePreparedStatement.class, PreparedStatement.class)).isEmpty();
+	}
+
+	/** The methods of {@code type} that {@code implementation} leaves to the interface's default. */
+	private static Set<String> interfaceDefaults(Class<?> implementation, Class<?> type) {
+		Set<String> defaults = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (!Modifier.isStatic(method.getModifiers())
+					&& implementationOf(implementation, method).getDeclaringClass().isInterface()) {
+				defaults.add(signature(method));
+			}
+		}
+		return defaults;
+	}
+
+	/**
+	 * Calls on {@code wrapper} every method of {@code type} it gets from its generated {@code base}:
+	 * each reaches the recorder once, as itself, with the same arguments.
+	 * @return how many
+	 */
+	private static int sendsOnce(Object wrapper, Class<?> type, Class<?> base, List<String> calls) throws Exception {
+		Set<String> inherited = inherited(wrapper.getClass(), type, base);
+		int methods = 0;
+		for (Method method : type.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers()) || !inherited.contains(signature(method))) {
+				continue;
+			}
+			Object[] arguments = Arrays.stream(method.getParameterTypes()).map(GeneratedDelegationTests::sample).toArray();
+			calls.clear();
+			method.invoke(wrapper, arguments);
+			assertThat(calls).as(signature(method)).containsExactly(signature(method) + Arrays.toString(arguments));
+			methods++;
+		}
+		return methods;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T recorder(Class<T> type, List<String> calls) {
+		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, arguments) -> {
+			Object[] given = (arguments != null) ? arguments : new Object[0];
+			calls.add(signature(method) + Arrays.toString(given));
+			return zero(method.getReturnType());
+		});
+	}
+
+	/** The methods of {@code type} that {@code implementation} gets from its generated {@code base}. */
+	private static Set<String> inherited(Class<?> implementation, Class<?> type, Class<?> base) {
+		Set<String> inherited = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			Method found = implementationOf(implementation, method);
+			// a public class gets a bridge for each public method of a package-private superclass
+			if (found.getDeclaringClass() == base || found.isBridge() || found.isSynthetic()) {
+				inherited.add(signature(method));
+			}
+		}
+		return inherited;
+	}
+
+	/** The methods of {@code type} that {@code implementation} declares itself. */
+	private static Set<String> ownMethods(Class<?> implementation, Class<?> type) {
+		Set<String> own = new TreeSet<>();
+		for (Method method : type.getMethods()) {
+			if (!Modifier.isStatic(method.getModifiers())
+					&& implementationOf(implementation, method).getDeclaringClass() == implementation) {
+				own.add(signature(method));
+			}
+		}
+		return own;
+	}
+
+	private static Method implementationOf(Class<?> implementation, Method method) {
+		try {
+			return implementation.getMethod(method.getName(), method.getParameterTypes());
+		}
+		catch (NoSuchMethodException ex) {
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static String signature(Method method) {
+		StringBuilder signature = new StringBuilder(method.getName()).append('(');
+		Class<?>[] parameters = method.getParameterTypes();
+		for (int i = 0; i < parameters.length; i++) {
+			signature.append((i > 0) ? "," : "").append(parameters[i].getSimpleName());
+		}
+		return signature.append(')').toString();
+	}
+
+	/** What a driver answers: the type's default value. */
+	private static Object zero(Class<?> type) {
+		return (type.isPrimitive() && type != void.class) ? Array.get(Array.newInstance(type, 1), 0) : null;
+	}
+
+	private static Object sample(Class<?> type) {
+		if (type == int.class) {
+			return 3;
+		}
+		if (type == boolean.class) {
+			return true;
+		}
+		if (type.isPrimitive()) {
+			return zero(type);
+		}
+		if (type == String.class) {
+			return "column";
+		}
+		if (type == Class.class) {
+			return String.class;
+		}
+		if (type.isArray()) {
+			return Array.newInstance(type.getComponentType(), 1);
+		}
+		if (type == java.net.URL.class) {
+			try {
+				return new java.net.URL("http://127.0.0.1/");
+			}
+			catch (java.net.MalformedURLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		if (type.isInterface() || !Modifier.isFinal(type.getModifiers())) {
+			return mock(type);
+		}
+		throw new IllegalArgumentException("No sample for " + type);
+	}
+
+}

@@ -1,0 +1,618 @@
+package io.peerpool.codegen;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.IntersectionType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
+import javax.tools.Diagnostic;
+
+/**
+ * Writes the delegating base class of each class annotated with {@link GenerateDelegation}. Only
+ * {@code javax.lang.model}: no library, nothing at run time. The output is meant to be read (one
+ * method after the other, in the interface's order, imports and simple names), like the sources
+ * HikariCP generates for its proxies.
+ */
+@SupportedAnnotationTypes("io.peerpool.codegen.GenerateDelegation")
+public final class DelegationProcessor extends AbstractProcessor {
+
+	private static final String ANNOTATION = GenerateDelegation.class.getCanonicalName();
+
+	private static final int LINE_LENGTH = 120;
+
+	@Override
+	public SourceVersion getSupportedSourceVersion() {
+		return SourceVersion.latestSupported();
+	}
+
+	@Override
+	public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+		for (TypeElement annotation : annotations) {
+			for (Element element : round.getElementsAnnotatedWith(annotation)) {
+				AnnotationMirror mirror = mirrorOf(element);
+				try {
+					generate((TypeElement) element, mirror);
+				}
+				catch (Failure ex) {
+					this.processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, ex.getMessage(), element, mirror);
+				}
+				catch (IOException ex) {
+					this.processingEnv.getMessager()
+						.printMessage(Diagnostic.Kind.ERROR, "Cannot write the delegating class: " + ex, element, mirror);
+				}
+			}
+		}
+		return true;
+	}
+
+	private static AnnotationMirror mirrorOf(Element element) {
+		for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+			if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(ANNOTATION)) {
+				return mirror;
+			}
+		}
+		throw new IllegalStateException("No @GenerateDelegation on " + element);
+	}
+
+	private void generate(TypeElement annotated, AnnotationMirror mirror) throws IOException {
+		Settings settings = new Settings(annotated, mirror);
+		TypeElement iface = (TypeElement) settings.iface.asElement();
+		if (iface.getKind() != ElementKind.INTERFACE) {
+			throw new Failure(iface + " is not an interface");
+		}
+		String packageName = this.processingEnv.getElementUtils().getPackageOf(annotated).getQualifiedName().toString();
+		String name = settings.name.isEmpty() ? "Delegating" + iface.getSimpleName() : settings.name;
+		DeclaredType ifaceType = (DeclaredType) iface.asType();
+
+		Map<String, Method> methods = methodsOf(ifaceType);
+		Set<String> covered = coveredBy(settings.superclass);
+		// what the annotated class implements itself is not generated: the base holds only the pure delegation
+		Set<String> own = new LinkedHashSet<>();
+		for (ExecutableElement method : ElementFilter.methodsIn(annotated.getEnclosedElements())) {
+			own.add(key(method.getSimpleName().toString(), (ExecutableType) method.asType()));
+		}
+		Set<String> excluded = new LinkedHashSet<>(settings.exclude);
+		for (String exclusion : excluded) {
+			if (methods.values().stream().noneMatch((method) -> method.name().equals(exclusion))) {
+				throw new Failure("exclude names no method of " + iface.getSimpleName() + ": " + exclusion);
+			}
+		}
+		for (String pattern : settings.guarded) {
+			if (methods.values().stream().noneMatch((method) -> matches(pattern, method.name()))) {
+				throw new Failure("guarded names no method of " + iface.getSimpleName() + ": " + pattern);
+			}
+		}
+		if (!settings.guarded.isEmpty() && settings.guard.isEmpty()) {
+			throw new Failure("guarded methods need a guard method");
+		}
+		if (methods.values().stream().anyMatch((method) -> method.name().equals(settings.delegate)
+				&& method.element().getParameters().isEmpty())) {
+			throw new Failure("delegate " + settings.delegate + "() is a method of " + iface.getSimpleName());
+		}
+
+		Imports imports = new Imports(packageName);
+		imports.reserve(name);
+		StringBuilder body = new StringBuilder();
+		String ifaceName = print(ifaceType, imports);
+		String throwsDelegate = settings.throwsNothing() ? "" : " throws " + print(settings.delegateThrows, imports);
+		if (settings.superclass != null) {
+			constructors(name, settings.superclass, imports, body);
+		}
+		if (!declares(settings.superclass, settings.delegate)) {
+			body.append("\t/** What every method below calls. */\n");
+			body.append("\tabstract ").append(ifaceName).append(' ').append(settings.delegate).append("()")
+				.append(throwsDelegate).append(";\n\n");
+		}
+		if (!settings.guard.isEmpty()) {
+			body.append(comment("Called first by " + settings.guarded.stream()
+				.map((pattern) -> "{@code " + pattern + "}")
+				.collect(Collectors.joining(", ")) + "."));
+			body.append("\tabstract void ").append(settings.guard).append("();\n\n");
+		}
+		TypeElement section = null;
+		for (Map.Entry<String, Method> entry : methods.entrySet()) {
+			Method method = entry.getValue();
+			if (covered.contains(entry.getKey()) || own.contains(entry.getKey()) || excluded.contains(method.name())) {
+				continue;
+			}
+			if (!settings.throwsNothing() && !declares(method.type(), settings.delegateThrows)) {
+				throw new Failure(method.owner().getSimpleName() + "." + method.name() + " does not declare "
+						+ settings.delegateThrows + ", which " + settings.delegate
+						+ "() throws: exclude it and implement it by hand, or change delegateThrows");
+			}
+			if (method.owner() != section) {
+				section = method.owner();
+				body.append("\t// ").append(section.getQualifiedName()).append("\n\n");
+			}
+			boolean guarded = settings.guarded.stream().anyMatch((pattern) -> matches(pattern, method.name()));
+			method(method, settings.delegate, guarded ? settings.guard : null, imports, body);
+		}
+
+		StringBuilder source = new StringBuilder();
+		if (!packageName.isEmpty()) {
+			source.append("package ").append(packageName).append(";\n\n");
+		}
+		String generated = imports.use("javax.annotation.processing.Generated");
+		String superclass = (settings.superclass != null) ? " extends " + print(settings.superclass.asType(), imports)
+				: "";
+		int group = -1;
+		for (String line : imports.lines()) {
+			if (group >= 0 && Imports.group(line) != group) {
+				source.append('\n');
+			}
+			group = Imports.group(line);
+			source.append("import ").append(line).append(";\n");
+		}
+		StringBuilder about = new StringBuilder();
+		about.append("The methods of {@link ").append(imports.use(iface)).append("} that {@link ")
+			.append(annotated.getSimpleName())
+			.append("} does not implement itself: each calls the same method of {@link #")
+			.append(settings.delegate)
+			.append("()}");
+		if (!settings.guard.isEmpty()) {
+			about.append(", some after {@link #").append(settings.guard).append("()}");
+		}
+		about.append('.');
+		if (!excluded.isEmpty()) {
+			about.append(" Left to the interface's default: ")
+				.append(excluded.stream().map((method) -> "{@code " + method + "}").collect(Collectors.joining(", ")))
+				.append('.');
+		}
+		source.append("\n/**\n").append(lines(about.toString(), " *")).append(" *\n");
+		source.append(lines("<p>Generated at build time by {@code " + getClass().getName()
+				+ "}: change the class or its {@code @GenerateDelegation}, not this file.", " *"));
+		source.append(" */\n");
+		source.append('@').append(generated).append("(\"").append(getClass().getName()).append("\")\n");
+		source.append("abstract class ").append(name).append(typeParameters(iface, imports)).append(superclass)
+			.append(" implements ").append(ifaceName).append(" {\n\n");
+		source.append(body);
+		// no blank line before the closing brace
+		source.setLength(source.length() - 1);
+		source.append("}\n");
+
+		String qualified = packageName.isEmpty() ? name : packageName + "." + name;
+		try (Writer writer = this.processingEnv.getFiler().createSourceFile(qualified, annotated).openWriter()) {
+			writer.write(source.toString());
+		}
+	}
+
+	/** The interface's methods, its own first and then the inherited ones, each once (the most specific declaration). */
+	private Map<String, Method> methodsOf(DeclaredType root) {
+		Map<String, Method> methods = new LinkedHashMap<>();
+		Set<String> objectMethods = new LinkedHashSet<>();
+		TypeElement object = this.processingEnv.getElementUtils().getTypeElement("java.lang.Object");
+		for (ExecutableElement method : ElementFilter.methodsIn(object.getEnclosedElements())) {
+			objectMethods.add(key(method.getSimpleName().toString(), (ExecutableType) method.asType()));
+		}
+		collect(root, root, methods, objectMethods);
+		return methods;
+	}
+
+	private void collect(DeclaredType root, DeclaredType type, Map<String, Method> methods, Set<String> objectMethods) {
+		TypeElement element = (TypeElement) type.asElement();
+		for (ExecutableElement method : ElementFilter.methodsIn(element.getEnclosedElements())) {
+			Set<Modifier> modifiers = method.getModifiers();
+			if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.PRIVATE)) {
+				continue;
+			}
+			ExecutableType member = (ExecutableType) this.processingEnv.getTypeUtils().asMemberOf(root, method);
+			String key = key(method.getSimpleName().toString(), member);
+			if (!objectMethods.contains(key)) {
+				methods.putIfAbsent(key, new Method(element, method, member));
+			}
+		}
+		for (TypeMirror supertype : this.processingEnv.getTypeUtils().directSupertypes(type)) {
+			if (supertype.getKind() == TypeKind.DECLARED
+					&& ((DeclaredType) supertype).asElement().getKind() == ElementKind.INTERFACE) {
+				collect(root, (DeclaredType) supertype, methods, objectMethods);
+			}
+		}
+	}
+
+	private String key(String name, ExecutableType type) {
+		return name + type.getParameterTypes()
+			.stream()
+			.map((parameter) -> this.processingEnv.getTypeUtils().erasure(parameter).toString())
+			.collect(Collectors.joining(",", "(", ")"));
+	}
+
+	/**
+	 * The methods the superclass already implements: those of every interface it or one of its
+	 * superclasses declares, or has a delegating class generated for. Read from the declarations, so
+	 * that a superclass whose own generated superclass does not exist yet (this round) counts too.
+	 */
+	private Set<String> coveredBy(TypeElement superclass) {
+		Set<String> covered = new LinkedHashSet<>();
+		TypeElement current = superclass;
+		while (current != null) {
+			for (TypeMirror iface : current.getInterfaces()) {
+				if (iface.getKind() == TypeKind.DECLARED) {
+					covered.addAll(methodsOf((DeclaredType) iface).keySet());
+				}
+			}
+			for (AnnotationMirror mirror : current.getAnnotationMirrors()) {
+				if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(ANNOTATION)) {
+					covered.addAll(methodsOf(new Settings(current, mirror).iface).keySet());
+				}
+			}
+			TypeMirror next = current.getSuperclass();
+			current = (next.getKind() == TypeKind.DECLARED) ? (TypeElement) ((DeclaredType) next).asElement() : null;
+		}
+		return covered;
+	}
+
+	/** Whether {@code type} or a superclass declares a no-argument method {@code name}. */
+	private boolean declares(TypeElement type, String name) {
+		if (type == null) {
+			return false;
+		}
+		return ElementFilter.methodsIn(this.processingEnv.getElementUtils().getAllMembers(type))
+			.stream()
+			.anyMatch((method) -> method.getSimpleName().contentEquals(name) && method.getParameters().isEmpty());
+	}
+
+	private boolean declares(ExecutableType method, DeclaredType exception) {
+		return method.getThrownTypes()
+			.stream()
+			.anyMatch((thrown) -> this.processingEnv.getTypeUtils().isSubtype(exception, thrown));
+	}
+
+	private static boolean matches(String pattern, String name) {
+		return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : name.equals(pattern);
+	}
+
+	private void constructors(String name, TypeElement superclass, Imports imports, StringBuilder body) {
+		for (ExecutableElement constructor : ElementFilter.constructorsIn(superclass.getEnclosedElements())) {
+			if (constructor.getModifiers().contains(Modifier.PRIVATE)) {
+				continue;
+			}
+			ExecutableType type = (ExecutableType) constructor.asType();
+			if (type.getParameterTypes().isEmpty() && type.getThrownTypes().isEmpty() && type.getTypeVariables().isEmpty()) {
+				// the default constructor is implicit
+				continue;
+			}
+			String signature = "\t" + typeVariables(type.getTypeVariables(), imports) + name + "("
+					+ parameters(constructor, type, imports) + ")" + thrown(type, imports) + " {";
+			body.append(wrap(signature)).append('\n');
+			body.append("\t\tsuper(").append(arguments(constructor)).append(");\n");
+			body.append("\t}\n\n");
+		}
+	}
+
+	private void method(Method method, String delegate, String guard, Imports imports, StringBuilder body) {
+		ExecutableType type = method.type();
+		body.append("\t@Override\n");
+		if (this.processingEnv.getElementUtils().isDeprecated(method.element())) {
+			// a call to a deprecated method from a deprecated one is no warning
+			body.append("\t@Deprecated\n");
+		}
+		String returnType = print(type.getReturnType(), imports);
+		String signature = "\tpublic " + typeVariables(type.getTypeVariables(), imports) + returnType + " "
+				+ method.name() + "(" + parameters(method.element(), type, imports) + ")" + thrown(type, imports) + " {";
+		body.append(wrap(signature)).append('\n');
+		if (guard != null) {
+			body.append("\t\t").append(guard).append("();\n");
+		}
+		body.append("\t\t").append((type.getReturnType().getKind() == TypeKind.VOID) ? "" : "return ")
+			.append(delegate).append("().").append(method.name()).append('(').append(arguments(method.element()))
+			.append(");\n");
+		body.append("\t}\n\n");
+	}
+
+	private String parameters(ExecutableElement element, ExecutableType type, Imports imports) {
+		List<String> parameters = new ArrayList<>();
+		List<? extends VariableElement> names = element.getParameters();
+		List<? extends TypeMirror> types = type.getParameterTypes();
+		for (int i = 0; i < types.size(); i++) {
+			TypeMirror parameter = types.get(i);
+			String printed;
+			if (element.isVarArgs() && i == types.size() - 1 && parameter.getKind() == TypeKind.ARRAY) {
+				printed = print(((ArrayType) parameter).getComponentType(), imports) + "...";
+			}
+			else {
+				printed = print(parameter, imports);
+			}
+			parameters.add(printed + " " + names.get(i).getSimpleName());
+		}
+		return String.join(", ", parameters);
+	}
+
+	private static String arguments(ExecutableElement element) {
+		return element.getParameters()
+			.stream()
+			.map((parameter) -> parameter.getSimpleName().toString())
+			.collect(Collectors.joining(", "));
+	}
+
+	private String thrown(ExecutableType type, Imports imports) {
+		if (type.getThrownTypes().isEmpty()) {
+			return "";
+		}
+		return type.getThrownTypes()
+			.stream()
+			.map((thrown) -> print(thrown, imports))
+			.collect(Collectors.joining(", ", " throws ", ""));
+	}
+
+	private String typeParameters(TypeElement type, Imports imports) {
+		List<TypeVariable> variables = new ArrayList<>();
+		type.getTypeParameters().forEach((parameter) -> variables.add((TypeVariable) parameter.asType()));
+		String printed = typeVariables(variables, imports);
+		return printed.isEmpty() ? "" : printed.substring(0, printed.length() - 1);
+	}
+
+	/** {@code <T, R extends Number> }, with the trailing space; empty without type variables. */
+	private String typeVariables(List<? extends TypeVariable> variables, Imports imports) {
+		if (variables.isEmpty()) {
+			return "";
+		}
+		List<String> printed = new ArrayList<>();
+		for (TypeVariable variable : variables) {
+			String bound = print(variable.getUpperBound(), imports);
+			printed.add(variable.asElement().getSimpleName()
+					+ (bound.equals("Object") || bound.equals("java.lang.Object") ? "" : " extends " + bound));
+		}
+		return "<" + String.join(", ", printed) + "> ";
+	}
+
+	/** A type as source, with simple names where an import makes them unambiguous. */
+	private String print(TypeMirror type, Imports imports) {
+		switch (type.getKind()) {
+			case ARRAY:
+				return print(((ArrayType) type).getComponentType(), imports) + "[]";
+			case DECLARED: {
+				DeclaredType declared = (DeclaredType) type;
+				String name = imports.use((TypeElement) declared.asElement());
+				if (declared.getTypeArguments().isEmpty()) {
+					return name;
+				}
+				return declared.getTypeArguments()
+					.stream()
+					.map((argument) -> print(argument, imports))
+					.collect(Collectors.joining(", ", name + "<", ">"));
+			}
+			case TYPEVAR:
+				return ((TypeVariable) type).asElement().getSimpleName().toString();
+			case WILDCARD: {
+				WildcardType wildcard = (WildcardType) type;
+				if (wildcard.getExtendsBound() != null) {
+					return "? extends " + print(wildcard.getExtendsBound(), imports);
+				}
+				if (wildcard.getSuperBound() != null) {
+					return "? super " + print(wildcard.getSuperBound(), imports);
+				}
+				return "?";
+			}
+			case INTERSECTION:
+				return ((IntersectionType) type).getBounds()
+					.stream()
+					.map((bound) -> print(bound, imports))
+					.collect(Collectors.joining(" & "));
+			default:
+				// primitives and void; an unresolved type as javac has it
+				return type.toString();
+		}
+	}
+
+	/** A Javadoc comment one tab in, its words wrapped at the line length. */
+	private static String comment(String text) {
+		if (width("\t/** " + text + " */") <= LINE_LENGTH) {
+			return "\t/** " + text + " */\n";
+		}
+		return "\t/**\n" + lines(text, "\t *") + "\t */\n";
+	}
+
+	/** {@code text} in lines that start with {@code prefix}, its words wrapped at the line length. */
+	private static String lines(String text, String prefix) {
+		StringBuilder lines = new StringBuilder();
+		StringBuilder line = new StringBuilder(prefix);
+		// an inline tag stays on one line
+		for (String word : text.replace("{@code ", "{@code\u00A0").split(" ")) {
+			word = word.replace('\u00A0', ' ');
+			if (line.length() > prefix.length() && width(line + " " + word) > LINE_LENGTH) {
+				lines.append(line).append('\n');
+				line = new StringBuilder(prefix);
+			}
+			line.append(' ').append(word);
+		}
+		return lines.append(line).append('\n').toString();
+	}
+
+	/** Breaks a signature longer than a line after a comma or before {@code throws}, continued two tabs further in. */
+	private static String wrap(String line) {
+		StringBuilder wrapped = new StringBuilder();
+		String rest = line;
+		while (width(rest) > LINE_LENGTH) {
+			int limit = rest.length() - (width(rest) - LINE_LENGTH);
+			int at = Math.max(rest.lastIndexOf(", ", limit - 2) + 1, rest.lastIndexOf(" throws ", limit));
+			if (at <= 0) {
+				break;
+			}
+			wrapped.append(rest, 0, at).append('\n');
+			rest = "\t\t\t" + rest.substring(at + 1);
+		}
+		return wrapped.append(rest).toString();
+	}
+
+	private static int width(String line) {
+		int tabs = 0;
+		while (tabs < line.length() && line.charAt(tabs) == '\t') {
+			tabs++;
+		}
+		return line.length() + 3 * tabs;
+	}
+
+	/** The values of one {@code @GenerateDelegation}, defaults included. */
+	private final class Settings {
+
+		final DeclaredType iface;
+
+		final String delegate;
+
+		final DeclaredType delegateThrows;
+
+		final TypeElement superclass;
+
+		final String name;
+
+		final List<String> exclude;
+
+		final String guard;
+
+		final List<String> guarded;
+
+		Settings(TypeElement annotated, AnnotationMirror mirror) {
+			Map<String, Object> values = new TreeMap<>();
+			DelegationProcessor.this.processingEnv.getElementUtils()
+				.getElementValuesWithDefaults(mirror)
+				.forEach((key, value) -> values.put(key.getSimpleName().toString(), value.getValue()));
+			Object iface = values.get("value");
+			if (!(iface instanceof DeclaredType)) {
+				throw new Failure("value is not a resolvable interface: " + iface);
+			}
+			this.iface = (DeclaredType) iface;
+			this.delegate = (String) values.get("delegate");
+			this.delegateThrows = (DeclaredType) values.get("delegateThrows");
+			TypeElement superclass = (TypeElement) ((DeclaredType) values.get("superclass")).asElement();
+			this.superclass = superclass.getQualifiedName().contentEquals("java.lang.Object") ? null : superclass;
+			this.name = (String) values.get("name");
+			this.exclude = DelegationProcessor.strings(values.get("exclude"));
+			this.guard = (String) values.get("guard");
+			this.guarded = DelegationProcessor.strings(values.get("guarded"));
+		}
+
+		boolean throwsNothing() {
+			TypeElement runtime = DelegationProcessor.this.processingEnv.getElementUtils()
+				.getTypeElement("java.lang.RuntimeException");
+			return DelegationProcessor.this.processingEnv.getTypeUtils().isSubtype(this.delegateThrows, runtime.asType());
+		}
+
+	}
+
+	private static List<String> strings(Object value) {
+		List<String> strings = new ArrayList<>();
+		for (Object item : (List<?>) value) {
+			strings.add((String) ((AnnotationValue) item).getValue());
+		}
+		return strings;
+	}
+
+	/** One interface method as a member of the interface the class implements (type variables substituted). */
+	private record Method(TypeElement owner, ExecutableElement element, ExecutableType type) {
+
+		String name() {
+			return this.element.getSimpleName().toString();
+		}
+
+	}
+
+	/** The imports of the generated file: a simple name is imported once; another type of that name stays qualified. */
+	private static final class Imports {
+
+		private final String packageName;
+
+		private final Map<String, String> bySimpleName = new TreeMap<>();
+
+		private final Set<String> imported = new LinkedHashSet<>();
+
+		Imports(String packageName) {
+			this.packageName = packageName;
+		}
+
+		/** A simple name taken by the generated class itself. */
+		void reserve(String simpleName) {
+			this.bySimpleName.put(simpleName, this.packageName + "." + simpleName);
+		}
+
+		String use(TypeElement type) {
+			// a nested type is imported through its top-level type: Outer.Inner
+			TypeElement top = type;
+			StringBuilder nested = new StringBuilder();
+			while (top.getEnclosingElement() instanceof TypeElement outer) {
+				nested.insert(0, "." + top.getSimpleName());
+				top = outer;
+			}
+			String qualified = top.getQualifiedName().toString();
+			String simple = top.getSimpleName().toString();
+			PackageElement owner = (PackageElement) top.getEnclosingElement();
+			String ownerName = owner.getQualifiedName().toString();
+			if (ownerName.equals(this.packageName) || ownerName.equals("java.lang")) {
+				String existing = this.bySimpleName.putIfAbsent(simple, qualified);
+				if (existing == null || existing.equals(qualified)) {
+					return simple + nested;
+				}
+				return qualified + nested;
+			}
+			String existing = this.bySimpleName.putIfAbsent(simple, qualified);
+			if (existing != null && !existing.equals(qualified)) {
+				return qualified + nested;
+			}
+			this.imported.add(qualified);
+			return simple + nested;
+		}
+
+		String use(String qualified) {
+			int dot = qualified.lastIndexOf('.');
+			String simple = qualified.substring(dot + 1);
+			String existing = this.bySimpleName.putIfAbsent(simple, qualified);
+			if (existing != null && !existing.equals(qualified)) {
+				return qualified;
+			}
+			this.imported.add(qualified);
+			return simple;
+		}
+
+		/** In the order the project writes them: {@code java.*}, {@code javax.*}, then the others. */
+		List<String> lines() {
+			List<String> lines = new ArrayList<>(this.imported);
+			lines.sort((a, b) -> {
+				int order = Integer.compare(group(a), group(b));
+				return (order != 0) ? order : a.compareTo(b);
+			});
+			return lines;
+		}
+
+		static int group(String name) {
+			return name.startsWith("java.") ? 0 : name.startsWith("javax.") ? 1 : 2;
+		}
+
+	}
+
+	/** A mistake in an annotation: reported on it, as a compile error. */
+	private static final class Failure extends RuntimeException {
+
+		Failure(String message) {
+			super(message);
+		}
+
+	}
+
+}

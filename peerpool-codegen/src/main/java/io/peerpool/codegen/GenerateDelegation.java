@@ -1,0 +1,66 @@
+package io.peerpool.codegen;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.sql.SQLException;
+
+/**
+ * Generates, at build time, the abstract class the annotated class extends: it implements the
+ * interface {@link #value()} with every method (inherited and default ones included) that the
+ * annotated class does not implement itself calling the same method of {@link #delegate()}, so that
+ * the hand-written class holds only the methods that do something and the generated one only pure
+ * delegation (as HikariCP generates its proxies). The generated class is named {@code Delegating}
+ * and the interface's simple name unless {@link #name()} says otherwise, lives in the annotated
+ * class's package, and is written as readable source to {@code target/generated-sources/annotations}.
+ *
+ * <p>Source retention: nothing of this module is needed at run time.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface GenerateDelegation {
+
+	/** The interface the generated class implements. */
+	Class<?> value();
+
+	/**
+	 * The no-argument method every generated method calls on: declared abstract in the generated
+	 * class, returning {@link #value()} and throwing {@link #delegateThrows()}; the annotated class
+	 * implements it.
+	 */
+	String delegate() default "delegate";
+
+	/**
+	 * What {@link #delegate()} may throw: every generated method must declare it (or a supertype).
+	 * {@link RuntimeException} declares nothing.
+	 */
+	Class<? extends Exception> delegateThrows() default SQLException.class;
+
+	/**
+	 * The class the generated class extends, with its constructors passed on; methods of the
+	 * interfaces it implements (or has generated) are not generated again.
+	 */
+	Class<?> superclass() default Object.class;
+
+	/** Simple name of the generated class; by default {@code Delegating} and the interface's simple name. */
+	String name() default "";
+
+	/**
+	 * Names of methods not generated although the annotated class does not implement them: left to
+	 * the interface's default. Each must name a method of the interface.
+	 */
+	String[] exclude() default {};
+
+	/**
+	 * A no-argument method called before the methods {@link #guarded()} delegate: declared abstract in
+	 * the generated class (returning nothing, throwing nothing); the annotated class implements it.
+	 */
+	String guard() default "";
+
+	/** Names of the methods that call {@link #guard()} first; a trailing {@code *} matches every name with that prefix. */
+	String[] guarded() default {};
+
+}

@@ -1,0 +1,365 @@
+package io.peerpool.codegen;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The processor run by javac on small sources: what it writes compiles, reads like hand-written
+ * Java (generics, varargs, throws clauses, overloads, deprecation), and sends every call of the
+ * interface to the delegate once, with the same arguments.
+ */
+class DelegationProcessorTests {
+
+	private static final String BOX = """
+			package sample;
+
+			import java.io.IOException;
+			import java.util.List;
+			import java.util.function.Function;
+			import java.util.function.Supplier;
+
+			public interface Box<T extends Comparable<T>> extends Supplier<T>, AutoCloseable {
+
+				<R> R map(Function<? super T, ? extends R> mapper) throws IOException;
+
+				@SuppressWarnings("unchecked")
+				void add(T... items) throws IOException;
+
+				void add(List<? extends T> items) throws IOException;
+
+				int size();
+
+				default String describe() {
+					return "box";
+				}
+
+				@Deprecated
+				void old(java.util.Date date, java.sql.Date sqlDate);
+
+				@Override
+				void close() throws IOException;
+
+				static Box<String> none() {
+					return null;
+				}
+
+				@Override
+				boolean equals(Object other);
+
+			}
+			""";
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void everyMethodOfTheInterfaceReachesTheDelegateOnceWithItsArguments() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
+				package sample;
+
+				import io.peerpool.codegen.GenerateDelegation;
+
+				@GenerateDelegation(value = Box.class, delegate = "target", delegateThrows = RuntimeException.class,
+						guard = "touched", guarded = "ad*")
+				public class StringBox extends DelegatingBox<String> {
+
+					private final Box<String> target;
+
+					public int touches;
+
+					public StringBox(Box<String> target) {
+						this.target = target;
+					}
+
+					@Override
+					Box<String> target() {
+						return this.target;
+					}
+
+					@Override
+					void touched() {
+						this.touches++;
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		Class<?> box = compiled.load("sample.Box");
+		List<String> calls = new ArrayList<>();
+		Object delegate = Proxy.newProxyInstance(compiled.loader(), new Class<?>[] { box }, (proxy, method, arguments) -> {
+			calls.add(method.getName() + Arrays.deepToString(arguments));
+			return (method.getReturnType() == int.class) ? 7 : null;
+		});
+		Class<?> stringBox = compiled.load("sample.StringBox");
+		Object wrapper = stringBox.getConstructor(box).newInstance(delegate);
+		List<String> expected = new ArrayList<>();
+		for (Method method : box.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers()) || isObjectMethod(method)) {
+				continue;
+			}
+			Object[] arguments = Arrays.stream(method.getParameterTypes()).map(DelegationProcessorTests::sample).toArray();
+			calls.clear();
+			invoke(method, wrapper, arguments);
+			String call = method.getName() + Arrays.deepToString((arguments.length > 0) ? arguments : null);
+			assertThat(calls).as(method.toString()).containsExactly(call);
+			expected.add(method.getName());
+		}
+		// Supplier.get, AutoCloseable.close, a default method and both overloads, not equals nor the static method
+		assertThat(expected).containsExactlyInAnyOrder("map", "add", "add", "size", "describe", "old", "close", "get");
+		assertThat(stringBox.getField("touches").getInt(wrapper)).isEqualTo(2);
+	}
+
+	@Test
+	void theGeneratedSourceReadsLikeJava() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = RuntimeException.class,
+						guard = "touched", guarded = "add")
+				abstract class StringBox extends DelegatingBox<String> {
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		String source = compiled.generated("sample/DelegatingBox.java");
+		assertThat(source).contains("import java.util.function.Function;\n")
+			.contains("\nimport javax.annotation.processing.Generated;\n")
+			.contains("abstract class DelegatingBox<T extends Comparable<T>> implements Box<T> {")
+			.contains("\tabstract Box<T> delegate();\n")
+			.contains("\tpublic <R> R map(Function<? super T, ? extends R> mapper) throws IOException {\n"
+					+ "\t\treturn delegate().map(mapper);\n\t}")
+			.contains("\tpublic void add(T... items) throws IOException {\n\t\ttouched();\n\t\tdelegate().add(items);\n")
+			.contains("\tpublic void add(List<? extends T> items) throws IOException {\n\t\ttouched();\n")
+			.contains("\t@Override\n\t@Deprecated\n\tpublic void old(Date date, java.sql.Date sqlDate) {\n")
+			.contains("\tpublic void close() throws IOException {\n")
+			.contains("\t// java.util.function.Supplier\n\n\t@Override\n\tpublic T get() {\n")
+			.doesNotContain("none()")
+			.doesNotContain("equals")
+			.doesNotContain("throws Exception");
+	}
+
+	@Test
+	void theSuperclassKeepsItsConstructorsAndTheMethodsItImplements() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Named.java", """
+				package sample;
+
+				public interface Named extends Runnable {
+
+					String name() throws java.io.IOException;
+
+				}
+				""", "sample/Base.java", """
+				package sample;
+
+				public abstract class Base implements Runnable {
+
+					protected Base(String name, int... more) throws java.io.IOException {
+					}
+
+					private Base() {
+					}
+
+					@Override
+					public void run() {
+					}
+
+				}
+				""", "sample/Child.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Named.class, superclass = Base.class,
+						delegateThrows = java.io.IOException.class)
+				abstract class Child extends DelegatingNamed {
+
+					Child() throws java.io.IOException {
+						super("child", 1, 2);
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		String source = compiled.generated("sample/DelegatingNamed.java");
+		assertThat(source).contains("abstract class DelegatingNamed extends Base implements Named {")
+			.contains("\tDelegatingNamed(String name, int... more) throws IOException {\n\t\tsuper(name, more);\n\t}")
+			.contains("\tabstract Named delegate() throws IOException;")
+			.contains("public String name() throws IOException")
+			.doesNotContain("run()")
+			.doesNotContain("DelegatingNamed() {");
+	}
+
+	@Test
+	void aMethodThatCannotThrowWhatTheDelegateThrowsIsAnError() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = java.io.IOException.class)
+				abstract class StringBox extends DelegatingBox<String> {
+				}
+				"""));
+		assertThat(compiled.errors()).anySatisfy((error) -> assertThat(error)
+			.contains("Box.size does not declare java.io.IOException, which delegate() throws"));
+	}
+
+	/** The base holds only pure delegation: what the class implements itself is not generated, nor what is excluded. */
+	@Test
+	void methodsOfTheClassAndExcludedOnesAreNotGenerated() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = java.io.IOException.class,
+						exclude = { "describe", "old" })
+				abstract class StringBox extends DelegatingBox<String> {
+
+					@Override
+					public String get() {
+						return "own";
+					}
+
+					@Override
+					public int size() {
+						return 0;
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		String source = compiled.generated("sample/DelegatingBox.java");
+		assertThat(source).contains("abstract Box<T> delegate() throws IOException;")
+			.contains("public void close() throws IOException")
+			.doesNotContain("get()")
+			.doesNotContain("size()")
+			.doesNotContain("describe()")
+			.doesNotContain(" old(");
+	}
+
+	@Test
+	void namesThatMatchNoMethodAreErrors() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/StringBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = RuntimeException.class,
+						exclude = "gets")
+				abstract class StringBox extends DelegatingBox<String> {
+				}
+				""", "sample/OtherBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = RuntimeException.class,
+						name = "Other", guard = "check", guarded = "remove*")
+				abstract class OtherBox extends Other<String> {
+				}
+				"""));
+		assertThat(compiled.errors()).anySatisfy((error) -> assertThat(error).contains("exclude names no method of Box: gets"))
+			.anySatisfy((error) -> assertThat(error).contains("guarded names no method of Box: remove*"));
+	}
+
+	private static boolean isObjectMethod(Method method) {
+		try {
+			Object.class.getMethod(method.getName(), method.getParameterTypes());
+			return true;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
+	private static void invoke(Method method, Object target, Object[] arguments) throws Exception {
+		try {
+			method.invoke(target, arguments);
+		}
+		catch (InvocationTargetException ex) {
+			throw (Exception) ex.getCause();
+		}
+	}
+
+	private static Object sample(Class<?> type) {
+		if (type == int.class) {
+			return 3;
+		}
+		if (type.isArray()) {
+			return java.lang.reflect.Array.newInstance(type.getComponentType(), 2);
+		}
+		if (type == java.util.Date.class) {
+			return new java.util.Date(0);
+		}
+		if (type == java.sql.Date.class) {
+			return new java.sql.Date(86_400_000L);
+		}
+		if (type == List.class) {
+			return List.of("a");
+		}
+		if (type.isInterface()) {
+			return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, arguments) -> null);
+		}
+		return "x";
+	}
+
+	private Compiled compile(Map<String, String> sources) throws IOException {
+		Path sourceDirectory = Files.createDirectories(this.directory.resolve("src"));
+		Path generated = Files.createDirectories(this.directory.resolve("generated"));
+		Path classes = Files.createDirectories(this.directory.resolve("classes"));
+		List<Path> files = new ArrayList<>();
+		for (Map.Entry<String, String> source : sources.entrySet()) {
+			Path file = sourceDirectory.resolve(source.getKey());
+			Files.createDirectories(file.getParent());
+			Files.writeString(file, source.getValue());
+			files.add(file);
+		}
+		JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+		DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+		try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+				StandardCharsets.UTF_8)) {
+			List<String> options = List.of("--release", "17", "-Xlint:none", "-d",
+					classes.toString(), "-s", generated.toString(), "-classpath", System.getProperty("java.class.path"));
+			JavaCompiler.CompilationTask task = compiler.getTask(null, fileManager, diagnostics, options, null,
+					fileManager.getJavaFileObjectsFromPaths(files));
+			task.setProcessors(List.of(new DelegationProcessor()));
+			task.call();
+		}
+		List<String> errors = diagnostics.getDiagnostics()
+			.stream()
+			.filter((diagnostic) -> diagnostic.getKind() == Diagnostic.Kind.ERROR)
+			.map((diagnostic) -> diagnostic.getMessage(Locale.ROOT))
+			.collect(Collectors.toList());
+		URLClassLoader loader = new URLClassLoader(new URL[] { classes.toUri().toURL() }, getClass().getClassLoader());
+		return new Compiled(errors, generated, loader);
+	}
+
+	private record Compiled(List<String> errors, Path generatedDirectory, URLClassLoader loader) {
+
+		String generated(String path) throws IOException {
+			return Files.readString(this.generatedDirectory.resolve(path));
+		}
+
+		Class<?> load(String name) throws ClassNotFoundException {
+			return Class.forName(name, true, this.loader);
+		}
+
+	}
+
+}
