@@ -143,7 +143,10 @@ class PostgresReplicationRoutingIntegrationTests {
 				int reader = port(pool, true);
 				assertThat(reader).as("setReadOnly(true) before first use").isIn(standbyPorts());
 				readers.add(reader);
-				assertThat(PeerRouting.replica(() -> uncheckedPort(pool))).isIn(standbyPorts());
+				int scoped = PeerRouting.replica(() -> uncheckedPort(pool));
+				assertThat(scoped).isIn(standbyPorts());
+				// every read counts: round robin takes turns over the reads (writes to the single primary take none)
+				readers.add(scoped);
 				assertThat(PeerRouting.primary(() -> uncheckedPort(pool))).isEqualTo(pg.primary().port());
 				// a write through the pool works: it reached the primary, not a read-only standby
 				jdbc.sql("INSERT INTO notes (text) VALUES ('w')").update();
