@@ -14,7 +14,6 @@ import org.jspecify.annotations.Nullable;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.failure.PeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 
 /**

@@ -22,7 +22,6 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.peer.Peer;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerPoolEngine;
 
 /**

@@ -19,7 +19,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.PostgresMajor;

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.FaultProxy;

@@ -21,7 +21,6 @@ import io.peerpool.actuate.PeerPoolEndpoint;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.health.PeerPoolHealthIndicator;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;

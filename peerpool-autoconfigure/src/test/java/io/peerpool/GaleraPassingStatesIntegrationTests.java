@@ -30,7 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.health.PeerPoolHealthIndicator;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;

@@ -23,7 +23,6 @@ import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.failure.FailureReason;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;
 import io.peerpool.test.JdbcDriver;

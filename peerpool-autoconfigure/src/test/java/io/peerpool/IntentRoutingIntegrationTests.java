@@ -32,7 +32,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.RouteIntent;
 import io.peerpool.routing.RouteOrigin;

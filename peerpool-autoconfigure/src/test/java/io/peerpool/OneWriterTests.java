@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

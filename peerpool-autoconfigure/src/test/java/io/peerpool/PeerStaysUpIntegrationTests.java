@@ -25,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;

@@ -35,7 +35,6 @@ import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerConfig;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;

@@ -2,7 +2,7 @@ package io.peerpool.autoconfigure;
 
 import com.zaxxer.hikari.HikariConfig;
 
-import io.peerpool.peer.PeerConfig;
+import io.peerpool.PeerConfig;
 
 /** Changes the HikariCP settings of a peer's pool before it starts (for example to add metrics). */
 @FunctionalInterface

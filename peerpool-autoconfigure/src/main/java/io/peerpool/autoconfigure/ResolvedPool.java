@@ -3,7 +3,7 @@ package io.peerpool.autoconfigure;
 import java.util.List;
 
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.peer.PeerConfig;
+import io.peerpool.PeerConfig;
 
 /**
  * One pool after validation and inheritance of settings.

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 
+import io.peerpool.PeerConfig;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
 import io.peerpool.balance.Balanced;

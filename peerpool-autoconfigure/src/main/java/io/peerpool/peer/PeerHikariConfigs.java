@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
+import io.peerpool.PeerConfig;
+
 
 /**
  * Builds the {@link HikariConfig} of one peer's pool from the merged {@code hikari.*} settings,

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.peerpool.PeerConfig;
 import io.peerpool.AcquisitionObserver;
 import io.peerpool.NoAvailablePeerException;
 import io.peerpool.PeerInfo;

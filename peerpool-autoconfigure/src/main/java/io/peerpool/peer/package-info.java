@@ -4,10 +4,11 @@
  * errors); a peer's health as an immutable status changed by compare-and-set, its HikariCP pool,
  * and the background monitor that probes peers and retires failed peers' pools off the
  * application's threads. Everything else here is package-private, but {@code Peer} (the JDBC
- * layer's handle on the peer that serves a connection), {@code PeerConfig} and
- * {@code PeerHikariConfigs} (what the wiring and the builder resolve) and {@code SafeUrls}.
+ * layer's handle on the peer that serves a connection), {@code PeerHikariConfigs} (what the wiring
+ * and the builder resolve from a {@link io.peerpool.PeerConfig}) and {@code SafeUrls}.
  */
 @NullMarked
 package io.peerpool.peer;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,13 +1,15 @@
-package io.peerpool.peer;
+package io.peerpool;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import io.peerpool.PeerRole;
+import io.peerpool.peer.SafeUrls;
 
 /**
- * Everything needed to connect to one peer, after top-level, pool and peer settings were merged.
+ * The resolved settings of one peer: everything needed to connect to it, after the top-level,
+ * pool and peer settings (or the builder's) were merged. What a {@code PeerHikariConfigCustomizer}
+ * is given with the HikariCP settings of the peer's pool.
  *
  * @param pool name of the pool
  * @param name name of the peer within its pool
