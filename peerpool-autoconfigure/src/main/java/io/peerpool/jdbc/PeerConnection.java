@@ -8,6 +8,7 @@ import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -859,6 +860,10 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
+		if (this.physical != null && !this.autoCommit && isAbortedByThePool()) {
+			commitAfterAbort();
+			return;
+		}
 		if (this.physical != null && !this.autoCommit && this.replay == REPLAY_RECORDING) {
 			try {
 				this.physical.commit();
@@ -892,6 +897,59 @@ public final class PeerConnection extends DelegatingConnection {
 			}
 			recordWritePosition();
 		}
+	}
+
+	/**
+	 * Whether the physical connection can no longer reach its server before a commit is sent: its
+	 * peer is DOWN (the pool is aborting every connection of that peer, this one now, so the commit
+	 * is certainly not sent), or the pool already aborted it. Flags only, no I/O.
+	 */
+	private boolean isAbortedByThePool() {
+		Peer current = this.peer;
+		try {
+			if (current != null && current.state() == io.peerpool.PeerState.DOWN) {
+				// what the pool is about to do: after this the commit cannot reach the server, so its
+				// outcome is known (given back, and evicted by HikariCP, as any aborted connection)
+				this.physical.abort(Runnable::run);
+				return true;
+			}
+			if (this.physical.isClosed()) {
+				return true;
+			}
+			// HikariCP's proxy stays open when its retired pool aborts the driver's connection under it
+			Connection driver = this.physical.unwrap(Connection.class);
+			return driver != null && driver != this.physical && driver.isClosed();
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * {@code commit()} on a connection the pool aborted before it: the commit never reached the
+	 * server, which rolled the transaction back, so the outcome is known. A recorded transaction
+	 * runs again on another peer and commits there; otherwise the application learns that nothing
+	 * was committed (SQLState {@code 08003}, not the {@code 08007} of a commit cut on its way).
+	 */
+	private void commitAfterAbort() throws SQLException {
+		Peer failed = this.peer;
+		SQLException aborted = new SQLNonTransientConnectionException("peerpool: the connection to peer '"
+				+ ((failed != null) ? failed.name() : "?") + "' of pool '" + this.owner.poolName()
+				+ "' was closed before commit() (the pool aborts the connections of a peer that went DOWN): the transaction was not committed",
+				"08003");
+		if (this.replay == REPLAY_RECORDING && replayTransaction(aborted)) {
+			endTransaction();
+			try {
+				this.physical.commit();
+			}
+			catch (SQLException again) {
+				throw commitFailure(again);
+			}
+			recordWritePosition();
+			return;
+		}
+		endTransaction();
+		throw aborted;
 	}
 
 	/**
