@@ -93,32 +93,12 @@ class GeneratedDelegationTests {
 	void aPeerConnectionSendsWhatItLeavesToItsBaseToItsPhysicalConnectionOnce() throws Exception {
 		List<String> calls = new ArrayList<>();
 		Connection physical = recorder(Connection.class, calls);
-		PeerConnection connection = new PeerConnection(new PeerAcquirer() {
-
-			@Override
-			public String poolName() {
-				return "stub";
-			}
-
-			@Override
-			public PeerPoolSettings settings() {
-				return PeerPoolSettings.defaults("stub");
-			}
-
-			@Override
-			public boolean isReadWriteSplit() {
-				return false;
-			}
+		PeerConnection connection = new PeerConnection(new StubAcquirer(false) {
 
 			@Override
 			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
 				owner.attach(mock(Peer.class), physical);
 				return physical;
-			}
-
-			@Override
-			public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
-				return false;
 			}
 
 		});

@@ -170,23 +170,12 @@ class PeerConnectionTests {
 	}
 
 	/** Replicas for read intent, the primary for write intent. */
-	private final class StubPool implements PeerAcquirer {
+	private final class StubPool extends StubAcquirer {
 
 		boolean autoCommit = true;
 
-		@Override
-		public String poolName() {
-			return "stub";
-		}
-
-		@Override
-		public PeerPoolSettings settings() {
-			return PeerPoolSettings.defaults("stub");
-		}
-
-		@Override
-		public boolean isReadWriteSplit() {
-			return true;
+		StubPool() {
+			super(true);
 		}
 
 		@Override
@@ -200,11 +189,6 @@ class PeerConnectionTests {
 			Connection physical = readIntent ? PeerConnectionTests.this.onReplica : PeerConnectionTests.this.onPrimary;
 			connection.attach(peer, physical);
 			return physical;
-		}
-
-		@Override
-		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
-			return false;
 		}
 
 	}

@@ -35,6 +35,8 @@ import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Writes the delegating base class of each class annotated with {@link GenerateDelegation}. Only
  * {@code javax.lang.model}: no library, nothing at run time. The output is meant to be read (one
@@ -249,7 +251,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 	 * superclasses declares, or has a delegating class generated for. Read from the declarations, so
 	 * that a superclass whose own generated superclass does not exist yet (this round) counts too.
 	 */
-	private Set<String> coveredBy(TypeElement superclass) {
+	private Set<String> coveredBy(@Nullable TypeElement superclass) {
 		Set<String> covered = new LinkedHashSet<>();
 		TypeElement current = superclass;
 		while (current != null) {
@@ -270,7 +272,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 	}
 
 	/** Whether {@code type} or a superclass declares a no-argument method {@code name}. */
-	private boolean declares(TypeElement type, String name) {
+	private boolean declares(@Nullable TypeElement type, String name) {
 		if (type == null) {
 			return false;
 		}
@@ -307,7 +309,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 		}
 	}
 
-	private void method(Method method, String delegate, String guard, Imports imports, StringBuilder body) {
+	private void method(Method method, String delegate, @Nullable String guard, Imports imports, StringBuilder body) {
 		ExecutableType type = method.type();
 		body.append("\t@Override\n");
 		if (this.processingEnv.getElementUtils().isDeprecated(method.element())) {
@@ -479,7 +481,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		final DeclaredType delegateThrows;
 
-		final TypeElement superclass;
+		final @Nullable TypeElement superclass;
 
 		final String name;
 
