@@ -221,30 +221,14 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** Read intent: see {@link PeerRouting#wantsReplica(boolean, boolean)}; only where the pool splits reads. */
+	/** Read intent, as {@link PeerRouting#connectionWantsReplica} decides it; only where the pool splits reads. */
 	private boolean wantsReplica() {
 		if (!this.owner.isReadWriteSplit()) {
 			return false;
 		}
-		boolean readOnly = this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly();
-		// a read-write transaction runs on a primary, its reads included (a GET's read intent must not
-		// send them to a replica); only an explicit replica scope overrules it, and its guard then refuses writes
-		if (!this.autoCommit && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
-			return false;
-		}
-		// a connection that wrote needs a primary again, also where a write position instead of a
-		// pin gives the request's reads to replicas (read-your-writes gtid)
-		if (this.wrote && !readOnly && !PeerRouting.inExplicitReplicaScope()) {
-			return false;
-		}
-		return PeerRouting.wantsReplica(readOnly, writesPin());
-	}
-
-	/** Whether a write pins later reads to primaries: in pin mode, and in gtid mode when the write's position is unknown. */
-	private boolean writesPin() {
-		ReadYourWrites mode = this.owner.settings().readYourWrites();
-		return mode == ReadYourWrites.PIN
-				|| (mode == ReadYourWrites.GTID && PeerRouting.writeToken(this.owner.poolName()) == null);
+		return PeerRouting.connectionWantsReplica(this.owner.poolName(),
+				this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(), this.autoCommit, this.wrote,
+				this.owner.settings().readYourWrites());
 	}
 
 	/**

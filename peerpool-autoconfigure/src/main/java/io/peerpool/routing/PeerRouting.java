@@ -2,6 +2,8 @@ package io.peerpool.routing;
 
 import java.util.function.Supplier;
 
+import io.peerpool.ReadYourWrites;
+
 /**
  * Routing scopes for the current thread: which kind of peer the connections opened inside should
  * use. Scopes nest, the innermost explicit one wins, and leaving a scope always restores the
@@ -142,6 +144,27 @@ public final class PeerRouting {
 			return true;
 		}
 		return scope != null && scope.intent() == RouteIntent.REPLICA;
+	}
+
+	/**
+	 * Whether a connection's next physical connection reads from a replica, from what the
+	 * connection knows: a read-write transaction (auto-commit off, not read-only) runs on a primary,
+	 * its reads included, so that a GET's read intent does not send them to a replica; so does a
+	 * connection that wrote (also where read-your-writes {@code gtid} gives the request's later
+	 * reads to replicas); only an explicit replica scope overrules both, and its write guard then
+	 * refuses the writes. Otherwise {@link #wantsReplica(boolean, boolean)}, a write pinning the
+	 * request in {@code pin} mode, and in {@code gtid} mode when its position is unknown.
+	 * @param readOnly whether the connection or its transaction is read-only
+	 * @param autoCommit whether the connection is in auto-commit mode
+	 * @param wrote whether the connection wrote during this borrow
+	 */
+	public static boolean connectionWantsReplica(String pool, boolean readOnly, boolean autoCommit, boolean wrote,
+			ReadYourWrites mode) {
+		if ((!autoCommit || wrote) && !readOnly && !inExplicitReplicaScope()) {
+			return false;
+		}
+		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && writeToken(pool) == null);
+		return wantsReplica(readOnly, writesPin);
 	}
 
 	/** Whether the innermost explicit scope is a replica scope: writes there are refused. */

@@ -65,6 +65,40 @@ class PeerRoutingPrecedenceTests {
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
+			# rule                                                 | scopes, outermost first             | readOnly | autoCommit | wrote | request wrote | mode | token | expected
+			auto-commit read, no scope: a primary                  |                                     | false    | true       | false | false         | pin  |       | primary
+			auto-commit read in a GET: a replica                   | HTTP_METHOD:REPLICA                 | false    | true       | false | false         | pin  |       | replica
+			read-write transaction in a GET: its reads too primary | HTTP_METHOD:REPLICA                 | false    | false      | false | false         | pin  |       | primary
+			read-only transaction in a GET: a replica              | HTTP_METHOD:REPLICA                 | true     | false      | false | false         | pin  |       | replica
+			read-only transaction, no scope: a replica             |                                     | true     | false      | false | false         | pin  |       | replica
+			read-write transaction in an explicit replica scope    | EXPLICIT:REPLICA                    | false    | false      | false | false         | pin  |       | replica
+			a connection that wrote needs a primary again          | HTTP_METHOD:REPLICA                 | false    | true       | true  | true          | gtid | 0-1-9 | primary
+			a connection that wrote, explicit replica scope        | HTTP_METHOD:REPLICA > EXPLICIT:REPLICA | false | true       | true  | true          | pin  |       | replica
+			gtid: after the request's write, with its position     | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | gtid | 0-1-9 | replica
+			gtid: after the request's write, position unknown      | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | gtid |       | primary
+			pin: after the request's write                         | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | pin  |       | primary
+			""")
+	void aConnectionReadsFromAReplicaWhereItsStateAndThePrecedenceSay(String rule, String scopes, boolean readOnly,
+			boolean autoCommit, boolean wrote, boolean requestWrote, String mode, String token, String expected) {
+		if (scopes != null) {
+			for (String scope : scopes.split(">")) {
+				String[] parts = scope.strip().split(":");
+				this.opened.push(PeerRouting.open(RouteIntent.valueOf(parts[1]), RouteOrigin.valueOf(parts[0])));
+			}
+		}
+		if (requestWrote) {
+			PeerRouting.recordWrite();
+		}
+		if (token != null) {
+			PeerRouting.recordWriteToken("pool", token);
+		}
+		boolean replica = PeerRouting.connectionWantsReplica("pool", readOnly, autoCommit, wrote,
+				io.peerpool.ReadYourWrites.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+		assertThat(replica ? "replica" : "primary").as(rule).isEqualTo(expected);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
 			# case                                  | scopes, outermost first                 | guarded
 			no scope                                |                                         | false
 			GET only (incidental writes allowed)    | HTTP_METHOD:REPLICA                     | false
