@@ -51,7 +51,11 @@ public interface DatabaseServer extends AutoCloseable {
 	/** Whether the server is stopped with SIGSTOP. */
 	boolean isFrozen();
 
-	/** SIGKILL: new connections are refused, open ones are reset. Idempotent. */
+	/**
+	 * SIGKILL: new connections are refused, open ones are reset. Idempotent. A frozen server is sent
+	 * SIGCONT first, so it may still answer what it had already received (a pending commit, say):
+	 * to cut a request without an answer, cut the connection instead.
+	 */
 	void kill();
 
 	/** SIGSTOP on the server and all its processes: TCP is accepted, nothing is ever answered. */
