@@ -89,10 +89,10 @@ public final class Peer implements Balanced {
 	/** Why the lag cannot be measured, or {@code null}. */
 	private volatile String lagUnknown;
 
-	/** Whether the server replicates from another, from the last probe; {@code null} when not visible. */
-	private volatile Boolean replicating;
-
-	/** What the last healthy probe found of the server's replication, {@code null} when it did not tell. */
+	/**
+	 * What the last healthy probe found of the server's replication (replicating, synchronous,
+	 * timeline, position, replicas), {@code null} when it did not tell.
+	 */
 	private volatile io.peerpool.ProbeResult.Replication replication;
 
 	/** Whether the pool holds this writable peer back as behind its last writer (no writer meanwhile). */
@@ -107,11 +107,6 @@ public final class Peer implements Balanced {
 	/** Whether a healthy probe has answered yet. */
 	private volatile boolean probed;
 
-	/** A PostgreSQL primary's timeline from the last probe, 0 when unknown. */
-	private volatile long timeline;
-
-	/** Whether the server is a node of a synchronous cluster (Galera). */
-	private volatile boolean synchronous;
 
 	/** The pool's writer while this peer also reports itself writable (and gets no writes), else {@code null}. */
 	private volatile Peer writerConflict;
@@ -267,7 +262,8 @@ public final class Peer implements Balanced {
 
 	/** Whether the server replicates from another one; {@code null} when the user cannot see it. */
 	Boolean replicating() {
-		return this.replicating;
+		io.peerpool.ProbeResult.Replication current = this.replication;
+		return (current != null) ? current.replicating() : null;
 	}
 
 	/** The server's replication as the last healthy probe found it (position, replicas), {@code null} when unknown. */
@@ -277,12 +273,14 @@ public final class Peer implements Balanced {
 
 	/** A PostgreSQL primary's timeline, 0 when unknown. */
 	public long timeline() {
-		return this.timeline;
+		io.peerpool.ProbeResult.Replication current = this.replication;
+		return (current != null) ? current.timeline() : 0;
 	}
 
 	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
 	boolean isSynchronous() {
-		return this.synchronous;
+		io.peerpool.ProbeResult.Replication current = this.replication;
+		return current != null && current.synchronous();
 	}
 
 	/** The pool's writer while this peer also reports itself writable, else {@code null}. */
@@ -323,7 +321,7 @@ public final class Peer implements Balanced {
 
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
 	boolean isReplicaForReads() {
-		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(this.replicating);
+		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(replicating());
 	}
 
 	/**
@@ -353,7 +351,7 @@ public final class Peer implements Balanced {
 			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
 		PeerRole roleBefore = role();
 		boolean laggingBefore = this.lagging;
-		Boolean replicatingBefore = this.replicating;
+		Boolean replicatingBefore = replicating();
 		String desyncedBefore = this.desynced;
 		if (result.readOnly() != null) {
 			this.serverReadOnly = result.readOnly();
@@ -361,9 +359,6 @@ public final class Peer implements Balanced {
 		io.peerpool.ProbeResult.Replication replication = result.replication();
 		io.peerpool.ProbeResult.Replication replicationBefore = this.replication;
 		this.replication = replication;
-		this.replicating = (replication != null) ? replication.replicating() : null;
-		this.synchronous = replication != null && replication.synchronous();
-		this.timeline = (replication != null) ? replication.timeline() : 0;
 		this.lag = measuredLag;
 		this.lagSource = source;
 		this.lagUnknown = (measuredLag == null) ? unknownReason : null;
@@ -378,7 +373,7 @@ public final class Peer implements Balanced {
 			this.rejoining = false;
 		}
 		boolean confirmedBefore = isWritableAloneConfirmed();
-		if (role() == PeerRole.PRIMARY && !Boolean.TRUE.equals(this.replicating)) {
+		if (role() == PeerRole.PRIMARY && !Boolean.TRUE.equals(replicating())) {
 			if (this.writableAloneProbes == 0) {
 				this.writableAloneFromFirstProbe = !this.probed;
 			}
@@ -389,7 +384,7 @@ public final class Peer implements Balanced {
 		}
 		this.probed = true;
 		boolean changed = role() != roleBefore || this.lagging != laggingBefore
-				|| !java.util.Objects.equals(this.replicating, replicatingBefore)
+				|| !java.util.Objects.equals(replicating(), replicatingBefore)
 				|| (this.desynced == null) != (desyncedBefore == null)
 				// replicas pointed at it (or gone): it may be the writer a DBA promoted
 				|| hasReplicas(replication) != hasReplicas(replicationBefore)
