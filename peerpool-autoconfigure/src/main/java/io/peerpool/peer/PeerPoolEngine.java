@@ -818,20 +818,22 @@ public final class PeerPoolEngine {
 	 * {@link WriterElection}: it would take writes the primary, once back, never gets).
 	 */
 	private void updateRouting() {
-		List<Peer[]> newConflicts = new ArrayList<>();
+		List<Conflict> newConflicts = new ArrayList<>();
 		synchronized (this.routingLock) {
 			boolean oneWriter = this.declaredPrimaries <= 1;
 			for (Peer peer : this.peers) {
 				oneWriter &= !peer.isSynchronous();
 			}
 			List<WriterElection.Candidate> candidates = oneWriter ? candidates() : null;
-			WriterElection.Verdict[] verdicts = oneWriter ? verdicts(candidates) : null;
-			Peer established = oneWriter ? electWriter(candidates) : null;
+			Peer last = this.lastWriter;
+			WriterElection.Verdict[] verdicts = oneWriter ? WriterElection.verdicts(candidates,
+					(last != null) ? last.timeline() : 0, last != null && last.isDrained()) : null;
+			Peer established = oneWriter ? electWriter(candidates, verdicts) : null;
 			this.writer = established;
 			if (established != null && this.firstProbesDone) {
 				this.lastWriter = established;
+				last = established;
 			}
-			Peer last = this.lastWriter;
 			this.monitor.replicaLag().establishedWriter((established != null) ? established.index() : -1);
 			List<Peer> writable = new ArrayList<>();
 			List<Peer> readable = new ArrayList<>();
@@ -849,7 +851,7 @@ public final class PeerPoolEngine {
 				// told once more when a conflict with the writer becomes a hold behind the dead one
 				boolean heldStarts = peer.heldBehind(behind);
 				if (this.firstProbesDone && (heldStarts || (conflictStarts && !behind))) {
-					newConflicts.add(behind ? new Peer[] { peer, conflictWith, conflictWith } : new Peer[] { peer, conflictWith });
+					newConflicts.add(new Conflict(peer, conflictWith, behind));
 				}
 				if (!peer.isRoutable()) {
 					continue;
@@ -874,12 +876,12 @@ public final class PeerPoolEngine {
 			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
 			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
 		}
-		for (Peer[] conflict : newConflicts) {
-			if (conflict.length > 2) {
-				heldBehind(conflict[0], conflict[1]);
+		for (Conflict conflict : newConflicts) {
+			if (conflict.behind()) {
+				heldBehind(conflict.peer(), conflict.with());
 			}
 			else {
-				writerConflict(conflict[0], conflict[1]);
+				writerConflict(conflict.peer(), conflict.with());
 			}
 		}
 		if (this.holding.get() > 0) {
@@ -903,23 +905,15 @@ public final class PeerPoolEngine {
 	 * the primary was DOWN for 2 s. With no writer the pool holds its callers (up to
 	 * {@code acquire-timeout}) rather than diverge.
 	 */
-	private Peer electWriter(List<WriterElection.Candidate> candidates) {
+	private Peer electWriter(List<WriterElection.Candidate> candidates, WriterElection.Verdict[] verdicts) {
 		Peer current = this.writer;
-		Peer last = this.lastWriter;
-		int chosen = WriterElection.elect(candidates, (current != null) ? current.index() : -1, this.firstProbesDone,
-				(last != null) ? last.timeline() : 0, last != null && last.isDrained());
+		int chosen = WriterElection.elect(candidates, verdicts, (current != null) ? current.index() : -1,
+				this.firstProbesDone);
 		return (chosen >= 0) ? this.peers[chosen] : null;
 	}
 
-	/** Each peer's verdict, by peer index. */
-	private WriterElection.Verdict[] verdicts(List<WriterElection.Candidate> candidates) {
-		Peer last = this.lastWriter;
-		WriterElection.Verdict[] verdicts = new WriterElection.Verdict[candidates.size()];
-		for (int i = 0; i < verdicts.length; i++) {
-			verdicts[i] = WriterElection.verdict(candidates.get(i), (last != null) ? last.timeline() : 0,
-					last != null && last.isDrained());
-		}
-		return verdicts;
+	/** A conflict found while routing was rebuilt, told (log, listeners, event) once the lock is left. */
+	private record Conflict(Peer peer, Peer with, boolean behind) {
 	}
 
 	/** What the election needs of each peer, by peer index. */

@@ -116,13 +116,26 @@ final class WriterElection {
 	 */
 	static int elect(List<Candidate> peers, int current, boolean keepCurrent, long lastWriterTimeline,
 			boolean lastWriterGivenUp) {
-		if (keepCurrent && current >= 0
-				&& verdict(peers.get(current), lastWriterTimeline, lastWriterGivenUp) == Verdict.WRITER) {
+		return elect(peers, verdicts(peers, lastWriterTimeline, lastWriterGivenUp), current, keepCurrent);
+	}
+
+	/** Each peer's {@link #verdict}, in the order of {@code peers}. */
+	static Verdict[] verdicts(List<Candidate> peers, long lastWriterTimeline, boolean lastWriterGivenUp) {
+		Verdict[] verdicts = new Verdict[peers.size()];
+		for (int i = 0; i < verdicts.length; i++) {
+			verdicts[i] = verdict(peers.get(i), lastWriterTimeline, lastWriterGivenUp);
+		}
+		return verdicts;
+	}
+
+	/** As {@link #elect(List, int, boolean, long, boolean)}, with the peers' verdicts already given. */
+	static int elect(List<Candidate> peers, Verdict[] verdicts, int current, boolean keepCurrent) {
+		if (keepCurrent && current >= 0 && verdicts[current] == Verdict.WRITER) {
 			return current;
 		}
 		int best = -1;
 		for (int i = 0; i < peers.size(); i++) {
-			if (verdict(peers.get(i), lastWriterTimeline, lastWriterGivenUp) != Verdict.WRITER) {
+			if (verdicts[i] != Verdict.WRITER) {
 				continue;
 			}
 			if (best < 0 || better(peers.get(i), peers.get(best))) {
