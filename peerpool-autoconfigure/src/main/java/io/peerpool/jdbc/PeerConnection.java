@@ -844,7 +844,7 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
-		if (this.physical != null && !this.autoCommit && isAbortedByThePool()) {
+		if (this.physical != null && !this.autoCommit && commitCannotReachServer()) {
 			commitAfterAbort();
 			return;
 		}
@@ -859,13 +859,8 @@ public final class PeerConnection extends DelegatingConnection {
 				}
 				// the old primary refused the commit (a planned switchover): nothing was committed there,
 				// and the transaction ran again, with the same results, on the writer
-				endTransaction();
-				try {
-					this.physical.commit();
-				}
-				catch (SQLException again) {
-					throw commitFailure(again);
-				}
+				commitReplayed();
+				return;
 			}
 			endTransaction();
 			recordWritePosition();
@@ -884,11 +879,12 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/**
-	 * Whether the physical connection can no longer reach its server before a commit is sent: its
-	 * peer is DOWN (the pool is aborting every connection of that peer, this one now, so the commit
-	 * is certainly not sent), or the pool already aborted it. Flags only, no I/O.
+	 * Whether a commit sent now could not reach the server: the pool already aborted the physical
+	 * connection, or its peer is DOWN, in which case this aborts the connection first (the pool is
+	 * aborting every connection of that peer anyway), so that the commit is certainly not sent.
+	 * Flags only, no I/O.
 	 */
-	private boolean isAbortedByThePool() {
+	private boolean commitCannotReachServer() {
 		Peer current = this.peer;
 		try {
 			if (current != null && current.state() == io.peerpool.PeerState.DOWN) {
@@ -922,18 +918,23 @@ public final class PeerConnection extends DelegatingConnection {
 				+ "' was closed before commit() (the pool aborts the connections of a peer that went DOWN): the transaction was not committed",
 				"08003");
 		if (this.replay == REPLAY_RECORDING && replayTransaction(aborted)) {
-			endTransaction();
-			try {
-				this.physical.commit();
-			}
-			catch (SQLException again) {
-				throw commitFailure(again);
-			}
-			recordWritePosition();
+			commitReplayed();
 			return;
 		}
 		endTransaction();
 		throw aborted;
+	}
+
+	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
+	private void commitReplayed() throws SQLException {
+		endTransaction();
+		try {
+			this.physical.commit();
+		}
+		catch (SQLException again) {
+			throw commitFailure(again);
+		}
+		recordWritePosition();
 	}
 
 	/**
