@@ -1,6 +1,5 @@
 package io.peerpool.jdbc;
 
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -378,18 +377,6 @@ final class ReadTrace {
 	/** A read's code: its kind, by column label. */
 	static int labelled(int kind) {
 		return kind | BY_LABEL;
-	}
-
-	static int hash(@Nullable String value) {
-		return (value != null) ? value.hashCode() : NULL_HASH;
-	}
-
-	static int hash(@Nullable BigDecimal value) {
-		return (value != null) ? value.hashCode() : NULL_HASH;
-	}
-
-	static int hash(byte @Nullable [] value) {
-		return (value != null) ? Arrays.hashCode(value) : NULL_HASH;
 	}
 
 	/**

@@ -54,17 +54,9 @@ final class RecordedResultSet extends DelegatingResultSet {
 		log.grow(this.trace.bytes());
 	}
 
-	int rowsRead() {
-		return this.trace.rows();
-	}
-
 	/** What the application read, for {@link TransactionLog}'s comparison of a replay. */
 	ReadTrace trace() {
 		return this.trace;
-	}
-
-	boolean isExhausted() {
-		return this.trace.isExhausted();
 	}
 
 	boolean isClosedByApplication() {

@@ -319,15 +319,6 @@ final class TransactionLog {
 		}
 	}
 
-	/**
-	 * Reads {@code replayed} as the application read {@code seen}: as many rows, the same values
-	 * from the same getters, and the end where the application saw the end.
-	 * @return {@code null} when equal, else what differs
-	 */
-	static @Nullable String compareRows(RecordedResultSet seen, ResultSet replayed, String what) throws SQLException {
-		return seen.trace().compare(replayed, what);
-	}
-
 	/** One execution and what the application saw of it. */
 	static final class Entry {
 
@@ -379,7 +370,7 @@ final class TransactionLog {
 						return "no result set";
 					}
 					rows[index] = replayedRows;
-					String difference = compareRows(this.rows, replayedRows, "result set");
+					String difference = this.rows.trace().compare(replayedRows, "result set");
 					if (difference != null) {
 						return difference;
 					}
@@ -389,7 +380,7 @@ final class TransactionLog {
 				Object replayed = this.execution.run(target, this.sql, this.option, this.columns);
 				if (replayed instanceof ResultSet replayedRows) {
 					rows[index] = replayedRows;
-					String difference = compareRows(this.rows, replayedRows, "result set");
+					String difference = this.rows.trace().compare(replayedRows, "result set");
 					if (difference != null) {
 						return difference;
 					}
@@ -407,7 +398,7 @@ final class TransactionLog {
 			if (this.keys != null) {
 				ResultSet replayedKeys = target.getGeneratedKeys();
 				keys[index] = replayedKeys;
-				String difference = compareRows(this.keys, replayedKeys, "generated keys");
+				String difference = this.keys.trace().compare(replayedKeys, "generated keys");
 				if (difference != null) {
 					return difference;
 				}
