@@ -1,9 +1,6 @@
 package io.peerpool.test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +11,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.peerpool.test.AppSql.execute;
+import static io.peerpool.test.AppSql.count;
+import static io.peerpool.test.AppSql.tableExists;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -139,30 +139,6 @@ class EmbeddedMariaDbReplicationIntegrationTests {
 		for (MariaDbServer replica : repl.replicas()) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> count(replica, "promoted") == 2);
 			assertThat(replica.lagSeconds()).isNotNull();
-		}
-	}
-
-	private static void execute(MariaDbServer server, String... statements) throws SQLException {
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-			for (String sql : statements) {
-				statement.execute(sql);
-			}
-		}
-	}
-
-	private static long count(MariaDbServer server, String table) throws SQLException {
-		try (Connection connection = server.connect();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-			result.next();
-			return result.getLong(1);
-		}
-	}
-
-	private static boolean tableExists(MariaDbServer server, String table) throws SQLException {
-		try (Connection connection = server.connect();
-				ResultSet tables = connection.getMetaData().getTables("app", null, table, null)) {
-			return tables.next();
 		}
 	}
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.peerpool.test.AppSql.execute;
+import static io.peerpool.test.AppSql.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
@@ -81,14 +83,6 @@ class MariaDbPromotionIntegrationTests {
 		assertThat(count(replica, "broken")).isEqualTo(2);
 	}
 
-	private static void execute(MariaDbServer server, String... statements) throws SQLException {
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-			for (String sql : statements) {
-				statement.execute(sql);
-			}
-		}
-	}
-
 	/** As root, kept out of the binary log (so out of GTID positions too). */
 	private static void executeUnlogged(MariaDbServer server, String sql) throws SQLException {
 		try (Connection connection = server.connectAsAdmin(); Statement statement = connection.createStatement()) {
@@ -103,15 +97,6 @@ class MariaDbPromotionIntegrationTests {
 				ResultSet result = statement.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
 			result.next();
 			return result.getString(1);
-		}
-	}
-
-	private static long count(MariaDbServer server, String table) throws SQLException {
-		try (Connection connection = server.connect();
-				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-			result.next();
-			return result.getLong(1);
 		}
 	}
 
