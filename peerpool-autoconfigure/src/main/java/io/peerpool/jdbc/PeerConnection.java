@@ -381,7 +381,10 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	private void applySettings(Connection target) throws SQLException {
-		if (target.getAutoCommit() != this.autoCommit) {
+		// HikariCP hands a connection out with its pool's auto-commit (what SQL changed behind JDBC's
+		// back is put right when such a borrow ends, see restoreAutoCommit): no need to ask the driver,
+		// which for some (H2) takes a lock
+		if (this.peer.pooledAutoCommit() != this.autoCommit) {
 			target.setAutoCommit(this.autoCommit);
 		}
 		if (this.readOnly) {
@@ -987,7 +990,35 @@ public final class PeerConnection extends DelegatingConnection {
 		Peer currentPeer = this.peer;
 		this.physical = null;
 		if (current != null) {
+			if (this.wrote || this.pinned) {
+				restoreAutoCommit(currentPeer, current);
+			}
 			currentPeer.release(current);
+		}
+	}
+
+	/**
+	 * Auto-commit switched behind JDBC's back (by SQL such as {@code SET autocommit=0}, a procedure,
+	 * the driver's own connection), which HikariCP does not see and so does not reset: what such a
+	 * borrow left uncommitted is rolled back (as HikariCP does for a transaction left open through
+	 * JDBC) and auto-commit set back, so that the next borrower neither commits it by its own
+	 * {@code setAutoCommit} nor runs its statements in a transaction nobody commits. Only after a
+	 * borrow that ran SQL able to do so (a write, which includes calls, or session SQL) or
+	 * unwrapped the connection. A connection whose state cannot be read is not pooled again.
+	 */
+	private void restoreAutoCommit(Peer served, Connection current) {
+		try {
+			boolean actual = current.getAutoCommit();
+			if (actual != this.autoCommit) {
+				if (!actual) {
+					current.rollback();
+				}
+				// through HikariCP's proxy, which then resets it to the pool's value when it is given back
+				current.setAutoCommit(this.autoCommit);
+			}
+		}
+		catch (SQLException ex) {
+			served.evict(current);
 		}
 	}
 

@@ -61,6 +61,12 @@ public final class Peer implements Balanced {
 	/** Set by {@link #shutdown()}: no pool may be created any more. */
 	private volatile boolean shutDown;
 
+	/**
+	 * The auto-commit of the connections HikariCP hands out ({@code hikari.auto-commit}): it sets
+	 * it on each new connection and resets it when a borrower changed it through JDBC.
+	 */
+	private volatile boolean pooledAutoCommit = true;
+
 	/** Connections routed to this peer since start. */
 	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
 
@@ -186,6 +192,7 @@ public final class Peer implements Balanced {
 	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
 	private HikariDataSource withPermits(HikariDataSource created) {
 		if (this.permits == null) {
+			this.pooledAutoCommit = created.isAutoCommit();
 			this.slots = Math.max(1, created.getMaximumPoolSize());
 			this.permits = new java.util.concurrent.Semaphore(this.slots, true);
 		}
@@ -194,6 +201,11 @@ public final class Peer implements Balanced {
 
 	public String name() {
 		return this.config.name();
+	}
+
+	/** The auto-commit of a connection as {@link #borrow(long, long)} hands it out. */
+	public boolean pooledAutoCommit() {
+		return this.pooledAutoCommit;
 	}
 
 	public PeerConfig config() {
@@ -606,11 +618,10 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
-	 * told to evict it first, so that closing the aborted connection neither reports an error of
-	 * it nor returns it to the pool.
+	 * Marks a borrowed connection evicted: closing it then closes it instead of giving it back to
+	 * HikariCP's pool.
 	 */
-	public void releaseAborted(Connection connection, java.util.concurrent.Executor executor) throws SQLException {
+	public void evict(Connection connection) {
 		HikariDataSource current = this.pool;
 		try {
 			if (current != null && !current.isClosed()) {
@@ -618,8 +629,17 @@ public final class Peer implements Balanced {
 			}
 		}
 		catch (RuntimeException ex) {
-			// not a connection of this pool any more (the pool was retired): aborting is all that is left
+			// not a connection of this pool any more (the pool was retired): it is closed when given back
 		}
+	}
+
+	/**
+	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
+	 * told to evict it first, so that closing the aborted connection neither reports an error of
+	 * it nor returns it to the pool.
+	 */
+	public void releaseAborted(Connection connection, java.util.concurrent.Executor executor) throws SQLException {
+		evict(connection);
 		try {
 			connection.abort(executor);
 		}

@@ -54,6 +54,8 @@ class PeerConnectionTests {
 		given(peer.role()).willReturn(role);
 		given(peer.index()).willReturn(index);
 		given(peer.name()).willReturn(role.name().toLowerCase());
+		// HikariCP's default (hikari.auto-commit)
+		given(peer.pooledAutoCommit()).willReturn(true);
 		return peer;
 	}
 
