@@ -15,10 +15,23 @@ public class NoAvailablePeerException extends SQLTransientConnectionException {
 
 	private final List<PeerPoolEvent> events;
 
+	/**
+	 * An error without the pool's events.
+	 * @param pool name of the pool
+	 * @param message what is shown: the pool, its peers and their state
+	 * @param lastFailure the last peer's failure, the cause
+	 */
 	public NoAvailablePeerException(String pool, String message, Throwable lastFailure) {
 		this(pool, message, lastFailure, List.of());
 	}
 
+	/**
+	 * An error with the pool's last events (SQLState {@code 08001}).
+	 * @param pool name of the pool
+	 * @param message what is shown: the pool, its peers and their state, the events
+	 * @param lastFailure the last peer's failure, the cause
+	 * @param events the pool's last events, oldest first
+	 */
 	public NoAvailablePeerException(String pool, String message, Throwable lastFailure, List<PeerPoolEvent> events) {
 		super(message, "08001", lastFailure);
 		this.pool = pool;

@@ -1,12 +1,17 @@
 package io.peerpool;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 import io.peerpool.balance.Balance;
+import io.peerpool.peer.SafeUrls;
 
 /**
- * The resolved settings of one pool (top-level defaults merged with the pool's own).
+ * The resolved settings of one pool (top-level defaults merged with the pool's own), with the
+ * types of its settings: {@link UnknownLag}, {@link TransactionReplay}, and {@link PeerConfig}, the
+ * resolved settings of each of its peers.
  *
  * @param name name of the pool
  * @param balance how connections are spread
@@ -86,6 +91,11 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 				DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_TIMEOUT);
 	}
 
+	/**
+	 * Checks every setting.
+	 * @throws IllegalArgumentException naming the property whose value is invalid
+	 * @throws NullPointerException naming the property that is missing
+	 */
 	public PeerPoolSettings {
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(balance, "balance");
@@ -137,6 +147,101 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		if (value.isNegative()) {
 			throw new IllegalArgumentException(property + " must not be negative, was " + value);
 		}
+	}
+
+	/** What to do with a replica whose lag cannot be measured at all ({@code unknown-lag}). */
+	public enum UnknownLag {
+
+		/** No reads go to it (the default): it may be arbitrarily far behind. */
+		EXCLUDE,
+
+		/** It serves reads as if it were within {@code max-replica-lag}. */
+		INCLUDE;
+
+	}
+
+	/**
+	 * Which transactions run again on another peer when their connection dies before the commit
+	 * ({@code transaction-replay}). A replayed transaction goes on only when every result it gave the
+	 * application (update counts, generated keys, the rows read so far) comes out the same there;
+	 * otherwise, and for a commit whose outcome is unknown, the application gets the error.
+	 */
+	public enum TransactionReplay {
+
+		/** No transaction is recorded; a failure inside a transaction reaches the application. */
+		NONE,
+
+		/**
+		 * Read-only transactions ({@code Connection.setReadOnly(true)},
+		 * {@code @Transactional(readOnly = true)}); the default.
+		 */
+		READ_ONLY,
+
+		/** Every transaction, writes included: verified by comparing results, never a blind re-run. */
+		ALL;
+
+	}
+
+	/**
+	 * The resolved settings of one peer: everything needed to connect to it, after the top-level,
+	 * pool and peer settings (or the builder's) were merged. What a {@code PeerHikariConfigCustomizer}
+	 * is given with the HikariCP settings of the peer's pool.
+	 *
+	 * @param pool name of the pool
+	 * @param name name of the peer within its pool
+	 * @param url JDBC URL
+	 * @param username user, may be {@code null}
+	 * @param password password, may be {@code null}; never printed
+	 * @param driverClassName driver class, or {@code null} to let the URL decide
+	 * @param role declared role
+	 * @param weight weight for the {@code weighted} balance
+	 * @param connectTimeout bound on opening one physical connection
+	 * @param hikari HikariCP settings in relaxed property form ({@code maximum-pool-size: 5})
+	 */
+	public record PeerConfig(String pool, String name, String url, String username, String password,
+			String driverClassName, PeerRole role, int weight, Duration connectTimeout, Map<String, String> hikari) {
+
+		/** Checks that the peer has a name and a URL; keeps a copy of its HikariCP settings. */
+		public PeerConfig {
+			Objects.requireNonNull(name, "name");
+			Objects.requireNonNull(url, "url");
+			hikari = (hikari != null) ? Map.copyOf(hikari) : Map.of();
+		}
+
+		/**
+		 * Driver properties: the {@code hikari.data-source-properties.*} entries, which HikariCP itself
+		 * ignores because peerpool gives it a data source of its own.
+		 */
+		public Properties driverProperties() {
+			Properties properties = new Properties();
+			this.hikari.forEach((key, value) -> {
+				for (String prefix : new String[] { "data-source-properties.", "dataSourceProperties.",
+						"data-source-properties[", "dataSourceProperties[" }) {
+					if (key.startsWith(prefix)) {
+						String name = key.substring(prefix.length());
+						properties.setProperty(name.endsWith("]") ? name.substring(0, name.length() - 1) : name, value);
+					}
+				}
+			});
+			return properties;
+		}
+
+		/** {@code <pool>.<peer>}: the HikariCP pool name and the prefix of its metrics. */
+		public String qualifiedName() {
+			return this.pool + "." + this.name;
+		}
+
+		/** The URL as it may be shown: without user info and password parameters. */
+		public String safeUrl() {
+			return SafeUrls.redact(this.url);
+		}
+
+		@Override
+		public String toString() {
+			return "PeerConfig[" + qualifiedName() + ", " + safeUrl() + ", user=" + this.username + ", role="
+					+ this.role + "]";
+		}
+
 	}
 
 }

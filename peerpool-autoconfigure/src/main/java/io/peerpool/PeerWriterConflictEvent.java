@@ -17,6 +17,13 @@ public class PeerWriterConflictEvent extends ApplicationEvent {
 
 	private final String writer;
 
+	/**
+	 * An event of the pool {@code source}.
+	 * @param source the pool's data source
+	 * @param pool name of the pool
+	 * @param peer the peer that reports itself writable
+	 * @param writer the pool's writer
+	 */
 	public PeerWriterConflictEvent(Object source, String pool, String peer, String writer) {
 		super(source);
 		this.pool = pool;
@@ -24,6 +31,7 @@ public class PeerWriterConflictEvent extends ApplicationEvent {
 		this.writer = writer;
 	}
 
+	/** Name of the pool. */
 	public String getPool() {
 		return this.pool;
 	}

@@ -33,10 +33,12 @@ public record ProbeResult(boolean healthy, String detail, Boolean readOnly, Dura
 		this(healthy, detail, readOnly, lag, replication, null);
 	}
 
+	/** A healthy server, nothing more known: neither its read-only state nor its lag. */
 	public static ProbeResult ok() {
 		return new ProbeResult(true, null, null, Duration.ZERO);
 	}
 
+	/** A server that cannot serve, for the reason {@code detail}. */
 	public static ProbeResult unhealthy(String detail) {
 		return new ProbeResult(false, detail, null, null);
 	}

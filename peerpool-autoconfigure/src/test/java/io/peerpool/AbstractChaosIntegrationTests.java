@@ -164,7 +164,7 @@ abstract class AbstractChaosIntegrationTests {
 	}
 
 	PeerPoolDataSource pool(PeerPoolSettings settings) {
-		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name())
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name())
 			.settings(settings)
 			.hikari("maximum-pool-size", "4")
 			.hikari("minimum-idle", "2");

@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.JdbcDriver;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedMariaDb;

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerHikariConfigs;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.peer.PeerHikariConfigs;

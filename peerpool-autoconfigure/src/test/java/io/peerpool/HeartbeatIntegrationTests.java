@@ -41,7 +41,7 @@ class HeartbeatIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(Duration heartbeatInterval) {
-		PeerPoolBuilder builder = PeerPoolDataSource.builder("beat")
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder("beat")
 			.probeInterval(Duration.ofSeconds(60))
 			.checkInterval(Duration.ofSeconds(60))
 			.heartbeatInterval(heartbeatInterval)

@@ -30,6 +30,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.routing.PeerRouting;

@@ -29,6 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.health.PeerPoolHealthIndicator;
 import io.peerpool.metrics.PeerPoolMetrics;

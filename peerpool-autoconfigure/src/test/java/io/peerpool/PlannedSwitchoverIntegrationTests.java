@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.FaultProxy;

@@ -40,7 +40,8 @@ final class TestPools {
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe,
 			Map<String, String> hikari) {
-		PeerPoolBuilder builder = PeerPoolDataSource.builder(settings.name()).settings(settings).probe(probe);
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name()).settings(settings)
+			.probe(probe);
 		hikari.forEach(builder::hikari);
 		for (DatabaseServer server : servers) {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(driver))

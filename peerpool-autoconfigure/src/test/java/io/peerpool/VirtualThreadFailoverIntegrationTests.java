@@ -31,6 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.balance.Balance;

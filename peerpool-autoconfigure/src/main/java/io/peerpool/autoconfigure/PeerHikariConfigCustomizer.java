@@ -2,7 +2,7 @@ package io.peerpool.autoconfigure;
 
 import com.zaxxer.hikari.HikariConfig;
 
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 
 /** Changes the HikariCP settings of a peer's pool before it starts (for example to add metrics). */
 @FunctionalInterface

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 
 /**
  * Turns {@link PeerPoolProperties} into validated pools: settings inherited top level, then pool,

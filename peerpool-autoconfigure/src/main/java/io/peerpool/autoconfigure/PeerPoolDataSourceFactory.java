@@ -14,7 +14,7 @@ import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerProbe;
 import io.peerpool.failure.PeerFailureClassifier;
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.peer.PeerHikariConfigs;
 
 /**

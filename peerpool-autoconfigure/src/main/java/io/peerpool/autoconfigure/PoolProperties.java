@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 import io.peerpool.ReadYourWrites;
-import io.peerpool.TransactionReplay;
-import io.peerpool.UnknownLag;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
+import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 
 /**

@@ -3,7 +3,7 @@ package io.peerpool.autoconfigure;
 import java.util.List;
 
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 
 /**
  * One pool after validation and inheritance of settings.

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /**
  * What peerpool says to one product (and version) of server: the probe's queries, replica lag and

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /** H2 and products peerpool knows nothing about: the connection's validity only, no replication. */
 final class GenericDialect extends Dialect {

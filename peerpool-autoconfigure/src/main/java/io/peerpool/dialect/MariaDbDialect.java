@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.peerpool.ProbeResult;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /**
  * MariaDB (and Galera nodes, which are MariaDB servers with {@code wsrep_on}).

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.ProbeResult;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /**
  * PostgreSQL. Every function used here is executable by any user: {@code pg_is_in_recovery()},

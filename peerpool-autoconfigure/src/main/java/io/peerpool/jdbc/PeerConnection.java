@@ -28,7 +28,7 @@ import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.ReadYourWrites;
-import io.peerpool.TransactionReplay;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.dialect.ReplicaCatchUp;
 import io.peerpool.routing.TransactionReadOnly;
 

@@ -5,7 +5,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
-import io.peerpool.AcquisitionObserver;
+import io.peerpool.PeerPoolDataSource.AcquisitionObserver;
 
 /**
  * A Micrometer {@link Observation} {@code peerpool.acquire} per physical acquisition, with low

@@ -14,8 +14,9 @@ import java.util.function.Function;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerRole;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 import io.peerpool.PeerState;
 import io.peerpool.balance.Balanced;
 import io.peerpool.failure.FailureReason;
@@ -81,7 +82,7 @@ public final class Peer implements Balanced {
 	private volatile java.util.concurrent.Semaphore permits;
 
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
-	private final AtomicReference<io.peerpool.ServerIdentity> server = new AtomicReference<>();
+	private final AtomicReference<ServerIdentity> server = new AtomicReference<>();
 
 	/** What the server said of itself in the last probe: {@code null} until a probe told. */
 	private volatile Boolean serverReadOnly;
@@ -151,11 +152,11 @@ public final class Peer implements Balanced {
 		this.clock = clock;
 		this.listener = listener;
 		this.status = new AtomicReference<>(PeerStatus.up(clock.instant()));
-		connector.observeConnections((connection) -> observeServer(io.peerpool.ServerIdentity.of(connection)));
+		connector.observeConnections((connection) -> observeServer(ServerIdentity.of(connection)));
 	}
 
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
-	public io.peerpool.ServerIdentity server() {
+	public ServerIdentity server() {
 		return this.server.get();
 	}
 
@@ -164,8 +165,8 @@ public final class Peer implements Balanced {
 	 * before, the pooled connections, which hold caches of the old server (type OIDs, prepared
 	 * statements) or still talk to it, are evicted and listeners are told.
 	 */
-	void observeServer(io.peerpool.ServerIdentity current) {
-		io.peerpool.ServerIdentity previous = this.server.getAndSet(current);
+	void observeServer(ServerIdentity current) {
+		ServerIdentity previous = this.server.getAndSet(current);
 		if (previous == null || previous.equals(current)) {
 			return;
 		}

@@ -1,5 +1,7 @@
 package io.peerpool.peer;
 
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
+
 /** Told of every health transition of a peer; called on the thread that made the transition. */
 @FunctionalInterface
 interface PeerListener {
@@ -14,7 +16,7 @@ interface PeerListener {
 	 * Another server now answers at the peer's address; its pooled connections are being evicted.
 	 * Called on the thread that opened the connection that saw the new server.
 	 */
-	default void serverChanged(Peer peer, io.peerpool.ServerIdentity previous, io.peerpool.ServerIdentity current) {
+	default void serverChanged(Peer peer, ServerIdentity previous, ServerIdentity current) {
 	}
 
 	/**

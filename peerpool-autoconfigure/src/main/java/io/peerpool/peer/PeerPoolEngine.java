@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
-import io.peerpool.PeerConfig;
-import io.peerpool.AcquisitionObserver;
+import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.PeerPoolDataSource.AcquisitionObserver;
 import io.peerpool.NoAvailablePeerException;
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPoolEvent;
@@ -38,8 +38,8 @@ import io.peerpool.PeerRole;
 import io.peerpool.PeerServerChangedEvent;
 import io.peerpool.PeerState;
 import io.peerpool.PeerWriterConflictEvent;
-import io.peerpool.ServerIdentity;
-import io.peerpool.UnknownLag;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
+import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.balance.BalanceStrategy;
 import io.peerpool.connect.BoundedConnectDataSource;

@@ -16,7 +16,7 @@ import io.peerpool.PeerPoolEvent.Type;
 import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 import io.peerpool.failure.FailureReason;
 
 /**

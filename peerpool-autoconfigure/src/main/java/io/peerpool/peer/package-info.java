@@ -5,7 +5,7 @@
  * and the background monitor that probes peers and retires failed peers' pools off the
  * application's threads. Everything else here is package-private, but {@code Peer} (the JDBC
  * layer's handle on the peer that serves a connection), {@code PeerHikariConfigs} (what the wiring
- * and the builder resolve from a {@link io.peerpool.PeerConfig}) and {@code SafeUrls}.
+ * and the builder resolve from a {@link io.peerpool.PeerPoolSettings.PeerConfig}) and {@code SafeUrls}.
  */
 @NullMarked
 package io.peerpool.peer;

@@ -8,7 +8,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.TransactionReplay;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

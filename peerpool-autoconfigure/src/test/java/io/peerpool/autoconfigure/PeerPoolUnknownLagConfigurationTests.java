@@ -7,7 +7,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.peerpool.PeerPoolDataSource;
-import io.peerpool.UnknownLag;
+import io.peerpool.PeerPoolSettings.UnknownLag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

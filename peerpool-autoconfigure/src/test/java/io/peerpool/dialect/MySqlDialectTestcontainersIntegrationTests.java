@@ -15,7 +15,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.mysql.MySQLContainer;
 
 import io.peerpool.ProbeResult;
-import io.peerpool.ServerIdentity;
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

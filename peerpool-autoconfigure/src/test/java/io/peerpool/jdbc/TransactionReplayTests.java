@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerRole;
-import io.peerpool.TransactionReplay;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 

@@ -13,7 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerProbe;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerState;

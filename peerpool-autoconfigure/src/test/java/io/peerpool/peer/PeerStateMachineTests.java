@@ -12,7 +12,7 @@ import java.util.Properties;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
 import io.peerpool.failure.FailureReason;

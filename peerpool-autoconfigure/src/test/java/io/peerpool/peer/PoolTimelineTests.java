@@ -10,7 +10,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerPoolEvent;
 import io.peerpool.PeerPoolEvent.Type;
 import io.peerpool.PeerPoolListener;

@@ -18,11 +18,10 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
-import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerProbe;
 import io.peerpool.PeerRole;
-import io.peerpool.TransactionReplay;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.DatabaseServer;
@@ -64,7 +63,7 @@ public enum BenchmarkSystem {
 	PEERPOOL("peerpool") {
 		@Override
 		public DataSource create(List<? extends DatabaseServer> servers, Timings timings) {
-			PeerPoolBuilder builder = builder("bench", timings).probe(PeerProbe.validity());
+			PeerPoolDataSource.Builder builder = builder("bench", timings).probe(PeerProbe.validity());
 			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), server.jdbcUrl(JdbcDriver.MARIADB), server.username(), server.password());
 			}
@@ -319,7 +318,7 @@ public enum BenchmarkSystem {
 	 * A peerpool builder with the benchmarks' timings and pool sizes, the same for every peerpool
 	 * system (and the chaos benchmark), round robin; peers and probe are the caller's.
 	 */
-	static PeerPoolBuilder builder(String name, Timings timings) {
+	static PeerPoolDataSource.Builder builder(String name, Timings timings) {
 		String size = Integer.toString(timings.poolSizePerServer());
 		return PeerPoolDataSource.builder(name)
 			.balance(Balance.ROUND_ROBIN)
@@ -332,8 +331,9 @@ public enum BenchmarkSystem {
 			.hikari("minimum-idle", size);
 	}
 
-	static PeerPoolBuilder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings, PeerRole role) {
-		PeerPoolBuilder builder = builder("bench", timings);
+	static PeerPoolDataSource.Builder peerpoolDefault(List<? extends DatabaseServer> servers, Timings timings,
+			PeerRole role) {
+		PeerPoolDataSource.Builder builder = builder("bench", timings);
 		for (DatabaseServer server : servers) {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(JdbcDriver.MARIADB))
 				.username(server.username())

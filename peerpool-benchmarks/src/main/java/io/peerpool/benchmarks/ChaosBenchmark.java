@@ -26,7 +26,6 @@ import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
 
 import io.peerpool.PeerInfo;
-import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerRole;
@@ -141,7 +140,7 @@ public final class ChaosBenchmark {
 				proxies.put(server, FaultProxy.to(server).start());
 				awaitLogin(server, driver, password);
 			}
-			PeerPoolBuilder builder = BenchmarkSystem.builder("chaos", timings);
+			PeerPoolDataSource.Builder builder = BenchmarkSystem.builder("chaos", timings);
 			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), (peer) -> peer.url(proxies.get(server).jdbcUrl(server, driver))
 					.username(USER)

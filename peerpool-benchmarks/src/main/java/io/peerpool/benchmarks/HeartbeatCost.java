@@ -7,7 +7,6 @@ import java.util.List;
 
 import com.sun.management.ThreadMXBean;
 
-import io.peerpool.PeerPoolBuilder;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.test.MariaDbCluster;
 import io.peerpool.test.JdbcDriver;
@@ -33,7 +32,7 @@ public final class HeartbeatCost {
 		Duration interval = Duration.ofMillis(250);
 		try (MariaDbCluster db = MariaDbCluster.peers(peers)) {
 			db.start();
-			PeerPoolBuilder builder = PeerPoolDataSource.builder("cost")
+			PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder("cost")
 				.heartbeatInterval(interval)
 				// no full probe during the run: only heartbeats run on their threads
 				.probeInterval(Duration.ofHours(1));

@@ -20,7 +20,7 @@ import io.peerpool.autoconfigure.PeerHikariConfigCustomizer;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.metrics.PeerPoolHikariMetrics;
 import io.peerpool.metrics.PeerPoolMetrics;
-import io.peerpool.PeerConfig;
+import io.peerpool.PeerPoolSettings.PeerConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The builder over in-memory H2 peers: no database process. */
-class PeerPoolBuilderTests {
+class PeerPoolDataSourceBuilderTests {
 
 	@Test
 	void buildStartsAPoolWithTheGivenSettingsAndPeers() throws Exception {
