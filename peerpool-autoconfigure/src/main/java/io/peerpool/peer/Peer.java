@@ -51,9 +51,6 @@ public final class Peer implements Balanced {
 
 	private final AtomicReference<PeerStatus> status;
 
-	/** The size of {@link #permits}: slots taken = this minus the free permits (no counter of its own on the hot path). */
-	private volatile int slots;
-
 	private final AtomicBoolean probing = new AtomicBoolean();
 
 	/** An error asked for a probe while one was running: run another when it ends. */
@@ -68,18 +65,13 @@ public final class Peer implements Balanced {
 	 */
 	private volatile boolean pooledAutoCommit = true;
 
-	/** Connections routed to this peer since start. */
-	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
-
 	private volatile HikariDataSource pool;
 
 	/**
-	 * One permit per connection the peer's pool may hold, handed out in the order callers asked
-	 * (fair): HikariCP lets a thread that has just returned a connection take it again before the
-	 * caller that waited for it wakes up, which under load starves waiters. Taking a free permit is
-	 * one compare-and-set, without a lock.
+	 * One slot per connection the peer's pool may hold, handed out in the order callers asked, and
+	 * the count of connections routed here since start; {@code null} before the first pool.
 	 */
-	private volatile java.util.concurrent.Semaphore permits;
+	private volatile PeerSlots slots;
 
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<ServerIdentity> server = new AtomicReference<>();
@@ -190,12 +182,11 @@ public final class Peer implements Balanced {
 		}
 	}
 
-	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
+	/** Sizes the slots by the first pool; every later pool of this peer has the same settings. */
 	private HikariDataSource withPermits(HikariDataSource created) {
-		if (this.permits == null) {
+		if (this.slots == null) {
 			this.pooledAutoCommit = created.isAutoCommit();
-			this.slots = Math.max(1, created.getMaximumPoolSize());
-			this.permits = new java.util.concurrent.Semaphore(this.slots, true);
+			this.slots = new PeerSlots(Math.max(1, created.getMaximumPoolSize()));
 		}
 		return created;
 	}
@@ -425,8 +416,8 @@ public final class Peer implements Balanced {
 	@Override
 	public int activeConnections() {
 		// a slot is taken for every borrowed connection (and for the moment of borrowing it)
-		java.util.concurrent.Semaphore taken = this.permits;
-		return (taken != null) ? Math.max(0, this.slots - taken.availablePermits()) : 0;
+		PeerSlots current = this.slots;
+		return (current != null) ? current.taken() : 0;
 	}
 
 	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
@@ -448,7 +439,8 @@ public final class Peer implements Balanced {
 
 	/** Connections routed to this peer since the pool started. */
 	public long routedConnections() {
-		return this.routed.sum();
+		PeerSlots current = this.slots;
+		return (current != null) ? current.borrows() : 0L;
 	}
 
 	PeerStatus status() {
@@ -534,7 +526,7 @@ public final class Peer implements Balanced {
 	 * interrupt flag is set again)
 	 */
 	Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
-		java.util.concurrent.Semaphore slots = this.permits;
+		PeerSlots slots = this.slots;
 		if (slots == null || this.pool == null) {
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
@@ -542,11 +534,11 @@ public final class Peer implements Balanced {
 			if (slotMillis <= 0) {
 				// the hot path: one compare-and-set, no interrupt check (HikariCP hands an idle connection to an
 				// interrupted thread too), and no taking a slot that a waiting caller is about to get
-				if (slots.hasQueuedThreads() || !slots.tryAcquire()) {
+				if (!slots.tryTake()) {
 					return null;
 				}
 			}
-			else if (!slots.tryAcquire(slotMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+			else if (!slots.take(slotMillis)) {
 				return null;
 			}
 		}
@@ -557,7 +549,7 @@ public final class Peer implements Balanced {
 		// read after the wait: the peer may have gone DOWN meanwhile
 		HikariDataSource current = this.pool;
 		if (current == null || current.isClosed()) {
-			slots.release();
+			slots.giveUncounted();
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
 		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
@@ -566,17 +558,16 @@ public final class Peer implements Balanced {
 			connection = (hikari != null) ? hikari.getConnection(Math.max(1, connectionMillis)) : current.getConnection();
 		}
 		catch (SQLTransientConnectionException ex) {
-			slots.release();
+			slots.giveUncounted();
 			// HikariCP's "request timed out": its cause is the last failed attempt to open a connection,
 			// which the connector has already reported where it happened
 			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
 					+ connectionMillis + " ms (" + describeUsage() + ")", ex);
 		}
 		catch (SQLException | RuntimeException ex) {
-			slots.release();
+			slots.giveUncounted();
 			throw ex;
 		}
-		this.routed.increment();
 		return connection;
 	}
 
@@ -588,6 +579,18 @@ public final class Peer implements Balanced {
 
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
 	public void release(Connection connection) throws SQLException {
+		release(connection, false);
+	}
+
+	/**
+	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
+	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
+	 */
+	void returnUnused(Connection connection) throws SQLException {
+		release(connection, true);
+	}
+
+	private void release(Connection connection, boolean unused) throws SQLException {
 		try {
 			connection.close();
 		}
@@ -598,24 +601,21 @@ public final class Peer implements Balanced {
 		}
 		finally {
 			// after the connection is back in HikariCP, so that the next caller finds it there
-			releaseSlot();
+			releaseSlot(unused);
 		}
 	}
 
-	private void releaseSlot() {
-		java.util.concurrent.Semaphore slots = this.permits;
-		if (slots != null) {
-			slots.release();
+	private void releaseSlot(boolean unused) {
+		PeerSlots current = this.slots;
+		if (current == null) {
+			return;
 		}
-	}
-
-	/**
-	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
-	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
-	 */
-	void returnUnused(Connection connection) throws SQLException {
-		this.routed.decrement();
-		release(connection);
+		if (unused) {
+			current.giveUncounted();
+		}
+		else {
+			current.give();
+		}
 	}
 
 	/**
@@ -653,7 +653,7 @@ public final class Peer implements Balanced {
 				// the connection is gone either way
 			}
 			finally {
-				releaseSlot();
+				releaseSlot(false);
 			}
 		}
 	}
