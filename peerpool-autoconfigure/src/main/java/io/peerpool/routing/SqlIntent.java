@@ -21,7 +21,7 @@ public final class SqlIntent {
 	public static final int SESSION = 2;
 
 	/**
-	 * Slots of the cache of {@link #classify}: direct-mapped by hash code, a new text replaces the
+	 * Slots of the cache of {@link #classify}: direct-mapped by hash code, a text missed twice replaces the
 	 * one in its slot (no lock, no eviction policy; a miss costs what classifying did without it).
 	 */
 	private static final int CACHE_SLOTS = 512;
@@ -33,6 +33,13 @@ public final class SqlIntent {
 	private static final int CACHED_LENGTH = 2048;
 
 	private static final Classified[] CACHE = new Classified[CACHE_SLOTS];
+
+	/**
+	 * Per slot, the hash of the last text that missed it: a text is cached the second time it
+	 * misses, so that SQL built with literals (a new text every time) neither allocates an entry per
+	 * statement nor pushes out the texts an application runs again and again.
+	 */
+	private static final int[] MISSED = new int[CACHE_SLOTS];
 
 	private record Classified(String sql, int intent) {
 	}
@@ -54,8 +61,8 @@ public final class SqlIntent {
 	 * {@link #WRITE} and {@link #SESSION} bits of {@code sql}; 0 for a plain read (or {@code null}).
 	 * Applications run the same few hundred statement texts again and again (string constants,
 	 * the SQL of prepared statements, an ORM's generated statements), so the answer for a text is
-	 * remembered: a text seen before costs its (cached) hash code and one comparison instead of a
-	 * pass over it.
+	 * remembered from the second time it is asked: a text seen before costs its (cached) hash code
+	 * and one comparison instead of a pass over it.
 	 */
 	public static int classify(String sql) {
 		if (sql == null) {
@@ -64,15 +71,28 @@ public final class SqlIntent {
 		if (sql.length() > CACHED_LENGTH) {
 			return scan(sql);
 		}
-		int slot = sql.hashCode() & (CACHE_SLOTS - 1);
+		int hash = sql.hashCode();
+		int slot = hash & (CACHE_SLOTS - 1);
 		Classified known = CACHE[slot];
 		if (known != null && (known.sql == sql || known.sql.equals(sql))) {
 			return known.intent;
 		}
 		int intent = scan(sql);
-		// a racy write of an immutable entry: a reader sees it whole or the entry before it
-		CACHE[slot] = new Classified(sql, intent);
+		if (MISSED[slot] != hash) {
+			// first miss (as far as the slot knows): remembered by its hash only
+			MISSED[slot] = hash;
+		}
+		else {
+			// racy writes: a reader sees an immutable entry whole or the entry before it; a lost hash costs one more miss
+			CACHE[slot] = new Classified(sql, intent);
+		}
 		return intent;
+	}
+
+	/** Whether the answer for {@code sql} is remembered (for tests of the cache's admission). */
+	static boolean isCached(String sql) {
+		Classified known = CACHE[sql.hashCode() & (CACHE_SLOTS - 1)];
+		return known != null && known.sql.equals(sql);
 	}
 
 	private static int scan(String sql) {

@@ -165,4 +165,18 @@ class SqlIntentTests {
 		assertThat(SqlIntent.classify(longWrite)).isEqualTo(WRITE);
 	}
 
+	@Test
+	void aTextIsRememberedTheSecondTimeAndTextsBuiltWithLiteralsDoNotPushItOut() {
+		String repeated = "SELECT c FROM cache_admission WHERE id = ?";
+		assertThat(SqlIntent.classify(repeated)).isEqualTo(0);
+		assertThat(SqlIntent.isCached(repeated)).as("remembered after the first time").isFalse();
+		assertThat(SqlIntent.classify(repeated)).isEqualTo(0);
+		assertThat(SqlIntent.isCached(repeated)).as("remembered after the second time").isTrue();
+		for (int i = 0; i < 100_000; i++) {
+			assertThat(SqlIntent.classify("UPDATE cache_admission SET c = " + i)).isEqualTo(WRITE);
+		}
+		assertThat(SqlIntent.isCached(repeated)).as("still remembered after 100,000 texts seen once").isTrue();
+		assertThat(SqlIntent.classify(repeated)).isEqualTo(0);
+	}
+
 }
