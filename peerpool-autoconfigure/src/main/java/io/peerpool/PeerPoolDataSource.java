@@ -70,7 +70,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * @param hikariConfigs the HikariCP configuration of a peer's pool
 	 * @param clock the clock of peer states
 	 */
-	public PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
+	private PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
 			PeerFailureClassifier classifier, Function<PeerConfig, HikariConfig> hikariConfigs, Clock clock) {
 		this.settings = settings;
 		this.engine = new PeerPoolEngine(this, settings, peerConfigs, probe, classifier, hikariConfigs, clock);
