@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -60,9 +61,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	private final PeerPoolEngine engine;
 
 	/**
-	 * A pool of the peers {@code peerConfigs}, not started yet: what the auto-configuration
-	 * creates. Without it, use {@link #builder(String)}, which resolves the peers' settings and
-	 * starts the pool.
+	 * A pool of the peers {@code peerConfigs}, not started yet; {@link #builder(String)} is the way
+	 * to create one.
 	 * @param settings the pool's resolved settings
 	 * @param peerConfigs each peer's resolved settings, in declared order
 	 * @param probe the probe of the peers
@@ -70,7 +70,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	 * @param hikariConfigs the HikariCP configuration of a peer's pool
 	 * @param clock the clock of peer states
 	 */
-	public PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
+	private PeerPoolDataSource(PeerPoolSettings settings, List<PeerConfig> peerConfigs, PeerProbe probe,
 			PeerFailureClassifier classifier, Function<PeerConfig, HikariConfig> hikariConfigs, Clock clock) {
 		this.settings = settings;
 		this.engine = new PeerPoolEngine(this, settings, peerConfigs, probe, classifier, hikariConfigs, clock);
@@ -327,6 +327,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		private Clock clock = Clock.systemUTC();
 
+		private final List<BiConsumer<? super PeerConfig, ? super HikariConfig>> hikariCustomizers = new ArrayList<>();
+
 		private Builder(String name) {
 			this.name = Objects.requireNonNull(name, "name");
 			settings(PeerPoolSettings.defaults(name));
@@ -367,6 +369,36 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				throw new IllegalArgumentException("Peer '" + name + "' of pool '" + this.name + "' has no url");
 			}
 			this.peers.add(spec);
+			return this;
+		}
+
+		/**
+		 * A peer whose settings are already resolved (as the auto-configuration has them, or as a
+		 * {@code PeerHikariConfigCustomizer} is given them): the pool's {@link #hikari} settings apply
+		 * under its own, and the pool's connect timeout when it has none.
+		 * @throws IllegalArgumentException when {@code peer} belongs to another pool
+		 */
+		public Builder peer(PeerConfig peer) {
+			if (peer.pool() != null && !peer.pool().equals(this.name)) {
+				throw new IllegalArgumentException("Peer '" + peer.name() + "' belongs to pool '" + peer.pool()
+						+ "', not to pool '" + this.name + "'");
+			}
+			Peer spec = new Peer(peer.name());
+			spec.url = peer.url();
+			spec.username = peer.username();
+			spec.password = peer.password();
+			spec.driverClassName = peer.driverClassName();
+			spec.role = peer.role();
+			spec.weight = peer.weight();
+			spec.connectTimeout = peer.connectTimeout();
+			spec.hikari.putAll(peer.hikari());
+			this.peers.add(spec);
+			return this;
+		}
+
+		/** The peers {@code peers}, in order, each as with {@link #peer(PeerConfig)}. */
+		public Builder peers(List<PeerConfig> peers) {
+			peers.forEach(this::peer);
 			return this;
 		}
 
@@ -479,6 +511,17 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			return this;
 		}
 
+		/**
+		 * Changes the {@link HikariConfig} of each peer's pool once the {@link #hikari} settings are
+		 * applied, before the pool starts (to add metrics, a driver setting peerpool has no property
+		 * for); customizers run in the order they were added. A peer's settings may be turned into a
+		 * {@code HikariConfig} more than once (each a new one): change only the one given.
+		 */
+		public Builder hikariCustomizer(BiConsumer<? super PeerConfig, ? super HikariConfig> customizer) {
+			this.hikariCustomizers.add(Objects.requireNonNull(customizer, "customizer"));
+			return this;
+		}
+
 		/** The probe; default {@link PeerProbe#standard()}. */
 		public Builder probe(PeerProbe probe) {
 			this.probe = Objects.requireNonNull(probe, "probe");
@@ -512,6 +555,18 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		 * @throws IllegalArgumentException when a setting is invalid or no peer is given
 		 */
 		public PeerPoolDataSource build() {
+			PeerPoolDataSource pool = buildUnstarted();
+			pool.start();
+			return pool;
+		}
+
+		/**
+		 * A pool that is not started yet: for a {@code @Bean} method, whose container starts it
+		 * ({@code afterPropertiesSet}) after it has set the application event publisher, or to add
+		 * listeners that see the first probes; otherwise call {@link PeerPoolDataSource#start()}.
+		 * @throws IllegalArgumentException when a setting is invalid or no peer is given
+		 */
+		public PeerPoolDataSource buildUnstarted() {
 			PeerPoolSettings settings = toSettings();
 			List<PeerConfig> configs = new ArrayList<>(this.peers.size());
 			for (Peer peer : this.peers) {
@@ -521,10 +576,13 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 						peer.driverClassName, peer.role, peer.weight,
 						(peer.connectTimeout != null) ? peer.connectTimeout : settings.connectTimeout(), hikari));
 			}
-			PeerPoolDataSource pool = new PeerPoolDataSource(settings, configs, this.probe, this.classifier,
-					PeerHikariConfigs::create, this.clock);
-			pool.start();
-			return pool;
+			List<BiConsumer<? super PeerConfig, ? super HikariConfig>> customizers = List.copyOf(this.hikariCustomizers);
+			Function<PeerConfig, HikariConfig> hikariConfigs = (peer) -> {
+				HikariConfig config = PeerHikariConfigs.create(peer);
+				customizers.forEach((customizer) -> customizer.accept(peer, config));
+				return config;
+			};
+			return new PeerPoolDataSource(settings, configs, this.probe, this.classifier, hikariConfigs, this.clock);
 		}
 
 		/** One peer of the pool being built. */

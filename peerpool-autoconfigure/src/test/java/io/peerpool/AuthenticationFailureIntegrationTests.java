@@ -3,7 +3,6 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.PostgresMajor;
@@ -73,8 +70,11 @@ class AuthenticationFailureIntegrationTests {
 						PeerRole.PRIMARY, 1, connectTimeout, Map.of()),
 				new PeerConfig("auth", "bad", bad.jdbcUrl(driver), bad.username(), WRONG_PASSWORD, null,
 						PeerRole.PRIMARY, 1, connectTimeout, Map.of()));
-		try (PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC())) {
+		try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.buildUnstarted()) {
 			pool.start();
 			await().atMost(Duration.ofSeconds(30)).until(() -> pool.peer("bad").state() == PeerState.DOWN);
 			PeerInfo info = pool.getPeers().get(1);

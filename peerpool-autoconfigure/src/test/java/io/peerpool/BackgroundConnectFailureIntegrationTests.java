@@ -3,7 +3,6 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
@@ -78,9 +75,11 @@ class BackgroundConnectFailureIntegrationTests {
 					server.username(), server.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "2", "minimum-idle", "0")));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.build();
 		return pool;
 	}
 

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
@@ -186,8 +182,11 @@ class ConnectionResetIntegrationTests {
 		MariaDbServer server = db.server(0);
 		PeerConfig peer = new PeerConfig(settings.name(), server.name(), url, server.username(), server.password(),
 				null, PeerRole.PRIMARY, 1, connectTimeout, hikari);
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), probe,
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peer(peer)
+			.probe(probe)
+			.buildUnstarted();
 		PoolEvents.onDown(pool, (event) -> this.downs.add(PoolEvents.describeDown(event)));
 		pool.start();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);

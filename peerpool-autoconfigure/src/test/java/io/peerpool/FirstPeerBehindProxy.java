@@ -4,15 +4,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
@@ -49,9 +46,11 @@ final class FirstPeerBehindProxy implements AutoCloseable {
 					server.username(), server.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "2", "minimum-idle", "1")))
 			.toList();
-		this.pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(), new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
-		this.pool.start();
+		this.pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.build();
 	}
 
 	/**

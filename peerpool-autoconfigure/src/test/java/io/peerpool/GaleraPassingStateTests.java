@@ -20,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.actuate.PeerPoolEndpoint;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.health.PeerPoolHealthIndicator;
-import io.peerpool.peer.PeerHikariConfigs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -114,9 +112,12 @@ class GaleraPassingStateTests {
 				return GaleraPassingStateTests.this.answers.get(name(connection));
 			}
 		};
-		this.pool = new PeerPoolDataSource(settings, configs, probe, new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, this.clock);
-		this.pool.start();
+		this.pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(configs)
+			.probe(probe)
+			.clock(this.clock)
+			.build();
 		return this.pool;
 	}
 

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.health.PeerPoolHealthIndicator;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;
 import io.peerpool.test.JdbcDriver;
@@ -256,8 +253,11 @@ class GaleraPassingStatesIntegrationTests {
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.buildUnstarted();
 		pool.addListener(new PeerPoolListener() {
 			@Override
 			public void onEvent(PeerPoolEvent event) {

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.failure.FailureReason;
@@ -308,8 +306,11 @@ class GaleraRoutingIntegrationTests {
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, probe, new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(probe)
+			.buildUnstarted();
 		this.resources.add(pool);
 		pool.start();
 		return pool;

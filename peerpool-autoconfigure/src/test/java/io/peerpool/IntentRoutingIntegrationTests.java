@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +30,6 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.RouteIntent;
 import io.peerpool.routing.RouteOrigin;
@@ -87,9 +84,11 @@ class IntentRoutingIntegrationTests extends AbstractIntentRoutingIntegrationTest
 					(server == db.primary()) ? PeerRole.PRIMARY : PeerRole.REPLICA, 1, settings.connectTimeout(),
 					Map.copyOf(settingsOfPeer)));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.build();
 		return awaitEveryPeerUp(pool);
 	}
 

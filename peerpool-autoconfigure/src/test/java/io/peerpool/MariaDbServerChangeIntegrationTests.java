@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
@@ -45,8 +42,11 @@ class MariaDbServerChangeIntegrationTests {
 			PeerConfig peer = new PeerConfig("vip", "db", proxy.jdbcUrl(blue, JdbcDriver.MARIADB), blue.username(),
 					blue.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(1),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "4"));
-			try (PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), PeerProbe.validity(),
-					new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC())) {
+			try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+				.settings(settings)
+				.peer(peer)
+				.probe(PeerProbe.validity())
+				.buildUnstarted()) {
 				pool.setApplicationEventPublisher((event) -> events.add((PeerServerChangedEvent) event));
 				pool.start();
 				try (ServerChangeLoad load = new ServerChangeLoad(pool, 4, MariaDbServerChangeIntegrationTests::serverId)) {

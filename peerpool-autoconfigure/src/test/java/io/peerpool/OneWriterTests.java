@@ -1,6 +1,5 @@
 package io.peerpool;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerPoolSettings.UnknownLag;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,8 +71,11 @@ class OneWriterTests {
 			String name = url.substring(url.indexOf("one-") + 4).split(";")[0];
 			return this.answers.get(name);
 		};
-		this.pool = new PeerPoolDataSource(settings, configs, probe, new DefaultPeerFailureClassifier(),
-				PeerHikariConfigs::create, Clock.systemUTC());
+		this.pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(configs)
+			.probe(probe)
+			.buildUnstarted();
 		this.pool.setApplicationEventPublisher((event) -> {
 			if (event instanceof PeerWriterConflictEvent conflict) {
 				this.events.add(conflict);

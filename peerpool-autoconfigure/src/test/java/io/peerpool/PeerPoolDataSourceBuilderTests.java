@@ -4,13 +4,19 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.balance.Balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /** The builder over in-memory H2 peers: no database process. */
 class PeerPoolDataSourceBuilderTests {
@@ -46,6 +52,70 @@ class PeerPoolDataSourceBuilderTests {
 					ResultSet result = statement.executeQuery("SELECT 1")) {
 				assertThat(result.next()).isTrue();
 			}
+		}
+	}
+
+	@Test
+	void resolvedPeersTakeThePoolsHikariSettingsUnderTheirOwnAndCustomizersRunInOrder() {
+		List<String> customized = new CopyOnWriteArrayList<>();
+		PeerConfig resolved = new PeerConfig("resolved", "a", "jdbc:h2:mem:builder-resolved-a", "sa", "", null,
+				PeerRole.PRIMARY, 1, null, Map.of("maximum-pool-size", "2"));
+		try (PeerPoolDataSource pool = PeerPoolDataSource.builder("resolved")
+			.peers(List.of(resolved))
+			.probe(PeerProbe.validity())
+			.probeTimeout(Duration.ofSeconds(10))
+			.connectTimeout(Duration.ofSeconds(10))
+			.hikari("maximum-pool-size", "5")
+			.hikari("minimum-idle", "1")
+			.hikariCustomizer((peer, config) -> customized.add("first " + peer.qualifiedName() + " max="
+					+ config.getMaximumPoolSize()))
+			.hikariCustomizer((peer, config) -> {
+				customized.add("second");
+				config.setMinimumIdle(0);
+			})
+			.build()) {
+			assertThat(pool.peer("a").pool().getMaximumPoolSize()).as("the peer's own setting wins").isEqualTo(2);
+			assertThat(pool.peer("a").pool().getMinimumIdle()).as("the customizer has the last word").isZero();
+			assertThat(pool.peer("a").config().connectTimeout()).as("the pool's").isEqualTo(Duration.ofSeconds(10));
+			// each HikariConfig the pool makes of the peer (it makes more than one) is customized, in order
+			assertThat(String.join(",", customized))
+				.matches("first resolved\\.a max=2,second(,first resolved\\.a max=2,second)*");
+		}
+	}
+
+	@Test
+	void aResolvedPeerOfAnotherPoolIsRefused() {
+		PeerConfig other = new PeerConfig("other", "a", "jdbc:h2:mem:builder-other", "sa", "", null,
+				PeerRole.PRIMARY, 1, Duration.ofSeconds(1), Map.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> PeerPoolDataSource.builder("mine").peer(other))
+			.withMessageContaining("'a' belongs to pool 'other'");
+	}
+
+	@Test
+	void anUnstartedPoolProbesNothingUntilStartedAndItsListenersSeeTheFirstProbes() {
+		AtomicInteger probes = new AtomicInteger();
+		try (PeerPoolDataSource pool = PeerPoolDataSource.builder("later")
+			.peer("a", "jdbc:h2:mem:builder-later-a", "sa", "")
+			.probe((connection, timeout) -> {
+				probes.incrementAndGet();
+				return PeerProbe.validity().probe(connection, timeout);
+			})
+			.probeTimeout(Duration.ofSeconds(10))
+			.connectTimeout(Duration.ofSeconds(10))
+			.buildUnstarted()) {
+			List<PeerInfo> seen = new CopyOnWriteArrayList<>();
+			pool.addListener(new PeerPoolListener() {
+
+				@Override
+				public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
+					seen.add(peer);
+				}
+
+			});
+			assertThat(probes).as("probes before start()").hasValue(0);
+			pool.start();
+			await().atMost(Duration.ofSeconds(20)).until(() -> !seen.isEmpty());
+			assertThat(seen.get(0).name()).isEqualTo("a");
 		}
 	}
 

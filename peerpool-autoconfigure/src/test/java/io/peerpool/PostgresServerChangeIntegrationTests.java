@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.FaultProxy;
 import io.peerpool.test.JdbcDriver;
@@ -111,8 +108,11 @@ class PostgresServerChangeIntegrationTests {
 				pg14.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(1), Map.of("maximum-pool-size", "4"));
 		List<Object> events = new CopyOnWriteArrayList<>();
 		List<String> changes = new CopyOnWriteArrayList<>();
-		try (PeerPoolDataSource pool = new PeerPoolDataSource(settings, List.of(peer), PeerProbe.validity(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC())) {
+		try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peer(peer)
+			.probe(PeerProbe.validity())
+			.buildUnstarted()) {
 			pool.setApplicationEventPublisher((event) -> {
 				events.add(event);
 				throw new IllegalStateException("a failing listener must not break connection creation");

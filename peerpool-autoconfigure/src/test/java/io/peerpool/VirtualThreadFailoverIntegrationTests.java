@@ -3,7 +3,6 @@ package io.peerpool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +31,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.autoconfigure.observability.ObservedApp;
 import io.peerpool.balance.Balance;
-import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.test.EmbeddedMariaDb;
 import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
@@ -150,9 +147,11 @@ class VirtualThreadFailoverIntegrationTests {
 					server.username(), server.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", String.valueOf(CALLERS), "minimum-idle", "2")));
 		}
-		PeerPoolDataSource pool = new PeerPoolDataSource(settings, peers, PeerProbe.standard(),
-				new DefaultPeerFailureClassifier(), PeerHikariConfigs::create, Clock.systemUTC());
-		pool.start();
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peers(peers)
+			.probe(PeerProbe.standard())
+			.build();
 		return pool;
 	}
 

@@ -6,16 +6,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.zaxxer.hikari.HikariConfig;
-
 import org.springframework.beans.factory.ObjectProvider;
 
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerProbe;
 import io.peerpool.failure.PeerFailureClassifier;
-import io.peerpool.PeerPoolSettings.PeerConfig;
-import io.peerpool.peer.PeerHikariConfigs;
 
 /**
  * Creates the {@link PeerPoolDataSource} of each configured pool; the bean definitions that
@@ -52,18 +48,16 @@ public class PeerPoolDataSourceFactory {
 	 */
 	public PeerPoolDataSource create(String name) {
 		ResolvedPool pool = this.pools.get(name);
-		PeerPoolDataSource dataSource = new PeerPoolDataSource(pool.settings(), pool.peers(), this.probe,
-				this.classifier, this::hikariConfig, this.clock);
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(pool.settings().name())
+			.settings(pool.settings())
+			.peers(pool.peers())
+			.probe(this.probe)
+			.classifier(this.classifier)
+			.clock(this.clock);
+		this.customizers.forEach((customizer) -> builder.hikariCustomizer(customizer::customize));
+		PeerPoolDataSource dataSource = builder.buildUnstarted();
 		this.listeners.orderedStream().forEach(dataSource::addListener);
 		return dataSource;
-	}
-
-	private HikariConfig hikariConfig(PeerConfig peer) {
-		HikariConfig config = PeerHikariConfigs.create(peer);
-		for (PeerHikariConfigCustomizer customizer : this.customizers) {
-			customizer.customize(peer, config);
-		}
-		return config;
 	}
 
 }
