@@ -3,6 +3,7 @@ package io.peerpool.codegen;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,6 +116,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 		if (!settings.guarded.isEmpty() && settings.guard.isEmpty()) {
 			throw new Failure("guarded methods need a guard method");
 		}
+		checkObserved(settings, iface, methods.values());
 		if (methods.values().stream().anyMatch((method) -> method.name().equals(settings.delegate)
 				&& method.element().getParameters().isEmpty())) {
 			throw new Failure("delegate " + settings.delegate + "() is a method of " + iface.getSimpleName());
@@ -133,7 +135,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 			body.append("\tabstract ").append(ifaceName).append(' ').append(settings.delegate).append("()")
 				.append(throwsDelegate).append(";\n\n");
 		}
-		if (!settings.guard.isEmpty()) {
+		if (!settings.guard.isEmpty() && !declares(settings.superclass, settings.guard)) {
 			body.append(comment("Called first by " + settings.guarded.stream()
 				.map((pattern) -> "{@code " + pattern + "}")
 				.collect(Collectors.joining(", ")) + "."));
@@ -155,7 +157,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 				body.append("\t// ").append(section.getQualifiedName()).append("\n\n");
 			}
 			boolean guarded = settings.guarded.stream().anyMatch((pattern) -> matches(pattern, method.name()));
-			method(method, settings.delegate, guarded ? settings.guard : null, imports, body);
+			String observer = isObserved(settings, method) ? settings.observer : null;
+			method(method, settings, guarded ? settings.guard : null, observer, imports, body);
 		}
 
 		StringBuilder source = new StringBuilder();
@@ -181,6 +184,10 @@ public final class DelegationProcessor extends AbstractProcessor {
 			.append("()}");
 		if (!settings.guard.isEmpty()) {
 			about.append(", some after {@link #").append(settings.guard).append("()}");
+		}
+		if (!settings.observed.isEmpty()) {
+			about.append(", some passing what it returns through {@code ").append(settings.observer)
+				.append("} with their kind in {@link ").append(imports.use(settings.kinds)).append('}');
 		}
 		about.append('.');
 		if (!excluded.isEmpty()) {
@@ -287,6 +294,77 @@ public final class DelegationProcessor extends AbstractProcessor {
 			.anyMatch((thrown) -> this.processingEnv.getTypeUtils().isSubtype(exception, thrown));
 	}
 
+	private static boolean isObserved(Settings settings, Method method) {
+		return settings.observed.stream().anyMatch((pattern) -> matches(pattern, method.name()));
+	}
+
+	/** The observed methods return a value, are not guarded, and each has its kind among the constants of the kinds. */
+	private void checkObserved(Settings settings, TypeElement iface, Collection<Method> methods) {
+		if (settings.observed.isEmpty()) {
+			return;
+		}
+		if (settings.observer.isEmpty()) {
+			throw new Failure("observed methods need an observer method");
+		}
+		if (settings.kinds == null) {
+			throw new Failure("observed methods need the kinds class that names their kinds");
+		}
+		Set<String> constants = new LinkedHashSet<>();
+		for (VariableElement field : ElementFilter.fieldsIn(settings.kinds.getEnclosedElements())) {
+			if (field.getModifiers().contains(Modifier.STATIC) && field.asType().getKind() == TypeKind.INT) {
+				constants.add(field.getSimpleName().toString());
+			}
+		}
+		for (String pattern : settings.observed) {
+			if (methods.stream().noneMatch((method) -> matches(pattern, method.name()))) {
+				throw new Failure("observed names no method of " + iface.getSimpleName() + ": " + pattern);
+			}
+			if (settings.guarded.stream().anyMatch((guarded) -> matches(guarded, pattern) || matches(pattern, guarded))) {
+				throw new Failure("observed and guarded both name " + pattern);
+			}
+		}
+		for (Method method : methods) {
+			if (!isObserved(settings, method)) {
+				continue;
+			}
+			if (method.type().getReturnType().getKind() == TypeKind.VOID) {
+				throw new Failure("observed method " + method.name() + " returns nothing to observe");
+			}
+			if (!constants.contains(kind(method))) {
+				throw new Failure(settings.kinds.getSimpleName() + " has no int constant " + kind(method) + " for "
+						+ method.name() + method.type().getParameterTypes());
+			}
+		}
+	}
+
+	/** An observed method's kind: {@code getBigDecimal(int, int)} is {@code GET_BIG_DECIMAL_INT}. */
+	private String kind(Method method) {
+		StringBuilder kind = new StringBuilder(upperSnake(method.name()));
+		List<? extends TypeMirror> parameters = method.type().getParameterTypes();
+		for (int i = 1; i < parameters.size(); i++) {
+			TypeMirror erased = this.processingEnv.getTypeUtils().erasure(parameters.get(i));
+			String simple = (erased.getKind() == TypeKind.DECLARED)
+					? ((DeclaredType) erased).asElement().getSimpleName().toString() : erased.toString();
+			kind.append('_').append(upperSnake(simple.replace("[]", "Array")));
+		}
+		return kind.toString();
+	}
+
+	/** {@code getNString} as {@code GET_N_STRING}, {@code getURL} as {@code GET_URL}. */
+	static String upperSnake(String name) {
+		StringBuilder snake = new StringBuilder();
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (i > 0 && Character.isUpperCase(c) && (Character.isLowerCase(name.charAt(i - 1))
+					|| (i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1))
+							&& Character.isUpperCase(name.charAt(i - 1))))) {
+				snake.append('_');
+			}
+			snake.append(Character.toUpperCase(c));
+		}
+		return snake.toString();
+	}
+
 	private static boolean matches(String pattern, String name) {
 		return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : name.equals(pattern);
 	}
@@ -309,7 +387,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 		}
 	}
 
-	private void method(Method method, String delegate, @Nullable String guard, Imports imports, StringBuilder body) {
+	private void method(Method method, Settings settings, @Nullable String guard, @Nullable String observer,
+			Imports imports, StringBuilder body) {
 		ExecutableType type = method.type();
 		body.append("\t@Override\n");
 		if (this.processingEnv.getElementUtils().isDeprecated(method.element())) {
@@ -323,9 +402,19 @@ public final class DelegationProcessor extends AbstractProcessor {
 		if (guard != null) {
 			body.append("\t\t").append(guard).append("();\n");
 		}
-		body.append("\t\t").append((type.getReturnType().getKind() == TypeKind.VOID) ? "" : "return ")
-			.append(delegate).append("().").append(method.name()).append('(').append(arguments(method.element()))
-			.append(");\n");
+		String arguments = arguments(method.element());
+		String call = settings.delegate + "()." + method.name() + "(" + arguments + ")";
+		if (observer != null) {
+			TypeKind result = type.getReturnType().getKind();
+			String cast = (result == TypeKind.BYTE || result == TypeKind.SHORT || result == TypeKind.CHAR)
+					? "(" + returnType + ") " : "";
+			body.append(wrap("\t\treturn " + cast + observer + "(" + call + ", " + imports.use(settings.kinds) + "."
+					+ kind(method) + (arguments.isEmpty() ? "" : ", " + arguments) + ");")).append('\n');
+		}
+		else {
+			body.append("\t\t").append((type.getReturnType().getKind() == TypeKind.VOID) ? "" : "return ")
+				.append(call).append(";\n");
+		}
 		body.append("\t}\n\n");
 	}
 
@@ -491,6 +580,12 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		final List<String> guarded;
 
+		final String observer;
+
+		final List<String> observed;
+
+		final @Nullable TypeElement kinds;
+
 		Settings(TypeElement annotated, AnnotationMirror mirror) {
 			Map<String, Object> values = new TreeMap<>();
 			DelegationProcessor.this.processingEnv.getElementUtils()
@@ -509,6 +604,10 @@ public final class DelegationProcessor extends AbstractProcessor {
 			this.exclude = DelegationProcessor.strings(values.get("exclude"));
 			this.guard = (String) values.get("guard");
 			this.guarded = DelegationProcessor.strings(values.get("guarded"));
+			this.observer = (String) values.get("observer");
+			this.observed = DelegationProcessor.strings(values.get("observed"));
+			TypeElement kinds = (TypeElement) ((DeclaredType) values.get("kinds")).asElement();
+			this.kinds = kinds.getQualifiedName().contentEquals("java.lang.Object") ? null : kinds;
 		}
 
 		boolean throwsNothing() {

@@ -63,4 +63,26 @@ public @interface GenerateDelegation {
 	/** Names of the methods that call {@link #guard()} first; a trailing {@code *} matches every name with that prefix. */
 	String[] guarded() default {};
 
+	/**
+	 * A method the {@link #observed()} methods pass their result through, with the method's kind and
+	 * its arguments: {@code getDate(int columnIndex, Calendar cal)} is generated as
+	 * {@code return observer(delegate().getDate(columnIndex, cal), Kinds.GET_DATE_CALENDAR, columnIndex, cal);}
+	 * (a {@code byte}, {@code short} or {@code char} result cast back). Not declared in the generated
+	 * class: the {@link #superclass()} provides it, overloaded as the observed methods need.
+	 */
+	String observer() default "";
+
+	/**
+	 * Names of the methods generated through {@link #observer()}; a trailing {@code *} matches every
+	 * name with that prefix. Each must return a value, and none be {@link #guarded()}.
+	 */
+	String[] observed() default {};
+
+	/**
+	 * The class whose {@code int} constants name the kind of each {@link #observed()} method: the
+	 * method's name in upper snake case, then that of the simple type of each parameter after the
+	 * first ({@code getBigDecimal(int, int)}: {@code GET_BIG_DECIMAL_INT}).
+	 */
+	Class<?> kinds() default Object.class;
+
 }
