@@ -1,5 +1,7 @@
 package io.peerpool.jdbc;
 
+import java.io.InputStream;
+import java.io.Reader;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -128,6 +130,75 @@ class ReplayableStatement extends DelegatingStatement {
 			StatementRecording.apply(statement(), kind, index, number, value);
 		}
 		record(kind, index, number, value);
+	}
+
+	// the shapes of the parameter setters DelegatingPreparedStatement generates (a kind named for the setter,
+	// the parameter index, the value): each made now and recorded through the switch of StatementRecording
+
+	final void apply(int kind) throws SQLException {
+		apply(kind, 0, 0, null);
+	}
+
+	/** {@code setInt}, {@code setLong}, {@code setShort}, {@code setByte}; {@code setNull} with the SQL type. */
+	final void apply(int kind, int index, long value) throws SQLException {
+		apply(kind, index, value, null);
+	}
+
+	final void apply(int kind, int index, boolean value) throws SQLException {
+		apply(kind, index, value ? 1 : 0, null);
+	}
+
+	final void apply(int kind, int index, float value) throws SQLException {
+		apply(kind, index, Float.floatToRawIntBits(value), null);
+	}
+
+	final void apply(int kind, int index, double value) throws SQLException {
+		apply(kind, index, Double.doubleToRawLongBits(value), null);
+	}
+
+	/** An object parameter; {@code setObject} may be given a stream the driver consumes. */
+	final void apply(int kind, int index, Object value) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, 0, value);
+	}
+
+	/** {@code setObject} with the SQL type. */
+	final void apply(int kind, int index, Object value, long sqlType) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, sqlType, value);
+	}
+
+	/** {@code setObject} with the SQL type and the scale or length. */
+	final void apply(int kind, int index, Object value, int sqlType, int scaleOrLength) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, ((long) sqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), value);
+	}
+
+	/** A stream the driver consumes: the statement is not run again elsewhere. */
+	final void apply(int kind, int index, InputStream stream) throws SQLException {
+		unrepeatable();
+		apply(kind, index, 0, stream);
+	}
+
+	final void apply(int kind, int index, InputStream stream, long length) throws SQLException {
+		unrepeatable();
+		apply(kind, index, length, stream);
+	}
+
+	final void apply(int kind, int index, Reader reader) throws SQLException {
+		unrepeatable();
+		apply(kind, index, 0, reader);
+	}
+
+	final void apply(int kind, int index, Reader reader, long length) throws SQLException {
+		unrepeatable();
+		apply(kind, index, length, reader);
 	}
 
 	final void record(int kind, int index, long number, Object value) {

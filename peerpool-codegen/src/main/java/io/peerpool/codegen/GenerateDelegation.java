@@ -79,9 +79,26 @@ public @interface GenerateDelegation {
 	String[] observed() default {};
 
 	/**
-	 * The class whose {@code int} constants name the kind of each {@link #observed()} method: the
-	 * method's name in upper snake case, then that of the simple type of each parameter after the
-	 * first ({@code getBigDecimal(int, int)}: {@code GET_BIG_DECIMAL_INT}).
+	 * A method the {@link #recorded()} methods call instead of the delegate's, with the method's kind
+	 * and its arguments: {@code setInt(int parameterIndex, int x)} is generated as
+	 * {@code recorder(Kinds.SET_INT, parameterIndex, x);}. Not declared in the generated class: the
+	 * {@link #superclass()} provides it, overloaded as the recorded methods need.
+	 */
+	String recorder() default "";
+
+	/**
+	 * Names of the methods generated as a call of {@link #recorder()}; a trailing {@code *} matches
+	 * every name with that prefix. Each must return nothing, and none be {@link #guarded()} or
+	 * {@link #observed()}.
+	 */
+	String[] recorded() default {};
+
+	/**
+	 * The class whose {@code int} constants name the kind of each {@link #observed()} and
+	 * {@link #recorded()} method: the method's name in upper snake case, then that of the simple
+	 * type of each parameter after the first that not every method of that name has
+	 * ({@code getBigDecimal(int, int)}: {@code GET_BIG_DECIMAL_INT}; {@code setDate(int, Date, Calendar)}:
+	 * {@code SET_DATE_CALENDAR}; {@code setDate(int, Date)}: {@code SET_DATE}).
 	 */
 	Class<?> kinds() default Object.class;
 

@@ -294,6 +294,10 @@ class DelegationProcessorTests {
 
 					void skip();
 
+					void write(int index, String text);
+
+					void write(int index, String text, int length);
+
 				}
 				""", "sample/Kinds.java", """
 				package sample;
@@ -305,6 +309,10 @@ class DelegationProcessorTests {
 					static final int READ_TEXT_LOCALE = 2;
 
 					static final int READ_TEXT = 3;
+
+					static final int WRITE = 4;
+
+					static final int WRITE_INT = 5;
 
 				}
 				""", "sample/Notes.java", """
@@ -324,12 +332,17 @@ class DelegationProcessorTests {
 						return value;
 					}
 
+					void record(int kind, Object... arguments) {
+						this.seen.add(kind + ":" + java.util.Arrays.toString(arguments));
+					}
+
 				}
 				""", "sample/NotedReader.java", """
 				package sample;
 
 				@io.peerpool.codegen.GenerateDelegation(value = Reader.class, delegateThrows = RuntimeException.class,
-						superclass = Notes.class, observer = "note", kinds = Kinds.class, observed = "read*")
+						superclass = Notes.class, observer = "note", kinds = Kinds.class, observed = "read*",
+						recorder = "record", recorded = "write")
 				public class NotedReader extends DelegatingReader {
 
 					private final Reader target;
@@ -349,14 +362,21 @@ class DelegationProcessorTests {
 		assertThat(compiled.generated("sample/DelegatingReader.java"))
 			.contains("\t\treturn (short) note(delegate().readShort(column), Kinds.READ_SHORT, column);\n")
 			.contains("\t\treturn note(delegate().readText(column, locale), Kinds.READ_TEXT_LOCALE, column, locale);\n")
-			.contains("\t\tdelegate().skip();\n");
+			.contains("\t\tdelegate().skip();\n")
+			.contains("\t\trecord(Kinds.WRITE_INT, index, text, length);\n");
 		Class<?> reader = compiled.load("sample.Reader");
 		Object delegate = Proxy.newProxyInstance(compiled.loader(), new Class<?>[] { reader },
-				(proxy, method, arguments) -> (method.getReturnType() == short.class) ? (short) 7 : "text");
+				(proxy, method, arguments) -> {
+					assertThat(method.getName()).isNotEqualTo("write");
+					return (method.getReturnType() == short.class) ? (short) 7 : "text";
+				});
 		Object noted = compiled.load("sample.NotedReader").getConstructor(reader).newInstance(delegate);
 		assertThat(reader.getMethod("readShort", int.class).invoke(noted, 2)).isEqualTo((short) 7);
 		assertThat(reader.getMethod("readText", String.class).invoke(noted, "a")).isEqualTo("text");
-		assertThat(noted.getClass().getField("seen").get(noted)).asList().containsExactly("1:2=7", "3:[a]=text");
+		reader.getMethod("write", int.class, String.class).invoke(noted, 1, "b");
+		// a recorded method does not reach the delegate: the recorder makes the call
+		assertThat(noted.getClass().getField("seen").get(noted)).asList()
+			.containsExactly("1:2=7", "3:[a]=text", "4:[1, b]");
 	}
 
 	@Test
