@@ -175,8 +175,8 @@ public final class PeerConnection extends DelegatingConnection {
 				current = this.owner.acquire(this, false, this.failedPeers);
 			}
 			try {
-				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
-				applySettings(current);
+				SessionSettings.apply(current, this.autoCommit, this.readOnly, this.transactionIsolation,
+						this.holdability, (this.extras != null) ? this.extras.session : null);
 			}
 			catch (SQLException ex) {
 				Peer failed = this.peer;
@@ -185,7 +185,7 @@ public final class PeerConnection extends DelegatingConnection {
 				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
 					throw ex;
 				}
-				this.failedPeers |= 1L << failed.index();
+				exclude(failed);
 			}
 		}
 		return current;
@@ -249,7 +249,7 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
-	private void recordWritePosition() {
+	void recordWritePosition() {
 		if (!this.wrote || this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.physical == null
 				|| this.peer == null || this.peer.role() != PeerRole.PRIMARY) {
 			return;
@@ -334,13 +334,26 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	private static void releaseQuietly(Peer peer, Connection connection) {
+	static void releaseQuietly(Peer peer, Connection connection) {
 		try {
 			peer.release(connection);
 		}
 		catch (SQLException ex) {
 			// it is given back to its pool, which discards it if broken
 		}
+	}
+
+	private SessionSettings session() {
+		Extras more = extras();
+		if (more.session == null) {
+			more.session = new SessionSettings();
+		}
+		return more.session;
+	}
+
+	/** The settings made so far, while no physical connection answers for them; else {@code null}. */
+	private @Nullable SessionSettings knownSettings() {
+		return (this.physical == null && this.extras != null) ? this.extras.session : null;
 	}
 
 	private Extras extras() {
@@ -380,40 +393,6 @@ public final class PeerConnection extends DelegatingConnection {
 		return physical();
 	}
 
-	private void applySettings(Connection target) throws SQLException {
-		if (target.getAutoCommit() != this.autoCommit) {
-			target.setAutoCommit(this.autoCommit);
-		}
-		if (this.readOnly) {
-			target.setReadOnly(true);
-		}
-		if (this.transactionIsolation >= 0) {
-			target.setTransactionIsolation(this.transactionIsolation);
-		}
-		if (this.holdability >= 0) {
-			target.setHoldability(this.holdability);
-		}
-		Extras more = this.extras;
-		if (more != null) {
-			if (more.catalog != null) {
-				target.setCatalog(more.catalog);
-			}
-			if (more.schema != null) {
-				target.setSchema(more.schema);
-			}
-			// recorded before the connection was taken, or on the connection this one replaces
-			if (more.clientInfo != null) {
-				target.setClientInfo(more.clientInfo);
-			}
-			if (more.networkTimeout >= 0) {
-				target.setNetworkTimeout(more.networkExecutor, more.networkTimeout);
-			}
-			if (more.typeMap != null) {
-				target.setTypeMap(more.typeMap);
-			}
-		}
-	}
-
 	/**
 	 * Whether a failed first statement may run again on another peer: nothing ran before it on
 	 * this connection, it is the only statement, and either a transaction is open (the server
@@ -441,7 +420,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (!canRetryFirstStatement(readsOnly)) {
 			return null;
 		}
-		this.failedPeers |= 1L << failed.index();
+		exclude(failed);
 		releasePhysical(failure);
 		return physical();
 	}
@@ -471,8 +450,11 @@ public final class PeerConnection extends DelegatingConnection {
 				&& (this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly()));
 		byte state = REPLAY_NOT;
 		if (eligible && !this.pinned && settings.transactionReplayLimitStatements() > 0) {
-			extras().log = new TransactionLog(this, settings.transactionReplayLimitStatements(),
-					settings.transactionReplayLimitBytes());
+			Extras more = extras();
+			if (more.replayer == null) {
+				more.replayer = new TransactionReplayer(this);
+			}
+			more.replayer.begin(settings);
 			state = REPLAY_RECORDING;
 		}
 		this.replay = state;
@@ -490,20 +472,20 @@ public final class PeerConnection extends DelegatingConnection {
 	/** Adds a statement created in a recorded transaction to its log. */
 	private <S extends ReplayableStatement> S track(S statement, @Nullable String sql) {
 		if (recordsTransaction()) {
-			this.extras.log.register(statement, sql);
+			this.extras.replayer.log().register(statement, sql);
 		}
 		return statement;
 	}
 
 	@Override
 	@Nullable TransactionLog transactionLog() {
-		return (this.replay == REPLAY_RECORDING) ? this.extras.log : null;
+		return (this.replay == REPLAY_RECORDING) ? this.extras.replayer.log() : null;
 	}
 
 	@Override
 	void recorded(int bytes) {
 		if (this.replay == REPLAY_RECORDING) {
-			this.extras.log.grow(bytes);
+			this.extras.replayer.log().grow(bytes);
 		}
 	}
 
@@ -521,80 +503,25 @@ public final class PeerConnection extends DelegatingConnection {
 	void abandonReplay() {
 		if (this.replay == REPLAY_RECORDING) {
 			this.replay = REPLAY_NOT;
-			TransactionLog log = this.extras.log;
-			this.extras.log = null;
-			// memory is released now: every statement drops its recording
-			log.end();
+			this.extras.replayer.end();
 		}
 	}
 
 	/** The transaction ended (commit, rollback, auto-commit on, close): the next one is decided again. */
-	private void endTransaction() {
+	void endTransaction() {
 		abandonReplay();
 		if (this.replay != REPLAY_NEVER) {
 			this.replay = REPLAY_UNDECIDED;
 		}
 	}
 
-	/**
-	 * The physical connection of a recorded transaction failed: when the failure says the
-	 * connection is lost, takes a connection on another peer (the normal acquisition, which holds
-	 * while no peer can serve), begins the transaction there with the same settings, and runs the
-	 * log again. Every result the same: the statements continue on the new connection and the
-	 * failed connection is given back. Anything else: the application gets {@code failure} (with
-	 * what happened attached as suppressed), on the failed connection as before.
-	 */
+	/** See {@link TransactionReplayer#replay}. */
 	@Override
 	boolean replayTransaction(SQLException failure) {
-		TransactionLog log = transactionLog();
-		Peer failed = this.peer;
-		Connection lost = this.physical;
-		if (log == null || failed == null || lost == null || this.closed || !isLost(lost, failure)) {
-			abandonReplay();
+		if (this.replay != REPLAY_RECORDING) {
 			return false;
 		}
-		this.failedPeers |= 1L << failed.index();
-		this.physical = null;
-		this.peer = null;
-		while (true) {
-			Connection next;
-			try {
-				next = physical();
-			}
-			catch (SQLException noOtherPeer) {
-				failure.addSuppressed(noOtherPeer);
-				return giveUpReplay(failed, lost);
-			}
-			Peer replayPeer = this.peer;
-			String difference;
-			try {
-				difference = log.replay(next);
-			}
-			catch (SQLException again) {
-				if (replayPeer != null && this.owner.reportIfPeerFailure(replayPeer, again)) {
-					// that peer failed too: the next one
-					this.failedPeers |= 1L << replayPeer.index();
-					releasePhysical(again);
-					continue;
-				}
-				difference = "a statement failed: " + again;
-			}
-			if (difference == null) {
-				releaseQuietly(failed, lost);
-				return true;
-			}
-			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
-					+ ((replayPeer != null) ? replayPeer.name() : "?") + "' of pool '" + this.owner.poolName()
-					+ "' gave the application a different result, so the transaction was not replayed: " + difference));
-			try {
-				next.rollback();
-			}
-			catch (SQLException ex) {
-				// given back below; its pool discards it if broken
-			}
-			releasePhysical(failure);
-			return giveUpReplay(failed, lost);
-		}
+		return this.extras.replayer.replay(failure);
 	}
 
 	/**
@@ -613,7 +540,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
 	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
 	 */
-	private boolean isLost(Connection physical, SQLException failure) {
+	boolean isLost(Connection physical, SQLException failure) {
 		Peer current = this.peer;
 		if (current != null && this.owner.reportIfPeerFailure(current, failure)) {
 			return true;
@@ -627,14 +554,28 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
-	private boolean giveUpReplay(Peer failed, Connection lost) {
-		attach(failed, lost);
-		abandonReplay();
-		return false;
+	// what the replay asks of the connection it moves
+
+	PeerAcquirer acquirer() {
+		return this.owner;
 	}
 
-	private void releasePhysical(SQLException cause) {
+	boolean isClosedByApplication() {
+		return this.closed;
+	}
+
+	/** A peer not to take again for this connection. */
+	void exclude(Peer failed) {
+		this.failedPeers |= 1L << failed.index();
+	}
+
+	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
+	void detach() {
+		this.physical = null;
+		this.peer = null;
+	}
+
+	void releasePhysical(SQLException cause) {
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
 		this.physical = null;
@@ -849,21 +790,7 @@ public final class PeerConnection extends DelegatingConnection {
 			return;
 		}
 		if (this.physical != null && !this.autoCommit && this.replay == REPLAY_RECORDING) {
-			try {
-				this.physical.commit();
-			}
-			catch (SQLException ex) {
-				if (!Dialect.isServerReadOnly(ex) || !replayTransaction(ex)) {
-					endTransaction();
-					throw commitFailure(ex);
-				}
-				// the old primary refused the commit (a planned switchover): nothing was committed there,
-				// and the transaction ran again, with the same results, on the writer
-				commitReplayed();
-				return;
-			}
-			endTransaction();
-			recordWritePosition();
+			this.extras.replayer.commit();
 			return;
 		}
 		endTransaction();
@@ -917,24 +844,11 @@ public final class PeerConnection extends DelegatingConnection {
 				+ ((failed != null) ? failed.name() : "?") + "' of pool '" + this.owner.poolName()
 				+ "' was closed before commit() (the pool aborts the connections of a peer that went DOWN): the transaction was not committed",
 				"08003");
-		if (this.replay == REPLAY_RECORDING && replayTransaction(aborted)) {
-			commitReplayed();
+		if (this.replay == REPLAY_RECORDING && this.extras.replayer.commitAfterAbort(aborted)) {
 			return;
 		}
 		endTransaction();
 		throw aborted;
-	}
-
-	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
-	private void commitReplayed() throws SQLException {
-		endTransaction();
-		try {
-			this.physical.commit();
-		}
-		catch (SQLException again) {
-			throw commitFailure(again);
-		}
-		recordWritePosition();
 	}
 
 	/**
@@ -942,7 +856,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 * was lost, since the commit may have reached the server; the server's own error when it
 	 * refused the commit (running read-only: nothing was committed).
 	 */
-	private SQLException commitFailure(SQLException ex) {
+	SQLException commitFailure(SQLException ex) {
 		Peer current = this.peer;
 		if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)
 				&& !Dialect.isServerReadOnly(ex)) {
@@ -1017,13 +931,13 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setCatalog(catalog);
 		}
-		extras().catalog = catalog;
+		session().catalog = catalog;
 	}
 
 	@Override
 	public String getCatalog() throws SQLException {
-		return (this.physical == null && this.extras != null && this.extras.catalog != null) ? this.extras.catalog
-				: anyPhysical().getCatalog();
+		SessionSettings known = knownSettings();
+		return (known != null && known.catalog != null) ? known.catalog : anyPhysical().getCatalog();
 	}
 
 	@Override
@@ -1058,10 +972,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	@Override
 	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		if (this.physical == null && this.extras != null && this.extras.typeMap != null) {
-			return this.extras.typeMap;
-		}
-		return anyPhysical().getTypeMap();
+		SessionSettings known = knownSettings();
+		return (known != null && known.typeMap != null) ? known.typeMap : anyPhysical().getTypeMap();
 	}
 
 	@Override
@@ -1070,7 +982,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setTypeMap(map);
 		}
-		extras().typeMap = map;
+		session().typeMap = map;
 	}
 
 	@Override
@@ -1158,16 +1070,7 @@ public final class PeerConnection extends DelegatingConnection {
 			if (this.physical != null) {
 				this.physical.setClientInfo(name, value);
 			}
-			Extras more = extras();
-			if (more.clientInfo == null) {
-				more.clientInfo = new Properties();
-			}
-			if (value != null) {
-				more.clientInfo.setProperty(name, value);
-			}
-			else {
-				more.clientInfo.remove(name);
-			}
+			session().clientInfo(name, value);
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -1184,9 +1087,7 @@ public final class PeerConnection extends DelegatingConnection {
 			if (this.physical != null) {
 				this.physical.setClientInfo(properties);
 			}
-			Properties copy = new Properties();
-			copy.putAll(properties);
-			extras().clientInfo = copy;
+			session().clientInfo(properties);
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -1202,13 +1103,13 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setSchema(schema);
 		}
-		extras().schema = schema;
+		session().schema = schema;
 	}
 
 	@Override
 	public String getSchema() throws SQLException {
-		return (this.physical == null && this.extras != null && this.extras.schema != null) ? this.extras.schema
-				: anyPhysical().getSchema();
+		SessionSettings known = knownSettings();
+		return (known != null && known.schema != null) ? known.schema : anyPhysical().getSchema();
 	}
 
 	@Override
@@ -1237,17 +1138,15 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setNetworkTimeout(executor, milliseconds);
 		}
-		Extras more = extras();
-		more.networkExecutor = executor;
-		more.networkTimeout = milliseconds;
+		SessionSettings session = session();
+		session.networkExecutor = executor;
+		session.networkTimeout = milliseconds;
 	}
 
 	@Override
 	public int getNetworkTimeout() throws SQLException {
-		if (this.physical == null && this.extras != null && this.extras.networkTimeout >= 0) {
-			return this.extras.networkTimeout;
-		}
-		return anyPhysical().getNetworkTimeout();
+		SessionSettings known = knownSettings();
+		return (known != null && known.networkTimeout >= 0) ? known.networkTimeout : anyPhysical().getNetworkTimeout();
 	}
 
 	/**
@@ -1281,23 +1180,13 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** Settings few applications make, and the connection a move left behind. */
+	/** Settings few applications make, the replay of recorded transactions, and the connection a move left behind. */
 	private static final class Extras {
 
-		private String catalog;
+		private SessionSettings session;
 
-		private String schema;
-
-		private Properties clientInfo;
-
-		private Executor networkExecutor;
-
-		private int networkTimeout = -1;
-
-		private Map<String, Class<?>> typeMap;
-
-		/** The current transaction's log while it is recorded for replay. */
-		private TransactionLog log;
+		/** Created at the first recorded transaction; holds the current one's log. */
+		private TransactionReplayer replayer;
 
 		/** The physical connection this one moved off (statements prepared on it stay usable), and its peer. */
 		private Connection parked;

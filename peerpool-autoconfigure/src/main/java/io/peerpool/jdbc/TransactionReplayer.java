@@ -1,0 +1,170 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.dialect.Dialect;
+import io.peerpool.peer.Peer;
+
+/**
+ * Runs a recorded transaction of a {@link PeerConnection} again on another peer when its physical
+ * connection is lost before the commit, and commits it there. It takes a connection on another peer
+ * (the normal acquisition, which holds while no peer can serve), begins the transaction there with
+ * the same settings, and runs the {@link TransactionLog} again: every result the same, the
+ * statements continue on the new connection and the failed one is given back; anything else, the
+ * application gets the original failure on the failed connection, as if nothing had been tried.
+ *
+ * <p>One per connection, created at its first recorded transaction; it holds the current
+ * transaction's log while that is recorded. The connection decides which transactions are
+ * recorded; this class only what happens to one.
+ */
+final class TransactionReplayer {
+
+	private final PeerConnection connection;
+
+	private @Nullable TransactionLog log;
+
+	TransactionReplayer(PeerConnection connection) {
+		this.connection = connection;
+	}
+
+	/** Begins recording a transaction, within the pool's {@code transaction-replay-limit}. */
+	void begin(PeerPoolSettings settings) {
+		this.log = new TransactionLog(this.connection, settings.transactionReplayLimitStatements(),
+				settings.transactionReplayLimitBytes());
+	}
+
+	/** The log of the transaction being recorded. */
+	TransactionLog log() {
+		return this.log;
+	}
+
+	/** The transaction is not recorded any more: its memory is released now, every statement drops its recording. */
+	void end() {
+		TransactionLog current = this.log;
+		this.log = null;
+		if (current != null) {
+			current.end();
+		}
+	}
+
+	/**
+	 * The physical connection of the recorded transaction failed with {@code failure}: when that
+	 * says the connection is lost, runs the transaction again on another peer.
+	 * @return whether it did and every result was the same; when {@code false} the transaction is
+	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
+	 */
+	boolean replay(SQLException failure) {
+		PeerConnection connection = this.connection;
+		TransactionLog log = this.log;
+		Peer failed = connection.peer();
+		Connection lost = connection.attachedPhysical();
+		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
+				|| !connection.isLost(lost, failure)) {
+			connection.abandonReplay();
+			return false;
+		}
+		connection.exclude(failed);
+		connection.detach();
+		while (true) {
+			Connection next;
+			try {
+				next = connection.physicalConnection();
+			}
+			catch (SQLException noOtherPeer) {
+				failure.addSuppressed(noOtherPeer);
+				return giveUp(failed, lost);
+			}
+			Peer replayPeer = connection.peer();
+			String difference;
+			try {
+				difference = log.replay(next);
+			}
+			catch (SQLException again) {
+				if (replayPeer != null && connection.acquirer().reportIfPeerFailure(replayPeer, again)) {
+					// that peer failed too: the next one
+					connection.exclude(replayPeer);
+					connection.releasePhysical(again);
+					continue;
+				}
+				difference = "a statement failed: " + again;
+			}
+			if (difference == null) {
+				PeerConnection.releaseQuietly(failed, lost);
+				return true;
+			}
+			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
+					+ ((replayPeer != null) ? replayPeer.name() : "?") + "' of pool '"
+					+ connection.acquirer().poolName()
+					+ "' gave the application a different result, so the transaction was not replayed: " + difference));
+			try {
+				next.rollback();
+			}
+			catch (SQLException ex) {
+				// given back below; its pool discards it if broken
+			}
+			connection.releasePhysical(failure);
+			return giveUp(failed, lost);
+		}
+	}
+
+	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
+	private boolean giveUp(Peer failed, Connection lost) {
+		this.connection.attach(failed, lost);
+		this.connection.abandonReplay();
+		return false;
+	}
+
+	/**
+	 * Commits the recorded transaction. When the server refuses the commit because it runs
+	 * read-only (a planned switchover: nothing was committed there), the transaction runs again on
+	 * the writer and commits there.
+	 */
+	void commit() throws SQLException {
+		PeerConnection connection = this.connection;
+		try {
+			connection.attachedPhysical().commit();
+		}
+		catch (SQLException ex) {
+			if (!Dialect.isServerReadOnly(ex) || !replay(ex)) {
+				connection.endTransaction();
+				throw connection.commitFailure(ex);
+			}
+			commitReplayed();
+			return;
+		}
+		connection.endTransaction();
+		connection.recordWritePosition();
+	}
+
+	/**
+	 * {@code commit()} on a physical connection the pool aborted before it (the commit never
+	 * reached the server, which rolled the transaction back): runs the transaction again on another
+	 * peer and commits it there.
+	 * @return whether it did; else the application learns that nothing was committed
+	 */
+	boolean commitAfterAbort(SQLException aborted) throws SQLException {
+		if (!replay(aborted)) {
+			return false;
+		}
+		commitReplayed();
+		return true;
+	}
+
+	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
+	private void commitReplayed() throws SQLException {
+		PeerConnection connection = this.connection;
+		connection.endTransaction();
+		try {
+			connection.attachedPhysical().commit();
+		}
+		catch (SQLException again) {
+			throw connection.commitFailure(again);
+		}
+		connection.recordWritePosition();
+	}
+
+}
