@@ -1,17 +1,12 @@
 package io.peerpool.jdbc;
 
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
@@ -27,9 +22,7 @@ import io.peerpool.routing.SqlIntent;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.ReadYourWrites;
 import io.peerpool.TransactionReplay;
-import io.peerpool.dialect.ReplicaCatchUp;
 import io.peerpool.routing.TransactionReadOnly;
 
 /**
@@ -57,7 +50,9 @@ import io.peerpool.routing.TransactionReadOnly;
  * <p>Not thread-safe, like any JDBC connection.
  */
 @GenerateDelegation(value = Connection.class, delegate = "anyPhysical", superclass = StatementHost.class,
-		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" })
+		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" }, guard = "unreplayable",
+		guarded = { "setSavepoint", "rollback", "releaseSavepoint", "createBlob", "createClob", "createNClob",
+				"createSQLXML" })
 public final class PeerConnection extends DelegatingConnection {
 
 	private final PeerAcquirer owner;
@@ -169,7 +164,7 @@ public final class PeerConnection extends DelegatingConnection {
 		while (current == null) {
 			boolean read = wantsReplica();
 			current = this.owner.acquire(this, read, this.failedPeers);
-			if (read && !hasAppliedLastWrite()) {
+			if (read && !WritePosition.isApplied(this.owner, this.peer, current)) {
 				// read-your-writes by position: this replica has not applied the client's write yet
 				releasePhysical(new SQLException("replica behind the client's last write"));
 				current = this.owner.acquire(this, false, this.failedPeers);
@@ -231,37 +226,10 @@ public final class PeerConnection extends DelegatingConnection {
 				this.owner.settings().readYourWrites());
 	}
 
-	/**
-	 * With read-your-writes {@code gtid}: whether the replica just taken has applied the client's
-	 * last write, waiting at most {@code probe-timeout}. Always true for a primary or without a token.
-	 */
-	private boolean hasAppliedLastWrite() throws SQLException {
-		if (this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.peer == null
-				|| this.peer.role() != PeerRole.REPLICA) {
-			return true;
-		}
-		String token = PeerRouting.writeToken(this.owner.poolName());
-		if (token == null) {
-			return true;
-		}
-		return ReplicaCatchUp.hasApplied(this.physical, this.peer.server(), token,
-				this.owner.settings().probeTimeout());
-	}
-
 	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
 	void recordWritePosition() {
-		if (!this.wrote || this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.physical == null
-				|| this.peer == null || this.peer.role() != PeerRole.PRIMARY) {
-			return;
-		}
-		try {
-			String position = ReplicaCatchUp.positionAfterWrite(this.physical, this.peer.server());
-			if (position != null) {
-				PeerRouting.recordWriteToken(this.owner.poolName(), position);
-			}
-		}
-		catch (SQLException ex) {
-			// without a position the client's next reads are pinned instead (see wantsReplica)
+		if (this.wrote) {
+			WritePosition.remember(this.owner, this.peer, this.physical);
 		}
 	}
 
@@ -999,60 +967,15 @@ public final class PeerConnection extends DelegatingConnection {
 		return (this.physical == null && this.holdability >= 0) ? this.holdability : anyPhysical().getHoldability();
 	}
 
+	/**
+	 * Before a savepoint call or the creation of a LOB (in {@link DelegatingConnection}): savepoints
+	 * are not in the transaction log, and a LOB belongs to its physical connection, so the
+	 * transaction is not replayed; the peer is decided now, not by a tentative connection.
+	 */
 	@Override
-	public Savepoint setSavepoint() throws SQLException {
-		// savepoints are not in the transaction log
+	void unreplayable() throws SQLException {
 		abandonReplay();
-		return physical().setSavepoint();
-	}
-
-	@Override
-	public Savepoint setSavepoint(String name) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		return physical().setSavepoint(name);
-	}
-
-	@Override
-	public void rollback(Savepoint savepoint) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		physical().rollback(savepoint);
-	}
-
-	@Override
-	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		physical().releaseSavepoint(savepoint);
-	}
-
-	@Override
-	public Clob createClob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createClob();
-	}
-
-	@Override
-	public Blob createBlob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createBlob();
-	}
-
-	@Override
-	public NClob createNClob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createNClob();
-	}
-
-	@Override
-	public SQLXML createSQLXML() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createSQLXML();
+		physical();
 	}
 
 	@Override

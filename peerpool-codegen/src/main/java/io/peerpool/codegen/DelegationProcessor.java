@@ -139,7 +139,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 			body.append(comment("Called first by " + settings.guarded.stream()
 				.map((pattern) -> "{@code " + pattern + "}")
 				.collect(Collectors.joining(", ")) + "."));
-			body.append("\tabstract void ").append(settings.guard).append("();\n\n");
+			body.append("\tabstract void ").append(settings.guard).append("()").append(throwsDelegate).append(";\n\n");
 		}
 		TypeElement section = null;
 		for (Map.Entry<String, Method> entry : methods.entrySet()) {

@@ -56,7 +56,8 @@ public @interface GenerateDelegation {
 
 	/**
 	 * A no-argument method called before the methods {@link #guarded()} delegate: declared abstract in
-	 * the generated class (returning nothing, throwing nothing); the annotated class implements it.
+	 * the generated class (returning nothing, throwing what {@link #delegate()} throws) unless the
+	 * {@link #superclass()} declares it; the annotated class implements it.
 	 */
 	String guard() default "";
 
