@@ -85,7 +85,7 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 		record(call);
 	}
 
-	// parameters are recorded until the first execution; the methods not here delegate (DelegatingPreparedStatement)
+	// the setters with two objects; the others are generated (DelegatingPreparedStatement)
 
 	@Override
 	public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
