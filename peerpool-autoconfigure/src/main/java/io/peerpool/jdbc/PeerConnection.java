@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.codegen.GenerateDelegation;
-import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -753,7 +751,7 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
-		if (this.physical != null && !this.autoCommit && commitCannotReachServer()) {
+		if (this.physical != null && !this.autoCommit && CommitOutcome.cannotReachServer(this.peer, this.physical)) {
 			commitAfterAbort();
 			return;
 		}
@@ -774,44 +772,11 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/**
-	 * Whether a commit sent now could not reach the server: the pool already aborted the physical
-	 * connection, or its peer is DOWN, in which case this aborts the connection first (the pool is
-	 * aborting every connection of that peer anyway), so that the commit is certainly not sent.
-	 * Flags only, no I/O.
-	 */
-	private boolean commitCannotReachServer() {
-		Peer current = this.peer;
-		try {
-			if (current != null && current.state() == io.peerpool.PeerState.DOWN) {
-				// what the pool is about to do: after this the commit cannot reach the server, so its
-				// outcome is known (given back, and evicted by HikariCP, as any aborted connection)
-				this.physical.abort(Runnable::run);
-				return true;
-			}
-			if (this.physical.isClosed()) {
-				return true;
-			}
-			// HikariCP's proxy stays open when its retired pool aborts the driver's connection under it
-			Connection driver = this.physical.unwrap(Connection.class);
-			return driver != null && driver != this.physical && driver.isClosed();
-		}
-		catch (SQLException ex) {
-			return false;
-		}
-	}
-
-	/**
-	 * {@code commit()} on a connection the pool aborted before it: the commit never reached the
-	 * server, which rolled the transaction back, so the outcome is known. A recorded transaction
-	 * runs again on another peer and commits there; otherwise the application learns that nothing
-	 * was committed (SQLState {@code 08003}, not the {@code 08007} of a commit cut on its way).
+	 * {@code commit()} on a connection the pool aborted before it: a recorded transaction runs again
+	 * on another peer and commits there; otherwise the application learns that nothing was committed.
 	 */
 	private void commitAfterAbort() throws SQLException {
-		Peer failed = this.peer;
-		SQLException aborted = new SQLNonTransientConnectionException("peerpool: the connection to peer '"
-				+ ((failed != null) ? failed.name() : "?") + "' of pool '" + this.owner.poolName()
-				+ "' was closed before commit() (the pool aborts the connections of a peer that went DOWN): the transaction was not committed",
-				"08003");
+		SQLException aborted = CommitOutcome.notCommitted(this.owner, this.peer);
 		if (this.replay == REPLAY_RECORDING && this.extras.replayer.commitAfterAbort(aborted)) {
 			return;
 		}
@@ -819,21 +784,9 @@ public final class PeerConnection extends DelegatingConnection {
 		throw aborted;
 	}
 
-	/**
-	 * The error a failed commit gives the application: SQLState {@code 08007} when the connection
-	 * was lost, since the commit may have reached the server; the server's own error when it
-	 * refused the commit (running read-only: nothing was committed).
-	 */
+	/** See {@link CommitOutcome#failure}. */
 	SQLException commitFailure(SQLException ex) {
-		Peer current = this.peer;
-		if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)
-				&& !Dialect.isServerReadOnly(ex)) {
-			// the commit may have reached the server before the connection was lost: never replayed
-			return new SQLException("peerpool: the connection to peer '" + current.name() + "' of pool '"
-					+ this.owner.poolName() + "' was lost during commit; the transaction may or may not have"
-					+ " been committed (transaction resolution unknown): " + ex.getMessage(), "08007", ex);
-		}
-		return ex;
+		return CommitOutcome.failure(this.owner, this.peer, this.autoCommit, ex);
 	}
 
 	@Override
