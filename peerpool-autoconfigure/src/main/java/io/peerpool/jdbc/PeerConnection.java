@@ -93,7 +93,7 @@ public final class PeerConnection extends DelegatingConnection {
 	/**
 	 * Whether the current transaction is recorded for replay: {@link #REPLAY_UNDECIDED} until its
 	 * first statement is created. A byte, not an object: nothing is allocated for auto-commit work
-	 * or with replay {@code none}; the log itself is in {@link Extras}.
+	 * or with replay {@code none}; the log is the {@link TransactionReplayer}'s, in {@link Extras}.
 	 */
 	private byte replay;
 
@@ -110,7 +110,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 */
 	private static final byte REPLAY_NEVER = 3;
 
-	/** Rarely used settings and the connection left behind by a move; allocated on first need. */
+	/** Rarely used settings, the replay, and the connection left behind by a move; allocated on first need. */
 	private Extras extras;
 
 	// settings made before the physical connection exists, applied when it is taken
@@ -122,7 +122,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	private int holdability = -1;
 
-	// catalog and schema are in Extras: few applications set them, and this object stays at 56 bytes
+	// catalog, schema and the others are SessionSettings, in Extras: few applications set them, and this
+	// object stays at 56 bytes
 
 	public PeerConnection(PeerAcquirer owner) {
 		this.owner = owner;
