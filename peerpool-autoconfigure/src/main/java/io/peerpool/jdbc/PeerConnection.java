@@ -40,10 +40,14 @@ import io.peerpool.routing.TransactionReadOnly;
  * transaction runs again on another peer, and goes on there when every result is the same. A
  * commit whose connection is lost has an unknown outcome: SQLState {@code 08007}, never replayed.
  *
- * <p>The methods that only call the same method of the physical connection
- * ({@code anyPhysical()}) are in {@link DelegatingConnection}, generated at build time. Request
- * boundaries and sharding keys keep the interface's defaults: they would take a physical connection
- * before the intent is known.
+ * <p>This class intercepts; what for is in classes of their own: the settings it carries to each
+ * physical connection ({@link SessionSettings}), running a recorded transaction again and
+ * committing it ({@link TransactionReplayer}), read-your-writes by position ({@link WritePosition}),
+ * what a failed commit tells the application ({@link CommitOutcome}). The methods that only call
+ * the same method of the physical connection ({@code anyPhysical()}) are in
+ * {@link DelegatingConnection}, generated at build time, with the savepoint calls and LOB creators
+ * after {@link #unreplayable()}. Request boundaries and sharding keys keep the interface's
+ * defaults: they would take a physical connection before the intent is known.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */

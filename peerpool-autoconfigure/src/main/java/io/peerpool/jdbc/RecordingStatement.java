@@ -1,5 +1,6 @@
 package io.peerpool.jdbc;
 
+import java.io.Closeable;
 import java.io.InputStream;
 import java.io.Reader;
 import java.sql.SQLException;
@@ -125,25 +126,14 @@ abstract class RecordingStatement {
 		apply(kind, index, ((long) sqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), value);
 	}
 
-	/** A stream the driver consumes: the statement is not run again elsewhere. */
-	final void apply(int kind, int index, InputStream stream) throws SQLException {
-		unrepeatable();
-		apply(kind, index, 0, stream);
+	/** A stream or a reader, which the driver consumes: the statement is not run again elsewhere. */
+	final void apply(int kind, int index, Closeable stream) throws SQLException {
+		apply(kind, index, stream, 0);
 	}
 
-	final void apply(int kind, int index, InputStream stream, long length) throws SQLException {
+	final void apply(int kind, int index, Closeable stream, long length) throws SQLException {
 		unrepeatable();
 		apply(kind, index, length, stream);
-	}
-
-	final void apply(int kind, int index, Reader reader) throws SQLException {
-		unrepeatable();
-		apply(kind, index, 0, reader);
-	}
-
-	final void apply(int kind, int index, Reader reader, long length) throws SQLException {
-		unrepeatable();
-		apply(kind, index, length, reader);
 	}
 
 	final void record(int kind, int index, long number, Object value) {
