@@ -97,7 +97,7 @@ public final class PeerConnection extends DelegatingConnection {
 	/**
 	 * Whether the current transaction is recorded for replay: {@link #REPLAY_UNDECIDED} until its
 	 * first statement is created. A byte, not an object: nothing is allocated for auto-commit work
-	 * or with replay {@code none}; the log is the {@link TransactionReplayer}'s, in {@link Extras}.
+	 * or with replay {@code none}; the log itself is in {@link Extras}.
 	 */
 	private byte replay;
 
@@ -114,7 +114,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 */
 	private static final byte REPLAY_NEVER = 3;
 
-	/** Rarely used settings, the replay, and the connection left behind by a move; allocated on first need. */
+	/** Rarely used settings, a transaction's log and the connection left behind by a move; allocated on first need. */
 	private Extras extras;
 
 	// settings made before the physical connection exists, applied when it is taken
@@ -421,11 +421,8 @@ public final class PeerConnection extends DelegatingConnection {
 				&& (this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly()));
 		byte state = REPLAY_NOT;
 		if (eligible && !this.pinned && settings.transactionReplayLimitStatements() > 0) {
-			Extras more = extras();
-			if (more.replayer == null) {
-				more.replayer = new TransactionReplayer(this);
-			}
-			more.replayer.begin(settings);
+			extras().log = new TransactionLog(this, settings.transactionReplayLimitStatements(),
+					settings.transactionReplayLimitBytes());
 			state = REPLAY_RECORDING;
 		}
 		this.replay = state;
@@ -443,20 +440,20 @@ public final class PeerConnection extends DelegatingConnection {
 	/** Adds a statement created in a recorded transaction to its log. */
 	private <S extends ReplayableStatement> S track(S statement, @Nullable String sql) {
 		if (recordsTransaction()) {
-			this.extras.replayer.log().register(statement, sql);
+			this.extras.log.register(statement, sql);
 		}
 		return statement;
 	}
 
 	@Override
 	@Nullable TransactionLog transactionLog() {
-		return (this.replay == REPLAY_RECORDING) ? this.extras.replayer.log() : null;
+		return (this.replay == REPLAY_RECORDING) ? this.extras.log : null;
 	}
 
 	@Override
 	void recorded(int bytes) {
 		if (this.replay == REPLAY_RECORDING) {
-			this.extras.replayer.log().grow(bytes);
+			this.extras.log.grow(bytes);
 		}
 	}
 
@@ -474,7 +471,10 @@ public final class PeerConnection extends DelegatingConnection {
 	void abandonReplay() {
 		if (this.replay == REPLAY_RECORDING) {
 			this.replay = REPLAY_NOT;
-			this.extras.replayer.end();
+			TransactionLog log = this.extras.log;
+			this.extras.log = null;
+			// memory is released now: every statement drops its recording
+			log.end();
 		}
 	}
 
@@ -492,7 +492,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.replay != REPLAY_RECORDING) {
 			return false;
 		}
-		return this.extras.replayer.replay(failure);
+		return TransactionReplayer.replay(this, this.extras.log, failure);
 	}
 
 	/**
@@ -761,7 +761,7 @@ public final class PeerConnection extends DelegatingConnection {
 			return;
 		}
 		if (this.physical != null && !this.autoCommit && this.replay == REPLAY_RECORDING) {
-			this.extras.replayer.commit();
+			TransactionReplayer.commit(this, this.extras.log);
 			return;
 		}
 		endTransaction();
@@ -782,7 +782,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 */
 	private void commitAfterAbort() throws SQLException {
 		SQLException aborted = CommitOutcome.notCommitted(this.owner, this.peer);
-		if (this.replay == REPLAY_RECORDING && this.extras.replayer.commitAfterAbort(aborted)) {
+		if (this.replay == REPLAY_RECORDING && TransactionReplayer.commitAfterAbort(this, this.extras.log, aborted)) {
 			return;
 		}
 		endTransaction();
@@ -1061,13 +1061,13 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** Settings few applications make, the replay of recorded transactions, and the connection a move left behind. */
+	/** Settings few applications make, the log of a recorded transaction, and the connection a move left behind. */
 	private static final class Extras {
 
 		private SessionSettings session;
 
-		/** Created at the first recorded transaction; holds the current one's log. */
-		private TransactionReplayer replayer;
+		/** The current transaction's log while it is recorded for replay. */
+		private TransactionLog log;
 
 		/** The physical connection this one moved off (statements prepared on it stay usable), and its peer. */
 		private Connection parked;

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
-import io.peerpool.PeerPoolSettings;
 import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 
@@ -17,38 +16,13 @@ import io.peerpool.peer.Peer;
  * statements continue on the new connection and the failed one is given back; anything else, the
  * application gets the original failure on the failed connection, as if nothing had been tried.
  *
- * <p>One per connection, created at its first recorded transaction; it holds the current
- * transaction's log while that is recorded. The connection decides which transactions are
- * recorded; this class only what happens to one.
+ * <p>The connection decides which transactions are recorded and holds the log; this class only
+ * what happens to a recorded one when its connection is lost, or when it commits. No state of its
+ * own: nothing more is allocated for a recorded transaction than its log.
  */
 final class TransactionReplayer {
 
-	private final PeerConnection connection;
-
-	private @Nullable TransactionLog log;
-
-	TransactionReplayer(PeerConnection connection) {
-		this.connection = connection;
-	}
-
-	/** Begins recording a transaction, within the pool's {@code transaction-replay-limit}. */
-	void begin(PeerPoolSettings settings) {
-		this.log = new TransactionLog(this.connection, settings.transactionReplayLimitStatements(),
-				settings.transactionReplayLimitBytes());
-	}
-
-	/** The log of the transaction being recorded. */
-	TransactionLog log() {
-		return this.log;
-	}
-
-	/** The transaction is not recorded any more: its memory is released now, every statement drops its recording. */
-	void end() {
-		TransactionLog current = this.log;
-		this.log = null;
-		if (current != null) {
-			current.end();
-		}
+	private TransactionReplayer() {
 	}
 
 	/**
@@ -57,9 +31,7 @@ final class TransactionReplayer {
 	 * @return whether it did and every result was the same; when {@code false} the transaction is
 	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
 	 */
-	boolean replay(SQLException failure) {
-		PeerConnection connection = this.connection;
-		TransactionLog log = this.log;
+	static boolean replay(PeerConnection connection, @Nullable TransactionLog log, SQLException failure) {
 		Peer failed = connection.peer();
 		Connection lost = connection.attachedPhysical();
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
@@ -76,7 +48,7 @@ final class TransactionReplayer {
 			}
 			catch (SQLException noOtherPeer) {
 				failure.addSuppressed(noOtherPeer);
-				return giveUp(failed, lost);
+				return giveUp(connection, failed, lost);
 			}
 			Peer replayPeer = connection.peer();
 			String difference;
@@ -107,14 +79,14 @@ final class TransactionReplayer {
 				// given back below; its pool discards it if broken
 			}
 			connection.releasePhysical(failure);
-			return giveUp(failed, lost);
+			return giveUp(connection, failed, lost);
 		}
 	}
 
 	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
-	private boolean giveUp(Peer failed, Connection lost) {
-		this.connection.attach(failed, lost);
-		this.connection.abandonReplay();
+	private static boolean giveUp(PeerConnection connection, Peer failed, Connection lost) {
+		connection.attach(failed, lost);
+		connection.abandonReplay();
 		return false;
 	}
 
@@ -123,17 +95,16 @@ final class TransactionReplayer {
 	 * read-only (a planned switchover: nothing was committed there), the transaction runs again on
 	 * the writer and commits there.
 	 */
-	void commit() throws SQLException {
-		PeerConnection connection = this.connection;
+	static void commit(PeerConnection connection, TransactionLog log) throws SQLException {
 		try {
 			connection.attachedPhysical().commit();
 		}
 		catch (SQLException ex) {
-			if (!Dialect.isServerReadOnly(ex) || !replay(ex)) {
+			if (!Dialect.isServerReadOnly(ex) || !replay(connection, log, ex)) {
 				connection.endTransaction();
 				throw connection.commitFailure(ex);
 			}
-			commitReplayed();
+			commitReplayed(connection);
 			return;
 		}
 		connection.endTransaction();
@@ -146,17 +117,17 @@ final class TransactionReplayer {
 	 * peer and commits it there.
 	 * @return whether it did; else the application learns that nothing was committed
 	 */
-	boolean commitAfterAbort(SQLException aborted) throws SQLException {
-		if (!replay(aborted)) {
+	static boolean commitAfterAbort(PeerConnection connection, TransactionLog log, SQLException aborted)
+			throws SQLException {
+		if (!replay(connection, log, aborted)) {
 			return false;
 		}
-		commitReplayed();
+		commitReplayed(connection);
 		return true;
 	}
 
 	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
-	private void commitReplayed() throws SQLException {
-		PeerConnection connection = this.connection;
+	private static void commitReplayed(PeerConnection connection) throws SQLException {
 		connection.endTransaction();
 		try {
 			connection.attachedPhysical().commit();
