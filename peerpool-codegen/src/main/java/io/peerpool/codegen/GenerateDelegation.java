@@ -16,6 +16,12 @@ import java.sql.SQLException;
  * and the interface's simple name unless {@link #name()} says otherwise, lives in the annotated
  * class's package, and is written as readable source to {@code target/generated-sources/annotations}.
  *
+ * <p>Two kinds of one-line methods that do a little more are generated too, so that they are not
+ * written by hand either: {@link #observed()} methods pass what the delegate returned through a
+ * hook ({@link #observer()}), {@link #recorded()} methods call a hook instead of the delegate
+ * ({@link #recorder()}); both with a kind, an {@code int} constant of {@link #kinds()} named for
+ * the method, and the method's arguments. The hooks are overloads of the {@link #superclass()}.
+ *
  * <p>Source retention: nothing of this module is needed at run time.
  */
 @Documented
