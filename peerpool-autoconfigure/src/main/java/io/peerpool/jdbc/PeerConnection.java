@@ -1,17 +1,11 @@
 package io.peerpool.jdbc;
 
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
@@ -20,16 +14,13 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.codegen.GenerateDelegation;
-import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerPoolSettings;
-import io.peerpool.ReadYourWrites;
 import io.peerpool.PeerPoolSettings.TransactionReplay;
-import io.peerpool.dialect.ReplicaCatchUp;
 import io.peerpool.routing.TransactionReadOnly;
 
 /**
@@ -49,15 +40,21 @@ import io.peerpool.routing.TransactionReadOnly;
  * transaction runs again on another peer, and goes on there when every result is the same. A
  * commit whose connection is lost has an unknown outcome: SQLState {@code 08007}, never replayed.
  *
- * <p>The methods that only call the same method of the physical connection
- * ({@code anyPhysical()}) are in {@link DelegatingConnection}, generated at build time. Request
- * boundaries and sharding keys keep the interface's defaults: they would take a physical connection
- * before the intent is known.
+ * <p>This class intercepts; what for is in classes of their own: the settings it carries to each
+ * physical connection ({@link SessionSettings}), running a recorded transaction again and
+ * committing it ({@link TransactionReplayer}), read-your-writes by position ({@link WritePosition}),
+ * what a failed commit tells the application ({@link CommitOutcome}). The methods that only call
+ * the same method of the physical connection ({@code anyPhysical()}) are in
+ * {@link DelegatingConnection}, generated at build time, with the savepoint calls and LOB creators
+ * after {@link #unreplayable()}. Request boundaries and sharding keys keep the interface's
+ * defaults: they would take a physical connection before the intent is known.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
 @GenerateDelegation(value = Connection.class, delegate = "anyPhysical", superclass = StatementHost.class,
-		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" })
+		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" }, guard = "unreplayable",
+		guarded = { "setSavepoint", "rollback", "releaseSavepoint", "createBlob", "createClob", "createNClob",
+				"createSQLXML" })
 public final class PeerConnection extends DelegatingConnection {
 
 	private final PeerAcquirer owner;
@@ -117,7 +114,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 */
 	private static final byte REPLAY_NEVER = 3;
 
-	/** Rarely used settings and the connection left behind by a move; allocated on first need. */
+	/** Rarely used settings, a transaction's log and the connection left behind by a move; allocated on first need. */
 	private Extras extras;
 
 	// settings made before the physical connection exists, applied when it is taken
@@ -129,7 +126,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	private int holdability = -1;
 
-	// catalog and schema are in Extras: few applications set them, and this object stays at 56 bytes
+	// catalog, schema and the others are SessionSettings, in Extras: few applications set them, and this
+	// object stays at 56 bytes
 
 	public PeerConnection(PeerAcquirer owner) {
 		this.owner = owner;
@@ -169,14 +167,14 @@ public final class PeerConnection extends DelegatingConnection {
 		while (current == null) {
 			boolean read = wantsReplica();
 			current = this.owner.acquire(this, read, this.failedPeers);
-			if (read && !hasAppliedLastWrite()) {
+			if (read && !WritePosition.isApplied(this.owner, this.peer, current)) {
 				// read-your-writes by position: this replica has not applied the client's write yet
 				releasePhysical(new SQLException("replica behind the client's last write"));
 				current = this.owner.acquire(this, false, this.failedPeers);
 			}
 			try {
-				// drivers send auto-commit and read-only to the server: the first sign of a dead peer
-				applySettings(current);
+				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, this.readOnly,
+						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
 			}
 			catch (SQLException ex) {
 				Peer failed = this.peer;
@@ -185,7 +183,7 @@ public final class PeerConnection extends DelegatingConnection {
 				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
 					throw ex;
 				}
-				this.failedPeers |= 1L << failed.index();
+				exclude(failed);
 			}
 		}
 		return current;
@@ -231,37 +229,10 @@ public final class PeerConnection extends DelegatingConnection {
 				this.owner.settings().readYourWrites());
 	}
 
-	/**
-	 * With read-your-writes {@code gtid}: whether the replica just taken has applied the client's
-	 * last write, waiting at most {@code probe-timeout}. Always true for a primary or without a token.
-	 */
-	private boolean hasAppliedLastWrite() throws SQLException {
-		if (this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.peer == null
-				|| this.peer.role() != PeerRole.REPLICA) {
-			return true;
-		}
-		String token = PeerRouting.writeToken(this.owner.poolName());
-		if (token == null) {
-			return true;
-		}
-		return ReplicaCatchUp.hasApplied(this.physical, this.peer.server(), token,
-				this.owner.settings().probeTimeout());
-	}
-
 	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
-	private void recordWritePosition() {
-		if (!this.wrote || this.owner.settings().readYourWrites() != ReadYourWrites.GTID || this.physical == null
-				|| this.peer == null || this.peer.role() != PeerRole.PRIMARY) {
-			return;
-		}
-		try {
-			String position = ReplicaCatchUp.positionAfterWrite(this.physical, this.peer.server());
-			if (position != null) {
-				PeerRouting.recordWriteToken(this.owner.poolName(), position);
-			}
-		}
-		catch (SQLException ex) {
-			// without a position the client's next reads are pinned instead (see wantsReplica)
+	void recordWritePosition() {
+		if (this.wrote) {
+			WritePosition.remember(this.owner, this.peer, this.physical);
 		}
 	}
 
@@ -334,13 +305,26 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	private static void releaseQuietly(Peer peer, Connection connection) {
+	static void releaseQuietly(Peer peer, Connection connection) {
 		try {
 			peer.release(connection);
 		}
 		catch (SQLException ex) {
 			// it is given back to its pool, which discards it if broken
 		}
+	}
+
+	private SessionSettings session() {
+		Extras more = extras();
+		if (more.session == null) {
+			more.session = new SessionSettings();
+		}
+		return more.session;
+	}
+
+	/** The settings made so far, while no physical connection answers for them; else {@code null}. */
+	private @Nullable SessionSettings knownSettings() {
+		return (this.physical == null && this.extras != null) ? this.extras.session : null;
 	}
 
 	private Extras extras() {
@@ -380,43 +364,6 @@ public final class PeerConnection extends DelegatingConnection {
 		return physical();
 	}
 
-	private void applySettings(Connection target) throws SQLException {
-		// HikariCP hands a connection out with its pool's auto-commit (what SQL changed behind JDBC's
-		// back is put right when such a borrow ends, see restoreAutoCommit): no need to ask the driver,
-		// which for some (H2) takes a lock
-		if (this.peer.pooledAutoCommit() != this.autoCommit) {
-			target.setAutoCommit(this.autoCommit);
-		}
-		if (this.readOnly) {
-			target.setReadOnly(true);
-		}
-		if (this.transactionIsolation >= 0) {
-			target.setTransactionIsolation(this.transactionIsolation);
-		}
-		if (this.holdability >= 0) {
-			target.setHoldability(this.holdability);
-		}
-		Extras more = this.extras;
-		if (more != null) {
-			if (more.catalog != null) {
-				target.setCatalog(more.catalog);
-			}
-			if (more.schema != null) {
-				target.setSchema(more.schema);
-			}
-			// recorded before the connection was taken, or on the connection this one replaces
-			if (more.clientInfo != null) {
-				target.setClientInfo(more.clientInfo);
-			}
-			if (more.networkTimeout >= 0) {
-				target.setNetworkTimeout(more.networkExecutor, more.networkTimeout);
-			}
-			if (more.typeMap != null) {
-				target.setTypeMap(more.typeMap);
-			}
-		}
-	}
-
 	/**
 	 * Whether a failed first statement may run again on another peer: nothing ran before it on
 	 * this connection, it is the only statement, and either a transaction is open (the server
@@ -444,7 +391,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (!canRetryFirstStatement(readsOnly)) {
 			return null;
 		}
-		this.failedPeers |= 1L << failed.index();
+		exclude(failed);
 		releasePhysical(failure);
 		return physical();
 	}
@@ -532,72 +479,20 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/** The transaction ended (commit, rollback, auto-commit on, close): the next one is decided again. */
-	private void endTransaction() {
+	void endTransaction() {
 		abandonReplay();
 		if (this.replay != REPLAY_NEVER) {
 			this.replay = REPLAY_UNDECIDED;
 		}
 	}
 
-	/**
-	 * The physical connection of a recorded transaction failed: when the failure says the
-	 * connection is lost, takes a connection on another peer (the normal acquisition, which holds
-	 * while no peer can serve), begins the transaction there with the same settings, and runs the
-	 * log again. Every result the same: the statements continue on the new connection and the
-	 * failed connection is given back. Anything else: the application gets {@code failure} (with
-	 * what happened attached as suppressed), on the failed connection as before.
-	 */
+	/** See {@link TransactionReplayer#replay}. */
 	@Override
 	boolean replayTransaction(SQLException failure) {
-		TransactionLog log = transactionLog();
-		Peer failed = this.peer;
-		Connection lost = this.physical;
-		if (log == null || failed == null || lost == null || this.closed || !isLost(lost, failure)) {
-			abandonReplay();
+		if (this.replay != REPLAY_RECORDING) {
 			return false;
 		}
-		this.failedPeers |= 1L << failed.index();
-		this.physical = null;
-		this.peer = null;
-		while (true) {
-			Connection next;
-			try {
-				next = physical();
-			}
-			catch (SQLException noOtherPeer) {
-				failure.addSuppressed(noOtherPeer);
-				return giveUpReplay(failed, lost);
-			}
-			Peer replayPeer = this.peer;
-			String difference;
-			try {
-				difference = log.replay(next);
-			}
-			catch (SQLException again) {
-				if (replayPeer != null && this.owner.reportIfPeerFailure(replayPeer, again)) {
-					// that peer failed too: the next one
-					this.failedPeers |= 1L << replayPeer.index();
-					releasePhysical(again);
-					continue;
-				}
-				difference = "a statement failed: " + again;
-			}
-			if (difference == null) {
-				releaseQuietly(failed, lost);
-				return true;
-			}
-			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
-					+ ((replayPeer != null) ? replayPeer.name() : "?") + "' of pool '" + this.owner.poolName()
-					+ "' gave the application a different result, so the transaction was not replayed: " + difference));
-			try {
-				next.rollback();
-			}
-			catch (SQLException ex) {
-				// given back below; its pool discards it if broken
-			}
-			releasePhysical(failure);
-			return giveUpReplay(failed, lost);
-		}
+		return TransactionReplayer.replay(this, this.extras.log, failure);
 	}
 
 	/**
@@ -616,7 +511,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
 	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
 	 */
-	private boolean isLost(Connection physical, SQLException failure) {
+	boolean isLost(Connection physical, SQLException failure) {
 		Peer current = this.peer;
 		if (current != null && this.owner.reportIfPeerFailure(current, failure)) {
 			return true;
@@ -630,14 +525,28 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
-	private boolean giveUpReplay(Peer failed, Connection lost) {
-		attach(failed, lost);
-		abandonReplay();
-		return false;
+	// what the replay asks of the connection it moves
+
+	PeerAcquirer acquirer() {
+		return this.owner;
 	}
 
-	private void releasePhysical(SQLException cause) {
+	boolean isClosedByApplication() {
+		return this.closed;
+	}
+
+	/** A peer not to take again for this connection. */
+	void exclude(Peer failed) {
+		this.failedPeers |= 1L << failed.index();
+	}
+
+	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
+	void detach() {
+		this.physical = null;
+		this.peer = null;
+	}
+
+	void releasePhysical(SQLException cause) {
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
 		this.physical = null;
@@ -847,26 +756,12 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public void commit() throws SQLException {
 		checkOpen();
-		if (this.physical != null && !this.autoCommit && commitCannotReachServer()) {
+		if (this.physical != null && !this.autoCommit && CommitOutcome.cannotReachServer(this.peer, this.physical)) {
 			commitAfterAbort();
 			return;
 		}
 		if (this.physical != null && !this.autoCommit && this.replay == REPLAY_RECORDING) {
-			try {
-				this.physical.commit();
-			}
-			catch (SQLException ex) {
-				if (!Dialect.isServerReadOnly(ex) || !replayTransaction(ex)) {
-					endTransaction();
-					throw commitFailure(ex);
-				}
-				// the old primary refused the commit (a planned switchover): nothing was committed there,
-				// and the transaction ran again, with the same results, on the writer
-				commitReplayed();
-				return;
-			}
-			endTransaction();
-			recordWritePosition();
+			TransactionReplayer.commit(this, this.extras.log);
 			return;
 		}
 		endTransaction();
@@ -882,79 +777,21 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/**
-	 * Whether a commit sent now could not reach the server: the pool already aborted the physical
-	 * connection, or its peer is DOWN, in which case this aborts the connection first (the pool is
-	 * aborting every connection of that peer anyway), so that the commit is certainly not sent.
-	 * Flags only, no I/O.
-	 */
-	private boolean commitCannotReachServer() {
-		Peer current = this.peer;
-		try {
-			if (current != null && current.state() == io.peerpool.PeerState.DOWN) {
-				// what the pool is about to do: after this the commit cannot reach the server, so its
-				// outcome is known (given back, and evicted by HikariCP, as any aborted connection)
-				this.physical.abort(Runnable::run);
-				return true;
-			}
-			if (this.physical.isClosed()) {
-				return true;
-			}
-			// HikariCP's proxy stays open when its retired pool aborts the driver's connection under it
-			Connection driver = this.physical.unwrap(Connection.class);
-			return driver != null && driver != this.physical && driver.isClosed();
-		}
-		catch (SQLException ex) {
-			return false;
-		}
-	}
-
-	/**
-	 * {@code commit()} on a connection the pool aborted before it: the commit never reached the
-	 * server, which rolled the transaction back, so the outcome is known. A recorded transaction
-	 * runs again on another peer and commits there; otherwise the application learns that nothing
-	 * was committed (SQLState {@code 08003}, not the {@code 08007} of a commit cut on its way).
+	 * {@code commit()} on a connection the pool aborted before it: a recorded transaction runs again
+	 * on another peer and commits there; otherwise the application learns that nothing was committed.
 	 */
 	private void commitAfterAbort() throws SQLException {
-		Peer failed = this.peer;
-		SQLException aborted = new SQLNonTransientConnectionException("peerpool: the connection to peer '"
-				+ ((failed != null) ? failed.name() : "?") + "' of pool '" + this.owner.poolName()
-				+ "' was closed before commit() (the pool aborts the connections of a peer that went DOWN): the transaction was not committed",
-				"08003");
-		if (this.replay == REPLAY_RECORDING && replayTransaction(aborted)) {
-			commitReplayed();
+		SQLException aborted = CommitOutcome.notCommitted(this.owner, this.peer);
+		if (this.replay == REPLAY_RECORDING && TransactionReplayer.commitAfterAbort(this, this.extras.log, aborted)) {
 			return;
 		}
 		endTransaction();
 		throw aborted;
 	}
 
-	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
-	private void commitReplayed() throws SQLException {
-		endTransaction();
-		try {
-			this.physical.commit();
-		}
-		catch (SQLException again) {
-			throw commitFailure(again);
-		}
-		recordWritePosition();
-	}
-
-	/**
-	 * The error a failed commit gives the application: SQLState {@code 08007} when the connection
-	 * was lost, since the commit may have reached the server; the server's own error when it
-	 * refused the commit (running read-only: nothing was committed).
-	 */
-	private SQLException commitFailure(SQLException ex) {
-		Peer current = this.peer;
-		if (!this.autoCommit && current != null && this.owner.reportIfPeerFailure(current, ex)
-				&& !Dialect.isServerReadOnly(ex)) {
-			// the commit may have reached the server before the connection was lost: never replayed
-			return new SQLException("peerpool: the connection to peer '" + current.name() + "' of pool '"
-					+ this.owner.poolName() + "' was lost during commit; the transaction may or may not have"
-					+ " been committed (transaction resolution unknown): " + ex.getMessage(), "08007", ex);
-		}
-		return ex;
+	/** See {@link CommitOutcome#failure}. */
+	SQLException commitFailure(SQLException ex) {
+		return CommitOutcome.failure(this.owner, this.peer, this.autoCommit, ex);
 	}
 
 	@Override
@@ -1048,13 +885,13 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setCatalog(catalog);
 		}
-		extras().catalog = catalog;
+		session().catalog = catalog;
 	}
 
 	@Override
 	public String getCatalog() throws SQLException {
-		return (this.physical == null && this.extras != null && this.extras.catalog != null) ? this.extras.catalog
-				: anyPhysical().getCatalog();
+		SessionSettings known = knownSettings();
+		return (known != null && known.catalog != null) ? known.catalog : anyPhysical().getCatalog();
 	}
 
 	@Override
@@ -1089,10 +926,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	@Override
 	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		if (this.physical == null && this.extras != null && this.extras.typeMap != null) {
-			return this.extras.typeMap;
-		}
-		return anyPhysical().getTypeMap();
+		SessionSettings known = knownSettings();
+		return (known != null && known.typeMap != null) ? known.typeMap : anyPhysical().getTypeMap();
 	}
 
 	@Override
@@ -1101,7 +936,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setTypeMap(map);
 		}
-		extras().typeMap = map;
+		session().typeMap = map;
 	}
 
 	@Override
@@ -1118,60 +953,15 @@ public final class PeerConnection extends DelegatingConnection {
 		return (this.physical == null && this.holdability >= 0) ? this.holdability : anyPhysical().getHoldability();
 	}
 
+	/**
+	 * Before a savepoint call or the creation of a LOB (in {@link DelegatingConnection}): savepoints
+	 * are not in the transaction log, and a LOB belongs to its physical connection, so the
+	 * transaction is not replayed; the peer is decided now, not by a tentative connection.
+	 */
 	@Override
-	public Savepoint setSavepoint() throws SQLException {
-		// savepoints are not in the transaction log
+	void unreplayable() throws SQLException {
 		abandonReplay();
-		return physical().setSavepoint();
-	}
-
-	@Override
-	public Savepoint setSavepoint(String name) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		return physical().setSavepoint(name);
-	}
-
-	@Override
-	public void rollback(Savepoint savepoint) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		physical().rollback(savepoint);
-	}
-
-	@Override
-	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-		// savepoints are not in the transaction log
-		abandonReplay();
-		physical().releaseSavepoint(savepoint);
-	}
-
-	@Override
-	public Clob createClob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createClob();
-	}
-
-	@Override
-	public Blob createBlob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createBlob();
-	}
-
-	@Override
-	public NClob createNClob() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createNClob();
-	}
-
-	@Override
-	public SQLXML createSQLXML() throws SQLException {
-		// a LOB belongs to its physical connection: not given again on another peer
-		abandonReplay();
-		return physical().createSQLXML();
+		physical();
 	}
 
 	@Override
@@ -1189,16 +979,7 @@ public final class PeerConnection extends DelegatingConnection {
 			if (this.physical != null) {
 				this.physical.setClientInfo(name, value);
 			}
-			Extras more = extras();
-			if (more.clientInfo == null) {
-				more.clientInfo = new Properties();
-			}
-			if (value != null) {
-				more.clientInfo.setProperty(name, value);
-			}
-			else {
-				more.clientInfo.remove(name);
-			}
+			session().clientInfo(name, value);
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -1215,9 +996,7 @@ public final class PeerConnection extends DelegatingConnection {
 			if (this.physical != null) {
 				this.physical.setClientInfo(properties);
 			}
-			Properties copy = new Properties();
-			copy.putAll(properties);
-			extras().clientInfo = copy;
+			session().clientInfo(properties);
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -1233,13 +1012,13 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setSchema(schema);
 		}
-		extras().schema = schema;
+		session().schema = schema;
 	}
 
 	@Override
 	public String getSchema() throws SQLException {
-		return (this.physical == null && this.extras != null && this.extras.schema != null) ? this.extras.schema
-				: anyPhysical().getSchema();
+		SessionSettings known = knownSettings();
+		return (known != null && known.schema != null) ? known.schema : anyPhysical().getSchema();
 	}
 
 	@Override
@@ -1268,17 +1047,15 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.physical != null) {
 			this.physical.setNetworkTimeout(executor, milliseconds);
 		}
-		Extras more = extras();
-		more.networkExecutor = executor;
-		more.networkTimeout = milliseconds;
+		SessionSettings session = session();
+		session.networkExecutor = executor;
+		session.networkTimeout = milliseconds;
 	}
 
 	@Override
 	public int getNetworkTimeout() throws SQLException {
-		if (this.physical == null && this.extras != null && this.extras.networkTimeout >= 0) {
-			return this.extras.networkTimeout;
-		}
-		return anyPhysical().getNetworkTimeout();
+		SessionSettings known = knownSettings();
+		return (known != null && known.networkTimeout >= 0) ? known.networkTimeout : anyPhysical().getNetworkTimeout();
 	}
 
 	/**
@@ -1312,20 +1089,10 @@ public final class PeerConnection extends DelegatingConnection {
 		}
 	}
 
-	/** Settings few applications make, and the connection a move left behind. */
+	/** Settings few applications make, the log of a recorded transaction, and the connection a move left behind. */
 	private static final class Extras {
 
-		private String catalog;
-
-		private String schema;
-
-		private Properties clientInfo;
-
-		private Executor networkExecutor;
-
-		private int networkTimeout = -1;
-
-		private Map<String, Class<?>> typeMap;
+		private SessionSettings session;
 
 		/** The current transaction's log while it is recorded for replay. */
 		private TransactionLog log;

@@ -24,55 +24,56 @@ import org.jspecify.annotations.Nullable;
 final class ReadTrace {
 
 	// what a read was: kind | BY_LABEL | column << COLUMN_SHIFT; a label and an argument (a Calendar,
-	// a type, a scale) go to the arguments, in that order
+	// a type, a scale) go to the arguments, in that order. A kind is named for its getter and the types
+	// of its parameters after the column: the generated getters of DelegatingResultSet name them so
 
-	static final int STRING = 1;
+	static final int GET_STRING = 1;
 
-	static final int NSTRING = 2;
+	static final int GET_N_STRING = 2;
 
-	static final int BOOLEAN = 3;
+	static final int GET_BOOLEAN = 3;
 
-	static final int BYTE = 4;
+	static final int GET_BYTE = 4;
 
-	static final int SHORT = 5;
+	static final int GET_SHORT = 5;
 
-	static final int INT = 6;
+	static final int GET_INT = 6;
 
-	static final int LONG = 7;
+	static final int GET_LONG = 7;
 
-	static final int FLOAT = 8;
+	static final int GET_FLOAT = 8;
 
-	static final int DOUBLE = 9;
+	static final int GET_DOUBLE = 9;
 
-	static final int BIG_DECIMAL = 10;
+	static final int GET_BIG_DECIMAL = 10;
 
 	/** The deprecated {@code getBigDecimal(column, scale)}: the scale is the argument. */
-	static final int BIG_DECIMAL_SCALED = 11;
+	static final int GET_BIG_DECIMAL_INT = 11;
 
-	static final int BYTES = 12;
+	static final int GET_BYTES = 12;
 
-	static final int DATE = 13;
+	static final int GET_DATE = 13;
 
-	static final int TIME = 14;
+	static final int GET_TIME = 14;
 
-	static final int TIMESTAMP = 15;
+	static final int GET_TIMESTAMP = 15;
 
 	/** {@code getDate(column, calendar)}: the calendar is the argument (so for the next two). */
-	static final int DATE_IN = 16;
+	static final int GET_DATE_CALENDAR = 16;
 
-	static final int TIME_IN = 17;
+	static final int GET_TIME_CALENDAR = 17;
 
-	static final int TIMESTAMP_IN = 18;
+	static final int GET_TIMESTAMP_CALENDAR = 18;
 
-	static final int OBJECT = 19;
+	static final int GET_OBJECT = 19;
 
 	/** {@code getObject(column, map)}: the type map is the argument. */
-	static final int OBJECT_MAPPED = 20;
+	static final int GET_OBJECT_MAP = 20;
 
 	/** {@code getObject(column, type)}: the type is the argument. */
-	static final int OBJECT_AS = 21;
+	static final int GET_OBJECT_CLASS = 21;
 
-	static final int URL = 22;
+	static final int GET_URL = 22;
 
 	/** {@code wasNull()}, about the read before it. */
 	static final int WAS_NULL = 23;
@@ -193,8 +194,8 @@ final class ReadTrace {
 
 	private static boolean hasArgument(int code) {
 		int kind = code & KIND;
-		return kind == BIG_DECIMAL_SCALED || kind == DATE_IN || kind == TIME_IN || kind == TIMESTAMP_IN
-				|| kind == OBJECT_MAPPED || kind == OBJECT_AS;
+		return kind == GET_BIG_DECIMAL_INT || kind == GET_DATE_CALENDAR || kind == GET_TIME_CALENDAR
+				|| kind == GET_TIMESTAMP_CALENDAR || kind == GET_OBJECT_MAP || kind == GET_OBJECT_CLASS;
 	}
 
 	/** Adds the current row to the blocks: one more time of the last block when read alike. */
@@ -312,55 +313,55 @@ final class ReadTrace {
 		int column = code >>> COLUMN_SHIFT;
 		boolean byLabel = label != null;
 		switch (code & KIND) {
-			case STRING:
+			case GET_STRING:
 				return hash(byLabel ? rows.getString(label) : rows.getString(column));
-			case NSTRING:
+			case GET_N_STRING:
 				return hash(byLabel ? rows.getNString(label) : rows.getNString(column));
-			case BOOLEAN:
+			case GET_BOOLEAN:
 				return Boolean.hashCode(byLabel ? rows.getBoolean(label) : rows.getBoolean(column));
-			case BYTE:
+			case GET_BYTE:
 				return byLabel ? rows.getByte(label) : rows.getByte(column);
-			case SHORT:
+			case GET_SHORT:
 				return byLabel ? rows.getShort(label) : rows.getShort(column);
-			case INT:
+			case GET_INT:
 				return byLabel ? rows.getInt(label) : rows.getInt(column);
-			case LONG:
+			case GET_LONG:
 				return Long.hashCode(byLabel ? rows.getLong(label) : rows.getLong(column));
-			case FLOAT:
+			case GET_FLOAT:
 				return Float.hashCode(byLabel ? rows.getFloat(label) : rows.getFloat(column));
-			case DOUBLE:
+			case GET_DOUBLE:
 				return Double.hashCode(byLabel ? rows.getDouble(label) : rows.getDouble(column));
-			case BIG_DECIMAL:
+			case GET_BIG_DECIMAL:
 				return hash(byLabel ? rows.getBigDecimal(label) : rows.getBigDecimal(column));
-			case BIG_DECIMAL_SCALED:
+			case GET_BIG_DECIMAL_INT:
 				int scale = (Integer) argument;
 				return hash(byLabel ? rows.getBigDecimal(label, scale) : rows.getBigDecimal(column, scale));
-			case BYTES:
+			case GET_BYTES:
 				return hash(byLabel ? rows.getBytes(label) : rows.getBytes(column));
-			case DATE:
+			case GET_DATE:
 				return hash(byLabel ? rows.getDate(label) : rows.getDate(column));
-			case TIME:
+			case GET_TIME:
 				return hash(byLabel ? rows.getTime(label) : rows.getTime(column));
-			case TIMESTAMP:
+			case GET_TIMESTAMP:
 				return hash(byLabel ? rows.getTimestamp(label) : rows.getTimestamp(column));
-			case DATE_IN:
+			case GET_DATE_CALENDAR:
 				Calendar dateIn = (Calendar) argument;
 				return hash(byLabel ? rows.getDate(label, dateIn) : rows.getDate(column, dateIn));
-			case TIME_IN:
+			case GET_TIME_CALENDAR:
 				Calendar timeIn = (Calendar) argument;
 				return hash(byLabel ? rows.getTime(label, timeIn) : rows.getTime(column, timeIn));
-			case TIMESTAMP_IN:
+			case GET_TIMESTAMP_CALENDAR:
 				Calendar timestampIn = (Calendar) argument;
 				return hash(byLabel ? rows.getTimestamp(label, timestampIn) : rows.getTimestamp(column, timestampIn));
-			case OBJECT:
+			case GET_OBJECT:
 				return hash(byLabel ? rows.getObject(label) : rows.getObject(column));
-			case OBJECT_MAPPED:
+			case GET_OBJECT_MAP:
 				Map<String, Class<?>> map = (Map<String, Class<?>>) argument;
 				return hash(byLabel ? rows.getObject(label, map) : rows.getObject(column, map));
-			case OBJECT_AS:
+			case GET_OBJECT_CLASS:
 				Class<?> type = (Class<?>) argument;
 				return hash(byLabel ? rows.getObject(label, type) : rows.getObject(column, type));
-			case URL:
+			case GET_URL:
 				return hash(byLabel ? rows.getURL(label) : rows.getURL(column));
 			case WAS_NULL:
 				return Boolean.hashCode(rows.wasNull());

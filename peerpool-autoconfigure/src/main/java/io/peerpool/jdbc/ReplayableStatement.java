@@ -26,11 +26,13 @@ import io.peerpool.routing.SqlIntent;
  *
  * <p>Plain Java rather than a {@link java.lang.reflect.Proxy}: it is on the path of every
  * connection, and a proxy costs a handler, an argument array per call and a reflective call. The
- * methods that only delegate are in {@link DelegatingStatement}, generated at build time. On the
- * success path this object is all that is allocated; {@link StatementRecording} only once
- * something is set.
+ * methods that only delegate are in {@link DelegatingStatement}, generated at build time, and so
+ * are the settings, each a call of {@link RecordingStatement}, which records them. On the success
+ * path this object is all that is allocated; {@link StatementRecording} only once something is set.
  */
-@GenerateDelegation(value = Statement.class, delegate = "statement")
+@GenerateDelegation(value = Statement.class, delegate = "statement", superclass = RecordingStatement.class,
+		recorder = "apply", recorded = { "set*", "clearBatch", "clearWarnings", "closeOnCompletion" },
+		kinds = StatementRecording.class)
 class ReplayableStatement extends DelegatingStatement {
 
 	/** How a statement is created on a connection; {@code sql} is that of a prepared statement. */
@@ -57,8 +59,6 @@ class ReplayableStatement extends DelegatingStatement {
 
 	}
 
-	private final StatementHost connection;
-
 	private final Creator<? extends Statement> creator;
 
 	/** The driver's statement, or {@code null} until the connection has taken its peer. */
@@ -66,24 +66,8 @@ class ReplayableStatement extends DelegatingStatement {
 
 	private boolean closed;
 
-	/** Whether the statement has not run yet: until then its settings and parameters are recorded. */
-	private boolean recording = true;
-
-	/** Calls to replay; created on the first call worth recording (a plain query records none). */
-	private StatementRecording recorded;
-
-	/** Whether a call was made that cannot be made again on another peer (a stream the driver consumes). */
-	private boolean unrepeatable;
-
-	/**
-	 * Whether the statement is in its connection's {@link TransactionLog}: it was created in a
-	 * transaction that may be replayed, and records every call and execution until it ends. A
-	 * boolean, not a reference to the log: this object is allocated per connection.
-	 */
-	private boolean logged;
-
 	ReplayableStatement(StatementHost connection, Statement delegate, Creator<? extends Statement> creator) {
-		this.connection = connection;
+		super(connection);
 		this.delegate = delegate;
 		this.creator = creator;
 	}
@@ -98,13 +82,9 @@ class ReplayableStatement extends DelegatingStatement {
 	}
 
 	/** Whether the driver's statement exists: settings go to it, not only to the recording. */
+	@Override
 	final boolean isMaterialized() {
 		return this.delegate != null;
-	}
-
-	/** Whether settings and parameters are recorded: until the first execution. */
-	final boolean isRecording() {
-		return this.recording;
 	}
 
 	/** The driver's statement, created now if the statement was waiting for its connection. */
@@ -118,80 +98,6 @@ class ReplayableStatement extends DelegatingStatement {
 		return current;
 	}
 
-	/**
-	 * A setting or parameter with a kind of its own: made on the driver's statement if it exists,
-	 * and recorded until the first execution. The call made now and its replay are the same switch
-	 * ({@link StatementRecording#apply}).
-	 */
-	final void apply(int kind, int index, long number, Object value) throws SQLException {
-		if (isMaterialized()) {
-			StatementRecording.apply(statement(), kind, index, number, value);
-		}
-		record(kind, index, number, value);
-	}
-
-	final void record(int kind, int index, long number, Object value) {
-		if (this.recording) {
-			int bytes = recording().add(kind, index, number, value);
-			if (this.logged) {
-				this.connection.recorded(bytes);
-			}
-		}
-	}
-
-	final void record(StatementRecording.Call call) {
-		int bytes = recording().add(call);
-		if (this.logged) {
-			this.connection.recorded(bytes);
-		}
-	}
-
-	/**
-	 * A parameter the driver consumes (a stream, a reader) was given: the statement is not run again
-	 * on another peer after a failure, which would send an empty or truncated value.
-	 */
-	final void unrepeatable() {
-		this.unrepeatable = true;
-		if (this.logged) {
-			this.connection.abandonReplay();
-		}
-	}
-
-	// the transaction log (see TransactionLog): only statements created in a replayable transaction
-
-	/** Joins the connection's transaction log: recording goes on after executions. */
-	final void joinTransaction() {
-		this.logged = true;
-	}
-
-	/**
-	 * The transaction ended or cannot be replayed: the recording of a statement that ran is dropped;
-	 * one that has not run yet keeps it, as any statement does until its first execution (its
-	 * settings may exist only there, while it waits for its connection).
-	 */
-	final void leaveTransaction(boolean executed) {
-		this.logged = false;
-		if (executed) {
-			stopRecording();
-		}
-	}
-
-	final boolean isLogged() {
-		return this.logged;
-	}
-
-	/** How many calls are recorded: the position of an execution in the recording. */
-	final int recordedCalls() {
-		return (this.recorded != null) ? this.recorded.size() : 0;
-	}
-
-	/** Makes the recorded calls {@code from} to {@code to} again on {@code target}, the statement re-created by a replay. */
-	final void replayRecording(Statement target, int from, int to) throws SQLException {
-		if (this.recorded != null && from < to) {
-			this.recorded.replay(target, from, to);
-		}
-	}
-
 	/** After a replay: the statement re-created on the new peer, its parameters given again. */
 	final void replaceDelegate(Statement replayed) {
 		this.delegate = replayed;
@@ -199,15 +105,6 @@ class ReplayableStatement extends DelegatingStatement {
 
 	final boolean isClosedByApplication() {
 		return this.closed;
-	}
-
-	private StatementRecording recording() {
-		StatementRecording current = this.recorded;
-		if (current == null) {
-			current = new StatementRecording();
-			this.recorded = current;
-		}
-		return current;
 	}
 
 	/** Creates the statement on the connection's current physical connection and replays the recording. */
@@ -220,14 +117,7 @@ class ReplayableStatement extends DelegatingStatement {
 	}
 
 	private void replay() throws SQLException {
-		if (this.recorded != null) {
-			this.recorded.replay(this.delegate);
-		}
-	}
-
-	private void stopRecording() {
-		this.recording = false;
-		this.recorded = null;
+		replayRecording(this.delegate, 0, recordedCalls());
 	}
 
 	/**
@@ -510,7 +400,7 @@ class ReplayableStatement extends DelegatingStatement {
 		return "Replayable[" + this.delegate + "]";
 	}
 
-	// settings are recorded until the first execution; the methods not here delegate (DelegatingStatement)
+	// results in a recorded transaction go to its log; the settings are generated (DelegatingStatement)
 
 	@Override
 	public boolean getMoreResults() throws SQLException {
@@ -561,61 +451,6 @@ class ReplayableStatement extends DelegatingStatement {
 	}
 
 	@Override
-	public void clearBatch() throws SQLException {
-		apply(StatementRecording.CLEAR_BATCH, 0, 0, null);
-	}
-
-	@Override
-	public void clearWarnings() throws SQLException {
-		apply(StatementRecording.CLEAR_WARNINGS, 0, 0, null);
-	}
-
-	@Override
-	public void closeOnCompletion() throws SQLException {
-		apply(StatementRecording.CLOSE_ON_COMPLETION, 0, 0, null);
-	}
-
-	@Override
-	public void setCursorName(String name) throws SQLException {
-		apply(StatementRecording.SET_CURSOR_NAME, 0, 0, name);
-	}
-
-	@Override
-	public void setEscapeProcessing(boolean enable) throws SQLException {
-		apply(StatementRecording.SET_ESCAPE_PROCESSING, 0, enable ? 1 : 0, null);
-	}
-
-	@Override
-	public void setFetchDirection(int direction) throws SQLException {
-		apply(StatementRecording.SET_FETCH_DIRECTION, 0, direction, null);
-	}
-
-	@Override
-	public void setFetchSize(int rows) throws SQLException {
-		apply(StatementRecording.SET_FETCH_SIZE, 0, rows, null);
-	}
-
-	@Override
-	public void setMaxFieldSize(int max) throws SQLException {
-		apply(StatementRecording.SET_MAX_FIELD_SIZE, 0, max, null);
-	}
-
-	@Override
-	public void setMaxRows(int max) throws SQLException {
-		apply(StatementRecording.SET_MAX_ROWS, 0, max, null);
-	}
-
-	@Override
-	public void setPoolable(boolean poolable) throws SQLException {
-		apply(StatementRecording.SET_POOLABLE, 0, poolable ? 1 : 0, null);
-	}
-
-	@Override
-	public void setQueryTimeout(int seconds) throws SQLException {
-		apply(StatementRecording.SET_QUERY_TIMEOUT, 0, seconds, null);
-	}
-
-	@Override
 	public long getLargeUpdateCount() throws SQLException {
 		long count = statement().getLargeUpdateCount();
 		if (this.logged) {
@@ -624,9 +459,5 @@ class ReplayableStatement extends DelegatingStatement {
 		return count;
 	}
 
-	@Override
-	public void setLargeMaxRows(long max) throws SQLException {
-		apply(StatementRecording.SET_LARGE_MAX_ROWS, 0, max, null);
-	}
 
 }

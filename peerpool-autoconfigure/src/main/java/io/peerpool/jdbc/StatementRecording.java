@@ -30,7 +30,9 @@ import java.util.Arrays;
  * {@code SQLType}) are recorded as a {@link Call} that makes the same call again.
  *
  * <p>One switch ({@link #apply}) makes a call of a kind both when the application makes it and when
- * it is replayed, so that the two cannot differ.
+ * it is replayed, so that the two cannot differ. A parameter setter's kind is named for it (its
+ * name, then the types of its parameters that its overloads do not share): the setters of
+ * {@link DelegatingPreparedStatement}, generated at build time, pass it.
  *
  * <p>Not thread-safe, like the statement that owns it.
  */
@@ -80,7 +82,7 @@ final class StatementRecording {
 
 	static final int SET_NULL = 22;
 
-	static final int SET_NULL_TYPE_NAME = 23;
+	static final int SET_NULL_STRING = 23;
 
 	static final int SET_BOOLEAN = 24;
 
@@ -100,7 +102,7 @@ final class StatementRecording {
 
 	static final int SET_STRING = 32;
 
-	static final int SET_NSTRING = 33;
+	static final int SET_N_STRING = 33;
 
 	static final int SET_BYTES = 34;
 
@@ -112,9 +114,9 @@ final class StatementRecording {
 
 	static final int SET_OBJECT = 38;
 
-	static final int SET_OBJECT_TYPE = 39;
+	static final int SET_OBJECT_INT = 39;
 
-	static final int SET_OBJECT_TYPE_SCALE = 40;
+	static final int SET_OBJECT_INT_INT = 40;
 
 	// streams, LOBs and the other object parameters
 
@@ -122,43 +124,43 @@ final class StatementRecording {
 
 	static final int SET_ASCII_STREAM = 42;
 
-	static final int SET_ASCII_STREAM_INT_LENGTH = 43;
+	static final int SET_ASCII_STREAM_INT = 43;
 
-	static final int SET_ASCII_STREAM_LENGTH = 44;
+	static final int SET_ASCII_STREAM_LONG = 44;
 
 	static final int SET_BINARY_STREAM = 45;
 
-	static final int SET_BINARY_STREAM_INT_LENGTH = 46;
+	static final int SET_BINARY_STREAM_INT = 46;
 
-	static final int SET_BINARY_STREAM_LENGTH = 47;
+	static final int SET_BINARY_STREAM_LONG = 47;
 
-	static final int SET_BLOB_STREAM = 48;
+	static final int SET_BLOB_INPUT_STREAM = 48;
 
-	static final int SET_BLOB_STREAM_LENGTH = 49;
+	static final int SET_BLOB_INPUT_STREAM_LONG = 49;
 
-	static final int SET_BLOB = 50;
+	static final int SET_BLOB_BLOB = 50;
 
 	static final int SET_CHARACTER_STREAM = 51;
 
-	static final int SET_CHARACTER_STREAM_INT_LENGTH = 52;
+	static final int SET_CHARACTER_STREAM_INT = 52;
 
-	static final int SET_CHARACTER_STREAM_LENGTH = 53;
+	static final int SET_CHARACTER_STREAM_LONG = 53;
 
 	static final int SET_CLOB_READER = 54;
 
-	static final int SET_CLOB_READER_LENGTH = 55;
+	static final int SET_CLOB_READER_LONG = 55;
 
-	static final int SET_CLOB = 56;
+	static final int SET_CLOB_CLOB = 56;
 
-	static final int SET_NCHARACTER_STREAM = 57;
+	static final int SET_N_CHARACTER_STREAM = 57;
 
-	static final int SET_NCHARACTER_STREAM_LENGTH = 58;
+	static final int SET_N_CHARACTER_STREAM_LONG = 58;
 
-	static final int SET_NCLOB_READER = 59;
+	static final int SET_N_CLOB_READER = 59;
 
-	static final int SET_NCLOB_READER_LENGTH = 60;
+	static final int SET_N_CLOB_READER_LONG = 60;
 
-	static final int SET_NCLOB = 61;
+	static final int SET_N_CLOB_N_CLOB = 61;
 
 	static final int SET_REF = 62;
 
@@ -168,7 +170,7 @@ final class StatementRecording {
 
 	static final int SET_URL = 65;
 
-	static final int SET_UNICODE_STREAM_INT_LENGTH = 66;
+	static final int SET_UNICODE_STREAM = 66;
 
 	private static final int INITIAL_CAPACITY = 4;
 
@@ -266,7 +268,7 @@ final class StatementRecording {
 			case ADD_BATCH -> target.addBatch();
 			case CLEAR_PARAMETERS -> target.clearParameters();
 			case SET_NULL -> target.setNull(index, (int) number);
-			case SET_NULL_TYPE_NAME -> target.setNull(index, (int) number, (String) value);
+			case SET_NULL_STRING -> target.setNull(index, (int) number, (String) value);
 			case SET_BOOLEAN -> target.setBoolean(index, number != 0);
 			case SET_BYTE -> target.setByte(index, (byte) number);
 			case SET_SHORT -> target.setShort(index, (short) number);
@@ -276,40 +278,40 @@ final class StatementRecording {
 			case SET_DOUBLE -> target.setDouble(index, Double.longBitsToDouble(number));
 			case SET_BIG_DECIMAL -> target.setBigDecimal(index, (BigDecimal) value);
 			case SET_STRING -> target.setString(index, (String) value);
-			case SET_NSTRING -> target.setNString(index, (String) value);
+			case SET_N_STRING -> target.setNString(index, (String) value);
 			case SET_BYTES -> target.setBytes(index, (byte[]) value);
 			case SET_DATE -> target.setDate(index, (Date) value);
 			case SET_TIME -> target.setTime(index, (Time) value);
 			case SET_TIMESTAMP -> target.setTimestamp(index, (Timestamp) value);
 			case SET_OBJECT -> target.setObject(index, value);
-			case SET_OBJECT_TYPE -> target.setObject(index, value, (int) number);
-			case SET_OBJECT_TYPE_SCALE -> target.setObject(index, value, (int) (number >> 32), (int) number);
+			case SET_OBJECT_INT -> target.setObject(index, value, (int) number);
+			case SET_OBJECT_INT_INT -> target.setObject(index, value, (int) (number >> 32), (int) number);
 			case SET_ARRAY -> target.setArray(index, (Array) value);
 			case SET_ASCII_STREAM -> target.setAsciiStream(index, (InputStream) value);
-			case SET_ASCII_STREAM_INT_LENGTH -> target.setAsciiStream(index, (InputStream) value, (int) number);
-			case SET_ASCII_STREAM_LENGTH -> target.setAsciiStream(index, (InputStream) value, number);
+			case SET_ASCII_STREAM_INT -> target.setAsciiStream(index, (InputStream) value, (int) number);
+			case SET_ASCII_STREAM_LONG -> target.setAsciiStream(index, (InputStream) value, number);
 			case SET_BINARY_STREAM -> target.setBinaryStream(index, (InputStream) value);
-			case SET_BINARY_STREAM_INT_LENGTH -> target.setBinaryStream(index, (InputStream) value, (int) number);
-			case SET_BINARY_STREAM_LENGTH -> target.setBinaryStream(index, (InputStream) value, number);
-			case SET_BLOB_STREAM -> target.setBlob(index, (InputStream) value);
-			case SET_BLOB_STREAM_LENGTH -> target.setBlob(index, (InputStream) value, number);
-			case SET_BLOB -> target.setBlob(index, (Blob) value);
+			case SET_BINARY_STREAM_INT -> target.setBinaryStream(index, (InputStream) value, (int) number);
+			case SET_BINARY_STREAM_LONG -> target.setBinaryStream(index, (InputStream) value, number);
+			case SET_BLOB_INPUT_STREAM -> target.setBlob(index, (InputStream) value);
+			case SET_BLOB_INPUT_STREAM_LONG -> target.setBlob(index, (InputStream) value, number);
+			case SET_BLOB_BLOB -> target.setBlob(index, (Blob) value);
 			case SET_CHARACTER_STREAM -> target.setCharacterStream(index, (Reader) value);
-			case SET_CHARACTER_STREAM_INT_LENGTH -> target.setCharacterStream(index, (Reader) value, (int) number);
-			case SET_CHARACTER_STREAM_LENGTH -> target.setCharacterStream(index, (Reader) value, number);
+			case SET_CHARACTER_STREAM_INT -> target.setCharacterStream(index, (Reader) value, (int) number);
+			case SET_CHARACTER_STREAM_LONG -> target.setCharacterStream(index, (Reader) value, number);
 			case SET_CLOB_READER -> target.setClob(index, (Reader) value);
-			case SET_CLOB_READER_LENGTH -> target.setClob(index, (Reader) value, number);
-			case SET_CLOB -> target.setClob(index, (Clob) value);
-			case SET_NCHARACTER_STREAM -> target.setNCharacterStream(index, (Reader) value);
-			case SET_NCHARACTER_STREAM_LENGTH -> target.setNCharacterStream(index, (Reader) value, number);
-			case SET_NCLOB_READER -> target.setNClob(index, (Reader) value);
-			case SET_NCLOB_READER_LENGTH -> target.setNClob(index, (Reader) value, number);
-			case SET_NCLOB -> target.setNClob(index, (NClob) value);
+			case SET_CLOB_READER_LONG -> target.setClob(index, (Reader) value, number);
+			case SET_CLOB_CLOB -> target.setClob(index, (Clob) value);
+			case SET_N_CHARACTER_STREAM -> target.setNCharacterStream(index, (Reader) value);
+			case SET_N_CHARACTER_STREAM_LONG -> target.setNCharacterStream(index, (Reader) value, number);
+			case SET_N_CLOB_READER -> target.setNClob(index, (Reader) value);
+			case SET_N_CLOB_READER_LONG -> target.setNClob(index, (Reader) value, number);
+			case SET_N_CLOB_N_CLOB -> target.setNClob(index, (NClob) value);
 			case SET_REF -> target.setRef(index, (Ref) value);
 			case SET_ROW_ID -> target.setRowId(index, (RowId) value);
 			case SET_SQLXML -> target.setSQLXML(index, (SQLXML) value);
 			case SET_URL -> target.setURL(index, (URL) value);
-			case SET_UNICODE_STREAM_INT_LENGTH -> target.setUnicodeStream(index, (InputStream) value, (int) number);
+			case SET_UNICODE_STREAM -> target.setUnicodeStream(index, (InputStream) value, (int) number);
 			default -> throw new IllegalStateException("Unknown recorded call " + kind);
 		}
 	}

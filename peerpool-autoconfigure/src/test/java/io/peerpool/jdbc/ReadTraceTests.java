@@ -93,9 +93,9 @@ class ReadTraceTests {
 		try (Statement statement = this.connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
 			for (int row = 0; row < 20 && next(rows, trace); row++) {
 				int id = rows.getInt(1);
-				trace.read(ReadTrace.at(ReadTrace.INT, 1), null, null, id);
+				trace.read(ReadTrace.at(ReadTrace.GET_INT, 1), null, null, id);
 				if (id % 2 == 0) {
-					trace.read(ReadTrace.labelled(ReadTrace.STRING), "NOTE", null, ReadTrace.hash(rows.getString("NOTE")));
+					trace.read(ReadTrace.labelled(ReadTrace.GET_STRING), "NOTE", null, ReadTrace.hash(rows.getString("NOTE")));
 				}
 			}
 		}
@@ -112,7 +112,7 @@ class ReadTraceTests {
 		try (Statement statement = this.connection.createStatement();
 				ResultSet rows = statement.executeQuery("SELECT CASE WHEN note IS NULL THEN NULL ELSE 0 END FROM items ORDER BY id")) {
 			next(rows, trace);
-			trace.read(ReadTrace.at(ReadTrace.INT, 1), null, null, rows.getInt(1));
+			trace.read(ReadTrace.at(ReadTrace.GET_INT, 1), null, null, rows.getInt(1));
 			trace.read(ReadTrace.WAS_NULL, null, null, Boolean.hashCode(rows.wasNull()));
 		}
 		update("UPDATE items SET note = 'now set' WHERE id = 1");
@@ -129,7 +129,7 @@ class ReadTraceTests {
 		try (Statement statement = this.connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
 			next(rows, trace);
 			Timestamp seenAt = rows.getTimestamp(4, utc);
-			trace.read(ReadTrace.at(ReadTrace.TIMESTAMP_IN, 4), null, utc, ReadTrace.hash((Object) seenAt));
+			trace.read(ReadTrace.at(ReadTrace.GET_TIMESTAMP_CALENDAR, 4), null, utc, ReadTrace.hash((Object) seenAt));
 		}
 		assertThat(compareAgain(trace)).isNull();
 	}
@@ -156,10 +156,10 @@ class ReadTraceTests {
 		ReadTrace trace = new ReadTrace();
 		try (Statement statement = this.connection.createStatement(); ResultSet rows = statement.executeQuery(QUERY)) {
 			for (int row = 0; row < limit && next(rows, trace); row++) {
-				trace.read(ReadTrace.at(ReadTrace.INT, 1), null, null, rows.getInt(1));
-				trace.read(ReadTrace.at(ReadTrace.STRING, 2), null, null, ReadTrace.hash(rows.getString(2)));
-				trace.read(ReadTrace.labelled(ReadTrace.BIG_DECIMAL), "AMOUNT", null, ReadTrace.hash(rows.getBigDecimal("AMOUNT")));
-				trace.read(ReadTrace.at(ReadTrace.TIMESTAMP, 4), null, null, ReadTrace.hash((Object) rows.getTimestamp(4)));
+				trace.read(ReadTrace.at(ReadTrace.GET_INT, 1), null, null, rows.getInt(1));
+				trace.read(ReadTrace.at(ReadTrace.GET_STRING, 2), null, null, ReadTrace.hash(rows.getString(2)));
+				trace.read(ReadTrace.labelled(ReadTrace.GET_BIG_DECIMAL), "AMOUNT", null, ReadTrace.hash(rows.getBigDecimal("AMOUNT")));
+				trace.read(ReadTrace.at(ReadTrace.GET_TIMESTAMP, 4), null, null, ReadTrace.hash((Object) rows.getTimestamp(4)));
 			}
 		}
 		return trace;

@@ -3,6 +3,7 @@ package io.peerpool.codegen;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,6 +116,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 		if (!settings.guarded.isEmpty() && settings.guard.isEmpty()) {
 			throw new Failure("guarded methods need a guard method");
 		}
+		Set<String> kinds = checkHooks(settings, iface, methods.values());
 		if (methods.values().stream().anyMatch((method) -> method.name().equals(settings.delegate)
 				&& method.element().getParameters().isEmpty())) {
 			throw new Failure("delegate " + settings.delegate + "() is a method of " + iface.getSimpleName());
@@ -133,11 +135,11 @@ public final class DelegationProcessor extends AbstractProcessor {
 			body.append("\tabstract ").append(ifaceName).append(' ').append(settings.delegate).append("()")
 				.append(throwsDelegate).append(";\n\n");
 		}
-		if (!settings.guard.isEmpty()) {
+		if (!settings.guard.isEmpty() && !declares(settings.superclass, settings.guard)) {
 			body.append(comment("Called first by " + settings.guarded.stream()
 				.map((pattern) -> "{@code " + pattern + "}")
 				.collect(Collectors.joining(", ")) + "."));
-			body.append("\tabstract void ").append(settings.guard).append("();\n\n");
+			body.append("\tabstract void ").append(settings.guard).append("()").append(throwsDelegate).append(";\n\n");
 		}
 		TypeElement section = null;
 		for (Map.Entry<String, Method> entry : methods.entrySet()) {
@@ -155,7 +157,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 				body.append("\t// ").append(section.getQualifiedName()).append("\n\n");
 			}
 			boolean guarded = settings.guarded.stream().anyMatch((pattern) -> matches(pattern, method.name()));
-			method(method, settings.delegate, guarded ? settings.guard : null, imports, body);
+			checkHooked(settings, method, methods.values(), kinds);
+			method(method, methods.values(), settings, guarded ? settings.guard : null, imports, body);
 		}
 
 		StringBuilder source = new StringBuilder();
@@ -181,6 +184,14 @@ public final class DelegationProcessor extends AbstractProcessor {
 			.append("()}");
 		if (!settings.guard.isEmpty()) {
 			about.append(", some after {@link #").append(settings.guard).append("()}");
+		}
+		if (!settings.observed.isEmpty()) {
+			about.append(", some passing what it returns through {@code ").append(settings.observer)
+				.append("} with their kind in {@link ").append(imports.use(settings.kinds)).append('}');
+		}
+		if (!settings.recorded.isEmpty()) {
+			about.append("; some call {@code ").append(settings.recorder).append("} with their kind in {@link ")
+				.append(imports.use(settings.kinds)).append("} instead");
 		}
 		about.append('.');
 		if (!excluded.isEmpty()) {
@@ -287,6 +298,131 @@ public final class DelegationProcessor extends AbstractProcessor {
 			.anyMatch((thrown) -> this.processingEnv.getTypeUtils().isSubtype(exception, thrown));
 	}
 
+	/** The observer or the recorder that {@code method} calls, or {@code null} when it only delegates. */
+	private static @Nullable String hookOf(Settings settings, Method method) {
+		if (settings.observed.stream().anyMatch((pattern) -> matches(pattern, method.name()))) {
+			return settings.observer;
+		}
+		if (settings.recorded.stream().anyMatch((pattern) -> matches(pattern, method.name()))) {
+			return settings.recorder;
+		}
+		return null;
+	}
+
+	/**
+	 * The observed and recorded patterns name methods, none guarded, and have their hook and kinds.
+	 * @return the names of the {@code int} constants of the kinds
+	 */
+	private Set<String> checkHooks(Settings settings, TypeElement iface, Collection<Method> methods) {
+		checkPatterns("observed", settings.observed, settings.observer, "observer", settings, iface, methods);
+		checkPatterns("recorded", settings.recorded, settings.recorder, "recorder", settings, iface, methods);
+		Set<String> constants = new LinkedHashSet<>();
+		if (settings.observed.isEmpty() && settings.recorded.isEmpty()) {
+			return constants;
+		}
+		if (settings.kinds == null) {
+			throw new Failure("observed and recorded methods need the kinds class that names their kinds");
+		}
+		for (VariableElement field : ElementFilter.fieldsIn(settings.kinds.getEnclosedElements())) {
+			if (field.getModifiers().contains(Modifier.STATIC) && field.asType().getKind() == TypeKind.INT) {
+				constants.add(field.getSimpleName().toString());
+			}
+		}
+		return constants;
+	}
+
+	/** A generated method that calls a hook: it returns a value when observed and nothing when recorded, and has its kind. */
+	private void checkHooked(Settings settings, Method method, Collection<Method> methods, Set<String> kinds) {
+		String hook = hookOf(settings, method);
+		if (hook == null || settings.kinds == null) {
+			return;
+		}
+		boolean returnsNothing = method.type().getReturnType().getKind() == TypeKind.VOID;
+		if (hook.equals(settings.observer) && returnsNothing) {
+			throw new Failure("observed method " + method.name() + " returns nothing to observe");
+		}
+		if (hook.equals(settings.recorder) && !returnsNothing) {
+			throw new Failure("recorded method " + method.name() + " returns a value the recorder cannot give");
+		}
+		String kind = kind(method, methods);
+		if (!kinds.contains(kind)) {
+			throw new Failure(settings.kinds.getSimpleName() + " has no int constant " + kind + " for "
+					+ method.name() + method.type().getParameterTypes());
+		}
+	}
+
+	private static void checkPatterns(String what, List<String> patterns, String hook, String hookName,
+			Settings settings, TypeElement iface, Collection<Method> methods) {
+		if (patterns.isEmpty()) {
+			return;
+		}
+		if (hook.isEmpty()) {
+			throw new Failure(what + " methods need " + ((hookName.startsWith("o")) ? "an " : "a ") + hookName
+					+ " method");
+		}
+		for (String pattern : patterns) {
+			if (methods.stream().noneMatch((method) -> matches(pattern, method.name()))) {
+				throw new Failure(what + " names no method of " + iface.getSimpleName() + ": " + pattern);
+			}
+			if (settings.guarded.stream().anyMatch((guarded) -> matches(guarded, pattern) || matches(pattern, guarded))) {
+				throw new Failure(what + " and guarded both name " + pattern);
+			}
+		}
+	}
+
+	/**
+	 * A hooked method's kind: its name, then the types of its parameters after the first that not
+	 * every method of that name shares ({@code getBigDecimal(int, int)} is {@code GET_BIG_DECIMAL_INT},
+	 * {@code setDate(int, Date, Calendar)} {@code SET_DATE_CALENDAR}).
+	 */
+	private String kind(Method method, Collection<Method> methods) {
+		List<String> types = parameterNames(method);
+		int shared = types.size();
+		for (Method overload : methods) {
+			if (overload.name().equals(method.name())) {
+				List<String> other = parameterNames(overload);
+				int common = 0;
+				while (common < Math.min(shared, other.size()) && types.get(common).equals(other.get(common))) {
+					common++;
+				}
+				shared = common;
+			}
+		}
+		StringBuilder kind = new StringBuilder(upperSnake(method.name()));
+		for (String type : types.subList(shared, types.size())) {
+			kind.append('_').append(upperSnake(type));
+		}
+		return kind.toString();
+	}
+
+	/** The simple names of the types of a method's parameters after the first. */
+	private List<String> parameterNames(Method method) {
+		List<String> names = new ArrayList<>();
+		List<? extends TypeMirror> parameters = method.type().getParameterTypes();
+		for (int i = 1; i < parameters.size(); i++) {
+			TypeMirror erased = this.processingEnv.getTypeUtils().erasure(parameters.get(i));
+			String simple = (erased.getKind() == TypeKind.DECLARED)
+					? ((DeclaredType) erased).asElement().getSimpleName().toString() : erased.toString();
+			names.add(simple.replace("[]", "Array"));
+		}
+		return names;
+	}
+
+	/** {@code getNString} as {@code GET_N_STRING}, {@code getURL} as {@code GET_URL}. */
+	static String upperSnake(String name) {
+		StringBuilder snake = new StringBuilder();
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (i > 0 && Character.isUpperCase(c) && (Character.isLowerCase(name.charAt(i - 1))
+					|| (i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1))
+							&& Character.isUpperCase(name.charAt(i - 1))))) {
+				snake.append('_');
+			}
+			snake.append(Character.toUpperCase(c));
+		}
+		return snake.toString();
+	}
+
 	private static boolean matches(String pattern, String name) {
 		return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : name.equals(pattern);
 	}
@@ -309,7 +445,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 		}
 	}
 
-	private void method(Method method, String delegate, @Nullable String guard, Imports imports, StringBuilder body) {
+	private void method(Method method, Collection<Method> methods, Settings settings, @Nullable String guard,
+			Imports imports, StringBuilder body) {
 		ExecutableType type = method.type();
 		body.append("\t@Override\n");
 		if (this.processingEnv.getElementUtils().isDeprecated(method.element())) {
@@ -323,9 +460,24 @@ public final class DelegationProcessor extends AbstractProcessor {
 		if (guard != null) {
 			body.append("\t\t").append(guard).append("();\n");
 		}
-		body.append("\t\t").append((type.getReturnType().getKind() == TypeKind.VOID) ? "" : "return ")
-			.append(delegate).append("().").append(method.name()).append('(').append(arguments(method.element()))
-			.append(");\n");
+		String arguments = arguments(method.element());
+		String call = settings.delegate + "()." + method.name() + "(" + arguments + ")";
+		String hook = hookOf(settings, method);
+		if (hook != null && hook.equals(settings.recorder)) {
+			body.append(wrap("\t\t" + hook + "(" + imports.use(settings.kinds) + "." + kind(method, methods)
+					+ (arguments.isEmpty() ? "" : ", " + arguments) + ");")).append('\n');
+		}
+		else if (hook != null) {
+			TypeKind result = type.getReturnType().getKind();
+			String cast = (result == TypeKind.BYTE || result == TypeKind.SHORT || result == TypeKind.CHAR)
+					? "(" + returnType + ") " : "";
+			body.append(wrap("\t\treturn " + cast + hook + "(" + call + ", " + imports.use(settings.kinds) + "."
+					+ kind(method, methods) + (arguments.isEmpty() ? "" : ", " + arguments) + ");")).append('\n');
+		}
+		else {
+			body.append("\t\t").append((type.getReturnType().getKind() == TypeKind.VOID) ? "" : "return ")
+				.append(call).append(";\n");
+		}
 		body.append("\t}\n\n");
 	}
 
@@ -491,6 +643,16 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		final List<String> guarded;
 
+		final String observer;
+
+		final List<String> observed;
+
+		final String recorder;
+
+		final List<String> recorded;
+
+		final @Nullable TypeElement kinds;
+
 		Settings(TypeElement annotated, AnnotationMirror mirror) {
 			Map<String, Object> values = new TreeMap<>();
 			DelegationProcessor.this.processingEnv.getElementUtils()
@@ -509,6 +671,12 @@ public final class DelegationProcessor extends AbstractProcessor {
 			this.exclude = DelegationProcessor.strings(values.get("exclude"));
 			this.guard = (String) values.get("guard");
 			this.guarded = DelegationProcessor.strings(values.get("guarded"));
+			this.observer = (String) values.get("observer");
+			this.observed = DelegationProcessor.strings(values.get("observed"));
+			this.recorder = (String) values.get("recorder");
+			this.recorded = DelegationProcessor.strings(values.get("recorded"));
+			TypeElement kinds = (TypeElement) ((DeclaredType) values.get("kinds")).asElement();
+			this.kinds = kinds.getQualifiedName().contentEquals("java.lang.Object") ? null : kinds;
 		}
 
 		boolean throwsNothing() {

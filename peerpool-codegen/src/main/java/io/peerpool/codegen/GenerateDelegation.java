@@ -16,6 +16,12 @@ import java.sql.SQLException;
  * and the interface's simple name unless {@link #name()} says otherwise, lives in the annotated
  * class's package, and is written as readable source to {@code target/generated-sources/annotations}.
  *
+ * <p>Two kinds of one-line methods that do a little more are generated too, so that they are not
+ * written by hand either: {@link #observed()} methods pass what the delegate returned through a
+ * hook ({@link #observer()}), {@link #recorded()} methods call a hook instead of the delegate
+ * ({@link #recorder()}); both with a kind, an {@code int} constant of {@link #kinds()} named for
+ * the method, and the method's arguments. The hooks are overloads of the {@link #superclass()}.
+ *
  * <p>Source retention: nothing of this module is needed at run time.
  */
 @Documented
@@ -56,11 +62,51 @@ public @interface GenerateDelegation {
 
 	/**
 	 * A no-argument method called before the methods {@link #guarded()} delegate: declared abstract in
-	 * the generated class (returning nothing, throwing nothing); the annotated class implements it.
+	 * the generated class (returning nothing, throwing what {@link #delegate()} throws) unless the
+	 * {@link #superclass()} declares it; the annotated class implements it.
 	 */
 	String guard() default "";
 
 	/** Names of the methods that call {@link #guard()} first; a trailing {@code *} matches every name with that prefix. */
 	String[] guarded() default {};
+
+	/**
+	 * A method the {@link #observed()} methods pass their result through, with the method's kind and
+	 * its arguments: {@code getDate(int columnIndex, Calendar cal)} is generated as
+	 * {@code return observer(delegate().getDate(columnIndex, cal), Kinds.GET_DATE_CALENDAR, columnIndex, cal);}
+	 * (a {@code byte}, {@code short} or {@code char} result cast back). Not declared in the generated
+	 * class: the {@link #superclass()} provides it, overloaded as the observed methods need.
+	 */
+	String observer() default "";
+
+	/**
+	 * Names of the methods generated through {@link #observer()}; a trailing {@code *} matches every
+	 * name with that prefix. Each must return a value, and none be {@link #guarded()}.
+	 */
+	String[] observed() default {};
+
+	/**
+	 * A method the {@link #recorded()} methods call instead of the delegate's, with the method's kind
+	 * and its arguments: {@code setInt(int parameterIndex, int x)} is generated as
+	 * {@code recorder(Kinds.SET_INT, parameterIndex, x);}. Not declared in the generated class: the
+	 * {@link #superclass()} provides it, overloaded as the recorded methods need.
+	 */
+	String recorder() default "";
+
+	/**
+	 * Names of the methods generated as a call of {@link #recorder()}; a trailing {@code *} matches
+	 * every name with that prefix. Each must return nothing, and none be {@link #guarded()} or
+	 * {@link #observed()}.
+	 */
+	String[] recorded() default {};
+
+	/**
+	 * The class whose {@code int} constants name the kind of each {@link #observed()} and
+	 * {@link #recorded()} method: the method's name in upper snake case, then that of the simple
+	 * type of each parameter after the first that not every method of that name has
+	 * ({@code getBigDecimal(int, int)}: {@code GET_BIG_DECIMAL_INT}; {@code setDate(int, Date, Calendar)}:
+	 * {@code SET_DATE_CALENDAR}; {@code setDate(int, Date)}: {@code SET_DATE}).
+	 */
+	Class<?> kinds() default Object.class;
 
 }

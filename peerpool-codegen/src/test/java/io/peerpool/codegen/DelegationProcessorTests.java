@@ -278,6 +278,128 @@ class DelegationProcessorTests {
 			.anySatisfy((error) -> assertThat(error).contains("guarded names no method of Box: remove*"));
 	}
 
+	/** An observed method passes what the delegate returned through the observer, with its kind and arguments. */
+	@Test
+	void observedMethodsPassTheirResultThroughTheObserverWithTheirKind() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Reader.java", """
+				package sample;
+
+				public interface Reader {
+
+					short readShort(int column);
+
+					String readText(int column, java.util.Locale locale);
+
+					String readText(String label);
+
+					void skip();
+
+					void write(int index, String text);
+
+					void write(int index, String text, int length);
+
+				}
+				""", "sample/Kinds.java", """
+				package sample;
+
+				final class Kinds {
+
+					static final int READ_SHORT = 1;
+
+					static final int READ_TEXT_LOCALE = 2;
+
+					static final int READ_TEXT = 3;
+
+					static final int WRITE = 4;
+
+					static final int WRITE_INT = 5;
+
+				}
+				""", "sample/Notes.java", """
+				package sample;
+
+				public abstract class Notes {
+
+					public final java.util.List<String> seen = new java.util.ArrayList<>();
+
+					int note(int value, int kind, int column) {
+						this.seen.add(kind + ":" + column + "=" + value);
+						return value;
+					}
+
+					<T> T note(T value, int kind, Object... arguments) {
+						this.seen.add(kind + ":" + java.util.Arrays.toString(arguments) + "=" + value);
+						return value;
+					}
+
+					void record(int kind, Object... arguments) {
+						this.seen.add(kind + ":" + java.util.Arrays.toString(arguments));
+					}
+
+				}
+				""", "sample/NotedReader.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Reader.class, delegateThrows = RuntimeException.class,
+						superclass = Notes.class, observer = "note", kinds = Kinds.class, observed = "read*",
+						recorder = "record", recorded = "write")
+				public class NotedReader extends DelegatingReader {
+
+					private final Reader target;
+
+					public NotedReader(Reader target) {
+						this.target = target;
+					}
+
+					@Override
+					Reader delegate() {
+						return this.target;
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		assertThat(compiled.generated("sample/DelegatingReader.java"))
+			.contains("\t\treturn (short) note(delegate().readShort(column), Kinds.READ_SHORT, column);\n")
+			.contains("\t\treturn note(delegate().readText(column, locale), Kinds.READ_TEXT_LOCALE, column, locale);\n")
+			.contains("\t\tdelegate().skip();\n")
+			.contains("\t\trecord(Kinds.WRITE_INT, index, text, length);\n");
+		Class<?> reader = compiled.load("sample.Reader");
+		Object delegate = Proxy.newProxyInstance(compiled.loader(), new Class<?>[] { reader },
+				(proxy, method, arguments) -> {
+					assertThat(method.getName()).isNotEqualTo("write");
+					return (method.getReturnType() == short.class) ? (short) 7 : "text";
+				});
+		Object noted = compiled.load("sample.NotedReader").getConstructor(reader).newInstance(delegate);
+		assertThat(reader.getMethod("readShort", int.class).invoke(noted, 2)).isEqualTo((short) 7);
+		assertThat(reader.getMethod("readText", String.class).invoke(noted, "a")).isEqualTo("text");
+		reader.getMethod("write", int.class, String.class).invoke(noted, 1, "b");
+		// a recorded method does not reach the delegate: the recorder makes the call
+		assertThat(noted.getClass().getField("seen").get(noted)).asList()
+			.containsExactly("1:2=7", "3:[a]=text", "4:[1, b]");
+	}
+
+	@Test
+	void anObservedMethodWithoutItsKindIsAnError() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/Kinds.java", """
+				package sample;
+
+				final class Kinds {
+
+					static final int SIZE = 1;
+
+				}
+				""", "sample/StringBox.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Box.class, delegateThrows = java.io.IOException.class,
+						observer = "note", kinds = Kinds.class, observed = { "size", "map" })
+				abstract class StringBox extends DelegatingBox<String> {
+				}
+				"""));
+		assertThat(compiled.errors()).anySatisfy((error) -> assertThat(error).contains("Kinds has no int constant MAP"));
+	}
+
 	private static boolean isObjectMethod(Method method) {
 		try {
 			Object.class.getMethod(method.getName(), method.getParameterTypes());

@@ -1,0 +1,215 @@
+package io.peerpool.jdbc;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.Reader;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * What a {@link ReplayableStatement} records of the settings and parameters the application gives
+ * it, so that the statement can be made again on another peer: each is made on the driver's
+ * statement if that exists and recorded ({@link StatementRecording}) until the first execution, or
+ * for as long as the statement is in a recorded transaction ({@link TransactionLog}). The setters
+ * generated in {@link DelegatingStatement} and {@link DelegatingPreparedStatement} pass their kind
+ * and arguments to the {@code apply} overloads here, one for each shape of setter.
+ *
+ * <p>A superclass rather than an object of its own: the statement is allocated per connection,
+ * and nothing more is until something is set.
+ */
+abstract class RecordingStatement {
+
+	final StatementHost connection;
+
+	/** Whether the statement has not run yet: until then its settings and parameters are recorded. */
+	boolean recording = true;
+
+	/** Calls to replay; created on the first call worth recording (a plain query records none). */
+	private StatementRecording recorded;
+
+	/** Whether a call was made that cannot be made again on another peer (a stream the driver consumes). */
+	boolean unrepeatable;
+
+	/**
+	 * Whether the statement is in its connection's {@link TransactionLog}: it was created in a
+	 * transaction that may be replayed, and records every call and execution until it ends. A
+	 * boolean, not a reference to the log: this object is allocated per connection.
+	 */
+	boolean logged;
+
+	RecordingStatement(StatementHost connection) {
+		this.connection = connection;
+	}
+
+	/** Whether the driver's statement exists: settings go to it, not only to the recording. */
+	abstract boolean isMaterialized();
+
+	/** The driver's statement, created now if the statement was waiting for its connection. */
+	abstract Statement statement() throws SQLException;
+
+	/** Whether settings and parameters are recorded: until the first execution. */
+	final boolean isRecording() {
+		return this.recording;
+	}
+
+	/**
+	 * A setting or parameter with a kind of its own: made on the driver's statement if it exists,
+	 * and recorded until the first execution. The call made now and its replay are the same switch
+	 * ({@link StatementRecording#apply}).
+	 */
+	final void apply(int kind, int index, long number, Object value) throws SQLException {
+		if (isMaterialized()) {
+			StatementRecording.apply(statement(), kind, index, number, value);
+		}
+		record(kind, index, number, value);
+	}
+
+	// the shapes of the setters DelegatingStatement and DelegatingPreparedStatement generate (a kind named for
+	// the setter, the parameter index, the value): each made now and recorded through the switch of StatementRecording
+
+	/** {@code setFetchSize}, {@code setMaxRows}, {@code setLargeMaxRows}, ... */
+	final void apply(int kind, long value) throws SQLException {
+		apply(kind, 0, value, null);
+	}
+
+	final void apply(int kind, boolean value) throws SQLException {
+		apply(kind, 0, value ? 1 : 0, null);
+	}
+
+	/** {@code setCursorName}. */
+	final void apply(int kind, String value) throws SQLException {
+		apply(kind, 0, 0, value);
+	}
+
+	final void apply(int kind) throws SQLException {
+		apply(kind, 0, 0, null);
+	}
+
+	/** {@code setInt}, {@code setLong}, {@code setShort}, {@code setByte}; {@code setNull} with the SQL type. */
+	final void apply(int kind, int index, long value) throws SQLException {
+		apply(kind, index, value, null);
+	}
+
+	final void apply(int kind, int index, boolean value) throws SQLException {
+		apply(kind, index, value ? 1 : 0, null);
+	}
+
+	final void apply(int kind, int index, float value) throws SQLException {
+		apply(kind, index, Float.floatToRawIntBits(value), null);
+	}
+
+	final void apply(int kind, int index, double value) throws SQLException {
+		apply(kind, index, Double.doubleToRawLongBits(value), null);
+	}
+
+	/** An object parameter; {@code setObject} may be given a stream the driver consumes. */
+	final void apply(int kind, int index, Object value) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, 0, value);
+	}
+
+	/** {@code setObject} with the SQL type. */
+	final void apply(int kind, int index, Object value, long sqlType) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, sqlType, value);
+	}
+
+	/** {@code setObject} with the SQL type and the scale or length. */
+	final void apply(int kind, int index, Object value, int sqlType, int scaleOrLength) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		apply(kind, index, ((long) sqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), value);
+	}
+
+	/** A stream or a reader, which the driver consumes: the statement is not run again elsewhere. */
+	final void apply(int kind, int index, Closeable stream) throws SQLException {
+		apply(kind, index, stream, 0);
+	}
+
+	final void apply(int kind, int index, Closeable stream, long length) throws SQLException {
+		unrepeatable();
+		apply(kind, index, length, stream);
+	}
+
+	final void record(int kind, int index, long number, Object value) {
+		if (this.recording) {
+			int bytes = recording().add(kind, index, number, value);
+			if (this.logged) {
+				this.connection.recorded(bytes);
+			}
+		}
+	}
+
+	final void record(StatementRecording.Call call) {
+		int bytes = recording().add(call);
+		if (this.logged) {
+			this.connection.recorded(bytes);
+		}
+	}
+
+	/**
+	 * A parameter the driver consumes (a stream, a reader) was given: the statement is not run again
+	 * on another peer after a failure, which would send an empty or truncated value.
+	 */
+	final void unrepeatable() {
+		this.unrepeatable = true;
+		if (this.logged) {
+			this.connection.abandonReplay();
+		}
+	}
+
+	// the transaction log (see TransactionLog): only statements created in a replayable transaction
+
+	/** Joins the connection's transaction log: recording goes on after executions. */
+	final void joinTransaction() {
+		this.logged = true;
+	}
+
+	/**
+	 * The transaction ended or cannot be replayed: the recording of a statement that ran is dropped;
+	 * one that has not run yet keeps it, as any statement does until its first execution (its
+	 * settings may exist only there, while it waits for its connection).
+	 */
+	final void leaveTransaction(boolean executed) {
+		this.logged = false;
+		if (executed) {
+			stopRecording();
+		}
+	}
+
+	final boolean isLogged() {
+		return this.logged;
+	}
+
+	/** How many calls are recorded: the position of an execution in the recording. */
+	final int recordedCalls() {
+		return (this.recorded != null) ? this.recorded.size() : 0;
+	}
+
+	/** Makes the recorded calls {@code from} to {@code to} again on {@code target}, the statement re-created by a replay. */
+	final void replayRecording(Statement target, int from, int to) throws SQLException {
+		if (this.recorded != null && from < to) {
+			this.recorded.replay(target, from, to);
+		}
+	}
+
+	private StatementRecording recording() {
+		StatementRecording current = this.recorded;
+		if (current == null) {
+			current = new StatementRecording();
+			this.recorded = current;
+		}
+		return current;
+	}
+
+	final void stopRecording() {
+		this.recording = false;
+		this.recorded = null;
+	}
+
+}

@@ -1,0 +1,141 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.peerpool.dialect.Dialect;
+import io.peerpool.peer.Peer;
+
+/**
+ * Runs a recorded transaction of a {@link PeerConnection} again on another peer when its physical
+ * connection is lost before the commit, and commits it there. It takes a connection on another peer
+ * (the normal acquisition, which holds while no peer can serve), begins the transaction there with
+ * the same settings, and runs the {@link TransactionLog} again: every result the same, the
+ * statements continue on the new connection and the failed one is given back; anything else, the
+ * application gets the original failure on the failed connection, as if nothing had been tried.
+ *
+ * <p>The connection decides which transactions are recorded and holds the log; this class only
+ * what happens to a recorded one when its connection is lost, or when it commits. No state of its
+ * own: nothing more is allocated for a recorded transaction than its log.
+ */
+final class TransactionReplayer {
+
+	private TransactionReplayer() {
+	}
+
+	/**
+	 * The physical connection of the recorded transaction failed with {@code failure}: when that
+	 * says the connection is lost, runs the transaction again on another peer.
+	 * @return whether it did and every result was the same; when {@code false} the transaction is
+	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
+	 */
+	static boolean replay(PeerConnection connection, @Nullable TransactionLog log, SQLException failure) {
+		Peer failed = connection.peer();
+		Connection lost = connection.attachedPhysical();
+		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
+				|| !connection.isLost(lost, failure)) {
+			connection.abandonReplay();
+			return false;
+		}
+		connection.exclude(failed);
+		connection.detach();
+		while (true) {
+			Connection next;
+			try {
+				next = connection.physicalConnection();
+			}
+			catch (SQLException noOtherPeer) {
+				failure.addSuppressed(noOtherPeer);
+				return giveUp(connection, failed, lost);
+			}
+			Peer replayPeer = connection.peer();
+			String difference;
+			try {
+				difference = log.replay(next);
+			}
+			catch (SQLException again) {
+				if (replayPeer != null && connection.acquirer().reportIfPeerFailure(replayPeer, again)) {
+					// that peer failed too: the next one
+					connection.exclude(replayPeer);
+					connection.releasePhysical(again);
+					continue;
+				}
+				difference = "a statement failed: " + again;
+			}
+			if (difference == null) {
+				PeerConnection.releaseQuietly(failed, lost);
+				return true;
+			}
+			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
+					+ ((replayPeer != null) ? replayPeer.name() : "?") + "' of pool '"
+					+ connection.acquirer().poolName()
+					+ "' gave the application a different result, so the transaction was not replayed: " + difference));
+			try {
+				next.rollback();
+			}
+			catch (SQLException ex) {
+				// given back below; its pool discards it if broken
+			}
+			connection.releasePhysical(failure);
+			return giveUp(connection, failed, lost);
+		}
+	}
+
+	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
+	private static boolean giveUp(PeerConnection connection, Peer failed, Connection lost) {
+		connection.attach(failed, lost);
+		connection.abandonReplay();
+		return false;
+	}
+
+	/**
+	 * Commits the recorded transaction. When the server refuses the commit because it runs
+	 * read-only (a planned switchover: nothing was committed there), the transaction runs again on
+	 * the writer and commits there.
+	 */
+	static void commit(PeerConnection connection, TransactionLog log) throws SQLException {
+		try {
+			connection.attachedPhysical().commit();
+		}
+		catch (SQLException ex) {
+			if (!Dialect.isServerReadOnly(ex) || !replay(connection, log, ex)) {
+				connection.endTransaction();
+				throw connection.commitFailure(ex);
+			}
+			commitReplayed(connection);
+			return;
+		}
+		connection.endTransaction();
+		connection.recordWritePosition();
+	}
+
+	/**
+	 * {@code commit()} on a physical connection the pool aborted before it (the commit never
+	 * reached the server, which rolled the transaction back): runs the transaction again on another
+	 * peer and commits it there.
+	 * @return whether it did; else the application learns that nothing was committed
+	 */
+	static boolean commitAfterAbort(PeerConnection connection, TransactionLog log, SQLException aborted)
+			throws SQLException {
+		if (!replay(connection, log, aborted)) {
+			return false;
+		}
+		commitReplayed(connection);
+		return true;
+	}
+
+	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
+	private static void commitReplayed(PeerConnection connection) throws SQLException {
+		connection.endTransaction();
+		try {
+			connection.attachedPhysical().commit();
+		}
+		catch (SQLException again) {
+			throw connection.commitFailure(again);
+		}
+		connection.recordWritePosition();
+	}
+
+}
