@@ -229,7 +229,9 @@ class PeerStateMachineTests {
 	/**
 	 * What a borrow and the peer choice read costs one volatile read and allocates nothing. Why this
 	 * cannot flake: it counts the bytes the JVM allocated on this thread (no timing), over 100,000
-	 * rounds after a warm-up; a snapshot or a boxed value per read would be over 1 MB.
+	 * rounds after a warm-up; a snapshot or a boxed value per read would be over 1 MB each time. An
+	 * allocation of the code is there in every measurement; once, in a full suite's JVM, one
+	 * measurement saw 240 B per round that the next ones did not: the best of three counts.
 	 */
 	@Test
 	void readingWhetherThePeerIsRoutableAndItsRoleAllocatesNothing() {
@@ -243,13 +245,16 @@ class PeerStateMachineTests {
 		for (int i = 0; i < 200_000; i++) {
 			routable += read(peer);
 		}
-		long before = allocations.getThreadAllocatedBytes(thread);
-		for (int i = 0; i < 100_000; i++) {
-			routable += read(peer);
+		long least = Long.MAX_VALUE;
+		for (int measurement = 0; measurement < 3; measurement++) {
+			long before = allocations.getThreadAllocatedBytes(thread);
+			for (int i = 0; i < 100_000; i++) {
+				routable += read(peer);
+			}
+			least = Math.min(least, allocations.getThreadAllocatedBytes(thread) - before);
 		}
-		long allocated = allocations.getThreadAllocatedBytes(thread) - before;
-		assertThat(routable).isEqualTo(300_000);
-		assertThat(allocated).as("bytes allocated by 100,000 reads").isLessThan(10_000);
+		assertThat(routable).isEqualTo(500_000);
+		assertThat(least).as("bytes allocated by 100,000 reads").isLessThan(10_000);
 	}
 
 	private static int read(Peer peer) {
