@@ -23,8 +23,9 @@ import io.peerpool.failure.FailureReason;
 import io.peerpool.connect.BoundedConnectDataSource;
 
 /**
- * One database server of a pool: its connection settings, its health (an immutable
- * {@link PeerStatus} changed by compare-and-set) and its HikariCP pool.
+ * One database server of a pool: its connection settings, its status (health, what the probes
+ * found, drain, the writer election's facts: one immutable {@link PeerStatus} changed by
+ * compare-and-set) and its HikariCP pool.
  *
  * <p>The HikariCP pool exists only while the peer is UP. Marking the peer DOWN retires the pool
  * off the caller's thread: idle connections are closed and borrowed ones aborted, so no thread
@@ -76,61 +77,12 @@ public final class Peer implements Balanced {
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<ServerIdentity> server = new AtomicReference<>();
 
-	/** What the server said of itself in the last probe: {@code null} until a probe told. */
-	private volatile Boolean serverReadOnly;
-
-	/** Replica lag from the last probe; {@code null} when unknown. */
-	private volatile Duration lag = Duration.ZERO;
-
-	/** How {@link #lag} was measured ({@code server}, {@code position}), or {@code null}. */
-	private volatile String lagSource;
-
-	/** Why the lag cannot be measured, or {@code null}. */
-	private volatile String lagUnknown;
-
 	/**
-	 * What the last healthy probe found of the server's replication (replicating, synchronous,
-	 * timeline, position, replicas), {@code null} when it did not tell.
+	 * Counts the probes in a row that could not measure the lag, for one WARN at the second (the
+	 * first may precede the primary's). The monitor's bookkeeping, kept apart from the status:
+	 * routing never reads it.
 	 */
-	private volatile io.peerpool.ProbeResult.Replication replication;
-
-	/** Whether the pool holds this writable peer back as behind its last writer (no writer meanwhile). */
-	private volatile boolean heldBehind;
-
-	/** Healthy probes in a row that found the server writable and replicating from no one. */
-	private volatile int writableAloneProbes;
-
-	/** Whether that started with the peer's first healthy probe (the pool's start: nothing seen before). */
-	private volatile boolean writableAloneFromFirstProbe;
-
-	/** Whether a healthy probe has answered yet. */
-	private volatile boolean probed;
-
-
-	/** The pool's writer while this peer also reports itself writable (and gets no writes), else {@code null}. */
-	private volatile Peer writerConflict;
-
-	/** Probes in a row that could not measure the lag: one WARN at the second (the first may precede the primary's). */
 	private final AtomicInteger unknownLagProbes = new AtomicInteger();
-
-	/** Whether the peer is further behind than {@code max-replica-lag}: no reads go there. */
-	private volatile boolean lagging;
-
-	/** The operator's drain, kept apart from health: a drained peer that fails is still drained. */
-	private volatile boolean drained;
-
-	/**
-	 * The state of a ready cluster node that is not in sync ({@code Donor/Desynced}, {@code Joined})
-	 * from the last probe, else {@code null}: no new connections go there, and the borrowed ones go
-	 * on (such a node commits), unlike on a DOWN peer.
-	 */
-	private volatile String desynced;
-
-	/**
-	 * Taken back from DOWN while not in sync: its probes stay recovery probes until one finds it in
-	 * sync, so that the checks for a node coming back (Galera's causal read) run before it gets work.
-	 */
-	private volatile boolean rejoining;
 
 	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
@@ -143,7 +95,7 @@ public final class Peer implements Balanced {
 		this.poolFactory = poolFactory;
 		this.clock = clock;
 		this.listener = listener;
-		this.status = new AtomicReference<>(PeerStatus.up(clock.instant()));
+		this.status = new AtomicReference<>(PeerStatus.initial(config.role(), clock.instant()));
 		connector.observeConnections((connection) -> observeServer(ServerIdentity.of(connection)));
 	}
 
@@ -209,87 +161,74 @@ public final class Peer implements Balanced {
 		return this.config.role();
 	}
 
-	/**
-	 * The role the peer plays now: a declared replica is a replica; a declared primary that reports
-	 * itself read-only takes no writes; an {@code auto} peer is what its server says (a replica
-	 * until the first probe tells).
-	 */
+	/** The role the peer plays now ({@link PeerStatus#role()}). */
 	public PeerRole role() {
-		Boolean readOnly = this.serverReadOnly;
-		return switch (this.config.role()) {
-			case REPLICA -> PeerRole.REPLICA;
-			case PRIMARY -> Boolean.TRUE.equals(readOnly) ? PeerRole.REPLICA : PeerRole.PRIMARY;
-			case AUTO -> Boolean.FALSE.equals(readOnly) ? PeerRole.PRIMARY : PeerRole.REPLICA;
-		};
+		return this.status.get().role();
 	}
 
 	/** Replica lag from the last probe, {@code null} when unknown. */
 	public Duration lag() {
-		return this.lag;
+		return this.status.get().found().lag();
 	}
 
 	/** Whether the peer is too far behind to serve reads. */
 	boolean isLagging() {
-		return this.lagging;
+		return this.status.get().isLagging();
 	}
 
 	/** The state of a ready cluster node that is not in sync, from the last probe; {@code null} when in sync. */
 	public String desynced() {
-		return this.desynced;
+		return this.status.get().found().desynced();
 	}
 
 	/** Whether a probe found the peer ready but not in sync: it takes no new connections. */
 	public boolean isDesynced() {
-		return this.desynced != null;
+		return this.status.get().isDesynced();
 	}
 
 	/** Whether the peer came back from DOWN and has not yet passed a recovery probe in sync. */
 	public boolean isRejoining() {
-		return this.rejoining;
+		return this.status.get().rejoining();
 	}
 
 	/** The lag in seconds (milliseconds precision) while the peer is UP, {@code null} when unknown or DOWN. */
 	Double lagSeconds() {
-		Duration current = this.lag;
-		return (current != null && status().isUp()) ? current.toMillis() / 1000.0 : null;
+		return this.status.get().lagSeconds();
 	}
 
 	/** How the lag was measured ({@code server}, {@code position}), {@code null} when unknown. */
 	String lagSource() {
-		return this.lagSource;
+		return this.status.get().found().lagSource();
 	}
 
 	/** Why the lag cannot be measured, {@code null} when it can. */
 	String lagUnknown() {
-		return this.lagUnknown;
+		return this.status.get().found().lagUnknown();
 	}
 
 	/** Whether the server replicates from another one; {@code null} when the user cannot see it. */
 	Boolean replicating() {
-		io.peerpool.ProbeResult.Replication current = this.replication;
-		return (current != null) ? current.replicating() : null;
+		return this.status.get().replicating();
 	}
 
 	/** The server's replication as the last healthy probe found it (position, replicas), {@code null} when unknown. */
 	io.peerpool.ProbeResult.Replication replication() {
-		return this.replication;
+		return this.status.get().found().replication();
 	}
 
 	/** A PostgreSQL primary's timeline, 0 when unknown. */
 	public long timeline() {
-		io.peerpool.ProbeResult.Replication current = this.replication;
-		return (current != null) ? current.timeline() : 0;
+		return this.status.get().timeline();
 	}
 
 	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
 	boolean isSynchronous() {
-		io.peerpool.ProbeResult.Replication current = this.replication;
-		return current != null && current.synchronous();
+		return this.status.get().isSynchronous();
 	}
 
 	/** The pool's writer while this peer also reports itself writable, else {@code null}. */
 	Peer writerConflict() {
-		return this.writerConflict;
+		return this.status.get().writer().conflict();
 	}
 
 	/**
@@ -297,9 +236,8 @@ public final class Peer implements Balanced {
 	 * @return whether a conflict starts with this call
 	 */
 	boolean writerConflict(Peer writer) {
-		Peer before = this.writerConflict;
-		this.writerConflict = writer;
-		return writer != null && before != writer;
+		PeerStatus before = this.status.getAndUpdate((current) -> current.withWriterConflict(writer));
+		return writer != null && before.writer().conflict() != writer;
 	}
 
 	/**
@@ -307,25 +245,18 @@ public final class Peer implements Balanced {
 	 * @return whether that starts with this call
 	 */
 	boolean heldBehind(boolean held) {
-		boolean before = this.heldBehind;
-		this.heldBehind = held;
-		return held && !before;
+		PeerStatus before = this.status.getAndUpdate((current) -> current.withHeldBehind(held));
+		return held && !before.writer().heldBehind();
 	}
 
-	/**
-	 * Whether the server has been writable and replicating from no one for two healthy probes in a
-	 * row (or since the pool's first probe of it): not caught in the moments a replica is writable
-	 * between the stop and the start of its replication (restarted with {@code read_only} set at run
-	 * time, or re-pointed at a new primary by {@code STOP SLAVE; CHANGE MASTER; START SLAVE}).
-	 */
+	/** {@link PeerStatus#isWritableAloneConfirmed()}. */
 	boolean isWritableAloneConfirmed() {
-		int probes = this.writableAloneProbes;
-		return probes >= 2 || (probes == 1 && this.writableAloneFromFirstProbe);
+		return this.status.get().isWritableAloneConfirmed();
 	}
 
 	/** Whether the peer would serve reads as a replica: read-only, or writable but replicating. */
 	boolean isReplicaForReads() {
-		return role() == PeerRole.REPLICA || Boolean.TRUE.equals(replicating());
+		return this.status.get().isReplicaForReads();
 	}
 
 	/**
@@ -346,61 +277,27 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Records what a healthy probe found: read-only or not, whether the server replicates, and the
-	 * lag as the pool measured it. A replica (or a writable peer that replicates) whose lag is
-	 * unknown counts as lagging unless {@code includeUnknownLag}.
+	 * Records what a healthy probe found ({@link PeerStatus#observed}), in one compare-and-set with
+	 * whatever failure report, drain or routing rebuild runs meanwhile.
 	 * @return whether routing must be rebuilt (the role, the lagging flag or replication changed)
 	 */
 	boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
 			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
-		PeerRole roleBefore = role();
-		boolean laggingBefore = this.lagging;
-		Boolean replicatingBefore = replicating();
-		String desyncedBefore = this.desynced;
-		if (result.readOnly() != null) {
-			this.serverReadOnly = result.readOnly();
+		PeerStatus previous;
+		PeerStatus next;
+		do {
+			previous = this.status.get();
+			next = previous.observed(result, measuredLag, source, unknownReason, maxReplicaLag, includeUnknownLag);
 		}
-		io.peerpool.ProbeResult.Replication replication = result.replication();
-		io.peerpool.ProbeResult.Replication replicationBefore = this.replication;
-		this.replication = replication;
-		this.lag = measuredLag;
-		this.lagSource = source;
-		this.lagUnknown = (measuredLag == null) ? unknownReason : null;
+		while (!this.status.compareAndSet(previous, next));
 		if (measuredLag != null) {
 			this.unknownLagProbes.set(0);
 		}
-		this.lagging = isReplicaForReads()
-				&& ((measuredLag == null) ? !includeUnknownLag : measuredLag.compareTo(maxReplicaLag) > 0);
-		this.desynced = result.desynced();
-		if (this.desynced == null) {
-			// a peer that came back is in sync by a recovery probe (the other kind runs only once it is not rejoining)
-			this.rejoining = false;
-		}
-		boolean confirmedBefore = isWritableAloneConfirmed();
-		if (role() == PeerRole.PRIMARY && !Boolean.TRUE.equals(replicating())) {
-			if (this.writableAloneProbes == 0) {
-				this.writableAloneFromFirstProbe = !this.probed;
-			}
-			this.writableAloneProbes = Math.min(this.writableAloneProbes + 1, 2);
-		}
-		else {
-			this.writableAloneProbes = 0;
-		}
-		this.probed = true;
-		boolean changed = role() != roleBefore || this.lagging != laggingBefore
-				|| !java.util.Objects.equals(replicating(), replicatingBefore)
-				|| (this.desynced == null) != (desyncedBefore == null)
-				// replicas pointed at it (or gone): it may be the writer a DBA promoted
-				|| hasReplicas(replication) != hasReplicas(replicationBefore)
-				|| isWritableAloneConfirmed() != confirmedBefore;
+		boolean changed = next.probeChangesRouting(previous);
 		if (changed) {
 			this.listener.routingChanged(this);
 		}
 		return changed;
-	}
-
-	private static boolean hasReplicas(io.peerpool.ProbeResult.Replication replication) {
-		return replication != null && replication.replicas() > 0;
 	}
 
 	@Override
@@ -422,19 +319,22 @@ public final class Peer implements Balanced {
 
 	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
 	io.peerpool.PeerInfo info() {
+		// one snapshot: state, role, lag and conflict as they were together
 		PeerStatus status = status();
 		HikariDataSource pool = pool();
 		com.zaxxer.hikari.HikariPoolMXBean bean = (pool != null) ? pool.getHikariPoolMXBean() : null;
 		int idle = (bean != null) ? bean.getIdleConnections() : 0;
-		boolean measured = status.isUp() && isReplicaForReads();
-		Double lag = lagSeconds();
-		Peer conflict = writerConflict();
-		return new io.peerpool.PeerInfo(name(), displayState(), role(), config().safeUrl(), activeConnections(), idle,
-				status.since(), status.isUp() ? null : status.retryAt(), status.lastError(),
+		int active = activeConnections();
+		boolean measured = status.isUp() && status.isReplicaForReads();
+		Double lag = status.lagSeconds();
+		PeerStatus.Findings found = status.found();
+		Peer conflict = status.writer().conflict();
+		return new io.peerpool.PeerInfo(name(), displayState(status, active), status.role(), config().safeUrl(), active,
+				idle, status.since(), status.isUp() ? null : status.retryAt(), status.lastError(),
 				(status.reason() != null) ? status.reason().tag() : null, routedConnections(),
 				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
-				measured ? lagSource() : null, measured ? lagUnknown() : null, (conflict != null) ? conflict.name() : null,
-				status.isUp() ? desynced() : null, lag);
+				measured ? found.lagSource() : null, measured ? found.lagUnknown() : null,
+				(conflict != null) ? conflict.name() : null, status.isUp() ? found.desynced() : null, lag);
 	}
 
 	/** Connections routed to this peer since the pool started. */
@@ -447,37 +347,34 @@ public final class Peer implements Balanced {
 		return this.status.get();
 	}
 
+	/** The peer's health as the API names it: UP or DOWN (the drain and the probes' findings aside). */
 	public PeerState state() {
-		return this.status.get().state();
+		return this.status.get().health().state();
 	}
 
-	/** State as shown to operators: health, or the drain when the peer is healthy. */
+	/** State as shown to operators: health, or the drain, the sync or the lag when the peer is healthy. */
 	public PeerState displayState() {
-		PeerState health = state();
-		if (health == PeerState.UP && this.drained) {
-			return (activeConnections() > 0) ? PeerState.DRAINING : PeerState.DRAINED;
-		}
-		if (health == PeerState.UP && this.desynced != null) {
-			return PeerState.DESYNCED;
-		}
-		if (health == PeerState.UP && this.lagging) {
-			return PeerState.LAGGING;
-		}
-		return health;
+		return displayState(this.status.get(), activeConnections());
 	}
 
-	/** Whether new connections may go to this peer: UP, not drained, in sync. */
+	private static PeerState displayState(PeerStatus status, int active) {
+		PeerState state = status.state();
+		// borrowed connections are the slots' count, not the status's: a borrow never changes the status
+		return (state == PeerState.DRAINED && active > 0) ? PeerState.DRAINING : state;
+	}
+
+	/** Whether new connections may go to this peer: UP, not drained, in sync (one volatile read, no allocation). */
 	public boolean isRoutable() {
-		return !this.drained && this.desynced == null && this.status.get().isUp();
+		return this.status.get().isRoutable();
 	}
 
 	boolean isDrained() {
-		return this.drained;
+		return this.status.get().drained();
 	}
 
 	/** Stops new connections; idle ones close now and borrowed ones when returned (HikariCP soft eviction). */
 	void drain() {
-		this.drained = true;
+		this.status.updateAndGet((current) -> current.withDrained(true));
 		HikariDataSource current = this.pool;
 		if (current != null && current.getHikariPoolMXBean() != null) {
 			current.getHikariPoolMXBean().softEvictConnections();
@@ -485,7 +382,7 @@ public final class Peer implements Balanced {
 	}
 
 	void resume() {
-		this.drained = false;
+		this.status.updateAndGet((current) -> current.withDrained(false));
 	}
 
 	/** Opens physical connections outside the pool (for probes), with the same bounds as the pool. */
@@ -673,7 +570,7 @@ public final class Peer implements Balanced {
 			next = previous.down(now, reason, safeError, now.plus(checkInterval));
 		}
 		while (!this.status.compareAndSet(previous, next));
-		if (previous.state() == PeerState.DOWN) {
+		if (!previous.isUp()) {
 			return null;
 		}
 		HikariDataSource retired = this.pool;
@@ -687,16 +584,18 @@ public final class Peer implements Balanced {
 	 * @return whether this call brought the peer up
 	 */
 	public boolean markUp() {
-		PeerStatus previous = this.status.get();
-		if (previous.isUp() || this.shutDown) {
-			return false;
+		Instant now = this.clock.instant();
+		PeerStatus previous;
+		PeerStatus next;
+		do {
+			previous = this.status.get();
+			if (previous.isUp() || this.shutDown) {
+				return false;
+			}
+			// UP and rejoining in one snapshot: the next probe reads both to choose its kind
+			next = previous.recovered(now);
 		}
-		PeerStatus next = previous.recovered(this.clock.instant());
-		// before the status: once UP, the next probe reads it to choose its kind
-		this.rejoining = this.desynced != null;
-		if (!this.status.compareAndSet(previous, next)) {
-			return false;
-		}
+		while (!this.status.compareAndSet(previous, next));
 		HikariDataSource fresh = withPermits(this.poolFactory.apply(this));
 		this.pool = fresh;
 		// read after the pool is published: either this sees the shutdown, or shutdown() sees the pool
@@ -705,8 +604,8 @@ public final class Peer implements Balanced {
 			fresh.close();
 			return false;
 		}
-		if (this.status.get() != next) {
-			// marked down again while the pool was being built: the failure wins
+		if (this.status.get().health() != next.health()) {
+			// marked down again while the pool was being built (a new health; a drain or a probe keeps it): the failure wins
 			this.pool = null;
 			fresh.close();
 			return false;
@@ -764,7 +663,7 @@ public final class Peer implements Balanced {
 
 	@Override
 	public String toString() {
-		return this.config.qualifiedName() + " " + this.status.get().state();
+		return this.config.qualifiedName() + " " + state();
 	}
 
 }

@@ -838,13 +838,15 @@ public final class PeerPoolEngine {
 			List<Peer> writable = new ArrayList<>();
 			List<Peer> readable = new ArrayList<>();
 			for (Peer peer : this.peers) {
-				boolean conflict = established != null && peer != established && peer.status().isUp()
-						&& peer.role() == PeerRole.PRIMARY;
+				// one snapshot per peer: health, role, lag and drain as they were together
+				PeerStatus status = peer.status();
+				boolean conflict = established != null && peer != established && status.isUp()
+						&& status.role() == PeerRole.PRIMARY;
 				// with no writer, a writable peer behind the last one: the last writer's conflict (health, event)
 				boolean behind = oneWriter && established == null && last != null
 						&& verdicts[peer.index()] == WriterElection.Verdict.BEHIND;
 				// one writer: a writable peer that is not the writer takes no writes, also while there is none
-				boolean noWrites = conflict || (oneWriter && established == null && peer.role() == PeerRole.PRIMARY
+				boolean noWrites = conflict || (oneWriter && established == null && status.role() == PeerRole.PRIMARY
 						&& verdicts[peer.index()] != WriterElection.Verdict.WRITER);
 				Peer conflictWith = conflict ? established : (behind ? last : null);
 				boolean conflictStarts = peer.writerConflict(conflictWith);
@@ -853,22 +855,22 @@ public final class PeerPoolEngine {
 				if (this.firstProbesDone && (heldStarts || (conflictStarts && !behind))) {
 					newConflicts.add(new Conflict(peer, conflictWith, behind));
 				}
-				if (!peer.isRoutable()) {
+				if (!status.isRoutable()) {
 					continue;
 				}
 				if (noWrites) {
 					// no writes; reads only as the replica it still is
-					if (Boolean.TRUE.equals(peer.replicating()) && !peer.isLagging()) {
+					if (Boolean.TRUE.equals(status.replicating()) && !status.isLagging()) {
 						readable.add(peer);
 					}
 				}
-				else if (peer.role() == PeerRole.PRIMARY) {
+				else if (status.role() == PeerRole.PRIMARY) {
 					writable.add(peer);
 					if (this.settings.readsIncludePrimary()) {
 						readable.add(peer);
 					}
 				}
-				else if (!peer.isLagging()) {
+				else if (!status.isLagging()) {
 					readable.add(peer);
 				}
 			}
@@ -921,12 +923,13 @@ public final class PeerPoolEngine {
 		Peer last = this.lastWriter;
 		List<WriterElection.Candidate> candidates = new ArrayList<>(this.peers.length);
 		for (Peer peer : this.peers) {
-			io.peerpool.ProbeResult.Replication replication = peer.replication();
+			PeerStatus status = peer.status();
+			io.peerpool.ProbeResult.Replication replication = status.found().replication();
 			boolean isLast = last == null || last == peer;
 			boolean behind = !isLast && this.monitor.replicaLag().isBehind(last.index(), replication);
-			candidates.add(new WriterElection.Candidate(peer.status().isUp(), peer.declaredRole(),
-					peer.role() == PeerRole.PRIMARY, peer.replicating(), peer.timeline(),
-					(replication != null) ? replication.replicas() : -1, isLast, behind, peer.isWritableAloneConfirmed()));
+			candidates.add(new WriterElection.Candidate(status.isUp(), peer.declaredRole(),
+					status.role() == PeerRole.PRIMARY, status.replicating(), status.timeline(),
+					(replication != null) ? replication.replicas() : -1, isLast, behind, status.isWritableAloneConfirmed()));
 		}
 		return candidates;
 	}

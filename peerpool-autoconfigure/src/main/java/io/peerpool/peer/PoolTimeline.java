@@ -131,15 +131,17 @@ final class PoolTimeline implements PeerListener, ProbeListener {
 
 	@Override
 	public void statusChanged(Peer peer, PeerStatus previous, PeerStatus current) {
-		if (current.state() == PeerState.DOWN) {
-			record(Type.DOWN, peer.name(), previous.state(), PeerState.DOWN, current.reason(), current.lastError(), 0,
-					0L);
+		// health transitions: "from" is the health the peer had (UP), whatever its drain or lag
+		if (!current.isUp()) {
+			record(Type.DOWN, peer.name(), previous.health().state(), PeerState.DOWN, current.reason(),
+					current.lastError(), 0, 0L);
 		}
-		else if (current.isUp() && previous.state() == PeerState.DOWN) {
+		else if (!previous.isUp()) {
 			long downNanos = (current.since().toEpochMilli() - previous.since().toEpochMilli()) * 1_000_000L;
 			// a node taken back while not in sync is DESYNCED (no work yet), and says why
-			record(Type.UP, peer.name(), PeerState.DOWN, peer.isDesynced() ? PeerState.DESYNCED : PeerState.UP,
-					PROBE_SUCCEEDED, peer.desynced(), 0, downNanos);
+			String desynced = current.found().desynced();
+			record(Type.UP, peer.name(), PeerState.DOWN, (desynced != null) ? PeerState.DESYNCED : PeerState.UP,
+					PROBE_SUCCEEDED, desynced, 0, downNanos);
 		}
 	}
 

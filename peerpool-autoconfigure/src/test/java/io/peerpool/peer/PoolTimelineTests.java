@@ -15,7 +15,6 @@ import io.peerpool.PeerPoolEvent;
 import io.peerpool.PeerPoolEvent.Type;
 import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerRole;
-import io.peerpool.PeerState;
 import io.peerpool.connect.BoundedConnectDataSource;
 import io.peerpool.failure.FailureReason;
 
@@ -31,10 +30,10 @@ class PoolTimelineTests {
 
 	private final Peer peer = newPeer("peer1", 1);
 
-	private final PeerStatus up = new PeerStatus(PeerState.UP, this.clock.now, null, null, null);
+	private final PeerStatus up = PeerStatus.initial(PeerRole.PRIMARY, this.clock.now);
 
-	private final PeerStatus down = new PeerStatus(PeerState.DOWN, this.clock.now.plusSeconds(60),
-			FailureReason.CONNECT, "Connection refused", this.clock.now.plusSeconds(90));
+	private final PeerStatus down = this.up.down(this.clock.now.plusSeconds(60), FailureReason.CONNECT,
+			"Connection refused", this.clock.now.plusSeconds(90));
 
 	@Test
 	void keepsTheLast100EventsOldestFirst() {
@@ -60,7 +59,7 @@ class PoolTimelineTests {
 		this.clock.now = this.down.since();
 		this.timeline.statusChanged(this.peer, this.up, this.down);
 		this.clock.now = this.down.since().plusSeconds(42);
-		PeerStatus back = new PeerStatus(PeerState.UP, this.clock.now, null, "Connection refused", null);
+		PeerStatus back = this.down.recovered(this.clock.now);
 		this.timeline.statusChanged(this.peer, this.down, back);
 
 		List<PeerPoolEvent> events = this.timeline.events();
