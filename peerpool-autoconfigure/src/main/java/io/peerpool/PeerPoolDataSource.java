@@ -514,8 +514,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		/**
 		 * Changes the {@link HikariConfig} of each peer's pool once the {@link #hikari} settings are
 		 * applied, before the pool starts (to add metrics, a driver setting peerpool has no property
-		 * for); customizers run in the order they were added. A peer's settings may be turned into a
-		 * {@code HikariConfig} more than once (each a new one): change only the one given.
+		 * for); customizers run in the order they were added, once per peer (every pool of the peer,
+		 * a new one after each recovery, is made from a copy of the customized configuration).
 		 */
 		public Builder hikariCustomizer(BiConsumer<? super PeerConfig, ? super HikariConfig> customizer) {
 			this.hikariCustomizers.add(Objects.requireNonNull(customizer, "customizer"));

@@ -218,8 +218,11 @@ public final class PeerPoolEngine {
 		this.eventSource = eventSource;
 		this.name = settings.name();
 		this.settings = settings;
+		// each peer's HikariCP settings are resolved once (customizers run once per peer); every pool of the
+		// peer (a new one after each recovery) is made from a copy
+		List<HikariConfig> resolved = peerConfigs.stream().map(hikariConfigs).toList();
 		// off when any peer's pool turns it off: a connection then sets it for peers that differ
-		this.autoCommit = peerConfigs.stream().allMatch((peer) -> hikariConfigs.apply(peer).isAutoCommit());
+		this.autoCommit = resolved.stream().allMatch(HikariConfig::isAutoCommit);
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
 		this.timeline = new PoolTimeline(this.name, clock);
@@ -245,8 +248,8 @@ public final class PeerPoolEngine {
 		};
 		this.peers = new Peer[peerConfigs.size()];
 		int connections = 0;
-		for (PeerConfig config : peerConfigs) {
-			connections += hikariConfigs.apply(config).getMaximumPoolSize();
+		for (HikariConfig config : resolved) {
+			connections += config.getMaximumPoolSize();
 		}
 		this.maxHolding = Math.max(1, connections);
 		Map<String, Peer> byName = new LinkedHashMap<>();
@@ -255,7 +258,8 @@ public final class PeerPoolEngine {
 			PeerConfig config = peerConfigs.get(i);
 			BoundedConnectDataSource connector = new BoundedConnectDataSource(config.url(), config.driverClassName(),
 					config.driverProperties(), config.username(), config.password(), config.connectTimeout());
-			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikariConfigs), clock, routingUpdater);
+			HikariConfig hikari = resolved.get(i);
+			Peer peer = new Peer(config, i, connector, (p) -> newHikariPool(p, hikari), clock, routingUpdater);
 			// a failed connection attempt marks the peer DOWN, also one HikariCP makes in the
 			// background, so that requests stop going there before one of them times out waiting
 			connector.observeFailures((failure) -> reportConnectFailure(peer, failure));
@@ -284,8 +288,9 @@ public final class PeerPoolEngine {
 	 * A HikariCP pool for one peer: the user's Hikari settings, with the connections opened by the
 	 * peer's bounded connector and every connection-class error reported to the pool.
 	 */
-	private HikariDataSource newHikariPool(Peer peer, Function<PeerConfig, HikariConfig> hikariConfigs) {
-		HikariConfig config = hikariConfigs.apply(peer.config());
+	private HikariDataSource newHikariPool(Peer peer, HikariConfig resolved) {
+		HikariConfig config = new HikariConfig();
+		resolved.copyStateTo(config);
 		config.setPoolName(peer.config().qualifiedName());
 		config.setDataSource(peer.connector());
 		// the peer's user is in the connector: HikariCP must call getConnection() without arguments
