@@ -2,6 +2,7 @@ package io.peerpool.jdbc;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
@@ -435,6 +436,15 @@ public final class PeerConnection extends DelegatingConnection {
 	void unreplayable() throws SQLException {
 		abandonReplay();
 		physical();
+	}
+
+	/**
+	 * The driver's metadata, but {@link DatabaseMetaData#getConnection()} answers this connection, not
+	 * the pool's connection behind it (see {@link PeerDatabaseMetaData}).
+	 */
+	@Override
+	public DatabaseMetaData getMetaData() throws SQLException {
+		return new PeerDatabaseMetaData(this, anyPhysical().getMetaData());
 	}
 
 	@Override

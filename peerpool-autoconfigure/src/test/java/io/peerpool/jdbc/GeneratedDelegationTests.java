@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 /**
  * The delegating base classes generated at build time ({@code peerpool-codegen}): each method a
@@ -122,7 +124,33 @@ class GeneratedDelegationTests {
 		connection.anyPhysical();
 		// and the savepoint calls and LOB creators, after unreplayable()
 		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls))
-			.isEqualTo(6 + UNREPLAYABLE.size());
+			.isEqualTo(5 + UNREPLAYABLE.size());
+	}
+
+	@Test
+	void theMetaDataReachesTheDriverForEveryMethodButGetConnection() throws Exception {
+		List<String> calls = new ArrayList<>();
+		Connection physical = mock(Connection.class);
+		DatabaseMetaData driver = recorder(DatabaseMetaData.class, calls);
+		when(physical.getMetaData()).thenReturn(driver);
+		PeerConnection connection = new PeerConnection(new StubAcquirer(false) {
+
+			@Override
+			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+				owner.attach(mock(Peer.class), physical);
+				return physical;
+			}
+
+		});
+		DatabaseMetaData metaData = connection.getMetaData();
+		// all but getConnection()
+		assertThat(sendsOnce(metaData, DatabaseMetaData.class, DelegatingDatabaseMetaData.class, calls))
+			.isEqualTo((int) Arrays.stream(DatabaseMetaData.class.getMethods())
+				.filter((method) -> !Modifier.isStatic(method.getModifiers()))
+				.count() - 1);
+		calls.clear();
+		assertThat(metaData.getConnection()).isSameAs(connection);
+		assertThat(calls).isEmpty();
 	}
 
 	@Test
@@ -186,7 +214,7 @@ class GeneratedDelegationTests {
 		assertThat(inherited).containsAll(UNREPLAYABLE);
 		inherited.removeAll(UNREPLAYABLE);
 		assertThat(inherited).containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
-				"getClientInfo()", "getClientInfo(String)", "getMetaData()", "nativeSQL(String)");
+				"getClientInfo()", "getClientInfo(String)", "nativeSQL(String)");
 		// they would take a physical connection before the intent is known
 		assertThat(interfaceDefaults(PeerConnection.class, Connection.class)).containsExactlyInAnyOrder("beginRequest()",
 				"endRequest()", "setShardingKey(ShardingKey)", "setShardingKey(ShardingKey,ShardingKey)",
