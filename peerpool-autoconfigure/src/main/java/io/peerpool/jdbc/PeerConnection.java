@@ -97,7 +97,7 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/** A plain statement of the given kind on the physical connection, taken now. */
-	private Statement create(ReplayableStatement.Creator<Statement> creator) throws SQLException {
+	private Statement create(RoutedStatement.Creator<Statement> creator) throws SQLException {
 		Statement statement;
 		try {
 			statement = creator.create(physical(), null);
@@ -147,7 +147,7 @@ public final class PeerConnection extends DelegatingConnection {
 	 * recorded in a transaction that may be replayed, else the driver's own behind a thin wrapper.
 	 * The creator makes the statement again on another peer in a replay.
 	 */
-	private PreparedStatement prepare(String sql, ReplayableStatement.Creator<PreparedStatement> creator)
+	private PreparedStatement prepare(String sql, RoutedStatement.Creator<PreparedStatement> creator)
 			throws SQLException {
 		beforeStatement(sql);
 		PreparedStatement statement;

@@ -33,7 +33,7 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 	private final String sql;
 
 	ReplayablePreparedStatement(StatementHost connection, PreparedStatement delegate, String sql,
-			Creator<? extends PreparedStatement> creator) {
+			RoutedStatement.Creator<? extends PreparedStatement> creator) {
 		super(connection, delegate, creator);
 		this.sql = sql;
 	}

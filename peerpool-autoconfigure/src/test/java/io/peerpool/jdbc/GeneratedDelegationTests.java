@@ -223,6 +223,22 @@ class GeneratedDelegationTests {
 		assertThat(interfaceDefaults(ReplayablePreparedStatement.class, PreparedStatement.class)).isEmpty();
 	}
 
+	@Test
+	void theHandWrittenSuperclassesOfTheWrappersImplementNoJdbcMethod() {
+		// what the connection and its statements do lives there (routing, replay state, recording, first
+		// execution); a JDBC method among them would silently take the place of a generated or hand-written one
+		for (Class<?> superclass : List.of(StatementHost.class, RoutedConnection.class, RecordingConnection.class,
+				RecordingStatement.class, RoutedStatement.class)) {
+			for (Method method : superclass.getDeclaredMethods()) {
+				for (Class<?> type : List.of(Connection.class, PreparedStatement.class)) {
+					assertThat(Arrays.stream(type.getMethods()).map(GeneratedDelegationTests::signature))
+						.as(superclass.getSimpleName())
+						.doesNotContain(signature(method));
+				}
+			}
+		}
+	}
+
 	/** The methods of {@code type} that {@code implementation} leaves to the interface's default. */
 	private static Set<String> interfaceDefaults(Class<?> implementation, Class<?> type) {
 		Set<String> defaults = new TreeSet<>();
