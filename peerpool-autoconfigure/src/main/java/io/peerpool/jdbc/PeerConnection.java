@@ -34,7 +34,12 @@ import io.peerpool.PeerRole;
  * transaction runs again on another peer, and goes on there when every result is the same. A
  * commit whose connection is lost has an unknown outcome: SQLState {@code 08007}, never replayed.
  *
- * <p>This class intercepts; what for is in classes of their own: the settings it carries to each
+ * <p>This class is the JDBC surface. Where the connection runs (the lazy physical connection, the
+ * routing decisions, the move of a failed first statement) is its superclass {@link RoutedConnection},
+ * whether the current transaction is recorded {@link RecordingConnection}: superclasses, not objects
+ * of their own, so a borrow allocates this object only.
+ *
+ * <p>It intercepts; what for is in classes of their own: the settings it carries to each
  * physical connection ({@link SessionSettings}), running a recorded transaction again and
  * committing it ({@link TransactionReplayer}), read-your-writes by position ({@link WritePosition}),
  * what a failed commit tells the application ({@link CommitOutcome}). The methods that only call

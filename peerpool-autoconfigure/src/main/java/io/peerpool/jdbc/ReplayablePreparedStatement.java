@@ -27,7 +27,8 @@ import io.peerpool.routing.SqlIntent;
  * and again at replay, and made directly once nothing is recorded (no call object per parameter then).
  */
 @GenerateDelegation(value = PreparedStatement.class, delegate = "prepared", superclass = ReplayableStatement.class,
-		recorder = "apply", recorded = { "set*", "addBatch", "clearParameters" }, kinds = StatementRecording.class)
+		recorder = "apply", recorded = { "set*", "addBatch", "clearParameters" }, kinds = StatementRecording.class,
+		router = "run", counter = "count", routed = "execute*")
 class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	private final String sql;
@@ -48,33 +49,14 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 		return (PreparedStatement) statement();
 	}
 
-	// execution: the SQL was looked at when the statement was prepared
+	// execution: the SQL was looked at when the statement was prepared; but for the query, generated
+	// (DelegatingPreparedStatement) as calls of run or count
 
 	@Override
 	public ResultSet executeQuery() throws SQLException {
 		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
 		return run((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
 				null, 0, null, !SqlIntent.needsPrimary(this.sql));
-	}
-
-	@Override
-	public int executeUpdate() throws SQLException {
-		return (int) count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).executeUpdate(), null, 0, null);
-	}
-
-	@Override
-	public boolean execute() throws SQLException {
-		return count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).execute() ? 1 : 0, null, 0,
-				null) != 0;
-	}
-
-	@Override
-	public long executeLargeUpdate() throws SQLException {
-		return count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).executeLargeUpdate(), null, 0,
-				null);
 	}
 
 	/** A setter without a kind, while recording: made on the driver's statement if it exists, and recorded. */

@@ -124,6 +124,11 @@ abstract class RoutedStatement extends RecordingStatement {
 		return executeFirst(execution, sql, option, columns, readsOnly);
 	}
 
+	/** Runs an execution that returns an object and is not a query (a batch): not run again in auto-commit. */
+	final <R> R run(Execution<R> execution, String sql, int option, Object columns) throws SQLException {
+		return run(execution, sql, option, columns, false);
+	}
+
 	/** Runs an execution that returns a count, as {@link #run} does. */
 	final long count(CountExecution execution, String sql, int option, Object columns) throws SQLException {
 		if (!this.recording) {

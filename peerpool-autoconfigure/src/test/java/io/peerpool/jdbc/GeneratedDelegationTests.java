@@ -189,6 +189,12 @@ class GeneratedDelegationTests {
 		// the settings, generated as a call of apply with their kind: recorded, not pure delegation
 		assertThat(plain.removeIf((method) -> method.startsWith("set") || method.equals("clearBatch()")
 				|| method.equals("clearWarnings()") || method.equals("closeOnCompletion()"))).isTrue();
+		// the executions but the query, generated as a call of run or count (routed: ReplayableStatementTests)
+		assertThat(routed(plain)).containsExactlyInAnyOrder("execute(String)", "execute(String,String[])",
+				"execute(String,int)", "execute(String,int[])", "executeBatch()", "executeLargeBatch()",
+				"executeLargeUpdate(String)", "executeLargeUpdate(String,String[])", "executeLargeUpdate(String,int)",
+				"executeLargeUpdate(String,int[])", "executeUpdate(String)", "executeUpdate(String,String[])",
+				"executeUpdate(String,int)", "executeUpdate(String,int[])");
 		assertThat(plain).containsExactlyInAnyOrder("cancel()", "enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
 					"enquoteNCharLiteral(String)", "getFetchDirection()", "getFetchSize()", "getLargeMaxRows()",
 					"getMaxFieldSize()", "getMaxRows()", "getQueryTimeout()", "getResultSetConcurrency()",
@@ -199,7 +205,15 @@ class GeneratedDelegationTests {
 		// the parameter setters, generated as a call of apply with their kind: recorded, not pure delegation
 		assertThat(prepared.removeIf((method) -> method.startsWith("set") || method.equals("addBatch()")
 				|| method.equals("clearParameters()"))).isTrue();
+		assertThat(routed(prepared)).containsExactlyInAnyOrder("execute()", "executeLargeUpdate()", "executeUpdate()");
 		assertThat(prepared).containsExactlyInAnyOrder("getMetaData()", "getParameterMetaData()");
+	}
+
+	/** Removes the execute methods from {@code methods}: they are routed, not delegated. */
+	private static Set<String> routed(Set<String> methods) {
+		Set<String> routed = new TreeSet<>();
+		methods.removeIf((method) -> method.startsWith("execute") && routed.add(method));
+		return routed;
 	}
 
 	/** The calls of a connection whose result belongs to its physical connection: savepoints and LOBs. */
@@ -258,6 +272,10 @@ class GeneratedDelegationTests {
 	 */
 	private static int sendsOnce(Object wrapper, Class<?> type, Class<?> base, List<String> calls) throws Exception {
 		Set<String> inherited = inherited(wrapper.getClass(), type, base);
+		if (wrapper instanceof ReplayableStatement) {
+			// routed to the statement of the connection's peer, tested in ReplayableStatementTests
+			routed(inherited);
+		}
 		int methods = 0;
 		for (Method method : type.getMethods()) {
 			if (Modifier.isStatic(method.getModifiers()) || !inherited.contains(signature(method))) {
