@@ -297,12 +297,9 @@ class ReplayableStatementTests {
 		Class<? extends Statement> kind = prepared ? PreparedStatement.class : Statement.class;
 		Statement first = mock(kind);
 		Statement next = mock(kind);
-		Object[] arguments = Arrays.stream(method.getParameterTypes())
-			.map((type) -> (type == String.class) ? "UPDATE t SET a = 1"
-					: (type == int.class) ? Statement.RETURN_GENERATED_KEYS
-					: (type == int[].class) ? new int[] { 1 } : new String[] { "id" })
-			.toArray();
-		Object result = resultOf(method.getReturnType());
+		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
+		// not the mock's default: the execution's result is the next driver's
+		Object result = sample(method.getReturnType());
 		method.invoke(org.mockito.BDDMockito.willThrow(DEAD).given(first), arguments);
 		method.invoke(org.mockito.BDDMockito.willReturn(result).given(next), arguments);
 		given(this.connection.isAttached()).willReturn(true);
@@ -321,26 +318,6 @@ class ReplayableStatementTests {
 			.concat(Arrays.stream(Statement.class.getMethods()), Arrays.stream(PreparedStatement.class.getDeclaredMethods()))
 			.filter((method) -> method.getName().startsWith("execute") && !Modifier.isStatic(method.getModifiers()))
 			.map((method) -> new Object[] { signature(method), method });
-	}
-
-	/** A result that is not the mock's default: the execution's result is the next driver's. */
-	private static Object resultOf(Class<?> type) {
-		if (type == int.class) {
-			return 7;
-		}
-		if (type == long.class) {
-			return 8L;
-		}
-		if (type == boolean.class) {
-			return true;
-		}
-		if (type == int[].class) {
-			return new int[] { 9 };
-		}
-		if (type == long[].class) {
-			return new long[] { 10 };
-		}
-		return mock(ResultSet.class);
 	}
 
 	static Stream<Object[]> replayableMethods() {
@@ -454,6 +431,15 @@ class ReplayableStatementTests {
 		}
 		if (type == byte[].class) {
 			return new byte[] { 1, 2 };
+		}
+		if (type == int[].class) {
+			return new int[] { 1, 2 };
+		}
+		if (type == long[].class) {
+			return new long[] { 3, 4 };
+		}
+		if (type == String[].class) {
+			return new String[] { "id" };
 		}
 		if (type == Date.class) {
 			return new Date(86_400_000L);
