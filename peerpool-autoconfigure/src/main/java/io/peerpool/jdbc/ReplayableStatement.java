@@ -26,7 +26,8 @@ import io.peerpool.codegen.GenerateDelegation;
  * <p>Plain Java rather than a {@link java.lang.reflect.Proxy}: it is on the path of every
  * connection, and a proxy costs a handler, an argument array per call and a reflective call. The
  * methods that only delegate are in {@link DelegatingStatement}, generated at build time, and so
- * are the settings, each a call of {@link RecordingStatement}, which records them. On the success
+ * are the settings, each a call of {@link RecordingStatement}, which records them, and the execute
+ * methods but the query, each a call of {@link RoutedStatement} with the driver's call as a lambda. On the success
  * path this object is all that is allocated; {@link StatementRecording} only once something is set.
  *
  * <p>The driver's statement and the retry of the first execution elsewhere are in
