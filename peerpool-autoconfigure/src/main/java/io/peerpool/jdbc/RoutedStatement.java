@@ -50,6 +50,7 @@ abstract class RoutedStatement extends RecordingStatement {
 	/** The driver's statement, or {@code null} until the connection has taken its peer. */
 	Statement delegate;
 
+	/** Whether the application closed it: a replay does not create it again. */
 	boolean closed;
 
 	RoutedStatement(StatementHost connection, Statement delegate, Creator<? extends Statement> creator) {
