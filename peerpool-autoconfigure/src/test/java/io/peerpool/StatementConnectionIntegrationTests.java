@@ -2,6 +2,7 @@ package io.peerpool;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * connection, on a real MariaDB: also for the prepared statements created after the first statement
  * ran and for calls, which are the driver's statements underneath. Were it the pool's connection
  * behind, an application (or a framework) that closes or configures "the statement's connection"
- * would give the physical connection back to its pool while peerpool still uses it.
+ * would give the physical connection back to its pool while peerpool still uses it. The same for
+ * {@link DatabaseMetaData#getConnection()}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -110,6 +112,24 @@ class StatementConnectionIntegrationTests {
 					ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
 				assertThat(again.getConnection()).isSameAs(connection);
 			}
+		}
+	}
+
+	@Test
+	void theMetaDataAnswersTheApplicationsConnection() throws SQLException {
+		try (Connection connection = this.pool.getConnection()) {
+			// before any statement (the physical connection is taken for the metadata) and after one
+			DatabaseMetaData before = connection.getMetaData();
+			assertThat(before.getConnection()).isSameAs(connection);
+			assertThat(before.getDatabaseProductName()).isEqualTo("MariaDB");
+			ranAStatement(connection);
+			DatabaseMetaData after = connection.getMetaData();
+			assertThat(after.getConnection()).isSameAs(connection);
+			assertThat(after.unwrap(DatabaseMetaData.class)).isNotNull();
+			try (ResultSet tables = after.getTables(null, null, "notes", null)) {
+				assertThat(tables.next()).isTrue();
+			}
+			ranAStatement(connection);
 		}
 	}
 

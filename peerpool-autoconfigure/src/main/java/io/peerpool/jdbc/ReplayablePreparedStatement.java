@@ -20,20 +20,22 @@ import io.peerpool.routing.SqlIntent;
  * A {@link ReplayableStatement} for a {@link PreparedStatement}: its parameters are recorded too,
  * and it is re-created from its SQL. The methods that only delegate are in
  * {@link DelegatingPreparedStatement}, generated at build time, and so are the parameter setters:
- * each one line that calls {@code apply} with a kind named for it ({@link StatementRecording}).
+ * each one line that calls {@code apply} with a kind named for it ({@link StatementRecording}), and
+ * the execute methods but the query, as in {@link ReplayableStatement}.
  *
  * <p>A setter is made and replayed by the same switch ({@link StatementRecording#apply}); the few
  * with two objects (a {@code Calendar}, an {@code SQLType}) are recorded as a call that is made now
  * and again at replay, and made directly once nothing is recorded (no call object per parameter then).
  */
 @GenerateDelegation(value = PreparedStatement.class, delegate = "prepared", superclass = ReplayableStatement.class,
-		recorder = "apply", recorded = { "set*", "addBatch", "clearParameters" }, kinds = StatementRecording.class)
+		recorder = "apply", recorded = { "set*", "addBatch", "clearParameters" }, kinds = StatementRecording.class,
+		router = "run", counter = "count", routed = "execute*")
 class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 
 	private final String sql;
 
 	ReplayablePreparedStatement(StatementHost connection, PreparedStatement delegate, String sql,
-			Creator<? extends PreparedStatement> creator) {
+			RoutedStatement.Creator<? extends PreparedStatement> creator) {
 		super(connection, delegate, creator);
 		this.sql = sql;
 	}
@@ -48,33 +50,14 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 		return (PreparedStatement) statement();
 	}
 
-	// execution: the SQL was looked at when the statement was prepared
+	// execution: the SQL was looked at when the statement was prepared; but for the query, generated
+	// (DelegatingPreparedStatement) as calls of run or count
 
 	@Override
 	public ResultSet executeQuery() throws SQLException {
 		// INSERT ... RETURNING, {call p()}, SELECT nextval(...): a query that writes is not retried in auto-commit
 		return run((statement, query, option, columns) -> ((PreparedStatement) statement).executeQuery(),
 				null, 0, null, !SqlIntent.needsPrimary(this.sql));
-	}
-
-	@Override
-	public int executeUpdate() throws SQLException {
-		return (int) count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).executeUpdate(), null, 0, null);
-	}
-
-	@Override
-	public boolean execute() throws SQLException {
-		return count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).execute() ? 1 : 0, null, 0,
-				null) != 0;
-	}
-
-	@Override
-	public long executeLargeUpdate() throws SQLException {
-		return count(
-				(statement, query, option, columns) -> ((PreparedStatement) statement).executeLargeUpdate(), null, 0,
-				null);
 	}
 
 	/** A setter without a kind, while recording: made on the driver's statement if it exists, and recorded. */

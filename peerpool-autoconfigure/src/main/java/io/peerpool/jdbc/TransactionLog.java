@@ -97,7 +97,7 @@ final class TransactionLog {
 	 * @return what the application gets
 	 */
 	@SuppressWarnings("unchecked")
-	<R> R executed(ReplayableStatement statement, ReplayableStatement.Execution<R> execution, @Nullable String sql,
+	<R> R executed(ReplayableStatement statement, RoutedStatement.Execution<R> execution, @Nullable String sql,
 			int option, @Nullable Object columns, R result) {
 		Entry entry = add(statement, sql, option, columns);
 		if (entry == null) {
@@ -114,7 +114,7 @@ final class TransactionLog {
 	}
 
 	/** An execution that returned a count (an update count, or {@code execute}'s boolean as 0 or 1). */
-	void executed(ReplayableStatement statement, ReplayableStatement.CountExecution execution, @Nullable String sql,
+	void executed(ReplayableStatement statement, RoutedStatement.CountExecution execution, @Nullable String sql,
 			int option, @Nullable Object columns, long count) {
 		Entry entry = add(statement, sql, option, columns);
 		if (entry != null) {
@@ -333,9 +333,9 @@ final class TransactionLog {
 
 		final @Nullable Object columns;
 
-		ReplayableStatement.@Nullable Execution<?> execution;
+		RoutedStatement.@Nullable Execution<?> execution;
 
-		ReplayableStatement.@Nullable CountExecution countExecution;
+		RoutedStatement.@Nullable CountExecution countExecution;
 
 		long count;
 

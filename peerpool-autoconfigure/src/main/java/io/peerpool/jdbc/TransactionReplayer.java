@@ -31,7 +31,7 @@ final class TransactionReplayer {
 	 * @return whether it did and every result was the same; when {@code false} the transaction is
 	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
 	 */
-	static boolean replay(PeerConnection connection, @Nullable TransactionLog log, SQLException failure) {
+	static boolean replay(RecordingConnection connection, @Nullable TransactionLog log, SQLException failure) {
 		Peer failed = connection.peer();
 		Connection lost = connection.attachedPhysical();
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
@@ -65,7 +65,7 @@ final class TransactionReplayer {
 				difference = "a statement failed: " + again;
 			}
 			if (difference == null) {
-				PeerConnection.releaseQuietly(failed, lost);
+				RoutedConnection.releaseQuietly(failed, lost);
 				return true;
 			}
 			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
@@ -84,7 +84,7 @@ final class TransactionReplayer {
 	}
 
 	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
-	private static boolean giveUp(PeerConnection connection, Peer failed, Connection lost) {
+	private static boolean giveUp(RecordingConnection connection, Peer failed, Connection lost) {
 		connection.attach(failed, lost);
 		connection.abandonReplay();
 		return false;
@@ -95,7 +95,7 @@ final class TransactionReplayer {
 	 * read-only (a planned switchover: nothing was committed there), the transaction runs again on
 	 * the writer and commits there.
 	 */
-	static void commit(PeerConnection connection, TransactionLog log) throws SQLException {
+	static void commit(RecordingConnection connection, TransactionLog log) throws SQLException {
 		try {
 			connection.attachedPhysical().commit();
 		}
@@ -117,7 +117,7 @@ final class TransactionReplayer {
 	 * peer and commits it there.
 	 * @return whether it did; else the application learns that nothing was committed
 	 */
-	static boolean commitAfterAbort(PeerConnection connection, TransactionLog log, SQLException aborted)
+	static boolean commitAfterAbort(RecordingConnection connection, TransactionLog log, SQLException aborted)
 			throws SQLException {
 		if (!replay(connection, log, aborted)) {
 			return false;
@@ -127,7 +127,7 @@ final class TransactionReplayer {
 	}
 
 	/** Commits the transaction that was just replayed on another physical connection, with the same results. */
-	private static void commitReplayed(PeerConnection connection) throws SQLException {
+	private static void commitReplayed(RecordingConnection connection) throws SQLException {
 		connection.endTransaction();
 		try {
 			connection.attachedPhysical().commit();

@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 /**
  * The delegating base classes generated at build time ({@code peerpool-codegen}): each method a
@@ -122,7 +124,33 @@ class GeneratedDelegationTests {
 		connection.anyPhysical();
 		// and the savepoint calls and LOB creators, after unreplayable()
 		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls))
-			.isEqualTo(6 + UNREPLAYABLE.size());
+			.isEqualTo(5 + UNREPLAYABLE.size());
+	}
+
+	@Test
+	void theMetaDataReachesTheDriverForEveryMethodButGetConnection() throws Exception {
+		List<String> calls = new ArrayList<>();
+		Connection physical = mock(Connection.class);
+		DatabaseMetaData driver = recorder(DatabaseMetaData.class, calls);
+		when(physical.getMetaData()).thenReturn(driver);
+		PeerConnection connection = new PeerConnection(new StubAcquirer(false) {
+
+			@Override
+			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+				owner.attach(mock(Peer.class), physical);
+				return physical;
+			}
+
+		});
+		DatabaseMetaData metaData = connection.getMetaData();
+		// all but getConnection()
+		assertThat(sendsOnce(metaData, DatabaseMetaData.class, DelegatingDatabaseMetaData.class, calls))
+			.isEqualTo((int) Arrays.stream(DatabaseMetaData.class.getMethods())
+				.filter((method) -> !Modifier.isStatic(method.getModifiers()))
+				.count() - 1);
+		calls.clear();
+		assertThat(metaData.getConnection()).isSameAs(connection);
+		assertThat(calls).isEmpty();
 	}
 
 	@Test
@@ -161,6 +189,12 @@ class GeneratedDelegationTests {
 		// the settings, generated as a call of apply with their kind: recorded, not pure delegation
 		assertThat(plain.removeIf((method) -> method.startsWith("set") || method.equals("clearBatch()")
 				|| method.equals("clearWarnings()") || method.equals("closeOnCompletion()"))).isTrue();
+		// the executions but the query, generated as a call of run or count (routed: ReplayableStatementTests)
+		assertThat(routed(plain)).containsExactlyInAnyOrder("execute(String)", "execute(String,String[])",
+				"execute(String,int)", "execute(String,int[])", "executeBatch()", "executeLargeBatch()",
+				"executeLargeUpdate(String)", "executeLargeUpdate(String,String[])", "executeLargeUpdate(String,int)",
+				"executeLargeUpdate(String,int[])", "executeUpdate(String)", "executeUpdate(String,String[])",
+				"executeUpdate(String,int)", "executeUpdate(String,int[])");
 		assertThat(plain).containsExactlyInAnyOrder("cancel()", "enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
 					"enquoteNCharLiteral(String)", "getFetchDirection()", "getFetchSize()", "getLargeMaxRows()",
 					"getMaxFieldSize()", "getMaxRows()", "getQueryTimeout()", "getResultSetConcurrency()",
@@ -171,7 +205,15 @@ class GeneratedDelegationTests {
 		// the parameter setters, generated as a call of apply with their kind: recorded, not pure delegation
 		assertThat(prepared.removeIf((method) -> method.startsWith("set") || method.equals("addBatch()")
 				|| method.equals("clearParameters()"))).isTrue();
+		assertThat(routed(prepared)).containsExactlyInAnyOrder("execute()", "executeLargeUpdate()", "executeUpdate()");
 		assertThat(prepared).containsExactlyInAnyOrder("getMetaData()", "getParameterMetaData()");
+	}
+
+	/** Removes the execute methods from {@code methods}: they are routed, not delegated. */
+	private static Set<String> routed(Set<String> methods) {
+		Set<String> routed = new TreeSet<>();
+		methods.removeIf((method) -> method.startsWith("execute") && routed.add(method));
+		return routed;
 	}
 
 	/** The calls of a connection whose result belongs to its physical connection: savepoints and LOBs. */
@@ -186,13 +228,29 @@ class GeneratedDelegationTests {
 		assertThat(inherited).containsAll(UNREPLAYABLE);
 		inherited.removeAll(UNREPLAYABLE);
 		assertThat(inherited).containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
-				"getClientInfo()", "getClientInfo(String)", "getMetaData()", "nativeSQL(String)");
+				"getClientInfo()", "getClientInfo(String)", "nativeSQL(String)");
 		// they would take a physical connection before the intent is known
 		assertThat(interfaceDefaults(PeerConnection.class, Connection.class)).containsExactlyInAnyOrder("beginRequest()",
 				"endRequest()", "setShardingKey(ShardingKey)", "setShardingKey(ShardingKey,ShardingKey)",
 				"setShardingKeyIfValid(ShardingKey,int)", "setShardingKeyIfValid(ShardingKey,ShardingKey,int)");
 		assertThat(interfaceDefaults(RecordedResultSet.class, ResultSet.class)).isEmpty();
 		assertThat(interfaceDefaults(ReplayablePreparedStatement.class, PreparedStatement.class)).isEmpty();
+	}
+
+	@Test
+	void theHandWrittenSuperclassesOfTheWrappersImplementNoJdbcMethod() {
+		// what the connection and its statements do lives there (routing, replay state, recording, first
+		// execution); a JDBC method among them would silently take the place of a generated or hand-written one
+		for (Class<?> superclass : List.of(StatementHost.class, RoutedConnection.class, RecordingConnection.class,
+				RecordingStatement.class, RoutedStatement.class)) {
+			for (Method method : superclass.getDeclaredMethods()) {
+				for (Class<?> type : List.of(Connection.class, PreparedStatement.class)) {
+					assertThat(Arrays.stream(type.getMethods()).map(GeneratedDelegationTests::signature))
+						.as(superclass.getSimpleName())
+						.doesNotContain(signature(method));
+				}
+			}
+		}
 	}
 
 	/** The methods of {@code type} that {@code implementation} leaves to the interface's default. */
@@ -214,6 +272,10 @@ class GeneratedDelegationTests {
 	 */
 	private static int sendsOnce(Object wrapper, Class<?> type, Class<?> base, List<String> calls) throws Exception {
 		Set<String> inherited = inherited(wrapper.getClass(), type, base);
+		if (wrapper instanceof ReplayableStatement) {
+			// routed to the statement of the connection's peer, tested in ReplayableStatementTests
+			routed(inherited);
+		}
 		int methods = 0;
 		for (Method method : type.getMethods()) {
 			if (Modifier.isStatic(method.getModifiers()) || !inherited.contains(signature(method))) {

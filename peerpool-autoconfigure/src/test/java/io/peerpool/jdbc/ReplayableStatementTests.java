@@ -285,6 +285,41 @@ class ReplayableStatementTests {
 		verifyNoInteractions(this.nextPhysical);
 	}
 
+	/**
+	 * Each execute method (the generated ones too, calls of run or count with the driver's call as a
+	 * lambda): a first execution that finds the peer dead runs again on the next peer, with the same
+	 * arguments, and its result is the next driver's.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("executeMethods")
+	void everyExecuteMethodRunsAgainOnTheNextPeerWithItsArguments(String name, Method method) throws Exception {
+		boolean prepared = method.getDeclaringClass() == PreparedStatement.class;
+		Class<? extends Statement> kind = prepared ? PreparedStatement.class : Statement.class;
+		Statement first = mock(kind);
+		Statement next = mock(kind);
+		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
+		// not the mock's default: the execution's result is the next driver's
+		Object result = sample(method.getReturnType());
+		method.invoke(org.mockito.BDDMockito.willThrow(DEAD).given(first), arguments);
+		method.invoke(org.mockito.BDDMockito.willReturn(result).given(next), arguments);
+		given(this.connection.isAttached()).willReturn(true);
+		given(this.connection.failover(org.mockito.ArgumentMatchers.eq(DEAD), anyBoolean())).willReturn(this.nextPhysical);
+		given(this.nextPhysical.createStatement()).willReturn(next);
+		given(this.nextPhysical.prepareStatement("SELECT 1")).willReturn((PreparedStatement) (prepared ? next : null));
+		Statement statement = prepared ? prepared((PreparedStatement) first, "SELECT 1")
+				: new ReplayableStatement(this.connection, first, (physical, sql) -> physical.createStatement());
+		assertThat(method.invoke(statement, arguments)).isEqualTo(result);
+		method.invoke(verify(first), arguments);
+		method.invoke(verify(next), arguments);
+	}
+
+	static Stream<Object[]> executeMethods() {
+		return Stream
+			.concat(Arrays.stream(Statement.class.getMethods()), Arrays.stream(PreparedStatement.class.getDeclaredMethods()))
+			.filter((method) -> method.getName().startsWith("execute") && !Modifier.isStatic(method.getModifiers()))
+			.map((method) -> new Object[] { signature(method), method });
+	}
+
 	static Stream<Object[]> replayableMethods() {
 		return settersAndClears().filter((method) -> !takesStream((Method) method[1]));
 	}
@@ -396,6 +431,15 @@ class ReplayableStatementTests {
 		}
 		if (type == byte[].class) {
 			return new byte[] { 1, 2 };
+		}
+		if (type == int[].class) {
+			return new int[] { 1, 2 };
+		}
+		if (type == long[].class) {
+			return new long[] { 3, 4 };
+		}
+		if (type == String[].class) {
+			return new String[] { "id" };
 		}
 		if (type == Date.class) {
 			return new Date(86_400_000L);

@@ -117,6 +117,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 			throw new Failure("guarded methods need a guard method");
 		}
 		Set<String> kinds = checkHooks(settings, iface, methods.values());
+		checkPatterns("routed", settings.routed, settings.router, "router", settings, iface, methods.values());
+		TypeMirror routedTarget = settings.routed.isEmpty() ? null : routedTarget(settings);
 		if (methods.values().stream().anyMatch((method) -> method.name().equals(settings.delegate)
 				&& method.element().getParameters().isEmpty())) {
 			throw new Failure("delegate " + settings.delegate + "() is a method of " + iface.getSimpleName());
@@ -158,7 +160,15 @@ public final class DelegationProcessor extends AbstractProcessor {
 			}
 			boolean guarded = settings.guarded.stream().anyMatch((pattern) -> matches(pattern, method.name()));
 			checkHooked(settings, method, methods.values(), kinds);
-			method(method, methods.values(), settings, guarded ? settings.guard : null, imports, body);
+			if (settings.routes(method)) {
+				if (hookOf(settings, method) != null) {
+					throw new Failure("routed and observed or recorded both name " + method.name());
+				}
+				routed(method, settings, routedTarget, imports, body);
+			}
+			else {
+				method(method, methods.values(), settings, guarded ? settings.guard : null, imports, body);
+			}
 		}
 
 		StringBuilder source = new StringBuilder();
@@ -192,6 +202,10 @@ public final class DelegationProcessor extends AbstractProcessor {
 		if (!settings.recorded.isEmpty()) {
 			about.append("; some call {@code ").append(settings.recorder).append("} with their kind in {@link ")
 				.append(imports.use(settings.kinds)).append("} instead");
+		}
+		if (!settings.routed.isEmpty()) {
+			about.append("; some give their call to {@code ").append(settings.router).append("} or {@code ")
+				.append(settings.counter).append("} as a lambda instead");
 		}
 		about.append('.');
 		if (!excluded.isEmpty()) {
@@ -481,6 +495,110 @@ public final class DelegationProcessor extends AbstractProcessor {
 		body.append("\t}\n\n");
 	}
 
+	/**
+	 * A routed method: its call on the statement the hook gives, as a lambda that captures nothing
+	 * ({@code (statement, text, option, columns) -> ...}), passed to the router (a reference result)
+	 * or the counter (a number, or a boolean as 1 or 0: nothing boxed) with the method's arguments by
+	 * shape: its {@code String} as the text, its {@code int} as the option, any other as the columns
+	 * (cast back in the lambda); {@code null} or 0 where the method has none.
+	 */
+	private void routed(Method method, Settings settings, @Nullable TypeMirror target, Imports imports,
+			StringBuilder body) {
+		ExecutableType type = method.type();
+		List<? extends VariableElement> names = method.element().getParameters();
+		List<? extends TypeMirror> types = type.getParameterTypes();
+		String text = "null";
+		String option = "0";
+		String columns = "null";
+		List<String> passed = new ArrayList<>();
+		for (int i = 0; i < types.size(); i++) {
+			TypeMirror parameter = types.get(i);
+			String name = names.get(i).getSimpleName().toString();
+			if (List.of("statement", "text", "option", "columns").contains(name)) {
+				throw new Failure("routed method " + method.name() + " has a parameter named as the lambda's: " + name);
+			}
+			if (parameter.getKind() == TypeKind.INT && option.equals("0")) {
+				option = name;
+				passed.add("option");
+			}
+			else if (parameter.toString().equals("java.lang.String") && text.equals("null")) {
+				text = name;
+				passed.add("text");
+			}
+			else if ((parameter.getKind() == TypeKind.ARRAY || parameter.getKind() == TypeKind.DECLARED)
+					&& columns.equals("null")) {
+				columns = name;
+				passed.add("(" + print(parameter, imports) + ") columns");
+			}
+			else {
+				throw new Failure("routed method " + method.name() + " has a parameter the router cannot pass: "
+						+ parameter);
+			}
+		}
+		TypeMirror owner = this.processingEnv.getTypeUtils().erasure(method.owner().asType());
+		String statement = (target == null || this.processingEnv.getTypeUtils().isAssignable(target, owner))
+				? "statement" : "((" + print(owner, imports) + ") statement)";
+		String call = statement + "." + method.name() + "(" + String.join(", ", passed) + ")";
+		String arguments = ", " + text + ", " + option + ", " + columns + ")";
+		String lambda = "(statement, text, option, columns) -> ";
+		TypeKind result = type.getReturnType().getKind();
+		if (result != TypeKind.DECLARED && result != TypeKind.ARRAY && settings.counter.isEmpty()) {
+			throw new Failure("routed method " + method.name() + " returns a " + result + ": it needs a counter method");
+		}
+		String statementLine = switch (result) {
+			case DECLARED, ARRAY -> "return " + settings.router + "(" + lambda + call + arguments + ";";
+			case INT -> "return (int) " + settings.counter + "(" + lambda + call + arguments + ";";
+			case LONG -> "return " + settings.counter + "(" + lambda + call + arguments + ";";
+			case BOOLEAN -> "return " + settings.counter + "(" + lambda + call + " ? 1 : 0" + arguments + " != 0;";
+			default -> throw new Failure("routed method " + method.name() + " returns a " + result
+					+ ", which neither the router nor the counter gives");
+		};
+		body.append("\t@Override\n");
+		String signature = "	public " + typeVariables(type.getTypeVariables(), imports)
+				+ print(type.getReturnType(), imports) + " " + method.name() + "("
+				+ parameters(method.element(), type, imports) + ")" + thrown(type, imports) + " {";
+		body.append(wrap(signature)).append('\n');
+		body.append(wrap("\t\t" + statementLine)).append('\n');
+		body.append("\t}\n\n");
+	}
+
+	/**
+	 * The type of the statement the router gives its lambda: the first parameter of the functional
+	 * interface the router takes, found in the superclass or, past a delegating class not generated
+	 * yet (this round), in the superclass its annotation names; {@code null} when not found.
+	 */
+	private @Nullable TypeMirror routedTarget(Settings settings) {
+		TypeElement current = settings.superclass;
+		while (current != null) {
+			for (ExecutableElement method : ElementFilter.methodsIn(current.getEnclosedElements())) {
+				if (method.getSimpleName().contentEquals(settings.router) && !method.getParameters().isEmpty()
+						&& method.getParameters().get(0).asType().getKind() == TypeKind.DECLARED) {
+					TypeElement function = (TypeElement) ((DeclaredType) method.getParameters().get(0).asType())
+						.asElement();
+					for (ExecutableElement run : ElementFilter.methodsIn(function.getEnclosedElements())) {
+						if (run.getModifiers().contains(Modifier.ABSTRACT) && !run.getParameters().isEmpty()) {
+							return this.processingEnv.getTypeUtils().erasure(run.getParameters().get(0).asType());
+						}
+					}
+				}
+			}
+			TypeMirror next = current.getSuperclass();
+			current = (next.getKind() == TypeKind.DECLARED) ? (TypeElement) ((DeclaredType) next).asElement()
+					: generatedSuperclass(current);
+		}
+		return null;
+	}
+
+	/** The superclass the annotation of {@code type} gives its generated delegating class, or {@code null}. */
+	private @Nullable TypeElement generatedSuperclass(TypeElement type) {
+		for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+			if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(ANNOTATION)) {
+				return new Settings(type, mirror).superclass;
+			}
+		}
+		return null;
+	}
+
 	private String parameters(ExecutableElement element, ExecutableType type, Imports imports) {
 		List<String> parameters = new ArrayList<>();
 		List<? extends VariableElement> names = element.getParameters();
@@ -653,6 +771,12 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		final @Nullable TypeElement kinds;
 
+		final String router;
+
+		final String counter;
+
+		final List<String> routed;
+
 		Settings(TypeElement annotated, AnnotationMirror mirror) {
 			Map<String, Object> values = new TreeMap<>();
 			DelegationProcessor.this.processingEnv.getElementUtils()
@@ -677,6 +801,13 @@ public final class DelegationProcessor extends AbstractProcessor {
 			this.recorded = DelegationProcessor.strings(values.get("recorded"));
 			TypeElement kinds = (TypeElement) ((DeclaredType) values.get("kinds")).asElement();
 			this.kinds = kinds.getQualifiedName().contentEquals("java.lang.Object") ? null : kinds;
+			this.router = (String) values.get("router");
+			this.counter = (String) values.get("counter");
+			this.routed = DelegationProcessor.strings(values.get("routed"));
+		}
+
+		boolean routes(Method method) {
+			return this.routed.stream().anyMatch((pattern) -> matches(pattern, method.name()));
 		}
 
 		boolean throwsNothing() {

@@ -21,6 +21,8 @@ import java.sql.SQLException;
  * hook ({@link #observer()}), {@link #recorded()} methods call a hook instead of the delegate
  * ({@link #recorder()}); both with a kind, an {@code int} constant of {@link #kinds()} named for
  * the method, and the method's arguments. The hooks are overloads of the {@link #superclass()}.
+ * {@link #routed()} methods give their call of the delegate's method to a hook ({@link #router()},
+ * {@link #counter()}) as a lambda, which runs it on the statement the hook chooses.
  *
  * <p>Source retention: nothing of this module is needed at run time.
  */
@@ -108,5 +110,31 @@ public @interface GenerateDelegation {
 	 * {@code SET_DATE_CALENDAR}; {@code setDate(int, Date)}: {@code SET_DATE}).
 	 */
 	Class<?> kinds() default Object.class;
+
+	/**
+	 * A method the {@link #routed()} methods that return a reference give their call to, as a lambda
+	 * that captures nothing, with the method's arguments by shape (its {@code String}, its {@code int},
+	 * any other, or {@code null} / 0): {@code executeBatch()} is generated as
+	 * {@code return router((statement, text, option, columns) -> statement.executeBatch(), null, 0, null);}
+	 * and {@code executeUpdate(String sql, int[] columnIndexes)} as
+	 * {@code return (int) counter((statement, text, option, columns) -> statement.executeUpdate(text, (int[]) columns), sql, 0, columnIndexes);}.
+	 * The lambda's statement is cast to the method's interface where the router's functional interface
+	 * gives a supertype. Not declared in the generated class: the {@link #superclass()} provides it.
+	 */
+	String router() default "";
+
+	/**
+	 * The method the {@link #routed()} methods that return a number or a boolean call as they call
+	 * {@link #router()}: with a lambda returning a {@code long} (a boolean as 1 or 0), so that nothing is boxed.
+	 */
+	String counter() default "";
+
+	/**
+	 * Names of the methods generated as a call of {@link #router()} or {@link #counter()}; a trailing
+	 * {@code *} matches every name with that prefix. Each takes at most one {@code String}, one
+	 * {@code int} and one other parameter, and none is {@link #guarded()}, {@link #observed()} or
+	 * {@link #recorded()}.
+	 */
+	String[] routed() default {};
 
 }

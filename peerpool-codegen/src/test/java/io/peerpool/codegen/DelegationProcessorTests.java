@@ -379,6 +379,107 @@ class DelegationProcessorTests {
 			.containsExactly("1:2=7", "3:[a]=text", "4:[1, b]");
 	}
 
+	/** A routed method gives its call to the router or the counter as a lambda, with its arguments by shape. */
+	@Test
+	void routedMethodsGiveTheirCallToTheRouterOrTheCounterAsALambda() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Runner.java", """
+				package sample;
+
+				public interface Runner {
+
+					int run(String sql, int flags);
+
+					boolean run(String sql, String[] names);
+
+					long[] runAll();
+
+				}
+				""", "sample/SubRunner.java", """
+				package sample;
+
+				public interface SubRunner extends Runner {
+
+					long runHere();
+
+				}
+				""", "sample/Routing.java", """
+				package sample;
+
+				public abstract class Routing {
+
+					interface Call<R> {
+
+						R run(Runner on, String text, int option, Object columns);
+
+					}
+
+					interface Count {
+
+						long run(Runner on, String text, int option, Object columns);
+
+					}
+
+					public final java.util.List<String> seen = new java.util.ArrayList<>();
+
+					abstract Runner target();
+
+					<R> R route(Call<R> call, String text, int option, Object columns) {
+						this.seen.add("route " + text + " " + option + " " + java.util.Arrays.toString((Object[]) columns));
+						return call.run(target(), text, option, columns);
+					}
+
+					long tally(Count call, String text, int option, Object columns) {
+						this.seen.add("tally " + text + " " + option
+								+ ((columns != null) ? " " + java.util.Arrays.toString((Object[]) columns) : ""));
+						return call.run(target(), text, option, columns);
+					}
+
+				}
+				""", "sample/RoutedRunner.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = SubRunner.class, delegate = "target",
+						delegateThrows = RuntimeException.class, superclass = Routing.class, router = "route",
+						counter = "tally", routed = "run*")
+				public class RoutedRunner extends DelegatingSubRunner {
+
+					private final SubRunner runner;
+
+					public RoutedRunner(SubRunner runner) {
+						this.runner = runner;
+					}
+
+					@Override
+					SubRunner target() {
+						return this.runner;
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		assertThat(compiled.generated("sample/DelegatingSubRunner.java"))
+			.contains("\t\treturn tally((statement, text, option, columns) -> ((SubRunner) statement).runHere(), null, 0,")
+			.contains("\t\treturn (int) tally((statement, text, option, columns) -> statement.run(text, option), sql,")
+			.contains("? 1 : 0")
+			.contains("\t\treturn route((statement, text, option, columns) -> statement.runAll(), null, 0, null);\n");
+		Class<?> sub = compiled.load("sample.SubRunner");
+		Class<?> runner = compiled.load("sample.Runner");
+		Object delegate = Proxy.newProxyInstance(compiled.loader(), new Class<?>[] { sub },
+				(proxy, method, arguments) -> switch (method.getName()) {
+					case "runAll" -> new long[] { 4 };
+					case "runHere" -> 5L;
+					default -> (method.getReturnType() == boolean.class) ? (Object) true : (Object) 6;
+				});
+		Object routed = compiled.load("sample.RoutedRunner").getConstructor(sub).newInstance(delegate);
+		assertThat(runner.getMethod("run", String.class, int.class).invoke(routed, "a", 2)).isEqualTo(6);
+		assertThat(runner.getMethod("run", String.class, String[].class).invoke(routed, "b", new String[] { "n" }))
+			.isEqualTo(true);
+		assertThat(runner.getMethod("runAll").invoke(routed)).isEqualTo(new long[] { 4 });
+		assertThat(sub.getMethod("runHere").invoke(routed)).isEqualTo(5L);
+		assertThat(routed.getClass().getField("seen").get(routed)).asList()
+			.containsExactly("tally a 2", "tally b 0 [n]", "route null 0 null", "tally null 0");
+	}
+
 	@Test
 	void anObservedMethodWithoutItsKindIsAnError() throws Exception {
 		Compiled compiled = compile(Map.of("sample/Box.java", BOX, "sample/Kinds.java", """

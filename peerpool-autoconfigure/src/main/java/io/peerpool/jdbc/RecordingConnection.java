@@ -1,0 +1,197 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
+import io.peerpool.routing.SqlIntent;
+import io.peerpool.routing.TransactionReadOnly;
+
+/**
+ * The replay state of a {@link PeerConnection}: whether its current transaction is recorded
+ * ({@code transaction-replay} {@code read-only}: a read-only transaction; {@code all}: every one),
+ * decided at the transaction's first statement, and the statements that join its
+ * {@link TransactionLog}. Running the log again elsewhere and committing it is
+ * {@link TransactionReplayer}; where the connection runs is {@link RoutedConnection}.
+ *
+ * <p>A superclass rather than an object of its own, like {@link RoutedConnection}: one byte of
+ * state, and the log only for a recorded transaction.
+ */
+abstract class RecordingConnection extends RoutedConnection {
+
+	/**
+	 * Whether the current transaction is recorded for replay: {@link #REPLAY_UNDECIDED} until its
+	 * first statement is created. A byte, not an object: nothing is allocated for auto-commit work
+	 * or with replay {@code none}; the log itself is in {@link Extras}.
+	 */
+	private byte replay;
+
+	private static final byte REPLAY_UNDECIDED = 0;
+
+	private static final byte REPLAY_RECORDING = 1;
+
+	/** Not this transaction (not eligible, unrepeatable, past the limit); decided again for the next. */
+	private static final byte REPLAY_NOT = 2;
+
+	/**
+	 * Never again on this connection: a driver statement was handed out, and what runs on it is out
+	 * of the log's sight in any later transaction.
+	 */
+	private static final byte REPLAY_NEVER = 3;
+
+	RecordingConnection(PeerAcquirer owner) {
+		super(owner);
+	}
+
+	/**
+	 * Whether the current transaction is recorded for replay; decided at its first statement:
+	 * {@code all}, or {@code read-only} and the transaction is read-only, on a connection whose
+	 * session is not pinned by state SQL set.
+	 */
+	final boolean recordsTransaction() {
+		if (this.autoCommit) {
+			return false;
+		}
+		byte state = this.replay;
+		if (state == REPLAY_UNDECIDED) {
+			state = decideReplay();
+		}
+		return state == REPLAY_RECORDING;
+	}
+
+	private byte decideReplay() {
+		PeerPoolSettings settings = this.owner.settings();
+		TransactionReplay mode = settings.transactionReplay();
+		boolean eligible = mode == TransactionReplay.ALL || (mode == TransactionReplay.READ_ONLY
+				&& (this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly()));
+		byte state = REPLAY_NOT;
+		if (eligible && !this.pinned && settings.transactionReplayLimitStatements() > 0) {
+			extras().log = new TransactionLog(this, settings.transactionReplayLimitStatements(),
+					settings.transactionReplayLimitBytes());
+			state = REPLAY_RECORDING;
+		}
+		this.replay = state;
+		return state;
+	}
+
+	/** A write or session SQL in a transaction: with {@code read-only} not replayed; session state never. */
+	@Override
+	final void replayableDespite(int intent) {
+		if (recordsTransaction() && ((intent & SqlIntent.SESSION) != 0
+				|| this.owner.settings().transactionReplay() != TransactionReplay.ALL)) {
+			abandonReplay();
+		}
+	}
+
+	/** Adds a statement created in a recorded transaction to its log. */
+	final <S extends ReplayableStatement> S track(S statement, @Nullable String sql) {
+		if (recordsTransaction()) {
+			this.extras.log.register(statement, sql);
+		}
+		return statement;
+	}
+
+	@Override
+	@Nullable TransactionLog transactionLog() {
+		return (this.replay == REPLAY_RECORDING) ? this.extras.log : null;
+	}
+
+	@Override
+	void recorded(int bytes) {
+		if (this.replay == REPLAY_RECORDING) {
+			this.extras.log.grow(bytes);
+		}
+	}
+
+	@Override
+	void unloggedExecution() {
+		if (!this.autoCommit && this.replay != REPLAY_NEVER) {
+			if (this.replay == REPLAY_RECORDING) {
+				abandonReplay();
+			}
+			this.replay = REPLAY_NOT;
+		}
+	}
+
+	@Override
+	void abandonReplay() {
+		if (this.replay == REPLAY_RECORDING) {
+			this.replay = REPLAY_NOT;
+			TransactionLog log = this.extras.log;
+			this.extras.log = null;
+			// memory is released now: every statement drops its recording
+			log.end();
+		}
+	}
+
+	/** The transaction ended (commit, rollback, auto-commit on, close): the next one is decided again. */
+	final void endTransaction() {
+		abandonReplay();
+		if (this.replay != REPLAY_NEVER) {
+			this.replay = REPLAY_UNDECIDED;
+		}
+	}
+
+	/** See {@link TransactionReplayer#replay}. */
+	@Override
+	boolean replayTransaction(SQLException failure) {
+		if (this.replay != REPLAY_RECORDING) {
+			return false;
+		}
+		return TransactionReplayer.replay(this, this.extras.log, failure);
+	}
+
+	/**
+	 * A statement could not be created on the physical connection of a recorded transaction (a
+	 * connection the pool aborted when its peer went DOWN): the physical connection the transaction
+	 * was replayed on, else {@code failure}.
+	 */
+	final Connection replayed(SQLException failure) throws SQLException {
+		if (this.replay != REPLAY_RECORDING || !replayTransaction(failure)) {
+			throw failure;
+		}
+		return this.physical;
+	}
+
+	/**
+	 * Counts a new statement and tells whether it must be replayable: only until a statement ran
+	 * (see {@link #canRetryFirstStatement(boolean)}); later ones are the driver's, unwrapped.
+	 */
+	final boolean trackReplayable() {
+		countStatement();
+		if (!this.used || recordsTransaction()) {
+			return true;
+		}
+		// a driver statement: what runs on it in any later transaction is out of the log's sight
+		this.replay = REPLAY_NEVER;
+		return false;
+	}
+
+	/** Whether the current transaction is recorded: its commit is that of {@link TransactionReplayer}. */
+	final boolean isRecordingTransaction() {
+		return this.replay == REPLAY_RECORDING;
+	}
+
+	/** The log of the transaction being recorded (see {@link #isRecordingTransaction()}). */
+	final TransactionLog recordingLog() {
+		return this.extras.log;
+	}
+
+	/**
+	 * Nothing that runs on this connection from now on is recorded: the application holds a driver
+	 * object (a call, the unwrapped connection) whose work is out of the log's sight.
+	 */
+	final void neverReplay() {
+		abandonReplay();
+		this.replay = REPLAY_NEVER;
+	}
+
+	/** See {@link CommitOutcome#failure}. */
+	final SQLException commitFailure(SQLException ex) {
+		return CommitOutcome.failure(this.owner, this.peer, this.autoCommit, ex);
+	}
+
+}

@@ -1,0 +1,425 @@
+package io.peerpool.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import io.peerpool.PeerRole;
+import io.peerpool.peer.Peer;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.SqlIntent;
+import io.peerpool.routing.TransactionReadOnly;
+
+/**
+ * Where a {@link PeerConnection} runs: its physical connection, taken lazily at first use from the
+ * peer its intent needs, and the routing decisions on it: a connection taken before the intent was
+ * known ({@code tentative}) is decided again by the first statement, a write moves an auto-commit
+ * connection off a replica ({@code park}), session state keeps it where it is ({@code pinned}), and
+ * a failed first statement moves it to the next peer ({@link #failover}). The settings made before
+ * the physical connection exists are here too, since they decide the peer.
+ *
+ * <p>A superclass rather than an object of its own: the connection is allocated per borrow, and
+ * nothing more is. {@link RecordingConnection} adds the replay state, {@link PeerConnection} the
+ * JDBC surface.
+ */
+abstract class RoutedConnection extends StatementHost {
+
+	final PeerAcquirer owner;
+
+	Peer peer;
+
+	Connection physical;
+
+	boolean closed;
+
+	/** Peers that failed this connection (bit per peer index). */
+	long failedPeers;
+
+	/**
+	 * Statements created on this connection, counted up to 2: only whether there is exactly one
+	 * matters. A byte, not an int: this object is allocated per {@code getConnection()}.
+	 */
+	byte statements;
+
+	/** Whether a write statement was prepared or run on this connection. */
+	boolean wrote;
+
+	/** Whether a statement already ran: from then on a failure is the caller's to handle. */
+	boolean used;
+
+	/**
+	 * Whether the physical connection was taken by a call that does not decide where the work runs
+	 * ({@code getTransactionIsolation}, {@code getMetaData}, ...): the first statement decides again,
+	 * once the transaction's settings are known.
+	 */
+	boolean tentative;
+
+	/**
+	 * Whether the connection stays on its peer for the rest of the borrow: SQL changed its session
+	 * ({@code USE}, {@code SET}, temporary tables, session locks), or the application unwrapped the
+	 * physical connection. Moving it would lose that state behind the application's back.
+	 */
+	boolean pinned;
+
+	/** Rarely used settings, a transaction's log and the connection left behind by a move; allocated on first need. */
+	Extras extras;
+
+	// settings made before the physical connection exists, applied when it is taken
+	boolean autoCommit;
+
+	boolean readOnly;
+
+	int transactionIsolation = -1;
+
+	int holdability = -1;
+
+	// catalog, schema and the others are SessionSettings, in Extras: few applications set them, and this
+	// object stays at 56 bytes
+
+	RoutedConnection(PeerAcquirer owner) {
+		this.owner = owner;
+		// hikari.auto-commit: the pool's connections start as the application configured them
+		this.autoCommit = owner.autoCommit();
+	}
+
+	/** Called by the pool when a physical connection was taken for this connection. */
+	public void attach(Peer peer, Connection physical) {
+		this.peer = peer;
+		this.physical = physical;
+	}
+
+	/** The peer serving this connection, or {@code null} before first use. */
+	public @Nullable Peer peer() {
+		return this.peer;
+	}
+
+	/**
+	 * The physical connection for work whose intent is now known (a statement, a savepoint): taken
+	 * now if needed, and if it was taken tentatively, moved when the intent now needs another kind
+	 * of peer.
+	 */
+	final Connection physical() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+		if (this.tentative) {
+			redecide();
+		}
+		Connection current = this.physical;
+		while (current == null) {
+			boolean read = wantsReplica();
+			current = this.owner.acquire((PeerConnection) this, read, this.failedPeers);
+			if (read && !WritePosition.isApplied(this.owner, this.peer, current)) {
+				// read-your-writes by position: this replica has not applied the client's write yet
+				releasePhysical(new SQLException("replica behind the client's last write"));
+				current = this.owner.acquire((PeerConnection) this, false, this.failedPeers);
+			}
+			try {
+				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, this.readOnly,
+						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
+			}
+			catch (SQLException ex) {
+				Peer failed = this.peer;
+				releasePhysical(ex);
+				current = null;
+				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
+					throw ex;
+				}
+				exclude(failed);
+			}
+		}
+		return current;
+	}
+
+	/**
+	 * A physical connection for a call that needs a server but says nothing about where the work
+	 * will run (Spring reads the isolation level before it sets {@code autoCommit=false}): the
+	 * current one, or one taken tentatively that the first statement may still replace.
+	 */
+	Connection anyPhysical() throws SQLException {
+		Connection current = this.physical;
+		if (current != null) {
+			checkOpen();
+			return current;
+		}
+		current = physical();
+		this.tentative = !this.pinned;
+		return current;
+	}
+
+	/** The intent is known now: keeps the tentative connection if its peer fits, else gives it back. */
+	final void redecide() {
+		this.tentative = false;
+		Peer current = this.peer;
+		if (current == null || this.pinned) {
+			return;
+		}
+		boolean read = wantsReplica();
+		if (read ? current.role() == PeerRole.PRIMARY : current.role() == PeerRole.REPLICA) {
+			releasePhysical(new SQLException("taken before the intent was known"));
+		}
+	}
+
+	/** Read intent, as {@link PeerRouting#connectionWantsReplica} decides it; only where the pool splits reads. */
+	final boolean wantsReplica() {
+		if (!this.owner.isReadWriteSplit()) {
+			return false;
+		}
+		return PeerRouting.connectionWantsReplica(this.owner.poolName(),
+				this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(), this.autoCommit, this.wrote,
+				this.owner.settings().readYourWrites());
+	}
+
+	/** With read-your-writes {@code gtid}: after writing on a primary, remember where the write is. */
+	void recordWritePosition() {
+		if (this.wrote) {
+			WritePosition.remember(this.owner, this.peer, this.physical);
+		}
+	}
+
+	/**
+	 * Looks at a statement before it runs: a write in an explicit replica scope fails fast (the
+	 * write guard); any write pins the current request to primaries; an incidental auto-commit
+	 * write on a replica chosen only because of the HTTP method moves to a primary instead of
+	 * failing on the read-only server.
+	 */
+	int beforeStatement(String sql) throws SQLException {
+		int intent = SqlIntent.classify(sql);
+		if (!this.autoCommit && (intent & (SqlIntent.WRITE | SqlIntent.SESSION)) != 0) {
+			replayableDespite(intent);
+		}
+		if ((intent & SqlIntent.WRITE) != 0) {
+			beforeWrite(sql);
+		}
+		if ((intent & SqlIntent.SESSION) != 0) {
+			// the peer is decided now (not by a tentative connection), then kept with the session state
+			if (this.tentative) {
+				redecide();
+			}
+			this.pinned = true;
+		}
+		return intent;
+	}
+
+	/** A write or session SQL in a transaction: it may end the transaction's replay ({@link RecordingConnection}). */
+	abstract void replayableDespite(int intent);
+
+	private void beforeWrite(String sql) throws SQLException {
+		if (PeerRouting.inExplicitReplicaScope()) {
+			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
+					+ this.owner.poolName() + "': " + abbreviate(sql)
+					+ ". Run it outside the replica scope, or in @UsePrimary / PeerRouting.primary.", "25006");
+		}
+		PeerRouting.recordWrite();
+		this.wrote = true;
+		Peer current = this.peer;
+		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
+				&& !this.pinned && !TransactionReadOnly.isCurrentTransactionReadOnly()) {
+			if (this.tentative) {
+				releasePhysical(new SQLException("moved to a primary"));
+			}
+			else {
+				park();
+			}
+		}
+	}
+
+	/**
+	 * Moves off the current physical connection without giving it back yet: statements the
+	 * application prepared on it stay usable until the connection is closed.
+	 */
+	final void park() {
+		Extras more = extras();
+		if (more.parked != null) {
+			releaseQuietly(more.parkedPeer, more.parked);
+		}
+		more.parked = this.physical;
+		more.parkedPeer = this.peer;
+		this.physical = null;
+		this.peer = null;
+	}
+
+	/** Gives back a connection left behind by a move; called when this connection closes. */
+	final void releaseParked() {
+		Extras more = this.extras;
+		if (more != null && more.parked != null) {
+			releaseQuietly(more.parkedPeer, more.parked);
+			more.parked = null;
+			more.parkedPeer = null;
+		}
+	}
+
+	static void releaseQuietly(Peer peer, Connection connection) {
+		try {
+			peer.release(connection);
+		}
+		catch (SQLException ex) {
+			// it is given back to its pool, which discards it if broken
+		}
+	}
+
+	final SessionSettings session() {
+		Extras more = extras();
+		if (more.session == null) {
+			more.session = new SessionSettings();
+		}
+		return more.session;
+	}
+
+	/** The settings made so far, while no physical connection answers for them; else {@code null}. */
+	final @Nullable SessionSettings knownSettings() {
+		return (this.physical == null && this.extras != null) ? this.extras.session : null;
+	}
+
+	final Extras extras() {
+		Extras more = this.extras;
+		if (more == null) {
+			more = new Extras();
+			this.extras = more;
+		}
+		return more;
+	}
+
+	private static String abbreviate(String sql) {
+		String oneLine = sql.strip().replaceAll("\\s+", " ");
+		return (oneLine.length() > 80) ? oneLine.substring(0, 77) + "..." : oneLine;
+	}
+
+	/** Whether a physical connection is taken. */
+	boolean isAttached() {
+		return this.physical != null;
+	}
+
+	/** The physical connection now, or {@code null}: statements created on another one must be re-created. */
+	Connection attachedPhysical() {
+		return this.physical;
+	}
+
+	/** Marks the peer DOWN if a failure that is not retried says so. */
+	void reportFailure(SQLException failure) {
+		Peer current = this.peer;
+		if (current != null) {
+			this.owner.reportIfPeerFailure(current, failure);
+		}
+	}
+
+	/** The physical connection, taken now if needed (for statements created before it existed). */
+	Connection physicalConnection() throws SQLException {
+		return physical();
+	}
+
+	/**
+	 * Whether a failed first statement may run again on another peer: nothing ran before it on
+	 * this connection, it is the only statement, and either a transaction is open (the server
+	 * rolled it back) or the statement only reads.
+	 */
+	boolean canRetryFirstStatement(boolean readsOnly) {
+		return !this.used && this.statements == 1 && (!this.autoCommit || readsOnly);
+	}
+
+	/** Records that a statement ran: later failures are no longer replayed. */
+	void statementSucceeded() {
+		this.used = true;
+	}
+
+	/**
+	 * Handles a failure of a statement: marks the peer DOWN when the error says so, and if the
+	 * statement may be retried, moves this connection to another peer.
+	 * @return the new physical connection, or {@code null} when the failure must reach the caller
+	 */
+	Connection failover(SQLException failure, boolean readsOnly) throws SQLException {
+		Peer failed = this.peer;
+		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
+			return null;
+		}
+		if (!canRetryFirstStatement(readsOnly)) {
+			return null;
+		}
+		exclude(failed);
+		releasePhysical(failure);
+		return physical();
+	}
+
+	/**
+	 * Whether {@code failure} of {@code physical} means the connection is lost: a connection-class
+	 * error (the peer is reported), or the connection was aborted because its peer went DOWN.
+	 */
+	boolean isLost(Connection physical, SQLException failure) {
+		Peer current = this.peer;
+		if (current != null && this.owner.reportIfPeerFailure(current, failure)) {
+			return true;
+		}
+		try {
+			// HikariCP answers from a flag: no I/O on a connection to a frozen server
+			return physical.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
+	}
+
+	// what the replay asks of the connection it moves
+
+	PeerAcquirer acquirer() {
+		return this.owner;
+	}
+
+	boolean isClosedByApplication() {
+		return this.closed;
+	}
+
+	/** A peer not to take again for this connection. */
+	void exclude(Peer failed) {
+		this.failedPeers |= 1L << failed.index();
+	}
+
+	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
+	void detach() {
+		this.physical = null;
+		this.peer = null;
+	}
+
+	void releasePhysical(SQLException cause) {
+		Connection current = this.physical;
+		Peer currentPeer = this.peer;
+		this.physical = null;
+		this.peer = null;
+		if (current != null && currentPeer != null) {
+			try {
+				currentPeer.release(current);
+			}
+			catch (SQLException ex) {
+				cause.addSuppressed(ex);
+			}
+		}
+	}
+
+	final void countStatement() {
+		if (this.statements < 2) {
+			this.statements++;
+		}
+	}
+
+	final void checkOpen() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("Connection is closed", "08003");
+		}
+	}
+
+	/** Settings few applications make, the log of a recorded transaction, and the connection a move left behind. */
+	static final class Extras {
+
+		SessionSettings session;
+
+		/** The current transaction's log while it is recorded for replay. */
+		TransactionLog log;
+
+		/** The physical connection this one moved off (statements prepared on it stay usable), and its peer. */
+		Connection parked;
+
+		Peer parkedPeer;
+
+	}
+
+}
