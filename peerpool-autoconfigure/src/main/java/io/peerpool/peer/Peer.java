@@ -52,6 +52,9 @@ public final class Peer implements Balanced {
 
 	private final AtomicReference<PeerStatus> status;
 
+	/** The size of {@link #permits}: slots taken = this minus the free permits (no counter of its own on the hot path). */
+	private volatile int slots;
+
 	private final AtomicBoolean probing = new AtomicBoolean();
 
 	/** An error asked for a probe while one was running: run another when it ends. */
@@ -66,13 +69,18 @@ public final class Peer implements Balanced {
 	 */
 	private volatile boolean pooledAutoCommit = true;
 
+	/** Connections routed to this peer since start. */
+	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
+
 	private volatile HikariDataSource pool;
 
 	/**
-	 * One slot per connection the peer's pool may hold, handed out in the order callers asked, and
-	 * the count of connections routed here since start; {@code null} before the first pool.
+	 * One permit per connection the peer's pool may hold, handed out in the order callers asked
+	 * (fair): HikariCP lets a thread that has just returned a connection take it again before the
+	 * caller that waited for it wakes up, which under load starves waiters. Taking a free permit is
+	 * one compare-and-set, without a lock.
 	 */
-	private volatile PeerSlots slots;
+	private volatile java.util.concurrent.Semaphore permits;
 
 	/** The server last seen behind this peer, or {@code null} before the first connection. */
 	private final AtomicReference<ServerIdentity> server = new AtomicReference<>();
@@ -134,11 +142,12 @@ public final class Peer implements Balanced {
 		}
 	}
 
-	/** Sizes the slots by the first pool; every later pool of this peer has the same settings. */
+	/** Sizes the permits by the first pool; every later pool of this peer has the same settings. */
 	private HikariDataSource withPermits(HikariDataSource created) {
-		if (this.slots == null) {
+		if (this.permits == null) {
 			this.pooledAutoCommit = created.isAutoCommit();
-			this.slots = new PeerSlots(Math.max(1, created.getMaximumPoolSize()));
+			this.slots = Math.max(1, created.getMaximumPoolSize());
+			this.permits = new java.util.concurrent.Semaphore(this.slots, true);
 		}
 		return created;
 	}
@@ -313,8 +322,8 @@ public final class Peer implements Balanced {
 	@Override
 	public int activeConnections() {
 		// a slot is taken for every borrowed connection (and for the moment of borrowing it)
-		PeerSlots current = this.slots;
-		return (current != null) ? current.taken() : 0;
+		java.util.concurrent.Semaphore taken = this.permits;
+		return (taken != null) ? Math.max(0, this.slots - taken.availablePermits()) : 0;
 	}
 
 	/** A snapshot of this peer for the API: state, role, usage, lag, safe to show. */
@@ -339,8 +348,7 @@ public final class Peer implements Balanced {
 
 	/** Connections routed to this peer since the pool started. */
 	public long routedConnections() {
-		PeerSlots current = this.slots;
-		return (current != null) ? current.borrows() : 0L;
+		return this.routed.sum();
 	}
 
 	PeerStatus status() {
@@ -423,7 +431,7 @@ public final class Peer implements Balanced {
 	 * interrupt flag is set again)
 	 */
 	Connection borrow(long slotMillis, long connectionMillis) throws SQLException {
-		PeerSlots slots = this.slots;
+		java.util.concurrent.Semaphore slots = this.permits;
 		if (slots == null || this.pool == null) {
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
@@ -431,11 +439,11 @@ public final class Peer implements Balanced {
 			if (slotMillis <= 0) {
 				// the hot path: one compare-and-set, no interrupt check (HikariCP hands an idle connection to an
 				// interrupted thread too), and no taking a slot that a waiting caller is about to get
-				if (!slots.tryTake()) {
+				if (slots.hasQueuedThreads() || !slots.tryAcquire()) {
 					return null;
 				}
 			}
-			else if (!slots.take(slotMillis)) {
+			else if (!slots.tryAcquire(slotMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
 				return null;
 			}
 		}
@@ -446,7 +454,7 @@ public final class Peer implements Balanced {
 		// read after the wait: the peer may have gone DOWN meanwhile
 		HikariDataSource current = this.pool;
 		if (current == null || current.isClosed()) {
-			slots.giveUncounted();
+			slots.release();
 			throw new SQLTransientConnectionException("Peer " + this.config.qualifiedName() + " is " + state(), "08001");
 		}
 		HikariPool hikari = (HikariPool) current.getHikariPoolMXBean();
@@ -455,16 +463,17 @@ public final class Peer implements Balanced {
 			connection = (hikari != null) ? hikari.getConnection(Math.max(1, connectionMillis)) : current.getConnection();
 		}
 		catch (SQLTransientConnectionException ex) {
-			slots.giveUncounted();
+			slots.release();
 			// HikariCP's "request timed out": its cause is the last failed attempt to open a connection,
 			// which the connector has already reported where it happened
 			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
 					+ connectionMillis + " ms (" + describeUsage() + ")", ex);
 		}
 		catch (SQLException | RuntimeException ex) {
-			slots.giveUncounted();
+			slots.release();
 			throw ex;
 		}
+		this.routed.increment();
 		return connection;
 	}
 
@@ -476,18 +485,6 @@ public final class Peer implements Balanced {
 
 	/** Gives back a connection borrowed with {@link #borrow(long)}. */
 	public void release(Connection connection) throws SQLException {
-		release(connection, false);
-	}
-
-	/**
-	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
-	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
-	 */
-	void returnUnused(Connection connection) throws SQLException {
-		release(connection, true);
-	}
-
-	private void release(Connection connection, boolean unused) throws SQLException {
 		try {
 			connection.close();
 		}
@@ -498,21 +495,24 @@ public final class Peer implements Balanced {
 		}
 		finally {
 			// after the connection is back in HikariCP, so that the next caller finds it there
-			releaseSlot(unused);
+			releaseSlot();
 		}
 	}
 
-	private void releaseSlot(boolean unused) {
-		PeerSlots current = this.slots;
-		if (current == null) {
-			return;
+	private void releaseSlot() {
+		java.util.concurrent.Semaphore slots = this.permits;
+		if (slots != null) {
+			slots.release();
 		}
-		if (unused) {
-			current.giveUncounted();
-		}
-		else {
-			current.give();
-		}
+	}
+
+	/**
+	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
+	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
+	 */
+	void returnUnused(Connection connection) throws SQLException {
+		this.routed.decrement();
+		release(connection);
 	}
 
 	/**
@@ -550,7 +550,7 @@ public final class Peer implements Balanced {
 				// the connection is gone either way
 			}
 			finally {
-				releaseSlot(false);
+				releaseSlot();
 			}
 		}
 	}
