@@ -162,6 +162,7 @@ class GaleraRoutingIntegrationTests {
 		assertThat(galera.nodes()).as("nodes whose Primary Component status was sampled after the thaw")
 			.allSatisfy((node) -> assertThat(watch.answeredAfter(node.name(), thawedAt)).isPositive());
 		assertThat(load.startedAfter(thawedAt)).filteredOn(TransactionLoad.Outcome::failed)
+			.filteredOn((outcome) -> !abortedByTheCluster(outcome))
 			.as("failed transactions that started after the thaw, each while the whole cluster had no Primary"
 					+ " Component (%s)", watch.describe(thawedAt))
 			.allSatisfy((outcome) -> assertThat(watch.withoutPrimaryComponentDuring(outcome.started(), outcome.ended()))
@@ -171,6 +172,16 @@ class GaleraRoutingIntegrationTests {
 				.isTrue());
 		assertThat(load.startedAfter(healedAt)).as("transactions once the cluster healed").isNotEmpty();
 		assertThat(stuck).as(STUCK).isZero();
+	}
+
+	/**
+	 * A transaction the cluster itself rolled back: Galera reports a certification conflict, or a local
+	 * transaction aborted for a replicated one (brute-force abort), as a deadlock (SQLState 40001, error 1213;
+	 * seen once in CI 125 ms after the rejoined node took work again). Any Galera application retries those;
+	 * no pool can prevent them, and they say nothing of routing.
+	 */
+	private static boolean abortedByTheCluster(TransactionLoad.Outcome outcome) {
+		return outcome.failure() instanceof SQLException ex && "40001".equals(ex.getSQLState());
 	}
 
 	/**
