@@ -12,7 +12,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -27,7 +26,6 @@ class SessionSettingsTests {
 	@Test
 	void nothingSetMakesNothingButAutoCommitWhenItDiffers() throws Exception {
 		Connection target = mock(Connection.class);
-		given(target.getAutoCommit()).willReturn(true);
 		SessionSettings.apply(target, true, true, false, -1, -1, null);
 		verify(target, never()).setAutoCommit(anyBoolean());
 		verify(target, never()).setReadOnly(anyBoolean());
@@ -46,7 +44,6 @@ class SessionSettingsTests {
 	@Test
 	void everySettingMadeIsMadeOnTheNextPhysicalConnection() throws Exception {
 		Connection target = mock(Connection.class);
-		given(target.getAutoCommit()).willReturn(true);
 		Executor executor = Runnable::run;
 		Map<String, Class<?>> types = Map.of("point", Object.class);
 		SessionSettings settings = new SessionSettings();
