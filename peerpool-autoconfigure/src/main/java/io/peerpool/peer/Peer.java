@@ -404,26 +404,11 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Borrows a pooled connection, waiting at most {@code timeoutMillis} for one.
-	 * @throws PeerBusyException when the pool had no free connection in that time: not a failure
-	 * of the peer
-	 * @throws SQLException when the peer has no pool (DOWN), or the caller was interrupted (its
-	 * interrupt flag is set again)
-	 */
-	Connection borrow(long timeoutMillis) throws SQLException {
-		Connection connection = borrow(timeoutMillis, timeoutMillis);
-		if (connection == null) {
-			throw new PeerBusyException("Peer " + this.config.qualifiedName() + " gave no connection within "
-					+ timeoutMillis + " ms (" + describeUsage() + ")", null);
-		}
-		return connection;
-	}
-
-	/**
 	 * Borrows a pooled connection: first one of the pool's slots, waiting for it at most
 	 * {@code slotMillis} in the order callers came (0: only if one is free, so that the caller can
 	 * try another peer), then the connection from HikariCP, waiting at most {@code connectionMillis}
 	 * (a slot is free, but the pool may still be opening the connection).
+	 * Not counted as routed until the caller {@linkplain #countRouted() hands it out}.
 	 * @return the connection, or {@code null} when no slot was free within {@code slotMillis}
 	 * @throws PeerBusyException when HikariCP gave no connection within {@code connectionMillis}:
 	 * not a failure of the peer
@@ -473,8 +458,15 @@ public final class Peer implements Balanced {
 			slots.release();
 			throw ex;
 		}
-		this.routed.increment();
 		return connection;
+	}
+
+	/**
+	 * Counts a connection {@linkplain #borrow(long, long) borrowed} from this peer as routed, when
+	 * it is handed out: the count never goes down again for a connection given back unused.
+	 */
+	void countRouted() {
+		this.routed.increment();
 	}
 
 	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
@@ -483,7 +475,7 @@ public final class Peer implements Balanced {
 		return activeConnections() + "/" + ((current != null) ? current.getMaximumPoolSize() : 0) + " active";
 	}
 
-	/** Gives back a connection borrowed with {@link #borrow(long)}. */
+	/** Gives back a connection borrowed with {@link #borrow(long, long)}. */
 	public void release(Connection connection) throws SQLException {
 		try {
 			connection.close();
@@ -507,11 +499,11 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Gives back a connection borrowed with {@link #borrow(long)} that was never handed out (the
-	 * peer was drained or went DOWN between the choice and the borrow): not counted as routed.
+	 * Gives back a connection borrowed with {@link #borrow(long, long)} that was never handed out
+	 * (the peer was drained or went DOWN between the choice and the borrow): it was never counted
+	 * as routed.
 	 */
 	void returnUnused(Connection connection) throws SQLException {
-		this.routed.decrement();
 		release(connection);
 	}
 
@@ -532,7 +524,7 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Aborts a connection borrowed with {@link #borrow(long)} and gives its slot back: HikariCP is
+	 * Aborts a connection borrowed with {@link #borrow(long, long)} and gives its slot back: HikariCP is
 	 * told to evict it first, so that closing the aborted connection neither reports an error of
 	 * it nor returns it to the pool.
 	 */

@@ -517,6 +517,7 @@ public final class PeerPoolEngine {
 				excluded |= bit;
 				continue;
 			}
+			peer.countRouted();
 			connection.attach(peer, physical);
 			return physical;
 		}
