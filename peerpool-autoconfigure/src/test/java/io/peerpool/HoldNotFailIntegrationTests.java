@@ -65,6 +65,71 @@ class HoldNotFailIntegrationTests {
 		}
 	}
 
+	/**
+	 * The peer a transaction failed on is not ruled out for the rest of the wait: when a probe finds
+	 * it back, the held transaction is replayed there. The chaos run saw 8 writers wait the whole
+	 * {@code acquire-timeout} and fail while the only writer, frozen under them, had been UP again
+	 * for a second.
+	 */
+	@Test
+	void aTransactionWhosePeerDiedIsReplayedThereWhenAProbeFindsItBack() throws Exception {
+		MariaDbServer server = db.server(0);
+		try (Connection setup = server.connect(); Statement statement = setup.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS held_rows (id INT PRIMARY KEY)");
+			statement.execute("DELETE FROM held_rows");
+		}
+		PeerPoolSettings settings = new PeerPoolSettings("hold-replay", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(45));
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
+			.probe(PeerProbe.standard())
+			.hikari("maximum-pool-size", "2")
+			.hikari("minimum-idle", "1");
+		for (MariaDbServer peer : db.servers()) {
+			builder.peer(peer.name(), (config) -> config.url(peer.jdbcUrl(JdbcDriver.MARIADB))
+				.username(peer.username())
+				.password(peer.password()));
+		}
+		try (PeerPoolDataSource pool = builder.build()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			db.server(1).kill();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
+			Connection connection = pool.getConnection();
+			connection.setAutoCommit(false);
+			insertHeld(connection, 1);
+			server.kill();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(0).isUp());
+
+			CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> {
+				try {
+					insertHeld(connection, 2);
+					connection.commit();
+				}
+				catch (SQLException ex) {
+					throw new CompletionException(ex);
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.holdingCallers() == 1);
+			server.restart();
+
+			rest.get(30, TimeUnit.SECONDS);
+			connection.close();
+			try (Connection check = server.connect(); Statement statement = check.createStatement();
+					var rows = statement.executeQuery("SELECT COUNT(*) FROM held_rows WHERE id IN (1, 2)")) {
+				rows.next();
+				assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
+			}
+		}
+	}
+
+	private static void insertHeld(Connection connection, int id) throws SQLException {
+		try (var insert = connection.prepareStatement("INSERT INTO held_rows (id) VALUES (?)")) {
+			insert.setInt(1, id);
+			assertThat(insert.executeUpdate()).isEqualTo(1);
+		}
+	}
+
 	@Test
 	void beyondThePoolsMaximumConnectionsWaitingCallersTheNextFailsAtOnce() throws Exception {
 		try (PeerPoolDataSource pool = pool()) {

@@ -384,7 +384,7 @@ public final class PeerPoolEngine {
 		if (this.readers.length == 0 && this.writers.length == 0) {
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
 			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
-			if (!hold(false, true, 0L, deadline)) {
+			if (hold(false, true, 0L, deadline) == HOLD_FAILED) {
 				// the intent is not known yet: neither reads nor writes can be served
 				throw noAvailablePeer("read or write", null, false);
 			}
@@ -441,9 +441,13 @@ public final class PeerPoolEngine {
 				deadline = System.nanoTime() + timeoutNanos;
 			}
 			long remainingMillis = quick ? timeoutNanos / 1_000_000L : (deadline - System.nanoTime()) / 1_000_000L;
-			if (chosen < 0 && remainingMillis > 0 && !exhausted && hold(readIntent, false, excluded, deadline)) {
-				// a peer for this intent is back (a probe found it, or a replica was promoted)
-				continue;
+			if (chosen < 0 && remainingMillis > 0 && !exhausted) {
+				long stillExcluded = hold(readIntent, false, excluded, deadline);
+				if (stillExcluded != HOLD_FAILED) {
+					// a peer for this intent is back (a probe found it, or a replica was promoted)
+					excluded = stillExcluded;
+					continue;
+				}
 			}
 			if (chosen < 0 || remainingMillis <= 0) {
 				throw noAvailablePeer(readIntent, lastFailure, exhausted);
@@ -523,19 +527,28 @@ public final class PeerPoolEngine {
 		}
 	}
 
+	/** {@link #hold}'s answer when no peer could serve in time: no mask of a pool that can serve has every bit set. */
+	private static final long HOLD_FAILED = -1L;
+
 	/**
 	 * Hold, not fail: waits until a peer that is not {@code excluded} can serve the intent (any
 	 * intent with {@code anyIntent}), at most until {@code deadline}, while the monitor probes the
 	 * DOWN peers and the roles every 100-200 ms. Woken by the routing change, not by polling. At
 	 * most {@code maxHolding} callers wait; the next ones fail at once.
-	 * @return whether a peer can serve now
+	 *
+	 * <p>A peer of {@code excluded} (one this connection already failed on) that a probe finds back
+	 * meanwhile may serve again: one that was not routable when the wait began, or whose health
+	 * changed since (DOWN and UP again). The peer a transaction failed on is often the one that comes
+	 * back: the only writer, frozen or restarted under it.
+	 * @return the peers of {@code excluded} still excluded when a peer can serve, else {@link #HOLD_FAILED}
 	 */
-	private boolean hold(boolean readIntent, boolean anyIntent, long excluded, long deadline) throws SQLException {
+	private long hold(boolean readIntent, boolean anyIntent, long excluded, long deadline) throws SQLException {
 		int waiting = this.holding.incrementAndGet();
 		if (waiting > this.maxHolding) {
 			this.holding.decrementAndGet();
-			return false;
+			return HOLD_FAILED;
 		}
+		ExcludedPeers triedBefore = (excluded != 0L) ? new ExcludedPeers(this.peers, excluded) : null;
 		long started = System.nanoTime();
 		if (waiting == 1) {
 			// the first caller that waits opens a hold on the timeline; the last one to leave closes it
@@ -548,15 +561,19 @@ public final class PeerPoolEngine {
 		try {
 			this.monitor.hurry(() -> this.holding.get() > 0);
 			synchronized (this.holdLock) {
-				while (!canServe(readIntent, anyIntent, excluded)) {
+				while (true) {
+					long stillExcluded = (triedBefore != null)
+							? triedBefore.stillExcluded(readIntent ? this.readers : this.writers) : 0L;
+					if (canServe(readIntent, anyIntent, stillExcluded)) {
+						served = true;
+						return stillExcluded;
+					}
 					long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
 					if (remainingMillis <= 0) {
-						return false;
+						return HOLD_FAILED;
 					}
 					this.holdLock.wait(remainingMillis);
 				}
-				served = true;
-				return true;
 			}
 		}
 		catch (InterruptedException ex) {
@@ -587,6 +604,52 @@ public final class PeerPoolEngine {
 	/** Callers waiting for a peer now; for tests. */
 	public int holdingCallers() {
 		return this.holding.get();
+	}
+
+	/**
+	 * The peers a holding caller had already tried, as they were when it began to wait: which of
+	 * them a probe has found back since.
+	 */
+	private static final class ExcludedPeers {
+
+		private final long excluded;
+
+		/** Of {@link #excluded}: not routable when the wait began (DOWN, drained). */
+		private final long notRoutable;
+
+		/** Each peer's stored health when the wait began, by index; a DOWN and UP again is another one. */
+		private final PeerHealth[] health;
+
+		ExcludedPeers(Peer[] peers, long excluded) {
+			this.excluded = excluded;
+			this.health = new PeerHealth[peers.length];
+			long notRoutable = 0L;
+			for (Peer peer : peers) {
+				long bit = 1L << peer.index();
+				if ((excluded & bit) != 0L) {
+					PeerStatus status = peer.status();
+					this.health[peer.index()] = status.health();
+					if (!status.isRoutable()) {
+						notRoutable |= bit;
+					}
+				}
+			}
+			this.notRoutable = notRoutable;
+		}
+
+		/** The peers still excluded: not those among {@code candidates} that came back since. */
+		long stillExcluded(Peer[] candidates) {
+			long still = this.excluded;
+			for (Peer peer : candidates) {
+				long bit = 1L << peer.index();
+				if ((still & bit) != 0L
+						&& ((this.notRoutable & bit) != 0L || peer.status().health() != this.health[peer.index()])) {
+					still &= ~bit;
+				}
+			}
+			return still;
+		}
+
 	}
 
 	private boolean canServe(boolean readIntent, boolean anyIntent, long excluded) {
