@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Hold, not fail: with every peer down a caller waits up to {@code acquire-timeout} and is
- * released as soon as a probe finds a peer back, long before the peer's {@code check-interval};
- * only a bounded number of callers wait, the next ones fail at once.
+ * released as soon as a probe finds a peer back, long before the peer's {@code check-interval},
+ * also when that is the peer its connection failed on; only a bounded number of callers wait, the
+ * next ones fail at once.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HoldNotFailIntegrationTests {
@@ -80,18 +81,7 @@ class HoldNotFailIntegrationTests {
 		}
 		PeerPoolSettings settings = new PeerPoolSettings("hold-replay", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(45));
-		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name())
-			.settings(settings)
-			.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
-			.probe(PeerProbe.standard())
-			.hikari("maximum-pool-size", "2")
-			.hikari("minimum-idle", "1");
-		for (MariaDbServer peer : db.servers()) {
-			builder.peer(peer.name(), (config) -> config.url(peer.jdbcUrl(JdbcDriver.MARIADB))
-				.username(peer.username())
-				.password(peer.password()));
-		}
-		try (PeerPoolDataSource pool = builder.build()) {
+		try (PeerPoolDataSource pool = replayingPool(settings)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
 			db.server(1).kill();
 			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
@@ -120,6 +110,67 @@ class HoldNotFailIntegrationTests {
 				rows.next();
 				assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
 			}
+		}
+	}
+
+	/**
+	 * A connection borrowed for a long time (a batch job's) that failed on a peer once may go back
+	 * to it when it has recovered: here when the other peer dies under it too.
+	 */
+	@Test
+	void aBorrowThatFailedOnAPeerGoesBackToItOnceItRecovered() throws Exception {
+		// a short quarantine: the restarted peer is probed back without a waiting caller
+		PeerPoolSettings settings = new PeerPoolSettings("hold-back", Balance.ROUND_ROBIN, Duration.ofSeconds(1),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		try (PeerPoolDataSource pool = replayingPool(settings)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			try (Connection connection = pool.getConnection()) {
+				connection.setAutoCommit(false);
+				// the same result on either peer, so that the replay can compare it
+				try (Statement statement = connection.createStatement()) {
+					statement.executeQuery("SELECT 1").close();
+				}
+				MariaDbServer first = db.servers().stream()
+					.filter((server) -> pool.peer(server.name()).activeConnections() == 1)
+					.findFirst()
+					.orElseThrow();
+				MariaDbServer second = db.servers().stream().filter((server) -> server != first).findFirst().orElseThrow();
+				first.kill();
+				await().atMost(Duration.ofSeconds(10)).until(() -> !pool.peer(first.name()).isRoutable());
+				assertThat(selectPort(connection)).as("replayed on the other peer").isEqualTo(second.port());
+				connection.commit();
+
+				first.restart();
+				await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).isRoutable());
+				second.kill();
+				await().atMost(Duration.ofSeconds(10)).until(() -> !pool.peer(second.name()).isRoutable());
+
+				assertThat(selectPort(connection)).as("the next transaction, on the peer that recovered")
+					.isEqualTo(first.port());
+				connection.commit();
+			}
+		}
+	}
+
+	private static PeerPoolDataSource replayingPool(PeerPoolSettings settings) {
+		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
+			.probe(PeerProbe.standard())
+			.hikari("maximum-pool-size", "2")
+			.hikari("minimum-idle", "1");
+		for (MariaDbServer peer : db.servers()) {
+			builder.peer(peer.name(), (config) -> config.url(peer.jdbcUrl(JdbcDriver.MARIADB))
+				.username(peer.username())
+				.password(peer.password()));
+		}
+		return builder.build();
+	}
+
+	private static int selectPort(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); var result = statement.executeQuery("SELECT @@port")) {
+			result.next();
+			return result.getInt(1);
 		}
 	}
 

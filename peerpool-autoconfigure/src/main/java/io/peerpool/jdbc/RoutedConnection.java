@@ -33,7 +33,10 @@ abstract class RoutedConnection extends StatementHost {
 
 	boolean closed;
 
-	/** Peers that failed this connection (bit per peer index). */
+	/**
+	 * Peers that failed this connection (bit per peer index), until a probe finds them back
+	 * ({@link #stillFailed()}).
+	 */
 	long failedPeers;
 
 	/**
@@ -109,11 +112,11 @@ abstract class RoutedConnection extends StatementHost {
 		Connection current = this.physical;
 		while (current == null) {
 			boolean read = wantsReplica();
-			current = this.owner.acquire((PeerConnection) this, read, this.failedPeers);
+			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
 			if (read && !WritePosition.isApplied(this.owner, this.peer, current)) {
 				// read-your-writes by position: this replica has not applied the client's write yet
 				releasePhysical(new SQLException("replica behind the client's last write"));
-				current = this.owner.acquire((PeerConnection) this, false, this.failedPeers);
+				current = this.owner.acquire((PeerConnection) this, false, stillFailed());
 			}
 			try {
 				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, this.readOnly,
@@ -369,9 +372,41 @@ abstract class RoutedConnection extends StatementHost {
 		return this.closed;
 	}
 
-	/** A peer not to take again for this connection. */
+	/** A peer not to take again for this connection, until a probe finds it back. */
 	void exclude(Peer failed) {
 		this.failedPeers |= 1L << failed.index();
+		Extras more = extras();
+		int index = failed.index();
+		if (more.failed == null || more.failed.length <= index) {
+			more.failed = java.util.Arrays.copyOf((more.failed != null) ? more.failed : new Peer[0], index + 1);
+			more.failedMarks = java.util.Arrays.copyOf((more.failedMarks != null) ? more.failedMarks : new Object[0],
+					index + 1);
+		}
+		more.failed[index] = failed;
+		more.failedMarks[index] = failed.healthMark();
+	}
+
+	/**
+	 * The peers this connection failed on that it still may not take: not those that went DOWN and
+	 * came UP again since (a borrow kept across failures, a batch job's, can go back to a peer that
+	 * recovered). One field read while nothing failed.
+	 */
+	final long stillFailed() {
+		long failed = this.failedPeers;
+		if (failed == 0L) {
+			return 0L;
+		}
+		Extras more = this.extras;
+		for (int index = 0; index < more.failed.length; index++) {
+			Peer peer = more.failed[index];
+			if (peer != null && (failed & (1L << index)) != 0L && peer.healthMark() != more.failedMarks[index]) {
+				failed &= ~(1L << index);
+				more.failed[index] = null;
+				more.failedMarks[index] = null;
+			}
+		}
+		this.failedPeers = failed;
+		return failed;
 	}
 
 	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
@@ -419,6 +454,11 @@ abstract class RoutedConnection extends StatementHost {
 		Connection parked;
 
 		Peer parkedPeer;
+
+		/** The peers of {@link RoutedConnection#failedPeers} by index, and their {@link Peer#healthMark()} when they failed. */
+		Peer @Nullable [] failed;
+
+		Object @Nullable [] failedMarks;
 
 	}
 

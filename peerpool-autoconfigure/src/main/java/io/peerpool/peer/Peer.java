@@ -195,6 +195,15 @@ public final class Peer implements Balanced {
 		return this.status.get().isDesynced();
 	}
 
+	/**
+	 * An object that is another one each time the peer goes DOWN or comes UP (its stored health):
+	 * a connection that failed on this peer may take it again once the mark changed, that is once a
+	 * probe found it back.
+	 */
+	public Object healthMark() {
+		return this.status.get().health();
+	}
+
 	/** Whether the peer came back from DOWN and has not yet passed a recovery probe in sync. */
 	public boolean isRejoining() {
 		return this.status.get().rejoining();
