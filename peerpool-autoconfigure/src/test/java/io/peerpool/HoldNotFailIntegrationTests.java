@@ -153,18 +153,9 @@ class HoldNotFailIntegrationTests {
 	}
 
 	private static PeerPoolDataSource replayingPool(PeerPoolSettings settings) {
-		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name())
-			.settings(settings)
-			.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
-			.probe(PeerProbe.standard())
-			.hikari("maximum-pool-size", "2")
-			.hikari("minimum-idle", "1");
-		for (MariaDbServer peer : db.servers()) {
-			builder.peer(peer.name(), (config) -> config.url(peer.jdbcUrl(JdbcDriver.MARIADB))
-				.username(peer.username())
-				.password(peer.password()));
-		}
-		return builder.build();
+		return TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.PRIMARY, PeerProbe.standard(),
+				Map.of("maximum-pool-size", "2", "minimum-idle", "1"),
+				(builder) -> builder.transactionReplay(PeerPoolSettings.TransactionReplay.ALL));
 	}
 
 	private static int selectPort(Connection connection) throws SQLException {

@@ -40,9 +40,18 @@ final class TestPools {
 	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
 			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe,
 			Map<String, String> hikari) {
+		return over(settings, servers, driver, roles, probe, hikari, (builder) -> {
+		});
+	}
+
+	/** As above, with what else the test sets on the builder ({@code more}: replay, a classifier). */
+	static PeerPoolDataSource over(PeerPoolSettings settings, List<? extends DatabaseServer> servers,
+			JdbcDriver driver, java.util.function.Function<DatabaseServer, PeerRole> roles, PeerProbe probe,
+			Map<String, String> hikari, java.util.function.Consumer<PeerPoolDataSource.Builder> more) {
 		PeerPoolDataSource.Builder builder = PeerPoolDataSource.builder(settings.name()).settings(settings)
 			.probe(probe);
 		hikari.forEach(builder::hikari);
+		more.accept(builder);
 		for (DatabaseServer server : servers) {
 			builder.peer(server.name(), (peer) -> peer.url(server.jdbcUrl(driver))
 				.username(server.username())

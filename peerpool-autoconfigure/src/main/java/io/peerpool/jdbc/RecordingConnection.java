@@ -130,6 +130,7 @@ abstract class RecordingConnection extends RoutedConnection {
 	/** The transaction ended (commit, rollback, auto-commit on, close): the next one is decided again. */
 	final void endTransaction() {
 		abandonReplay();
+		forgetFailedPeers();
 		if (this.replay != REPLAY_NEVER) {
 			this.replay = REPLAY_UNDECIDED;
 		}

@@ -387,26 +387,41 @@ abstract class RoutedConnection extends StatementHost {
 	}
 
 	/**
-	 * The peers this connection failed on that it still may not take: not those that went DOWN and
-	 * came UP again since (a borrow kept across failures, a batch job's, can go back to a peer that
-	 * recovered). One field read while nothing failed.
+	 * The peers this connection failed on that it still may not take: not one that went DOWN and
+	 * came UP again since, once per peer and transaction (the only writer, frozen under a
+	 * transaction, takes it again when it is back; a statement that fails its peer every time does
+	 * not go round the peers for ever). One field read while nothing failed.
 	 */
-	final long stillFailed() {
+	public final long stillFailed() {
 		long failed = this.failedPeers;
 		if (failed == 0L) {
 			return 0L;
 		}
 		Extras more = this.extras;
 		for (int index = 0; index < more.failed.length; index++) {
+			long bit = 1L << index;
 			Peer peer = more.failed[index];
-			if (peer != null && (failed & (1L << index)) != 0L && peer.healthMark() != more.failedMarks[index]) {
-				failed &= ~(1L << index);
+			if (peer != null && (failed & bit) != 0L && (more.readmitted & bit) == 0L
+					&& peer.healthMark() != more.failedMarks[index]) {
+				failed &= ~bit;
+				more.readmitted |= bit;
 				more.failed[index] = null;
 				more.failedMarks[index] = null;
 			}
 		}
 		this.failedPeers = failed;
 		return failed;
+	}
+
+	/** The transaction ended: the next one may take any peer the routing offers again. */
+	final void forgetFailedPeers() {
+		Extras more = this.extras;
+		if (more != null && (this.failedPeers != 0L || more.readmitted != 0L)) {
+			this.failedPeers = 0L;
+			more.readmitted = 0L;
+			more.failed = null;
+			more.failedMarks = null;
+		}
 	}
 
 	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
@@ -459,6 +474,9 @@ abstract class RoutedConnection extends StatementHost {
 		Peer @Nullable [] failed;
 
 		Object @Nullable [] failedMarks;
+
+		/** Peers this transaction already took back once after they failed it (bit per peer index). */
+		long readmitted;
 
 	}
 

@@ -384,7 +384,7 @@ public final class PeerPoolEngine {
 		if (this.readers.length == 0 && this.writers.length == 0) {
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
 			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
-			if (hold(false, true, 0L, deadline) == HOLD_FAILED) {
+			if (hold(false, true, 0L, null, deadline) == HOLD_FAILED) {
 				// the intent is not known yet: neither reads nor writes can be served
 				throw noAvailablePeer("read or write", null, false);
 			}
@@ -422,6 +422,9 @@ public final class PeerPoolEngine {
 		// peers found busy since the last wait (bit per peer index)
 		long busy = 0L;
 		boolean exhausted = false;
+		// peers ruled out in this call (DOWN or drained since the routing was read), apart from those the
+		// connection failed on (excluded as given): a hold may take either kind back by its own rule
+		long ruledOut = 0L;
 		boolean sticky = this.settings.balance() == Balance.SEQUENTIAL;
 		while (true) {
 			if (quickTurnNanos >= 0L) {
@@ -442,10 +445,11 @@ public final class PeerPoolEngine {
 			}
 			long remainingMillis = quick ? timeoutNanos / 1_000_000L : (deadline - System.nanoTime()) / 1_000_000L;
 			if (chosen < 0 && remainingMillis > 0 && !exhausted) {
-				long stillExcluded = hold(readIntent, false, excluded, deadline);
-				if (stillExcluded != HOLD_FAILED) {
+				long stillRuledOut = hold(readIntent, false, ruledOut, connection, deadline);
+				if (stillRuledOut != HOLD_FAILED) {
 					// a peer for this intent is back (a probe found it, or a replica was promoted)
-					excluded = stillExcluded;
+					ruledOut = stillRuledOut;
+					excluded = ruledOut | connection.stillFailed();
 					continue;
 				}
 			}
@@ -488,6 +492,7 @@ public final class PeerPoolEngine {
 				exhausted = true;
 				if (!peer.isRoutable()) {
 					excluded |= bit;
+					ruledOut |= bit;
 				}
 				else if (!sticky) {
 					busy |= bit;
@@ -503,6 +508,7 @@ public final class PeerPoolEngine {
 				// no pool: the peer went DOWN since the routing was read
 				lastFailure = ex;
 				excluded |= bit;
+				ruledOut |= bit;
 				continue;
 			}
 			if (physical == null) {
@@ -519,6 +525,7 @@ public final class PeerPoolEngine {
 				// drained or DOWN between the choice and the borrow: nothing new may start there
 				peer.returnUnused(physical);
 				excluded |= bit;
+				ruledOut |= bit;
 				continue;
 			}
 			peer.countRouted();
@@ -531,24 +538,27 @@ public final class PeerPoolEngine {
 	private static final long HOLD_FAILED = -1L;
 
 	/**
-	 * Hold, not fail: waits until a peer that is not {@code excluded} can serve the intent (any
-	 * intent with {@code anyIntent}), at most until {@code deadline}, while the monitor probes the
-	 * DOWN peers and the roles every 100-200 ms. Woken by the routing change, not by polling. At
-	 * most {@code maxHolding} callers wait; the next ones fail at once.
+	 * Hold, not fail: waits until a peer that is not excluded can serve the intent (any intent with
+	 * {@code anyIntent}), at most until {@code deadline}, while the monitor probes the DOWN peers and
+	 * the roles every 100-200 ms. Woken by the routing change, not by polling. At most
+	 * {@code maxHolding} callers wait; the next ones fail at once.
 	 *
-	 * <p>A peer of {@code excluded} (one this connection already failed on) that a probe finds back
-	 * meanwhile may serve again: one that was not routable when the wait began, or whose health
-	 * changed since (DOWN and UP again). The peer a transaction failed on is often the one that comes
-	 * back: the only writer, frozen or restarted under it.
-	 * @return the peers of {@code excluded} still excluded when a peer can serve, else {@link #HOLD_FAILED}
+	 * <p>Excluded are the peers of {@code ruledOut} and those {@code connection} failed on. A probe
+	 * that finds one back may take it back: one of {@code ruledOut} that was not routable when the
+	 * wait began or whose health changed since (DOWN and UP again), one the connection failed on by
+	 * the connection's rule ({@link PeerConnection#stillFailed()}, once per peer and transaction).
+	 * The peer a transaction failed on is often the one that comes back: the only writer, frozen or
+	 * restarted under it.
+	 * @return the peers of {@code ruledOut} still ruled out when a peer can serve, else {@link #HOLD_FAILED}
 	 */
-	private long hold(boolean readIntent, boolean anyIntent, long excluded, long deadline) throws SQLException {
+	private long hold(boolean readIntent, boolean anyIntent, long ruledOut, @Nullable PeerConnection connection,
+			long deadline) throws SQLException {
 		int waiting = this.holding.incrementAndGet();
 		if (waiting > this.maxHolding) {
 			this.holding.decrementAndGet();
 			return HOLD_FAILED;
 		}
-		ExcludedPeers triedBefore = (excluded != 0L) ? new ExcludedPeers(this.peers, excluded) : null;
+		ExcludedPeers triedBefore = (ruledOut != 0L) ? new ExcludedPeers(this.peers, ruledOut) : null;
 		long started = System.nanoTime();
 		if (waiting == 1) {
 			// the first caller that waits opens a hold on the timeline; the last one to leave closes it
@@ -562,11 +572,12 @@ public final class PeerPoolEngine {
 			this.monitor.hurry(() -> this.holding.get() > 0);
 			synchronized (this.holdLock) {
 				while (true) {
-					long stillExcluded = (triedBefore != null)
+					long stillRuledOut = (triedBefore != null)
 							? triedBefore.stillExcluded(readIntent ? this.readers : this.writers) : 0L;
-					if (canServe(readIntent, anyIntent, stillExcluded)) {
+					long failed = (connection != null) ? connection.stillFailed() : 0L;
+					if (canServe(readIntent, anyIntent, stillRuledOut | failed)) {
 						served = true;
-						return stillExcluded;
+						return stillRuledOut;
 					}
 					long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
 					if (remainingMillis <= 0) {
@@ -607,8 +618,8 @@ public final class PeerPoolEngine {
 	}
 
 	/**
-	 * The peers a holding caller had already tried, as they were when it began to wait: which of
-	 * them a probe has found back since.
+	 * The peers a holding caller had ruled out, as they were when it began to wait: which of them a
+	 * probe has found back since.
 	 */
 	private static final class ExcludedPeers {
 
