@@ -69,13 +69,7 @@ class QueryTimeoutIntegrationTests {
 			throws Exception {
 		try (Observed pool = new Observed(driver)) {
 			long routedBefore = pool.routed();
-			Throwable timedOut = catchThrowable(() -> {
-				try (Connection connection = pool.dataSource.getConnection();
-						Statement statement = connection.createStatement()) {
-					statement.setQueryTimeout(1);
-					statement.executeQuery(slowQuery).close();
-				}
-			});
+			Throwable timedOut = pool.queryWithTimeout(slowQuery);
 
 			assertThat(timedOut).as("the query past its timeout").isInstanceOf(SQLException.class);
 			pool.assertRanOnceAndEveryPeerStaysUp(routedBefore);
@@ -138,13 +132,7 @@ class QueryTimeoutIntegrationTests {
 		PeerFailureClassifier blamesThePeer = (failure) -> FailureReason.CONNECTION_LOST;
 		try (Observed pool = new Observed(driver, blamesThePeer)) {
 			long routedBefore = pool.routed();
-			Throwable failure = catchThrowable(() -> {
-				try (Connection connection = pool.dataSource.getConnection();
-						Statement statement = connection.createStatement()) {
-					statement.setQueryTimeout(1);
-					statement.executeQuery(slowQuery).close();
-				}
-			});
+			Throwable failure = pool.queryWithTimeout(slowQuery);
 
 			assertThat(failure).as("the query that fails wherever it runs").isInstanceOf(SQLException.class);
 			// each of the two peers taken back at most once after it failed the statement, not round and round
@@ -173,6 +161,17 @@ class QueryTimeoutIntegrationTests {
 					Map.of("maximum-pool-size", "4", "minimum-idle", "1"), (builder) -> builder.classifier(classifier));
 			PoolEvents.onDown(this.dataSource, (down) -> this.downs.add(PoolEvents.describeDown(down)));
 			PoolEvents.onProbe(this.dataSource, this.probes::incrementAndGet);
+		}
+
+		/** Runs {@code slowQuery} in auto-commit with a query timeout of 1 s: what it threw. */
+		Throwable queryWithTimeout(String slowQuery) {
+			return catchThrowable(() -> {
+				try (Connection connection = this.dataSource.getConnection();
+						Statement statement = connection.createStatement()) {
+					statement.setQueryTimeout(1);
+					statement.executeQuery(slowQuery).close();
+				}
+			});
 		}
 
 		long routed() {

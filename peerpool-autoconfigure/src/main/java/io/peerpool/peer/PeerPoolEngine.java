@@ -407,9 +407,9 @@ public final class PeerPoolEngine {
 	 * which no peer can serve waits for one (see {@link #hold}). Nothing here marks a peer
 	 * DOWN: a failed attempt to open a connection is reported by the peer's connector, where it
 	 * happens, and a wait that ends without a connection says nothing about the server.
-	 * @param excluded peers already tried for this connection (bit per peer index)
+	 * @param failed peers this connection failed on (bit per peer index)
 	 */
-	private Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
+	private Connection acquire(PeerConnection connection, boolean readIntent, long failed) throws SQLException {
 		long timeoutNanos = this.settings.acquireTimeout().toNanos();
 		// the clock is read only once the first choice did not give a connection at once: a borrow of
 		// an idle connection (nearly every one) reads no clock here (a read costs ~20 ns, a tenth of
@@ -423,7 +423,7 @@ public final class PeerPoolEngine {
 		long busy = 0L;
 		boolean exhausted = false;
 		// peers ruled out in this call (DOWN or drained since the routing was read), apart from those the
-		// connection failed on (excluded as given): a hold may take either kind back by its own rule
+		// connection failed on: a hold may take either kind back by its own rule
 		long ruledOut = 0L;
 		boolean sticky = this.settings.balance() == Balance.SEQUENTIAL;
 		while (true) {
@@ -432,6 +432,7 @@ public final class PeerPoolEngine {
 				quickTurnNanos = -1L;
 			}
 			Peer[] candidates = readIntent ? this.readers : this.writers;
+			long excluded = failed | ruledOut;
 			int chosen = choose(candidates, readIntent, excluded | busy);
 			boolean waiting = false;
 			if (chosen < 0 && busy != 0) {
@@ -449,7 +450,7 @@ public final class PeerPoolEngine {
 				if (stillRuledOut != HOLD_FAILED) {
 					// a peer for this intent is back (a probe found it, or a replica was promoted)
 					ruledOut = stillRuledOut;
-					excluded = ruledOut | connection.stillFailed();
+					failed = connection.stillFailed();
 					continue;
 				}
 			}
@@ -491,7 +492,6 @@ public final class PeerPoolEngine {
 				lastFailure = ex;
 				exhausted = true;
 				if (!peer.isRoutable()) {
-					excluded |= bit;
 					ruledOut |= bit;
 				}
 				else if (!sticky) {
@@ -507,7 +507,6 @@ public final class PeerPoolEngine {
 				}
 				// no pool: the peer went DOWN since the routing was read
 				lastFailure = ex;
-				excluded |= bit;
 				ruledOut |= bit;
 				continue;
 			}
@@ -524,7 +523,6 @@ public final class PeerPoolEngine {
 			if (!peer.isRoutable()) {
 				// drained or DOWN between the choice and the borrow: nothing new may start there
 				peer.returnUnused(physical);
-				excluded |= bit;
 				ruledOut |= bit;
 				continue;
 			}
