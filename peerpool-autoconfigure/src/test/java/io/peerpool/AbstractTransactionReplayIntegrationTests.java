@@ -1,13 +1,17 @@
 package io.peerpool;
 
 import java.sql.Connection;
+import java.sql.JDBCType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Calendar;
 import java.util.List;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,6 +67,8 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
 				statement.execute("CREATE TABLE IF NOT EXISTS accounts (id BIGINT PRIMARY KEY, balance INT NOT NULL)");
 				statement.execute(createTransfers());
+				statement.execute("CREATE TABLE IF NOT EXISTS stamped (ref VARCHAR(60) NOT NULL, at TIMESTAMP NOT NULL,"
+						+ " amount INT NOT NULL)");
 			}
 		}
 	}
@@ -216,6 +222,64 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		first().restart();
 		assertThat(transfersOn(first(), ref)).as("rolled back by the killed server").isZero();
 		assertThat(balanceOn(first(), accounts[0])).isEqualTo(100);
+	}
+
+	/**
+	 * Hibernate binds timestamps with a {@code Calendar} when {@code hibernate.jdbc.time_zone} is set:
+	 * such a parameter, and one with an {@code SQLType} (where the driver takes one: PgJDBC does not),
+	 * is bound again when the transaction is replayed.
+	 */
+	@Test
+	void withReplayAllParametersBoundWithACalendarOrAnSqlTypeAreBoundAgainOnTheOtherPeer() throws SQLException {
+		String ref = ref();
+		// not the JVM's zone (UTC here): a calendar lost on the way would shift the stored time
+		Calendar zone = Calendar.getInstance(TimeZone.getTimeZone("Pacific/Auckland"));
+		Timestamp at = Timestamp.valueOf("2026-12-01 10:15:30");
+		Timestamp later = Timestamp.valueOf("2026-12-01 10:16:30");
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64); Connection connection = pool.getConnection()) {
+			connection.setAutoCommit(false);
+			try (PreparedStatement insert = connection
+				.prepareStatement("INSERT INTO stamped (ref, at, amount) VALUES (?, ?, ?)")) {
+				insert.setString(1, ref);
+				insert.setTimestamp(2, at, zone);
+				amount(insert, 30);
+				assertThat(insert.executeUpdate()).isEqualTo(1);
+				insert.setTimestamp(2, later, zone);
+				amount(insert, 40);
+				assertThat(insert.executeUpdate()).isEqualTo(1);
+			}
+			first().kill();
+			assertThat(stamped(connection, ref, zone)).containsExactly(at + "=30", later + "=40");
+			connection.commit();
+			assertThat(portOf(connection)).as("replayed on the second server").isEqualTo(second().port());
+		}
+		try (Connection connection = second().connect()) {
+			assertThat(stamped(connection, ref, zone)).containsExactly(at + "=30", later + "=40");
+		}
+	}
+
+	private void amount(PreparedStatement insert, int amount) throws SQLException {
+		if (driver() == JdbcDriver.POSTGRESQL) {
+			insert.setInt(3, amount);
+		}
+		else {
+			insert.setObject(3, amount, JDBCType.INTEGER);
+		}
+	}
+
+	/** The rows of {@code stamped} with {@code ref}, as {@code at=amount}, {@code at} read in {@code zone}. */
+	private static List<String> stamped(Connection connection, String ref, Calendar zone) throws SQLException {
+		try (PreparedStatement query = connection
+			.prepareStatement("SELECT at, amount FROM stamped WHERE ref = ? ORDER BY at")) {
+			query.setString(1, ref);
+			try (ResultSet rows = query.executeQuery()) {
+				List<String> found = new java.util.ArrayList<>();
+				while (rows.next()) {
+					found.add(rows.getTimestamp(1, zone) + "=" + rows.getInt(2));
+				}
+				return found;
+			}
+		}
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.peerpool.jdbc;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.io.Reader;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -136,19 +137,33 @@ abstract class RecordingStatement {
 		apply(kind, index, length, stream);
 	}
 
+	/**
+	 * A setter with a second object ({@code setDate} with a {@code Calendar}, {@code setObject} with
+	 * an {@code SQLType}): its two objects are recorded as a pair, and made directly once nothing is
+	 * recorded (no pair per parameter then).
+	 */
+	final void apply(int kind, int index, Object value, Object second) throws SQLException {
+		apply(kind, index, value, second, 0);
+	}
+
+	/** {@code setObject} with an {@code SQLType} and the scale or length. */
+	final void apply(int kind, int index, Object value, Object second, int scaleOrLength) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
+		if (!this.recording) {
+			StatementRecording.applyPair((PreparedStatement) statement(), kind, index, scaleOrLength, value, second);
+			return;
+		}
+		apply(kind, index, scaleOrLength, new Object[] { value, second });
+	}
+
 	final void record(int kind, int index, long number, Object value) {
 		if (this.recording) {
 			int bytes = recording().add(kind, index, number, value);
 			if (this.logged) {
 				this.connection.recorded(bytes);
 			}
-		}
-	}
-
-	final void record(StatementRecording.Call call) {
-		int bytes = recording().add(call);
-		if (this.logged) {
-			this.connection.recorded(bytes);
 		}
 	}
 

@@ -13,11 +13,13 @@ import java.sql.PreparedStatement;
 import java.sql.Ref;
 import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLType;
 import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.Calendar;
 
 /**
  * The settings and parameters given to a statement before its first execution, in the order they
@@ -26,8 +28,8 @@ import java.util.Arrays;
  * <p>Compact on purpose: this is on the path of every first statement of a connection. A call is
  * a kind, a parameter index, a primitive value and an object value, kept in two growable arrays,
  * so the setters ({@code setInt}, {@code setString}, {@code setObject}, streams, LOBs, ...) allocate
- * nothing per call and box nothing. The few with two objects (a {@code Calendar}, an
- * {@code SQLType}) are recorded as a {@link Call} that makes the same call again.
+ * nothing per call and box nothing. The few with a second object (a {@code Calendar}, an
+ * {@code SQLType}) keep their two objects as a pair, only while they are recorded.
  *
  * <p>One switch ({@link #apply}) makes a call of a kind both when the application makes it and when
  * it is replayed, so that the two cannot differ. A parameter setter's kind is named for it (its
@@ -37,16 +39,6 @@ import java.util.Arrays;
  * <p>Not thread-safe, like the statement that owns it.
  */
 final class StatementRecording {
-
-	/** A recorded call that replays itself; for the setters without a kind of their own. */
-	@FunctionalInterface
-	interface Call {
-
-		void apply(Statement statement) throws SQLException;
-
-	}
-
-	static final int CALL = 0;
 
 	// Statement
 	static final int ADD_BATCH_SQL = 1;
@@ -172,12 +164,24 @@ final class StatementRecording {
 
 	static final int SET_UNICODE_STREAM = 66;
 
+	// the setters with a second object: recorded as a pair (see applyPair)
+
+	static final int SET_DATE_CALENDAR = 67;
+
+	static final int SET_TIME_CALENDAR = 68;
+
+	static final int SET_TIMESTAMP_CALENDAR = 69;
+
+	static final int SET_OBJECT_SQL_TYPE = 70;
+
+	static final int SET_OBJECT_SQL_TYPE_INT = 71;
+
 	private static final int INITIAL_CAPACITY = 4;
 
 	/** Two per call: the kind (low 32 bits) with the parameter index (high 32 bits), then the primitive value. */
 	private long[] numbers = new long[2 * INITIAL_CAPACITY];
 
-	/** One per call: the object value, or the {@link Call} of kind {@link #CALL}. */
+	/** One per call: the object value, or the pair of a setter with a second object. */
 	private Object[] values = new Object[INITIAL_CAPACITY];
 
 	private int size;
@@ -196,10 +200,6 @@ final class StatementRecording {
 		this.values[this.size] = value;
 		this.size++;
 		return 24 + sizeOf(value);
-	}
-
-	int add(Call call) {
-		return add(CALL, 0, 0, call);
 	}
 
 	/** About how many bytes a recorded value holds; cheap, not exact. */
@@ -243,7 +243,6 @@ final class StatementRecording {
 	 */
 	static void apply(Statement target, int kind, int index, long number, Object value) throws SQLException {
 		switch (kind) {
-			case CALL -> ((Call) value).apply(target);
 			case ADD_BATCH_SQL -> target.addBatch((String) value);
 			case CLEAR_BATCH -> target.clearBatch();
 			case CLEAR_WARNINGS -> target.clearWarnings();
@@ -312,6 +311,25 @@ final class StatementRecording {
 			case SET_SQLXML -> target.setSQLXML(index, (SQLXML) value);
 			case SET_URL -> target.setURL(index, (URL) value);
 			case SET_UNICODE_STREAM -> target.setUnicodeStream(index, (InputStream) value, (int) number);
+			default -> {
+				Object[] pair = (Object[]) value;
+				applyPair(target, kind, index, number, pair[0], pair[1]);
+			}
+		}
+	}
+
+	/**
+	 * Makes a call of a setter with a second object: the live call (without a pair once nothing is
+	 * recorded) and, through {@link #apply}, its replay.
+	 */
+	static void applyPair(PreparedStatement target, int kind, int index, long number, Object value, Object second)
+			throws SQLException {
+		switch (kind) {
+			case SET_DATE_CALENDAR -> target.setDate(index, (Date) value, (Calendar) second);
+			case SET_TIME_CALENDAR -> target.setTime(index, (Time) value, (Calendar) second);
+			case SET_TIMESTAMP_CALENDAR -> target.setTimestamp(index, (Timestamp) value, (Calendar) second);
+			case SET_OBJECT_SQL_TYPE -> target.setObject(index, value, (SQLType) second);
+			case SET_OBJECT_SQL_TYPE_INT -> target.setObject(index, value, (SQLType) second, (int) number);
 			default -> throw new IllegalStateException("Unknown recorded call " + kind);
 		}
 	}
