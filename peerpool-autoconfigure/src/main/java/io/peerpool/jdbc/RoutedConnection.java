@@ -33,11 +33,8 @@ abstract class RoutedConnection extends StatementHost {
 
 	boolean closed;
 
-	/**
-	 * Peers that failed this connection (bit per peer index), until a probe finds them back
-	 * ({@link #stillFailed()}).
-	 */
-	long failedPeers;
+	/** The peers this connection failed on in its current transaction; {@code null} while none did. */
+	@Nullable FailedPeers failedPeers;
 
 	/**
 	 * Statements created on this connection, counted up to 2: only whether there is exactly one
@@ -374,54 +371,26 @@ abstract class RoutedConnection extends StatementHost {
 
 	/** A peer not to take again for this connection, until a probe finds it back. */
 	void exclude(Peer failed) {
-		this.failedPeers |= 1L << failed.index();
-		Extras more = extras();
-		int index = failed.index();
-		if (more.failed == null || more.failed.length <= index) {
-			more.failed = java.util.Arrays.copyOf((more.failed != null) ? more.failed : new Peer[0], index + 1);
-			more.failedMarks = java.util.Arrays.copyOf((more.failedMarks != null) ? more.failedMarks : new Object[0],
-					index + 1);
+		FailedPeers known = this.failedPeers;
+		if (known == null) {
+			known = new FailedPeers();
+			this.failedPeers = known;
 		}
-		more.failed[index] = failed;
-		more.failedMarks[index] = failed.healthMark();
+		known.add(failed);
 	}
 
 	/**
-	 * The peers this connection failed on that it still may not take: not one that went DOWN and
-	 * came UP again since, once per peer and transaction (the only writer, frozen under a
-	 * transaction, takes it again when it is back; a statement that fails its peer every time does
-	 * not go round the peers for ever). One field read while nothing failed.
+	 * The peers this connection failed on that it still may not take ({@link FailedPeers}, bit per
+	 * peer index). One field read while nothing failed.
 	 */
 	public final long stillFailed() {
-		long failed = this.failedPeers;
-		if (failed == 0L) {
-			return 0L;
-		}
-		Extras more = this.extras;
-		for (int index = 0; index < more.failed.length; index++) {
-			long bit = 1L << index;
-			Peer peer = more.failed[index];
-			if (peer != null && (failed & bit) != 0L && (more.readmitted & bit) == 0L
-					&& peer.healthMark() != more.failedMarks[index]) {
-				failed &= ~bit;
-				more.readmitted |= bit;
-				more.failed[index] = null;
-				more.failedMarks[index] = null;
-			}
-		}
-		this.failedPeers = failed;
-		return failed;
+		FailedPeers known = this.failedPeers;
+		return (known != null) ? known.stillFailed() : 0L;
 	}
 
 	/** The transaction ended: the next one may take any peer the routing offers again. */
 	final void forgetFailedPeers() {
-		Extras more = this.extras;
-		if (more != null && (this.failedPeers != 0L || more.readmitted != 0L)) {
-			this.failedPeers = 0L;
-			more.readmitted = 0L;
-			more.failed = null;
-			more.failedMarks = null;
-		}
+		this.failedPeers = null;
 	}
 
 	/** Lets go of the physical connection without giving it back: the caller gives it back, or attaches it again. */
@@ -469,14 +438,6 @@ abstract class RoutedConnection extends StatementHost {
 		Connection parked;
 
 		Peer parkedPeer;
-
-		/** The peers of {@link RoutedConnection#failedPeers} by index, and their {@link Peer#healthMark()} when they failed. */
-		Peer @Nullable [] failed;
-
-		Object @Nullable [] failedMarks;
-
-		/** Peers this transaction already took back once after they failed it (bit per peer index). */
-		long readmitted;
 
 	}
 
