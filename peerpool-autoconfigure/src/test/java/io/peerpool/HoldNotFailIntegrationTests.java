@@ -114,6 +114,45 @@ class HoldNotFailIntegrationTests {
 	}
 
 	/**
+	 * A DBA's {@code KILL} ends one connection, not its server: when the other peer is down, the
+	 * transaction is replayed on the same peer, which a probe finds UP, instead of waiting out
+	 * {@code acquire-timeout} for a peer that never comes back.
+	 */
+	@Test
+	void aTransactionWhoseConnectionWasKilledIsReplayedOnItsPeerWhenNoOtherCanServe() throws Exception {
+		MariaDbServer server = db.server(0);
+		try (Connection setup = server.connect(); Statement statement = setup.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS held_rows (id INT PRIMARY KEY)");
+			statement.execute("DELETE FROM held_rows");
+		}
+		PeerPoolSettings settings = new PeerPoolSettings("hold-killed", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+		try (PeerPoolDataSource pool = replayingPool(settings)) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			db.server(1).kill();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
+			try (Connection connection = pool.getConnection()) {
+				connection.setAutoCommit(false);
+				insertHeld(connection, 11);
+				try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement()) {
+					// the thread of the one open transaction that wrote: ours
+					var rows = statement.executeQuery("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX");
+					assertThat(rows.next()).as("the open transaction").isTrue();
+					statement.execute("KILL " + rows.getLong(1));
+				}
+				insertHeld(connection, 12);
+				connection.commit();
+			}
+			assertThat(pool.getPeers().get(0).isUp()).as("the peer of the killed connection").isTrue();
+			try (Connection check = server.connect(); Statement statement = check.createStatement();
+					var rows = statement.executeQuery("SELECT COUNT(*) FROM held_rows WHERE id IN (11, 12)")) {
+				rows.next();
+				assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
+			}
+		}
+	}
+
+	/**
 	 * A connection borrowed for a long time (a batch job's) that failed on a peer once may go back
 	 * to it when it has recovered: here when the other peer dies under it too.
 	 */

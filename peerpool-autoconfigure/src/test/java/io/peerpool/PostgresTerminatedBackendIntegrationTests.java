@@ -1,6 +1,7 @@
 package io.peerpool;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,6 +84,47 @@ class PostgresTerminatedBackendIntegrationTests {
 			other.commit();
 			other.close();
 			assertThat(downs).as("DOWN transitions").isEmpty();
+		}
+	}
+
+	/**
+	 * The transaction of a terminated backend, on the only peer, with {@code transaction-replay: all}:
+	 * replayed on a new connection to the same server as soon as a probe finds it fine, instead of
+	 * waiting out {@code acquire-timeout} for another peer (there is none) and failing.
+	 */
+	@Test
+	void aTransactionWhoseBackendWasTerminatedIsReplayedOnTheSamePeer() throws Exception {
+		PostgresServer server = pg.server(0);
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS replayed_rows (id INT PRIMARY KEY)");
+			statement.execute("DELETE FROM replayed_rows");
+		}
+		PeerPoolSettings settings = new PeerPoolSettings("terminate-replay", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
+				Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10));
+		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.POSTGRESQL,
+				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "2", "minimum-idle", "1"),
+				(builder) -> builder.transactionReplay(PeerPoolSettings.TransactionReplay.ALL));
+				Connection connection = pool.getConnection()) {
+			connection.setAutoCommit(false);
+			insert(connection, 1);
+			// the one backend idle in a transaction: ours (asking it its pid would be a result the replay compares)
+			server.executeAsAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+					+ " WHERE state = 'idle in transaction' AND datname = current_database()");
+			insert(connection, 2);
+			connection.commit();
+			assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+		}
+		try (Connection check = server.connect(); Statement statement = check.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT count(*) FROM replayed_rows WHERE id IN (1, 2)")) {
+			rows.next();
+			assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
+		}
+	}
+
+	private static void insert(Connection connection, int id) throws SQLException {
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO replayed_rows (id) VALUES (?)")) {
+			insert.setInt(1, id);
+			assertThat(insert.executeUpdate()).isEqualTo(1);
 		}
 	}
 

@@ -120,13 +120,14 @@ abstract class RoutedConnection extends StatementHost {
 						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
 			}
 			catch (SQLException ex) {
+				long seen = System.nanoTime();
 				Peer failed = this.peer;
 				releasePhysical(ex);
 				current = null;
 				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
 					throw ex;
 				}
-				exclude(failed);
+				exclude(failed, seen);
 			}
 		}
 		return current;
@@ -329,6 +330,7 @@ abstract class RoutedConnection extends StatementHost {
 	 * @return the new physical connection, or {@code null} when the failure must reach the caller
 	 */
 	Connection failover(SQLException failure, boolean readsOnly) throws SQLException {
+		long seen = System.nanoTime();
 		Peer failed = this.peer;
 		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
 			return null;
@@ -336,7 +338,7 @@ abstract class RoutedConnection extends StatementHost {
 		if (!canRetryFirstStatement(readsOnly)) {
 			return null;
 		}
-		exclude(failed);
+		exclude(failed, seen);
 		releasePhysical(failure);
 		return physical();
 	}
@@ -369,14 +371,17 @@ abstract class RoutedConnection extends StatementHost {
 		return this.closed;
 	}
 
-	/** A peer not to take again for this connection, until a probe finds it back. */
-	void exclude(Peer failed) {
+	/**
+	 * A peer not to take again for this connection until a probe that started after
+	 * {@code seenNanos}, when the failure was seen, finds it healthy ({@link FailedPeers}).
+	 */
+	void exclude(Peer failed, long seenNanos) {
 		FailedPeers known = this.failedPeers;
 		if (known == null) {
 			known = new FailedPeers();
 			this.failedPeers = known;
 		}
-		known.add(failed);
+		known.add(failed, seenNanos);
 	}
 
 	/**

@@ -32,6 +32,7 @@ final class TransactionReplayer {
 	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
 	 */
 	static boolean replay(RecordingConnection connection, @Nullable TransactionLog log, SQLException failure) {
+		long seen = System.nanoTime();
 		Peer failed = connection.peer();
 		Connection lost = connection.attachedPhysical();
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
@@ -39,7 +40,7 @@ final class TransactionReplayer {
 			connection.abandonReplay();
 			return false;
 		}
-		connection.exclude(failed);
+		connection.exclude(failed, seen);
 		connection.detach();
 		while (true) {
 			Connection next;
@@ -56,9 +57,10 @@ final class TransactionReplayer {
 				difference = log.replay(next);
 			}
 			catch (SQLException again) {
+				long seenAgain = System.nanoTime();
 				if (replayPeer != null && connection.acquirer().reportIfPeerFailure(replayPeer, again)) {
 					// that peer failed too: the next one
-					connection.exclude(replayPeer);
+					connection.exclude(replayPeer, seenAgain);
 					connection.releasePhysical(again);
 					continue;
 				}

@@ -92,6 +92,12 @@ public final class Peer implements Balanced {
 	 */
 	private final AtomicInteger unknownLagProbes = new AtomicInteger();
 
+	/**
+	 * When the latest probe that found the peer healthy started ({@link System#nanoTime()}); the
+	 * peer's creation before any.
+	 */
+	private volatile long healthyProbeStarted = System.nanoTime();
+
 	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
 		if (index < 0 || index > 63) {
@@ -196,12 +202,12 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * An object that is another one each time the peer goes DOWN or comes UP (its stored health):
-	 * a connection that failed on this peer may take it again once the mark changed, that is once a
-	 * probe found it back.
+	 * Whether a probe that started after {@code nanoTime} ({@link System#nanoTime()}) found the
+	 * peer healthy: a connection that failed on this peer then may take it again, since either the
+	 * failure was that connection's alone (a {@code KILL}, a reset) or the peer is back.
 	 */
-	public Object healthMark() {
-		return this.status.get().health();
+	public boolean foundHealthySince(long nanoTime) {
+		return this.healthyProbeStarted - nanoTime > 0L;
 	}
 
 	/** Whether the peer came back from DOWN and has not yet passed a recovery probe in sync. */
@@ -291,7 +297,8 @@ public final class Peer implements Balanced {
 	 * @return whether routing must be rebuilt
 	 */
 	boolean observeProbe(io.peerpool.ProbeResult result, Duration maxReplicaLag) {
-		return observeProbe(result, result.lag(), (result.lag() != null) ? "server" : null, null, maxReplicaLag, false);
+		return observeProbe(result, result.lag(), (result.lag() != null) ? "server" : null, null, maxReplicaLag, false,
+				System.nanoTime());
 	}
 
 	/**
@@ -300,7 +307,11 @@ public final class Peer implements Balanced {
 	 * @return whether routing must be rebuilt (the role, the lagging flag or replication changed)
 	 */
 	boolean observeProbe(io.peerpool.ProbeResult result, Duration measuredLag, String source,
-			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag) {
+			String unknownReason, Duration maxReplicaLag, boolean includeUnknownLag, long probeStarted) {
+		if (probeStarted - this.healthyProbeStarted > 0L) {
+			// probes of a peer run one at a time: only the monitor writes this
+			this.healthyProbeStarted = probeStarted;
+		}
 		PeerStatus previous;
 		PeerStatus next;
 		do {
@@ -314,6 +325,9 @@ public final class Peer implements Balanced {
 		boolean changed = next.probeChangesRouting(previous);
 		if (changed) {
 			this.listener.routingChanged(this);
+		}
+		else {
+			this.listener.foundHealthy(this);
 		}
 		return changed;
 	}

@@ -13,6 +13,13 @@ interface PeerListener {
 	}
 
 	/**
+	 * A probe found the peer healthy and routing stays as it was: a held caller whose connection
+	 * failed on this peer may take it again ({@link Peer#foundHealthySince}).
+	 */
+	default void foundHealthy(Peer peer) {
+	}
+
+	/**
 	 * Another server now answers at the peer's address; its pooled connections are being evicted.
 	 * Called on the thread that opened the connection that saw the new server.
 	 */

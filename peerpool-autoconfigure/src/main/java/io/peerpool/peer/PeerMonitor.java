@@ -337,7 +337,7 @@ final class PeerMonitor implements AutoCloseable {
 			boolean confirm = false;
 			try {
 				if (!this.closed) {
-					confirm = apply(peer, result, failure, hurried, startedUp, confirming);
+					confirm = apply(peer, result, failure, hurried, startedUp, confirming, started);
 					probed(peer, Duration.ofNanos(System.nanoTime() - started), result, failure);
 				}
 			}
@@ -373,13 +373,13 @@ final class PeerMonitor implements AutoCloseable {
 
 	/** @return whether a new probe must confirm the failure first (the peer is left UP meanwhile) */
 	private boolean apply(Peer peer, ProbeResult result, Throwable failure, boolean hurried, boolean startedUp,
-			boolean confirming) {
+			boolean confirming, long started) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException) ? failure.getCause() : failure;
 		if (cause == null && result.healthy()) {
 			ReplicaLag.Measured lag = this.replicaLag.measure(peer.index(), result);
 			String desyncedBefore = peer.desynced();
 			peer.observeProbe(result, lag.lag(), lag.source(), lag.unknownReason(), this.maxReplicaLag,
-					this.includeUnknownLag);
+					this.includeUnknownLag, started);
 			if (peer.status().isUp() && (desyncedBefore == null) != (result.desynced() == null)) {
 				logger.info("peerpool: peer " + peer.config().qualifiedName() + ((result.desynced() != null)
 						? " is ready but not in sync (" + result.desynced() + "): no new work until it is, running work goes on"

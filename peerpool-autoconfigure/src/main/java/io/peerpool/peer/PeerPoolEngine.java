@@ -245,6 +245,11 @@ public final class PeerPoolEngine {
 			public void routingChanged(Peer peer) {
 				peerRoutingChanged(peer);
 			}
+
+			@Override
+			public void foundHealthy(Peer peer) {
+				wakeHeldCallers();
+			}
 		};
 		this.peers = new Peer[peerConfigs.size()];
 		int connections = 0;
@@ -964,8 +969,12 @@ public final class PeerPoolEngine {
 				writerConflict(conflict.peer(), conflict.with());
 			}
 		}
+		wakeHeldCallers();
+	}
+
+	/** Callers waiting for a peer look again. */
+	private void wakeHeldCallers() {
 		if (this.holding.get() > 0) {
-			// callers waiting for a peer look again
 			synchronized (this.holdLock) {
 				this.holdLock.notifyAll();
 			}

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Test;
 import io.peerpool.peer.Peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
- * When a connection takes back a peer it failed on ({@link FailedPeers}): not while the peer's
- * stored health is the one it failed with, once a probe found it back (another health mark), and
- * only once per transaction.
+ * When a connection takes back a peer it failed on ({@link FailedPeers}): not before a probe that
+ * started after the failure found the peer healthy, and then only once per transaction.
  */
 class FailedPeersTests {
 
@@ -26,34 +26,31 @@ class FailedPeersTests {
 	private static Peer peer(int index) {
 		Peer peer = mock(Peer.class);
 		given(peer.index()).willReturn(index);
-		given(peer.healthMark()).willReturn(new Object());
 		return peer;
 	}
 
 	@Test
-	void aPeerThatFailedStaysFailedWhileItsHealthIsTheOneItFailedWith() {
-		this.failed.add(this.peer2);
+	void aPeerThatFailedStaysFailedUntilAProbeFindsItHealthy() {
+		this.failed.add(this.peer2, 100L);
 		assertThat(this.failed.stillFailed()).isEqualTo(0b100L);
 		assertThat(this.failed.stillFailed()).as("asked again").isEqualTo(0b100L);
 	}
 
 	@Test
-	void aPeerIsTakenBackOnceAProbeFoundItBack() {
-		this.failed.add(this.peer0);
-		this.failed.add(this.peer2);
-		// a probe found peer2 DOWN, then UP: its stored health is another object
-		given(this.peer2.healthMark()).willReturn(new Object());
+	void aPeerIsTakenBackOnceAProbeThatStartedAfterItsFailureFoundItHealthy() {
+		this.failed.add(this.peer0, 100L);
+		this.failed.add(this.peer2, 200L);
+		given(this.peer2.foundHealthySince(200L)).willReturn(true);
 		assertThat(this.failed.stillFailed()).isEqualTo(0b001L);
 	}
 
 	@Test
 	void aPeerIsTakenBackOnlyOncePerTransaction() {
-		this.failed.add(this.peer0);
-		given(this.peer0.healthMark()).willReturn(new Object());
+		this.failed.add(this.peer0, 100L);
+		given(this.peer0.foundHealthySince(anyLong())).willReturn(true);
 		assertThat(this.failed.stillFailed()).isZero();
 		// the statement failed it again: it is not taken back a second time, whatever the probes find
-		this.failed.add(this.peer0);
-		given(this.peer0.healthMark()).willReturn(new Object());
+		this.failed.add(this.peer0, 300L);
 		assertThat(this.failed.stillFailed()).isEqualTo(0b001L);
 	}
 
@@ -68,7 +65,7 @@ class FailedPeersTests {
 
 		});
 		assertThat(connection.stillFailed()).isZero();
-		connection.exclude(this.peer2);
+		connection.exclude(this.peer2, 100L);
 		assertThat(connection.stillFailed()).isEqualTo(0b100L);
 		connection.setAutoCommit(false);
 		connection.rollback();

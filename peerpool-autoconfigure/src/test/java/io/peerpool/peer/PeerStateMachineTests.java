@@ -67,6 +67,25 @@ class PeerStateMachineTests {
 		}, this.clock, (peer, previous, current) -> this.transitions.add(previous.state() + "->" + current.state()));
 	}
 
+	/** What a connection that failed on the peer asks before it takes the peer again. */
+	@Test
+	void aHealthyProbeCountsForFailuresSeenBeforeItStartedOnly() {
+		Peer peer = newPeer();
+		long failureSeen = System.nanoTime();
+		assertThat(peer.foundHealthySince(failureSeen)).as("no probe yet").isFalse();
+		// a probe that started before the failure was seen and answered after it: it says nothing of the failure
+		peer.observeProbe(io.peerpool.ProbeResult.ok(false, Duration.ZERO), null, null, null, Duration.ofSeconds(10),
+				false, failureSeen - 1);
+		assertThat(peer.foundHealthySince(failureSeen)).isFalse();
+		peer.observeProbe(io.peerpool.ProbeResult.ok(false, Duration.ZERO), null, null, null, Duration.ofSeconds(10),
+				false, failureSeen + 1);
+		assertThat(peer.foundHealthySince(failureSeen)).isTrue();
+		// an older probe's answer, late, changes nothing
+		peer.observeProbe(io.peerpool.ProbeResult.ok(false, Duration.ZERO), null, null, null, Duration.ofSeconds(10),
+				false, failureSeen - 5);
+		assertThat(peer.foundHealthySince(failureSeen)).isTrue();
+	}
+
 	@Test
 	void failureTakesThePeerDownOnceAndRetiresItsPool() {
 		Peer peer = newPeer();
