@@ -91,6 +91,9 @@ public final class PeerPoolEngine {
 	/** Callers waiting for a peer that can serve their intent wait on this; routing changes wake them. */
 	private final Object holdLock = new Object();
 
+	/** Set by {@link #close()}: no connection is handed out any more, and held callers are let go. */
+	private volatile boolean closed;
+
 	/** Callers waiting now for a peer that can serve their intent. */
 	private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -386,6 +389,9 @@ public final class PeerPoolEngine {
 
 	/** A connection whose physical connection is taken from a peer at first use. */
 	public Connection newConnection() throws SQLException {
+		if (this.closed) {
+			throw closedError();
+		}
 		if (this.readers.length == 0 && this.writers.length == 0) {
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
 			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
@@ -575,6 +581,9 @@ public final class PeerPoolEngine {
 			this.monitor.hurry(() -> this.holding.get() > 0);
 			synchronized (this.holdLock) {
 				while (true) {
+					if (this.closed) {
+						throw closedError();
+					}
 					long stillRuledOut = (triedBefore != null)
 							? triedBefore.stillExcluded(readIntent ? this.readers : this.writers) : 0L;
 					long failed = (connection != null) ? connection.stillFailed() : 0L;
@@ -1151,6 +1160,9 @@ public final class PeerPoolEngine {
 
 	/** Stops the monitoring and closes the peers' pools. */
 	public void close() {
+		this.closed = true;
+		// held callers fail now, not at acquire-timeout: nothing can serve them any more
+		wakeHeldCallers();
 		this.heartbeat.close();
 		this.monitor.close();
 		for (Peer peer : this.peers) {
@@ -1159,6 +1171,11 @@ public final class PeerPoolEngine {
 				pool.close();
 			}
 		}
+	}
+
+	/** What a caller of a closed pool gets, at once (as HikariCP's callers do), not after acquire-timeout. */
+	private SQLException closedError() {
+		return new SQLException("peerpool pool '" + this.name + "' is closed", "08003");
 	}
 
 	@Override
