@@ -88,8 +88,15 @@ public final class PeerPoolEngine {
 
 	private final Object routingLock = new Object();
 
-	/** Callers waiting for a peer that can serve their intent wait on this; routing changes wake them. */
-	private final Object holdLock = new Object();
+	/**
+	 * Callers waiting for a peer that can serve their intent wait on {@link #peerMayServe}; routing
+	 * changes and healthy probes wake them. A lock and condition of {@code java.util.concurrent}, not
+	 * a monitor: on Java 21 to 23 a virtual thread in {@code Object.wait()} pins its carrier, and as
+	 * many held requests as cores would stop every virtual thread for as long as the hold lasts.
+	 */
+	private final java.util.concurrent.locks.ReentrantLock holdLock = new java.util.concurrent.locks.ReentrantLock();
+
+	private final java.util.concurrent.locks.Condition peerMayServe = this.holdLock.newCondition();
 
 	/** Set by {@link #close()}: no connection is handed out any more, and held callers are let go. */
 	private volatile boolean closed;
@@ -579,7 +586,8 @@ public final class PeerPoolEngine {
 		boolean served = false;
 		try {
 			this.monitor.hurry(() -> this.holding.get() > 0);
-			synchronized (this.holdLock) {
+			this.holdLock.lockInterruptibly();
+			try {
 				while (true) {
 					if (this.closed) {
 						throw closedError();
@@ -591,12 +599,15 @@ public final class PeerPoolEngine {
 						served = true;
 						return stillRuledOut;
 					}
-					long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
-					if (remainingMillis <= 0) {
+					long remainingNanos = deadline - System.nanoTime();
+					if (remainingNanos < 1_000_000L) {
 						return HOLD_FAILED;
 					}
-					this.holdLock.wait(remainingMillis);
+					this.peerMayServe.awaitNanos(remainingNanos);
 				}
+			}
+			finally {
+				this.holdLock.unlock();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -984,8 +995,12 @@ public final class PeerPoolEngine {
 	/** Callers waiting for a peer look again. */
 	private void wakeHeldCallers() {
 		if (this.holding.get() > 0) {
-			synchronized (this.holdLock) {
-				this.holdLock.notifyAll();
+			this.holdLock.lock();
+			try {
+				this.peerMayServe.signalAll();
+			}
+			finally {
+				this.holdLock.unlock();
 			}
 		}
 	}
