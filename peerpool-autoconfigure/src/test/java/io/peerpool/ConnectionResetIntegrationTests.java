@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -149,6 +150,68 @@ class ConnectionResetIntegrationTests {
 			proxy.latency(Duration.ZERO);
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.peer(server.name()).state() == PeerState.DOWN);
+		}
+	}
+
+	/**
+	 * A reset of every live connection under a transaction on the only peer, with
+	 * {@code transaction-replay: all}: the transaction is replayed on a connection that works, not
+	 * on one of the peer's pooled connections that the same reset broke (HikariCP does not check a
+	 * connection used within the last 500 ms before handing it out).
+	 */
+	@Test
+	void aTransactionOnTheOnlyPeerGoesOnWhenEveryConnectionIsReset() throws Exception {
+		MariaDbServer server = db.server(0);
+		Duration probeInterval = Duration.ofSeconds(2);
+		PeerPoolSettings settings = new PeerPoolSettings("reset-replay", Balance.ROUND_ROBIN, CHECK_INTERVAL,
+				probeInterval, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
+				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, probeInterval,
+				Duration.ofSeconds(5));
+		long seq = System.nanoTime();
+		try (FaultProxy proxy = FaultProxy.to(server).start()) {
+			PeerConfig peer = new PeerConfig(settings.name(), server.name(), proxy.jdbcUrl(server, JdbcDriver.MARIADB),
+					server.username(), server.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(2),
+					Map.of("maximum-pool-size", "4", "minimum-idle", "4"));
+			try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+				.settings(settings)
+				.peer(peer)
+				.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
+				.build()) {
+				await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+				// every pooled connection in use at once, so that all were used just now
+				List<Connection> all = new java.util.ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					Connection connection = pool.getConnection();
+					try (Statement statement = connection.createStatement()) {
+						statement.executeQuery("SELECT 1").close();
+					}
+					all.add(connection);
+				}
+				for (Connection connection : all) {
+					connection.close();
+				}
+				try (Connection connection = pool.getConnection()) {
+					connection.setAutoCommit(false);
+					insertSeq(connection, seq);
+					proxy.resetConnections();
+					insertSeq(connection, seq + 1);
+					connection.commit();
+				}
+				assertThat(pool.peer(server.name()).state()).isEqualTo(PeerState.UP);
+			}
+		}
+		try (Connection check = server.connect(); Statement statement = check.createStatement();
+				ResultSet rows = statement
+					.executeQuery("SELECT COUNT(*) FROM load_rows WHERE seq IN (" + seq + ", " + (seq + 1) + ")")) {
+			rows.next();
+			assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
+		}
+	}
+
+	private static void insertSeq(Connection connection, long seq) throws SQLException {
+		try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO load_rows (seq) VALUES (?)")) {
+			insert.setLong(1, seq);
+			assertThat(insert.executeUpdate()).isEqualTo(1);
 		}
 	}
 

@@ -23,10 +23,19 @@ final class FailedPeers {
 	/** The peers this transaction already took back once after they failed it (bit per peer index). */
 	private long readmitted;
 
-	/** The failed peers by index, and when each failure was seen ({@link System#nanoTime()}). */
+	/**
+	 * Peers taken back whose next connections are checked before use (bit per peer index): the fault
+	 * that broke the connection (a reset of every connection, a restart) may have broken the pooled
+	 * ones too, which HikariCP hands out unchecked within 500 ms of their last use.
+	 */
+	private long checking;
+
+	/** The failed peers by index, when each failure was seen ({@link System#nanoTime()}), and how many checks are left. */
 	private Peer[] peers = new Peer[0];
 
 	private long[] seen = new long[0];
+
+	private int[] checksLeft = new int[0];
 
 	/**
 	 * {@code peer} failed: it is not taken again until a probe finds it healthy.
@@ -38,6 +47,7 @@ final class FailedPeers {
 		if (this.peers.length <= index) {
 			this.peers = Arrays.copyOf(this.peers, index + 1);
 			this.seen = Arrays.copyOf(this.seen, index + 1);
+			this.checksLeft = Arrays.copyOf(this.checksLeft, index + 1);
 		}
 		this.failed |= 1L << index;
 		this.peers[index] = peer;
@@ -57,11 +67,37 @@ final class FailedPeers {
 					&& peer.foundHealthySince(this.seen[index])) {
 				still &= ~bit;
 				this.readmitted |= bit;
+				this.checking |= bit;
+				// every connection its pool may hold, broken by the same fault, and one new
+				this.checksLeft[index] = peer.poolSize() + 1;
 				this.peers[index] = null;
 			}
 		}
 		this.failed = still;
 		return still;
+	}
+
+	/**
+	 * Whether the next connection from {@code peer} is checked before use: the peer was taken back
+	 * after it failed this connection, and no connection from it has passed a check since (at most
+	 * as many checks as its pool holds connections, and one).
+	 */
+	boolean checksNext(Peer peer) {
+		int index = peer.index();
+		long bit = 1L << index;
+		if ((this.checking & bit) == 0L) {
+			return false;
+		}
+		if (this.checksLeft[index]-- <= 0) {
+			this.checking &= ~bit;
+			return false;
+		}
+		return true;
+	}
+
+	/** A connection from {@code peer} passed its check: the next ones are used as they come. */
+	void checked(Peer peer) {
+		this.checking &= ~(1L << peer.index());
 	}
 
 }

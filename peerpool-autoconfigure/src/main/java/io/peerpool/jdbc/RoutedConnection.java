@@ -115,6 +115,10 @@ abstract class RoutedConnection extends StatementHost {
 				releasePhysical(new SQLException("replica behind the client's last write"));
 				current = this.owner.acquire((PeerConnection) this, false, stillFailed());
 			}
+			if (!usableAfterFailure(current)) {
+				current = null;
+				continue;
+			}
 			try {
 				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, this.readOnly,
 						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
@@ -131,6 +135,34 @@ abstract class RoutedConnection extends StatementHost {
 			}
 		}
 		return current;
+	}
+
+	/**
+	 * Whether {@code current}, just taken, may be used: unless it comes from a peer this connection
+	 * failed on and took back ({@link FailedPeers#checksNext}), it is; such a connection is checked
+	 * first, and evicted when the fault that broke this connection's last one broke it too.
+	 */
+	private boolean usableAfterFailure(Connection current) {
+		FailedPeers known = this.failedPeers;
+		Peer served = this.peer;
+		if (known == null || served == null || !known.checksNext(served)) {
+			return true;
+		}
+		boolean valid;
+		try {
+			valid = current.isValid(
+					(int) Math.max(1L, (this.owner.settings().probeTimeout().toMillis() + 999L) / 1000L));
+		}
+		catch (SQLException ex) {
+			valid = false;
+		}
+		if (valid) {
+			known.checked(served);
+			return true;
+		}
+		served.evict(current);
+		releasePhysical(new SQLException("a pooled connection broken by the fault its peer was taken back from"));
+		return false;
 	}
 
 	/**

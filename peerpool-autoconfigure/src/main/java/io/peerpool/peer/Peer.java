@@ -492,6 +492,11 @@ public final class Peer implements Balanced {
 		this.routed.increment();
 	}
 
+	/** How many connections the peer's pool may hold ({@code maximum-pool-size}). */
+	public int poolSize() {
+		return this.slots;
+	}
+
 	/** {@code "3/3 active"}: connections borrowed through this pool, of the peer's maximum. */
 	String describeUsage() {
 		HikariDataSource current = this.pool;

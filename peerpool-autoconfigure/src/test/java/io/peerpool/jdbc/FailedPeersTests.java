@@ -13,7 +13,8 @@ import static org.mockito.Mockito.mock;
 
 /**
  * When a connection takes back a peer it failed on ({@link FailedPeers}): not before a probe that
- * started after the failure found the peer healthy, and then only once per transaction.
+ * started after the failure found the peer healthy, and then only once per transaction; and which
+ * connections from it are checked before use.
  */
 class FailedPeersTests {
 
@@ -52,6 +53,31 @@ class FailedPeersTests {
 		// the statement failed it again: it is not taken back a second time, whatever the probes find
 		this.failed.add(this.peer0, 300L);
 		assertThat(this.failed.stillFailed()).isEqualTo(0b001L);
+	}
+
+	@Test
+	void aPeerTakenBackHasItsNextConnectionsCheckedUntilOnePassesAtMostAsManyAsItsPoolHoldsAndOne() {
+		given(this.peer0.poolSize()).willReturn(2);
+		this.failed.add(this.peer0, 100L);
+		assertThat(this.failed.checksNext(this.peer0)).as("not taken back yet").isFalse();
+		given(this.peer0.foundHealthySince(100L)).willReturn(true);
+		assertThat(this.failed.stillFailed()).isZero();
+		assertThat(this.failed.checksNext(this.peer2)).as("a peer that never failed").isFalse();
+		assertThat(this.failed.checksNext(this.peer0)).isTrue();
+		assertThat(this.failed.checksNext(this.peer0)).isTrue();
+		assertThat(this.failed.checksNext(this.peer0)).isTrue();
+		assertThat(this.failed.checksNext(this.peer0)).as("past the pool's size and one").isFalse();
+	}
+
+	@Test
+	void oneConnectionThatPassesItsCheckEndsTheChecks() {
+		given(this.peer0.poolSize()).willReturn(10);
+		given(this.peer0.foundHealthySince(100L)).willReturn(true);
+		this.failed.add(this.peer0, 100L);
+		this.failed.stillFailed();
+		assertThat(this.failed.checksNext(this.peer0)).isTrue();
+		this.failed.checked(this.peer0);
+		assertThat(this.failed.checksNext(this.peer0)).isFalse();
 	}
 
 	@Test
