@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -429,6 +431,61 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			connection.rollback();
 		}
 		assertThat(transfersOn(second(), ref)).as("never replayed").isZero();
+	}
+
+	/**
+	 * A read-only transaction (JDBC read-only: the server refuses writes in it) whose commit is cut
+	 * on its way: nothing was there to commit, so the commit succeeds, with or without replay (a
+	 * read-only transaction that fails at its commit after all its reads were made loses the
+	 * application's work for nothing); the connection goes on on the other server.
+	 */
+	@ParameterizedTest
+	@EnumSource(names = { "NONE", "READ_ONLY" })
+	void aReadOnlyTransactionWhoseCommitIsCutSucceedsForNothingWasToCommit(TransactionReplay replay)
+			throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(replay, 64); Connection connection = pool.getConnection()) {
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			assertThat(balance(connection, accounts[0])).isEqualTo(100);
+			first().freeze();
+			java.util.concurrent.CompletableFuture<Throwable> commit = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> org.assertj.core.api.Assertions.catchThrowable(connection::commit));
+			await().atMost(Duration.ofSeconds(5)).until(AbstractTransactionReplayIntegrationTests::inCommit);
+			Throwable thrown = commit.orTimeout(10, TimeUnit.SECONDS).join();
+			assertThat(thrown).as("the commit of a read-only transaction").isNull();
+			assertThat(balance(connection, accounts[1])).as("the next transaction").isZero();
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			connection.commit();
+			first().thaw();
+		}
+	}
+
+	/** The same after the pool aborted the connection before the commit: the reads stand, the commit succeeds. */
+	@Test
+	void aReadOnlyTransactionWhoseConnectionThePoolAbortedBeforeTheCommitCommits() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			assertThat(balance(connection, accounts[0])).isEqualTo(100);
+			first().freeze();
+			awaitAbortedOnTheFirst(pool);
+			connection.commit();
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			connection.commit();
+			first().thaw();
+		}
+	}
+
+	private static int balance(Connection connection, long account) throws SQLException {
+		try (PreparedStatement read = connection.prepareStatement("SELECT balance FROM accounts WHERE id = ?")) {
+			read.setLong(1, account);
+			try (ResultSet rows = read.executeQuery()) {
+				assertThat(rows.next()).isTrue();
+				return rows.getInt(1);
+			}
+		}
 	}
 
 	@Test

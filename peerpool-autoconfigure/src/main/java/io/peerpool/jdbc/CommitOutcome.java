@@ -61,10 +61,17 @@ final class CommitOutcome {
 	/**
 	 * The error a failed commit gives the application: SQLState {@code 08007} when the connection
 	 * was lost, since the commit may have reached the server; the server's own error when it
-	 * refused the commit (running read-only: nothing was committed).
+	 * refused the commit (running read-only: nothing was committed); none when the connection of a
+	 * transaction that only read was lost ({@code onlyRead}): there was nothing to commit, and the
+	 * application has what it read.
+	 * @return the error, or {@code null} when the commit counts as done
 	 */
-	static SQLException failure(PeerAcquirer pool, @Nullable Peer peer, boolean autoCommit, SQLException ex) {
+	static @Nullable SQLException failure(PeerAcquirer pool, @Nullable Peer peer, boolean autoCommit,
+			boolean onlyRead, SQLException ex) {
 		if (!autoCommit && peer != null && pool.reportIfPeerFailure(peer, ex) && !Dialect.isServerReadOnly(ex)) {
+			if (onlyRead) {
+				return null;
+			}
 			// the commit may have reached the server before the connection was lost: never replayed
 			return new SQLException("peerpool: the connection to peer '" + peer.name() + "' of pool '"
 					+ pool.poolName() + "' was lost during commit; the transaction may or may not have"

@@ -254,7 +254,8 @@ public final class PeerConnection extends DelegatingConnection {
 				this.physical.commit();
 			}
 			catch (SQLException ex) {
-				throw commitFailure(ex);
+				commitFailed(ex);
+				return;
 			}
 			recordWritePosition();
 		}
@@ -262,7 +263,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	/**
 	 * {@code commit()} on a connection the pool aborted before it: a recorded transaction runs again
-	 * on another peer and commits there; otherwise the application learns that nothing was committed.
+	 * on another peer and commits there; one that only read commits as it is (nothing to commit);
+	 * otherwise the application learns that nothing was committed.
 	 */
 	private void commitAfterAbort() throws SQLException {
 		SQLException aborted = CommitOutcome.notCommitted(this.owner, this.peer);
@@ -270,6 +272,11 @@ public final class PeerConnection extends DelegatingConnection {
 			return;
 		}
 		endTransaction();
+		if (onlyRead()) {
+			// nothing to commit: what the transaction read stands, and the next one takes another connection
+			releasePhysical(aborted);
+			return;
+		}
 		throw aborted;
 	}
 

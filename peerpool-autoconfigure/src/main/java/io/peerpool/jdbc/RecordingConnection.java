@@ -190,9 +190,27 @@ abstract class RecordingConnection extends RoutedConnection {
 		this.replay = REPLAY_NEVER;
 	}
 
-	/** See {@link CommitOutcome#failure}. */
-	final SQLException commitFailure(SQLException ex) {
-		return CommitOutcome.failure(this.owner, this.peer, this.autoCommit, ex);
+	/**
+	 * The commit failed with {@code ex}: throws what the application learns
+	 * ({@link CommitOutcome#failure}), or, for a transaction that only read whose connection was
+	 * lost, lets go of the broken physical connection and returns: the commit counts as done, and
+	 * the next transaction takes another connection.
+	 */
+	final void commitFailed(SQLException ex) throws SQLException {
+		SQLException failure = CommitOutcome.failure(this.owner, this.peer, this.autoCommit, onlyRead(), ex);
+		if (failure != null) {
+			throw failure;
+		}
+		releasePhysical(ex);
+	}
+
+	/**
+	 * Whether the transaction only read, as the server enforces it: the connection is read-only
+	 * (the driver makes the server refuse writes in it) and no write was seen on it. Its commit has
+	 * nothing to commit, so a lost connection at the commit, or before it, loses nothing.
+	 */
+	final boolean onlyRead() {
+		return this.readOnly && !this.wrote;
 	}
 
 }

@@ -104,7 +104,8 @@ final class TransactionReplayer {
 		catch (SQLException ex) {
 			if (!Dialect.isServerReadOnly(ex) || !replay(connection, log, ex)) {
 				connection.endTransaction();
-				throw connection.commitFailure(ex);
+				connection.commitFailed(ex);
+				return;
 			}
 			commitReplayed(connection);
 			return;
@@ -135,7 +136,8 @@ final class TransactionReplayer {
 			connection.attachedPhysical().commit();
 		}
 		catch (SQLException again) {
-			throw connection.commitFailure(again);
+			connection.commitFailed(again);
+			return;
 		}
 		connection.recordWritePosition();
 	}

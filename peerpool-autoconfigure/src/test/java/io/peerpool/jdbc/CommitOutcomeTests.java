@@ -27,18 +27,28 @@ class CommitOutcomeTests {
 	@Test
 	void aLostConnectionDuringCommitLeavesTheOutcomeUnknown() {
 		SQLException lost = new SQLException("connection reset", "08S01");
-		SQLException failure = CommitOutcome.failure(pool(true), this.peer, false, lost);
+		SQLException failure = CommitOutcome.failure(pool(true), this.peer, false, false, lost);
 		assertThat(failure.getSQLState()).isEqualTo("08007");
 		assertThat(failure.getCause()).isSameAs(lost);
 	}
 
 	@Test
+	void aLostConnectionDuringTheCommitOfATransactionThatOnlyReadLosesNothing() {
+		SQLException lost = new SQLException("connection reset", "08S01");
+		assertThat((Throwable) CommitOutcome.failure(pool(true), this.peer, false, true, lost)).as("nothing to commit")
+			.isNull();
+		// the server's refusal is still the application's to see
+		SQLException refused = new SQLException("serialization failure", "40001");
+		assertThat((Throwable) CommitOutcome.failure(pool(false), this.peer, false, true, refused)).isSameAs(refused);
+	}
+
+	@Test
 	void anErrorThatIsNotThePeersOrAReadOnlyServerIsTheServersOwn() {
 		SQLException refused = new SQLException("duplicate key", "23000");
-		assertThat((Throwable) CommitOutcome.failure(pool(false), this.peer, false, refused)).isSameAs(refused);
+		assertThat((Throwable) CommitOutcome.failure(pool(false), this.peer, false, false, refused)).isSameAs(refused);
 		// in auto-commit there is no transaction whose outcome could be unknown
-		assertThat((Throwable) CommitOutcome.failure(pool(true), this.peer, true, refused)).isSameAs(refused);
-		assertThat((Throwable) CommitOutcome.failure(pool(true), null, false, refused)).isSameAs(refused);
+		assertThat((Throwable) CommitOutcome.failure(pool(true), this.peer, true, false, refused)).isSameAs(refused);
+		assertThat((Throwable) CommitOutcome.failure(pool(true), null, false, false, refused)).isSameAs(refused);
 	}
 
 	@Test
