@@ -262,21 +262,23 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/**
-	 * {@code commit()} on a connection the pool aborted before it: a recorded transaction runs again
-	 * on another peer and commits there; one that only read commits as it is (nothing to commit);
+	 * {@code commit()} on a connection the pool aborted before it: one that only read commits as it
+	 * is (nothing to commit); a recorded transaction runs again on another peer and commits there;
 	 * otherwise the application learns that nothing was committed.
 	 */
 	private void commitAfterAbort() throws SQLException {
 		SQLException aborted = CommitOutcome.notCommitted(this.owner, this.peer);
+		if (onlyRead()) {
+			// nothing to commit, nor to replay: what the transaction read stands, and the next one takes
+			// another connection (a replay would only wait for a peer, up to acquire-timeout)
+			endTransaction();
+			releasePhysical(aborted);
+			return;
+		}
 		if (isRecordingTransaction() && TransactionReplayer.commitAfterAbort(this, recordingLog(), aborted)) {
 			return;
 		}
 		endTransaction();
-		if (onlyRead()) {
-			// nothing to commit: what the transaction read stands, and the next one takes another connection
-			releasePhysical(aborted);
-			return;
-		}
 		throw aborted;
 	}
 
