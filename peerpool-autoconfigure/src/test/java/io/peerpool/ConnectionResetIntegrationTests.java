@@ -208,6 +208,34 @@ class ConnectionResetIntegrationTests {
 		}
 	}
 
+	/**
+	 * A connection reset after a transaction committed, before {@code close()}: HikariCP then
+	 * resets the read-only and auto-commit the borrow changed, on the broken connection. The work
+	 * is done and committed, the broken connection is HikariCP's to evict: {@code close()} succeeds.
+	 */
+	@Test
+	void closeAfterACommittedTransactionSucceedsWhenTheConnectionWasResetMeanwhile() throws Exception {
+		MariaDbServer server = db.server(0);
+		try (FaultProxy proxy = FaultProxy.to(server).start();
+				PeerPoolDataSource pool = pool(proxy.jdbcUrl(server, JdbcDriver.MARIADB), Duration.ofSeconds(2),
+						Map.of("maximum-pool-size", "2", "minimum-idle", "1"), PeerProbe.standard())) {
+			Connection connection = pool.getConnection();
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT COUNT(*) FROM load_rows").close();
+			}
+			connection.commit();
+			proxy.resetConnections();
+			connection.close();
+			assertThat(pool.peer(server.name()).activeConnections()).as("the borrow's slot").isZero();
+			try (Connection next = pool.getConnection(); Statement statement = next.createStatement()) {
+				statement.executeQuery("SELECT 1").close();
+			}
+		}
+		assertThat(this.downs).isEmpty();
+	}
+
 	private static void insertSeq(Connection connection, long seq) throws SQLException {
 		try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO load_rows (seq) VALUES (?)")) {
 			insert.setLong(1, seq);

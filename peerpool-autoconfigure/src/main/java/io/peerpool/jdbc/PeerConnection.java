@@ -318,7 +318,18 @@ public final class PeerConnection extends DelegatingConnection {
 			if (this.wrote || this.pinned) {
 				restoreAutoCommit(currentPeer, current);
 			}
-			currentPeer.release(current);
+			try {
+				currentPeer.release(current);
+			}
+			catch (SQLException ex) {
+				// HikariCP resets on the connection it gets back what the borrow changed (read-only,
+				// auto-commit, a rollback of what was left open): when that connection broke meanwhile, the
+				// borrow's work is committed, or rolled back by the server with the connection, and HikariCP
+				// evicts it. Nothing for the application to handle; the peer is judged by the error
+				if (!this.owner.reportIfPeerFailure(currentPeer, ex)) {
+					throw ex;
+				}
+			}
 		}
 	}
 
