@@ -74,17 +74,11 @@ class HoldNotFailIntegrationTests {
 	 */
 	@Test
 	void aTransactionWhosePeerDiedIsReplayedThereWhenAProbeFindsItBack() throws Exception {
-		MariaDbServer server = db.server(0);
-		try (Connection setup = server.connect(); Statement statement = setup.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS held_rows (id INT PRIMARY KEY)");
-			statement.execute("DELETE FROM held_rows");
-		}
+		MariaDbServer server = emptyHeldRows();
 		PeerPoolSettings settings = new PeerPoolSettings("hold-replay", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(45));
 		try (PeerPoolDataSource pool = replayingPool(settings)) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
-			db.server(1).kill();
-			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
+			killTheSecond(pool);
 			Connection connection = pool.getConnection();
 			connection.setAutoCommit(false);
 			insertHeld(connection, 1);
@@ -120,17 +114,11 @@ class HoldNotFailIntegrationTests {
 	 */
 	@Test
 	void aTransactionWhoseConnectionWasKilledIsReplayedOnItsPeerWhenNoOtherCanServe() throws Exception {
-		MariaDbServer server = db.server(0);
-		try (Connection setup = server.connect(); Statement statement = setup.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS held_rows (id INT PRIMARY KEY)");
-			statement.execute("DELETE FROM held_rows");
-		}
+		MariaDbServer server = emptyHeldRows();
 		PeerPoolSettings settings = new PeerPoolSettings("hold-killed", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
 		try (PeerPoolDataSource pool = replayingPool(settings)) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
-			db.server(1).kill();
-			await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
+			killTheSecond(pool);
 			try (Connection connection = pool.getConnection()) {
 				connection.setAutoCommit(false);
 				insertHeld(connection, 11);
@@ -202,6 +190,23 @@ class HoldNotFailIntegrationTests {
 			result.next();
 			return result.getInt(1);
 		}
+	}
+
+	/** The first server, with an empty {@code held_rows}. */
+	private static MariaDbServer emptyHeldRows() throws SQLException {
+		MariaDbServer server = db.server(0);
+		try (Connection setup = server.connect(); Statement statement = setup.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS held_rows (id INT PRIMARY KEY)");
+			statement.execute("DELETE FROM held_rows");
+		}
+		return server;
+	}
+
+	/** Both peers UP, then the second killed and DOWN: the first is the only one left. */
+	private static void killTheSecond(PeerPoolDataSource pool) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		db.server(1).kill();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
 	}
 
 	private static void insertHeld(Connection connection, int id) throws SQLException {
