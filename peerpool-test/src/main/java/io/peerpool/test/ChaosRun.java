@@ -683,14 +683,28 @@ public final class ChaosRun {
 		return value;
 	}
 
-	/** "Class [SQLState]: message" of an error, with its causes' classes. */
+	/**
+	 * "Class [SQLState]: message" of an error, and the class and SQLState of what was attached to it
+	 * as suppressed (why a replay gave up: no peer in time, a different result), which the message
+	 * does not say.
+	 */
 	static String describe(Throwable error) {
-		StringBuilder text = new StringBuilder(error.getClass().getSimpleName());
+		StringBuilder text = new StringBuilder();
+		kind(error, text);
+		text.append(": ").append(error.getMessage());
+		for (Throwable suppressed : error.getSuppressed()) {
+			text.append(" (then ");
+			kind(suppressed, text);
+			text.append(')');
+		}
+		return text.toString();
+	}
+
+	private static void kind(Throwable error, StringBuilder text) {
+		text.append(error.getClass().getSimpleName());
 		if (error instanceof SQLException sql && sql.getSQLState() != null) {
 			text.append(" [").append(sql.getSQLState()).append(']');
 		}
-		text.append(": ").append(error.getMessage());
-		return text.toString();
 	}
 
 	static boolean isUnknownOutcome(Throwable error) {

@@ -10,6 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChaosReportTests {
 
 	@Test
+	void anErrorIsDescribedWithWhatWasAttachedToItAsSuppressed() {
+		// a replay that gave up attaches its reason to the original error, which the message does not say
+		java.sql.SQLException lost = new java.sql.SQLException("An I/O error occurred", "08006");
+		lost.addSuppressed(new java.sql.SQLTransientConnectionException("No peer can serve", "08001"));
+		assertThat(ChaosRun.describe(lost))
+			.isEqualTo("SQLException [08006]: An I/O error occurred (then SQLTransientConnectionException [08001])");
+		assertThat(ChaosRun.describe(new IllegalStateException("boom"))).isEqualTo("IllegalStateException: boom");
+	}
+
+	@Test
 	void percentilesAreExactAtMillisecondResolution() {
 		ChaosReport.Latencies latencies = new ChaosReport.Latencies();
 		for (int i = 1; i <= 1000; i++) {
