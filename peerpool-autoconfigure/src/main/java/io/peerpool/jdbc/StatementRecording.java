@@ -311,10 +311,12 @@ final class StatementRecording {
 			case SET_SQLXML -> target.setSQLXML(index, (SQLXML) value);
 			case SET_URL -> target.setURL(index, (URL) value);
 			case SET_UNICODE_STREAM -> target.setUnicodeStream(index, (InputStream) value, (int) number);
-			default -> {
+			case SET_DATE_CALENDAR, SET_TIME_CALENDAR, SET_TIMESTAMP_CALENDAR, SET_OBJECT_SQL_TYPE,
+					SET_OBJECT_SQL_TYPE_INT -> {
 				Object[] pair = (Object[]) value;
 				applyPair(target, kind, index, number, pair[0], pair[1]);
 			}
+			default -> throw new IllegalStateException("Unknown recorded call " + kind);
 		}
 	}
 
