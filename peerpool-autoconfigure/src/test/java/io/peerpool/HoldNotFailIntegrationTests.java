@@ -75,10 +75,7 @@ class HoldNotFailIntegrationTests {
 	@Test
 	void aTransactionWhosePeerDiedIsReplayedThereWhenAProbeFindsItBack() throws Exception {
 		MariaDbServer server = emptyHeldRows();
-		PeerPoolSettings settings = new PeerPoolSettings("hold-replay", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
-				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(45));
-		try (PeerPoolDataSource pool = replayingPool(settings)) {
-			killTheSecond(pool);
+		try (PeerPoolDataSource pool = onlyTheFirstLeft("hold-replay", Duration.ofSeconds(45))) {
 			Connection connection = pool.getConnection();
 			connection.setAutoCommit(false);
 			insertHeld(connection, 1);
@@ -99,11 +96,7 @@ class HoldNotFailIntegrationTests {
 
 			rest.get(30, TimeUnit.SECONDS);
 			connection.close();
-			try (Connection check = server.connect(); Statement statement = check.createStatement();
-					var rows = statement.executeQuery("SELECT COUNT(*) FROM held_rows WHERE id IN (1, 2)")) {
-				rows.next();
-				assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
-			}
+			assertThat(heldRows(server, 1, 2)).as("rows of the replayed transaction").isEqualTo(2);
 		}
 	}
 
@@ -115,13 +108,11 @@ class HoldNotFailIntegrationTests {
 	@Test
 	void aTransactionWhoseConnectionWasKilledIsReplayedOnItsPeerWhenNoOtherCanServe() throws Exception {
 		MariaDbServer server = emptyHeldRows();
-		PeerPoolSettings settings = new PeerPoolSettings("hold-killed", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
-				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
-		try (PeerPoolDataSource pool = replayingPool(settings)) {
-			killTheSecond(pool);
+		try (PeerPoolDataSource pool = onlyTheFirstLeft("hold-killed", Duration.ofSeconds(5))) {
 			try (Connection connection = pool.getConnection()) {
 				connection.setAutoCommit(false);
 				insertHeld(connection, 11);
+				// as the DBA: reading INNODB_TRX needs PROCESS, which the application user (rightly) lacks
 				try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement()) {
 					// the thread of the one open transaction that wrote: ours
 					var rows = statement.executeQuery("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX");
@@ -132,11 +123,7 @@ class HoldNotFailIntegrationTests {
 				connection.commit();
 			}
 			assertThat(pool.getPeers().get(0).isUp()).as("the peer of the killed connection").isTrue();
-			try (Connection check = server.connect(); Statement statement = check.createStatement();
-					var rows = statement.executeQuery("SELECT COUNT(*) FROM held_rows WHERE id IN (11, 12)")) {
-				rows.next();
-				assertThat(rows.getInt(1)).as("rows of the replayed transaction").isEqualTo(2);
-			}
+			assertThat(heldRows(server, 11, 12)).as("rows of the replayed transaction").isEqualTo(2);
 		}
 	}
 
@@ -202,11 +189,28 @@ class HoldNotFailIntegrationTests {
 		return server;
 	}
 
-	/** Both peers UP, then the second killed and DOWN: the first is the only one left. */
-	private static void killTheSecond(PeerPoolDataSource pool) {
+	/**
+	 * A replaying pool whose peers were both UP, then the second killed and DOWN: the first is the
+	 * only one left. A failed peer waits five minutes for its next probe unless a caller is held.
+	 */
+	private static PeerPoolDataSource onlyTheFirstLeft(String name, Duration acquireTimeout) {
+		PeerPoolSettings settings = new PeerPoolSettings(name, Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), acquireTimeout);
+		PeerPoolDataSource pool = replayingPool(settings);
 		await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
 		db.server(1).kill();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !pool.getPeers().get(1).isUp());
+		return pool;
+	}
+
+	/** How many of the two ids are in {@code held_rows} on {@code server}. */
+	private static int heldRows(MariaDbServer server, int first, int second) throws SQLException {
+		try (Connection check = server.connect(); Statement statement = check.createStatement();
+				var rows = statement
+					.executeQuery("SELECT COUNT(*) FROM held_rows WHERE id IN (" + first + ", " + second + ")")) {
+			rows.next();
+			return rows.getInt(1);
+		}
 	}
 
 	private static void insertHeld(Connection connection, int id) throws SQLException {

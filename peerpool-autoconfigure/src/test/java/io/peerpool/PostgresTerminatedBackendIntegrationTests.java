@@ -107,7 +107,8 @@ class PostgresTerminatedBackendIntegrationTests {
 				Connection connection = pool.getConnection()) {
 			connection.setAutoCommit(false);
 			insert(connection, 1);
-			// the one backend idle in a transaction: ours (asking it its pid would be a result the replay compares)
+			// the one backend idle in a transaction: ours (asking it its pid would be a result the replay compares),
+			// ended by the DBA, as an administrator: the application user sees and ends only its own role's backends
 			server.executeAsAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 					+ " WHERE state = 'idle in transaction' AND datname = current_database()");
 			insert(connection, 2);
