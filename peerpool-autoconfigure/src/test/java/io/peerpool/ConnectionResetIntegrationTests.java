@@ -209,6 +209,70 @@ class ConnectionResetIntegrationTests {
 	}
 
 	/**
+	 * A reset of every live connection while as many transactions as the only peer has connections
+	 * are open on it, with {@code transaction-replay: all}: each replay needs a new connection of
+	 * that peer, so the lost ones must give their slots back when their replay begins; a replay
+	 * that kept its lost connection until it ended would wait for the others' slots, and every
+	 * transaction would fail at {@code acquire-timeout}.
+	 */
+	@Test
+	void transactionsHoldingEveryConnectionOfTheOnlyPeerGoOnWhenEveryConnectionIsReset() throws Exception {
+		MariaDbServer server = db.server(0);
+		int poolSize = 4;
+		Duration probeInterval = Duration.ofSeconds(2);
+		PeerPoolSettings settings = new PeerPoolSettings("reset-replay-all", Balance.ROUND_ROBIN, CHECK_INTERVAL,
+				probeInterval, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
+				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, probeInterval,
+				Duration.ofSeconds(5));
+		long seq = System.nanoTime();
+		try (FaultProxy proxy = FaultProxy.to(server).start()) {
+			PeerConfig peer = new PeerConfig(settings.name(), server.name(), proxy.jdbcUrl(server, JdbcDriver.MARIADB),
+					server.username(), server.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(2),
+					Map.of("maximum-pool-size", String.valueOf(poolSize), "minimum-idle", String.valueOf(poolSize)));
+			try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+				.settings(settings)
+				.peer(peer)
+				.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
+				.build()) {
+				await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+				java.util.concurrent.CyclicBarrier begun = new java.util.concurrent.CyclicBarrier(poolSize + 1);
+				java.util.concurrent.CyclicBarrier reset = new java.util.concurrent.CyclicBarrier(poolSize + 1);
+				List<CompletableFuture<Void>> transactions = new java.util.ArrayList<>();
+				for (int i = 0; i < poolSize; i++) {
+					long first = seq + 2L * i;
+					transactions.add(CompletableFuture.runAsync(() -> {
+						try (Connection connection = pool.getConnection()) {
+							connection.setAutoCommit(false);
+							insertSeq(connection, first);
+							begun.await(20, TimeUnit.SECONDS);
+							reset.await(20, TimeUnit.SECONDS);
+							insertSeq(connection, first + 1);
+							connection.commit();
+						}
+						catch (Exception ex) {
+							throw new java.util.concurrent.CompletionException(ex);
+						}
+					}, java.util.concurrent.Executors.newSingleThreadExecutor()));
+				}
+				begun.await(20, TimeUnit.SECONDS);
+				assertThat(pool.peer(server.name()).activeConnections()).as("connections in use").isEqualTo(poolSize);
+				proxy.resetConnections();
+				reset.await(20, TimeUnit.SECONDS);
+				for (CompletableFuture<Void> transaction : transactions) {
+					transaction.get(30, TimeUnit.SECONDS);
+				}
+				assertThat(pool.peer(server.name()).activeConnections()).as("connections in use after").isZero();
+			}
+		}
+		try (Connection check = server.connect(); Statement statement = check.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM load_rows WHERE seq BETWEEN " + seq
+						+ " AND " + (seq + 2L * poolSize - 1))) {
+			rows.next();
+			assertThat(rows.getInt(1)).as("rows of the replayed transactions").isEqualTo(2 * poolSize);
+		}
+	}
+
+	/**
 	 * A connection reset after a transaction committed, before {@code close()}: HikariCP then
 	 * resets the read-only and auto-commit the borrow changed, on the broken connection. The work
 	 * is done and committed, the broken connection is HikariCP's to evict: {@code close()} succeeds.

@@ -313,8 +313,9 @@ public final class PeerConnection extends DelegatingConnection {
 		this.closed = true;
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
+		boolean already = this.givenBack;
 		this.physical = null;
-		if (current != null) {
+		if (current != null && !already) {
 			if (this.wrote || this.pinned) {
 				restoreAutoCommit(currentPeer, current);
 			}
@@ -538,8 +539,9 @@ public final class PeerConnection extends DelegatingConnection {
 		this.closed = true;
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
+		boolean already = this.givenBack;
 		this.physical = null;
-		if (current != null) {
+		if (current != null && !already) {
 			// the pool slot and the active count go back now, or close() (a no-op once closed) would leak them
 			currentPeer.releaseAborted(current, executor);
 		}

@@ -62,6 +62,13 @@ abstract class RoutedConnection extends StatementHost {
 	 */
 	boolean pinned;
 
+	/**
+	 * Whether {@code physical} is a lost connection whose slot went back when a replay began
+	 * ({@link TransactionReplayer}): kept attached after a failed replay so that the transaction's
+	 * later calls fail, and not given back a second time.
+	 */
+	boolean givenBack;
+
 	/** Rarely used settings, a transaction's log and the connection left behind by a move; allocated on first need. */
 	Extras extras;
 
@@ -87,6 +94,7 @@ abstract class RoutedConnection extends StatementHost {
 	public void attach(Peer peer, Connection physical) {
 		this.peer = peer;
 		this.physical = physical;
+		this.givenBack = false;
 	}
 
 	/** The peer serving this connection, or {@code null} before first use. */
@@ -434,14 +442,15 @@ abstract class RoutedConnection extends StatementHost {
 	void detach() {
 		this.physical = null;
 		this.peer = null;
+		this.givenBack = false;
 	}
 
 	void releasePhysical(SQLException cause) {
 		Connection current = this.physical;
 		Peer currentPeer = this.peer;
-		this.physical = null;
-		this.peer = null;
-		if (current != null && currentPeer != null) {
+		boolean already = this.givenBack;
+		detach();
+		if (current != null && currentPeer != null && !already) {
 			try {
 				currentPeer.release(current);
 			}

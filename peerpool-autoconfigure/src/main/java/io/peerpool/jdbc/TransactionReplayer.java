@@ -42,6 +42,14 @@ final class TransactionReplayer {
 		}
 		connection.exclude(failed, seen);
 		connection.detach();
+		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
+		// connection of the only peer that can serve, the replays would otherwise wait for each other's
+		try {
+			failed.releaseAborted(lost, Runnable::run);
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
+		}
 		while (true) {
 			Connection next;
 			try {
@@ -67,7 +75,6 @@ final class TransactionReplayer {
 				difference = "a statement failed: " + again;
 			}
 			if (difference == null) {
-				RoutedConnection.releaseQuietly(failed, lost);
 				return true;
 			}
 			failure.addSuppressed(new SQLException("peerpool transaction replay on peer '"
@@ -85,9 +92,13 @@ final class TransactionReplayer {
 		}
 	}
 
-	/** The failed connection again, as if no replay had been tried: the application sees the original failure. */
+	/**
+	 * The failed connection again, as if no replay had been tried: the application sees the original
+	 * failure, and the transaction's later calls fail on the connection, given back already.
+	 */
 	private static boolean giveUp(RecordingConnection connection, Peer failed, Connection lost) {
 		connection.attach(failed, lost);
+		connection.givenBack = true;
 		connection.abandonReplay();
 		return false;
 	}

@@ -23,7 +23,11 @@ import io.peerpool.routing.PeerRouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -141,6 +145,22 @@ class TransactionReplayTests {
 		assertThat(this.second.rollbacks).as("the replay is undone").isOne();
 		assertThat(connection.peer()).as("still on the failed connection").isSameAs(this.peers[0]);
 		connection.rollback();
+	}
+
+	@Test
+	void theLostConnectionGoesBackOnceWhenTheReplayBeginsAlsoWhenTheReplayFails() throws SQLException {
+		PeerConnection connection = transaction();
+		assertThat(update(connection, 50, 7)).isOne();
+		Connection lost = connection.attachedPhysical();
+		this.second.counts = (sql, parameters) -> 0;
+		this.first.dead = true;
+		catchThrowableOfType(SQLException.class, () -> update(connection, 60, 8));
+		// its slot is free for the replays of other transactions on the same peer
+		then(this.peers[0]).should().releaseAborted(eq(lost), any());
+		assertThat(connection.attachedPhysical()).as("kept for the transaction's later calls").isSameAs(lost);
+		connection.rollback();
+		connection.close();
+		then(this.peers[0]).should(never()).release(lost);
 	}
 
 	@Test
