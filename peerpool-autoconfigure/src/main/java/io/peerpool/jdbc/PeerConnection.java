@@ -45,15 +45,19 @@ import io.peerpool.PeerRole;
  * what a failed commit tells the application ({@link CommitOutcome}). The methods that only call
  * the same method of the physical connection ({@code anyPhysical()}) are in
  * {@link DelegatingConnection}, generated at build time, with the savepoint calls and LOB creators
- * after {@link #unreplayable()}. Request boundaries and sharding keys keep the interface's
- * defaults: they would take a physical connection before the intent is known.
+ * after {@link #unreplayable()} and the session setters as calls of {@code remember} (made on the
+ * physical connection if there is one, and kept for the next: {@link SessionSettings}). Request
+ * boundaries and sharding keys keep the interface's defaults: they would take a physical
+ * connection before the intent is known.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
 @GenerateDelegation(value = Connection.class, delegate = "anyPhysical", superclass = RecordingConnection.class,
 		exclude = { "beginRequest", "endRequest", "setShardingKeyIfValid", "setShardingKey" }, guard = "unreplayable",
 		guarded = { "setSavepoint", "rollback", "releaseSavepoint", "createBlob", "createClob", "createNClob",
-				"createSQLXML" })
+				"createSQLXML" },
+		recorder = "remember", recorded = { "setReadOnly", "setCatalog", "setTransactionIsolation", "setTypeMap",
+				"setHoldability", "setSchema", "setNetworkTimeout" }, kinds = SessionSettings.class)
 public final class PeerConnection extends DelegatingConnection {
 
 	public PeerConnection(PeerAcquirer owner) {
@@ -365,42 +369,15 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	@Override
-	public void setReadOnly(boolean readOnly) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setReadOnly(readOnly);
-		}
-		this.readOnly = readOnly;
-	}
-
-	@Override
 	public boolean isReadOnly() throws SQLException {
 		checkOpen();
 		return (this.physical != null) ? this.physical.isReadOnly() : this.readOnly;
 	}
 
 	@Override
-	public void setCatalog(String catalog) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setCatalog(catalog);
-		}
-		session().catalog = catalog;
-	}
-
-	@Override
 	public String getCatalog() throws SQLException {
 		SessionSettings known = knownSettings();
 		return (known != null && known.catalog != null) ? known.catalog : anyPhysical().getCatalog();
-	}
-
-	@Override
-	public void setTransactionIsolation(int level) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setTransactionIsolation(level);
-		}
-		this.transactionIsolation = level;
 	}
 
 	@Override
@@ -428,24 +405,6 @@ public final class PeerConnection extends DelegatingConnection {
 	public Map<String, Class<?>> getTypeMap() throws SQLException {
 		SessionSettings known = knownSettings();
 		return (known != null && known.typeMap != null) ? known.typeMap : anyPhysical().getTypeMap();
-	}
-
-	@Override
-	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setTypeMap(map);
-		}
-		session().typeMap = map;
-	}
-
-	@Override
-	public void setHoldability(int holdability) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setHoldability(holdability);
-		}
-		this.holdability = holdability;
 	}
 
 	@Override
@@ -481,31 +440,22 @@ public final class PeerConnection extends DelegatingConnection {
 		return (this.physical == null) || this.physical.isValid(timeout);
 	}
 
+	// client info throws SQLClientInfoException, not the SQLException of the generated setters: by hand
+
 	@Override
 	public void setClientInfo(String name, String value) throws SQLClientInfoException {
-		try {
-			checkOpen();
-			if (this.physical != null) {
-				this.physical.setClientInfo(name, value);
-			}
-			session().clientInfo(name, value);
-		}
-		catch (SQLClientInfoException ex) {
-			throw ex;
-		}
-		catch (SQLException ex) {
-			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
-		}
+		clientInfo(name, value, null);
 	}
 
 	@Override
 	public void setClientInfo(Properties properties) throws SQLClientInfoException {
+		clientInfo(null, null, properties);
+	}
+
+	/** One property ({@code properties} {@code null}) or all of them, as a session setting. */
+	private void clientInfo(String name, String value, Properties properties) throws SQLClientInfoException {
 		try {
-			checkOpen();
-			if (this.physical != null) {
-				this.physical.setClientInfo(properties);
-			}
-			session().clientInfo(properties);
+			remember(SessionSettings.SET_CLIENT_INFO, 0, (properties != null) ? properties : name, value);
 		}
 		catch (SQLClientInfoException ex) {
 			throw ex;
@@ -513,15 +463,6 @@ public final class PeerConnection extends DelegatingConnection {
 		catch (SQLException ex) {
 			throw new SQLClientInfoException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), Map.of(), ex);
 		}
-	}
-
-	@Override
-	public void setSchema(String schema) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setSchema(schema);
-		}
-		session().schema = schema;
 	}
 
 	@Override
@@ -549,17 +490,6 @@ public final class PeerConnection extends DelegatingConnection {
 		if (more != null && more.parked != null) {
 			more.parked.abort(executor);
 		}
-	}
-
-	@Override
-	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		checkOpen();
-		if (this.physical != null) {
-			this.physical.setNetworkTimeout(executor, milliseconds);
-		}
-		SessionSettings session = session();
-		session.networkExecutor = executor;
-		session.networkTimeout = milliseconds;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.peerpool.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
@@ -297,6 +298,45 @@ abstract class RoutedConnection extends StatementHost {
 		}
 		catch (SQLException ex) {
 			// it is given back to its pool, which discards it if broken
+		}
+	}
+
+	// the session setters DelegatingConnection generates (setReadOnly, setCatalog, ...) call these with their kind
+
+	final void remember(int kind, boolean value) throws SQLException {
+		remember(kind, value ? 1 : 0, null, null);
+	}
+
+	final void remember(int kind, int value) throws SQLException {
+		remember(kind, value, null, null);
+	}
+
+	final void remember(int kind, @Nullable Object value) throws SQLException {
+		remember(kind, 0, value, null);
+	}
+
+	/** {@code setNetworkTimeout}. */
+	final void remember(int kind, @Nullable Executor executor, int milliseconds) throws SQLException {
+		remember(kind, milliseconds, executor, null);
+	}
+
+	/**
+	 * A session setting: made on the physical connection if there is one, then kept for each one
+	 * this connection takes later. The call made now and the one made on the next physical
+	 * connection are the same switch ({@link SessionSettings#make}). Read-only, isolation and
+	 * holdability are fields of this object (they decide the peer, and most applications set one);
+	 * the others go to {@link SessionSettings}, allocated at the first.
+	 */
+	final void remember(int kind, int number, @Nullable Object value, @Nullable Object second) throws SQLException {
+		checkOpen();
+		if (this.physical != null) {
+			SessionSettings.make(this.physical, kind, number, value, second);
+		}
+		switch (kind) {
+			case SessionSettings.SET_READ_ONLY -> this.readOnly = number != 0;
+			case SessionSettings.SET_TRANSACTION_ISOLATION -> this.transactionIsolation = number;
+			case SessionSettings.SET_HOLDABILITY -> this.holdability = number;
+			default -> session().keep(kind, number, value, second);
 		}
 	}
 

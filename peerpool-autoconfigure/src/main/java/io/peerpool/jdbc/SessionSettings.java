@@ -13,9 +13,30 @@ import org.jspecify.annotations.Nullable;
  * first, a move to a primary, a failover, a replay), made before the physical connection existed
  * or on the one it replaces. Auto-commit, read-only, isolation and holdability are fields of the
  * connection itself (most applications set one; the connection is allocated per borrow); the ones
- * few applications set are kept here, allocated at the first of them.
+ * few applications set are kept here, allocated at the first of them. Each setter is made by one
+ * switch ({@link #make}), the application's call and the same setting on a later physical
+ * connection alike, so that the two cannot differ.
  */
 final class SessionSettings {
+
+	// the kinds of the session setters DelegatingConnection generates (named for the setter), and client info
+
+	static final int SET_READ_ONLY = 1;
+
+	static final int SET_TRANSACTION_ISOLATION = 2;
+
+	static final int SET_HOLDABILITY = 3;
+
+	static final int SET_CATALOG = 4;
+
+	static final int SET_SCHEMA = 5;
+
+	static final int SET_TYPE_MAP = 6;
+
+	static final int SET_NETWORK_TIMEOUT = 7;
+
+	/** Both {@code setClientInfo}: all properties ({@code value} a {@code Properties}), or one (name, value). */
+	static final int SET_CLIENT_INFO = 8;
 
 	@Nullable String catalog;
 
@@ -28,6 +49,56 @@ final class SessionSettings {
 	int networkTimeout = -1;
 
 	@Nullable Map<String, Class<?>> typeMap;
+
+	/**
+	 * Makes one session setting on {@code target}: the application's call on the physical connection
+	 * it has now, and the same setting on each one it takes later ({@link #apply}).
+	 */
+	@SuppressWarnings("unchecked")
+	static void make(Connection target, int kind, int number, @Nullable Object value, @Nullable Object second)
+			throws SQLException {
+		switch (kind) {
+			case SET_READ_ONLY -> target.setReadOnly(number != 0);
+			case SET_TRANSACTION_ISOLATION -> target.setTransactionIsolation(number);
+			case SET_HOLDABILITY -> target.setHoldability(number);
+			case SET_CATALOG -> target.setCatalog((String) value);
+			case SET_SCHEMA -> target.setSchema((String) value);
+			case SET_TYPE_MAP -> target.setTypeMap((Map<String, Class<?>>) value);
+			case SET_NETWORK_TIMEOUT -> target.setNetworkTimeout((Executor) value, number);
+			case SET_CLIENT_INFO -> {
+				if (value instanceof Properties properties) {
+					target.setClientInfo(properties);
+				}
+				else {
+					target.setClientInfo((String) value, (String) second);
+				}
+			}
+			default -> throw new IllegalArgumentException("Unknown session setting " + kind);
+		}
+	}
+
+	/** Keeps a setting that is not a field of the connection, for the physical connections it takes later. */
+	@SuppressWarnings("unchecked")
+	void keep(int kind, int number, @Nullable Object value, @Nullable Object second) {
+		switch (kind) {
+			case SET_CATALOG -> this.catalog = (String) value;
+			case SET_SCHEMA -> this.schema = (String) value;
+			case SET_TYPE_MAP -> this.typeMap = (Map<String, Class<?>>) value;
+			case SET_NETWORK_TIMEOUT -> {
+				this.networkExecutor = (Executor) value;
+				this.networkTimeout = number;
+			}
+			case SET_CLIENT_INFO -> {
+				if (value instanceof Properties properties) {
+					clientInfo(properties);
+				}
+				else {
+					clientInfo((String) value, (String) second);
+				}
+			}
+			default -> throw new IllegalArgumentException("Not a setting kept apart from the connection: " + kind);
+		}
+	}
 
 	/** One client info property: {@code null} removes it. */
 	void clientInfo(String name, @Nullable String value) {
@@ -66,13 +137,13 @@ final class SessionSettings {
 			target.setAutoCommit(autoCommit);
 		}
 		if (readOnly) {
-			target.setReadOnly(true);
+			make(target, SET_READ_ONLY, 1, null, null);
 		}
 		if (isolation >= 0) {
-			target.setTransactionIsolation(isolation);
+			make(target, SET_TRANSACTION_ISOLATION, isolation, null, null);
 		}
 		if (holdability >= 0) {
-			target.setHoldability(holdability);
+			make(target, SET_HOLDABILITY, holdability, null, null);
 		}
 		if (more != null) {
 			more.applyTo(target);
@@ -81,19 +152,19 @@ final class SessionSettings {
 
 	private void applyTo(Connection target) throws SQLException {
 		if (this.catalog != null) {
-			target.setCatalog(this.catalog);
+			make(target, SET_CATALOG, 0, this.catalog, null);
 		}
 		if (this.schema != null) {
-			target.setSchema(this.schema);
+			make(target, SET_SCHEMA, 0, this.schema, null);
 		}
 		if (this.clientInfo != null) {
-			target.setClientInfo(this.clientInfo);
+			make(target, SET_CLIENT_INFO, 0, this.clientInfo, null);
 		}
 		if (this.networkTimeout >= 0) {
-			target.setNetworkTimeout(this.networkExecutor, this.networkTimeout);
+			make(target, SET_NETWORK_TIMEOUT, this.networkTimeout, this.networkExecutor, null);
 		}
 		if (this.typeMap != null) {
-			target.setTypeMap(this.typeMap);
+			make(target, SET_TYPE_MAP, 0, this.typeMap, null);
 		}
 	}
 

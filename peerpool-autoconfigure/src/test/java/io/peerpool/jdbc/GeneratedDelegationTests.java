@@ -121,9 +121,9 @@ class GeneratedDelegationTests {
 
 		});
 		connection.anyPhysical();
-		// and the savepoint calls and LOB creators, after unreplayable()
+		// and the savepoint calls and LOB creators, after unreplayable(), and the session setters, made now and kept
 		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls))
-			.isEqualTo(5 + UNREPLAYABLE.size());
+			.isEqualTo(5 + UNREPLAYABLE.size() + SESSION_SETTERS.size());
 	}
 
 	@Test
@@ -220,12 +220,19 @@ class GeneratedDelegationTests {
 			"rollback(Savepoint)", "releaseSavepoint(Savepoint)", "createBlob()", "createClob()", "createNClob()",
 			"createSQLXML()");
 
+	/** The session setters, generated as a call of remember with their kind (made now and kept for the next physical connection). */
+	private static final Set<String> SESSION_SETTERS = Set.of("setReadOnly(boolean)", "setCatalog(String)",
+			"setTransactionIsolation(int)", "setTypeMap(Map)", "setHoldability(int)", "setSchema(String)",
+			"setNetworkTimeout(Executor,int)");
+
 	@Test
 	void peerConnectionLeavesOnlyCallsThatNeedAnyPhysicalConnectionToItsBase() {
 		Set<String> inherited = inherited(PeerConnection.class, Connection.class, DelegatingConnection.class);
 		// these end the replay and decide the peer first (unreplayable()): their result belongs to the physical connection
 		assertThat(inherited).containsAll(UNREPLAYABLE);
 		inherited.removeAll(UNREPLAYABLE);
+		assertThat(inherited).containsAll(SESSION_SETTERS);
+		inherited.removeAll(SESSION_SETTERS);
 		assertThat(inherited).containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
 				"getClientInfo()", "getClientInfo(String)", "nativeSQL(String)");
 		// they would take a physical connection before the intent is known

@@ -123,6 +123,45 @@ class PeerConnectionTests {
 	}
 
 	@Test
+	void everySessionSettingIsMadeOnThePhysicalConnectionItHasAndOnTheOneItTakesNext() throws SQLException {
+		Executor executor = Runnable::run;
+		java.util.Map<String, Class<?>> types = java.util.Map.of("point", Object.class);
+		java.util.Properties all = new java.util.Properties();
+		all.setProperty("ClientUser", "ada");
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.getTransactionIsolation();
+			assertThat(connection.peer()).as("taken tentatively, by the GET's read intent").isSameAs(this.replica);
+			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+			connection.setHoldability(java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT);
+			connection.setCatalog("app");
+			connection.setSchema("reports");
+			connection.setTypeMap(types);
+			connection.setNetworkTimeout(executor, 5_000);
+			connection.setClientInfo(all);
+			connection.setClientInfo("ApplicationName", "billing");
+			connection.prepareStatement("INSERT INTO t VALUES (1)");
+			assertThat(connection.peer()).as("moved by the write").isSameAs(this.primary);
+			java.util.Properties kept = new java.util.Properties();
+			kept.setProperty("ClientUser", "ada");
+			kept.setProperty("ApplicationName", "billing");
+			for (Connection physical : new Connection[] { this.onReplica, this.onPrimary }) {
+				verify(physical).setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+				verify(physical).setHoldability(java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT);
+				verify(physical).setCatalog("app");
+				verify(physical).setSchema("reports");
+				verify(physical).setTypeMap(types);
+				verify(physical).setNetworkTimeout(executor, 5_000);
+			}
+			verify(this.onReplica).setClientInfo(all);
+			verify(this.onReplica).setClientInfo("ApplicationName", "billing");
+			verify(this.onPrimary).setClientInfo(kept);
+			connection.setReadOnly(true);
+			verify(this.onPrimary).setReadOnly(true);
+		}
+	}
+
+	@Test
 	void unwrapPinsTheConnectionToThePhysicalConnectionHandedOut() throws SQLException {
 		try (RouteScope request = get()) {
 			PeerConnection connection = new PeerConnection(this.pool);
