@@ -51,6 +51,53 @@ class ApplicationErrorsIntegrationTests {
 		}
 	}
 
+	/**
+	 * MariaDB Connector/J gives SQLState class 25 (a write in a read-only transaction) as an
+	 * {@code SQLInvalidAuthorizationSpecException} and a class it does not know (an application's
+	 * {@code SIGNAL SQLSTATE '45000'}) as an {@code SQLTransientConnectionException}: by their
+	 * exception class an authentication and a connection failure, by their SQLState the
+	 * application's own errors. They reach the application, and the peers stay UP.
+	 */
+	@Test
+	void aWriteInAReadOnlyTransactionAndAnApplicationsSignalNeverMarkAPeerDown() throws SQLException {
+		for (var server : db.servers()) {
+			try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE IF NOT EXISTS signal_rows (id INT PRIMARY KEY)");
+				statement.execute("CREATE OR REPLACE PROCEDURE refuse() SIGNAL SQLSTATE '45000'"
+						+ " SET MESSAGE_TEXT = 'refused by the application'");
+			}
+		}
+		try (PeerPoolDataSource pool = TestPools.over(db.servers(), JdbcDriver.MARIADB)) {
+			java.util.List<String> downs = new java.util.concurrent.CopyOnWriteArrayList<>();
+			PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
+			for (int i = 0; i < 4; i++) {
+				SQLException readOnly = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, () -> {
+					try (Connection connection = pool.getConnection()) {
+						connection.setReadOnly(true);
+						connection.setAutoCommit(false);
+						try (Statement statement = connection.createStatement()) {
+							statement.executeQuery("SELECT 1").close();
+							statement.execute("INSERT INTO signal_rows VALUES (1)");
+						}
+					}
+				});
+				assertThat(readOnly.getSQLState()).isEqualTo("25006");
+				SQLException signal = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, () -> {
+					try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+						statement.execute("CALL refuse()");
+					}
+				});
+				assertThat(signal.getMessage()).contains("refused by the application");
+				assertThat(signal.getSQLState()).isEqualTo("45000");
+			}
+			assertThat(downs).as("DOWN transitions").isEmpty();
+			assertThat(pool.getPeers()).allSatisfy((peer) -> {
+				assertThat(peer.state()).isEqualTo(PeerState.UP);
+				assertThat(peer.lastError()).isNull();
+			});
+		}
+	}
+
 	@Test
 	void failedFirstStatementOfTheApplicationIsNotRetriedOnAnotherPeer() throws SQLException {
 		try (PeerPoolDataSource pool = TestPools.over(db.servers(), JdbcDriver.MARIADB)) {

@@ -22,7 +22,10 @@ import io.peerpool.dialect.Dialect.VendorFailure;
  * {@link Dialect#connectionFailure}), so that a new product touches the dialects only.
  *
  * <p>Deliberately not a peer failure: a {@code SQLTimeoutException} from a query timeout the
- * application set (MySQL 1317/3024, PostgreSQL 57014), syntax and constraint errors. A network
+ * application set (MySQL 1317/3024, PostgreSQL 57014), syntax and constraint errors, and an
+ * exception whose class says authentication or connection while its SQLState says otherwise
+ * (MariaDB Connector/J's for a write in a read-only transaction, 25006, or an application's
+ * {@code SIGNAL}). A network
  * timeout on an open connection is reported by every driver as SQLState class 08 and is caught
  * there.
  */
@@ -78,7 +81,11 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 
 	private FailureReason classifySql(SQLException sql) {
 		String state = sql.getSQLState();
-		if (sql instanceof SQLInvalidAuthorizationSpecException || "28000".equals(state) || Dialect.isAuthFailure(sql)) {
+		// by the exception class only when the SQLState does not say otherwise: MariaDB Connector/J gives class 25
+		// (a write in a read-only transaction) as an authorization exception, and every class it does not know (an
+		// application's SIGNAL SQLSTATE '45000', 3D000 no database) as a transient connection exception
+		if ((sql instanceof SQLInvalidAuthorizationSpecException && (state == null || state.startsWith("28")))
+				|| "28000".equals(state) || Dialect.isAuthFailure(sql)) {
 			return FailureReason.AUTH;
 		}
 		// a vendor's code that says more than its SQLState class (a Galera node not ready, a PostgreSQL shutdown)
@@ -97,7 +104,7 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 		if (connection != null) {
 			return connection;
 		}
-		if (sql instanceof SQLTransientConnectionException) {
+		if (sql instanceof SQLTransientConnectionException && state == null) {
 			return FailureReason.CONNECT;
 		}
 		return null;

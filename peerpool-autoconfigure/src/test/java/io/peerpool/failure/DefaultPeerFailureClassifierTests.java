@@ -8,6 +8,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,15 @@ class DefaultPeerFailureClassifierTests {
 	}
 
 	@Test
+	void aConnectionExceptionWithoutSQLStateIsAConnectFailure() {
+		assertThat(this.classifier.classify(new SQLTransientConnectionException("request timed out after 250ms")))
+			.as("HikariCP's, with no connection failure below it")
+			.isEqualTo(FailureReason.CONNECT);
+		assertThat(this.classifier.classify(new SQLInvalidAuthorizationSpecException("Access denied")))
+			.isEqualTo(FailureReason.AUTH);
+	}
+
+	@Test
 	void authenticationFailureIsItsOwnReason() {
 		assertThat(this.classifier.classify(new SQLInvalidAuthorizationSpecException("Access denied", "28000", 1045)))
 			.isEqualTo(FailureReason.AUTH);
@@ -85,6 +95,16 @@ class DefaultPeerFailureClassifierTests {
 			.as("a query timeout the application asked for")
 			.isNull();
 		assertThat(this.classifier.classify(new SQLException("canceling statement due to statement timeout", "57014")))
+			.isNull();
+		// MariaDB Connector/J's exception classes for SQLState classes 25 and for those it does not know
+		assertThat(this.classifier.classify(new SQLInvalidAuthorizationSpecException(
+				"Cannot execute statement in a READ ONLY transaction", "25006", 1792)))
+			.as("a write in a read-only transaction")
+			.isNull();
+		assertThat(this.classifier.classify(new SQLTransientConnectionException("refused by the application", "45000", 1644)))
+			.as("SIGNAL SQLSTATE '45000'")
+			.isNull();
+		assertThat(this.classifier.classify(new SQLTransientConnectionException("No database selected", "3D000", 1046)))
 			.isNull();
 	}
 
