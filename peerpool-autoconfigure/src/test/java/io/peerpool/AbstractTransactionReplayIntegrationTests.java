@@ -316,6 +316,58 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		assertThat(balanceOn(second(), accounts[0])).isEqualTo(100);
 	}
 
+	/**
+	 * The application's way out of a transaction whose connection was lost (the error, then
+	 * {@code rollback()}): the same borrowed connection serves the next transaction, on a peer
+	 * that answers, as a new borrow would.
+	 */
+	@Test
+	void afterTheRollbackOfATransactionWhoseConnectionWasLostTheNextTransactionRunsOnAnotherPeer()
+			throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			connection.setAutoCommit(false);
+			assertThat(balance(connection, accounts[0])).isEqualTo(100);
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, () -> balance(connection, accounts[1]));
+			assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			connection.rollback();
+			try (Statement statement = connection.createStatement()) {
+				assertThat(statement.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = " + accounts[1])).isOne();
+			}
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			connection.commit();
+		}
+		assertThat(balanceOn(second(), accounts[1])).isOne();
+	}
+
+	/**
+	 * The same in auto-commit mode: a statement that finds the connection lost fails (an auto-commit
+	 * write with an unknown outcome is never run again), and the next statement of the borrow runs
+	 * on a peer that answers instead of on the broken connection.
+	 */
+	@Test
+	void inAutoCommitTheStatementAfterOneThatFoundTheConnectionLostRunsOnAnotherPeer() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			assertThat(portOf(connection)).isEqualTo(first().port());
+			first().kill();
+			SQLException failure = catchThrowableOfType(SQLException.class, () -> {
+				try (Statement statement = connection.createStatement()) {
+					statement.executeUpdate("UPDATE accounts SET balance = 2 WHERE id = " + accounts[1]);
+				}
+			});
+			assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			try (PreparedStatement update = connection.prepareStatement("UPDATE accounts SET balance = ? WHERE id = ?")) {
+				update.setInt(1, 3);
+				update.setLong(2, accounts[1]);
+				assertThat(update.executeUpdate()).isOne();
+			}
+			assertThat(portOf(connection)).isEqualTo(second().port());
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
+	}
+
 	@Test
 	void aResultThatDiffersOnTheOtherPeerGivesTheOriginalError() throws SQLException {
 		long[] accounts = sameAccountsOnBoth();
@@ -476,6 +528,61 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			connection.commit();
 			first().thaw();
 		}
+	}
+
+	/**
+	 * A pool whose connections are read-only by its HikariCP settings ({@code hikari.read-only},
+	 * a reporting pool), used by plain JDBC that never calls {@code setReadOnly}: its transactions
+	 * are read-only ones, replayed by default like those that ask for it.
+	 */
+	@Test
+	void aTransactionOfAPoolConfiguredReadOnlyIsReplayedByDefault() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = readOnlyPool(); Connection connection = pool.getConnection()) {
+			connection.setAutoCommit(false);
+			assertThat(balance(connection, accounts[0])).isEqualTo(100);
+			first().kill();
+			assertThat(balance(connection, accounts[1])).as("after the kill").isZero();
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			connection.commit();
+		}
+	}
+
+	@Test
+	void aConnectionOfAPoolConfiguredReadOnlySaysSoBeforeItsFirstStatement() throws SQLException {
+		try (PeerPoolDataSource pool = readOnlyPool(); Connection connection = pool.getConnection()) {
+			assertThat(connection.isReadOnly()).as("before the first statement").isTrue();
+			assertThat(portOf(connection)).isPositive();
+			assertThat(connection.isReadOnly()).as("after it").isTrue();
+		}
+	}
+
+	/** {@code setReadOnly(false)} before the first statement, on a pool configured read-only: the transaction may write. */
+	@Test
+	void setReadOnlyFalseBeforeTheFirstStatementLetsAPoolConfiguredReadOnlyWrite() throws SQLException {
+		long id = ids.incrementAndGet();
+		try (PeerPoolDataSource pool = readOnlyPool(); Connection connection = pool.getConnection()) {
+			connection.setReadOnly(false);
+			assertThat(connection.isReadOnly()).isFalse();
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				assertThat(statement.executeUpdate("INSERT INTO accounts VALUES (" + id + ", 7)")).isOne();
+			}
+			connection.commit();
+		}
+		try (Connection check = first().connect(); Statement statement = check.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT balance FROM accounts WHERE id = " + id)) {
+			assertThat(rows.next()).as("the row written").isTrue();
+		}
+	}
+
+	private PeerPoolDataSource readOnlyPool() {
+		PeerPoolSettings settings = TestPools.fastSettings("read-only-pool", Balance.SEQUENTIAL);
+		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver(), (server) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), java.util.Map.of("maximum-pool-size", "4", "minimum-idle", "2", "read-only", "true"));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+		return pool;
 	}
 
 	private static int balance(Connection connection, long account) throws SQLException {

@@ -27,6 +27,11 @@ public interface PeerAcquirer {
 		return true;
 	}
 
+	/** Whether every peer's pool hands out read-only connections ({@code hikari.read-only}, false by default). */
+	default boolean readOnly() {
+		return false;
+	}
+
 	/**
 	 * Takes a physical connection for {@code connection} and {@link PeerConnection#attach attaches}
 	 * it, moving on to the next peer when one fails, within {@code acquire-timeout}.

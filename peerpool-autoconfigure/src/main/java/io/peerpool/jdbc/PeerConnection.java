@@ -295,10 +295,14 @@ public final class PeerConnection extends DelegatingConnection {
 				this.physical.rollback();
 			}
 			catch (SQLException ex) {
+				long seen = System.nanoTime();
+				Peer failed = this.peer;
 				if (this.autoCommit || !isLost(this.physical, ex)) {
 					throw ex;
 				}
-				// the connection is lost, and with it the transaction: the server rolled it back, nothing to undo
+				// the connection is lost, and with it the transaction: the server rolled it back, nothing to undo;
+				// the next transaction takes another connection
+				letGoOfLost(failed, seen, ex);
 			}
 		}
 	}

@@ -76,7 +76,11 @@ abstract class RoutedConnection extends StatementHost {
 	// settings made before the physical connection exists, applied when it is taken
 	boolean autoCommit;
 
+	/** The application's {@code setReadOnly}, or until it calls it, whether every peer's pool is read-only. */
 	boolean readOnly;
+
+	/** Whether the application called {@code setReadOnly}: else each physical connection keeps its pool's. */
+	boolean readOnlyGiven;
 
 	int transactionIsolation = -1;
 
@@ -89,6 +93,8 @@ abstract class RoutedConnection extends StatementHost {
 		this.owner = owner;
 		// hikari.auto-commit: the pool's connections start as the application configured them
 		this.autoCommit = owner.autoCommit();
+		// hikari.read-only: a pool of read-only connections has read-only transactions, replayed as such
+		this.readOnly = owner.readOnly();
 	}
 
 	/** Called by the pool when a physical connection was taken for this connection. */
@@ -129,7 +135,7 @@ abstract class RoutedConnection extends StatementHost {
 				continue;
 			}
 			try {
-				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, this.readOnly,
+				SessionSettings.apply(current, this.peer.pooledAutoCommit(), this.autoCommit, readOnlySetting(this.peer),
 						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
 			}
 			catch (SQLException ex) {
@@ -144,6 +150,18 @@ abstract class RoutedConnection extends StatementHost {
 			}
 		}
 		return current;
+	}
+
+	/**
+	 * The read-only to make on a physical connection of {@code served} (1, 0), or -1 to keep the
+	 * one its pool hands it out with: only what the application set, where it differs. A peer
+	 * whose pool alone is read-only ({@code hikari.read-only} for that peer) stays so.
+	 */
+	private int readOnlySetting(Peer served) {
+		if (!this.readOnlyGiven || this.readOnly == served.pooledReadOnly()) {
+			return -1;
+		}
+		return this.readOnly ? 1 : 0;
 	}
 
 	/**
@@ -333,7 +351,10 @@ abstract class RoutedConnection extends StatementHost {
 			SessionSettings.make(this.physical, kind, number, value, second);
 		}
 		switch (kind) {
-			case SessionSettings.SET_READ_ONLY -> this.readOnly = number != 0;
+			case SessionSettings.SET_READ_ONLY -> {
+				this.readOnly = number != 0;
+				this.readOnlyGiven = true;
+			}
 			case SessionSettings.SET_TRANSACTION_ISOLATION -> this.transactionIsolation = number;
 			case SessionSettings.SET_HOLDABILITY -> this.holdability = number;
 			default -> session().keep(kind, number, value, second);
@@ -416,11 +437,37 @@ abstract class RoutedConnection extends StatementHost {
 			return null;
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
+			if (this.autoCommit) {
+				letGoOfLost(failed, seen, failure);
+			}
 			return null;
 		}
 		exclude(failed, seen);
 		releasePhysical(failure);
 		return physical();
+	}
+
+	/** A statement after the first failed: the peer is judged, and a lost connection let go of as {@link #letGoOfLost} says. */
+	void statementFailed(SQLException failure) {
+		long seen = System.nanoTime();
+		Peer failed = this.peer;
+		Connection current = this.physical;
+		if (failed != null && current != null && isLost(current, failure) && this.autoCommit) {
+			letGoOfLost(failed, seen, failure);
+		}
+	}
+
+	/**
+	 * The physical connection is lost, and no transaction is open on it (auto-commit, or the
+	 * rollback of the one it broke): the failed call's error reaches the application, and the next
+	 * call takes another connection, from a peer that answers, as a new borrow would. A connection
+	 * whose session SQL changed stays on it (its state would be lost), and fails.
+	 */
+	final void letGoOfLost(Peer failed, long seenNanos, SQLException failure) {
+		if (!this.pinned) {
+			exclude(failed, seenNanos);
+			releasePhysical(failure);
+		}
 	}
 
 	/**

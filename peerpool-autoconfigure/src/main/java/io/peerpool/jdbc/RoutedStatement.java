@@ -120,7 +120,14 @@ abstract class RoutedStatement extends RecordingStatement {
 	final <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
 			throws SQLException {
 		if (!this.recording) {
-			return execution.run((sql != null) ? later(sql) : unlogged(), sql, option, columns);
+			Statement target = (sql != null) ? later(sql) : unlogged();
+			try {
+				return execution.run(target, sql, option, columns);
+			}
+			catch (SQLException failure) {
+				laterFailed(target, failure);
+				throw failure;
+			}
 		}
 		return executeFirst(execution, sql, option, columns, readsOnly);
 	}
@@ -133,7 +140,14 @@ abstract class RoutedStatement extends RecordingStatement {
 	/** Runs an execution that returns a count, as {@link #run} does. */
 	final long count(CountExecution execution, String sql, int option, Object columns) throws SQLException {
 		if (!this.recording) {
-			return execution.run((sql != null) ? later(sql) : unlogged(), sql, option, columns);
+			Statement target = (sql != null) ? later(sql) : unlogged();
+			try {
+				return execution.run(target, sql, option, columns);
+			}
+			catch (SQLException failure) {
+				laterFailed(target, failure);
+				throw failure;
+			}
 		}
 		return executeFirst(execution, sql, option, columns);
 	}
@@ -259,6 +273,21 @@ abstract class RoutedStatement extends RecordingStatement {
 			this.delegate = current;
 		}
 		return current;
+	}
+
+	/**
+	 * A later execution failed: the connection judges it, when the statement ran on the physical
+	 * connection it has now (a prepared statement may still be on one it moved off).
+	 */
+	private void laterFailed(Statement target, SQLException failure) {
+		try {
+			if (this.connection.isAttached() && target.getConnection() == this.connection.attachedPhysical()) {
+				this.connection.statementFailed(failure);
+			}
+		}
+		catch (SQLException ex) {
+			// the statement is closed: its failure is the caller's alone
+		}
 	}
 
 	/** The driver's statement for an execution the transaction log does not follow. */

@@ -128,16 +128,18 @@ final class SessionSettings {
 	 * @param pooledAutoCommit the auto-commit HikariCP hands {@code target} out with (what SQL changed
 	 * behind JDBC's back is put right when such a borrow ends): the driver is not asked, which for
 	 * some (H2) takes a lock
+	 * @param readOnly 1 or 0 when the connection's read-only differs from that HikariCP hands
+	 * {@code target} out with ({@code hikari.read-only}), else -1
 	 * @param isolation the transaction isolation, or -1 when not set
 	 * @param holdability the holdability, or -1 when not set
 	 */
-	static void apply(Connection target, boolean pooledAutoCommit, boolean autoCommit, boolean readOnly,
+	static void apply(Connection target, boolean pooledAutoCommit, boolean autoCommit, int readOnly,
 			int isolation, int holdability, @Nullable SessionSettings more) throws SQLException {
 		if (pooledAutoCommit != autoCommit) {
 			target.setAutoCommit(autoCommit);
 		}
-		if (readOnly) {
-			make(target, SET_READ_ONLY, 1, null, null);
+		if (readOnly >= 0) {
+			make(target, SET_READ_ONLY, readOnly, null, null);
 		}
 		if (isolation >= 0) {
 			make(target, SET_TRANSACTION_ISOLATION, isolation, null, null);

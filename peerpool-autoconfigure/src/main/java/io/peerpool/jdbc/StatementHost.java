@@ -48,6 +48,9 @@ abstract class StatementHost {
 	/** Marks the peer DOWN if a failure that is not retried says so. */
 	abstract void reportFailure(SQLException failure);
 
+	/** A statement that already ran once failed: the peer is judged, and a connection lost outside a transaction let go of. */
+	abstract void statementFailed(SQLException failure);
+
 	// transaction replay (see TransactionLog); a host that never records a transaction keeps these defaults
 
 	/** The log of the current transaction, or {@code null} when it is not recorded. */

@@ -69,6 +69,9 @@ public final class Peer implements Balanced {
 	 */
 	private volatile boolean pooledAutoCommit = true;
 
+	/** The read-only of the connections HikariCP hands out ({@code hikari.read-only}), reset as auto-commit is. */
+	private volatile boolean pooledReadOnly;
+
 	/** Connections routed to this peer since start. */
 	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
 
@@ -152,6 +155,7 @@ public final class Peer implements Balanced {
 	private HikariDataSource withPermits(HikariDataSource created) {
 		if (this.permits == null) {
 			this.pooledAutoCommit = created.isAutoCommit();
+			this.pooledReadOnly = created.isReadOnly();
 			this.slots = Math.max(1, created.getMaximumPoolSize());
 			this.permits = new java.util.concurrent.Semaphore(this.slots, true);
 		}
@@ -165,6 +169,11 @@ public final class Peer implements Balanced {
 	/** The auto-commit of a connection as {@link #borrow(long, long)} hands it out. */
 	public boolean pooledAutoCommit() {
 		return this.pooledAutoCommit;
+	}
+
+	/** The read-only of a connection as {@link #borrow(long, long)} hands it out. */
+	public boolean pooledReadOnly() {
+		return this.pooledReadOnly;
 	}
 
 	public PeerConfig config() {

@@ -128,6 +128,9 @@ public final class PeerPoolEngine {
 	/** Whether connections start in auto-commit mode: {@code hikari.auto-commit} of the peers' pools. */
 	private final boolean autoCommit;
 
+	/** Whether every peer's pool hands out read-only connections: {@code hikari.read-only}. */
+	private final boolean readOnly;
+
 	/** Peers that take writes now, in declared order; replaced (never modified) on every change. */
 	private volatile Peer[] writers = new Peer[0];
 
@@ -192,6 +195,11 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
+		public boolean readOnly() {
+			return PeerPoolEngine.this.readOnly;
+		}
+
+		@Override
 		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 			AcquisitionObserver observer = PeerPoolEngine.this.acquisitionObserver;
 			if (observer == null) {
@@ -233,6 +241,8 @@ public final class PeerPoolEngine {
 		List<HikariConfig> resolved = peerConfigs.stream().map(hikariConfigs).toList();
 		// off when any peer's pool turns it off: a connection then sets it for peers that differ
 		this.autoCommit = resolved.stream().allMatch(HikariConfig::isAutoCommit);
+		// on when every peer's pool is read-only; a peer read-only on its own stays so (see PeerConnection)
+		this.readOnly = resolved.stream().allMatch(HikariConfig::isReadOnly);
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
 		this.timeline = new PoolTimeline(this.name, clock);

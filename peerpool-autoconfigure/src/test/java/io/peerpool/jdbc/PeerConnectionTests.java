@@ -162,6 +162,39 @@ class PeerConnectionTests {
 	}
 
 	@Test
+	void aConnectionOfAPoolConfiguredReadOnlyIsReadOnlyBeforeItsFirstStatementAndLeavesThePoolsSetting()
+			throws SQLException {
+		this.pool.readOnly = true;
+		given(this.primary.pooledReadOnly()).willReturn(true);
+		PeerConnection connection = new PeerConnection(this.pool);
+		assertThat(connection.isReadOnly()).isTrue();
+		connection.setAutoCommit(false);
+		connection.prepareStatement("SELECT 1");
+		verify(this.onPrimary, never()).setReadOnly(org.mockito.ArgumentMatchers.anyBoolean());
+	}
+
+	@Test
+	void setReadOnlyFalseBeforeTheFirstStatementIsMadeOnAPhysicalConnectionItsPoolMadeReadOnly()
+			throws SQLException {
+		this.pool.readOnly = true;
+		given(this.primary.pooledReadOnly()).willReturn(true);
+		PeerConnection connection = new PeerConnection(this.pool);
+		connection.setReadOnly(false);
+		assertThat(connection.isReadOnly()).isFalse();
+		connection.prepareStatement("INSERT INTO t VALUES (1)");
+		verify(this.onPrimary).setReadOnly(false);
+	}
+
+	@Test
+	void aPeerReadOnlyByItsOwnPoolStaysSoUnlessTheApplicationSaysOtherwise() throws SQLException {
+		given(this.primary.pooledReadOnly()).willReturn(true);
+		PeerConnection connection = new PeerConnection(this.pool);
+		assertThat(connection.isReadOnly()).as("not every peer's pool is read-only").isFalse();
+		connection.prepareStatement("SELECT 1");
+		verify(this.onPrimary, never()).setReadOnly(org.mockito.ArgumentMatchers.anyBoolean());
+	}
+
+	@Test
 	void unwrapPinsTheConnectionToThePhysicalConnectionHandedOut() throws SQLException {
 		try (RouteScope request = get()) {
 			PeerConnection connection = new PeerConnection(this.pool);
@@ -215,6 +248,8 @@ class PeerConnectionTests {
 
 		boolean autoCommit = true;
 
+		boolean readOnly;
+
 		StubPool() {
 			super(true);
 		}
@@ -222,6 +257,11 @@ class PeerConnectionTests {
 		@Override
 		public boolean autoCommit() {
 			return this.autoCommit;
+		}
+
+		@Override
+		public boolean readOnly() {
+			return this.readOnly;
 		}
 
 		@Override

@@ -26,12 +26,12 @@ class SessionSettingsTests {
 	@Test
 	void nothingSetMakesNothingButAutoCommitWhenItDiffers() throws Exception {
 		Connection target = mock(Connection.class);
-		SessionSettings.apply(target, true, true, false, -1, -1, null);
+		SessionSettings.apply(target, true, true, -1, -1, -1, null);
 		verify(target, never()).setAutoCommit(anyBoolean());
 		verify(target, never()).setReadOnly(anyBoolean());
 		verify(target, never()).setTransactionIsolation(anyInt());
 		verify(target, never()).setHoldability(anyInt());
-		SessionSettings.apply(target, true, false, false, -1, -1, new SessionSettings());
+		SessionSettings.apply(target, true, false, -1, -1, -1, new SessionSettings());
 		verify(target).setAutoCommit(false);
 		verify(target, never()).getAutoCommit();
 		verify(target, never()).setCatalog(anyString());
@@ -53,7 +53,7 @@ class SessionSettingsTests {
 		settings.networkExecutor = executor;
 		settings.networkTimeout = 5_000;
 		settings.typeMap = types;
-		SessionSettings.apply(target, true, true, true, Connection.TRANSACTION_SERIALIZABLE,
+		SessionSettings.apply(target, true, true, 1, Connection.TRANSACTION_SERIALIZABLE,
 				java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT, settings);
 		verify(target).setReadOnly(true);
 		verify(target).setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
