@@ -66,6 +66,18 @@ class ReplayableStatement extends DelegatingStatement {
 		this.delegate.close();
 	}
 
+	/**
+	 * From another thread, as JDBC means it: a statement still waiting for its SQL runs nothing, and
+	 * does not take a physical connection here to cancel nothing.
+	 */
+	@Override
+	public void cancel() throws SQLException {
+		Statement current = this.delegate;
+		if (current != null) {
+			current.cancel();
+		}
+	}
+
 	@Override
 	public boolean isClosed() throws SQLException {
 		return (this.delegate != null) ? this.delegate.isClosed() : this.closed;

@@ -85,9 +85,9 @@ class GeneratedDelegationTests {
 		StatementHost host = mock(StatementHost.class);
 		ReplayableStatement statement = new ReplayableStatement(host, recorder(Statement.class, calls),
 				(connection, sql) -> connection.createStatement());
-		// the 19 that only delegate, and the settings generated as a call of apply (made now and recorded)
+		// the 18 that only delegate, and the settings generated as a call of apply (made now and recorded)
 		assertThat(sendsOnce(statement, Statement.class, DelegatingStatement.class, calls))
-			.isEqualTo(19 + RECORDED_SETTINGS);
+			.isEqualTo(18 + RECORDED_SETTINGS);
 		ReplayablePreparedStatement prepared = new ReplayablePreparedStatement(host,
 				recorder(PreparedStatement.class, calls), "SELECT 1", (connection, sql) -> connection.prepareStatement(sql));
 		// the two that only delegate, and the parameter setters generated as a call of apply (made now and recorded)
@@ -194,7 +194,8 @@ class GeneratedDelegationTests {
 				"executeLargeUpdate(String)", "executeLargeUpdate(String,String[])", "executeLargeUpdate(String,int)",
 				"executeLargeUpdate(String,int[])", "executeUpdate(String)", "executeUpdate(String,String[])",
 				"executeUpdate(String,int)", "executeUpdate(String,int[])");
-		assertThat(plain).containsExactlyInAnyOrder("cancel()", "enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
+		// cancel() is ReplayableStatement's own: a statement that has not run has nothing to cancel
+		assertThat(plain).containsExactlyInAnyOrder("enquoteIdentifier(String,boolean)", "enquoteLiteral(String)",
 					"enquoteNCharLiteral(String)", "getFetchDirection()", "getFetchSize()", "getLargeMaxRows()",
 					"getMaxFieldSize()", "getMaxRows()", "getQueryTimeout()", "getResultSetConcurrency()",
 					"getResultSetHoldability()", "getResultSetType()", "getWarnings()", "isCloseOnCompletion()",

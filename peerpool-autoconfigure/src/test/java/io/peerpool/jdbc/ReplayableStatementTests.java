@@ -62,6 +62,24 @@ class ReplayableStatementTests {
 
 	private final Connection nextPhysical = mock(Connection.class);
 
+	/**
+	 * {@code cancel()} comes from another thread (a watchdog, a time limiter): on a statement still
+	 * waiting for its SQL nothing runs, and it must not take a physical connection, from a thread
+	 * that is not the connection's, to cancel nothing.
+	 */
+	@Test
+	void cancelOfAStatementThatHasNotRunTakesNoConnection() throws SQLException {
+		ReplayableStatement statement = new ReplayableStatement(this.connection, null,
+				(physical, sql) -> physical.createStatement());
+		statement.cancel();
+		verify(this.connection, never()).physicalConnection();
+		Statement driver = mock(Statement.class);
+		ReplayableStatement running = new ReplayableStatement(this.connection, driver,
+				(physical, sql) -> physical.createStatement());
+		running.cancel();
+		verify(driver).cancel();
+	}
+
 	@Test
 	void lazyStatementRecordsSettingsWithoutAConnectionAndReplaysThemWhenItsSqlIsKnown() throws SQLException {
 		Statement driver = mock(Statement.class);
