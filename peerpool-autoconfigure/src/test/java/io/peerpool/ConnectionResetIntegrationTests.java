@@ -162,22 +162,9 @@ class ConnectionResetIntegrationTests {
 	@Test
 	void aTransactionOnTheOnlyPeerGoesOnWhenEveryConnectionIsReset() throws Exception {
 		MariaDbServer server = db.server(0);
-		Duration probeInterval = Duration.ofSeconds(2);
-		PeerPoolSettings settings = new PeerPoolSettings("reset-replay", Balance.ROUND_ROBIN, CHECK_INTERVAL,
-				probeInterval, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
-				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, probeInterval,
-				Duration.ofSeconds(5));
 		long seq = System.nanoTime();
 		try (FaultProxy proxy = FaultProxy.to(server).start()) {
-			PeerConfig peer = new PeerConfig(settings.name(), server.name(), proxy.jdbcUrl(server, JdbcDriver.MARIADB),
-					server.username(), server.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(2),
-					Map.of("maximum-pool-size", "4", "minimum-idle", "4"));
-			try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
-				.settings(settings)
-				.peer(peer)
-				.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
-				.build()) {
-				await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+			try (PeerPoolDataSource pool = replayAllPool("reset-replay", proxy, 4)) {
 				// every pooled connection in use at once, so that all were used just now
 				List<Connection> all = new java.util.ArrayList<>();
 				for (int i = 0; i < 4; i++) {
@@ -219,22 +206,9 @@ class ConnectionResetIntegrationTests {
 	void transactionsHoldingEveryConnectionOfTheOnlyPeerGoOnWhenEveryConnectionIsReset() throws Exception {
 		MariaDbServer server = db.server(0);
 		int poolSize = 4;
-		Duration probeInterval = Duration.ofSeconds(2);
-		PeerPoolSettings settings = new PeerPoolSettings("reset-replay-all", Balance.ROUND_ROBIN, CHECK_INTERVAL,
-				probeInterval, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false,
-				Duration.ofSeconds(10), ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, probeInterval,
-				Duration.ofSeconds(5));
 		long seq = System.nanoTime();
 		try (FaultProxy proxy = FaultProxy.to(server).start()) {
-			PeerConfig peer = new PeerConfig(settings.name(), server.name(), proxy.jdbcUrl(server, JdbcDriver.MARIADB),
-					server.username(), server.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(2),
-					Map.of("maximum-pool-size", String.valueOf(poolSize), "minimum-idle", String.valueOf(poolSize)));
-			try (PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
-				.settings(settings)
-				.peer(peer)
-				.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
-				.build()) {
-				await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+			try (PeerPoolDataSource pool = replayAllPool("reset-replay-all", proxy, poolSize)) {
 				java.util.concurrent.CyclicBarrier begun = new java.util.concurrent.CyclicBarrier(poolSize + 1);
 				java.util.concurrent.CyclicBarrier reset = new java.util.concurrent.CyclicBarrier(poolSize + 1);
 				List<CompletableFuture<Void>> transactions = new java.util.ArrayList<>();
@@ -298,6 +272,28 @@ class ConnectionResetIntegrationTests {
 			}
 		}
 		assertThat(this.downs).isEmpty();
+	}
+
+	/**
+	 * A pool over the only server, through {@code proxy}, with {@code transaction-replay: all},
+	 * {@code poolSize} connections kept open and 2-second probes, once its peer is UP.
+	 */
+	private static PeerPoolDataSource replayAllPool(String name, FaultProxy proxy, int poolSize) {
+		MariaDbServer server = db.server(0);
+		Duration probeInterval = Duration.ofSeconds(2);
+		PeerPoolSettings settings = new PeerPoolSettings(name, Balance.ROUND_ROBIN, CHECK_INTERVAL, probeInterval,
+				Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), null, false, Duration.ofSeconds(10),
+				ReadYourWrites.NONE, Duration.ofSeconds(5), UnknownLag.EXCLUDE, probeInterval, Duration.ofSeconds(5));
+		PeerConfig peer = new PeerConfig(settings.name(), server.name(), proxy.jdbcUrl(server, JdbcDriver.MARIADB),
+				server.username(), server.password(), null, PeerRole.PRIMARY, 1, Duration.ofSeconds(2),
+				Map.of("maximum-pool-size", String.valueOf(poolSize), "minimum-idle", String.valueOf(poolSize)));
+		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
+			.settings(settings)
+			.peer(peer)
+			.transactionReplay(PeerPoolSettings.TransactionReplay.ALL)
+			.build();
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(server.name()).state() == PeerState.UP);
+		return pool;
 	}
 
 	private static void insertSeq(Connection connection, long seq) throws SQLException {
