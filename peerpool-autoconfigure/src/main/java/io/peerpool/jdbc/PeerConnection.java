@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.codegen.GenerateDelegation;
 import io.peerpool.peer.Peer;
 import io.peerpool.PeerPoolDataSource;
@@ -457,7 +459,8 @@ public final class PeerConnection extends DelegatingConnection {
 	}
 
 	/** One property ({@code properties} {@code null}) or all of them, as a session setting. */
-	private void clientInfo(String name, String value, Properties properties) throws SQLClientInfoException {
+	private void clientInfo(@Nullable String name, @Nullable String value, @Nullable Properties properties)
+			throws SQLClientInfoException {
 		try {
 			remember(SessionSettings.SET_CLIENT_INFO, 0, (properties != null) ? properties : name, value);
 		}
