@@ -156,6 +156,84 @@ class PlannedSwitchoverIntegrationTests {
 		assertThat(oldPrimary.port()).isNotEqualTo(promoted.port());
 	}
 
+	/**
+	 * A transaction whose write the old primary refused, now read-only, runs again on the promoted
+	 * primary, and its connection to the old primary, which works, goes back to that peer's pool for
+	 * reads: only a lost connection is aborted when its replay begins.
+	 */
+	@Test
+	void theConnectionOfATransactionTheOldPrimaryRefusedGoesBackToItsPool() throws Exception {
+		MariaDbServer oldPrimary = db.primary();
+		MariaDbServer promoted = db.replicas().get(0);
+		try (Connection connection = oldPrimary.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_kept (id BIGINT PRIMARY KEY)");
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> hasTable(promoted, "switchover_kept"));
+		PeerPoolSettings settings = new PeerPoolSettings("switchover-kept", Balance.RANDOM, Duration.ofSeconds(30),
+				Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10))
+			.withTransactionReplay(TransactionReplay.ALL, 64, 1024 * 1024);
+		long id = System.nanoTime();
+		long refused;
+		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> pool.getPeer(oldPrimary.name()).role() == PeerRole.PRIMARY);
+			try (Connection connection = pool.getConnection()) {
+				connection.setAutoCommit(false);
+				insertKept(connection, id);
+				refused = openTransactionThread(oldPrimary);
+				db.promote(promoted);
+				insertKept(connection, id + 1);
+				connection.commit();
+			}
+			assertThat(connectionIds(oldPrimary)).as("the old primary's connection of the refused transaction")
+				.contains(refused);
+		}
+		try (Connection check = promoted.connect(); Statement statement = check.createStatement();
+				ResultSet rows = statement.executeQuery(
+						"SELECT COUNT(*) FROM switchover_kept WHERE id IN (" + id + ", " + (id + 1) + ")")) {
+			rows.next();
+			assertThat(rows.getInt(1)).as("the replayed transaction's rows on the new primary").isEqualTo(2);
+		}
+	}
+
+	private static void insertKept(Connection connection, long id) throws SQLException {
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO switchover_kept (id) VALUES (?)")) {
+			insert.setLong(1, id);
+			assertThat(insert.executeUpdate()).isOne();
+		}
+	}
+
+	/** The connection id of the one transaction that wrote on {@code server} and is open (INNODB_TRX needs PROCESS: as the DBA). */
+	private static long openTransactionThread(MariaDbServer server) throws SQLException {
+		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX WHERE trx_rows_modified > 0")) {
+			assertThat(rows.next()).as("an open transaction").isTrue();
+			long thread = rows.getLong(1);
+			assertThat(rows.next()).as("only one").isFalse();
+			return thread;
+		}
+	}
+
+	private static Set<Long> connectionIds(MariaDbServer server) throws SQLException {
+		Set<Long> ids = new java.util.HashSet<>();
+		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT ID FROM information_schema.PROCESSLIST")) {
+			while (rows.next()) {
+				ids.add(rows.getLong(1));
+			}
+		}
+		return ids;
+	}
+
+	private static boolean hasTable(MariaDbServer server, String table) throws SQLException {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = '"
+						+ table + "'")) {
+			rows.next();
+			return rows.getInt(1) > 0;
+		}
+	}
+
 	private static long writtenOn(MariaDbServer server) {
 		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT count(*) FROM switchover_writes")) {

@@ -45,7 +45,14 @@ final class TransactionReplayer {
 		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
 		// connection of the only peer that can serve, the replays would otherwise wait for each other's
 		try {
-			failed.releaseAborted(lost, Runnable::run);
+			if (Dialect.isServerReadOnly(failure)) {
+				// refused by a server that now runs read-only (a switchover): the connection works, and its pool
+				// keeps it for the reads that peer serves now
+				failed.release(lost);
+			}
+			else {
+				failed.releaseAborted(lost, Runnable::run);
+			}
 		}
 		catch (SQLException ex) {
 			failure.addSuppressed(ex);
