@@ -214,6 +214,10 @@ class PlannedSwitchoverIntegrationTests {
 		}
 	}
 
+	/**
+	 * The ids of every connection open on {@code server}: as the DBA, since without PROCESS the
+	 * application user sees only its own threads, and the one asked about is its pool's.
+	 */
 	private static Set<Long> connectionIds(MariaDbServer server) throws SQLException {
 		Set<Long> ids = new java.util.HashSet<>();
 		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
