@@ -215,12 +215,12 @@ class PlannedSwitchoverIntegrationTests {
 	}
 
 	/**
-	 * The ids of every connection open on {@code server}: as the DBA, since without PROCESS the
-	 * application user sees only its own threads, and the one asked about is its pool's.
+	 * The ids of the application user's connections open on {@code server}: as that user, who sees
+	 * its own threads without PROCESS (the pool's connections are its own).
 	 */
 	private static Set<Long> connectionIds(MariaDbServer server) throws SQLException {
 		Set<Long> ids = new java.util.HashSet<>();
-		try (Connection admin = server.connectAsAdmin(); Statement statement = admin.createStatement();
+		try (Connection app = server.connect(); Statement statement = app.createStatement();
 				ResultSet rows = statement.executeQuery("SELECT ID FROM information_schema.PROCESSLIST")) {
 			while (rows.next()) {
 				ids.add(rows.getLong(1));
