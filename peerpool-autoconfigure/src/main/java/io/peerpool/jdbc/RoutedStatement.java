@@ -37,11 +37,20 @@ abstract class RoutedStatement extends RecordingStatement {
 
 	}
 
-	/** Runs a statement that returns a count (or a boolean, as 0 or 1): no boxing. */
+	/**
+	 * Runs a statement that returns a count (or a boolean, as 0 or 1). An execution like any other
+	 * to {@link #run} and the transaction log, where the count is a {@link Long}: the counts of
+	 * almost every execution (0, 1, a few rows) are the JDK's cached ones, so nothing is allocated.
+	 */
 	@FunctionalInterface
-	interface CountExecution {
+	interface CountExecution extends Execution<Long> {
 
-		long run(Statement statement, String sql, int option, Object columns) throws SQLException;
+		long count(Statement statement, String sql, int option, Object columns) throws SQLException;
+
+		@Override
+		default Long run(Statement statement, String sql, int option, Object columns) throws SQLException {
+			return count(statement, sql, option, columns);
+		}
 
 	}
 
@@ -137,19 +146,9 @@ abstract class RoutedStatement extends RecordingStatement {
 		return run(execution, sql, option, columns, false);
 	}
 
-	/** Runs an execution that returns a count, as {@link #run} does. */
+	/** Runs an execution that returns a count, as {@link #run} does: not run again in auto-commit. */
 	final long count(CountExecution execution, String sql, int option, Object columns) throws SQLException {
-		if (!this.recording) {
-			Statement target = (sql != null) ? later(sql) : unlogged();
-			try {
-				return execution.run(target, sql, option, columns);
-			}
-			catch (SQLException failure) {
-				laterFailed(target, failure);
-				throw failure;
-			}
-		}
-		return executeFirst(execution, sql, option, columns);
+		return run(execution, sql, option, columns, false);
 	}
 
 	private <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
@@ -172,28 +171,6 @@ abstract class RoutedStatement extends RecordingStatement {
 			}
 			catch (SQLException failure) {
 				target = retryOrThrow(failure, reads);
-			}
-		}
-	}
-
-	private long executeFirst(CountExecution execution, String sql, int option, Object columns) throws SQLException {
-		if (sql != null) {
-			this.connection.beforeStatement(sql);
-		}
-		Statement target = beginFirstExecution();
-		while (true) {
-			try {
-				long result = execution.run(target, sql, option, columns);
-				if (this.logged) {
-					this.connection.statementSucceeded();
-					this.connection.transactionLog().executed(replayable(), execution, sql, option, columns, result);
-					return result;
-				}
-				firstExecutionSucceeded();
-				return result;
-			}
-			catch (SQLException failure) {
-				target = retryOrThrow(failure, false);
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -92,8 +93,8 @@ final class TransactionLog {
 	}
 
 	/**
-	 * An execution that returned an object: a result set (wrapped so that the rows the application
-	 * reads are checksummed) or batch counts.
+	 * An execution: a result set (wrapped so that the rows the application reads are checksummed),
+	 * an update count or batch counts.
 	 * @return what the application gets
 	 */
 	@SuppressWarnings("unchecked")
@@ -111,16 +112,6 @@ final class TransactionLog {
 		}
 		entry.result = result;
 		return result;
-	}
-
-	/** An execution that returned a count (an update count, or {@code execute}'s boolean as 0 or 1). */
-	void executed(ReplayableStatement statement, RoutedStatement.CountExecution execution, @Nullable String sql,
-			int option, @Nullable Object columns, long count) {
-		Entry entry = add(statement, sql, option, columns);
-		if (entry != null) {
-			entry.countExecution = execution;
-			entry.count = count;
-		}
 	}
 
 	private @Nullable Entry add(ReplayableStatement statement, @Nullable String sql, int option,
@@ -155,7 +146,7 @@ final class TransactionLog {
 			this.host.abandonReplay();
 			return rows;
 		}
-		if (entry.rows == null && entry.countExecution != null) {
+		if (entry.rows == null && entry.result instanceof Long) {
 			entry.rows = new RecordedResultSet(this, statement, rows);
 		}
 		else if (entry.rows == null || !entry.rows.wraps(rows)) {
@@ -335,11 +326,7 @@ final class TransactionLog {
 
 		RoutedStatement.@Nullable Execution<?> execution;
 
-		RoutedStatement.@Nullable CountExecution countExecution;
-
-		long count;
-
-		/** Batch counts ({@code int[]}, {@code long[]}). */
+		/** An update count ({@code execute}'s boolean as 0 or 1), or batch counts ({@code int[]}, {@code long[]}). */
 		@Nullable Object result;
 
 		@Nullable RecordedResultSet rows;
@@ -359,34 +346,22 @@ final class TransactionLog {
 		}
 
 		@Nullable String replay(Statement target, ResultSet[] rows, ResultSet[] keys, int index) throws SQLException {
-			if (this.countExecution != null) {
-				long replayed = this.countExecution.run(target, this.sql, this.option, this.columns);
-				if (replayed != this.count) {
-					return "update count " + replayed + " instead of " + this.count;
-				}
-				if (this.rows != null) {
-					ResultSet replayedRows = target.getResultSet();
-					if (replayedRows == null) {
-						return "no result set";
-					}
-					rows[index] = replayedRows;
-					String difference = this.rows.trace().compare(replayedRows, "result set");
-					if (difference != null) {
-						return difference;
-					}
-				}
+			Object replayed = this.execution.run(target, this.sql, this.option, this.columns);
+			ResultSet replayedRows = (replayed instanceof ResultSet queried) ? queried : null;
+			if (replayedRows == null && !Objects.deepEquals(replayed, this.result)) {
+				return ((replayed instanceof Long) ? "update count " : "batch counts ") + describe(replayed)
+						+ " instead of " + describe(this.result);
 			}
-			else {
-				Object replayed = this.execution.run(target, this.sql, this.option, this.columns);
-				if (replayed instanceof ResultSet replayedRows) {
-					rows[index] = replayedRows;
-					String difference = this.rows.trace().compare(replayedRows, "result set");
-					if (difference != null) {
-						return difference;
-					}
+			if (this.rows != null) {
+				// a query's rows, or those execute() gave and the application read (getResultSet)
+				replayedRows = (replayedRows != null) ? replayedRows : target.getResultSet();
+				if (replayedRows == null) {
+					return "no result set";
 				}
-				else if (!java.util.Objects.deepEquals(replayed, this.result)) {
-					return "batch counts " + describe(replayed) + " instead of " + describe(this.result);
+				rows[index] = replayedRows;
+				String difference = this.rows.trace().compare(replayedRows, "result set");
+				if (difference != null) {
+					return difference;
 				}
 			}
 			if (this.updateCountSeen) {
