@@ -318,19 +318,19 @@ final class ReadTrace {
 			case GET_N_STRING:
 				return hash(byLabel ? rows.getNString(label) : rows.getNString(column));
 			case GET_BOOLEAN:
-				return Boolean.hashCode(byLabel ? rows.getBoolean(label) : rows.getBoolean(column));
+				return hash((byLabel ? rows.getBoolean(label) : rows.getBoolean(column)) ? 1 : 0);
 			case GET_BYTE:
-				return byLabel ? rows.getByte(label) : rows.getByte(column);
+				return hash(byLabel ? rows.getByte(label) : rows.getByte(column));
 			case GET_SHORT:
-				return byLabel ? rows.getShort(label) : rows.getShort(column);
+				return hash(byLabel ? rows.getShort(label) : rows.getShort(column));
 			case GET_INT:
-				return byLabel ? rows.getInt(label) : rows.getInt(column);
+				return hash(byLabel ? rows.getInt(label) : rows.getInt(column));
 			case GET_LONG:
-				return Long.hashCode(byLabel ? rows.getLong(label) : rows.getLong(column));
+				return hash(byLabel ? rows.getLong(label) : rows.getLong(column));
 			case GET_FLOAT:
-				return Float.hashCode(byLabel ? rows.getFloat(label) : rows.getFloat(column));
+				return hash(Float.floatToIntBits(byLabel ? rows.getFloat(label) : rows.getFloat(column)));
 			case GET_DOUBLE:
-				return Double.hashCode(byLabel ? rows.getDouble(label) : rows.getDouble(column));
+				return hash(Double.doubleToLongBits(byLabel ? rows.getDouble(label) : rows.getDouble(column)));
 			case GET_BIG_DECIMAL:
 				return hash(byLabel ? rows.getBigDecimal(label) : rows.getBigDecimal(column));
 			case GET_BIG_DECIMAL_INT:
@@ -364,7 +364,7 @@ final class ReadTrace {
 			case GET_URL:
 				return hash(byLabel ? rows.getURL(label) : rows.getURL(column));
 			case WAS_NULL:
-				return Boolean.hashCode(rows.wasNull());
+				return hash(rows.wasNull() ? 1 : 0);
 			default:
 				throw new IllegalStateException("Unknown read " + code);
 		}
@@ -403,6 +403,14 @@ final class ReadTrace {
 			return value.hashCode();
 		}
 		return (VALUE_TEXT.get(value.getClass())) ? value.toString().hashCode() : UNKNOWN;
+	}
+
+	/**
+	 * The hash of a primitive a getter gave, as the generated getters of {@link DelegatingResultSet}
+	 * pass it (a long; a boolean as 1 or 0, a float or a double by its bits).
+	 */
+	static int hash(long value) {
+		return Long.hashCode(value);
 	}
 
 	/** The hash of a value no replay can compare; a read that gives it makes the transaction unrepeatable. */

@@ -1,11 +1,12 @@
 package io.peerpool.jdbc;
 
-import java.io.Closeable;
 import java.io.InputStream;
 import java.io.Reader;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ReplayableStatement} records of the settings and parameters the application gives
@@ -13,7 +14,7 @@ import java.sql.Statement;
  * statement if that exists and recorded ({@link StatementRecording}) until the first execution, or
  * for as long as the statement is in a recorded transaction ({@link TransactionLog}). The setters
  * generated in {@link DelegatingStatement} and {@link DelegatingPreparedStatement} pass their kind
- * and arguments to the {@code apply} overloads here, one for each shape of setter.
+ * and arguments to the {@code apply} overloads here, one for each shape the generator packs them in.
  *
  * <p>A superclass rather than an object of its own: the statement is allocated per connection,
  * and nothing more is until something is set.
@@ -53,88 +54,28 @@ abstract class RecordingStatement {
 		return this.recording;
 	}
 
+	// the setters DelegatingStatement and DelegatingPreparedStatement generate call these with a kind named for
+	// the setter and its arguments packed (the parameter index, the primitives as one long, the objects): each
+	// is made now and recorded, and the call made now and its replay are the same switch (StatementRecording#apply)
+
+	/** A setting of the statement ({@code setFetchSize}, {@code setCursorName}, ...): no parameter index. */
+	final void apply(int kind, long number, @Nullable Object value) throws SQLException {
+		apply(kind, 0, number, value);
+	}
+
 	/**
-	 * A setting or parameter with a kind of its own: made on the driver's statement if it exists,
-	 * and recorded until the first execution. The call made now and its replay are the same switch
-	 * ({@link StatementRecording#apply}).
+	 * A setting or parameter: made on the driver's statement if it exists, and recorded until the
+	 * first execution. A stream or a reader (also given to {@code setObject}) is consumed by the
+	 * driver: the statement is not run again elsewhere.
 	 */
-	final void apply(int kind, int index, long number, Object value) throws SQLException {
+	final void apply(int kind, int index, long number, @Nullable Object value) throws SQLException {
+		if (value instanceof InputStream || value instanceof Reader) {
+			unrepeatable();
+		}
 		if (isMaterialized()) {
 			StatementRecording.apply(statement(), kind, index, number, value);
 		}
 		record(kind, index, number, value);
-	}
-
-	// the shapes of the setters DelegatingStatement and DelegatingPreparedStatement generate (a kind named for
-	// the setter, the parameter index, the value): each made now and recorded through the switch of StatementRecording
-
-	/** {@code setFetchSize}, {@code setMaxRows}, {@code setLargeMaxRows}, ... */
-	final void apply(int kind, long value) throws SQLException {
-		apply(kind, 0, value, null);
-	}
-
-	final void apply(int kind, boolean value) throws SQLException {
-		apply(kind, 0, value ? 1 : 0, null);
-	}
-
-	/** {@code setCursorName}. */
-	final void apply(int kind, String value) throws SQLException {
-		apply(kind, 0, 0, value);
-	}
-
-	final void apply(int kind) throws SQLException {
-		apply(kind, 0, 0, null);
-	}
-
-	/** {@code setInt}, {@code setLong}, {@code setShort}, {@code setByte}; {@code setNull} with the SQL type. */
-	final void apply(int kind, int index, long value) throws SQLException {
-		apply(kind, index, value, null);
-	}
-
-	final void apply(int kind, int index, boolean value) throws SQLException {
-		apply(kind, index, value ? 1 : 0, null);
-	}
-
-	final void apply(int kind, int index, float value) throws SQLException {
-		apply(kind, index, Float.floatToRawIntBits(value), null);
-	}
-
-	final void apply(int kind, int index, double value) throws SQLException {
-		apply(kind, index, Double.doubleToRawLongBits(value), null);
-	}
-
-	/** An object parameter; {@code setObject} may be given a stream the driver consumes. */
-	final void apply(int kind, int index, Object value) throws SQLException {
-		if (value instanceof InputStream || value instanceof Reader) {
-			unrepeatable();
-		}
-		apply(kind, index, 0, value);
-	}
-
-	/** {@code setObject} with the SQL type. */
-	final void apply(int kind, int index, Object value, long sqlType) throws SQLException {
-		if (value instanceof InputStream || value instanceof Reader) {
-			unrepeatable();
-		}
-		apply(kind, index, sqlType, value);
-	}
-
-	/** {@code setObject} with the SQL type and the scale or length. */
-	final void apply(int kind, int index, Object value, int sqlType, int scaleOrLength) throws SQLException {
-		if (value instanceof InputStream || value instanceof Reader) {
-			unrepeatable();
-		}
-		apply(kind, index, ((long) sqlType << 32) | (scaleOrLength & 0xFFFFFFFFL), value);
-	}
-
-	/** A stream or a reader, which the driver consumes: the statement is not run again elsewhere. */
-	final void apply(int kind, int index, Closeable stream) throws SQLException {
-		apply(kind, index, stream, 0);
-	}
-
-	final void apply(int kind, int index, Closeable stream, long length) throws SQLException {
-		unrepeatable();
-		apply(kind, index, length, stream);
 	}
 
 	/**
@@ -142,20 +83,15 @@ abstract class RecordingStatement {
 	 * an {@code SQLType}): its two objects are recorded as a pair, and made directly once nothing is
 	 * recorded (no pair per parameter then).
 	 */
-	final void apply(int kind, int index, Object value, Object second) throws SQLException {
-		apply(kind, index, value, second, 0);
-	}
-
-	/** {@code setObject} with an {@code SQLType} and the scale or length. */
-	final void apply(int kind, int index, Object value, Object second, int scaleOrLength) throws SQLException {
+	final void apply(int kind, int index, long number, Object value, Object second) throws SQLException {
 		if (value instanceof InputStream || value instanceof Reader) {
 			unrepeatable();
 		}
 		if (!this.recording) {
-			StatementRecording.applyPair((PreparedStatement) statement(), kind, index, scaleOrLength, value, second);
+			StatementRecording.applyPair((PreparedStatement) statement(), kind, index, number, value, second);
 			return;
 		}
-		apply(kind, index, scaleOrLength, new Object[] { value, second });
+		apply(kind, index, number, new Object[] { value, second });
 	}
 
 	final void record(int kind, int index, long number, Object value) {

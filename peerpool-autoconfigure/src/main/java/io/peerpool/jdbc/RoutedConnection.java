@@ -2,7 +2,6 @@ package io.peerpool.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
@@ -319,23 +318,11 @@ abstract class RoutedConnection extends StatementHost {
 		}
 	}
 
-	// the session setters DelegatingConnection generates (setReadOnly, setCatalog, ...) call these with their kind
+	// the session setters DelegatingConnection generates (setReadOnly, setCatalog, ...) call this with their kind and
+	// their argument packed (a primitive as a long, an object; setNetworkTimeout: the milliseconds and the executor)
 
-	final void remember(int kind, boolean value) throws SQLException {
-		remember(kind, value ? 1 : 0, null, null);
-	}
-
-	final void remember(int kind, int value) throws SQLException {
-		remember(kind, value, null, null);
-	}
-
-	final void remember(int kind, @Nullable Object value) throws SQLException {
-		remember(kind, 0, value, null);
-	}
-
-	/** {@code setNetworkTimeout}. */
-	final void remember(int kind, @Nullable Executor executor, int milliseconds) throws SQLException {
-		remember(kind, milliseconds, executor, null);
+	final void remember(int kind, long number, @Nullable Object value) throws SQLException {
+		remember(kind, (int) number, value, null);
 	}
 
 	/**

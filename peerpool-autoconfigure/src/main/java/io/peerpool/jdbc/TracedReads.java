@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
  * What a value read from a {@link RecordedResultSet} means for the replay: while the transaction
  * is recorded, the value goes into the result set's {@link ReadTrace}, with the getter's kind and
  * its column, label and argument. The value getters of {@link DelegatingResultSet} (generated at
- * build time, one line each) pass what the driver returns through {@code seen}; these overloads are
- * the shapes they come in, so that nothing is boxed or allocated on the path of every value.
+ * build time) pass what the driver returns through {@code seen}; these overloads are the shapes
+ * they come in, so that nothing is boxed or allocated on the path of every value.
  */
 abstract class TracedReads {
 
@@ -43,62 +43,19 @@ abstract class TracedReads {
 		return value;
 	}
 
-	// byte and short come as int (the generated getter casts them back), like the replay reads them
+	// a primitive comes as a long (a boolean as 1 or 0, a float or a double by its bits), as the replay reads it
 
-	final int seen(int value, int kind, int column) {
-		read(ReadTrace.at(kind, column), null, null, value);
-		return value;
+	final void seen(long value, int kind, int column) {
+		read(ReadTrace.at(kind, column), null, null, ReadTrace.hash(value));
 	}
 
-	final int seen(int value, int kind, String label) {
-		read(ReadTrace.labelled(kind), label, null, value);
-		return value;
-	}
-
-	final long seen(long value, int kind, int column) {
-		read(ReadTrace.at(kind, column), null, null, Long.hashCode(value));
-		return value;
-	}
-
-	final long seen(long value, int kind, String label) {
-		read(ReadTrace.labelled(kind), label, null, Long.hashCode(value));
-		return value;
-	}
-
-	final float seen(float value, int kind, int column) {
-		read(ReadTrace.at(kind, column), null, null, Float.hashCode(value));
-		return value;
-	}
-
-	final float seen(float value, int kind, String label) {
-		read(ReadTrace.labelled(kind), label, null, Float.hashCode(value));
-		return value;
-	}
-
-	final double seen(double value, int kind, int column) {
-		read(ReadTrace.at(kind, column), null, null, Double.hashCode(value));
-		return value;
-	}
-
-	final double seen(double value, int kind, String label) {
-		read(ReadTrace.labelled(kind), label, null, Double.hashCode(value));
-		return value;
-	}
-
-	final boolean seen(boolean value, int kind, int column) {
-		read(ReadTrace.at(kind, column), null, null, Boolean.hashCode(value));
-		return value;
-	}
-
-	final boolean seen(boolean value, int kind, String label) {
-		read(ReadTrace.labelled(kind), label, null, Boolean.hashCode(value));
-		return value;
+	final void seen(long value, int kind, String label) {
+		read(ReadTrace.labelled(kind), label, null, ReadTrace.hash(value));
 	}
 
 	/** {@code wasNull()}, about the read before it. */
-	final boolean seen(boolean value, int kind) {
-		read(kind, null, null, Boolean.hashCode(value));
-		return value;
+	final void seen(long value, int kind) {
+		read(kind, null, null, ReadTrace.hash(value));
 	}
 
 	final <T> T seen(T value, int kind, int column) {

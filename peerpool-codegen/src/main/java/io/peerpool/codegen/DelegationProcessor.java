@@ -479,13 +479,22 @@ public final class DelegationProcessor extends AbstractProcessor {
 		String hook = hookOf(settings, method);
 		if (hook != null && hook.equals(settings.recorder)) {
 			body.append(wrap("\t\t" + hook + "(" + imports.use(settings.kinds) + "." + kind(method, methods)
+					+ packed(method) + ");")).append('\n');
+		}
+		else if (hook != null && type.getReturnType().getKind().isPrimitive()) {
+			// the observer takes a primitive as a long: one overload for every primitive type, nothing boxed
+			if (method.element().getParameters().stream().anyMatch((parameter) -> parameter.getSimpleName()
+				.contentEquals("result"))) {
+				throw new Failure("observed method " + method.name() + " has a parameter named result");
+			}
+			body.append("\t\t").append(returnType).append(" result = ").append(call).append(";\n");
+			body.append(wrap("\t\t" + hook + "(" + asLong(type.getReturnType().getKind(), "result") + ", "
+					+ imports.use(settings.kinds) + "." + kind(method, methods)
 					+ (arguments.isEmpty() ? "" : ", " + arguments) + ");")).append('\n');
+			body.append("\t\treturn result;\n");
 		}
 		else if (hook != null) {
-			TypeKind result = type.getReturnType().getKind();
-			String cast = (result == TypeKind.BYTE || result == TypeKind.SHORT || result == TypeKind.CHAR)
-					? "(" + returnType + ") " : "";
-			body.append(wrap("\t\treturn " + cast + hook + "(" + call + ", " + imports.use(settings.kinds) + "."
+			body.append(wrap("\t\treturn " + hook + "(" + call + ", " + imports.use(settings.kinds) + "."
 					+ kind(method, methods) + (arguments.isEmpty() ? "" : ", " + arguments) + ");")).append('\n');
 		}
 		else {
@@ -493,6 +502,61 @@ public final class DelegationProcessor extends AbstractProcessor {
 				.append(call).append(";\n");
 		}
 		body.append("\t}\n\n");
+	}
+
+	/**
+	 * A recorded method's arguments as the recorder takes them (after the kind): its parameter index
+	 * (a first {@code int} followed by others) if it has one, then its primitives as one
+	 * {@code long} (0 without any; two {@code int}s high and low), then its objects ({@code null}
+	 * without any), at most two.
+	 */
+	private String packed(Method method) {
+		List<? extends VariableElement> parameters = method.element().getParameters();
+		List<? extends TypeMirror> types = method.type().getParameterTypes();
+		StringBuilder packed = new StringBuilder();
+		int first = 0;
+		if (types.size() > 1 && types.get(0).getKind() == TypeKind.INT) {
+			packed.append(", ").append(parameters.get(0).getSimpleName());
+			first = 1;
+		}
+		List<String> numbers = new ArrayList<>();
+		List<String> objects = new ArrayList<>();
+		boolean onlyInts = true;
+		for (int i = first; i < types.size(); i++) {
+			String name = parameters.get(i).getSimpleName().toString();
+			TypeKind kind = types.get(i).getKind();
+			if (kind.isPrimitive()) {
+				numbers.add(asLong(kind, name));
+				onlyInts &= kind == TypeKind.INT;
+			}
+			else {
+				objects.add(name);
+			}
+		}
+		if (numbers.size() > 2 || (numbers.size() == 2 && !onlyInts) || objects.size() > 2) {
+			throw new Failure("recorded method " + method.name() + " has parameters the recorder cannot take: "
+					+ types);
+		}
+		String number = switch (numbers.size()) {
+			case 0 -> "0";
+			case 1 -> numbers.get(0);
+			default -> "((long) " + numbers.get(0) + " << 32) | (" + numbers.get(1) + " & 0xFFFFFFFFL)";
+		};
+		packed.append(", ").append(number).append(", ").append(objects.isEmpty() ? "null" : objects.get(0));
+		if (objects.size() == 2) {
+			packed.append(", ").append(objects.get(1));
+		}
+		return packed.toString();
+	}
+
+	/** A primitive as a {@code long}: a boolean as 1 or 0, a float or a double by its bits. */
+	private static String asLong(TypeKind kind, String name) {
+		return switch (kind) {
+			case BOOLEAN -> name + " ? 1 : 0";
+			case FLOAT -> "Float.floatToIntBits(" + name + ")";
+			case DOUBLE -> "Double.doubleToLongBits(" + name + ")";
+			default -> name;
+		};
 	}
 
 	/**

@@ -75,9 +75,11 @@ public @interface GenerateDelegation {
 	/**
 	 * A method the {@link #observed()} methods pass their result through, with the method's kind and
 	 * its arguments: {@code getDate(int columnIndex, Calendar cal)} is generated as
-	 * {@code return observer(delegate().getDate(columnIndex, cal), Kinds.GET_DATE_CALENDAR, columnIndex, cal);}
-	 * (a {@code byte}, {@code short} or {@code char} result cast back). Not declared in the generated
-	 * class: the {@link #superclass()} provides it, overloaded as the observed methods need.
+	 * {@code return observer(delegate().getDate(columnIndex, cal), Kinds.GET_DATE_CALENDAR, columnIndex, cal);}.
+	 * A primitive result is given to the observer as a {@code long} (a boolean as 1 or 0, a float or
+	 * a double by its bits: {@code Float.floatToIntBits}), and returned as the delegate gave it, so
+	 * that one overload takes every primitive type and nothing is boxed. Not declared in the
+	 * generated class: the {@link #superclass()} provides it, overloaded as the observed methods need.
 	 */
 	String observer() default "";
 
@@ -89,9 +91,14 @@ public @interface GenerateDelegation {
 
 	/**
 	 * A method the {@link #recorded()} methods call instead of the delegate's, with the method's kind
-	 * and its arguments: {@code setInt(int parameterIndex, int x)} is generated as
-	 * {@code recorder(Kinds.SET_INT, parameterIndex, x);}. Not declared in the generated class: the
-	 * {@link #superclass()} provides it, overloaded as the recorded methods need.
+	 * and its arguments packed in a few shapes: a first {@code int} followed by other parameters (a
+	 * parameter index), then the primitives as one {@code long} (as {@link #observer()} takes them; 0
+	 * without any, two {@code int}s as the high and the low half), then the objects ({@code null}
+	 * without any; a second one last). {@code setInt(int parameterIndex, int x)} is generated as
+	 * {@code recorder(Kinds.SET_INT, parameterIndex, x, null);}, {@code setFetchSize(int rows)} as
+	 * {@code recorder(Kinds.SET_FETCH_SIZE, rows, null);}, {@code setDate(int i, Date x, Calendar cal)}
+	 * as {@code recorder(Kinds.SET_DATE_CALENDAR, i, 0, x, cal);}. Not declared in the generated
+	 * class: the {@link #superclass()} provides it, overloaded for these shapes.
 	 */
 	String recorder() default "";
 

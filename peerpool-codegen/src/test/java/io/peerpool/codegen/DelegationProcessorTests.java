@@ -322,9 +322,8 @@ class DelegationProcessorTests {
 
 					public final java.util.List<String> seen = new java.util.ArrayList<>();
 
-					int note(int value, int kind, int column) {
+					void note(long value, int kind, int column) {
 						this.seen.add(kind + ":" + column + "=" + value);
-						return value;
 					}
 
 					<T> T note(T value, int kind, Object... arguments) {
@@ -360,10 +359,11 @@ class DelegationProcessorTests {
 				"""));
 		assertThat(compiled.errors()).isEmpty();
 		assertThat(compiled.generated("sample/DelegatingReader.java"))
-			.contains("\t\treturn (short) note(delegate().readShort(column), Kinds.READ_SHORT, column);\n")
+			.contains("\t\tshort result = delegate().readShort(column);\n\t\tnote(result, Kinds.READ_SHORT, column);\n"
+					+ "\t\treturn result;\n")
 			.contains("\t\treturn note(delegate().readText(column, locale), Kinds.READ_TEXT_LOCALE, column, locale);\n")
 			.contains("\t\tdelegate().skip();\n")
-			.contains("\t\trecord(Kinds.WRITE_INT, index, text, length);\n");
+			.contains("\t\trecord(Kinds.WRITE_INT, index, length, text);\n");
 		Class<?> reader = compiled.load("sample.Reader");
 		Object delegate = Proxy.newProxyInstance(compiled.loader(), new Class<?>[] { reader },
 				(proxy, method, arguments) -> {
@@ -376,7 +376,129 @@ class DelegationProcessorTests {
 		reader.getMethod("write", int.class, String.class).invoke(noted, 1, "b");
 		// a recorded method does not reach the delegate: the recorder makes the call
 		assertThat(noted.getClass().getField("seen").get(noted)).asList()
-			.containsExactly("1:2=7", "3:[a]=text", "4:[1, b]");
+			.containsExactly("1:2=7", "3:[a]=text", "4:[1, 0, b]");
+	}
+
+	/**
+	 * A recorded method's arguments reach the recorder packed: the parameter index, the primitives as
+	 * one long, then the objects; a shape that does not pack is an error that names the method.
+	 */
+	@Test
+	void recordedMethodsPackTheirArgumentsIntoIndexNumberAndObjects() throws Exception {
+		Map<String, String> sources = Map.of("sample/Settings.java", """
+				package sample;
+
+				public interface Settings {
+
+					void setLimit(int rows);
+
+					void setFlag(boolean on);
+
+					void setWeight(int index, double weight);
+
+					void setRange(int index, Object value, int type, int scale);
+
+					void setStamp(int index, Object value, Object calendar);
+
+					void reset();
+
+				}
+				""", "sample/Kinds.java", """
+				package sample;
+
+				final class Kinds {
+
+					static final int SET_LIMIT = 1;
+
+					static final int SET_FLAG = 2;
+
+					static final int SET_WEIGHT = 3;
+
+					static final int SET_RANGE = 4;
+
+					static final int SET_STAMP = 5;
+
+					static final int RESET = 6;
+
+				}
+				""", "sample/Calls.java", """
+				package sample;
+
+				public abstract class Calls {
+
+					public final java.util.List<String> calls = new java.util.ArrayList<>();
+
+					void record(int kind, long number, Object value) {
+						this.calls.add(kind + ":" + number + "," + value);
+					}
+
+					void record(int kind, int index, long number, Object value) {
+						this.calls.add(kind + ":" + index + "," + number + "," + value);
+					}
+
+					void record(int kind, int index, long number, Object value, Object second) {
+						this.calls.add(kind + ":" + index + "," + number + "," + value + "," + second);
+					}
+
+				}
+				""", "sample/RecordedSettings.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Settings.class, delegateThrows = RuntimeException.class,
+						superclass = Calls.class, recorder = "record", recorded = { "set*", "reset" }, kinds = Kinds.class)
+				public class RecordedSettings extends DelegatingSettings {
+
+					@Override
+					Settings delegate() {
+						throw new AssertionError("a recorded method does not reach the delegate");
+					}
+
+				}
+				""");
+		Compiled compiled = compile(sources);
+		assertThat(compiled.errors()).isEmpty();
+		assertThat(compiled.generated("sample/DelegatingSettings.java"))
+			.contains("\t\trecord(Kinds.SET_LIMIT, rows, null);\n")
+			.contains("\t\trecord(Kinds.SET_FLAG, on ? 1 : 0, null);\n")
+			.contains("\t\trecord(Kinds.SET_WEIGHT, index, Double.doubleToLongBits(weight), null);\n")
+			.contains("\t\trecord(Kinds.SET_RANGE, index, ((long) type << 32) | (scale & 0xFFFFFFFFL), value);\n")
+			.contains("\t\trecord(Kinds.SET_STAMP, index, 0, value, calendar);\n")
+			.contains("\t\trecord(Kinds.RESET, 0, null);\n");
+		Class<?> settings = compiled.load("sample.Settings");
+		Object recorded = compiled.load("sample.RecordedSettings").getConstructor().newInstance();
+		settings.getMethod("setLimit", int.class).invoke(recorded, 5);
+		settings.getMethod("setFlag", boolean.class).invoke(recorded, true);
+		settings.getMethod("setWeight", int.class, double.class).invoke(recorded, 2, 1.5);
+		settings.getMethod("setRange", int.class, Object.class, int.class, int.class).invoke(recorded, 3, "x", 7, -1);
+		settings.getMethod("setStamp", int.class, Object.class, Object.class).invoke(recorded, 4, "y", "z");
+		settings.getMethod("reset").invoke(recorded);
+		assertThat(recorded.getClass().getField("calls").get(recorded)).asList()
+			.containsExactly("1:5,null", "2:1,null", "3:2," + Double.doubleToLongBits(1.5) + ",null",
+					"4:3," + (((long) 7 << 32) | 0xFFFFFFFFL) + ",x", "5:4,0,y,z", "6:0,null");
+
+		Map<String, String> unpackable = new java.util.HashMap<>(sources);
+		unpackable.put("sample/Settings.java", """
+				package sample;
+
+				public interface Settings {
+
+					void setLimit(int index, long rows, long more);
+
+				}
+				""");
+		unpackable.put("sample/Kinds.java", """
+				package sample;
+
+				final class Kinds {
+
+					static final int SET_LIMIT = 1;
+
+				}
+				""");
+		unpackable.put("sample/RecordedSettings.java", sources.get("sample/RecordedSettings.java")
+			.replace("{ \"set*\", \"reset\" }", "\"set*\""));
+		assertThat(compile(unpackable).errors()).anySatisfy((error) -> assertThat(error)
+			.contains("recorded method setLimit has parameters the recorder cannot take"));
 	}
 
 	/** A routed method gives its call to the router or the counter as a lambda, with its arguments by shape. */
