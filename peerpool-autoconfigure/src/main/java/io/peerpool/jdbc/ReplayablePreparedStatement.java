@@ -13,8 +13,8 @@ import io.peerpool.routing.SqlIntent;
  * A {@link ReplayableStatement} for a {@link PreparedStatement}: its parameters are recorded too,
  * and it is re-created from its SQL. The methods that only delegate are in
  * {@link DelegatingPreparedStatement}, generated at build time, and so are the parameter setters:
- * each one line that calls {@code apply} with a kind named for it and its arguments packed ({@link StatementRecording}), and
- * the execute methods but the query, as in {@link ReplayableStatement}.
+ * each one line that calls {@code apply} with a kind named for it ({@link StatementRecording}) and
+ * its arguments packed, and the execute methods but the query, as in {@link ReplayableStatement}.
  *
  * <p>A setter is made and replayed by the same switch ({@link StatementRecording#apply}); the few
  * with a second object (a {@code Calendar}, an {@code SQLType}) are recorded as a pair, and made
