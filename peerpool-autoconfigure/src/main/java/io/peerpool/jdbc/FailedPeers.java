@@ -1,5 +1,8 @@
 package io.peerpool.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 
 import io.peerpool.peer.Peer;
@@ -75,6 +78,32 @@ final class FailedPeers {
 		}
 		this.failed = still;
 		return still;
+	}
+
+	/**
+	 * Whether {@code current}, just taken from {@code served}, may be used: unless {@code served} is
+	 * a peer this connection failed on and took back ({@link #checksNext}), it is; such a connection
+	 * is checked first ({@code isValid} within the probe timeout), and evicted from its pool when
+	 * the fault that broke this connection's last one broke it too.
+	 */
+	boolean admits(Peer served, Connection current, Duration probeTimeout) {
+		if (!checksNext(served)) {
+			return true;
+		}
+		boolean valid;
+		try {
+			valid = current.isValid((int) Math.max(1L, (probeTimeout.toMillis() + 999L) / 1000L));
+		}
+		catch (SQLException ex) {
+			valid = false;
+		}
+		if (valid) {
+			checked(served);
+		}
+		else {
+			served.evict(current);
+		}
+		return valid;
 	}
 
 	/**

@@ -327,7 +327,7 @@ public final class PeerConnection extends DelegatingConnection {
 		this.physical = null;
 		if (current != null && !already) {
 			if (this.wrote || this.pinned) {
-				restoreAutoCommit(currentPeer, current);
+				SessionSettings.restoreAutoCommit(currentPeer, current, this.autoCommit);
 			}
 			try {
 				currentPeer.release(current);
@@ -341,31 +341,6 @@ public final class PeerConnection extends DelegatingConnection {
 					throw ex;
 				}
 			}
-		}
-	}
-
-	/**
-	 * Auto-commit switched behind JDBC's back (by SQL such as {@code SET autocommit=0}, a procedure,
-	 * the driver's own connection), which HikariCP does not see and so does not reset: what such a
-	 * borrow left uncommitted is rolled back (as HikariCP does for a transaction left open through
-	 * JDBC) and auto-commit set back, so that the next borrower neither commits it by its own
-	 * {@code setAutoCommit} nor runs its statements in a transaction nobody commits. Only after a
-	 * borrow that ran SQL able to do so (a write, which includes calls, or session SQL) or
-	 * unwrapped the connection. A connection whose state cannot be read is not pooled again.
-	 */
-	private void restoreAutoCommit(Peer served, Connection current) {
-		try {
-			boolean actual = current.getAutoCommit();
-			if (actual != this.autoCommit) {
-				if (!actual) {
-					current.rollback();
-				}
-				// through HikariCP's proxy, which then resets it to the pool's value when it is given back
-				current.setAutoCommit(this.autoCommit);
-			}
-		}
-		catch (SQLException ex) {
-			served.evict(current);
 		}
 	}
 

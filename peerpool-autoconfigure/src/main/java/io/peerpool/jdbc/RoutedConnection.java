@@ -129,7 +129,9 @@ abstract class RoutedConnection extends StatementHost {
 				releasePhysical(new SQLException("replica behind the client's last write"));
 				current = this.owner.acquire((PeerConnection) this, false, stillFailed());
 			}
-			if (!usableAfterFailure(current)) {
+			FailedPeers known = this.failedPeers;
+			if (known != null && !known.admits(this.peer, current, this.owner.settings().probeTimeout())) {
+				releasePhysical(new SQLException("a pooled connection broken by the fault its peer was taken back from"));
 				current = null;
 				continue;
 			}
@@ -161,34 +163,6 @@ abstract class RoutedConnection extends StatementHost {
 			return -1;
 		}
 		return this.readOnly ? 1 : 0;
-	}
-
-	/**
-	 * Whether {@code current}, just taken, may be used: unless it comes from a peer this connection
-	 * failed on and took back ({@link FailedPeers#checksNext}), it is; such a connection is checked
-	 * first, and evicted when the fault that broke this connection's last one broke it too.
-	 */
-	private boolean usableAfterFailure(Connection current) {
-		FailedPeers known = this.failedPeers;
-		Peer served = this.peer;
-		if (known == null || served == null || !known.checksNext(served)) {
-			return true;
-		}
-		boolean valid;
-		try {
-			valid = current.isValid(
-					(int) Math.max(1L, (this.owner.settings().probeTimeout().toMillis() + 999L) / 1000L));
-		}
-		catch (SQLException ex) {
-			valid = false;
-		}
-		if (valid) {
-			known.checked(served);
-			return true;
-		}
-		served.evict(current);
-		releasePhysical(new SQLException("a pooled connection broken by the fault its peer was taken back from"));
-		return false;
 	}
 
 	/**
@@ -265,12 +239,7 @@ abstract class RoutedConnection extends StatementHost {
 	abstract void replayableDespite(int intent);
 
 	private void beforeWrite(String sql) throws SQLException {
-		if (PeerRouting.inExplicitReplicaScope()) {
-			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
-					+ this.owner.poolName() + "': " + abbreviate(sql)
-					+ ". Run it outside the replica scope, or in @UsePrimary / PeerRouting.primary.", "25006");
-		}
-		PeerRouting.recordWrite();
+		PeerRouting.beforeWrite(this.owner.poolName(), sql);
 		this.wrote = true;
 		Peer current = this.peer;
 		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
@@ -368,11 +337,6 @@ abstract class RoutedConnection extends StatementHost {
 			this.extras = more;
 		}
 		return more;
-	}
-
-	private static String abbreviate(String sql) {
-		String oneLine = sql.strip().replaceAll("\\s+", " ");
-		return (oneLine.length() > 80) ? oneLine.substring(0, 77) + "..." : oneLine;
 	}
 
 	/** Whether a physical connection is taken. */

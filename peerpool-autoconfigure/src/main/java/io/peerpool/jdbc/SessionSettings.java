@@ -8,6 +8,8 @@ import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.peer.Peer;
+
 /**
  * The session settings a {@link PeerConnection} carries to each physical connection it takes (its
  * first, a move to a primary, a failover, a replay), made before the physical connection existed
@@ -167,6 +169,32 @@ final class SessionSettings {
 		}
 		if (this.typeMap != null) {
 			make(target, SET_TYPE_MAP, 0, this.typeMap, null);
+		}
+	}
+
+	/**
+	 * Auto-commit switched behind JDBC's back (by SQL such as {@code SET autocommit=0}, a procedure,
+	 * the driver's own connection), which HikariCP does not see and so does not reset: what such a
+	 * borrow left uncommitted is rolled back (as HikariCP does for a transaction left open through
+	 * JDBC) and auto-commit set back to the borrow's {@code autoCommit}, so that the next borrower
+	 * neither commits it by its own {@code setAutoCommit} nor runs its statements in a transaction
+	 * nobody commits. Only after a borrow that ran SQL able to do so (a write, which includes calls,
+	 * or session SQL) or unwrapped the connection. A connection whose state cannot be read is not
+	 * pooled again.
+	 */
+	static void restoreAutoCommit(Peer served, Connection current, boolean autoCommit) {
+		try {
+			boolean actual = current.getAutoCommit();
+			if (actual != autoCommit) {
+				if (!actual) {
+					current.rollback();
+				}
+				// through HikariCP's proxy, which then resets it to the pool's value when it is given back
+				current.setAutoCommit(autoCommit);
+			}
+		}
+		catch (SQLException ex) {
+			served.evict(current);
 		}
 	}
 

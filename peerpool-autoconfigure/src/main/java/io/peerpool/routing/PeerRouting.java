@@ -1,5 +1,7 @@
 package io.peerpool.routing;
 
+import java.sql.SQLException;
+
 import java.util.function.Supplier;
 
 import io.peerpool.ReadYourWrites;
@@ -165,6 +167,25 @@ public final class PeerRouting {
 		}
 		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && writeToken(pool) == null);
 		return wantsReplica(readOnly, writesPin);
+	}
+
+	/**
+	 * A write is about to run on a connection of {@code pool}: refused in an explicit replica scope
+	 * (the write guard, SQLState {@code 25006}, naming the statement and the fix); otherwise it pins
+	 * the rest of the request to primaries ({@link #recordWrite}).
+	 */
+	public static void beforeWrite(String pool, String sql) throws SQLException {
+		if (inExplicitReplicaScope()) {
+			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
+					+ pool + "': " + abbreviate(sql) + ". Run it outside the replica scope, or in @UsePrimary / "
+					+ "PeerRouting.primary.", "25006");
+		}
+		recordWrite();
+	}
+
+	private static String abbreviate(String sql) {
+		String oneLine = sql.strip().replaceAll("\\s+", " ");
+		return (oneLine.length() > 80) ? oneLine.substring(0, 77) + "..." : oneLine;
 	}
 
 	/** Whether the innermost explicit scope is a replica scope: writes there are refused. */

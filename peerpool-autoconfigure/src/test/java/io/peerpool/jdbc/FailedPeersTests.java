@@ -1,15 +1,20 @@
 package io.peerpool.jdbc;
 
 import java.sql.Connection;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import io.peerpool.peer.Peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * When a connection takes back a peer it failed on ({@link FailedPeers}): not before a probe that
@@ -78,6 +83,25 @@ class FailedPeersTests {
 		assertThat(this.failed.checksNext(this.peer0)).isTrue();
 		this.failed.checked(this.peer0);
 		assertThat(this.failed.checksNext(this.peer0)).isFalse();
+	}
+
+	@Test
+	void aConnectionFromAPeerTakenBackIsUsedWhenItPassesItsCheckAndEvictedWhenItFails() throws Exception {
+		given(this.peer0.poolSize()).willReturn(4);
+		this.failed.add(this.peer0, 100L);
+		given(this.peer0.foundHealthySince(100L)).willReturn(true);
+		assertThat(this.failed.stillFailed()).isZero();
+		Connection broken = mock(Connection.class);
+		given(broken.isValid(anyInt())).willReturn(false);
+		assertThat(this.failed.admits(this.peer0, broken, Duration.ofMillis(500))).isFalse();
+		verify(this.peer0).evict(broken);
+		Connection fine = mock(Connection.class);
+		given(fine.isValid(1)).willReturn(true);
+		assertThat(this.failed.admits(this.peer0, fine, Duration.ofMillis(500))).isTrue();
+		verify(this.peer0, never()).evict(fine);
+		Connection next = mock(Connection.class);
+		assertThat(this.failed.admits(this.peer0, next, Duration.ofMillis(500))).as("after one passed").isTrue();
+		verifyNoInteractions(next);
 	}
 
 	@Test

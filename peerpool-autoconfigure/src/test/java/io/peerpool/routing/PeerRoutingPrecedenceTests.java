@@ -1,13 +1,16 @@
 package io.peerpool.routing;
 
+import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The routing precedence of the README, one row per rule, without servers: where a new physical
@@ -95,6 +98,22 @@ class PeerRoutingPrecedenceTests {
 		boolean replica = PeerRouting.connectionWantsReplica("pool", readOnly, autoCommit, wrote,
 				io.peerpool.ReadYourWrites.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
 		assertThat(replica ? "replica" : "primary").as(rule).isEqualTo(expected);
+	}
+
+	@Test
+	void aWriteInAnExplicitReplicaScopeIsRefusedNamingThePoolTheStatementAndTheFixAndElsePinsTheRequest() throws Exception {
+		this.opened.push(PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD));
+		this.opened.push(PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.EXPLICIT));
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> PeerRouting.beforeWrite("main", "UPDATE  t\n SET a = 1 WHERE id IN (" + "1, ".repeat(40) + "2)"))
+			.satisfies((refused) -> assertThat(refused.getSQLState()).isEqualTo("25006"))
+			.withMessageContaining("pool 'main': UPDATE t SET a = 1 WHERE id IN (1, ")
+			.withMessageContaining("...")
+			.withMessageContaining("@UsePrimary");
+		this.opened.pop().close();
+		assertThat(PeerRouting.wantsReplica(false)).as("the refused write pinned nothing").isTrue();
+		PeerRouting.beforeWrite("main", "UPDATE t SET a = 1");
+		assertThat(PeerRouting.wantsReplica(false)).as("the write pins the GET to primaries").isFalse();
 	}
 
 	@ParameterizedTest(name = "{0}")
