@@ -1,7 +1,10 @@
 package io.peerpool.jdbc;
 
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import org.jspecify.annotations.Nullable;
 
@@ -169,6 +172,59 @@ abstract class RecordingConnection extends RoutedConnection {
 		// a driver statement: what runs on it in any later transaction is out of the log's sight
 		this.replay = REPLAY_NEVER;
 		return false;
+	}
+
+	// the statements PeerConnection creates; its createStatement, prepareStatement and prepareCall overloads are
+	// generated (DelegatingConnection) as calls of these with the driver's call as a lambda, which makes the
+	// statement again on another peer in a replay. Plain createStatement() is PeerConnection's own
+
+	/** A plain statement of the given kind on the physical connection, taken now. */
+	final Statement create(RoutedStatement.Creator<Statement> creator) throws SQLException {
+		Statement statement;
+		try {
+			statement = creator.create(physical(), null);
+		}
+		catch (SQLException failure) {
+			statement = creator.create(replayed(failure), null);
+		}
+		countStatement();
+		return track(new ReplayableStatement(this, statement, creator), null);
+	}
+
+	/**
+	 * A prepared statement made by {@code creator} on the physical connection for its SQL's intent:
+	 * recorded in a transaction that may be replayed, else the driver's own behind a thin wrapper.
+	 */
+	final PreparedStatement prepare(String sql, RoutedStatement.Creator<PreparedStatement> creator)
+			throws SQLException {
+		beforeStatement(sql);
+		PreparedStatement statement;
+		try {
+			statement = creator.create(physical(), sql);
+		}
+		catch (SQLException failure) {
+			statement = creator.create(replayed(failure), sql);
+		}
+		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql, creator), sql)
+				: new PeerPreparedStatement(connection(), statement);
+	}
+
+	/**
+	 * A call: the driver's statement on a primary (a call counts as a write), never replayed: what a
+	 * procedure did and its OUT parameters cannot be compared, and a wrapper that only moved a
+	 * transaction's first call to another peer was 1,000 lines of delegation for a rare case.
+	 * Nothing that runs on this connection from now on is run again elsewhere (the transaction is
+	 * not replayed, no later first statement is retried on another peer): the call may already have
+	 * run here. {@link PeerCallableStatement} only answers {@code getConnection()}.
+	 */
+	final CallableStatement call(String sql, RoutedStatement.Creator<CallableStatement> creator) throws SQLException {
+		abandonReplay();
+		beforeStatement(sql);
+		Connection target = physical();
+		countStatement();
+		this.used = true;
+		neverReplay();
+		return new PeerCallableStatement(connection(), creator.create(target, sql));
 	}
 
 	/** Whether the current transaction is recorded: its commit is that of {@link TransactionReplayer}. */

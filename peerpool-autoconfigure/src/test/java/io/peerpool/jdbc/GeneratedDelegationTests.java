@@ -121,9 +121,10 @@ class GeneratedDelegationTests {
 
 		});
 		connection.anyPhysical();
-		// and the savepoint calls and LOB creators, after unreplayable(), and the session setters, made now and kept
+		// and the savepoint calls and LOB creators, after unreplayable(), the session setters, made now and kept, and
+		// the statement creators, each made through create, prepare or call
 		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls))
-			.isEqualTo(5 + UNREPLAYABLE.size() + SESSION_SETTERS.size());
+			.isEqualTo(5 + UNREPLAYABLE.size() + SESSION_SETTERS.size() + CREATORS.size());
 	}
 
 	@Test
@@ -226,6 +227,15 @@ class GeneratedDelegationTests {
 			"setTransactionIsolation(int)", "setTypeMap(Map)", "setHoldability(int)", "setSchema(String)",
 			"setNetworkTimeout(Executor,int)");
 
+	/**
+	 * The statement creators, generated as a call of create, prepare or call with the driver's call as a
+	 * lambda (which makes the statement again on another peer); plain {@code createStatement()} is hand-written.
+	 */
+	private static final Set<String> CREATORS = Set.of("createStatement(int,int)", "createStatement(int,int,int)",
+			"prepareStatement(String)", "prepareStatement(String,int)", "prepareStatement(String,int[])",
+			"prepareStatement(String,String[])", "prepareStatement(String,int,int)", "prepareStatement(String,int,int,int)",
+			"prepareCall(String)", "prepareCall(String,int,int)", "prepareCall(String,int,int,int)");
+
 	@Test
 	void peerConnectionLeavesOnlyCallsThatNeedAnyPhysicalConnectionToItsBase() {
 		Set<String> inherited = inherited(PeerConnection.class, Connection.class, DelegatingConnection.class);
@@ -234,6 +244,8 @@ class GeneratedDelegationTests {
 		inherited.removeAll(UNREPLAYABLE);
 		assertThat(inherited).containsAll(SESSION_SETTERS);
 		inherited.removeAll(SESSION_SETTERS);
+		assertThat(inherited).containsAll(CREATORS);
+		inherited.removeAll(CREATORS);
 		assertThat(inherited).containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
 				"getClientInfo()", "getClientInfo(String)", "nativeSQL(String)");
 		// they would take a physical connection before the intent is known

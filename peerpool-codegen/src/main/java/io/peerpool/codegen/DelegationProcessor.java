@@ -118,6 +118,14 @@ public final class DelegationProcessor extends AbstractProcessor {
 		}
 		Set<String> kinds = checkHooks(settings, iface, methods.values());
 		checkPatterns("routed", settings.routed, settings.router, "router", settings, iface, methods.values());
+		for (String entry : settings.created) {
+			int equals = entry.indexOf('=');
+			if (equals <= 0 || equals == entry.length() - 1) {
+				throw new Failure("created entry is not name=hook: " + entry);
+			}
+			checkPatterns("created", List.of(entry.substring(0, equals)), entry.substring(equals + 1), "creator",
+					settings, iface, methods.values());
+		}
 		TypeMirror routedTarget = settings.routed.isEmpty() ? null : routedTarget(settings);
 		if (methods.values().stream().anyMatch((method) -> method.name().equals(settings.delegate)
 				&& method.element().getParameters().isEmpty())) {
@@ -160,7 +168,14 @@ public final class DelegationProcessor extends AbstractProcessor {
 			}
 			boolean guarded = settings.guarded.stream().anyMatch((pattern) -> matches(pattern, method.name()));
 			checkHooked(settings, method, methods.values(), kinds);
-			if (settings.routes(method)) {
+			String creator = settings.creatorOf(method);
+			if (creator != null) {
+				if (hookOf(settings, method) != null || settings.routes(method)) {
+					throw new Failure("created and observed, recorded or routed both name " + method.name());
+				}
+				created(method, creator, imports, body);
+			}
+			else if (settings.routes(method)) {
 				if (hookOf(settings, method) != null) {
 					throw new Failure("routed and observed or recorded both name " + method.name());
 				}
@@ -627,6 +642,40 @@ public final class DelegationProcessor extends AbstractProcessor {
 	}
 
 	/**
+	 * A created method: {@code return hook(text, (connection, text) -> connection.method(...));}, its
+	 * first {@code String} parameter given to the hook and to the lambda as {@code text}, the others
+	 * captured; without a {@code String}, only the lambda.
+	 */
+	private void created(Method method, String hook, Imports imports, StringBuilder body) {
+		ExecutableType type = method.type();
+		List<? extends VariableElement> names = method.element().getParameters();
+		List<? extends TypeMirror> types = type.getParameterTypes();
+		String text = null;
+		List<String> passed = new ArrayList<>();
+		for (int i = 0; i < types.size(); i++) {
+			String name = names.get(i).getSimpleName().toString();
+			if (name.equals("connection") || name.equals("text")) {
+				throw new Failure("created method " + method.name() + " has a parameter named as the lambda's: " + name);
+			}
+			if (text == null && types.get(i).toString().equals("java.lang.String")) {
+				text = name;
+				passed.add("text");
+			}
+			else {
+				passed.add(name);
+			}
+		}
+		String lambda = "(connection, text) -> connection." + method.name() + "(" + String.join(", ", passed) + ")";
+		body.append("\t@Override\n");
+		String signature = "\tpublic " + typeVariables(type.getTypeVariables(), imports)
+				+ print(type.getReturnType(), imports) + " " + method.name() + "("
+				+ parameters(method.element(), type, imports) + ")" + thrown(type, imports) + " {";
+		body.append(wrap(signature)).append('\n');
+		body.append(wrap("\t\treturn " + hook + "(" + ((text != null) ? text + ", " : "") + lambda + ");")).append('\n');
+		body.append("\t}\n\n");
+	}
+
+	/**
 	 * The type of the statement the router gives its lambda: the first parameter of the functional
 	 * interface the router takes, found in the superclass or, past a delegating class not generated
 	 * yet (this round), in the superclass its annotation names; {@code null} when not found.
@@ -841,6 +890,8 @@ public final class DelegationProcessor extends AbstractProcessor {
 
 		final List<String> routed;
 
+		final List<String> created;
+
 		Settings(TypeElement annotated, AnnotationMirror mirror) {
 			Map<String, Object> values = new TreeMap<>();
 			DelegationProcessor.this.processingEnv.getElementUtils()
@@ -868,6 +919,18 @@ public final class DelegationProcessor extends AbstractProcessor {
 			this.router = (String) values.get("router");
 			this.counter = (String) values.get("counter");
 			this.routed = DelegationProcessor.strings(values.get("routed"));
+			this.created = DelegationProcessor.strings(values.get("created"));
+		}
+
+		/** The hook of a {@link GenerateDelegation#created()} method, or {@code null}. */
+		@Nullable String creatorOf(Method method) {
+			for (String entry : this.created) {
+				int equals = entry.indexOf('=');
+				if (matches(entry.substring(0, equals), method.name())) {
+					return entry.substring(equals + 1);
+				}
+			}
+			return null;
 		}
 
 		boolean routes(Method method) {

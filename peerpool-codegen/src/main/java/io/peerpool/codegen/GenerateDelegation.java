@@ -144,4 +144,17 @@ public @interface GenerateDelegation {
 	 */
 	String[] routed() default {};
 
+	/**
+	 * Methods generated as a call of a hook that makes the object on the delegate's kind of object
+	 * itself, given as a lambda: each entry is a name (a trailing {@code *} matches every name with
+	 * that prefix), {@code =} and the hook. The method's first {@code String} parameter, if any, is
+	 * the hook's first argument and the lambda's {@code text}; the other parameters are captured:
+	 * with {@code "prepareStatement*=prepare"}, {@code prepareStatement(String sql, int keys)} is
+	 * generated as {@code return prepare(sql, (connection, text) -> connection.prepareStatement(text, keys));}.
+	 * The hook, in the {@link #superclass()}, makes the object now and can make it again (on another
+	 * connection, with the same SQL). None is {@link #guarded()}, {@link #observed()},
+	 * {@link #recorded()} or {@link #routed()}.
+	 */
+	String[] created() default {};
+
 }

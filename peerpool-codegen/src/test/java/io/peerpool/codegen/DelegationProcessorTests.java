@@ -501,6 +501,83 @@ class DelegationProcessorTests {
 			.contains("recorded method setLimit has parameters the recorder cannot take"));
 	}
 
+	/**
+	 * A created method gives the hook its SQL and a lambda that makes the object on any connection
+	 * with the other arguments captured; a bad entry is an error.
+	 */
+	@Test
+	void createdMethodsGiveTheirHookTheirTextAndALambdaThatMakesTheObjectAgain() throws Exception {
+		Map<String, String> sources = Map.of("sample/Maker.java", """
+				package sample;
+
+				public interface Maker {
+
+					String make(String sql, int times);
+
+					String blank(int width);
+
+				}
+				""", "sample/Made.java", """
+				package sample;
+
+				public abstract class Made {
+
+					public interface Creator {
+
+						String create(Maker connection, String text);
+
+					}
+
+					String made(String text, Creator creator) {
+						Maker twice = new Maker() {
+
+							public String make(String text, int times) {
+								return text.repeat(times);
+							}
+
+							public String blank(int width) {
+								return "_".repeat(width);
+							}
+
+						};
+						return creator.create(twice, text) + "|" + creator.create(twice, text.toUpperCase());
+					}
+
+					String made(Creator creator) {
+						return made("", creator);
+					}
+
+				}
+				""", "sample/MadeMaker.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Maker.class, delegateThrows = RuntimeException.class,
+						superclass = Made.class, created = { "make=made", "blank=made" })
+				public class MadeMaker extends DelegatingMaker {
+
+					@Override
+					Maker delegate() {
+						throw new AssertionError("a created method does not reach the delegate");
+					}
+
+				}
+				""");
+		Compiled compiled = compile(sources);
+		assertThat(compiled.errors()).isEmpty();
+		assertThat(compiled.generated("sample/DelegatingMaker.java"))
+			.contains("\t\treturn made(sql, (connection, text) -> connection.make(text, times));\n")
+			.contains("\t\treturn made((connection, text) -> connection.blank(width));\n");
+		Class<?> maker = compiled.load("sample.Maker");
+		Object made = compiled.load("sample.MadeMaker").getConstructor().newInstance();
+		assertThat(maker.getMethod("make", String.class, int.class).invoke(made, "ab", 2)).isEqualTo("abab|ABAB");
+		assertThat(maker.getMethod("blank", int.class).invoke(made, 3)).isEqualTo("___|___");
+
+		Map<String, String> unnamed = new java.util.HashMap<>(sources);
+		unnamed.put("sample/MadeMaker.java", sources.get("sample/MadeMaker.java").replace("\"blank=made\"", "\"blank\""));
+		assertThat(compile(unnamed).errors())
+			.anySatisfy((error) -> assertThat(error).contains("created entry is not name=hook: blank"));
+	}
+
 	/** A routed method gives its call to the router or the counter as a lambda, with its arguments by shape. */
 	@Test
 	void routedMethodsGiveTheirCallToTheRouterOrTheCounterAsALambda() throws Exception {
