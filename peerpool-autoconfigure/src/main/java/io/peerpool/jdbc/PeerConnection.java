@@ -380,11 +380,6 @@ public final class PeerConnection extends DelegatingConnection {
 		return current.unwrap(iface);
 	}
 
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || anyPhysical().isWrapperFor(iface);
-	}
-
 
 	@Override
 	public String toString() {

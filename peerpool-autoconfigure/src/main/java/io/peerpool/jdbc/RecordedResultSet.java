@@ -122,20 +122,6 @@ final class RecordedResultSet extends DelegatingResultSet {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		if (iface.isInstance(this)) {
-			return (T) this;
-		}
-		return this.delegate.unwrap(iface);
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) throws SQLException {
-		return iface.isInstance(this) || this.delegate.isWrapperFor(iface);
-	}
-
-	@Override
 	public String toString() {
 		return "Recorded[" + this.delegate + "]";
 	}

@@ -124,7 +124,7 @@ class GeneratedDelegationTests {
 		// and the savepoint calls and LOB creators, after unreplayable(), the session setters, made now and kept, and
 		// the statement creators, each made through create, prepare or call
 		assertThat(sendsOnce(connection, Connection.class, DelegatingConnection.class, calls))
-			.isEqualTo(5 + UNREPLAYABLE.size() + SESSION_SETTERS.size() + CREATORS.size());
+			.isEqualTo(6 + UNREPLAYABLE.size() + SESSION_SETTERS.size() + CREATORS.size());
 	}
 
 	@Test
@@ -171,12 +171,38 @@ class GeneratedDelegationTests {
 		assertThat(calls).isEmpty();
 	}
 
+	/**
+	 * JDBC's {@code unwrap}: a wrapper is itself an instance of the interfaces it implements, and
+	 * answers so without asking the driver (which knows nothing of peerpool's classes).
+	 */
+	@Test
+	void everyWrapperUnwrapsToItselfWithoutTheDriver() throws Exception {
+		List<String> calls = new ArrayList<>();
+		StatementHost host = mock(StatementHost.class);
+		ReplayableStatement statement = new ReplayableStatement(host, recorder(Statement.class, calls),
+				(connection, sql) -> connection.createStatement());
+		ReplayablePreparedStatement prepared = new ReplayablePreparedStatement(host,
+				recorder(PreparedStatement.class, calls), "SELECT 1", (connection, sql) -> connection.prepareStatement(sql));
+		Connection application = mock(Connection.class);
+		PeerPreparedStatement driverPrepared = new PeerPreparedStatement(application, recorder(PreparedStatement.class, calls));
+		PeerCallableStatement call = new PeerCallableStatement(application, recorder(CallableStatement.class, calls));
+		PeerDatabaseMetaData metaData = new PeerDatabaseMetaData(application, recorder(DatabaseMetaData.class, calls));
+		RecordedResultSet rows = new RecordedResultSet(new TransactionLog(host, 10, 1_000_000), statement,
+				recorder(ResultSet.class, calls));
+		for (java.sql.Wrapper wrapper : List.of(statement, prepared, driverPrepared, call, metaData, rows)) {
+			assertThat(wrapper.isWrapperFor(wrapper.getClass())).as(wrapper.getClass().getSimpleName()).isTrue();
+			assertThat(wrapper.unwrap(wrapper.getClass())).as(wrapper.getClass().getSimpleName()).isSameAs(wrapper);
+		}
+		assertThat(calls).isEmpty();
+		assertThat(statement.unwrap(String.class)).as("what the wrapper is not: the driver's answer").isNull();
+		assertThat(calls).containsExactly("unwrap(Class)[class java.lang.String]");
+	}
+
 	@Test
 	void recordedResultSetKeepsOnlyWhatFollowsTheRows() {
 		Set<String> own = ownMethods(RecordedResultSet.class, ResultSet.class);
 		own.removeIf((method) -> VALUE_GETTERS.contains(method.substring(0, method.indexOf('('))));
-		assertThat(own).containsExactlyInAnyOrder("close()", "getStatement()", "isClosed()", "isWrapperFor(Class)",
-				"next()", "unwrap(Class)");
+		assertThat(own).containsExactlyInAnyOrder("close()", "getStatement()", "isClosed()", "next()");
 		// the value getters, each noting its read, are generated in the base: none is hand-written
 		assertThat(inherited(RecordedResultSet.class, ResultSet.class, DelegatingResultSet.class)
 			.stream()
@@ -247,7 +273,7 @@ class GeneratedDelegationTests {
 		assertThat(inherited).containsAll(CREATORS);
 		inherited.removeAll(CREATORS);
 		assertThat(inherited).containsExactlyInAnyOrder("createArrayOf(String,Object[])", "createStruct(String,Object[])",
-				"getClientInfo()", "getClientInfo(String)", "nativeSQL(String)");
+				"getClientInfo()", "getClientInfo(String)", "isWrapperFor(Class)", "nativeSQL(String)");
 		// they would take a physical connection before the intent is known
 		assertThat(interfaceDefaults(PeerConnection.class, Connection.class)).containsExactlyInAnyOrder("beginRequest()",
 				"endRequest()", "setShardingKey(ShardingKey)", "setShardingKey(ShardingKey,ShardingKey)",

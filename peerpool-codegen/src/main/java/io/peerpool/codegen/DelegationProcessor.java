@@ -477,7 +477,11 @@ public final class DelegationProcessor extends AbstractProcessor {
 	private void method(Method method, Collection<Method> methods, Settings settings, @Nullable String guard,
 			Imports imports, StringBuilder body) {
 		ExecutableType type = method.type();
+		boolean wrapper = method.owner().getQualifiedName().contentEquals("java.sql.Wrapper");
 		body.append("\t@Override\n");
+		if (wrapper && method.name().equals("unwrap")) {
+			body.append("\t@SuppressWarnings(\"unchecked\")\n");
+		}
 		if (this.processingEnv.getElementUtils().isDeprecated(method.element())) {
 			// a call to a deprecated method from a deprecated one is no warning
 			body.append("\t@Deprecated\n");
@@ -492,7 +496,14 @@ public final class DelegationProcessor extends AbstractProcessor {
 		String arguments = arguments(method.element());
 		String call = settings.delegate + "()." + method.name() + "(" + arguments + ")";
 		String hook = hookOf(settings, method);
-		if (hook != null && hook.equals(settings.recorder)) {
+		if (wrapper && guard == null && hook == null && method.element().getParameters().size() == 1) {
+			// JDBC: a wrapper answers for itself first, then for what it wraps
+			String asked = arguments + ".isInstance(this)";
+			body.append("\t\treturn ").append(method.name().equals("unwrap")
+					? asked + " ? (" + print(type.getReturnType(), imports) + ") this : " + call
+					: asked + " || " + call).append(";\n");
+		}
+		else if (hook != null && hook.equals(settings.recorder)) {
 			body.append(wrap("\t\t" + hook + "(" + imports.use(settings.kinds) + "." + kind(method, methods)
 					+ packed(method) + ");")).append('\n');
 		}

@@ -15,6 +15,9 @@ import java.sql.SQLException;
  * delegation (as HikariCP generates its proxies). The generated class is named {@code Delegating}
  * and the interface's simple name unless {@link #name()} says otherwise, lives in the annotated
  * class's package, and is written as readable source to {@code target/generated-sources/annotations}.
+ * The methods of {@code java.sql.Wrapper} answer for the wrapper first, as JDBC means them:
+ * {@code unwrap} gives the wrapper itself when it is an instance of the interface asked for, else
+ * what the delegate unwraps.
  *
  * <p>Two kinds of one-line methods that do a little more are generated too, so that they are not
  * written by hand either: {@link #observed()} methods pass what the delegate returned through a

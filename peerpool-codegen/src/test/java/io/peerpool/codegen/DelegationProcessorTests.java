@@ -578,6 +578,44 @@ class DelegationProcessorTests {
 			.anySatisfy((error) -> assertThat(error).contains("created entry is not name=hook: blank"));
 	}
 
+	/** JDBC's {@code Wrapper} methods answer for the wrapper first, then ask the delegate. */
+	@Test
+	void wrapperMethodsAnswerForTheWrapperFirst() throws Exception {
+		Compiled compiled = compile(Map.of("sample/Handle.java", """
+				package sample;
+
+				public interface Handle extends java.sql.Wrapper {
+
+					int id() throws java.sql.SQLException;
+
+				}
+				""", "sample/PeerHandle.java", """
+				package sample;
+
+				@io.peerpool.codegen.GenerateDelegation(value = Handle.class)
+				public class PeerHandle extends DelegatingHandle {
+
+					private final Handle target;
+
+					public PeerHandle(Handle target) {
+						this.target = target;
+					}
+
+					@Override
+					Handle delegate() {
+						return this.target;
+					}
+
+				}
+				"""));
+		assertThat(compiled.errors()).isEmpty();
+		assertThat(compiled.generated("sample/DelegatingHandle.java"))
+			// the parameter's name is the JDK's (arg0 where its class files keep none)
+			.containsPattern("\t@SuppressWarnings\\(\"unchecked\"\\)\n\tpublic <T> T unwrap\\(Class<T> (\\w+)\\) throws "
+					+ "SQLException \\{\n\t\treturn \\1.isInstance\\(this\\) \\? \\(T\\) this : delegate\\(\\).unwrap\\(\\1\\);\n")
+			.containsPattern("\t\treturn (\\w+).isInstance\\(this\\) \\|\\| delegate\\(\\).isWrapperFor\\(\\1\\);\n");
+	}
+
 	/** A routed method gives its call to the router or the counter as a lambda, with its arguments by shape. */
 	@Test
 	void routedMethodsGiveTheirCallToTheRouterOrTheCounterAsALambda() throws Exception {
