@@ -181,10 +181,19 @@ abstract class RoutedStatement extends RecordingStatement {
 			// a statement the transaction log has not followed from its creation: the transaction is not replayed
 			this.connection.unloggedExecution();
 		}
-		if (this.delegate != null && (!this.connection.isAttached()
-				|| this.delegate.getConnection() != this.connection.attachedPhysical())) {
-			// the connection moved to a primary (for this write or an earlier one): the statement moves with it
-			closeQuietly(this.delegate);
+		return onCurrentPhysical();
+	}
+
+	/**
+	 * The driver's statement on the connection's physical connection now: when the connection moved
+	 * (to a primary, for this write or an earlier one), the statement moves with it, and is given
+	 * what is recorded (after the first execution nothing is: it has the driver's defaults).
+	 */
+	private Statement onCurrentPhysical() throws SQLException {
+		Statement current = this.delegate;
+		if (current != null
+				&& (!this.connection.isAttached() || current.getConnection() != this.connection.attachedPhysical())) {
+			closeQuietly(current);
 			this.delegate = null;
 		}
 		if (this.delegate == null) {
@@ -242,14 +251,7 @@ abstract class RoutedStatement extends RecordingStatement {
 	private Statement later(String sql) throws SQLException {
 		this.connection.unloggedExecution();
 		this.connection.beforeStatement(sql);
-		Statement current = statement();
-		if (!this.connection.isAttached() || current.getConnection() != this.connection.attachedPhysical()) {
-			// settings made after the first execution are not recorded: the new statement has the driver's defaults
-			closeQuietly(current);
-			current = create(this.connection.physicalConnection());
-			this.delegate = current;
-		}
-		return current;
+		return onCurrentPhysical();
 	}
 
 	/**
