@@ -5,7 +5,6 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
-import io.peerpool.PeerRole;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -188,8 +187,7 @@ abstract class RoutedConnection extends StatementHost {
 		if (current == null || this.pinned) {
 			return;
 		}
-		boolean read = wantsReplica();
-		if (read ? current.role() == PeerRole.PRIMARY : current.role() == PeerRole.REPLICA) {
+		if (!PeerRouting.fitsIntent(current.role(), wantsReplica())) {
 			releasePhysical(new SQLException("taken before the intent was known"));
 		}
 	}
@@ -242,8 +240,8 @@ abstract class RoutedConnection extends StatementHost {
 		PeerRouting.beforeWrite(this.owner.poolName(), sql);
 		this.wrote = true;
 		Peer current = this.peer;
-		if (current != null && current.role() == PeerRole.REPLICA && this.autoCommit && !this.readOnly
-				&& !this.pinned && !TransactionReadOnly.isCurrentTransactionReadOnly()) {
+		if (current != null && PeerRouting.writeMovesToPrimary(current.role(), this.autoCommit,
+				this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(), this.pinned)) {
 			if (this.tentative) {
 				releasePhysical(new SQLException("moved to a primary"));
 			}

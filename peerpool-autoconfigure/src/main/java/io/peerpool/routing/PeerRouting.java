@@ -4,6 +4,7 @@ import java.sql.SQLException;
 
 import java.util.function.Supplier;
 
+import io.peerpool.PeerRole;
 import io.peerpool.ReadYourWrites;
 
 /**
@@ -167,6 +168,27 @@ public final class PeerRouting {
 		}
 		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && writeToken(pool) == null);
 		return wantsReplica(readOnly, writesPin);
+	}
+
+	/**
+	 * Whether a connection taken before its intent was known (by a call such as
+	 * {@code getMetaData()}), on a peer of {@code role}, may keep it now that the intent is known:
+	 * a read does not stay on a primary, a write not on a replica; a peer of either role
+	 * ({@link PeerRole#AUTO} before its first probe) serves both.
+	 */
+	public static boolean fitsIntent(PeerRole role, boolean wantsReplica) {
+		return wantsReplica ? role != PeerRole.PRIMARY : role != PeerRole.REPLICA;
+	}
+
+	/**
+	 * Whether a write on a connection reading from a replica moves to a primary instead of failing
+	 * on the read-only server: an incidental auto-commit write (the replica was chosen for a GET);
+	 * not in a transaction, nor on a read-only connection or in a read-only transaction, nor on a
+	 * connection whose session SQL pinned it there (where it fails, as the application made it).
+	 * @param readOnly whether the connection or its transaction is read-only
+	 */
+	public static boolean writeMovesToPrimary(PeerRole role, boolean autoCommit, boolean readOnly, boolean pinned) {
+		return role == PeerRole.REPLICA && autoCommit && !readOnly && !pinned;
 	}
 
 	/**

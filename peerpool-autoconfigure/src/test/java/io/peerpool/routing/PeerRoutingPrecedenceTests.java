@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.peerpool.PeerRole;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -133,6 +135,35 @@ class PeerRoutingPrecedenceTests {
 			}
 		}
 		assertThat(PeerRouting.inExplicitReplicaScope()).as(rule).isEqualTo(guarded);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			# rule                                              | role    | wantsReplica | keeps
+			a read taken on a replica stays                     | REPLICA | true         | true
+			a read taken on a primary moves to a replica        | PRIMARY | true         | false
+			a write taken on a replica moves to a primary       | REPLICA | false        | false
+			a write taken on a primary stays                    | PRIMARY | false        | true
+			a peer not probed yet serves a read                 | AUTO    | true         | true
+			a peer not probed yet serves a write                | AUTO    | false        | true
+			""")
+	void aConnectionTakenBeforeItsIntentWasKnownKeepsItsPeerOnlyWhereItsRoleFits(String rule, PeerRole role,
+			boolean wantsReplica, boolean keeps) {
+		assertThat(PeerRouting.fitsIntent(role, wantsReplica)).as(rule).isEqualTo(keeps);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			# rule                                              | role    | autoCommit | readOnly | pinned | moves
+			an incidental auto-commit write on a replica moves  | REPLICA | true       | false    | false  | true
+			a write on a primary has nowhere to move            | PRIMARY | true       | false    | false  | false
+			a write in a transaction stays with the transaction | REPLICA | false      | false    | false  | false
+			a write in a read-only connection or transaction    | REPLICA | true       | true     | false  | false
+			a write on a connection pinned by session SQL       | REPLICA | true       | false    | true   | false
+			""")
+	void anAutoCommitWriteOnAReplicaMovesToAPrimaryOnlyWhereNothingHoldsItThere(String rule, PeerRole role,
+			boolean autoCommit, boolean readOnly, boolean pinned, boolean moves) {
+		assertThat(PeerRouting.writeMovesToPrimary(role, autoCommit, readOnly, pinned)).as(rule).isEqualTo(moves);
 	}
 
 }
