@@ -121,9 +121,11 @@ final class PeerMonitor implements AutoCloseable {
 
 	/**
 	 * While callers wait for a peer that can serve them ({@code needed}), every peer is probed
-	 * every 100-200 ms: a DOWN one is taken back as soon as a probe finds it healthy, whatever its
+	 * every 100-110 ms: a DOWN one is taken back as soon as a probe finds it healthy, whatever its
 	 * quarantine, and a promoted replica is seen as the writer it has become. Still one probe per
-	 * peer at a time.
+	 * peer at a time. The lower end of the hold's cadence, not the middle: a replica that turns
+	 * writable becomes the writer only when a second probe in a row finds it so
+	 * ({@link WriterElection}), so held writes resume two probes after a promotion.
 	 */
 	public void hurry(java.util.function.BooleanSupplier needed) {
 		if (!this.closed && this.hurrying.compareAndSet(false, true)) {
@@ -133,7 +135,8 @@ final class PeerMonitor implements AutoCloseable {
 
 	private void scheduleHurried(java.util.function.BooleanSupplier needed) {
 		try {
-			this.scheduler.schedule(() -> hurried(needed), 100 + ThreadLocalRandom.current().nextLong(101),
+			// the jitter keeps the pools of many application instances from probing in step
+			this.scheduler.schedule(() -> hurried(needed), 100 + ThreadLocalRandom.current().nextLong(11),
 					TimeUnit.MILLISECONDS);
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {

@@ -566,7 +566,7 @@ public final class PeerPoolEngine {
 	/**
 	 * Hold, not fail: waits until a peer that is not excluded can serve the intent (any intent with
 	 * {@code anyIntent}), at most until {@code deadline}, while the monitor probes the DOWN peers and
-	 * the roles every 100-200 ms. Woken by the routing change, not by polling. At most
+	 * the roles every 100-110 ms. Woken by the routing change, not by polling. At most
 	 * {@code maxHolding} callers wait; the next ones fail at once.
 	 *
 	 * <p>Excluded are the peers of {@code ruledOut} and those {@code connection} failed on. A probe
