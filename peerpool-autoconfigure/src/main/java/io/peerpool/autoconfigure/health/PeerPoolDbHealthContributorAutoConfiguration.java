@@ -28,6 +28,7 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolBeans;
+import io.peerpool.health.PeerPoolDbHealthIndicator;
 
 /**
  * Boot's {@code db} health contributor, with each peerpool pool checked as the one
@@ -40,7 +41,8 @@ import io.peerpool.autoconfigure.PeerPoolBeans;
  * the routing data sources and fails at startup ("'beans' must not be empty") when they are the
  * only ones. So this contributor (bean name {@code dbHealthContributor}, before which Boot's backs
  * off) checks a pool with a real connection through peerpool, which fails over like the
- * application's own connections: {@code db} is DOWN only when no peer can serve. Every other
+ * application's own connections: {@code db} is DOWN only when no peer can serve, and at once when
+ * no peer is UP ({@link PeerPoolDbHealthIndicator}). Every other
  * {@code DataSource} is checked as Boot checks it, routing ones per target unless
  * {@code management.health.db.ignore-routing-data-sources} is set.
  */
@@ -74,9 +76,10 @@ public final class PeerPoolDbHealthContributorAutoConfiguration {
 
 	private static HealthContributor contributor(DataSource dataSource, DataSourcePoolMetadataProvider metadata,
 			boolean ignoreRouting) {
-		if (PeerPoolBeans.unwrap(dataSource) != null) {
+		PeerPoolDataSource pool = PeerPoolBeans.unwrap(dataSource);
+		if (pool != null) {
 			// the pool as a whole: the check's connection goes to a healthy peer
-			return new DataSourceHealthIndicator(dataSource, null);
+			return new PeerPoolDbHealthIndicator(dataSource, pool);
 		}
 		AbstractRoutingDataSource routing = routing(dataSource);
 		if (routing == null) {

@@ -1,10 +1,13 @@
 package io.peerpool.autoconfigure.health;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -14,10 +17,14 @@ import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
 import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.health.PeerPoolHealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Conditions of the health auto-configuration, without servers: the peers point at a closed
@@ -49,6 +56,26 @@ class PeerPoolHealthContributorAutoConfigurationTests {
 			assertThat(context.getBean("dbHealthContributor")).isInstanceOf(DataSourceHealthIndicator.class);
 			assertThat(((HealthIndicator) context.getBean("dbHealthContributor")).health().getStatus())
 				.isEqualTo(Status.DOWN);
+		});
+	}
+
+	/**
+	 * With every peer DOWN, the check's {@code getConnection()} would be held for a peer until
+	 * {@code acquire-timeout} (here a minute), longer than any probe of a platform waits: the
+	 * answer is DOWN at once, naming each peer's state.
+	 */
+	@Test
+	void dbContributorAnswersDownAtOnceWhenEveryPeerIsDown() {
+		this.contextRunner.withPropertyValues("spring.datasource.peerpool.acquire-timeout=60s").run((context) -> {
+			PeerPool pool = context.getBean(PeerPool.class);
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> pool.getPeers().stream().noneMatch(PeerInfo::isUp));
+			HealthIndicator db = (HealthIndicator) context.getBean("dbHealthContributor");
+			Health health = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> db.health());
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(String.valueOf(health.getDetails().get("error"))).contains("no peer of pool 'default' is UP")
+				.contains("peer0: DOWN")
+				.contains("peer1: DOWN");
 		});
 	}
 

@@ -1,0 +1,50 @@
+package io.peerpool.health;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
+
+import io.peerpool.PeerInfo;
+import io.peerpool.PeerPool;
+
+/**
+ * Boot's {@code db} check of one pool, as the one {@code DataSource} the application sees: a real
+ * connection through peerpool, which fails over like the application's own connections, so
+ * {@code db} is DOWN only when no peer can serve.
+ *
+ * <p>While every peer is DOWN (or drained, or out of sync) it answers DOWN at once, naming each
+ * peer's state: the check's {@code getConnection()} would be held for a peer until
+ * {@code acquire-timeout}, longer than a platform's probe waits (Kubernetes gives one second by
+ * default), only to fail then. peerpool's own {@code peerpool} health answers from memory anyway.
+ */
+public class PeerPoolDbHealthIndicator extends DataSourceHealthIndicator {
+
+	private final PeerPool pool;
+
+	/**
+	 * @param dataSource what the application gets its connections from: the pool, or a wrapper of it
+	 * @param pool the pool behind it
+	 */
+	public PeerPoolDbHealthIndicator(DataSource dataSource, PeerPool pool) {
+		super(dataSource, null);
+		this.pool = pool;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) throws Exception {
+		List<PeerInfo> peers = this.pool.getPeers();
+		if (peers.stream().noneMatch(PeerInfo::isUp)) {
+			builder.down()
+				.withDetail("error", "no peer of pool '" + this.pool.getName() + "' is UP: " + peers.stream()
+					.map((peer) -> peer.name() + ": " + peer.state())
+					.collect(Collectors.joining(", ")));
+			return;
+		}
+		super.doHealthCheck(builder);
+	}
+
+}
