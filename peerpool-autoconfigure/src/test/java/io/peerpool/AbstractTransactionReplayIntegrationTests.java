@@ -368,6 +368,35 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
 	}
 
+	/**
+	 * The same when the statement that finds the connection lost is the driver's own (a prepared
+	 * statement made after the borrow's first statement ran, which peerpool does not wrap for
+	 * failover): the connection pool behind marks the connection closed, and the next statement
+	 * the borrow prepares runs on a peer that answers instead of failing with "connection closed".
+	 */
+	@Test
+	void inAutoCommitAStatementPreparedAfterADriverStatementFoundTheConnectionLostRunsOnAnotherPeer()
+			throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			assertThat(portOf(connection)).isEqualTo(first().port());
+			try (PreparedStatement driverOwn = connection.prepareStatement("UPDATE accounts SET balance = ? WHERE id = ?")) {
+				first().kill();
+				driverOwn.setInt(1, 2);
+				driverOwn.setLong(2, accounts[1]);
+				SQLException failure = catchThrowableOfType(SQLException.class, driverOwn::executeUpdate);
+				assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			}
+			try (PreparedStatement update = connection.prepareStatement("UPDATE accounts SET balance = ? WHERE id = ?")) {
+				update.setInt(1, 3);
+				update.setLong(2, accounts[1]);
+				assertThat(update.executeUpdate()).isOne();
+			}
+			assertThat(portOf(connection)).isEqualTo(second().port());
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
+	}
+
 	@Test
 	void aResultThatDiffersOnTheOtherPeerGivesTheOriginalError() throws SQLException {
 		long[] accounts = sameAccountsOnBoth();

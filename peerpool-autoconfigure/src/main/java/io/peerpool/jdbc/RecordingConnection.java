@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolSettings.TransactionReplay;
+import io.peerpool.peer.Peer;
 import io.peerpool.routing.SqlIntent;
 import io.peerpool.routing.TransactionReadOnly;
 
@@ -149,15 +150,27 @@ abstract class RecordingConnection extends RoutedConnection {
 	}
 
 	/**
-	 * A statement could not be created on the physical connection of a recorded transaction (a
-	 * connection the pool aborted when its peer went DOWN): the physical connection the transaction
-	 * was replayed on, else {@code failure}.
+	 * A statement could not be created on the physical connection: in a recorded transaction (a
+	 * connection the pool aborted when its peer went DOWN) the physical connection the transaction
+	 * was replayed on; in auto-commit, when the connection is lost (HikariCP closes its connection
+	 * once a driver statement on it failed so), another one, as the next call of a borrow takes
+	 * after a lost connection ({@link #letGoOfLost}); else {@code failure}.
 	 */
-	final Connection replayed(SQLException failure) throws SQLException {
-		if (this.replay != REPLAY_RECORDING || !replayTransaction(failure)) {
+	final Connection physicalAfter(SQLException failure) throws SQLException {
+		if (this.replay == REPLAY_RECORDING) {
+			if (!replayTransaction(failure)) {
+				throw failure;
+			}
+			return this.physical;
+		}
+		long seen = System.nanoTime();
+		Peer failed = this.peer;
+		Connection current = this.physical;
+		if (!this.autoCommit || this.pinned || failed == null || current == null || !isLost(current, failure)) {
 			throw failure;
 		}
-		return this.physical;
+		letGoOfLost(failed, seen, failure);
+		return physical();
 	}
 
 	/**
@@ -185,7 +198,7 @@ abstract class RecordingConnection extends RoutedConnection {
 			statement = creator.create(physical(), null);
 		}
 		catch (SQLException failure) {
-			statement = creator.create(replayed(failure), null);
+			statement = creator.create(physicalAfter(failure), null);
 		}
 		countStatement();
 		return track(new ReplayableStatement(this, statement, creator), null);
@@ -203,7 +216,7 @@ abstract class RecordingConnection extends RoutedConnection {
 			statement = creator.create(physical(), sql);
 		}
 		catch (SQLException failure) {
-			statement = creator.create(replayed(failure), sql);
+			statement = creator.create(physicalAfter(failure), sql);
 		}
 		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql, creator), sql)
 				: new PeerPreparedStatement(connection(), statement);
@@ -224,7 +237,14 @@ abstract class RecordingConnection extends RoutedConnection {
 		countStatement();
 		this.used = true;
 		neverReplay();
-		return new PeerCallableStatement(connection(), creator.create(target, sql));
+		CallableStatement statement;
+		try {
+			statement = creator.create(target, sql);
+		}
+		catch (SQLException failure) {
+			statement = creator.create(physicalAfter(failure), sql);
+		}
+		return new PeerCallableStatement(connection(), statement);
 	}
 
 	/** Whether the current transaction is recorded: its commit is that of {@link TransactionReplayer}. */

@@ -19,6 +19,7 @@ import io.peerpool.routing.RouteOrigin;
 import io.peerpool.routing.RouteScope;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -272,6 +273,50 @@ class PeerConnectionTests {
 			return physical;
 		}
 
+	}
+
+	/**
+	 * HikariCP closes its connection once a driver statement on it failed with a connection error
+	 * (a prepared statement made after the borrow's first statement is the driver's own): in
+	 * auto-commit the next statement is made on another physical connection, as after a lost
+	 * connection peerpool saw itself; in a transaction the failure reaches the caller.
+	 */
+	@Test
+	void aStatementMadeOnAConnectionItsPoolClosedAfterALostDriverStatementIsMadeOnAnotherInAutoCommitOnly()
+			throws SQLException {
+		Connection closed = physical();
+		Connection fresh = physical();
+		given(closed.createStatement()).willReturn(mock(java.sql.Statement.class));
+		given(closed.prepareStatement("UPDATE t SET a = 1")).willThrow(new SQLException("Connection is closed", "08003"));
+		given(closed.isClosed()).willReturn(true);
+		java.util.Deque<Connection> physicals = new java.util.ArrayDeque<>(java.util.List.of(closed, fresh));
+		StubAcquirer pool = new StubAcquirer(false) {
+
+			@Override
+			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+				Connection next = physicals.pop();
+				owner.attach(PeerConnectionTests.this.primary, next);
+				return next;
+			}
+
+		};
+		PeerConnection connection = new PeerConnection(pool);
+		connection.createStatement().executeQuery("SELECT 1");
+		connection.prepareStatement("UPDATE t SET a = 1");
+		verify(fresh).prepareStatement("UPDATE t SET a = 1");
+		verify(this.primary).release(closed);
+
+		Connection closedToo = physical();
+		given(closedToo.createStatement()).willReturn(mock(java.sql.Statement.class));
+		given(closedToo.prepareStatement("UPDATE t SET a = 1")).willThrow(new SQLException("Connection is closed", "08003"));
+		given(closedToo.isClosed()).willReturn(true);
+		physicals.add(closedToo);
+		PeerConnection inTransaction = new PeerConnection(pool);
+		inTransaction.setAutoCommit(false);
+		inTransaction.createStatement().executeQuery("SELECT 1");
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> inTransaction.prepareStatement("UPDATE t SET a = 1"))
+			.satisfies((failure) -> assertThat(failure.getSQLState()).isEqualTo("08003"));
+		assertThat(physicals).as("no other connection taken in the transaction").isEmpty();
 	}
 
 }
