@@ -12,6 +12,8 @@ import org.springframework.core.env.Environment;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.PeerRole;
+import io.peerpool.peer.PeerHikariConfigs;
 
 /**
  * Turns {@link PeerPoolProperties} into validated pools: settings inherited top level, then pool,
@@ -167,8 +169,32 @@ final class PeerPoolConfigurations {
 			peers.add(new PeerConfig(name, peerName, peer.getUrl(), peer.getUsername(), peer.getPassword(),
 					peer.getDriverClassName(), peer.getRole(), peer.getWeight(), peerConnectTimeout, hikari));
 		});
+		requireWritablePrimaries(poolPrefix, peers);
 		String beanName = shorthand ? SHORTHAND_BEAN_NAME : name;
 		return new ResolvedPool(name, beanName, pool.isPrimary() || only, settings, peers);
+	}
+
+	/**
+	 * A peer made read-only by its own HikariCP settings must not be a primary (the default role)
+	 * in a pool that writes: every write routed to it would fail on its read-only connections. A
+	 * pool whose peers are all read-only only reads, as the application asked.
+	 */
+	private static void requireWritablePrimaries(String poolPrefix, List<PeerConfig> peers) {
+		List<PeerConfig> readOnly = peers.stream()
+			.filter((peer) -> PeerHikariConfigs.create(peer).isReadOnly())
+			.toList();
+		if (readOnly.size() == peers.size()) {
+			return;
+		}
+		for (PeerConfig peer : readOnly) {
+			if (peer.role() == PeerRole.PRIMARY) {
+				throw new PeerPoolConfigurationException(poolPrefix + ".peers." + peer.name() + ".hikari.read-only",
+						"peer '" + peer.name() + "' is a primary (its role, or the default) but its connections are "
+								+ "read-only: every write routed to it would fail",
+						"Declare it role: replica to give it reads only (or role: auto to let its server say), or "
+								+ "remove its hikari.read-only; a pool whose peers all read only is fine.");
+			}
+		}
 	}
 
 	private static Duration inherit(String property, Duration own, Duration inherited, boolean zeroAllowed) {

@@ -31,6 +31,8 @@ class PeerPoolConfigurationFailureTests {
 			no primary pool            | pools.a.peers.x.url=jdbc:h2:mem:a,pools.b.peers.y.url=jdbc:h2:mem:b             | spring.datasource.peerpool.pools.<name>.primary     | Set 'primary: true'
 			peers and pools            | peers.x.url=jdbc:h2:mem:a,pools.b.peers.y.url=jdbc:h2:mem:b                     | spring.datasource.peerpool.peers                    | Move the top-level peers
 			zero weight                | peers.x.url=jdbc:h2:mem:a,peers.x.weight=0                                      | spring.datasource.peerpool.peers.x.weight           | positive weight
+			read-only primary          | peers.x.url=jdbc:h2:mem:a,peers.y.url=jdbc:h2:mem:b,peers.y.hikari.read-only=true | spring.datasource.peerpool.peers.y.hikari.read-only | role: replica
+			read-only declared primary | pools.m.peers.x.url=jdbc:h2:mem:a,pools.m.peers.x.role=primary,pools.m.peers.x.hikari.readOnly=true,pools.m.peers.z.url=jdbc:h2:mem:c,pools.m.peers.z.role=replica | spring.datasource.peerpool.pools.m.peers.x.hikari.read-only | role: replica
 			""")
 	void badConfigurationIsReportedWithPropertyAndFix(String title, String properties, String property, String fix) {
 		String[] values = java.util.Arrays.stream(properties.split(",")).map((p) -> P + "." + p.trim()).toArray(String[]::new);
@@ -41,6 +43,19 @@ class PeerPoolConfigurationFailureTests {
 			assertThat(analysis.getDescription()).contains(property);
 			assertThat(analysis.getAction()).contains(fix);
 		});
+	}
+
+	/** A read-only peer is fine where it takes no writes: as a replica, or in a pool that only reads. */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			read-only replica          | peers.x.url=jdbc:h2:mem:a,peers.y.url=jdbc:h2:mem:b,peers.y.role=replica,peers.y.hikari.read-only=true
+			read-only auto peer        | peers.x.url=jdbc:h2:mem:a,peers.y.url=jdbc:h2:mem:b,peers.y.role=auto,peers.y.hikari.read-only=true
+			pool that only reads       | hikari.read-only=true,peers.x.url=jdbc:h2:mem:a,peers.y.url=jdbc:h2:mem:b
+			""")
+	void aReadOnlyPeerThatTakesNoWritesStarts(String title, String properties) {
+		String[] values = java.util.Arrays.stream(properties.split(",")).map((p) -> P + "." + p.trim()).toArray(String[]::new);
+		this.runner.withPropertyValues(values).withPropertyValues(P + ".check-interval=1h")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
