@@ -47,8 +47,10 @@ import io.peerpool.PeerRole;
  * what a failed commit tells the application ({@link CommitOutcome}). The methods that only call
  * the same method of the physical connection ({@code anyPhysical()}) are in
  * {@link DelegatingConnection}, generated at build time, with the savepoint calls and LOB creators
- * after {@link #unreplayable()} and the session setters as calls of {@code remember} (made on the
- * physical connection if there is one, and kept for the next: {@link SessionSettings}). Request
+ * after {@link #unreplayable()}, the session setters as calls of {@code remember} (made on the
+ * physical connection if there is one, and kept for the next: {@link SessionSettings}), and the
+ * statement creators but plain {@code createStatement()} as calls of {@link RecordingConnection}'s
+ * {@code create}, {@code prepare} and {@code call}. Request
  * boundaries and sharding keys keep the interface's defaults: they would take a physical
  * connection before the intent is known.
  *
