@@ -25,7 +25,8 @@ import java.sql.SQLException;
  * ({@link #recorder()}); both with a kind, an {@code int} constant of {@link #kinds()} named for
  * the method, and the method's arguments. The hooks are overloads of the {@link #superclass()}.
  * {@link #routed()} methods give their call of the delegate's method to a hook ({@link #router()},
- * {@link #counter()}) as a lambda, which runs it on the statement the hook chooses.
+ * {@link #counter()}) as a lambda, which runs it on the statement the hook chooses;
+ * {@link #created()} methods give a hook a lambda that makes the object on any connection.
  *
  * <p>Source retention: nothing of this module is needed at run time.
  */
