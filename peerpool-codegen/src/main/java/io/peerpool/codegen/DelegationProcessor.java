@@ -509,10 +509,7 @@ public final class DelegationProcessor extends AbstractProcessor {
 		}
 		else if (hook != null && type.getReturnType().getKind().isPrimitive()) {
 			// the observer takes a primitive as a long: one overload for every primitive type, nothing boxed
-			if (method.element().getParameters().stream().anyMatch((parameter) -> parameter.getSimpleName()
-				.contentEquals("result"))) {
-				throw new Failure("observed method " + method.name() + " has a parameter named result");
-			}
+			requireNoParameterNamed(method, "observed", "result");
 			body.append("\t\t").append(returnType).append(" result = ").append(call).append(";\n");
 			body.append(wrap("\t\t" + hook + "(" + asLong(type.getReturnType().getKind(), "result") + ", "
 					+ imports.use(settings.kinds) + "." + kind(method, methods)
@@ -528,6 +525,17 @@ public final class DelegationProcessor extends AbstractProcessor {
 				.append(call).append(";\n");
 		}
 		body.append("\t}\n\n");
+	}
+
+	/** The names the generated body of {@code method} gives a local or a lambda's parameters: none of its own may clash. */
+	private static void requireNoParameterNamed(Method method, String what, String... generated) {
+		for (VariableElement parameter : method.element().getParameters()) {
+			String name = parameter.getSimpleName().toString();
+			if (List.of(generated).contains(name)) {
+				throw new Failure(what + " method " + method.name() + " has a parameter named as the generated code's: "
+						+ name);
+			}
+		}
 	}
 
 	/**
@@ -600,13 +608,11 @@ public final class DelegationProcessor extends AbstractProcessor {
 		String text = "null";
 		String option = "0";
 		String columns = "null";
+		requireNoParameterNamed(method, "routed", "statement", "text", "option", "columns");
 		List<String> passed = new ArrayList<>();
 		for (int i = 0; i < types.size(); i++) {
 			TypeMirror parameter = types.get(i);
 			String name = names.get(i).getSimpleName().toString();
-			if (List.of("statement", "text", "option", "columns").contains(name)) {
-				throw new Failure("routed method " + method.name() + " has a parameter named as the lambda's: " + name);
-			}
 			if (parameter.getKind() == TypeKind.INT && option.equals("0")) {
 				option = name;
 				passed.add("option");
@@ -661,13 +667,11 @@ public final class DelegationProcessor extends AbstractProcessor {
 		ExecutableType type = method.type();
 		List<? extends VariableElement> names = method.element().getParameters();
 		List<? extends TypeMirror> types = type.getParameterTypes();
+		requireNoParameterNamed(method, "created", "connection", "text");
 		String text = null;
 		List<String> passed = new ArrayList<>();
 		for (int i = 0; i < types.size(); i++) {
 			String name = names.get(i).getSimpleName().toString();
-			if (name.equals("connection") || name.equals("text")) {
-				throw new Failure("created method " + method.name() + " has a parameter named as the lambda's: " + name);
-			}
 			if (text == null && types.get(i).toString().equals("java.lang.String")) {
 				text = name;
 				passed.add("text");
