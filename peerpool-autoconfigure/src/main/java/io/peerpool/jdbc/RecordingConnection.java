@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolSettings.TransactionReplay;
-import io.peerpool.peer.Peer;
 import io.peerpool.routing.SqlIntent;
 import io.peerpool.routing.TransactionReadOnly;
 
@@ -154,7 +153,7 @@ abstract class RecordingConnection extends RoutedConnection {
 	 * connection the pool aborted when its peer went DOWN) the physical connection the transaction
 	 * was replayed on; in auto-commit, when the connection is lost (HikariCP closes its connection
 	 * once a driver statement on it failed so), another one, as the next call of a borrow takes
-	 * after a lost connection ({@link #letGoOfLost}); else {@code failure}.
+	 * after a lost connection ({@link #letGoIfLost}); else {@code failure}.
 	 */
 	final Connection physicalAfter(SQLException failure) throws SQLException {
 		if (this.replay == REPLAY_RECORDING) {
@@ -163,13 +162,9 @@ abstract class RecordingConnection extends RoutedConnection {
 			}
 			return this.physical;
 		}
-		long seen = System.nanoTime();
-		Peer failed = this.peer;
-		Connection current = this.physical;
-		if (!this.autoCommit || this.pinned || failed == null || current == null || !isLost(current, failure)) {
+		if (!this.autoCommit || !letGoIfLost(failure)) {
 			throw failure;
 		}
-		letGoOfLost(failed, seen, failure);
 		return physical();
 	}
 

@@ -398,12 +398,23 @@ abstract class RoutedConnection extends StatementHost {
 
 	/** A statement after the first failed: the peer is judged, and a lost connection let go of as {@link #letGoOfLost} says. */
 	void statementFailed(SQLException failure) {
+		letGoIfLost(failure);
+	}
+
+	/**
+	 * Judges the peer by {@code failure} and, when the physical connection is lost and no
+	 * transaction is open, lets go of it ({@link #letGoOfLost}).
+	 * @return whether it did: the next call takes another connection
+	 */
+	final boolean letGoIfLost(SQLException failure) {
 		long seen = System.nanoTime();
 		Peer failed = this.peer;
 		Connection current = this.physical;
-		if (failed != null && current != null && isLost(current, failure) && this.autoCommit) {
-			letGoOfLost(failed, seen, failure);
+		if (failed == null || current == null || !isLost(current, failure) || !this.autoCommit) {
+			return false;
 		}
+		letGoOfLost(failed, seen, failure);
+		return !this.pinned;
 	}
 
 	/**
