@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.PeerRole;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -154,14 +155,20 @@ abstract class RoutedConnection extends StatementHost {
 
 	/**
 	 * The read-only to make on a physical connection of {@code served} (1, 0), or -1 to keep the
-	 * one its pool hands it out with: only what the application set, where it differs. A peer
-	 * whose pool alone is read-only ({@code hikari.read-only} for that peer) stays so.
+	 * one its pool hands it out with. What the application set wins. Else a peer whose pool alone
+	 * is read-only ({@code hikari.read-only} for that peer) stays so while it is a replica; once it
+	 * is a primary (an {@code auto} peer promoted) its connections are read-write, or every write of
+	 * the switchover {@code role: auto} is there for would fail on it. HikariCP gives the pool's
+	 * read-only back to the connection when it returns.
 	 */
 	private int readOnlySetting(Peer served) {
-		if (!this.readOnlyGiven || this.readOnly == served.pooledReadOnly()) {
+		boolean pooled = served.pooledReadOnly();
+		boolean wanted = this.readOnlyGiven ? this.readOnly
+				: pooled && (this.owner.readOnly() || served.role() != PeerRole.PRIMARY);
+		if (wanted == pooled) {
 			return -1;
 		}
-		return this.readOnly ? 1 : 0;
+		return wanted ? 1 : 0;
 	}
 
 	/**

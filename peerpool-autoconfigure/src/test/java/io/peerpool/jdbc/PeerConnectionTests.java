@@ -187,12 +187,25 @@ class PeerConnectionTests {
 	}
 
 	@Test
-	void aPeerReadOnlyByItsOwnPoolStaysSoUnlessTheApplicationSaysOtherwise() throws SQLException {
+	void aReplicaReadOnlyByItsOwnPoolStaysSoUnlessTheApplicationSaysOtherwise() throws SQLException {
+		given(this.replica.pooledReadOnly()).willReturn(true);
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			assertThat(connection.isReadOnly()).as("not every peer's pool is read-only").isFalse();
+			connection.prepareStatement("SELECT 1");
+			assertThat(connection.peer()).isSameAs(this.replica);
+			verify(this.onReplica, never()).setReadOnly(org.mockito.ArgumentMatchers.anyBoolean());
+		}
+	}
+
+	/** An {@code auto} peer with {@code hikari.read-only} of its own, promoted: its writes must not fail on read-only connections. */
+	@Test
+	void aPrimaryReadOnlyByItsOwnPoolGetsReadWriteConnections() throws SQLException {
 		given(this.primary.pooledReadOnly()).willReturn(true);
 		PeerConnection connection = new PeerConnection(this.pool);
-		assertThat(connection.isReadOnly()).as("not every peer's pool is read-only").isFalse();
-		connection.prepareStatement("SELECT 1");
-		verify(this.onPrimary, never()).setReadOnly(org.mockito.ArgumentMatchers.anyBoolean());
+		connection.setAutoCommit(false);
+		connection.prepareStatement("INSERT INTO t VALUES (1)");
+		verify(this.onPrimary).setReadOnly(false);
 	}
 
 	@Test
