@@ -649,6 +649,36 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		}
 	}
 
+	/**
+	 * Spring's {@code enforceReadOnly} sends {@code SET TRANSACTION READ ONLY} at the transaction's
+	 * begin: the transaction stays read-only, and is replayed by default like one that only calls
+	 * {@code setReadOnly(true)}.
+	 */
+	@Test
+	void aReadOnlySpringTransactionThatEnforcesReadOnlyIsReplayedByDefault() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
+		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver())) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			DataSourceTransactionManager transactions = new DataSourceTransactionManager(pool);
+			transactions.setEnforceReadOnly(true);
+			TransactionTemplate readOnly = new TransactionTemplate(transactions);
+			readOnly.setReadOnly(true);
+			Integer port = readOnly.execute((status) -> {
+				Integer balance = jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class,
+						accounts[0]);
+				assertThat(balance).isEqualTo(100);
+				first().kill();
+				assertThat(jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[1]))
+					.isZero();
+				return jdbc.queryForObject(portQuery(), Integer.class);
+			});
+			assertThat(port).isEqualTo(second().port());
+		}
+	}
+
 	@Test
 	void controlAReadWriteSpringTransactionIsNotReplayedByDefault() throws SQLException {
 		long[] accounts = sameAccountsOnBoth();

@@ -224,6 +224,10 @@ abstract class RoutedConnection extends StatementHost {
 	 */
 	int beforeStatement(String sql) throws SQLException {
 		int intent = SqlIntent.classify(sql);
+		if (this.autoCommit && (intent & SqlIntent.TRANSACTION) != 0) {
+			// outside a transaction MariaDB keeps it for the session's next one: session state
+			intent |= SqlIntent.SESSION;
+		}
 		if (!this.autoCommit && (intent & (SqlIntent.WRITE | SqlIntent.SESSION)) != 0) {
 			replayableDespite(intent);
 		}

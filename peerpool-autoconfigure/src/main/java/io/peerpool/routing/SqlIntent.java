@@ -21,6 +21,15 @@ public final class SqlIntent {
 	public static final int SESSION = 2;
 
 	/**
+	 * The statement sets the characteristics of one transaction ({@code SET TRANSACTION READ ONLY},
+	 * {@code SET TRANSACTION ISOLATION LEVEL ...}, as Spring's {@code enforceReadOnly} sends them):
+	 * PostgreSQL's current transaction, MySQL's and MariaDB's next one. Inside a transaction it is
+	 * part of that transaction (and runs again with it on a replay); outside one, MariaDB keeps it
+	 * for the session's next transaction, so the caller treats it as {@link #SESSION} there.
+	 */
+	public static final int TRANSACTION = 4;
+
+	/**
 	 * Slots of the cache of {@link #classify}: direct-mapped by hash code, a text missed twice replaces the
 	 * one in its slot (no lock, no eviction policy; a miss costs what classifying did without it).
 	 */
@@ -58,7 +67,7 @@ public final class SqlIntent {
 	}
 
 	/**
-	 * {@link #WRITE} and {@link #SESSION} bits of {@code sql}; 0 for a plain read (or {@code null}).
+	 * {@link #WRITE}, {@link #SESSION} and {@link #TRANSACTION} bits of {@code sql}; 0 for a plain read (or {@code null}).
 	 * Applications run the same few hundred statement texts again and again (string constants,
 	 * the SQL of prepared statements, an ORM's generated statements), so the answer for a text is
 	 * remembered from the second time it is asked: a text seen before costs its (cached) hash code
@@ -116,7 +125,12 @@ public final class SqlIntent {
 		if (is(sql, token, "EXPLAIN") || is(sql, token, "ANALYZE")) {
 			return explain(sql, token);
 		}
-		if (is(sql, token, "SET") || is(sql, token, "USE") || is(sql, token, "RESET") || is(sql, token, "DISCARD")
+		if (is(sql, token, "SET")) {
+			long scope = next(sql, token);
+			// SET TRANSACTION without SESSION or GLOBAL: one transaction's characteristics, not the session's
+			return (scope >= 0 && is(sql, scope, "TRANSACTION")) ? TRANSACTION : SESSION;
+		}
+		if (is(sql, token, "USE") || is(sql, token, "RESET") || is(sql, token, "DISCARD")
 				|| is(sql, token, "PREPARE") || is(sql, token, "DEALLOCATE") || is(sql, token, "DECLARE") || is(sql, token, "LISTEN")
 				|| is(sql, token, "UNLISTEN") || is(sql, token, "UNLOCK") || is(sql, token, "BEGIN") || is(sql, token, "START")) {
 			// a transaction begun by SQL is session state too: the connection must not move under it

@@ -100,6 +100,27 @@ class RoutedConnectionTests {
 		assertThat(connection.transactionLog()).as("never again after the physical connection was handed out").isNull();
 	}
 
+	/**
+	 * One transaction's characteristics set by SQL (Spring's {@code enforceReadOnly}): part of the
+	 * transaction in one, recorded and replayed with it; outside one, session state (MariaDB keeps it
+	 * for the next transaction), which pins the connection.
+	 */
+	@Test
+	void setTransactionIsPartOfTheTransactionInOneAndSessionStateOutside() throws SQLException {
+		this.pool.settings = this.pool.settings.withTransactionReplay(TransactionReplay.READ_ONLY, 100, 1_000_000);
+		PeerConnection connection = new PeerConnection(this.pool);
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		connection.beforeStatement("SET TRANSACTION READ ONLY");
+		connection.prepareStatement("SELECT 1");
+		assertThat(connection.transactionLog()).as("a read-only transaction, still replayable").isNotNull();
+		assertThat(connection.pinned).isFalse();
+		connection.commit();
+		connection.setAutoCommit(true);
+		connection.beforeStatement("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+		assertThat(connection.pinned).as("kept by the session for its next transaction").isTrue();
+	}
+
 	/** Primaries in index order, skipping the excluded ones; every failure is the peer's. */
 	private final class Pool extends StubAcquirer {
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.peerpool.routing.SqlIntent.SESSION;
+import static io.peerpool.routing.SqlIntent.TRANSACTION;
 import static io.peerpool.routing.SqlIntent.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -15,7 +16,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * What the classification shared by routing, the write guard and replay says of each kind of
  * statement: {@code 0} a plain read, {@code WRITE} needs a primary and never runs twice,
- * {@code SESSION} keeps the connection on its peer.
+ * {@code SESSION} keeps the connection on its peer, {@code TRANSACTION} sets one transaction's
+ * characteristics.
  */
 class SqlIntentTests {
 
@@ -121,6 +123,15 @@ class SqlIntentTests {
 				arguments("UNLOCK TABLES", SESSION),
 				arguments("BEGIN", SESSION),
 				arguments("START TRANSACTION", SESSION),
+				arguments("SET SESSION TRANSACTION READ ONLY", SESSION),
+				arguments("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", SESSION),
+				arguments("SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED", SESSION),
+				arguments("SET LOCAL statement_timeout = 1000", SESSION),
+				// one transaction's characteristics (Spring's enforceReadOnly)
+				arguments("SET TRANSACTION READ ONLY", TRANSACTION),
+				arguments("set transaction isolation level serializable", TRANSACTION),
+				arguments("/* tx */ SET  TRANSACTION READ WRITE", TRANSACTION),
+				arguments("SET transaction_isolation = 'SERIALIZABLE'", SESSION),
 				// nothing
 				arguments("", 0),
 				arguments("   ", 0),
