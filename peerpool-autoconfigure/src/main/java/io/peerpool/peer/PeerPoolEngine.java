@@ -241,7 +241,7 @@ public final class PeerPoolEngine {
 		List<HikariConfig> resolved = peerConfigs.stream().map(hikariConfigs).toList();
 		// off when any peer's pool turns it off: a connection then sets it for peers that differ
 		this.autoCommit = resolved.stream().allMatch(HikariConfig::isAutoCommit);
-		// on when every peer's pool is read-only; a peer read-only on its own stays so (see PeerConnection)
+		// on when every peer's pool is read-only; a peer read-only on its own stays so while it is a replica (RoutedConnection)
 		this.readOnly = resolved.stream().allMatch(HikariConfig::isReadOnly);
 		this.classifier = classifier;
 		this.balance = settings.balance().newStrategy();
