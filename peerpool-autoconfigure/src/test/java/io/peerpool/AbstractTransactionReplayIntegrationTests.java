@@ -63,6 +63,9 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	/** A query answering the port of the server that ran it. */
 	abstract String portQuery();
 
+	/** Hibernate's dialect for these servers. */
+	abstract String hibernateDialect();
+
 	@BeforeAll
 	void createTables() throws SQLException {
 		for (DatabaseServer server : servers()) {
@@ -677,6 +680,56 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			});
 			assertThat(port).isEqualTo(second().port());
 		}
+	}
+
+	/**
+	 * JPA as Spring Boot sets it up ({@code JpaTransactionManager}, Hibernate, Boot's connection
+	 * handling): a read-only {@code @Transactional} cut by a kill is replayed by default, whatever
+	 * Hibernate asks of the connection around its queries.
+	 */
+	@Test
+	void aReadOnlyJpaTransactionIsReplayedByDefault() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
+		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver());
+				JpaWork jpa = new JpaWork(pool, hibernateDialect(), false)) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+			Integer port = jpa.transactions(org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT, true)
+				.execute((status) -> {
+					assertThat(((Number) jpa.single("SELECT balance FROM accounts WHERE id = " + accounts[0])).intValue())
+						.isEqualTo(100);
+					first().kill();
+					assertThat(((Number) jpa.single("SELECT balance FROM accounts WHERE id = " + accounts[1])).intValue())
+						.isZero();
+					return ((Number) jpa.single(portQuery())).intValue();
+				});
+			assertThat(port).isEqualTo(second().port());
+		}
+	}
+
+	/** With {@code transaction-replay: all}, a JPA read-write transaction cut by a kill commits on the other peer, once. */
+	@Test
+	void withReplayAllAJpaTransactionCutByAKillCommitsOnTheOtherPeerExactlyOnce() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		String ref = ref();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64);
+				JpaWork jpa = new JpaWork(pool, hibernateDialect(), false)) {
+			jpa.transactions(org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT, false)
+				.executeWithoutResult((status) -> {
+					assertThat(((Number) jpa.single("SELECT balance FROM accounts WHERE id = " + accounts[0])).intValue())
+						.isEqualTo(100);
+					assertThat(jpa.entityManager.createNativeQuery("INSERT INTO transfers (ref, amount) VALUES (?, ?)")
+						.setParameter(1, ref).setParameter(2, 30).executeUpdate()).isEqualTo(1);
+					first().kill();
+					assertThat(jpa.entityManager.createNativeQuery("UPDATE accounts SET balance = balance - 30 WHERE id = ?")
+						.setParameter(1, accounts[0]).executeUpdate()).isEqualTo(1);
+				});
+		}
+		assertThat(transfersOn(second(), ref)).isEqualTo(1);
+		assertThat(balanceOn(second(), accounts[0])).isEqualTo(70);
+		first().restart();
+		assertThat(transfersOn(first(), ref)).as("rolled back by the killed server").isZero();
 	}
 
 	@Test

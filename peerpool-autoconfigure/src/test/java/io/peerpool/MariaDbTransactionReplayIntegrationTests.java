@@ -40,4 +40,9 @@ class MariaDbTransactionReplayIntegrationTests extends AbstractTransactionReplay
 		return "SELECT @@port";
 	}
 
+	@Override
+	String hibernateDialect() {
+		return "org.hibernate.dialect.MariaDBDialect";
+	}
+
 }

@@ -42,4 +42,9 @@ class PostgresTransactionReplayIntegrationTests extends AbstractTransactionRepla
 		return "SELECT inet_server_port()";
 	}
 
+	@Override
+	String hibernateDialect() {
+		return "org.hibernate.dialect.PostgreSQLDialect";
+	}
+
 }
