@@ -263,6 +263,9 @@ public final class PostgresServer extends ServerProcess {
 			return;
 		}
 		killProcessTree(process.toHandle());
+		// the tree's kill waits until the postmaster is a zombie; isRunning() asks the JDK, which counts it
+		// alive until its reaper has reaped it: wait for that too, so that isRunning() is false on return
+		waitFor(process, Duration.ofSeconds(10));
 		// a recycled PID in a stale postmaster.pid would make the next start refuse to run
 		deleteQuietly(this.dataDirectory.resolve("postmaster.pid"));
 		logger.info("Killed {} (PostgreSQL {}, port {})", this.name, this.major.version(), this.port);
