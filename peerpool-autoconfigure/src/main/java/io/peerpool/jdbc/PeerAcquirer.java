@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerRole;
 import io.peerpool.peer.Peer;
 
 /**
@@ -30,6 +31,15 @@ public interface PeerAcquirer {
 	/** Whether every peer's pool hands out read-only connections ({@code hikari.read-only}, false by default). */
 	default boolean readOnly() {
 		return false;
+	}
+
+	/**
+	 * Whether {@code peer} takes the pool's writes now. Not the same as its role: a replica
+	 * restarted without {@code read_only} reports itself writable (its role is primary) but, while it
+	 * replicates or conflicts with the writer, it gets no writes.
+	 */
+	default boolean takesWrites(Peer peer) {
+		return peer.role() == PeerRole.PRIMARY;
 	}
 
 	/**

@@ -164,7 +164,7 @@ abstract class RoutedConnection extends StatementHost {
 	private int readOnlySetting(Peer served) {
 		boolean pooled = served.pooledReadOnly();
 		boolean wanted = this.readOnlyGiven ? this.readOnly
-				: pooled && (this.owner.readOnly() || served.role() != PeerRole.PRIMARY);
+				: pooled && (this.owner.readOnly() || servedAs(served) != PeerRole.PRIMARY);
 		if (wanted == pooled) {
 			return -1;
 		}
@@ -194,9 +194,19 @@ abstract class RoutedConnection extends StatementHost {
 		if (current == null || this.pinned) {
 			return;
 		}
-		if (!PeerRouting.fitsIntent(current.role(), wantsReplica())) {
+		if (!PeerRouting.fitsIntent(servedAs(current), wantsReplica())) {
 			releasePhysical(new SQLException("taken before the intent was known"));
 		}
+	}
+
+	/**
+	 * The role {@code served} plays for this pool's routing: a peer that reports itself writable but
+	 * takes no writes (a replica restarted without {@code read_only}, still replicating) is a replica
+	 * here, so that a write does not stay on it.
+	 */
+	final PeerRole servedAs(Peer served) {
+		PeerRole role = served.role();
+		return (role == PeerRole.PRIMARY && !this.owner.takesWrites(served)) ? PeerRole.REPLICA : role;
 	}
 
 	/** Read intent, as {@link PeerRouting#connectionWantsReplica} decides it; only where the pool splits reads. */
@@ -251,7 +261,7 @@ abstract class RoutedConnection extends StatementHost {
 		PeerRouting.beforeWrite(this.owner.poolName(), sql);
 		this.wrote = true;
 		Peer current = this.peer;
-		if (current != null && PeerRouting.writeMovesToPrimary(current.role(), this.autoCommit,
+		if (current != null && PeerRouting.writeMovesToPrimary(servedAs(current), this.autoCommit,
 				this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(), this.pinned)) {
 			if (this.tentative) {
 				releasePhysical(new SQLException("moved to a primary"));

@@ -200,6 +200,16 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
+		public boolean takesWrites(Peer peer) {
+			for (Peer writer : PeerPoolEngine.this.writers) {
+				if (writer == peer) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		@Override
 		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException {
 			AcquisitionObserver observer = PeerPoolEngine.this.acquisitionObserver;
 			if (observer == null) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -248,6 +249,20 @@ class PeerConnectionTests {
 		}
 	}
 
+	/** A writable replica's role is primary, but it takes no writes: a write after a read on it moves, as from a replica. */
+	@Test
+	void anAutoCommitWriteInAGetMovesOffAWritableReplicaThatTakesNoWrites() throws SQLException {
+		this.pool.writableReplica = peer(PeerRole.PRIMARY, 2);
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.prepareStatement("SELECT 1");
+			assertThat(connection.peer()).isSameAs(this.pool.writableReplica);
+			connection.statementSucceeded();
+			connection.prepareStatement("INSERT INTO t VALUES (1)");
+			assertThat(connection.peer()).isSameAs(this.primary);
+		}
+	}
+
 	@Test
 	void connectionsStartWithThePoolsAutoCommit() throws SQLException {
 		this.pool.autoCommit = false;
@@ -278,9 +293,18 @@ class PeerConnectionTests {
 			return this.readOnly;
 		}
 
+		/** A peer that reports itself writable but takes no writes (a replica restarted without read_only); reads go to it. */
+		@Nullable Peer writableReplica;
+
+		@Override
+		public boolean takesWrites(Peer peer) {
+			return peer == PeerConnectionTests.this.primary;
+		}
+
 		@Override
 		public Connection acquire(PeerConnection connection, boolean readIntent, long excluded) {
-			Peer peer = readIntent ? PeerConnectionTests.this.replica : PeerConnectionTests.this.primary;
+			Peer peer = readIntent ? ((this.writableReplica != null) ? this.writableReplica : PeerConnectionTests.this.replica)
+					: PeerConnectionTests.this.primary;
 			Connection physical = readIntent ? PeerConnectionTests.this.onReplica : PeerConnectionTests.this.onPrimary;
 			connection.attach(peer, physical);
 			return physical;
