@@ -200,13 +200,15 @@ abstract class RoutedConnection extends StatementHost {
 	}
 
 	/**
-	 * The role {@code served} plays for this pool's routing: a peer that reports itself writable but
-	 * takes no writes (a replica restarted without {@code read_only}, still replicating) is a replica
-	 * here, so that a write does not stay on it.
+	 * The role {@code served} plays for this pool's routing: a routable peer that reports itself
+	 * writable but takes no writes (a replica restarted without {@code read_only}, still
+	 * replicating) is a replica here, so that a write does not stay on it. A primary that went DOWN
+	 * or was drained stays a primary: what runs on it fails or finishes as it did before.
 	 */
 	final PeerRole servedAs(Peer served) {
 		PeerRole role = served.role();
-		return (role == PeerRole.PRIMARY && !this.owner.takesWrites(served)) ? PeerRole.REPLICA : role;
+		return (role == PeerRole.PRIMARY && served.isRoutable() && !this.owner.takesWrites(served)) ? PeerRole.REPLICA
+				: role;
 	}
 
 	/** Read intent, as {@link PeerRouting#connectionWantsReplica} decides it; only where the pool splits reads. */

@@ -39,13 +39,13 @@ final class WritePosition {
 	/** A replica, or a writable one that takes no writes (restarted without {@code read_only}, still replicating). */
 	private static boolean readsAsReplica(PeerAcquirer pool, Peer peer) {
 		PeerRole role = peer.role();
-		return role == PeerRole.REPLICA || (role == PeerRole.PRIMARY && !pool.takesWrites(peer));
+		return role == PeerRole.REPLICA || (role == PeerRole.PRIMARY && peer.isRoutable() && !pool.takesWrites(peer));
 	}
 
 	/** After a write committed on {@code peer}, a primary: remembers where the write is for the client's next reads. */
 	static void remember(PeerAcquirer pool, @Nullable Peer peer, @Nullable Connection physical) {
 		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || physical == null || peer == null
-				|| !pool.takesWrites(peer)) {
+				|| peer.role() != PeerRole.PRIMARY || readsAsReplica(pool, peer)) {
 			return;
 		}
 		try {

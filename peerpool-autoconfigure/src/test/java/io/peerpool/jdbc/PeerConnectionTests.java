@@ -55,6 +55,7 @@ class PeerConnectionTests {
 		Peer peer = mock(Peer.class);
 		given(peer.role()).willReturn(role);
 		given(peer.index()).willReturn(index);
+		given(peer.isRoutable()).willReturn(true);
 		given(peer.name()).willReturn(role.name().toLowerCase());
 		// HikariCP's default (hikari.auto-commit)
 		given(peer.pooledAutoCommit()).willReturn(true);
