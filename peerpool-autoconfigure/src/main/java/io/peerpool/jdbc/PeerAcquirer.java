@@ -43,6 +43,17 @@ public interface PeerAcquirer {
 	}
 
 	/**
+	 * The role {@code peer} plays for routing: a routable peer that reports itself writable but
+	 * takes no writes ({@link #takesWrites}) is a replica here, so that a write does not stay on it
+	 * and reads on it wait for the client's write position. A primary that went DOWN or was drained
+	 * stays a primary: what runs on it fails or finishes as it did before.
+	 */
+	default PeerRole servedAs(Peer peer) {
+		PeerRole role = peer.role();
+		return (role == PeerRole.PRIMARY && peer.isRoutable() && !takesWrites(peer)) ? PeerRole.REPLICA : role;
+	}
+
+	/**
 	 * Takes a physical connection for {@code connection} and {@link PeerConnection#attach attaches}
 	 * it, moving on to the next peer when one fails, within {@code acquire-timeout}.
 	 * @param excluded peers already tried for this connection (bit per peer index)

@@ -99,7 +99,7 @@ public final class PeerConnection extends DelegatingConnection {
 		boolean begins = previous && !autoCommit;
 		this.autoCommit = autoCommit;
 		if (begins && this.physical != null && !this.tentative && !this.pinned && this.peer != null
-				&& servedAs(this.peer) == PeerRole.REPLICA && !wantsReplica()) {
+				&& this.owner.servedAs(this.peer) == PeerRole.REPLICA && !wantsReplica()) {
 			// a read-write transaction begins on a connection that read from a replica (open-in-view,
 			// a read before the transaction): the transaction begin decides again, and it runs on a primary
 			park();

@@ -164,7 +164,7 @@ abstract class RoutedConnection extends StatementHost {
 	private int readOnlySetting(Peer served) {
 		boolean pooled = served.pooledReadOnly();
 		boolean wanted = this.readOnlyGiven ? this.readOnly
-				: pooled && (this.owner.readOnly() || servedAs(served) != PeerRole.PRIMARY);
+				: pooled && (this.owner.readOnly() || this.owner.servedAs(served) != PeerRole.PRIMARY);
 		if (wanted == pooled) {
 			return -1;
 		}
@@ -194,21 +194,9 @@ abstract class RoutedConnection extends StatementHost {
 		if (current == null || this.pinned) {
 			return;
 		}
-		if (!PeerRouting.fitsIntent(servedAs(current), wantsReplica())) {
+		if (!PeerRouting.fitsIntent(this.owner.servedAs(current), wantsReplica())) {
 			releasePhysical(new SQLException("taken before the intent was known"));
 		}
-	}
-
-	/**
-	 * The role {@code served} plays for this pool's routing: a routable peer that reports itself
-	 * writable but takes no writes (a replica restarted without {@code read_only}, still
-	 * replicating) is a replica here, so that a write does not stay on it. A primary that went DOWN
-	 * or was drained stays a primary: what runs on it fails or finishes as it did before.
-	 */
-	final PeerRole servedAs(Peer served) {
-		PeerRole role = served.role();
-		return (role == PeerRole.PRIMARY && served.isRoutable() && !this.owner.takesWrites(served)) ? PeerRole.REPLICA
-				: role;
 	}
 
 	/** Read intent, as {@link PeerRouting#connectionWantsReplica} decides it; only where the pool splits reads. */
@@ -263,7 +251,7 @@ abstract class RoutedConnection extends StatementHost {
 		PeerRouting.beforeWrite(this.owner.poolName(), sql);
 		this.wrote = true;
 		Peer current = this.peer;
-		if (current != null && PeerRouting.writeMovesToPrimary(servedAs(current), this.autoCommit,
+		if (current != null && PeerRouting.writeMovesToPrimary(this.owner.servedAs(current), this.autoCommit,
 				this.readOnly || TransactionReadOnly.isCurrentTransactionReadOnly(), this.pinned)) {
 			if (this.tentative) {
 				releasePhysical(new SQLException("moved to a primary"));

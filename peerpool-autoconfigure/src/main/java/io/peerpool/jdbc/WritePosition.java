@@ -26,7 +26,8 @@ final class WritePosition {
 	 * waiting at most {@code probe-timeout}. Always true for a primary or without a position.
 	 */
 	static boolean isApplied(PeerAcquirer pool, @Nullable Peer peer, Connection physical) throws SQLException {
-		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || peer == null || !readsAsReplica(pool, peer)) {
+		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || peer == null
+				|| pool.servedAs(peer) != PeerRole.REPLICA) {
 			return true;
 		}
 		String token = PeerRouting.writeToken(pool.poolName());
@@ -36,16 +37,10 @@ final class WritePosition {
 		return ReplicaCatchUp.hasApplied(physical, peer.server(), token, pool.settings().probeTimeout());
 	}
 
-	/** A replica, or a writable one that takes no writes (restarted without {@code read_only}, still replicating). */
-	private static boolean readsAsReplica(PeerAcquirer pool, Peer peer) {
-		PeerRole role = peer.role();
-		return role == PeerRole.REPLICA || (role == PeerRole.PRIMARY && peer.isRoutable() && !pool.takesWrites(peer));
-	}
-
 	/** After a write committed on {@code peer}, a primary: remembers where the write is for the client's next reads. */
 	static void remember(PeerAcquirer pool, @Nullable Peer peer, @Nullable Connection physical) {
 		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || physical == null || peer == null
-				|| peer.role() != PeerRole.PRIMARY || readsAsReplica(pool, peer)) {
+				|| pool.servedAs(peer) != PeerRole.PRIMARY) {
 			return;
 		}
 		try {
