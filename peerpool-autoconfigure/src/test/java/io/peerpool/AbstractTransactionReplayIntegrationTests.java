@@ -627,8 +627,14 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		}
 	}
 
-	@Test
-	void aReadOnlySpringTransactionIsReplayedByDefault() throws SQLException {
+	/**
+	 * Also with Spring's {@code enforceReadOnly}, which sends {@code SET TRANSACTION READ ONLY} at the
+	 * transaction's begin: the transaction stays read-only, and is replayed by default like one that
+	 * only calls {@code setReadOnly(true)}.
+	 */
+	@ParameterizedTest(name = "enforceReadOnly {0}")
+	@org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+	void aReadOnlySpringTransactionIsReplayedByDefault(boolean enforceReadOnly) throws SQLException {
 		long[] accounts = sameAccountsOnBoth();
 		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
 		assertThat(settings.transactionReplay()).isEqualTo(TransactionReplay.READ_ONLY);
@@ -636,37 +642,8 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
 			JdbcTemplate jdbc = new JdbcTemplate(pool);
-			TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(pool));
-			readOnly.setReadOnly(true);
-			Integer port = readOnly.execute((status) -> {
-				Integer balance = jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class,
-						accounts[0]);
-				assertThat(balance).isEqualTo(100);
-				first().kill();
-				assertThat(jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[1]))
-					.isZero();
-				// after the replay, not part of it (the port differs between the servers: a replay would refuse it)
-				return jdbc.queryForObject(portQuery(), Integer.class);
-			});
-			assertThat(port).isEqualTo(second().port());
-		}
-	}
-
-	/**
-	 * Spring's {@code enforceReadOnly} sends {@code SET TRANSACTION READ ONLY} at the transaction's
-	 * begin: the transaction stays read-only, and is replayed by default like one that only calls
-	 * {@code setReadOnly(true)}.
-	 */
-	@Test
-	void aReadOnlySpringTransactionThatEnforcesReadOnlyIsReplayedByDefault() throws SQLException {
-		long[] accounts = sameAccountsOnBoth();
-		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
-		try (PeerPoolDataSource pool = TestPools.over(settings, servers(), driver())) {
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-			JdbcTemplate jdbc = new JdbcTemplate(pool);
 			DataSourceTransactionManager transactions = new DataSourceTransactionManager(pool);
-			transactions.setEnforceReadOnly(true);
+			transactions.setEnforceReadOnly(enforceReadOnly);
 			TransactionTemplate readOnly = new TransactionTemplate(transactions);
 			readOnly.setReadOnly(true);
 			Integer port = readOnly.execute((status) -> {
@@ -676,6 +653,7 @@ abstract class AbstractTransactionReplayIntegrationTests {
 				first().kill();
 				assertThat(jdbc.queryForObject("SELECT balance FROM accounts WHERE id = ?", Integer.class, accounts[1]))
 					.isZero();
+				// after the replay, not part of it (the port differs between the servers: a replay would refuse it)
 				return jdbc.queryForObject(portQuery(), Integer.class);
 			});
 			assertThat(port).isEqualTo(second().port());

@@ -79,8 +79,8 @@ class ReadOnlyConnectionsPeerIntegrationTests {
 	}
 
 	private static List<Long> ids(MariaDbServer server) throws SQLException {
-		try (Connection connection = server.connectAsAdmin(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT id FROM app.read_only_peer ORDER BY id")) {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT id FROM read_only_peer ORDER BY id")) {
 			List<Long> ids = new java.util.ArrayList<>();
 			while (result.next()) {
 				ids.add(result.getLong(1));
