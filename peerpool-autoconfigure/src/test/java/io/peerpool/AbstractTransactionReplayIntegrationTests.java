@@ -66,6 +66,9 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	/** Hibernate's dialect for these servers. */
 	abstract String hibernateDialect();
 
+	/** SQL that sets session state (which keeps a borrow on its peer). */
+	abstract String sessionStatement();
+
 	@BeforeAll
 	void createTables() throws SQLException {
 		for (DatabaseServer server : servers()) {
@@ -99,6 +102,24 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	private PeerPoolDataSource pool(TransactionReplay replay, int limitStatements) {
 		PeerPoolSettings settings = TestPools.fastSettings("replay", Balance.SEQUENTIAL)
 			.withTransactionReplay(replay, limitStatements, PeerPoolSettings.DEFAULT_REPLAY_LIMIT_BYTES);
+		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver());
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+		return pool;
+	}
+
+	/**
+	 * A pool that finds a peer DOWN only by a failure of the application's own work (no heartbeat, no
+	 * probe of an UP peer): a statement sent right after a kill is the one that finds the connection
+	 * lost, not one that a detection already moved elsewhere.
+	 */
+	private PeerPoolDataSource poolWithoutDetection(TransactionReplay replay) {
+		PeerPoolSettings fast = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
+		PeerPoolSettings settings = new PeerPoolSettings(fast.name(), fast.balance(), fast.checkInterval(),
+				Duration.ZERO, fast.probeTimeout(), fast.connectTimeout(), fast.acquireTimeout(), fast.readWriteSplit(),
+				fast.readsIncludePrimary(), fast.maxReplicaLag(), fast.readYourWrites(), fast.pinDuration(),
+				fast.unknownLag(), Duration.ZERO, fast.heartbeatTimeout(), replay, 64,
+				PeerPoolSettings.DEFAULT_REPLAY_LIMIT_BYTES);
 		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver());
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
@@ -352,7 +373,7 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	@Test
 	void inAutoCommitTheStatementAfterOneThatFoundTheConnectionLostRunsOnAnotherPeer() throws SQLException {
 		long[] accounts = sameAccountsOnBoth();
-		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+		try (PeerPoolDataSource pool = poolWithoutDetection(TransactionReplay.NONE); Connection connection = pool.getConnection()) {
 			assertThat(portOf(connection)).isEqualTo(first().port());
 			first().kill();
 			SQLException failure = catchThrowableOfType(SQLException.class, () -> {
@@ -398,6 +419,95 @@ abstract class AbstractTransactionReplayIntegrationTests {
 			nextWriteRunsOnTheSecond(connection, accounts[1]);
 		}
 		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
+	}
+
+	/** How the serving peer fails between two statements of a borrow. */
+	enum Fault {
+
+		KILL, FREEZE;
+
+		void apply(DatabaseServer server) {
+			if (this == KILL) {
+				server.kill();
+			}
+			else {
+				server.freeze();
+			}
+		}
+
+	}
+
+	private static void awaitFirstDown(PeerPoolDataSource pool) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeers().get(0).state() == PeerState.DOWN);
+	}
+
+	/**
+	 * A borrow in auto-commit whose peer was found DOWN between two of its statements (killed, or
+	 * frozen and caught by the heartbeat): nothing of its next statements reached that peer and no
+	 * transaction or session state is there to lose, so they run on a peer that answers, without an
+	 * error. Both kinds of statement: one created after the fault ({@code JdbcTemplate}'s way) and a
+	 * plain statement created before it and executed again.
+	 */
+	@ParameterizedTest
+	@EnumSource(Fault.class)
+	void inAutoCommitTheStatementsAfterTheBorrowsPeerWasFoundDownRunOnAnotherPeer(Fault fault) throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection();
+				Statement before = connection.createStatement()) {
+			assertThat(before.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = " + accounts[1])).isOne();
+			assertThat(portOf(connection)).isEqualTo(first().port());
+			fault.apply(first());
+			awaitFirstDown(pool);
+			assertThat(before.executeUpdate("UPDATE accounts SET balance = 2 WHERE id = " + accounts[1])).isOne();
+			assertThat(balanceOn(second(), accounts[1])).isEqualTo(2);
+			nextWriteRunsOnTheSecond(connection, accounts[1]);
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
+	}
+
+	/**
+	 * The same for a transaction begun on such a borrow (a read in auto-commit before it, as with
+	 * open-in-view): {@code setAutoCommit(false)} is not sent to the dead peer's connection, and the
+	 * transaction runs and commits on a peer that answers.
+	 */
+	@ParameterizedTest
+	@EnumSource(Fault.class)
+	void aTransactionBegunAfterTheBorrowsPeerWasFoundDownRunsOnAnotherPeer(Fault fault) throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection()) {
+			assertThat(balance(connection, accounts[0])).isEqualTo(100);
+			assertThat(portOf(connection)).isEqualTo(first().port());
+			fault.apply(first());
+			awaitFirstDown(pool);
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				assertThat(statement.executeUpdate("UPDATE accounts SET balance = 4 WHERE id = " + accounts[1])).isOne();
+			}
+			assertThat(portOf(connection)).isEqualTo(second().port());
+			connection.commit();
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(4);
+	}
+
+	/**
+	 * Control: a borrow whose session SQL keeps it on its peer (a session variable, {@code SET ...})
+	 * is not moved when the peer is found DOWN, since its state would be lost behind the
+	 * application's back: its next statement fails with the connection's error.
+	 */
+	@Test
+	void controlABorrowPinnedBySessionSqlIsNotMovedWhenItsPeerIsFoundDown() throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64); Connection connection = pool.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute(sessionStatement());
+			assertThat(portOf(connection)).isEqualTo(first().port());
+			first().kill();
+			awaitFirstDown(pool);
+			SQLException failure = catchThrowableOfType(SQLException.class,
+					() -> statement.executeUpdate("UPDATE accounts SET balance = 5 WHERE id = " + accounts[1]));
+			assertThat((Throwable) failure).as("the pinned borrow's statement fails").isNotNull();
+		}
+		assertThat(balanceOn(second(), accounts[1])).isZero();
 	}
 
 	@Test

@@ -45,4 +45,9 @@ class MariaDbTransactionReplayIntegrationTests extends AbstractTransactionReplay
 		return "org.hibernate.dialect.MariaDBDialect";
 	}
 
+	@Override
+	String sessionStatement() {
+		return "SET @peerpool_pinned = 1";
+	}
+
 }

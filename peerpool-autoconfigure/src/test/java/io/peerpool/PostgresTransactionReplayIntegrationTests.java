@@ -47,4 +47,9 @@ class PostgresTransactionReplayIntegrationTests extends AbstractTransactionRepla
 		return "org.hibernate.dialect.PostgreSQLDialect";
 	}
 
+	@Override
+	String sessionStatement() {
+		return "SET application_name = 'peerpool-pinned'";
+	}
+
 }

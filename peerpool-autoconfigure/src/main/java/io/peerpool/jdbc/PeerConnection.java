@@ -95,6 +95,8 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		checkOpen();
+		// a transaction begun on a borrow whose peer was found DOWN begins elsewhere
+		leaveIfPeerDown();
 		boolean previous = this.autoCommit;
 		boolean begins = previous && !autoCommit;
 		this.autoCommit = autoCommit;
@@ -123,6 +125,7 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public boolean getAutoCommit() throws SQLException {
 		checkOpen();
+		leaveIfPeerDown();
 		return (this.physical != null) ? this.physical.getAutoCommit() : this.autoCommit;
 	}
 
@@ -235,6 +238,7 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public boolean isReadOnly() throws SQLException {
 		checkOpen();
+		leaveIfPeerDown();
 		return (this.physical != null) ? this.physical.isReadOnly() : this.readOnly;
 	}
 
@@ -301,6 +305,7 @@ public final class PeerConnection extends DelegatingConnection {
 		if (this.closed) {
 			return false;
 		}
+		leaveIfPeerDown();
 		return (this.physical == null) || this.physical.isValid(timeout);
 	}
 

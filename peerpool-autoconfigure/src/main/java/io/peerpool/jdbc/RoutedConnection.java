@@ -117,6 +117,7 @@ abstract class RoutedConnection extends StatementHost {
 		if (this.closed) {
 			throw new SQLException("Connection is closed", "08003");
 		}
+		leaveIfPeerDown();
 		if (this.tentative) {
 			redecide();
 		}
@@ -154,6 +155,23 @@ abstract class RoutedConnection extends StatementHost {
 	}
 
 	/**
+	 * Before work is sent on the physical connection: when its peer was found DOWN since it was
+	 * taken (killed, or frozen and caught by the heartbeat; the pool aborted the connection), and
+	 * neither a transaction nor session state is on it (auto-commit, not pinned), it is let go of,
+	 * and the work takes a connection of a peer that answers, as a new borrow would. Nothing of that
+	 * work reached the dead peer, so nothing can be lost or run twice; without this the application
+	 * got "Connection is closed" for a statement that was never sent. Two field reads while the
+	 * connection has no physical connection yet (each borrow's first statement), one volatile read
+	 * more after.
+	 */
+	final void leaveIfPeerDown() {
+		Peer current = this.peer;
+		if (current != null && this.autoCommit && !this.pinned && current.isDown()) {
+			releasePhysical(new SQLException("its peer was found DOWN"));
+		}
+	}
+
+	/**
 	 * The read-only to make on a physical connection of {@code served} (1, 0), or -1 to keep the
 	 * one its pool hands it out with. What the application set wins. Else a peer whose pool alone
 	 * is read-only ({@code hikari.read-only} for that peer) stays so while it is a replica; once it
@@ -177,6 +195,7 @@ abstract class RoutedConnection extends StatementHost {
 	 * current one, or one taken tentatively that the first statement may still replace.
 	 */
 	Connection anyPhysical() throws SQLException {
+		leaveIfPeerDown();
 		Connection current = this.physical;
 		if (current != null) {
 			checkOpen();
@@ -223,6 +242,7 @@ abstract class RoutedConnection extends StatementHost {
 	 * failing on the read-only server.
 	 */
 	int beforeStatement(String sql) throws SQLException {
+		leaveIfPeerDown();
 		int intent = SqlIntent.classify(sql);
 		if (this.autoCommit && (intent & SqlIntent.TRANSACTION) != 0) {
 			// outside a transaction MariaDB keeps it for the session's next one: session state
@@ -312,6 +332,7 @@ abstract class RoutedConnection extends StatementHost {
 	 */
 	final void remember(int kind, int number, @Nullable Object value, @Nullable Object second) throws SQLException {
 		checkOpen();
+		leaveIfPeerDown();
 		if (this.physical != null) {
 			SessionSettings.make(this.physical, kind, number, value, second);
 		}

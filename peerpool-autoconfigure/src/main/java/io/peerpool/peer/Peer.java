@@ -403,6 +403,14 @@ public final class Peer implements Balanced {
 		return (state == PeerState.DRAINED && active > 0) ? PeerState.DRAINING : state;
 	}
 
+	/**
+	 * Whether the peer was found DOWN: its pool is retired and the connections borrowed from it are
+	 * aborted (one volatile read, no allocation).
+	 */
+	public boolean isDown() {
+		return !this.status.get().isUp();
+	}
+
 	/** Whether new connections may go to this peer: UP, not drained, in sync (one volatile read, no allocation). */
 	public boolean isRoutable() {
 		return this.status.get().isRoutable();

@@ -357,4 +357,70 @@ class PeerConnectionTests {
 		assertThat(physicals).as("no other connection taken in the transaction").isEmpty();
 	}
 
+	/**
+	 * A peer found DOWN between two statements of a borrow: in auto-commit and not pinned, the next
+	 * statement, a transaction's begin and a session setting go to another physical connection
+	 * (nothing of them reached the dead peer); a pinned borrow and an open transaction stay, and
+	 * their failure is the application's.
+	 */
+	@Test
+	void aBorrowLeavesAPeerFoundDownBeforeItsNextWorkOnlyInAutoCommitAndUnpinned() throws SQLException {
+		Peer dies = peer(PeerRole.PRIMARY, 3);
+		Connection onDead = physical();
+		Connection fresh = physical();
+		java.util.Deque<Connection> physicals = new java.util.ArrayDeque<>(java.util.List.of(onDead, fresh));
+		StubAcquirer pool = new StubAcquirer(false) {
+
+			@Override
+			public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+				Connection next = physicals.pop();
+				owner.attach((next == onDead) ? dies : PeerConnectionTests.this.primary, next);
+				return next;
+			}
+
+		};
+		PeerConnection autoCommit = new PeerConnection(pool);
+		autoCommit.prepareStatement("UPDATE t SET a = 1");
+		autoCommit.statementSucceeded();
+		given(dies.isDown()).willReturn(true);
+		autoCommit.prepareStatement("UPDATE t SET a = 2");
+		verify(onDead, never()).prepareStatement("UPDATE t SET a = 2");
+		verify(fresh).prepareStatement("UPDATE t SET a = 2");
+		verify(dies).release(onDead);
+
+		physicals.add(onDead);
+		given(dies.isDown()).willReturn(false);
+		PeerConnection begins = new PeerConnection(pool);
+		begins.prepareStatement("SELECT 1");
+		given(dies.isDown()).willReturn(true);
+		begins.setAutoCommit(false);
+		verify(onDead, never()).setAutoCommit(false);
+		assertThat(begins.peer()).as("the transaction begins when its first statement takes a connection").isNull();
+
+		for (boolean pinned : new boolean[] { true, false }) {
+			Connection stays = physical();
+			given(dies.isDown()).willReturn(false);
+			PeerConnection kept = new PeerConnection(new StubAcquirer(false) {
+
+				@Override
+				public Connection acquire(PeerConnection owner, boolean readIntent, long excluded) {
+					owner.attach(dies, stays);
+					return stays;
+				}
+
+			});
+			if (pinned) {
+				kept.prepareStatement("SET @a = 1");
+			}
+			else {
+				kept.setAutoCommit(false);
+				kept.prepareStatement("SELECT 1");
+			}
+			given(dies.isDown()).willReturn(true);
+			kept.prepareStatement("UPDATE t SET a = 3");
+			verify(stays).prepareStatement("UPDATE t SET a = 3");
+			assertThat(kept.peer()).as(pinned ? "pinned" : "in a transaction").isSameAs(dies);
+		}
+	}
+
 }
