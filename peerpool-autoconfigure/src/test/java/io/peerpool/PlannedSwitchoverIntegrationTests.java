@@ -90,70 +90,141 @@ class PlannedSwitchoverIntegrationTests {
 			.withTransactionReplay(TransactionReplay.ALL, 64, 1024 * 1024);
 		MariaDbServer oldPrimary = db.primary();
 		MariaDbServer promoted = db.replicas().get(1);
-		Set<Long> committed = ConcurrentHashMap.newKeySet();
+		Set<Long> committed;
+		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			committed = writeThroughSwitchover(promoted, "switchover_writes", (id, thread) -> {
+				try (Connection connection = pool.getConnection()) {
+					connection.setAutoCommit(false);
+					try (PreparedStatement insert = connection
+						.prepareStatement("INSERT INTO switchover_writes (id, thread) VALUES (?, ?)")) {
+						insert.setLong(1, id);
+						insert.setInt(2, thread);
+						insert.executeUpdate();
+					}
+					// a second write: refused when read_only came after the first, which only a replay of
+					// the transaction saves (a refused first statement just runs again on the writer)
+					try (PreparedStatement update = connection
+						.prepareStatement("UPDATE switchover_writes SET thread = thread + 100 WHERE id = ?")) {
+						update.setLong(1, id);
+						update.executeUpdate();
+					}
+					connection.commit();
+				}
+			});
+			assertThat(pool.getPeer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
+		}
+		everyWriteOnceOn(promoted, "switchover_writes", committed);
+		assertThat(oldPrimary.port()).isNotEqualTo(promoted.port());
+	}
+
+	/**
+	 * Auto-commit writes as ordinary Spring code sends them ({@code JdbcTemplate.update} with SQL
+	 * alone and with arguments, outside any transaction) under 8 threads, at the defaults
+	 * ({@code transaction-replay: read-only}): none fails. A write the old primary refused for its
+	 * {@code read_only} did nothing there, so it runs again on the promoted primary. Every id
+	 * reported written is on the new primary (its key would refuse a second copy).
+	 */
+	@Test
+	void autoCommitWritesDoNotFailThroughASwitchover() throws Exception {
+		try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_autocommit (id BIGINT PRIMARY KEY, thread INT)");
+		}
+		PeerPoolSettings settings = new PeerPoolSettings("switchover-autocommit", Balance.RANDOM, Duration.ofSeconds(30),
+				Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(10));
+		MariaDbServer promoted = db.replicas().get(0);
+		Set<Long> written;
+		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(pool);
+			written = writeThroughSwitchover(promoted, "switchover_autocommit", (id, thread) -> {
+				if (id % 2 == 0) {
+					jdbc.update("INSERT INTO switchover_autocommit (id, thread) VALUES (" + id + ", " + thread + ")");
+				}
+				else {
+					jdbc.update("INSERT INTO switchover_autocommit (id, thread) VALUES (?, ?)", id, thread);
+				}
+			});
+		}
+		everyWriteOnceOn(promoted, "switchover_autocommit", written);
+	}
+
+	/** One write of a client-chosen id by one of the writer threads. */
+	@FunctionalInterface
+	private interface Write {
+
+		void run(long id, int thread) throws Exception;
+
+	}
+
+	/**
+	 * Runs {@code write} in 8 threads, a new id each time, while {@code promoted} is promoted, until
+	 * 200 more rows of {@code table} are on it; asserts that none failed.
+	 * @return the ids reported written
+	 */
+	private static Set<Long> writeThroughSwitchover(MariaDbServer promoted, String table, Write write) throws Exception {
+		Set<Long> written = ConcurrentHashMap.newKeySet();
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-		AtomicLong ids = new AtomicLong();
+		AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
 		AtomicBoolean running = new AtomicBoolean(true);
 		ExecutorService threads = Executors.newFixedThreadPool(8);
-		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+		try {
 			List<Future<?>> writers = new ArrayList<>();
 			for (int t = 0; t < 8; t++) {
 				int thread = t;
 				writers.add(threads.submit(() -> {
 					while (running.get()) {
 						long id = ids.incrementAndGet();
-						try (Connection connection = pool.getConnection()) {
-							connection.setAutoCommit(false);
-							try (PreparedStatement insert = connection
-								.prepareStatement("INSERT INTO switchover_writes (id, thread) VALUES (?, ?)")) {
-								insert.setLong(1, id);
-								insert.setInt(2, thread);
-								insert.executeUpdate();
-							}
-							// a second write: refused when read_only came after the first, which only a replay of
-							// the transaction saves (a refused first statement just runs again on the writer)
-							try (PreparedStatement update = connection
-								.prepareStatement("UPDATE switchover_writes SET thread = thread + 100 WHERE id = ?")) {
-								update.setLong(1, id);
-								update.executeUpdate();
-							}
-							connection.commit();
-							committed.add(id);
+						try {
+							write.run(id, thread);
+							written.add(id);
 						}
-						catch (SQLException ex) {
+						catch (Exception ex) {
 							failures.add(id + ": " + ex);
 						}
 					}
 					return null;
 				}));
 			}
-			await().atMost(Duration.ofSeconds(20)).until(() -> committed.size() > 200);
-			long beforeSwitchover = committed.size();
+			await().atMost(Duration.ofSeconds(20)).until(() -> written.size() > 200);
+			long beforeSwitchover = written.size();
 			db.promote(promoted);
-			await().atMost(Duration.ofSeconds(30)).until(() -> writtenOn(promoted) > beforeSwitchover + 200);
+			await().atMost(Duration.ofSeconds(30)).until(() -> countOn(promoted, table) > beforeSwitchover + 200);
 			running.set(false);
 			for (Future<?> writer : writers) {
 				writer.get(30, TimeUnit.SECONDS);
 			}
-			assertThat(failures).as("failed write transactions").isEmpty();
-			assertThat(pool.getPeer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
 		}
 		finally {
 			threads.shutdownNow();
 		}
-		try (Connection connection = promoted.connect(); Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT id FROM switchover_writes")) {
-			Set<Long> present = new java.util.HashSet<>();
-			List<Long> duplicates = new ArrayList<>();
+		assertThat(failures).as("failed writes").isEmpty();
+		return written;
+	}
+
+	/** Every id in {@code written} is in {@code table} on {@code server}, once. */
+	private static void everyWriteOnceOn(MariaDbServer server, String table, Set<Long> written) throws SQLException {
+		Set<Long> present = new java.util.HashSet<>();
+		List<Long> duplicates = new ArrayList<>();
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
 			while (rows.next()) {
 				if (!present.add(rows.getLong(1))) {
 					duplicates.add(rows.getLong(1));
 				}
 			}
-			assertThat(duplicates).as("duplicated writes").isEmpty();
-			assertThat(committed).as("every write reported committed is on the new primary").allMatch(present::contains);
 		}
-		assertThat(oldPrimary.port()).isNotEqualTo(promoted.port());
+		assertThat(duplicates).as("duplicated writes").isEmpty();
+		assertThat(written).as("every write reported done is on the new primary").allMatch(present::contains);
+	}
+
+	private static long countOn(MariaDbServer server, String table) {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+			result.next();
+			return result.getLong(1);
+		}
+		catch (SQLException ex) {
+			return 0;
+		}
 	}
 
 	/**
@@ -235,17 +306,6 @@ class PlannedSwitchoverIntegrationTests {
 						+ table + "'")) {
 			rows.next();
 			return rows.getInt(1) > 0;
-		}
-	}
-
-	private static long writtenOn(MariaDbServer server) {
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT count(*) FROM switchover_writes")) {
-			result.next();
-			return result.getLong(1);
-		}
-		catch (SQLException ex) {
-			return 0;
 		}
 	}
 

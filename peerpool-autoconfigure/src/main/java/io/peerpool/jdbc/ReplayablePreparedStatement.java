@@ -39,6 +39,11 @@ class ReplayablePreparedStatement extends DelegatingPreparedStatement {
 	}
 
 	@Override
+	String preparedSql() {
+		return this.sql;
+	}
+
+	@Override
 	final PreparedStatement prepared() throws SQLException {
 		return (PreparedStatement) statement();
 	}

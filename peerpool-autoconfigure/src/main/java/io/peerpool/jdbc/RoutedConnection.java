@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerRole;
+import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.SqlIntent;
@@ -408,14 +409,24 @@ abstract class RoutedConnection extends StatementHost {
 
 	/**
 	 * Handles a failure of a statement: marks the peer DOWN when the error says so, and if the
-	 * statement may be retried, moves this connection to another peer.
+	 * statement may be retried, moves this connection to another peer: a first statement as
+	 * {@link #canRetryFirstStatement} says, and in auto-commit any one statement a read-only server
+	 * refused.
 	 * @return the new physical connection, or {@code null} when the failure must reach the caller
 	 */
-	Connection failover(SQLException failure, boolean readsOnly) throws SQLException {
+	Connection failover(SQLException failure, boolean readsOnly, boolean oneStatement) throws SQLException {
 		long seen = System.nanoTime();
 		Peer failed = this.peer;
 		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
 			return null;
+		}
+		if (oneStatement && this.autoCommit && !this.pinned && Dialect.isServerReadOnly(failure)) {
+			// refused whole by a server that now runs read-only (a planned switchover): nothing of it ran, so it
+			// runs again on the writer, waiting for the promoted one, also when it is not the borrow's first
+			// statement; the connection works, and stays parked for the statements prepared on it
+			exclude(failed, seen);
+			park();
+			return physical();
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
 			if (this.autoCommit) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.routing.SqlIntent;
 
 /**
@@ -128,6 +130,11 @@ abstract class RoutedStatement extends RecordingStatement {
 	 */
 	final <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
 			throws SQLException {
+		return run(execution, sql, option, columns, readsOnly, false);
+	}
+
+	private <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly, boolean batch)
+			throws SQLException {
 		if (!this.recording) {
 			Statement target = (sql != null) ? later(sql) : unlogged();
 			try {
@@ -138,12 +145,15 @@ abstract class RoutedStatement extends RecordingStatement {
 				throw failure;
 			}
 		}
-		return executeFirst(execution, sql, option, columns, readsOnly);
+		return executeFirst(execution, sql, option, columns, readsOnly, batch);
 	}
 
-	/** Runs an execution that returns an object and is not a query (a batch): not run again in auto-commit. */
+	/**
+	 * Runs an execution that returns an object and is not a query (a batch): not run again in
+	 * auto-commit, not even when a read-only server refused it (a part may have run before).
+	 */
 	final <R> R run(Execution<R> execution, String sql, int option, Object columns) throws SQLException {
-		return run(execution, sql, option, columns, false);
+		return run(execution, sql, option, columns, false, true);
 	}
 
 	/** Runs an execution that returns a count, as {@link #run} does: not run again in auto-commit. */
@@ -151,8 +161,8 @@ abstract class RoutedStatement extends RecordingStatement {
 		return run(execution, sql, option, columns, false);
 	}
 
-	private <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly)
-			throws SQLException {
+	private <R> R executeFirst(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly,
+			boolean batch) throws SQLException {
 		boolean reads = readsOnly;
 		if (sql != null && (this.connection.beforeStatement(sql) & SqlIntent.WRITE) != 0) {
 			// INSERT ... RETURNING, SELECT nextval(...), GET_LOCK: a query that writes is not retried in auto-commit
@@ -170,7 +180,7 @@ abstract class RoutedStatement extends RecordingStatement {
 				return result;
 			}
 			catch (SQLException failure) {
-				target = retryOrThrow(failure, reads);
+				target = retryOrThrow(failure, reads, !batch && SqlIntent.isOneStatement((sql != null) ? sql : preparedSql()));
 			}
 		}
 	}
@@ -207,11 +217,17 @@ abstract class RoutedStatement extends RecordingStatement {
 		this.connection.statementSucceeded();
 	}
 
+	/** The SQL of a prepared statement, or {@code null} for a plain one (its SQL comes with each execution). */
+	@Nullable String preparedSql() {
+		return null;
+	}
+
 	/**
 	 * After a failed first execution: the statement re-created on the connection's next peer with
 	 * the recording replayed, or the failure thrown when it must reach the caller.
+	 * @param oneStatement whether the execution is one SQL statement, not a batch or several
 	 */
-	private Statement retryOrThrow(SQLException failure, boolean readsOnly) throws SQLException {
+	private Statement retryOrThrow(SQLException failure, boolean readsOnly, boolean oneStatement) throws SQLException {
 		if (this.logged) {
 			// inside a transaction that may be replayed: the whole transaction runs again elsewhere, verified
 			if (this.connection.replayTransaction(failure)) {
@@ -226,7 +242,7 @@ abstract class RoutedStatement extends RecordingStatement {
 		}
 		Connection next;
 		try {
-			next = this.connection.failover(failure, readsOnly);
+			next = this.connection.failover(failure, readsOnly, oneStatement);
 		}
 		catch (SQLException noOtherPeer) {
 			// every peer is down: that, with each peer's state, is what the caller needs to know

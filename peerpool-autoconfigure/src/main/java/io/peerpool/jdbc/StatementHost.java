@@ -38,9 +38,11 @@ abstract class StatementHost {
 	/**
 	 * After a failed first execution: marks the peer DOWN if the failure says so and, if the
 	 * statement may run again, the physical connection of the next peer.
+	 * @param readsOnly whether the execution only reads
+	 * @param oneStatement whether it is one SQL statement (not a batch, nor several in one string)
 	 * @return the next physical connection, or {@code null} when the failure must reach the caller
 	 */
-	abstract Connection failover(SQLException failure, boolean readsOnly) throws SQLException;
+	abstract Connection failover(SQLException failure, boolean readsOnly, boolean oneStatement) throws SQLException;
 
 	/** A statement ran: later failures are the caller's to handle. */
 	abstract void statementSucceeded();

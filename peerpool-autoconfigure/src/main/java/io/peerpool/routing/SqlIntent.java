@@ -1,5 +1,7 @@
 package io.peerpool.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tells from the text of a statement what it does to the server, for routing, the write guard
  * and replay alike: whether it {@link #WRITE writes} (it needs a primary, counts as a write, is
@@ -59,6 +61,22 @@ public final class SqlIntent {
 	/** Whether {@code sql} writes or locks, so that it needs a primary. */
 	public static boolean needsPrimary(String sql) {
 		return (classify(sql) & WRITE) != 0;
+	}
+
+	/**
+	 * Whether {@code sql} is one statement: no semicolon but at its end. One inside a literal or a
+	 * comment counts too, so the answer errs on "several" (a statement refused by a read-only
+	 * server runs again elsewhere only when it is one: of several, some may have run).
+	 */
+	public static boolean isOneStatement(@Nullable String sql) {
+		if (sql == null) {
+			return false;
+		}
+		int end = sql.length();
+		while (end > 0 && (sql.charAt(end - 1) == ';' || Character.isWhitespace(sql.charAt(end - 1)))) {
+			end--;
+		}
+		return sql.lastIndexOf(';', end - 1) < 0;
 	}
 
 	/** Whether {@code sql} changes the state of the session it runs in. */

@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -139,7 +140,7 @@ class ReplayableStatementTests {
 		given(first.executeQuery()).willThrow(DEAD);
 		given(next.executeQuery()).willReturn(rows);
 		given(this.connection.isAttached()).willReturn(true);
-		given(this.connection.failover(DEAD, true)).willReturn(this.nextPhysical);
+		given(this.connection.failover(eq(DEAD), eq(true), anyBoolean())).willReturn(this.nextPhysical);
 		given(this.nextPhysical.prepareStatement("SELECT ?")).willReturn(next);
 		ReplayablePreparedStatement statement = prepared(first, "SELECT ?");
 		statement.setInt(1, 1_000_000);
@@ -180,7 +181,7 @@ class ReplayableStatementTests {
 		given(driver.executeUpdate()).willThrow(DEAD);
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
 		verify(driver).setInt(1, 2);
-		verify(this.connection, never()).failover(any(), anyBoolean());
+		verify(this.connection, never()).failover(any(), anyBoolean(), anyBoolean());
 		verify(this.connection, times(1)).statementSucceeded();
 	}
 
@@ -189,7 +190,7 @@ class ReplayableStatementTests {
 		PreparedStatement driver = mock(PreparedStatement.class);
 		given(this.connection.isAttached()).willReturn(true);
 		given(driver.executeUpdate()).willThrow(DEAD);
-		given(this.connection.failover(DEAD, false)).willReturn(null);
+		given(this.connection.failover(eq(DEAD), eq(false), anyBoolean())).willReturn(null);
 		ReplayablePreparedStatement statement = prepared(driver, "INSERT INTO t VALUES (?)");
 		statement.setInt(1, 1);
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
@@ -204,7 +205,7 @@ class ReplayableStatementTests {
 		SQLException noPeer = new SQLException("No peer of pool 'p' can serve", "08001");
 		given(this.connection.isAttached()).willReturn(true);
 		given(driver.executeQuery()).willThrow(DEAD);
-		given(this.connection.failover(DEAD, true)).willThrow(noPeer);
+		given(this.connection.failover(eq(DEAD), eq(true), anyBoolean())).willThrow(noPeer);
 		ReplayablePreparedStatement statement = prepared(driver, "SELECT 1");
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeQuery)
 			.isSameAs(noPeer)
@@ -235,7 +236,7 @@ class ReplayableStatementTests {
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.executeBatch()).willThrow(DEAD);
 		given(next.executeBatch()).willReturn(new int[] { 1, 1 });
-		given(this.connection.failover(DEAD, false)).willReturn(this.nextPhysical);
+		given(this.connection.failover(eq(DEAD), eq(false), anyBoolean())).willReturn(this.nextPhysical);
 		given(this.nextPhysical.createStatement()).willReturn(next);
 		ReplayableStatement statement = new ReplayableStatement(this.connection, first,
 				(physical, sql) -> physical.createStatement());
@@ -272,7 +273,7 @@ class ReplayableStatementTests {
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.execute()).willThrow(DEAD);
 		given(next.execute()).willReturn(true);
-		given(this.connection.failover(DEAD, false)).willReturn(this.nextPhysical);
+		given(this.connection.failover(eq(DEAD), eq(false), anyBoolean())).willReturn(this.nextPhysical);
 		given(this.nextPhysical.prepareStatement("UPDATE t SET a = ?")).willReturn(next);
 		ReplayablePreparedStatement statement = prepared(first, "UPDATE t SET a = ?");
 		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
@@ -293,13 +294,13 @@ class ReplayableStatementTests {
 		PreparedStatement first = mock(PreparedStatement.class);
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.execute()).willThrow(DEAD);
-		given(this.connection.failover(any(), anyBoolean())).willReturn(this.nextPhysical);
+		given(this.connection.failover(any(), anyBoolean(), anyBoolean())).willReturn(this.nextPhysical);
 		ReplayablePreparedStatement statement = prepared(first, "UPDATE t SET a = ?");
 		Object[] arguments = Arrays.stream(method.getParameterTypes()).map(ReplayableStatementTests::sample).toArray();
 		method.invoke(statement, arguments);
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::execute).isSameAs(DEAD);
 		verify(this.connection).reportFailure(DEAD);
-		verify(this.connection, never()).failover(any(), anyBoolean());
+		verify(this.connection, never()).failover(any(), anyBoolean(), anyBoolean());
 		verifyNoInteractions(this.nextPhysical);
 	}
 
@@ -321,7 +322,7 @@ class ReplayableStatementTests {
 		method.invoke(org.mockito.BDDMockito.willThrow(DEAD).given(first), arguments);
 		method.invoke(org.mockito.BDDMockito.willReturn(result).given(next), arguments);
 		given(this.connection.isAttached()).willReturn(true);
-		given(this.connection.failover(org.mockito.ArgumentMatchers.eq(DEAD), anyBoolean())).willReturn(this.nextPhysical);
+		given(this.connection.failover(eq(DEAD), anyBoolean(), anyBoolean())).willReturn(this.nextPhysical);
 		given(this.nextPhysical.createStatement()).willReturn(next);
 		given(this.nextPhysical.prepareStatement("SELECT 1")).willReturn((PreparedStatement) (prepared ? next : null));
 		Statement statement = prepared ? prepared((PreparedStatement) first, "SELECT 1")
@@ -368,7 +369,7 @@ class ReplayableStatementTests {
 		PreparedStatement first = mock(PreparedStatement.class);
 		given(this.connection.isAttached()).willReturn(true);
 		given(first.executeUpdate()).willThrow(DEAD);
-		given(this.connection.failover(any(), anyBoolean())).willReturn(this.nextPhysical);
+		given(this.connection.failover(any(), anyBoolean(), anyBoolean())).willReturn(this.nextPhysical);
 		ReplayablePreparedStatement statement = prepared(first, "INSERT INTO t (data) VALUES (?)");
 		statement.setObject(1, new ByteArrayInputStream(new byte[] { 1 }));
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeUpdate).isSameAs(DEAD);
@@ -385,7 +386,7 @@ class ReplayableStatementTests {
 		given(first.executeQuery()).willThrow(DEAD);
 		ReplayablePreparedStatement statement = prepared(first, sql);
 		assertThatExceptionOfType(SQLException.class).isThrownBy(statement::executeQuery).isSameAs(DEAD);
-		verify(this.connection).failover(DEAD, false);
+		verify(this.connection).failover(eq(DEAD), eq(false), anyBoolean());
 	}
 
 	/** The wrappers implement every JDBC method themselves: none falls back to an interface's default. */

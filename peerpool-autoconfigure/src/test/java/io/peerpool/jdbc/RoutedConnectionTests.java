@@ -54,9 +54,9 @@ class RoutedConnectionTests {
 		connection.prepareStatement("UPDATE t SET a = 1");
 		assertThat(connection.peer()).isSameAs(this.peers.get(0));
 		SQLException lost = new SQLException("connection lost", "08S01");
-		assertThat(connection.failover(lost, false)).isSameAs(this.physicals.get(1));
+		assertThat(connection.failover(lost, false, true)).isSameAs(this.physicals.get(1));
 		verify(this.peers.get(0)).release(this.physicals.get(0));
-		assertThat(connection.failover(lost, false)).isSameAs(this.physicals.get(2));
+		assertThat(connection.failover(lost, false, true)).isSameAs(this.physicals.get(2));
 		assertThat(this.excluded).containsExactly(0L, 0b01L, 0b11L);
 		assertThat(connection.attachedPhysical()).isSameAs(this.physicals.get(2));
 	}
@@ -67,14 +67,54 @@ class RoutedConnectionTests {
 		connection.prepareStatement("UPDATE t SET a = 1");
 		SQLException lost = new SQLException("connection lost", "08S01");
 		assertThat(connection.canRetryFirstStatement(false)).as("an auto-commit write: outcome unknown").isFalse();
-		assertThat(connection.failover(lost, false)).isNull();
+		assertThat(connection.failover(lost, false, true)).isNull();
 		// not run again, but the lost connection is let go of: the next statement takes another
 		verify(this.peers.get(0)).release(this.physicals.get(0));
 		assertThat(connection.attachedPhysical()).isNull();
 		assertThat(connection.canRetryFirstStatement(true)).as("a query").isTrue();
 		connection.statementSucceeded();
 		assertThat(connection.canRetryFirstStatement(true)).as("after a statement ran").isFalse();
-		assertThat(connection.failover(lost, true)).isNull();
+		assertThat(connection.failover(lost, true, true)).isNull();
+	}
+
+	/**
+	 * A statement refused whole by a server that runs read-only now (a planned switchover) did
+	 * nothing: in auto-commit it runs again on another peer also after the borrow's first, with the
+	 * working connection parked until close. Not a batch or several statements (a part may have
+	 * run), not when pinned, not inside a transaction (what it wrote before is refused with it).
+	 */
+	@Test
+	void anAutoCommitStatementAReadOnlyServerRefusedRunsAgainElsewhereUnlessBatchPinnedOrInATransaction()
+			throws SQLException {
+		SQLException refused = new java.sql.SQLException(
+				"The MariaDB server is running with the --read-only option so it cannot execute this statement", "HY000",
+				1290);
+		PeerConnection later = new PeerConnection(this.pool);
+		later.prepareStatement("UPDATE t SET a = 1");
+		later.statementSucceeded();
+		later.prepareStatement("UPDATE t SET a = 3");
+		assertThat(later.failover(refused, false, true)).isSameAs(this.physicals.get(1));
+		assertThat(this.excluded).as("the refusing peer is not taken again until a probe saw it").containsExactly(0L, 0b01L);
+		verify(this.peers.get(0), never()).release(this.physicals.get(0));
+		later.close();
+		verify(this.peers.get(0)).release(this.physicals.get(0));
+
+		PeerConnection batch = new PeerConnection(this.pool);
+		batch.prepareStatement("UPDATE t SET a = 2");
+		assertThat(batch.failover(refused, false, false)).as("a batch").isNull();
+
+		PeerConnection pinned = new PeerConnection(this.pool);
+		pinned.prepareStatement("SET @a = 1");
+		pinned.statementSucceeded();
+		pinned.prepareStatement("UPDATE t SET a = 4");
+		assertThat(pinned.failover(refused, false, true)).as("pinned").isNull();
+
+		PeerConnection inTransaction = new PeerConnection(this.pool);
+		inTransaction.setAutoCommit(false);
+		inTransaction.prepareStatement("UPDATE t SET a = 5");
+		inTransaction.statementSucceeded();
+		inTransaction.prepareStatement("UPDATE t SET a = 6");
+		assertThat(inTransaction.failover(refused, false, true)).as("in a transaction").isNull();
 	}
 
 	@Test

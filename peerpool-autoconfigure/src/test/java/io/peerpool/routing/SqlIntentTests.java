@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.peerpool.routing.SqlIntent.SESSION;
@@ -144,6 +145,24 @@ class SqlIntentTests {
 		assertThat(SqlIntent.classify(sql)).isEqualTo(expected);
 		assertThat(SqlIntent.needsPrimary(sql)).isEqualTo((expected & WRITE) != 0);
 		assertThat(SqlIntent.changesSession(sql)).isEqualTo((expected & SESSION) != 0);
+	}
+
+	/** One statement (a refused one may run again elsewhere) or several, erring on several. */
+	@ParameterizedTest(name = "{0} -> {1}")
+	@CsvSource(delimiter = '|', value = {
+			"INSERT INTO t VALUES (1)|true",
+			"INSERT INTO t VALUES (1);|true",
+			"'INSERT INTO t VALUES (1) ; ; '|true",
+			"INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)|false",
+			"INSERT INTO t VALUES ('a;b')|false",
+			"INSERT INTO t VALUES (1); -- done|false" })
+	void tellsOneStatementFromSeveral(String sql, boolean one) {
+		assertThat(SqlIntent.isOneStatement(sql)).isEqualTo(one);
+	}
+
+	@Test
+	void noTextIsNotOneStatement() {
+		assertThat(SqlIntent.isOneStatement(null)).isFalse();
 	}
 
 	@ParameterizedTest
