@@ -109,18 +109,20 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	}
 
 	/**
-	 * A pool that finds a peer DOWN only by a failure of the application's own work (no heartbeat, no
-	 * probe of an UP peer): a statement sent right after a kill is the one that finds the connection
-	 * lost, not one that a detection already moved elsewhere.
+	 * A pool that finds a peer DOWN only by a failure of the application's own work: no heartbeat, the
+	 * next probe of an UP peer a minute away, and no idle connections for HikariCP to open in the
+	 * background (a refused attempt marks the peer DOWN at once). A statement sent right after a kill
+	 * is then the one that finds the connection lost, not one that a detection already moved elsewhere.
 	 */
 	private PeerPoolDataSource poolWithoutDetection(TransactionReplay replay) {
 		PeerPoolSettings fast = TestPools.fastSettings("replay", Balance.SEQUENTIAL);
-		PeerPoolSettings settings = new PeerPoolSettings(fast.name(), fast.balance(), fast.checkInterval(),
+		PeerPoolSettings settings = new PeerPoolSettings(fast.name(), fast.balance(), Duration.ofMinutes(1),
 				Duration.ZERO, fast.probeTimeout(), fast.connectTimeout(), fast.acquireTimeout(), fast.readWriteSplit(),
 				fast.readsIncludePrimary(), fast.maxReplicaLag(), fast.readYourWrites(), fast.pinDuration(),
 				fast.unknownLag(), Duration.ZERO, fast.heartbeatTimeout(), replay, 64,
 				PeerPoolSettings.DEFAULT_REPLAY_LIMIT_BYTES);
-		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver());
+		PeerPoolDataSource pool = TestPools.over(settings, servers(), driver(), (server) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), java.util.Map.of("maximum-pool-size", "4", "minimum-idle", "0"));
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
 		return pool;

@@ -258,12 +258,14 @@ public final class PeerConnection extends DelegatingConnection {
 	@Override
 	public SQLWarning getWarnings() throws SQLException {
 		checkOpen();
+		leaveIfPeerDown();
 		return (this.physical != null) ? this.physical.getWarnings() : null;
 	}
 
 	@Override
 	public void clearWarnings() throws SQLException {
 		checkOpen();
+		leaveIfPeerDown();
 		if (this.physical != null) {
 			this.physical.clearWarnings();
 		}
