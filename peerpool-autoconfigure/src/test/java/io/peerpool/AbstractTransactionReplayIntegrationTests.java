@@ -492,6 +492,37 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	}
 
 	/**
+	 * The same through JPA with open-in-view, as Spring Boot sets it up: the request's entity
+	 * manager holds its connection from its first read (a read-only transaction) to the request's
+	 * end. When that connection's peer dies and is found DOWN, the request's read-write transaction
+	 * after it begins and commits on a peer that answers.
+	 */
+	@ParameterizedTest
+	@EnumSource(Fault.class)
+	void anOpenInViewRequestsTransactionAfterItsPeerWasFoundDownRunsOnAnotherPeer(Fault fault) throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64);
+				JpaWork jpa = new JpaWork(pool, hibernateDialect(), false)) {
+			jpa.inView(() -> {
+				Integer read = jpa.transactions(org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT, true)
+					.execute((status) -> ((Number) jpa.single(portQuery())).intValue());
+				assertThat(read).isEqualTo(first().port());
+				fault.apply(first());
+				awaitFirstDown(pool);
+				Integer wrote = jpa.transactions(org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT, false)
+					.execute((status) -> {
+						assertThat(jpa.entityManager.createNativeQuery("UPDATE accounts SET balance = 6 WHERE id = ?")
+							.setParameter(1, accounts[1])
+							.executeUpdate()).isOne();
+						return ((Number) jpa.single(portQuery())).intValue();
+					});
+				assertThat(wrote).isEqualTo(second().port());
+			});
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(6);
+	}
+
+	/**
 	 * Control: a borrow whose session SQL keeps it on its peer (a session variable, {@code SET ...})
 	 * is not moved when the peer is found DOWN, since its state would be lost behind the
 	 * application's back: its next statement fails with the connection's error.
