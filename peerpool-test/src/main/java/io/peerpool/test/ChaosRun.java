@@ -150,6 +150,8 @@ public final class ChaosRun {
 
 	private double writeShare = 0.5;
 
+	private double autoCommitShare;
+
 	private Duration waitBound = Duration.ofSeconds(10);
 
 	private Duration holdMin = Duration.ofMillis(500);
@@ -235,6 +237,20 @@ public final class ChaosRun {
 			throw new IllegalArgumentException("writeShare must be between 0 and 1");
 		}
 		this.writeShare = writeShare;
+		return this;
+	}
+
+	/**
+	 * Share of writes sent as one auto-commit {@code INSERT} (as {@code JdbcTemplate.update} outside
+	 * a transaction) instead of a transaction, from 0 to 1 (default 0). Such a write that fails has
+	 * an unknown outcome, as it has for the application: it is reconciled like a commit of unknown
+	 * outcome (present or absent, reported), and its id must not be there twice.
+	 */
+	public ChaosRun autoCommitShare(double autoCommitShare) {
+		if (autoCommitShare < 0 || autoCommitShare > 1) {
+			throw new IllegalArgumentException("autoCommitShare must be between 0 and 1");
+		}
+		this.autoCommitShare = autoCommitShare;
 		return this;
 	}
 
@@ -794,21 +810,32 @@ public final class ChaosRun {
 			}
 		}
 
-		/** One write transaction; returns the error, or null when it committed. */
+		/** One write, a transaction or an auto-commit statement; returns the error, or null when it committed. */
 		private @Nullable String write() {
 			long id = this.ids.incrementAndGet();
+			// drawn only when asked for, so that a seed's runs without auto-commit writes stay as they were
+			boolean autoCommit = ChaosRun.this.autoCommitShare > 0
+					&& this.random.nextDouble() < ChaosRun.this.autoCommitShare;
 			WriteOutcome outcome = WriteOutcome.FAILED;
 			String error = null;
 			try (Connection connection = ChaosRun.this.dataSource.getConnection()) {
-				connection.setAutoCommit(false);
+				if (autoCommit) {
+					// from the first byte sent, a failed auto-commit write may have committed
+					outcome = WriteOutcome.UNKNOWN;
+				}
+				else {
+					connection.setAutoCommit(false);
+				}
 				try (PreparedStatement insert = connection
 					.prepareStatement("INSERT INTO " + ChaosRun.this.table + " (id, written_by) VALUES (?, ?)")) {
 					insert.setLong(1, id);
 					insert.setString(2, this.thread.getName());
 					insert.executeUpdate();
 				}
-				outcome = WriteOutcome.UNKNOWN;
-				connection.commit();
+				if (!autoCommit) {
+					outcome = WriteOutcome.UNKNOWN;
+					connection.commit();
+				}
 				outcome = WriteOutcome.COMMITTED;
 			}
 			catch (SQLException | RuntimeException ex) {

@@ -67,8 +67,32 @@ class ChaosRunIntegrationTests {
 		assertThat(report.toString()).contains("VIOLATED");
 	}
 
+	/**
+	 * Auto-commit writes ({@code autoCommitShare}) are checked too: through the honest source every
+	 * invariant holds; an insert the broken source runs twice is reported duplicated, and no write is
+	 * lost (no commit to roll back behind the caller's back).
+	 */
+	@Test
+	void autoCommitWritesAreCheckedLikeTransactions() throws Exception {
+		ChaosReport honest = run(new ServerDataSource(db.server(0), false), "chaos_autocommit_honest", () -> 0,
+				"nothing", 1.0);
+		assertThat(honest.violations()).isEmpty();
+		assertThat(honest.writesCommitted()).isPositive();
+
+		ChaosReport broken = run(new ServerDataSource(db.server(0), true), "chaos_autocommit_broken", () -> 0,
+				"nothing", 1.0);
+		assertThat(broken.duplicated()).as("inserts run twice").isNotEmpty();
+		assertThat(broken.lost()).as("no commit() to roll back").isEmpty();
+		assertThat(broken.violations()).anyMatch((v) -> v.contains("writes duplicated"));
+	}
+
 	private static ChaosReport run(DataSource dataSource, String table, java.util.function.IntSupplier active, String log)
 			throws Exception {
+		return run(dataSource, table, active, log, 0);
+	}
+
+	private static ChaosReport run(DataSource dataSource, String table, java.util.function.IntSupplier active, String log,
+			double autoCommitShare) throws Exception {
 		MariaDbServer server = db.server(0);
 		ChaosTopology topology = new ChaosTopology() {
 
@@ -106,6 +130,7 @@ class ChaosRunIntegrationTests {
 			.settle(Duration.ofMillis(500))
 			.activeConnections(active)
 			.password(SECRET, () -> log)
+			.autoCommitShare(autoCommitShare)
 			.run();
 	}
 
