@@ -210,6 +210,23 @@ class PeerConnectionTests {
 		verify(this.onPrimary).setReadOnly(false);
 	}
 
+	/**
+	 * A replica with {@code hikari.read-only} of its own that reports itself writable (restarted
+	 * without {@code read_only}) but takes no writes: it serves reads as a replica, and its
+	 * connections keep their read-only, the safety net the application configured for it.
+	 */
+	@Test
+	void aWritableReplicaReadOnlyByItsOwnPoolKeepsItsReadOnlyConnections() throws SQLException {
+		this.pool.writableReplica = peer(PeerRole.PRIMARY, 2);
+		given(this.pool.writableReplica.pooledReadOnly()).willReturn(true);
+		try (RouteScope request = get()) {
+			PeerConnection connection = new PeerConnection(this.pool);
+			connection.prepareStatement("SELECT 1");
+			assertThat(connection.peer()).isSameAs(this.pool.writableReplica);
+			verify(this.onReplica, never()).setReadOnly(org.mockito.ArgumentMatchers.anyBoolean());
+		}
+	}
+
 	@Test
 	void unwrapPinsTheConnectionToThePhysicalConnectionHandedOut() throws SQLException {
 		try (RouteScope request = get()) {
