@@ -819,12 +819,11 @@ public final class ChaosRun {
 			WriteOutcome outcome = WriteOutcome.FAILED;
 			String error = null;
 			try (Connection connection = ChaosRun.this.dataSource.getConnection()) {
+				// said either way: a pool may hand its connections out without auto-commit
+				connection.setAutoCommit(autoCommit);
 				if (autoCommit) {
 					// from the first byte sent, a failed auto-commit write may have committed
 					outcome = WriteOutcome.UNKNOWN;
-				}
-				else {
-					connection.setAutoCommit(false);
 				}
 				try (PreparedStatement insert = connection
 					.prepareStatement("INSERT INTO " + ChaosRun.this.table + " (id, written_by) VALUES (?, ?)")) {
