@@ -48,7 +48,7 @@ class PromotionUnderLoadIntegrationTests {
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(promoted.name()).role() == PeerRole.PRIMARY
 					&& pool.peer(oldPrimary.name()).role() == PeerRole.REPLICA);
 			long learnedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(learnedAt).size() > 200);
+			LoadWaits.awaitStartedAfter(load, learnedAt, 200, Duration.ofSeconds(30), pool);
 
 			assertThat(load.startedAfter(learnedAt)).as("writes after the pool learned the new roles")
 				.allSatisfy((outcome) -> {

@@ -7,11 +7,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -167,6 +171,42 @@ public final class TransactionLoad implements AutoCloseable {
 
 	public int threadCount() {
 		return this.threads.size();
+	}
+
+	/**
+	 * What the load did since {@code nanoTime}, for a test's failure message: transactions started
+	 * after it (successful by port, failed by error), and each thread's current stack when it has
+	 * ended none for a second (a thread blocked in a driver or a pool shows where).
+	 */
+	public String describe(long nanoTime) {
+		long now = System.nanoTime();
+		List<Outcome> since = startedAfter(nanoTime);
+		Map<Integer, Long> successfulByPort = since.stream()
+			.filter((o) -> !o.failed())
+			.collect(Collectors.groupingBy(Outcome::port, TreeMap::new, Collectors.counting()));
+		Map<String, Long> failedByError = since.stream()
+			.filter(Outcome::failed)
+			.collect(Collectors.groupingBy(Outcome::error, Collectors.counting()));
+		StringBuilder text = new StringBuilder();
+		text.append(since.size()).append(" transactions started in the ")
+			.append(TimeUnit.NANOSECONDS.toMillis(now - nanoTime)).append(" ms since; successful by port: ")
+			.append(successfulByPort).append("; failed by error: ").append(failedByError);
+		Map<String, Long> lastEnded = new HashMap<>();
+		for (Outcome outcome : this.outcomes) {
+			lastEnded.merge(outcome.thread(), outcome.ended(), Math::max);
+		}
+		for (Thread thread : this.threads) {
+			Long ended = lastEnded.get(thread.getName());
+			long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - ((ended != null) ? ended : nanoTime));
+			if (thread.isAlive() && idleMillis > 1000) {
+				text.append(System.lineSeparator()).append(thread.getName()).append(" has ended no transaction for ")
+					.append(idleMillis).append(" ms, ").append(thread.getState()).append(':');
+				for (StackTraceElement frame : thread.getStackTrace()) {
+					text.append(System.lineSeparator()).append("\tat ").append(frame);
+				}
+			}
+		}
+		return text.toString();
 	}
 
 	/** The longest time any transaction took, in milliseconds. */
