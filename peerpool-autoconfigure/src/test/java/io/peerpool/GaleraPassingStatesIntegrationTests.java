@@ -61,10 +61,11 @@ class GaleraPassingStatesIntegrationTests {
 
 	@BeforeAll
 	static void createTable() throws SQLException {
-		// UUID keys, not AUTO_INCREMENT: when a node leaves, Galera changes the auto-increment offsets of the
-		// others and two inserts at that moment can get the same id (certification aborts one: not the subject)
+		// the client's key (TransactionLoad's seq, unique over the JVM; this class's own rows are negative), not one a
+		// node makes: AUTO_INCREMENT or UUID() made on two nodes at the same moment can be the same, and certification
+		// aborts one of the two inserts (see GaleraRoutingIntegrationTests)
 		try (Connection connection = galera.node(0).connect(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE load_rows (id UUID PRIMARY KEY DEFAULT UUID(), seq BIGINT)");
+			statement.execute("CREATE TABLE load_rows (seq BIGINT PRIMARY KEY)");
 		}
 	}
 

@@ -55,13 +55,13 @@ class GaleraRoutingIntegrationTests {
 
 	@BeforeAll
 	static void createTable() throws SQLException {
-		// one node is enough: Galera replicates the DDL. Keys are UUIDs, not AUTO_INCREMENT: when a node
-		// leaves, Galera changes auto_increment_increment/offset on the others and inserts running on two
-		// nodes at that moment can get the same id; certification then aborts one with 1213 "Deadlock
-		// found" (seen under load). That is multi-master write conflict, the application's to retry, and
-		// not what these tests are about.
+		// one node is enough: Galera replicates the DDL. The key is the client's (TransactionLoad's seq, unique
+		// over the JVM): a key a node makes can be made by another node at the same moment, and certification then
+		// aborts one of the two inserts with 1213 "Deadlock found", a multi-master write conflict that is not what
+		// these tests are about. AUTO_INCREMENT does so when a node leaves (Galera changes the other nodes'
+		// offsets); UUID() did once in CI (every node here has the same host part and close clock sequences)
 		try (Connection connection = galera.node(0).connect(); Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE load_rows (id UUID PRIMARY KEY DEFAULT UUID(), seq BIGINT)");
+			statement.execute("CREATE TABLE load_rows (seq BIGINT PRIMARY KEY)");
 		}
 	}
 

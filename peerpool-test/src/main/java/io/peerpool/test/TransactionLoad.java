@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The table must exist ({@code seq} a {@code BIGINT}; give it whatever key suits the server).
+ * {@code seq} is unique over every load of the JVM, so it can be the key: a key the client chose,
+ * unlike a server's {@code AUTO_INCREMENT} or {@code UUID()}, is the same on every node of a
+ * multi-primary cluster and cannot collide there, and a write run twice fails on it.
  * Threads are daemons: one stuck in a driver for ever never keeps the JVM alive.
  */
 public final class TransactionLoad implements AutoCloseable {
@@ -77,7 +80,8 @@ public final class TransactionLoad implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final AtomicLong sequence = new AtomicLong();
+	/** Over the JVM, not per load: loads one after the other may write into the same table. */
+	private static final AtomicLong sequence = new AtomicLong();
 
 	private final AtomicBoolean unexpectedReported = new AtomicBoolean();
 
@@ -114,7 +118,7 @@ public final class TransactionLoad implements AutoCloseable {
 			try (Connection connection = this.dataSource.getConnection()) {
 				connection.setAutoCommit(false);
 				try (PreparedStatement insert = connection.prepareStatement("INSERT INTO load_rows (seq) VALUES (?)")) {
-					insert.setLong(1, this.sequence.incrementAndGet());
+					insert.setLong(1, sequence.incrementAndGet());
 					insert.executeUpdate();
 				}
 				try (Statement statement = connection.createStatement();
