@@ -124,9 +124,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	@Override
 	public boolean getAutoCommit() throws SQLException {
-		checkOpen();
-		leaveIfPeerDown();
-		return (this.physical != null) ? this.physical.getAutoCommit() : this.autoCommit;
+		Connection current = askable();
+		return (current != null) ? current.getAutoCommit() : this.autoCommit;
 	}
 
 	@Override
@@ -237,9 +236,8 @@ public final class PeerConnection extends DelegatingConnection {
 
 	@Override
 	public boolean isReadOnly() throws SQLException {
-		checkOpen();
-		leaveIfPeerDown();
-		return (this.physical != null) ? this.physical.isReadOnly() : this.readOnly;
+		Connection current = askable();
+		return (current != null) ? current.isReadOnly() : this.readOnly;
 	}
 
 	@Override
@@ -257,18 +255,26 @@ public final class PeerConnection extends DelegatingConnection {
 
 	@Override
 	public SQLWarning getWarnings() throws SQLException {
-		checkOpen();
-		leaveIfPeerDown();
-		return (this.physical != null) ? this.physical.getWarnings() : null;
+		Connection current = askable();
+		return (current != null) ? current.getWarnings() : null;
 	}
 
 	@Override
 	public void clearWarnings() throws SQLException {
+		Connection current = askable();
+		if (current != null) {
+			current.clearWarnings();
+		}
+	}
+
+	/**
+	 * The physical connection a getter asks, or {@code null} while there is none (the getter answers
+	 * from what was set): one whose peer was found DOWN is let go of first, as before a statement.
+	 */
+	private @Nullable Connection askable() throws SQLException {
 		checkOpen();
 		leaveIfPeerDown();
-		if (this.physical != null) {
-			this.physical.clearWarnings();
-		}
+		return this.physical;
 	}
 
 	@Override
