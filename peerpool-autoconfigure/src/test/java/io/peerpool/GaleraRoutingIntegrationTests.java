@@ -59,7 +59,8 @@ class GaleraRoutingIntegrationTests {
 		// over the JVM): a key a node makes can be made by another node at the same moment, and certification then
 		// aborts one of the two inserts with 1213 "Deadlock found", a multi-master write conflict that is not what
 		// these tests are about. AUTO_INCREMENT does so when a node leaves (Galera changes the other nodes'
-		// offsets); UUID() did once in CI (every node here has the same host part and close clock sequences)
+		// offsets); UUID() most likely did once in CI: the table has no other key to certify, and every node here
+		// makes UUIDs with the same host part and close clock sequences
 		try (Connection connection = galera.node(0).connect(); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE load_rows (seq BIGINT PRIMARY KEY)");
 		}
