@@ -39,6 +39,10 @@ public final class InMemoryPairedRun {
 		String otherName = (args.length > 1) ? args[1] : "h2-peerpool";
 		int block = (args.length > 2) ? Integer.parseInt(args[2]) : 10_000;
 		int seconds = (args.length > 3) ? Integer.parseInt(args[3]) : 30;
+		if (block < 1 || seconds < 1) {
+			throw new IllegalArgumentException("operations per block and seconds must be at least 1, got " + block
+					+ " and " + seconds + " (arguments: [baseline] [other] [operations per block] [seconds])");
+		}
 		DataSource baseline = BenchmarkSystem.of(baselineName).create(List.of(), BenchmarkSystem.Timings.fast());
 		DataSource other = BenchmarkSystem.of(otherName).create(List.of(), BenchmarkSystem.Timings.fast());
 		try {
