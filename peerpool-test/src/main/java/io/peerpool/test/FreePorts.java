@@ -68,9 +68,12 @@ public final class FreePorts {
 		int low = 32_768;
 		int high = 60_999;
 		try {
-			String[] bounds = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
-			low = Integer.parseInt(bounds[0]);
-			high = Integer.parseInt(bounds[1]);
+			// by lines: a /proc file reports size 0, and Files.readString returned its first byte only
+			String[] bounds = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+");
+			int first = Integer.parseInt(bounds[0]);
+			int last = Integer.parseInt(bounds[1]);
+			low = first;
+			high = last;
 		}
 		catch (IOException | RuntimeException ex) {
 			// not Linux, or not readable: the Linux default above

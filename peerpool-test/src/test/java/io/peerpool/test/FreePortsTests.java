@@ -29,6 +29,24 @@ class FreePortsTests {
 	}
 
 	@Test
+	void theRangeIsBelowTheKernelsEphemeralRangeWhereThatLeavesRoom() throws Exception {
+		java.nio.file.Path file = java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+		org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(file), "not Linux");
+		String[] bounds;
+		try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+			bounds = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+		}
+		int low = Integer.parseInt(bounds[0]);
+		int[] range = FreePorts.range();
+		if (low >= 12_000) {
+			assertThat(range).containsExactly(10_000, low - 1);
+		}
+		else {
+			assertThat(range[0]).isGreaterThan(Integer.parseInt(bounds[1]));
+		}
+	}
+
+	@Test
 	void aPortIsHandedOutOnceAndCanBeListenedOn() throws Exception {
 		Set<Integer> ports = new HashSet<>();
 		for (int i = 0; i < 200; i++) {
