@@ -156,8 +156,6 @@ class PlannedSwitchoverIntegrationTests {
 	 * runs again on the new primary there too.
 	 */
 	@Test
-	@org.junit.jupiter.api.Disabled("issue 13: fails today, 44 writes refused by the old primary's read_only (a plain "
-			+ "Statement's later execution and the driver's own prepared statements are not run again); see the issue's note")
 	void writesOnAConnectionKeptThroughASwitchoverDoNotFail() throws Exception {
 		try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE IF NOT EXISTS switchover_kept_connection (id BIGINT PRIMARY KEY, thread INT)");

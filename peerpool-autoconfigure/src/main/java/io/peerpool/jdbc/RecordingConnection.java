@@ -202,10 +202,14 @@ abstract class RecordingConnection extends RoutedConnection {
 	/**
 	 * A prepared statement made by {@code creator} on the physical connection for its SQL's intent:
 	 * recorded in a transaction that may be replayed, else the driver's own behind a thin wrapper.
+	 * An auto-commit write prepared after the borrow's first statement keeps its parameters until it
+	 * runs as well: a primary turned read-only by a switchover refuses it whole, and it runs again on
+	 * the writer ({@link #failover}). A few recorded setters on a write, which waits for the server's
+	 * disk anyway; reads stay the driver's own.
 	 */
 	final PreparedStatement prepare(String sql, RoutedStatement.Creator<PreparedStatement> creator)
 			throws SQLException {
-		beforeStatement(sql);
+		int intent = beforeStatement(sql);
 		PreparedStatement statement;
 		try {
 			statement = creator.create(physical(), sql);
@@ -213,8 +217,13 @@ abstract class RecordingConnection extends RoutedConnection {
 		catch (SQLException failure) {
 			statement = creator.create(physicalAfter(failure), sql);
 		}
-		return trackReplayable() ? track(new ReplayablePreparedStatement(this, statement, sql, creator), sql)
-				: new PeerPreparedStatement(connection(), statement);
+		if (trackReplayable()) {
+			return track(new ReplayablePreparedStatement(this, statement, sql, creator), sql);
+		}
+		if (this.autoCommit && !this.pinned && (intent & SqlIntent.WRITE) != 0) {
+			return new ReplayablePreparedStatement(this, statement, sql, creator);
+		}
+		return new PeerPreparedStatement(connection(), statement);
 	}
 
 	/**

@@ -421,12 +421,7 @@ abstract class RoutedConnection extends StatementHost {
 			return null;
 		}
 		if (oneStatement && this.autoCommit && !this.pinned && Dialect.isServerReadOnly(failure)) {
-			// refused whole by a server that now runs read-only (a planned switchover): nothing of it ran, so it
-			// runs again on the writer, waiting for the promoted one, also when it is not the borrow's first
-			// statement; the connection works, and stays parked for the statements prepared on it
-			exclude(failed, seen);
-			park();
-			return physical();
+			return moveToWriter(failed, seen);
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
 			if (this.autoCommit) {
@@ -436,6 +431,35 @@ abstract class RoutedConnection extends StatementHost {
 		}
 		exclude(failed, seen);
 		releasePhysical(failure);
+		return physical();
+	}
+
+	/**
+	 * A statement after the borrow's first was refused whole by a server that now runs read-only:
+	 * in auto-commit, on a connection not pinned, it may run again on the writer, as a first
+	 * statement does ({@link #failover}).
+	 * @return the writer's physical connection, or {@code null} when the refusal must reach the caller
+	 */
+	@Override
+	@Nullable Connection afterReadOnlyRefusal(SQLException failure) throws SQLException {
+		long seen = System.nanoTime();
+		Peer failed = this.peer;
+		if (failed == null || !this.autoCommit || this.pinned || !Dialect.isServerReadOnly(failure)) {
+			return null;
+		}
+		// learns the peer's new role now: the next borrows and prepared writes go to the writer
+		this.owner.reportIfPeerFailure(failed, failure);
+		return moveToWriter(failed, seen);
+	}
+
+	/**
+	 * Refused whole by a server that now runs read-only (a planned switchover): nothing of it ran,
+	 * so it runs again on the writer, waiting for the promoted one. The connection works, and stays
+	 * parked for the statements prepared on it.
+	 */
+	private Connection moveToWriter(Peer failed, long seenNanos) throws SQLException {
+		exclude(failed, seenNanos);
+		park();
 		return physical();
 	}
 

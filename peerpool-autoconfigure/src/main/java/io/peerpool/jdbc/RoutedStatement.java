@@ -137,12 +137,16 @@ abstract class RoutedStatement extends RecordingStatement {
 			throws SQLException {
 		if (!this.recording) {
 			Statement target = (sql != null) ? later(sql) : unlogged();
-			try {
-				return execution.run(target, sql, option, columns);
-			}
-			catch (SQLException failure) {
-				laterFailed(target, failure);
-				throw failure;
+			while (true) {
+				try {
+					return execution.run(target, sql, option, columns);
+				}
+				catch (SQLException failure) {
+					target = (sql != null && !batch) ? onWriterAfterRefusal(target, sql, failure) : null;
+					if (target == null) {
+						throw failure;
+					}
+				}
 			}
 		}
 		return executeFirst(execution, sql, option, columns, readsOnly, batch);
@@ -271,17 +275,51 @@ abstract class RoutedStatement extends RecordingStatement {
 	}
 
 	/**
+	 * A later execution of a plain statement failed. When a server that now runs read-only refused
+	 * it (a planned switchover) and it is one statement in auto-commit, nothing of it ran: the
+	 * statement follows the connection to the writer and runs again there, as a first execution
+	 * does. Each refusal excludes its peer, so this ends. Otherwise the connection judges the failure
+	 * ({@link #laterFailed}), and it reaches the caller.
+	 * @return the statement on the writer, or {@code null} when {@code failure} must be thrown
+	 */
+	private @Nullable Statement onWriterAfterRefusal(Statement target, String sql, SQLException failure)
+			throws SQLException {
+		Connection writer = null;
+		if (SqlIntent.isOneStatement(sql) && onAttached(target)) {
+			try {
+				writer = this.connection.afterReadOnlyRefusal(failure);
+			}
+			catch (SQLException noWriter) {
+				// no writer within acquire-timeout: that, with the refusal, is what the caller needs to know
+				noWriter.addSuppressed(failure);
+				throw noWriter;
+			}
+		}
+		if (writer == null) {
+			laterFailed(target, failure);
+			return null;
+		}
+		return onCurrentPhysical();
+	}
+
+	/** Whether {@code target} runs on the connection's physical connection now (a prepared statement may be on one it moved off). */
+	private boolean onAttached(Statement target) {
+		try {
+			return this.connection.isAttached() && target.getConnection() == this.connection.attachedPhysical();
+		}
+		catch (SQLException ex) {
+			// the statement is closed: its failure is the caller's alone
+			return false;
+		}
+	}
+
+	/**
 	 * A later execution failed: the connection judges it, when the statement ran on the physical
 	 * connection it has now (a prepared statement may still be on one it moved off).
 	 */
 	private void laterFailed(Statement target, SQLException failure) {
-		try {
-			if (this.connection.isAttached() && target.getConnection() == this.connection.attachedPhysical()) {
-				this.connection.statementFailed(failure);
-			}
-		}
-		catch (SQLException ex) {
-			// the statement is closed: its failure is the caller's alone
+		if (onAttached(target)) {
+			this.connection.statementFailed(failure);
 		}
 	}
 

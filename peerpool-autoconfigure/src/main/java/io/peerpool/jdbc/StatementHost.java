@@ -44,6 +44,14 @@ abstract class StatementHost {
 	 */
 	abstract Connection failover(SQLException failure, boolean readsOnly, boolean oneStatement) throws SQLException;
 
+	/**
+	 * After a failed execution that is not a first one: when a server that now runs read-only
+	 * refused it whole (a planned switchover) outside a transaction, the physical connection of the
+	 * writer it may run again on.
+	 * @return the writer's physical connection, or {@code null} when the failure must reach the caller
+	 */
+	abstract @Nullable Connection afterReadOnlyRefusal(SQLException failure) throws SQLException;
+
 	/** A statement ran: later failures are the caller's to handle. */
 	abstract void statementSucceeded();
 

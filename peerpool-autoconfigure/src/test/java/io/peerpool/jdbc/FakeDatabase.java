@@ -35,7 +35,7 @@ final class FakeDatabase {
 
 	boolean dead;
 
-	/** The server runs read-only (a planned switchover): it refuses every commit of a transaction, as MariaDB does. */
+	/** The server runs read-only (a planned switchover): it refuses every update and commit, as MariaDB does. */
 	boolean readOnly;
 
 	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
@@ -63,6 +63,13 @@ final class FakeDatabase {
 		}
 	}
 
+	private void refuseIfReadOnly() throws SQLException {
+		if (this.readOnly) {
+			throw new SQLException("(" + this.name + ") The MariaDB server is running with the --read-only "
+					+ "option so it cannot execute this statement", "HY000", 1290);
+		}
+	}
+
 	/** The server dies and the pool aborts the connections it handed out. */
 	void dieAndAbort() {
 		this.dead = true;
@@ -86,10 +93,7 @@ final class FakeDatabase {
 					return true;
 				case "commit":
 					reach();
-					if (this.readOnly) {
-						throw new SQLException("(" + this.name + ") The MariaDB server is running with the --read-only "
-								+ "option so it cannot execute this statement", "HY000", 1290);
-					}
+					refuseIfReadOnly();
 					this.commits++;
 					return null;
 				case "rollback":
@@ -127,6 +131,7 @@ final class FakeDatabase {
 					return null;
 				case "executeBatch": {
 					reach();
+					refuseIfReadOnly();
 					int[] result = new int[batch.size()];
 					for (int i = 0; i < result.length; i++) {
 						this.executed.add(prepared + " " + batch.get(i));
@@ -143,6 +148,7 @@ final class FakeDatabase {
 				}
 				case "executeUpdate": {
 					reach();
+					refuseIfReadOnly();
 					String sql = (args != null) ? (String) args[0] : prepared;
 					this.executed.add(sql + " " + parameters);
 					last[0] = this.nextKey++;

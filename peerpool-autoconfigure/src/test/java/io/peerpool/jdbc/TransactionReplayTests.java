@@ -325,7 +325,13 @@ class TransactionReplayTests {
 		PeerConnection connection = new PeerConnection(new StubPool());
 		update(connection, 50, 7);
 		assertThat(connection.transactionLog()).isNull();
-		assertThat(connection.prepareStatement(UPDATE)).isNotInstanceOf(ReplayableStatement.class);
+		// a later write keeps its parameters until it runs (a switchover's read-only refusal runs it again on the
+		// writer), outside any transaction log; a later read is the driver's own
+		assertThat(connection.prepareStatement(UPDATE)).isInstanceOfSatisfying(ReplayableStatement.class,
+				(statement) -> assertThat(statement.isLogged()).isFalse());
+		assertThat(connection.transactionLog()).isNull();
+		assertThat(connection.prepareStatement("SELECT balance FROM accounts WHERE id = ?"))
+			.isNotInstanceOf(ReplayableStatement.class);
 	}
 
 	@Test
@@ -503,6 +509,65 @@ class TransactionReplayTests {
 		SQLException failure = catchThrowableOfType(SQLException.class, connection::commit);
 		assertThat(failure.getErrorCode()).isEqualTo(1290);
 		assertThat(failure.getSQLState()).isEqualTo("HY000");
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	/**
+	 * A planned switchover under code that keeps one connection for many auto-commit writes: a
+	 * write the old primary, turned read-only, refused did nothing there, so it runs again on the
+	 * writer also after the borrow's first statement: a reused {@code Statement}'s later execution.
+	 */
+	@Test
+	void aLaterAutoCommitWriteOfAReusedStatementThatAServerTurnedReadOnlyRefusedRunsOnTheWriter() throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		java.sql.Statement reused = connection.createStatement();
+		assertThat(reused.executeUpdate("UPDATE accounts SET balance = 10 WHERE id = 1")).isEqualTo(1);
+		this.first.readOnly = true;
+		assertThat(reused.executeUpdate("UPDATE accounts SET balance = 20 WHERE id = 1")).isEqualTo(1);
+		assertThat(reused.getConnection()).isSameAs(connection);
+		assertThat(this.first.executed).containsExactly("UPDATE accounts SET balance = 10 WHERE id = 1 {}");
+		assertThat(this.second.executed).containsExactly("UPDATE accounts SET balance = 20 WHERE id = 1 {}");
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+	}
+
+	/** As above, for a write prepared after the borrow's first statement: it runs on the writer with its parameters. */
+	@Test
+	void aLaterPreparedAutoCommitWriteThatAServerTurnedReadOnlyRefusedRunsOnTheWriterWithItsParameters()
+			throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		update(connection, 10, 1);
+		this.first.readOnly = true;
+		assertThat(update(connection, 20, 1)).isEqualTo(1);
+		assertThat(this.first.executed).containsExactly(UPDATE + " {1=10, 2=1}");
+		assertThat(this.second.executed).containsExactly(UPDATE + " {1=20, 2=1}");
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+	}
+
+	/**
+	 * Control: the same refusal reaches the caller inside a transaction that is not recorded (what
+	 * it wrote before is refused with it) and for a batch (a part may have run), as before.
+	 */
+	@Test
+	void controlALaterWriteRefusedByAServerTurnedReadOnlyInATransactionOrABatchIsTheServersError()
+			throws SQLException {
+		this.settings = this.settings.withTransactionReplay(TransactionReplay.NONE, 64, 1024 * 1024);
+		PeerConnection inTransaction = transaction();
+		java.sql.Statement statement = inTransaction.createStatement();
+		statement.executeUpdate("UPDATE accounts SET balance = 10 WHERE id = 1");
+		this.first.readOnly = true;
+		assertThat(catchThrowableOfType(SQLException.class,
+				() -> statement.executeUpdate("UPDATE accounts SET balance = 20 WHERE id = 1")).getErrorCode())
+			.isEqualTo(1290);
+		assertThat(catchThrowableOfType(SQLException.class, () -> update(inTransaction, 20, 1)).getErrorCode())
+			.isEqualTo(1290);
+
+		this.first.readOnly = false;
+		PeerConnection batch = new PeerConnection(new StubPool());
+		java.sql.Statement batched = batch.createStatement();
+		batched.executeUpdate("UPDATE accounts SET balance = 10 WHERE id = 1");
+		this.first.readOnly = true;
+		batched.addBatch("UPDATE accounts SET balance = 20 WHERE id = 1");
+		assertThat(catchThrowableOfType(SQLException.class, batched::executeBatch).getErrorCode()).isEqualTo(1290);
 		assertThat(this.second.executed).isEmpty();
 	}
 
