@@ -150,10 +150,11 @@ class PlannedSwitchoverIntegrationTests {
 	/**
 	 * Plain JDBC code that keeps one connection for many auto-commit writes (a batch job, code
 	 * written before a pool was), 4 threads, at the defaults: none of them fails through the
-	 * switchover. Half the threads reuse one {@code Statement} for every write, half prepare a new
-	 * statement for each: after a borrow's first statement those are a later execution and the
-	 * driver's own prepared statement, and a write the old primary refused for its {@code read_only}
-	 * runs again on the new primary there too.
+	 * switchover. Half the threads reuse one {@code Statement} for every write, one prepares a new
+	 * statement for each, one prepares once and runs it for every write with one parameter set
+	 * again: after a borrow's first statement those are a later execution, a statement prepared
+	 * later and a later execution of a prepared one, and a write the old primary refused for its
+	 * {@code read_only} runs again on the new primary there too, with the parameters it had.
 	 */
 	@Test
 	void writesOnAConnectionKeptThroughASwitchoverDoNotFail() throws Exception {
@@ -166,6 +167,7 @@ class PlannedSwitchoverIntegrationTests {
 		MariaDbServer promoted = db.replicas().get(1);
 		Connection[] kept = new Connection[4];
 		Statement[] reused = new Statement[4];
+		PreparedStatement[] reusedPrepared = new PreparedStatement[4];
 		Set<Long> written;
 		try (PeerPoolDataSource pool = TestPools.over(settings, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
 			try {
@@ -179,6 +181,15 @@ class PlannedSwitchoverIntegrationTests {
 					String insert = "INSERT INTO switchover_kept_connection (id, thread) VALUES ";
 					if (thread % 2 == 0) {
 						reused[thread].executeUpdate(insert + "(" + id + ", " + thread + ")");
+					}
+					else if (thread == 3) {
+						// plain JDBC that prepares once and runs it for every write
+						if (reusedPrepared[thread] == null) {
+							reusedPrepared[thread] = kept[thread].prepareStatement(insert + "(?, ?)");
+							reusedPrepared[thread].setInt(2, thread);
+						}
+						reusedPrepared[thread].setLong(1, id);
+						reusedPrepared[thread].executeUpdate();
 					}
 					else {
 						try (PreparedStatement statement = kept[thread].prepareStatement(insert + "(?, ?)")) {

@@ -202,10 +202,11 @@ abstract class RecordingConnection extends RoutedConnection {
 	/**
 	 * A prepared statement made by {@code creator} on the physical connection for its SQL's intent:
 	 * recorded in a transaction that may be replayed, else the driver's own behind a thin wrapper.
-	 * An auto-commit write prepared after the borrow's first statement keeps its parameters until it
-	 * runs as well: a primary turned read-only by a switchover refuses it whole, and it runs again on
-	 * the writer ({@link #failover}). A few recorded setters on a write, which waits for the server's
-	 * disk anyway; reads stay the driver's own.
+	 * An auto-commit write, also one prepared after the borrow's first statement, keeps its
+	 * parameters (the latest per index) as long as it is used: a primary turned read-only by a
+	 * switchover refuses any of its executions whole, and that one runs again on the writer
+	 * ({@link #failover}, {@link #afterReadOnlyRefusal}). A few recorded setters on a write, which
+	 * waits for the server's disk anyway; reads stay the driver's own.
 	 */
 	final PreparedStatement prepare(String sql, RoutedStatement.Creator<PreparedStatement> creator)
 			throws SQLException {
@@ -217,13 +218,22 @@ abstract class RecordingConnection extends RoutedConnection {
 		catch (SQLException failure) {
 			statement = creator.create(physicalAfter(failure), sql);
 		}
+		boolean autoCommitWrite = this.autoCommit && !this.pinned && (intent & SqlIntent.WRITE) != 0;
+		ReplayablePreparedStatement replayable;
 		if (trackReplayable()) {
-			return track(new ReplayablePreparedStatement(this, statement, sql, creator), sql);
+			replayable = track(new ReplayablePreparedStatement(this, statement, sql, creator), sql);
 		}
-		if (this.autoCommit && !this.pinned && (intent & SqlIntent.WRITE) != 0) {
-			return new ReplayablePreparedStatement(this, statement, sql, creator);
+		else if (autoCommitWrite) {
+			replayable = new ReplayablePreparedStatement(this, statement, sql, creator);
 		}
-		return new PeerPreparedStatement(connection(), statement);
+		else {
+			return new PeerPreparedStatement(connection(), statement);
+		}
+		if (autoCommitWrite) {
+			// and at every later execution, with the parameters it has then (the latest per index)
+			replayable.keepParameters();
+		}
+		return replayable;
 	}
 
 	/**

@@ -33,6 +33,13 @@ abstract class RecordingStatement {
 	boolean unrepeatable;
 
 	/**
+	 * Whether the parameters are kept after executions too, the latest one per index: an auto-commit
+	 * write that a server turned read-only may refuse at any execution, which then runs again on the
+	 * writer with the parameters the statement has ({@link RoutedStatement}).
+	 */
+	boolean keepsParameters;
+
+	/**
 	 * Whether the statement is in its connection's {@link TransactionLog}: it was created in a
 	 * transaction that may be replayed, and records every call and execution until it ends. A
 	 * boolean, not a reference to the log: this object is allocated per connection.
@@ -87,7 +94,7 @@ abstract class RecordingStatement {
 		if (value instanceof InputStream || value instanceof Reader) {
 			unrepeatable();
 		}
-		if (!this.recording) {
+		if (!this.recording && !this.keepsParameters) {
 			StatementRecording.applyPair((PreparedStatement) statement(), kind, index, number, value, second);
 			return;
 		}
@@ -101,6 +108,28 @@ abstract class RecordingStatement {
 				this.connection.recorded(bytes);
 			}
 		}
+		else if (this.keepsParameters && !recording().addKeepingLatest(kind, index, number, value)) {
+			// a batch is pending: what it holds is not kept, and the statement is not run again elsewhere
+			stopKeeping();
+		}
+	}
+
+	/** From now on the parameters are kept after executions as well ({@link #keepsParameters}). */
+	final void keepParameters() {
+		this.keepsParameters = true;
+	}
+
+	/** The parameters are no longer kept: the statement is not run again on another peer after its executions. */
+	final void stopKeeping() {
+		this.keepsParameters = false;
+		if (!this.recording) {
+			this.recorded = null;
+		}
+	}
+
+	/** Whether the statement may be made again with its parameters after an execution ({@link #keepsParameters}). */
+	final boolean hasKeptParameters() {
+		return this.keepsParameters && !this.unrepeatable;
 	}
 
 	/**
@@ -109,6 +138,7 @@ abstract class RecordingStatement {
 	 */
 	final void unrepeatable() {
 		this.unrepeatable = true;
+		stopKeeping();
 		if (this.logged) {
 			this.connection.abandonReplay();
 		}
@@ -158,9 +188,12 @@ abstract class RecordingStatement {
 		return current;
 	}
 
+	/** The first execution ran: recording ends, but for the parameters a statement keeps ({@link #keepsParameters}). */
 	final void stopRecording() {
 		this.recording = false;
-		this.recorded = null;
+		if (!this.keepsParameters) {
+			this.recorded = null;
+		}
 	}
 
 }

@@ -136,13 +136,19 @@ abstract class RoutedStatement extends RecordingStatement {
 	private <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly, boolean batch)
 			throws SQLException {
 		if (!this.recording) {
+			if (batch) {
+				// a batch is not run again elsewhere: its statement no longer keeps what it is given
+				stopKeeping();
+			}
 			Statement target = (sql != null) ? later(sql) : unlogged();
 			while (true) {
 				try {
 					return execution.run(target, sql, option, columns);
 				}
 				catch (SQLException failure) {
-					target = (sql != null && !batch) ? onWriterAfterRefusal(target, sql, failure) : null;
+					// a prepared write runs again only with the parameters it kept; a batch never (a part may have run)
+					String statementSql = (sql != null) ? sql : hasKeptParameters() ? preparedSql() : null;
+					target = afterLaterFailure(target, batch ? null : statementSql, failure);
 					if (target == null) {
 						throw failure;
 					}
@@ -179,6 +185,10 @@ abstract class RoutedStatement extends RecordingStatement {
 				if (this.logged) {
 					this.connection.statementSucceeded();
 					return this.connection.transactionLog().executed(replayable(), execution, sql, option, columns, result);
+				}
+				if (batch) {
+					// a batch is not run again elsewhere
+					stopKeeping();
 				}
 				firstExecutionSucceeded();
 				return result;
@@ -275,17 +285,19 @@ abstract class RoutedStatement extends RecordingStatement {
 	}
 
 	/**
-	 * A later execution of a plain statement failed. When a server that now runs read-only refused
-	 * it (a planned switchover) and it is one statement in auto-commit, nothing of it ran: the
-	 * statement follows the connection to the writer and runs again there, as a first execution
-	 * does. Each refusal excludes its peer, so this ends. Otherwise the connection judges the failure
+	 * A later execution failed. When a server that now runs read-only refused it (a planned
+	 * switchover) and it is one statement in auto-commit, nothing of it ran: the statement follows
+	 * the connection to the writer and runs again there, as a first execution does. Each refusal
+	 * excludes its peer, so this ends. Otherwise the connection judges the failure
 	 * ({@link #laterFailed}), and it reaches the caller.
+	 * @param sql the statement's SQL, or {@code null} when it may not run again (a batch, a prepared
+	 * statement that kept no parameters)
 	 * @return the statement on the writer, or {@code null} when {@code failure} must be thrown
 	 */
-	private @Nullable Statement onWriterAfterRefusal(Statement target, String sql, SQLException failure)
+	private @Nullable Statement afterLaterFailure(Statement target, @Nullable String sql, SQLException failure)
 			throws SQLException {
 		Connection writer = null;
-		if (SqlIntent.isOneStatement(sql) && onAttached(target)) {
+		if (sql != null && SqlIntent.isOneStatement(sql) && onAttached(target)) {
 			try {
 				writer = this.connection.afterReadOnlyRefusal(failure);
 			}

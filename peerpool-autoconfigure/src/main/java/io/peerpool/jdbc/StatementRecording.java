@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Calendar;
 
 /**
@@ -186,6 +187,9 @@ final class StatementRecording {
 
 	private int size;
 
+	/** How many calls were left by the last {@link #keepLatest}: the recording is compacted again when it doubled. */
+	private int compacted;
+
 	/**
 	 * Records a call.
 	 * @return about how many bytes the call holds (what a transaction's replay limit counts)
@@ -200,6 +204,74 @@ final class StatementRecording {
 		this.values[this.size] = value;
 		this.size++;
 		return 24 + sizeOf(value);
+	}
+
+	/**
+	 * Records a call of a statement that keeps its parameters after its executions (an auto-commit
+	 * write, see {@code RecordingStatement#keepsParameters}): whenever the recording doubled it is
+	 * compacted to the latest call per parameter index and per setting, so it holds about twice what
+	 * the statement has set, however often it runs.
+	 * @return {@code false} when a batch is pending: its parameters are not kept this way
+	 */
+	boolean addKeepingLatest(int kind, int index, long number, Object value) {
+		if (kind == ADD_BATCH || kind == ADD_BATCH_SQL) {
+			return false;
+		}
+		add(kind, index, number, value);
+		return (this.size < 2 * this.compacted + 8) || keepLatest();
+	}
+
+	/**
+	 * Compacts the recording to what the statement has set now: the latest call per parameter index
+	 * (none before a {@code clearParameters()}) and per setting, in their order.
+	 * @return {@code false} when a batch is pending (added and not cleared)
+	 */
+	boolean keepLatest() {
+		BitSet parameters = new BitSet();
+		long settings = 0;
+		boolean parametersCleared = false;
+		boolean batchCleared = false;
+		boolean[] keep = new boolean[this.size];
+		for (int i = this.size - 1; i >= 0; i--) {
+			long header = this.numbers[2 * i];
+			int kind = (int) header;
+			int index = (int) (header >>> 32);
+			switch (kind) {
+				case ADD_BATCH, ADD_BATCH_SQL -> {
+					if (!batchCleared) {
+						return false;
+					}
+				}
+				case CLEAR_BATCH -> batchCleared = true;
+				case CLEAR_PARAMETERS -> parametersCleared = true;
+				case CLEAR_WARNINGS -> {
+					// nothing to keep: warnings belong to the statement that had them
+				}
+				default -> {
+					if (kind < ADD_BATCH) {
+						keep[i] = (settings & (1L << kind)) == 0;
+						settings |= 1L << kind;
+					}
+					else if (!parametersCleared && !parameters.get(index)) {
+						parameters.set(index);
+						keep[i] = true;
+					}
+				}
+			}
+		}
+		int kept = 0;
+		for (int i = 0; i < this.size; i++) {
+			if (keep[i]) {
+				this.numbers[2 * kept] = this.numbers[2 * i];
+				this.numbers[2 * kept + 1] = this.numbers[2 * i + 1];
+				this.values[kept] = this.values[i];
+				kept++;
+			}
+		}
+		Arrays.fill(this.values, kept, this.size, null);
+		this.size = kept;
+		this.compacted = kept;
+		return true;
 	}
 
 	/** About how many bytes a recorded value holds; cheap, not exact. */

@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.inOrder;
@@ -262,6 +263,75 @@ class ReplayableStatementTests {
 		for (int i = 1; i <= 100; i++) {
 			order.verify(target).setLong(i, i * 1_000_000_007L);
 		}
+	}
+
+	/**
+	 * What a statement keeps after its executions (an auto-commit write): the latest call per
+	 * parameter index and per setting, in order, none from before a {@code clearParameters()}.
+	 */
+	@Test
+	void keepingTheLatestLeavesWhatTheStatementHasNowInOrder() throws SQLException {
+		StatementRecording recording = new StatementRecording();
+		recording.add(StatementRecording.SET_FETCH_SIZE, 0, 5, null);
+		recording.add(StatementRecording.SET_INT, 1, 1, null);
+		recording.add(StatementRecording.SET_STRING, 2, 0, "a");
+		recording.add(StatementRecording.CLEAR_WARNINGS, 0, 0, null);
+		recording.add(StatementRecording.SET_INT, 1, 2, null);
+		recording.add(StatementRecording.SET_FETCH_SIZE, 0, 7, null);
+		assertThat(recording.keepLatest()).isTrue();
+		PreparedStatement target = mock(PreparedStatement.class);
+		recording.replay(target);
+		assertThat(recording.size()).isEqualTo(3);
+		InOrder order = inOrder(target);
+		order.verify(target).setString(2, "a");
+		order.verify(target).setInt(1, 2);
+		order.verify(target).setFetchSize(7);
+		verify(target, never()).clearWarnings();
+
+		recording.add(StatementRecording.CLEAR_PARAMETERS, 0, 0, null);
+		recording.add(StatementRecording.SET_LONG, 3, 9, null);
+		assertThat(recording.keepLatest()).isTrue();
+		PreparedStatement cleared = mock(PreparedStatement.class);
+		recording.replay(cleared);
+		assertThat(recording.size()).isEqualTo(2);
+		verify(cleared).setFetchSize(7);
+		verify(cleared).setLong(3, 9);
+		verify(cleared, never()).setString(anyInt(), any());
+	}
+
+	/** A pending batch cannot be kept this way: the statement stops keeping (and is not run again elsewhere). */
+	@Test
+	void aPendingBatchIsNotKept() {
+		StatementRecording recording = new StatementRecording();
+		recording.add(StatementRecording.SET_INT, 1, 1, null);
+		recording.add(StatementRecording.ADD_BATCH, 0, 0, null);
+		assertThat(recording.keepLatest()).isFalse();
+		assertThat(recording.addKeepingLatest(StatementRecording.ADD_BATCH, 0, 0, null)).isFalse();
+		StatementRecording cleared = new StatementRecording();
+		cleared.add(StatementRecording.ADD_BATCH, 0, 0, null);
+		cleared.add(StatementRecording.CLEAR_BATCH, 0, 0, null);
+		cleared.add(StatementRecording.SET_INT, 1, 1, null);
+		assertThat(cleared.keepLatest()).isTrue();
+		assertThat(cleared.size()).isEqualTo(1);
+	}
+
+	/** However often a kept statement runs, what it keeps stays within about twice what it has set. */
+	@Test
+	void aReusedAutoCommitWriteKeepsABoundedRecording() throws SQLException {
+		PreparedStatement driver = mock(PreparedStatement.class);
+		given(this.connection.isAttached()).willReturn(true);
+		given(driver.executeUpdate()).willReturn(1);
+		ReplayablePreparedStatement statement = prepared(driver, "UPDATE t SET a = ? WHERE b = ?");
+		statement.keepParameters();
+		int most = 0;
+		for (int i = 0; i < 10_000; i++) {
+			statement.setInt(1, i);
+			statement.setString(2, "b" + i);
+			statement.executeUpdate();
+			most = Math.max(most, statement.recordedCalls());
+		}
+		assertThat(most).isLessThanOrEqualTo(2 * 2 + 8);
+		assertThat(statement.hasKeptParameters()).isTrue();
 	}
 
 	/** Every setter a caller may use before the first execution is given again to the re-created statement. */

@@ -544,6 +544,102 @@ class TransactionReplayTests {
 	}
 
 	/**
+	 * Plain JDBC that prepares a write once and runs it many times: an execution after the first
+	 * that the old primary, turned read-only, refused runs on the writer with the parameters the
+	 * statement has then, those set again and those kept from an earlier execution, the borrow's
+	 * first statement as well as one prepared later.
+	 */
+	@Test
+	void aLaterExecutionOfAReusedPreparedWriteThatAServerTurnedReadOnlyRefusedRunsOnTheWriterWithItsParameters()
+			throws SQLException {
+		for (boolean first : new boolean[] { true, false }) {
+			FakeDatabase old = new FakeDatabase("old");
+			FakeDatabase writer = new FakeDatabase("writer");
+			this.databases[0] = old;
+			this.databases[1] = writer;
+			PeerConnection connection = new PeerConnection(new StubPool());
+			if (!first) {
+				connection.createStatement().executeQuery("SELECT 1");
+			}
+			PreparedStatement reused = connection.prepareStatement(UPDATE);
+			reused.setFetchSize(5);
+			reused.setInt(1, 10);
+			reused.setLong(2, 1);
+			assertThat(reused.executeUpdate()).isEqualTo(1);
+			reused.setInt(1, 20);
+			assertThat(reused.executeUpdate()).isEqualTo(1);
+			old.readOnly = true;
+			reused.setInt(1, 30);
+			assertThat(reused.executeUpdate()).as("first statement: %s", first).isEqualTo(1);
+			reused.setInt(1, 40);
+			assertThat(reused.executeUpdate()).isEqualTo(1);
+			assertThat(old.executed).as("first statement: %s", first)
+				.endsWith(UPDATE + " {1=10, 2=1}", UPDATE + " {1=20, 2=1}");
+			assertThat(writer.executed).as("first statement: %s", first)
+				.containsExactly(UPDATE + " {1=30, 2=1}", UPDATE + " {1=40, 2=1}");
+			assertThat(connection.peer()).isSameAs(this.peers[1]);
+			assertThat(reused.getConnection()).isSameAs(connection);
+		}
+	}
+
+	/**
+	 * A later execution of a prepared statement or a batch that finds the connection lost is the
+	 * caller's error (its outcome is unknown), and the connection lets go of the lost connection:
+	 * the next statement runs on a peer that answers.
+	 */
+	@Test
+	void aLaterExecutionOfAPreparedStatementOrABatchThatFindsTheConnectionLostLetsItGo() throws SQLException {
+		for (boolean batch : new boolean[] { false, true }) {
+			FakeDatabase lost = new FakeDatabase("lost");
+			FakeDatabase other = new FakeDatabase("other");
+			this.databases[0] = lost;
+			this.databases[1] = other;
+			PeerConnection connection = new PeerConnection(new StubPool());
+			PreparedStatement reused = connection.prepareStatement(UPDATE);
+			reused.setInt(1, 10);
+			reused.setLong(2, 1);
+			reused.executeUpdate();
+			lost.dead = true;
+			if (batch) {
+				reused.addBatch();
+				assertThat(catchThrowableOfType(SQLException.class, reused::executeBatch).getSQLState()).isEqualTo("08000");
+			}
+			else {
+				assertThat(catchThrowableOfType(SQLException.class, reused::executeUpdate).getSQLState())
+					.isEqualTo("08000");
+			}
+			assertThat(connection.createStatement().executeUpdate("UPDATE accounts SET balance = 20 WHERE id = 1"))
+				.as("batch: %s", batch)
+				.isEqualTo(1);
+			assertThat(other.executed).containsExactly("UPDATE accounts SET balance = 20 WHERE id = 1 {}");
+		}
+	}
+
+	/**
+	 * Control: a reused prepared write given a stream (which the driver consumed) or run as a batch
+	 * is not run again; the refusal reaches the caller.
+	 */
+	@Test
+	void controlAReusedPreparedWriteWithAStreamOrABatchGetsTheServersRefusal() throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.createStatement().executeQuery("SELECT 1");
+		PreparedStatement streamed = connection.prepareStatement(UPDATE);
+		streamed.setBinaryStream(1, new java.io.ByteArrayInputStream(new byte[] { 1 }));
+		streamed.setLong(2, 1);
+		streamed.executeUpdate();
+		PreparedStatement batched = connection.prepareStatement(UPDATE);
+		batched.setInt(1, 10);
+		batched.setLong(2, 1);
+		batched.addBatch();
+		batched.executeBatch();
+		this.first.readOnly = true;
+		assertThat(catchThrowableOfType(SQLException.class, streamed::executeUpdate).getErrorCode()).isEqualTo(1290);
+		batched.setInt(1, 20);
+		assertThat(catchThrowableOfType(SQLException.class, batched::executeUpdate).getErrorCode()).isEqualTo(1290);
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	/**
 	 * Control: the same refusal reaches the caller inside a transaction that is not recorded (what
 	 * it wrote before is refused with it) and for a batch (a part may have run), as before.
 	 */
