@@ -423,6 +423,35 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
 	}
 
+	/**
+	 * The same when the statement that finds the connection lost is a later execution of a
+	 * prepared statement the borrow reuses: it fails, and the borrow's next statement (a plain one,
+	 * which takes no new prepared statement to hide the broken connection) runs on a peer that
+	 * answers.
+	 */
+	@Test
+	void inAutoCommitAStatementAfterAReusedPreparedStatementFoundTheConnectionLostRunsOnAnotherPeer()
+			throws SQLException {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = poolWithoutDetection(TransactionReplay.NONE); Connection connection = pool.getConnection()) {
+			try (PreparedStatement reused = connection.prepareStatement("UPDATE accounts SET balance = ? WHERE id = ?")) {
+				reused.setInt(1, 1);
+				reused.setLong(2, accounts[1]);
+				assertThat(reused.executeUpdate()).isOne();
+				assertThat(portOf(connection)).isEqualTo(first().port());
+				first().kill();
+				reused.setInt(1, 2);
+				SQLException failure = catchThrowableOfType(SQLException.class, reused::executeUpdate);
+				assertThat(isConnectionError(failure)).as(describe(failure)).isTrue();
+			}
+			try (Statement statement = connection.createStatement()) {
+				assertThat(statement.executeUpdate("UPDATE accounts SET balance = 3 WHERE id = " + accounts[1])).isOne();
+			}
+			assertThat(portOf(connection)).isEqualTo(second().port());
+		}
+		assertThat(balanceOn(second(), accounts[1])).isEqualTo(3);
+	}
+
 	/** How the serving peer fails between two statements of a borrow. */
 	enum Fault {
 
