@@ -40,6 +40,9 @@ public final class Peer implements Balanced {
 
 	private final PeerConfig config;
 
+	/** The peer's {@code connect-timeout} in milliseconds, converted once: every borrow reads it. */
+	private final long connectTimeoutMillis;
+
 	private final int index;
 
 	private final BoundedConnectDataSource connector;
@@ -107,6 +110,7 @@ public final class Peer implements Balanced {
 			throw new IllegalArgumentException("A pool holds at most 64 peers");
 		}
 		this.config = config;
+		this.connectTimeoutMillis = config.connectTimeout().toMillis();
 		this.index = index;
 		this.connector = connector;
 		this.poolFactory = poolFactory;
@@ -178,6 +182,11 @@ public final class Peer implements Balanced {
 
 	public PeerConfig config() {
 		return this.config;
+	}
+
+	/** {@code config().connectTimeout()} in milliseconds. */
+	long connectTimeoutMillis() {
+		return this.connectTimeoutMillis;
 	}
 
 	/** The declared role. */

@@ -69,6 +69,9 @@ public final class PeerPoolEngine {
 
 	private final PeerPoolSettings settings;
 
+	/** {@code acquire-timeout} in nanoseconds, converted once: every borrow reads it. */
+	private final long acquireTimeoutNanos;
+
 	private final Peer[] peers;
 
 	private final Map<String, Peer> peersByName;
@@ -246,6 +249,7 @@ public final class PeerPoolEngine {
 		this.eventSource = eventSource;
 		this.name = settings.name();
 		this.settings = settings;
+		this.acquireTimeoutNanos = settings.acquireTimeout().toNanos();
 		// each peer's HikariCP settings are resolved once (customizers run once per peer); every pool of the
 		// peer (a new one after each recovery) is made from a copy
 		List<HikariConfig> resolved = peerConfigs.stream().map(hikariConfigs).toList();
@@ -421,7 +425,7 @@ public final class PeerPoolEngine {
 		}
 		if (this.readers.length == 0 && this.writers.length == 0) {
 			// nothing can serve now: wait for a peer (bounded), and say so now rather than at the first statement
-			long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
+			long deadline = System.nanoTime() + this.acquireTimeoutNanos;
 			if (hold(false, true, 0L, null, deadline) == HOLD_FAILED) {
 				// the intent is not known yet: neither reads nor writes can be served
 				throw noAvailablePeer("read or write", null, false);
@@ -448,7 +452,7 @@ public final class PeerPoolEngine {
 	 * @param failed peers this connection failed on (bit per peer index)
 	 */
 	private Connection acquire(PeerConnection connection, boolean readIntent, long failed) throws SQLException {
-		long timeoutNanos = this.settings.acquireTimeout().toNanos();
+		long timeoutNanos = this.acquireTimeoutNanos;
 		// the clock is read only once the first choice did not give a connection at once: a borrow of
 		// an idle connection (nearly every one) reads no clock here (a read costs ~20 ns, a tenth of
 		// the rest of peerpool's work per borrow)
@@ -510,7 +514,7 @@ public final class PeerPoolEngine {
 			// with a slot, a peer opening a new connection may take at most its connect-timeout, so that the next
 			// one still has a turn (HikariCP does not wake its waiters when a DOWN peer's pool is closed)
 			long connectionMillis = Math.min(remainingMillis,
-					Math.max(HIKARI_MIN_TIMEOUT_MS, peer.config().connectTimeout().toMillis()));
+					Math.max(HIKARI_MIN_TIMEOUT_MS, peer.connectTimeoutMillis()));
 			Connection physical;
 			boolean quickTurn = quick;
 			if (quickTurn) {
