@@ -225,6 +225,7 @@ abstract class RecordingConnection extends RoutedConnection {
 		}
 		else if (autoCommitWrite) {
 			replayable = new ReplayablePreparedStatement(this, statement, sql, creator);
+			replayable.recordForRefusalsOnly();
 		}
 		else {
 			return new PeerPreparedStatement(connection(), statement);

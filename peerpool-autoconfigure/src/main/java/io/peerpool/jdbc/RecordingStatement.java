@@ -40,6 +40,13 @@ abstract class RecordingStatement {
 	boolean keepsParameters;
 
 	/**
+	 * Whether the statement is recorded only so that a read-only refusal can run it again on the
+	 * writer (an auto-commit write prepared after the borrow's first statement): a batch never runs
+	 * again, so one ends the recording, and its rows are the driver's alone.
+	 */
+	boolean forRefusalsOnly;
+
+	/**
 	 * Whether the statement is in its connection's {@link TransactionLog}: it was created in a
 	 * transaction that may be replayed, and records every call and execution until it ends. A
 	 * boolean, not a reference to the log: this object is allocated per connection.
@@ -102,6 +109,11 @@ abstract class RecordingStatement {
 	}
 
 	final void record(int kind, int index, long number, Object value) {
+		if (this.forRefusalsOnly && (kind == StatementRecording.ADD_BATCH || kind == StatementRecording.ADD_BATCH_SQL)) {
+			this.recording = false;
+			stopKeeping();
+			return;
+		}
 		if (this.recording) {
 			int bytes = recording().add(kind, index, number, value);
 			if (this.logged) {
@@ -117,6 +129,11 @@ abstract class RecordingStatement {
 	/** From now on the parameters are kept after executions as well ({@link #keepsParameters}). */
 	final void keepParameters() {
 		this.keepsParameters = true;
+	}
+
+	/** The statement is recorded only for a read-only refusal ({@link #forRefusalsOnly}). */
+	final void recordForRefusalsOnly() {
+		this.forRefusalsOnly = true;
 	}
 
 	/** The parameters are no longer kept: the statement is not run again on another peer after its executions. */

@@ -616,6 +616,26 @@ class TransactionReplayTests {
 	}
 
 	/**
+	 * {@code JdbcTemplate.batchUpdate} in auto-commit after the borrow's first statement: a batch is
+	 * never run again elsewhere (a part may have run), so its rows are not recorded; the driver
+	 * alone holds them, as before write statements kept their parameters.
+	 */
+	@Test
+	void aBatchPreparedAfterTheFirstStatementIsNotRecorded() throws SQLException {
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.createStatement().executeQuery("SELECT 1");
+		PreparedStatement batched = connection.prepareStatement(UPDATE);
+		for (int i = 0; i < 1_000; i++) {
+			batched.setInt(1, i);
+			batched.setLong(2, i);
+			batched.addBatch();
+		}
+		assertThat(((ReplayablePreparedStatement) batched).recordedCalls()).isZero();
+		assertThat(batched.executeBatch()).hasSize(1_000);
+		assertThat(this.first.executed).hasSize(1_001);
+	}
+
+	/**
 	 * Control: a reused prepared write given a stream (which the driver consumed) or run as a batch
 	 * is not run again; the refusal reaches the caller.
 	 */
