@@ -2,6 +2,7 @@ package io.peerpool.peer;
 
 import java.lang.reflect.Field;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,6 +33,8 @@ import io.peerpool.jdbc.PeerConnection;
  * {@code PeerConnection} allocated once.</li>
  * <li>{@code acquire}: the same with a new {@code PeerConnection} per operation, as a borrow makes one.</li>
  * <li>{@code full}: {@code PeerPoolDataSource.getConnection()}, with the lazy connection and the statement wrapper.</li>
+ * <li>{@code write}: both sides run {@code SELECT 1} and then an auto-commit {@code UPDATE} prepared after it (its
+ * parameter kept for a switchover's read-only refusal), HikariCP against {@code full}.</li>
  * </ul>
  *
  * <p>Arguments: {@code level [seconds=20]}. Prints one line as {@code InMemoryPairedRun} does.
@@ -53,7 +56,7 @@ public final class InMemoryLevelsRun {
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
 			throw new IllegalArgumentException("arguments: level [seconds]; level is one of hikari, borrow, "
-					+ "acquire-reused, acquire, full");
+					+ "acquire-reused, acquire, full, write");
 		}
 		String level = args[0];
 		int seconds = (args.length > 1) ? Integer.parseInt(args[1]) : 20;
@@ -72,6 +75,17 @@ public final class InMemoryLevelsRun {
 					return select(connection);
 				}
 			};
+			if (level.equals("write")) {
+				try (Connection connection = hikari.getConnection(); Statement statement = connection.createStatement()) {
+					statement.execute("CREATE TABLE IF NOT EXISTS levels_writes (id INT PRIMARY KEY, v BIGINT)");
+					statement.execute("MERGE INTO levels_writes KEY (id) VALUES (1, 0)");
+				}
+				baseline = () -> {
+					try (Connection connection = hikari.getConnection()) {
+						return selectAndWrite(connection);
+					}
+				};
+			}
 			PeerConnection reused = new PeerConnection(acquirer);
 			Operation other = switch (level) {
 				case "hikari" -> () -> {
@@ -96,8 +110,13 @@ public final class InMemoryLevelsRun {
 						return select(connection);
 					}
 				};
+				case "write" -> () -> {
+					try (Connection connection = pool.getConnection()) {
+						return selectAndWrite(connection);
+					}
+				};
 				default -> throw new IllegalArgumentException("unknown level " + level
-						+ "; one of hikari, borrow, acquire-reused, acquire, full");
+						+ "; one of hikari, borrow, acquire-reused, acquire, full, write");
 			};
 			pair(level, baseline, other, seconds);
 		}
@@ -157,6 +176,16 @@ public final class InMemoryLevelsRun {
 		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT 1")) {
 			result.next();
 			return result.getInt(1);
+		}
+	}
+
+	private static long writes;
+
+	private static int selectAndWrite(Connection connection) throws SQLException {
+		int selected = select(connection);
+		try (PreparedStatement update = connection.prepareStatement("UPDATE levels_writes SET v = ? WHERE id = 1")) {
+			update.setLong(1, ++writes);
+			return selected + update.executeUpdate();
 		}
 	}
 
