@@ -79,7 +79,7 @@ abstract class AbstractFailoverIntegrationTests {
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
 			long routedWhenMarked = pool.peer(victim.name()).routedConnections();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(afterKill).size() > 300);
+			LoadWaits.awaitStartedAfter(load, afterKill, 300, Duration.ofSeconds(60), pool);
 
 			assertThat(load.startedAfter(afterKill)).as("transactions that started after the kill")
 				.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull());
@@ -112,7 +112,7 @@ abstract class AbstractFailoverIntegrationTests {
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(victim.name()).state() == PeerState.DOWN);
 			long detectedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 300);
+			LoadWaits.awaitStartedAfter(load, detectedAt, 300, Duration.ofSeconds(60), pool);
 			// a thread still blocked on the frozen server would not finish anything after detection
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(load.threadsThatFinishedATransactionStartedAfter(detectedAt))

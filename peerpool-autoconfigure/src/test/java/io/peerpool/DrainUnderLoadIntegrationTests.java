@@ -59,7 +59,7 @@ class DrainUnderLoadIntegrationTests {
 
 			pool.drain(victim.name());
 			long drainedAt = System.nanoTime();
-			await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(drainedAt).size() > 500);
+			LoadWaits.awaitStartedAfter(load, drainedAt, 500, Duration.ofSeconds(60), pool);
 
 			assertThat(load.startedAfter(drainedAt)).as("transactions that started after drain returned")
 				.allSatisfy((outcome) -> assertThat(outcome.port()).isNotEqualTo(victim.port()));

@@ -112,7 +112,7 @@ class GaleraPassingStatesIntegrationTests {
 		long killedAt = System.nanoTime();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(joiner.name()).state() == PeerState.DOWN);
 		// writes the joiner misses, for it to receive by IST
-		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(killedAt).size() > 1500);
+		LoadWaits.awaitStartedAfter(load, killedAt, 1500, Duration.ofSeconds(60), pool);
 		long logStart = Files.size(log(joiner));
 		// same data directory, moments later, from the position it recovers (as the packaged service does): the
 		// donor's gcache still holds what the joiner missed
@@ -129,7 +129,7 @@ class GaleraPassingStatesIntegrationTests {
 			.filter((node) -> sampler.seen().get(node.name()).contains("Donor/Desynced"))
 			.findFirst()
 			.orElseThrow();
-		await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(syncedAt).size() > 200);
+		LoadWaits.awaitStartedAfter(load, syncedAt, 200, Duration.ofSeconds(30), pool);
 
 		SoftAssertions softly = new SoftAssertions();
 		softly.assertThat(load.outcomes())
@@ -172,7 +172,7 @@ class GaleraPassingStatesIntegrationTests {
 
 		TransactionLoad load = load(pool);
 		long loadStarted = System.nanoTime();
-		await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(loadStarted).size() > 200);
+		LoadWaits.awaitStartedAfter(load, loadStarted, 200, Duration.ofSeconds(30), pool);
 		assertThat(load.startedAfter(loadStarted)).as("transactions while the node is desynced")
 			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())
 			.allSatisfy((outcome) -> assertThat(outcome.port()).isNotEqualTo(node.port()));

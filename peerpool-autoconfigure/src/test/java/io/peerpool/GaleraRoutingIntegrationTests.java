@@ -129,7 +129,7 @@ class GaleraRoutingIntegrationTests {
 		assertThat(info(pool, victim.name()).failureReason()).as("why the frozen node is DOWN")
 			.isIn("timeout", "connect", "connection_lost");
 		long routedWhenMarked = pool.peer(victim.name()).routedConnections();
-		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 200);
+		LoadWaits.awaitStartedAfter(load, detectedAt, 200, Duration.ofSeconds(60), pool);
 
 		assertThat(load.startedAfter(detectedAt)).as("transactions that started after detection")
 			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())
@@ -284,7 +284,7 @@ class GaleraRoutingIntegrationTests {
 		first.freeze();
 		await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).state() == PeerState.DOWN);
 		long detectedAt = System.nanoTime();
-		await().atMost(Duration.ofSeconds(60)).until(() -> load.startedAfter(detectedAt).size() > 100);
+		LoadWaits.awaitStartedAfter(load, detectedAt, 100, Duration.ofSeconds(60), pool);
 
 		assertThat(load.startedAfter(detectedAt)).as("transactions that started after detection")
 			.allSatisfy((outcome) -> assertThat((Throwable) outcome.failure()).isNull())

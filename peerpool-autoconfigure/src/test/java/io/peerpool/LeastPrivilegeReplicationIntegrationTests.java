@@ -192,7 +192,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 
 			try (TransactionLoad load = new TransactionLoad(pool, 4, "SELECT @@port")) {
 				long from = System.nanoTime();
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 1_000);
+				LoadWaits.awaitStartedAfter(load, from, 1_000, Duration.ofSeconds(30), pool);
 				load.stop(Duration.ofSeconds(10));
 				assertThat(load.startedAfter(from)).as("writes while the primary is up")
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(primary.port()));
@@ -239,7 +239,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 				.until(() -> java.util.Arrays.asList(pool.routingSnapshot(false)).equals(List.of(restarted.name())));
 			try (TransactionLoad load = new TransactionLoad(pool, 4, "SELECT @@port")) {
 				long from = System.nanoTime();
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 200);
+				LoadWaits.awaitStartedAfter(load, from, 200, Duration.ofSeconds(30), pool);
 				load.stop(Duration.ofSeconds(10));
 				assertThat(load.startedAfter(from)).as("writes once the primary is dead")
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(restarted.port()));
@@ -251,7 +251,7 @@ class LeastPrivilegeReplicationIntegrationTests {
 			assertThat(info(pool, primary.name()).writerConflict()).isEqualTo(restarted.name());
 			try (TransactionLoad load = new TransactionLoad(pool, 4, "SELECT @@port")) {
 				long from = System.nanoTime();
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 200);
+				LoadWaits.awaitStartedAfter(load, from, 200, Duration.ofSeconds(30), pool);
 				load.stop(Duration.ofSeconds(10));
 				assertThat(load.startedAfter(from)).as("writes once the old primary is back")
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(restarted.port()));

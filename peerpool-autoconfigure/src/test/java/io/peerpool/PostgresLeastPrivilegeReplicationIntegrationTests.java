@@ -152,7 +152,7 @@ class PostgresLeastPrivilegeReplicationIntegrationTests {
 			try (io.peerpool.test.TransactionLoad load = new io.peerpool.test.TransactionLoad(pool, 4,
 					"SELECT inet_server_port()")) {
 				long from = System.nanoTime();
-				await().atMost(Duration.ofSeconds(30)).until(() -> load.startedAfter(from).size() > 300);
+				LoadWaits.awaitStartedAfter(load, from, 300, Duration.ofSeconds(30), pool);
 				load.stop(Duration.ofSeconds(10));
 				assertThat(load.startedAfter(from)).as("writes while the promoted primary is up")
 					.allSatisfy((outcome) -> assertThat(outcome.port()).isEqualTo(promoted.port()));
