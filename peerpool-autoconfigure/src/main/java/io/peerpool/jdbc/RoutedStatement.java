@@ -135,11 +135,12 @@ abstract class RoutedStatement extends RecordingStatement {
 
 	private <R> R run(Execution<R> execution, String sql, int option, Object columns, boolean readsOnly, boolean batch)
 			throws SQLException {
+		if (batch) {
+			// a batch is not run again elsewhere after its first execution: its statement no longer keeps what
+			// it is given (a first execution's recording stays until it ran)
+			stopKeeping();
+		}
 		if (!this.recording) {
-			if (batch) {
-				// a batch is not run again elsewhere: its statement no longer keeps what it is given
-				stopKeeping();
-			}
 			Statement target = (sql != null) ? later(sql) : unlogged();
 			while (true) {
 				try {
@@ -185,10 +186,6 @@ abstract class RoutedStatement extends RecordingStatement {
 				if (this.logged) {
 					this.connection.statementSucceeded();
 					return this.connection.transactionLog().executed(replayable(), execution, sql, option, columns, result);
-				}
-				if (batch) {
-					// a batch is not run again elsewhere
-					stopKeeping();
 				}
 				firstExecutionSucceeded();
 				return result;
