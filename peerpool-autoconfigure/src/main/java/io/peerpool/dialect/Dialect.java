@@ -198,6 +198,22 @@ public abstract class Dialect {
 		return false;
 	}
 
+	/**
+	 * Whether the error, or one of its causes, is PostgreSQL's refusal of a write in a read-only
+	 * transaction (SQLState {@code 25006}). Ambiguous where {@link #isServerReadOnly} is not: the
+	 * server's sessions start read-only (a standby, {@code default_transaction_read_only}) or the
+	 * application asked for it; the connection that knows what the application asked decides.
+	 */
+	public static boolean isReadOnlyTransactionRefusal(SQLException sql) {
+		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause
+				&& cause != current) ? cause : null) {
+			if (PostgresDialect.isReadOnlyTransaction(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** What a vendor's error code says of the server or the connection. */
 	public enum VendorFailure {
 

@@ -13,9 +13,10 @@ import io.peerpool.ProbeResult;
 import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /**
- * PostgreSQL. Every function used here is executable by any user: {@code pg_is_in_recovery()},
- * a primary's {@code pg_current_wal_lsn()} and timeline (from {@code pg_walfile_name()}), a
- * standby's {@code pg_last_wal_replay_lsn()} and {@code pg_last_xact_replay_timestamp()}.
+ * PostgreSQL. Every function and view used here is readable by any user: {@code pg_is_in_recovery()},
+ * {@code pg_settings}, a primary's {@code pg_current_wal_lsn()} and timeline (from
+ * {@code pg_walfile_name()}), a standby's {@code pg_last_wal_replay_lsn()} and
+ * {@code pg_last_xact_replay_timestamp()}.
  * Identity: {@code system_identifier} of {@code pg_control_system()}, which may be denied to the
  * application's user (then only the version is known).
  */
@@ -25,6 +26,9 @@ final class PostgresDialect extends Dialect {
 
 	/** invalid_password. */
 	private static final String INVALID_PASSWORD = "28P01";
+
+	/** read_only_sql_transaction. */
+	private static final String READ_ONLY_TRANSACTION = "25006";
 
 	/** admin_shutdown: "terminating connection due to administrator command" (also one terminated backend). */
 	private static final String TERMINATED_BACKEND = "57P01";
@@ -64,6 +68,15 @@ final class PostgresDialect extends Dialect {
 	 * primary, reports the start of the segment it streams from until new WAL arrives (on an idle
 	 * primary: never); such a standby has nothing to apply, and the age of its last replayed
 	 * commit is no lag.
+	 *
+	 * <p>A server not in recovery is still read-only when new sessions start read-only
+	 * ({@code default_transaction_read_only}, from {@code ALTER SYSTEM}, the database or the role:
+	 * the value a session starts with, {@code reset_val}, not what this session's driver set): a
+	 * primary made read-only for a planned switchover, or by a provider when its storage is full.
+	 * Every write of the application's sessions is refused there (SQLState {@code 25006}), so it is
+	 * no writer. It replicates from no one, so its lag is measured by position against the pool's
+	 * writer ({@link ReplicaLag}), not taken as zero: once a promoted standby commits, it falls
+	 * behind, and its reads stop at {@code max-replica-lag} as a replica's do.
 	 */
 	@Override
 	public ProbeResult probe(Connection connection, boolean recovering, boolean serverLag) throws SQLException {
@@ -74,7 +87,8 @@ final class PostgresDialect extends Dialect {
 						+ " CASE WHEN NOT pg_is_in_recovery() THEN 0"
 						+ " WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
 						+ " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,"
-						+ " CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END")) {
+						+ " CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END,"
+						+ " (SELECT reset_val FROM pg_settings WHERE name = 'default_transaction_read_only')")) {
 			result.next();
 			boolean inRecovery = result.getBoolean(1);
 			String position = result.getString(2);
@@ -82,9 +96,10 @@ final class PostgresDialect extends Dialect {
 			Duration replayLag = result.wasNull() ? null : Duration.ofMillis((long) (replaySeconds * 1000));
 			String walFile = result.getString(4);
 			long timeline = (walFile != null && walFile.length() >= 8) ? Long.parseLong(walFile.substring(0, 8), 16) : 0;
-			// a primary is behind no one; a standby's own figure is only an estimate from commit times
-			Duration lag = inRecovery ? null : Duration.ZERO;
-			return ProbeResult.ok(inRecovery, lag,
+			boolean readOnly = inRecovery || "on".equals(result.getString(5));
+			// a writable primary is behind no one; a standby's own figure is only an estimate from commit times
+			Duration lag = readOnly ? null : Duration.ZERO;
+			return ProbeResult.ok(readOnly, lag,
 					new ProbeResult.Replication(product(), position, inRecovery, false, timeline, replayLag, null));
 		}
 	}
@@ -145,6 +160,16 @@ final class PostgresDialect extends Dialect {
 			return CANNOT_CONNECT_NOW.equals(state) ? VendorFailure.NOT_READY : VendorFailure.SHUTDOWN;
 		}
 		return null;
+	}
+
+	/**
+	 * A write refused because its transaction is read-only (SQLState {@code 25006}, "cannot execute
+	 * INSERT in a read-only transaction"): by a standby, by a primary whose sessions start read-only
+	 * ({@code default_transaction_read_only}), or because the application asked for a read-only
+	 * transaction. Only the connection knows which ({@code RoutedConnection}).
+	 */
+	static boolean isReadOnlyTransaction(SQLException sql) {
+		return READ_ONLY_TRANSACTION.equals(sql.getSQLState()) && sql.getErrorCode() == 0;
 	}
 
 	static boolean isTerminatedBackend(SQLException sql) {

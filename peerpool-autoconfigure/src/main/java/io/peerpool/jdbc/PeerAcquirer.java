@@ -66,4 +66,10 @@ public interface PeerAcquirer {
 	 */
 	boolean reportIfPeerFailure(Peer peer, SQLException failure);
 
+	/**
+	 * {@code peer} refused a write because it runs read-only now (a planned switchover): probes it
+	 * again at once, so that its new role routes the next borrows.
+	 */
+	void confirmRole(Peer peer);
+
 }

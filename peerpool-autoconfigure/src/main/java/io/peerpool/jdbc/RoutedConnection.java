@@ -417,10 +417,18 @@ abstract class RoutedConnection extends StatementHost {
 	Connection failover(SQLException failure, boolean readsOnly, boolean oneStatement) throws SQLException {
 		long seen = System.nanoTime();
 		Peer failed = this.peer;
-		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
+		if (failed == null) {
 			return null;
 		}
-		if (oneStatement && this.autoCommit && !this.pinned && Dialect.isServerReadOnly(failure)) {
+		boolean refused = refusedAsReadOnly(failure);
+		if (refused) {
+			// learns the peer's new role now: the next borrows go to the writer
+			this.owner.confirmRole(failed);
+		}
+		else if (!this.owner.reportIfPeerFailure(failed, failure)) {
+			return null;
+		}
+		if (oneStatement && this.autoCommit && !this.pinned && refused) {
 			return moveToWriter(failed, seen);
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
@@ -444,12 +452,26 @@ abstract class RoutedConnection extends StatementHost {
 	@Nullable Connection afterReadOnlyRefusal(SQLException failure) throws SQLException {
 		long seen = System.nanoTime();
 		Peer failed = this.peer;
-		if (failed == null || !this.autoCommit || this.pinned || !Dialect.isServerReadOnly(failure)) {
+		if (failed == null || !this.autoCommit || this.pinned || !refusedAsReadOnly(failure)) {
 			return null;
 		}
 		// learns the peer's new role now: the next borrows and prepared writes go to the writer
-		this.owner.reportIfPeerFailure(failed, failure);
+		this.owner.confirmRole(failed);
 		return moveToWriter(failed, seen);
+	}
+
+	/**
+	 * Whether the server refused the statement whole because it runs read-only now, whatever the
+	 * session asked for: MySQL's and MariaDB's {@code read_only} codes, or PostgreSQL's refusal of a
+	 * write in a read-only transaction ({@code 25006}) on a connection the application did not make
+	 * read-only ({@code setReadOnly}, a read-only Spring transaction); a transaction read-only by SQL
+	 * ({@code SET TRANSACTION READ ONLY}) is never retried: its statement was not the first. Then
+	 * the PostgreSQL server's sessions start read-only: a standby, or a primary made read-only
+	 * ({@code default_transaction_read_only}) for a switchover.
+	 */
+	final boolean refusedAsReadOnly(SQLException failure) {
+		return Dialect.isServerReadOnly(failure) || (!this.readOnly
+				&& !TransactionReadOnly.isCurrentTransactionReadOnly() && Dialect.isReadOnlyTransactionRefusal(failure));
 	}
 
 	/**

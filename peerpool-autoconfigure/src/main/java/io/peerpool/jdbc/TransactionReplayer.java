@@ -35,17 +35,21 @@ final class TransactionReplayer {
 		long seen = System.nanoTime();
 		Peer failed = connection.peer();
 		Connection lost = connection.attachedPhysical();
+		boolean refused = lost != null && connection.refusedAsReadOnly(failure);
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
-				|| !connection.isLost(lost, failure)) {
+				|| (!refused && !connection.isLost(lost, failure))) {
 			connection.abandonReplay();
 			return false;
+		}
+		if (refused) {
+			connection.acquirer().confirmRole(failed);
 		}
 		connection.exclude(failed, seen);
 		connection.detach();
 		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
 		// connection of the only peer that can serve, the replays would otherwise wait for each other's
 		try {
-			if (Dialect.isServerReadOnly(failure)) {
+			if (refused) {
 				// refused by a server that now runs read-only (a switchover): the connection works, and its pool
 				// keeps it for the reads that peer serves now
 				failed.release(lost);

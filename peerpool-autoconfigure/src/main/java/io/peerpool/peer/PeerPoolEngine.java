@@ -236,6 +236,11 @@ public final class PeerPoolEngine {
 			return PeerPoolEngine.this.reportIfPeerFailure(peer, failure);
 		}
 
+		@Override
+		public void confirmRole(Peer peer) {
+			PeerPoolEngine.this.monitor.confirm(peer);
+		}
+
 	};
 
 	/**

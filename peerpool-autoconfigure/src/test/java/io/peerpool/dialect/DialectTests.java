@@ -160,7 +160,8 @@ class DialectTests {
 	@Test
 	void postgresReportsTheReplayPositionOfAStandbyAndTheTimelineOfAPrimary() throws SQLException {
 		RecordedServer standby = new RecordedServer("PostgreSQL", "17.2")
-			.answer("SELECT pg_is_in_recovery()", row("r", true, "lsn", "0/3000148", "replay", 2.5, "wal", null));
+			.answer("SELECT pg_is_in_recovery()",
+					row("r", true, "lsn", "0/3000148", "replay", 2.5, "wal", null, "ro", "off"));
 		ProbeResult standbyResult = Dialect.of("PostgreSQL", "17.2").probe(standby.connection(), false);
 		assertThat(standbyResult.readOnly()).isTrue();
 		assertThat(standbyResult.lag()).as("only an estimate: not the server's figure").isNull();
@@ -169,10 +170,30 @@ class DialectTests {
 
 		RecordedServer primary = new RecordedServer("PostgreSQL", "14.15")
 			.answer("SELECT pg_is_in_recovery()", row("r", false, "lsn", "0/3000148", "replay", 0, "wal",
-					"000000030000000000000003"));
+					"000000030000000000000003", "ro", "off"));
 		ProbeResult primaryResult = Dialect.of("PostgreSQL", "14.15").probe(primary.connection(), false);
 		assertThat(primaryResult.replication().timeline()).isEqualTo(3);
 		assertThat(primaryResult.replication().replicating()).isFalse();
+		assertThat(primaryResult.readOnly()).isFalse();
+		assertThat(primaryResult.lag()).isEqualTo(Duration.ZERO);
+	}
+
+	/**
+	 * A primary whose sessions start read-only ({@code default_transaction_read_only} from
+	 * {@code ALTER SYSTEM}, the database or the role: {@code reset_val}) refuses every write: read-only,
+	 * replicating from no one, and its lag is left to the pool to measure by position.
+	 */
+	@Test
+	void postgresReportsAPrimaryWhoseSessionsStartReadOnlyAsReadOnly() throws SQLException {
+		RecordedServer fenced = new RecordedServer("PostgreSQL", "17.2")
+			.answer("SELECT pg_is_in_recovery()", row("r", false, "lsn", "0/3000148", "replay", 0, "wal",
+					"000000010000000000000003", "ro", "on"));
+		ProbeResult result = Dialect.of("PostgreSQL", "17.2").probe(fenced.connection(), false);
+		assertThat(result.readOnly()).isTrue();
+		assertThat(result.replication().replicating()).isFalse();
+		assertThat(result.replication().position()).isEqualTo("0/3000148");
+		assertThat(result.lag()).as("measured by position, not zero").isNull();
+		assertThat(fenced.sent).anyMatch((sql) -> sql.contains("reset_val FROM pg_settings"));
 	}
 
 	@Test
@@ -244,6 +265,18 @@ class DialectTests {
 				"HY000", 1290))).isTrue();
 		assertThat(Dialect.isServerReadOnly(new SQLException("running in read-only mode", "HY000", 1836))).isTrue();
 		assertThat(Dialect.isServerReadOnly(new SQLException("secure-file-priv option", "HY000", 1290))).isFalse();
+	}
+
+	@Test
+	void aPostgresRefusalOfAWriteInAReadOnlyTransactionIsTheOnlyReadOnlyTransactionRefusal() {
+		SQLException postgres = new SQLException("ERROR: cannot execute INSERT in a read-only transaction", "25006");
+		assertThat(Dialect.isReadOnlyTransactionRefusal(postgres)).isTrue();
+		assertThat(Dialect.isReadOnlyTransactionRefusal(new SQLException("wrapped", "08000", postgres))).isTrue();
+		assertThat(Dialect.isServerReadOnly(postgres)).as("ambiguous: not the server's by itself").isFalse();
+		// MariaDB and MySQL in a transaction the session made read-only: 1792, its own doing
+		assertThat(Dialect.isReadOnlyTransactionRefusal(
+				new SQLException("Cannot execute statement in a READ ONLY transaction", "25006", 1792))).isFalse();
+		assertThat(Dialect.isReadOnlyTransactionRefusal(new SQLException("read-only", "HY000", 1290))).isFalse();
 	}
 
 }

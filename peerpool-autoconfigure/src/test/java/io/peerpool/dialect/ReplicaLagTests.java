@@ -147,6 +147,31 @@ class ReplicaLagTests {
 		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).isEqualTo(Duration.ofSeconds(30));
 	}
 
+	/**
+	 * A PostgreSQL primary made read-only for a switchover ({@code default_transaction_read_only}):
+	 * behind no one until the promoted standby commits, then as far behind as the time since the
+	 * new writer was first seen past it; it never replays, so its lag grows until it gets no reads.
+	 */
+	@Test
+	void aPostgresPrimaryMadeReadOnlyFallsBehindThePromotedOne() {
+		ProbeResult fenced = ProbeResult.ok(true, null,
+				new ProbeResult.Replication("PostgreSQL", "0/3000100", false, false, 1, Duration.ZERO, null));
+		this.lag.establishedWriter(0);
+		at(0);
+		this.lag.measure(0, ProbeResult.ok(false, Duration.ZERO,
+				new ProbeResult.Replication("PostgreSQL", "0/3000100", false, false, 1, Duration.ZERO, null)));
+		at(500);
+		assertThat(this.lag.measure(0, fenced).lag()).as("nothing newer anywhere").isZero();
+		this.lag.establishedWriter(1);
+		at(1000);
+		this.lag.measure(1, ProbeResult.ok(false, Duration.ZERO,
+				new ProbeResult.Replication("PostgreSQL", "0/3000200", false, false, 2, Duration.ZERO, null)));
+		at(5000);
+		ReplicaLag.Measured behind = this.lag.measure(0, fenced);
+		assertThat(behind.lag()).isEqualTo(Duration.ofSeconds(4));
+		assertThat(behind.source()).isEqualTo(ReplicaLag.POSITION);
+	}
+
 	@Test
 	void aGaleraNodeNeverLags() {
 		ProbeResult node = ProbeResult.ok(false, Duration.ZERO,

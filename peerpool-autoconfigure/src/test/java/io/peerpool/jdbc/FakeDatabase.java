@@ -38,6 +38,13 @@ final class FakeDatabase {
 	/** The server runs read-only (a planned switchover): it refuses every update and commit, as MariaDB does. */
 	boolean readOnly;
 
+	/**
+	 * The server's sessions start read-only (a PostgreSQL primary made read-only with
+	 * {@code default_transaction_read_only}, or a standby): every update is refused with SQLState
+	 * {@code 25006}, as PostgreSQL does; a commit of what only read is not.
+	 */
+	boolean readOnlyTransactions;
+
 	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
 	final List<boolean[]> open = new ArrayList<>();
 
@@ -64,6 +71,13 @@ final class FakeDatabase {
 	}
 
 	private void refuseIfReadOnly() throws SQLException {
+		if (this.readOnlyTransactions) {
+			throw new SQLException("(" + this.name + ") ERROR: cannot execute UPDATE in a read-only transaction", "25006");
+		}
+		refuseCommitIfReadOnly();
+	}
+
+	private void refuseCommitIfReadOnly() throws SQLException {
 		if (this.readOnly) {
 			throw new SQLException("(" + this.name + ") The MariaDB server is running with the --read-only "
 					+ "option so it cannot execute this statement", "HY000", 1290);
@@ -93,7 +107,7 @@ final class FakeDatabase {
 					return true;
 				case "commit":
 					reach();
-					refuseIfReadOnly();
+					refuseCommitIfReadOnly();
 					this.commits++;
 					return null;
 				case "rollback":

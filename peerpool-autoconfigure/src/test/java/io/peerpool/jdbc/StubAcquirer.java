@@ -39,6 +39,10 @@ abstract class StubAcquirer implements PeerAcquirer {
 	}
 
 	@Override
+	public void confirmRole(io.peerpool.peer.Peer peer) {
+	}
+
+	@Override
 	public abstract Connection acquire(PeerConnection connection, boolean readIntent, long excluded)
 			throws SQLException;
 

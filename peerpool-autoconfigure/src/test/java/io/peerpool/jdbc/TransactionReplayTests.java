@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -499,6 +500,68 @@ class TransactionReplayTests {
 		assertThat(connection.peer()).isSameAs(this.peers[1]);
 	}
 
+	/**
+	 * A PostgreSQL primary made read-only for a switchover ({@code default_transaction_read_only})
+	 * refuses an auto-commit write with {@code 25006}: on a connection the application did not make
+	 * read-only, that is the server's refusal, so the write runs again on the writer, the borrow's
+	 * first statement and a reused statement's later execution alike, and the peer's role is probed
+	 * again at once.
+	 */
+	@Test
+	void anAutoCommitWriteAPostgresServerRefusedAsReadOnlyRunsOnTheWriter() throws SQLException {
+		this.first.readOnlyTransactions = true;
+		StubPool pool = new StubPool();
+		PeerConnection first = new PeerConnection(pool);
+		assertThat(update(first, 10, 1)).isOne();
+		assertThat(first.peer()).isSameAs(this.peers[1]);
+		first.close();
+		this.first.readOnlyTransactions = false;
+		PeerConnection kept = new PeerConnection(pool);
+		java.sql.Statement reused = kept.createStatement();
+		assertThat(reused.executeUpdate("UPDATE accounts SET balance = 20 WHERE id = 1")).isOne();
+		this.first.readOnlyTransactions = true;
+		assertThat(reused.executeUpdate("UPDATE accounts SET balance = 30 WHERE id = 1")).isOne();
+		assertThat(kept.peer()).isSameAs(this.peers[1]);
+		assertThat(this.second.executed).containsExactly(UPDATE + " {1=10, 2=1}",
+				"UPDATE accounts SET balance = 30 WHERE id = 1 {}");
+		assertThat(pool.confirmedRoles).containsExactly(this.peers[0], this.peers[0]);
+	}
+
+	/**
+	 * A recorded transaction whose write a PostgreSQL server refused as read-only after a read
+	 * (the transaction began after the primary was made read-only) runs again on the writer.
+	 */
+	@Test
+	void aRecordedTransactionWhoseWriteAPostgresServerRefusedAsReadOnlyRunsAgainOnTheWriter() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.readOnlyTransactions = true;
+		assertThat(update(connection, 60, 7)).isOne();
+		connection.commit();
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}", UPDATE + " {1=60, 2=7}");
+		assertThat(this.second.commits).isOne();
+	}
+
+	/**
+	 * Control: {@code 25006} on a connection the application made read-only is the application's
+	 * own doing (a write in its read-only transaction): it reaches the caller, on the same peer,
+	 * and no probe is asked for.
+	 */
+	@Test
+	void controlAReadOnlyTransactionRefusalOnAConnectionTheApplicationMadeReadOnlyReachesTheCaller()
+			throws SQLException {
+		this.first.readOnlyTransactions = true;
+		StubPool pool = new StubPool();
+		PeerConnection connection = new PeerConnection(pool);
+		connection.setReadOnly(true);
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 10, 1));
+		assertThat(failure.getSQLState()).isEqualTo("25006");
+		assertThat(this.second.executed).isEmpty();
+		assertThat(pool.confirmedRoles).isEmpty();
+	}
+
 	/** Control: a transaction that is not recorded gets the server's refusal, not 08007: nothing was committed. */
 	@Test
 	void controlARefusedCommitOfATransactionNotRecordedIsTheServersError() throws SQLException {
@@ -710,6 +773,9 @@ class TransactionReplayTests {
 	/** Hands out the first database not excluded; a connection-class SQLState is a peer failure. */
 	private final class StubPool implements PeerAcquirer {
 
+		/** The peers whose role a read-only refusal asked to probe again, in order. */
+		final List<Peer> confirmedRoles = new ArrayList<>();
+
 		@Override
 		public String poolName() {
 			return "stub";
@@ -743,6 +809,11 @@ class TransactionReplayTests {
 			// connection closed by the pool says nothing of the server
 			return io.peerpool.dialect.Dialect.isServerReadOnly(failure) || (failure.getSQLState() != null
 					&& failure.getSQLState().startsWith("08") && !failure.getSQLState().equals("08003"));
+		}
+
+		@Override
+		public void confirmRole(Peer peer) {
+			this.confirmedRoles.add(peer);
 		}
 
 	}

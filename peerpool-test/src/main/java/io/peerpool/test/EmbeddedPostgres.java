@@ -258,6 +258,40 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 	}
 
 	/**
+	 * A planned switchover to {@code standby} as a DBA makes one without a cluster manager: the
+	 * primary is made read-only for new transactions ({@code ALTER SYSTEM SET
+	 * default_transaction_read_only = on} and a reload), the transactions begun before that (still
+	 * read-write, they may commit) are waited for, the standby replays everything the primary
+	 * committed, and is then {@linkplain #promote(PostgresServer) promoted}. Nothing committed is
+	 * lost. The old primary keeps running read-only and replicating from no one: its writes are
+	 * refused with SQLState {@code 25006} ("cannot execute INSERT in a read-only transaction").
+	 * A session that set {@code default_transaction_read_only} itself keeps its own value, as in
+	 * production.
+	 */
+	public synchronized void switchover(PostgresServer standby) {
+		requireStandby(standby);
+		PostgresServer oldPrimary = this.primary;
+		oldPrimary.executeAsAdmin("ALTER SYSTEM SET default_transaction_read_only = on");
+		oldPrimary.executeAsAdmin("SELECT pg_reload_conf()");
+		// once a new session sees it, the postmaster has signalled every backend: each runs its next command
+		// with the new default
+		awaitCondition(() -> "on".equals(oldPrimary.queryAsAdmin("SHOW default_transaction_read_only")),
+				Duration.ofSeconds(10), oldPrimary.name() + " to run with default_transaction_read_only = on");
+		String fencedAt = oldPrimary.queryAsAdmin("SELECT clock_timestamp()::text");
+		awaitCondition(() -> "0".equals(oldPrimary.queryAsAdmin("SELECT count(*) FROM pg_stat_activity"
+				+ " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND xact_start < '" + fencedAt
+				+ "'::timestamptz")), Duration.ofSeconds(30),
+				"the transactions begun on " + oldPrimary.name() + " before it was made read-only");
+		String position = oldPrimary.queryAsAdmin("SELECT pg_current_wal_lsn()::text");
+		awaitCondition(() -> "t".equals(standby.queryAsAdmin(
+				"SELECT pg_last_wal_replay_lsn() >= '" + position + "'::pg_lsn")), Duration.ofSeconds(30),
+				standby.name() + " to replay " + oldPrimary.name() + "'s WAL up to " + position);
+		logger.info("{} is read-only (default_transaction_read_only), {} has replayed its WAL up to {}",
+				oldPrimary.name(), standby.name(), position);
+		promote(standby);
+	}
+
+	/**
 	 * All servers, in the order given to {@link #of(PostgresMajor...)}; for
 	 * {@link #primaryWithStandbys(PostgresMajor, int)} {@code primary, standby0, standby1, ...}, also
 	 * after a promotion.

@@ -1,0 +1,262 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.peerpool.PeerPoolSettings.TransactionReplay;
+import io.peerpool.balance.Balance;
+import io.peerpool.test.EmbeddedPostgres;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.PostgresMajor;
+import io.peerpool.test.PostgresServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A planned PostgreSQL switchover under load, every peer {@code role: auto}: the primary made
+ * read-only for new transactions ({@code ALTER SYSTEM SET default_transaction_read_only = on}), a
+ * standby promoted once it replayed everything ({@link EmbeddedPostgres#switchover}). The old
+ * primary still runs and is not in recovery, so {@code pg_is_in_recovery()} alone calls it a
+ * primary; it refuses every write with SQLState {@code 25006}. No write fails: writers wait for the
+ * promoted standby, and a write the old primary refused runs again there. Mirrors
+ * {@link PlannedSwitchoverIntegrationTests} (MariaDB, {@code read_only}).
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class PostgresPlannedSwitchoverIntegrationTests {
+
+	/** A standby per test: each test switches over once. */
+	@RegisterExtension
+	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 3);
+
+	@BeforeAll
+	static void createTables() throws SQLException {
+		try (Connection connection = pg.primary().connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_autocommit (id BIGINT PRIMARY KEY, thread INT)");
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_transactions (id BIGINT PRIMARY KEY, thread INT)");
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_kept (id BIGINT PRIMARY KEY, thread INT)");
+		}
+	}
+
+	/**
+	 * Auto-commit writes as Spring code sends them ({@code JdbcTemplate.update} with SQL alone and
+	 * with arguments) under 8 threads at the defaults ({@code transaction-replay: read-only}): none
+	 * fails, each is on the promoted primary once, and the old primary, read-only now, is a replica.
+	 */
+	@Test
+	void autoCommitWritesDoNotFailThroughASwitchover() throws Exception {
+		PostgresServer oldPrimary = pg.primary();
+		PostgresServer promoted = pg.standbys().get(0);
+		Set<Long> written;
+		try (PeerPoolDataSource pool = pool("pg-switchover-autocommit", TransactionReplay.READ_ONLY)) {
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			written = writeThroughSwitchover(promoted, "switchover_autocommit", 8, (id, thread) -> {
+				if (id % 2 == 0) {
+					jdbc.update("INSERT INTO switchover_autocommit (id, thread) VALUES (" + id + ", " + thread + ")");
+				}
+				else {
+					jdbc.update("INSERT INTO switchover_autocommit (id, thread) VALUES (?, ?)", id, thread);
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(pool.peer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
+				PeerInfo old = pool.getPeer(oldPrimary.name());
+				assertThat(old.role()).as("the old primary, read-only").isEqualTo(PeerRole.REPLICA);
+				// it replicates from no one: behind the promoted primary's writes, by position, not lag 0
+				assertThat(old.lagSource()).isEqualTo("position");
+				assertThat(old.lagSeconds()).isPositive();
+			});
+		}
+		everyWriteOnceOn(promoted, "switchover_autocommit", written);
+	}
+
+	/**
+	 * Transactions as Spring runs them ({@code TransactionTemplate}: a read, then two writes) under
+	 * 8 threads with {@code transaction-replay: all}: a transaction begun on the old primary after it
+	 * turned read-only reads there, has its first write refused, and runs again on the promoted
+	 * primary; one begun before commits there, and the switchover waits for it. None fails.
+	 */
+	@Test
+	void transactionsDoNotFailThroughASwitchoverWithReplayOfAll() throws Exception {
+		PostgresServer promoted = pg.standbys().get(0);
+		Set<Long> written;
+		try (PeerPoolDataSource pool = pool("pg-switchover-transactions", TransactionReplay.ALL)) {
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			written = writeThroughSwitchover(promoted, "switchover_transactions", 8, (id, thread) -> {
+				transactions.executeWithoutResult((status) -> {
+					Integer present = jdbc.queryForObject("SELECT count(*) FROM switchover_transactions WHERE id = ?",
+							Integer.class, id);
+					assertThat(present).isZero();
+					jdbc.update("INSERT INTO switchover_transactions (id, thread) VALUES (?, ?)", id, thread);
+					jdbc.update("UPDATE switchover_transactions SET thread = thread + 100 WHERE id = ?", id);
+				});
+			});
+		}
+		everyWriteOnceOn(promoted, "switchover_transactions", written);
+	}
+
+	/**
+	 * Plain JDBC that keeps one connection for many auto-commit writes, at the defaults: one thread
+	 * reuses one {@code Statement}, one prepares a statement for each write, one reuses one prepared
+	 * statement. After the borrow's first statement a write the old primary refused runs again on the
+	 * promoted primary too.
+	 */
+	@Test
+	void writesOnAConnectionKeptThroughASwitchoverDoNotFail() throws Exception {
+		PostgresServer promoted = pg.standbys().get(0);
+		Connection[] kept = new Connection[3];
+		Statement[] reused = new Statement[3];
+		PreparedStatement[] reusedPrepared = new PreparedStatement[3];
+		String insert = "INSERT INTO switchover_kept (id, thread) VALUES ";
+		Set<Long> written;
+		try (PeerPoolDataSource pool = pool("pg-switchover-kept", TransactionReplay.READ_ONLY)) {
+			try {
+				written = writeThroughSwitchover(promoted, "switchover_kept", 3, (id, thread) -> {
+					if (kept[thread] == null) {
+						kept[thread] = pool.getConnection();
+						reused[thread] = kept[thread].createStatement();
+					}
+					if (thread == 0) {
+						reused[thread].executeUpdate(insert + "(" + id + ", " + thread + ")");
+					}
+					else if (thread == 1) {
+						try (PreparedStatement statement = kept[thread].prepareStatement(insert + "(?, ?)")) {
+							statement.setLong(1, id);
+							statement.setInt(2, thread);
+							statement.executeUpdate();
+						}
+					}
+					else {
+						if (reusedPrepared[thread] == null) {
+							reusedPrepared[thread] = kept[thread].prepareStatement(insert + "(?, ?)");
+							reusedPrepared[thread].setInt(2, thread);
+						}
+						reusedPrepared[thread].setLong(1, id);
+						reusedPrepared[thread].executeUpdate();
+					}
+				});
+			}
+			finally {
+				for (Connection connection : kept) {
+					if (connection != null) {
+						connection.close();
+					}
+				}
+			}
+		}
+		everyWriteOnceOn(promoted, "switchover_kept", written);
+	}
+
+	private static PeerPoolDataSource pool(String name, TransactionReplay replay) {
+		// probes every second; acquire-timeout 10 s, far more than the switchover's wait for the standby; connect-
+		// timeout 2 s: a backend fork can take more than 1 s on a busy 2-core machine
+		PeerPoolSettings settings = new PeerPoolSettings(name, Balance.RANDOM, Duration.ofSeconds(30),
+				Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10))
+			.withTransactionReplay(replay, 64, 1024 * 1024);
+		return TestPools.over(settings, pg.servers(), JdbcDriver.POSTGRESQL, (server) -> PeerRole.AUTO);
+	}
+
+	/** One write of a client-chosen id by one of the writer threads. */
+	@FunctionalInterface
+	private interface Write {
+
+		void run(long id, int thread) throws Exception;
+
+	}
+
+	/**
+	 * Runs {@code write} in {@code threadCount} threads, a new id each time, while the primary is
+	 * switched over to {@code promoted}, until 200 more rows of {@code table} are on it; asserts that
+	 * none failed.
+	 * @return the ids reported written
+	 */
+	private static Set<Long> writeThroughSwitchover(PostgresServer promoted, String table, int threadCount, Write write)
+			throws Exception {
+		Set<Long> written = ConcurrentHashMap.newKeySet();
+		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+		AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+		AtomicBoolean running = new AtomicBoolean(true);
+		ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+		try {
+			List<Future<?>> writers = new ArrayList<>();
+			for (int t = 0; t < threadCount; t++) {
+				int thread = t;
+				writers.add(threads.submit(() -> {
+					while (running.get()) {
+						long id = ids.incrementAndGet();
+						try {
+							write.run(id, thread);
+							written.add(id);
+						}
+						catch (Exception | AssertionError ex) {
+							failures.add(id + ": " + ex);
+						}
+					}
+					return null;
+				}));
+			}
+			await().atMost(Duration.ofSeconds(20)).until(() -> written.size() > 200);
+			long beforeSwitchover = written.size();
+			pg.switchover(promoted);
+			await().atMost(Duration.ofSeconds(30)).until(() -> countOn(promoted, table) > beforeSwitchover + 200);
+			running.set(false);
+			for (Future<?> writer : writers) {
+				writer.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(failures).as("failed writes").isEmpty();
+		return written;
+	}
+
+	/** Every id in {@code written} is in {@code table} on {@code server}, once (its key refuses a second copy). */
+	private static void everyWriteOnceOn(PostgresServer server, String table, Set<Long> written) throws SQLException {
+		Set<Long> present = new HashSet<>();
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
+			while (rows.next()) {
+				present.add(rows.getLong(1));
+			}
+		}
+		assertThat(written).as("every write reported done is on the new primary").allMatch(present::contains);
+	}
+
+	private static long countOn(PostgresServer server, String table) {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+			result.next();
+			return result.getLong(1);
+		}
+		catch (SQLException ex) {
+			return 0;
+		}
+	}
+
+}
