@@ -19,13 +19,15 @@ import io.peerpool.test.PostgresMajor;
 import io.peerpool.test.PostgresServer;
 
 /**
- * The chaos run on a PostgreSQL 17 primary and a hot standby, {@code role: auto}, through fault
- * proxies. No promotion: the kit cannot make a former primary a standby again.
+ * The chaos run on a PostgreSQL 17 primary and two hot standbys, {@code role: auto}, through fault
+ * proxies. At most one promotion, a planned switchover (the primary made read-only, a standby
+ * promoted once it caught up): the kit cannot make a former primary a standby again, and a
+ * switchover must leave a standby.
  */
 class PostgresChaosIntegrationTests extends AbstractChaosIntegrationTests {
 
 	@RegisterExtension
-	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 1);
+	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 2);
 
 	@Override
 	List<? extends DatabaseServer> servers() {

@@ -112,7 +112,7 @@ public final class ChaosBenchmark {
 				}
 			}
 			case "postgres", "postgresql" -> {
-				try (EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 1)) {
+				try (EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 2)) {
 					pg.start();
 					pg.primary().executeAsAdmin("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
 					pg.primary().executeAsAdmin("GRANT USAGE, CREATE ON SCHEMA public TO " + USER);

@@ -129,8 +129,12 @@ public interface ChaosTopology {
 	}
 
 	/**
-	 * PostgreSQL primary and standbys; no promotion (the kit cannot turn a former primary into a
-	 * standby again, so a promotion would leave two writable primaries).
+	 * PostgreSQL primary and standbys. Promotion is the kit's planned switchover
+	 * ({@link EmbeddedPostgres#switchover(PostgresServer)}: the primary made read-only by
+	 * {@code default_transaction_read_only}, the standby caught up, then promoted). The old primary
+	 * keeps running read-only and replicates from no one (the kit cannot turn a former primary into
+	 * a standby again), so a switchover is offered only while it leaves a standby for the reads:
+	 * one per run with two standbys, none with one.
 	 */
 	static ChaosTopology of(EmbeddedPostgres pg, Map<? extends DatabaseServer, FaultProxy> proxies) {
 		return new ChaosTopology() {
@@ -138,6 +142,18 @@ public interface ChaosTopology {
 			@Override
 			public List<? extends DatabaseServer> servers() {
 				return pg.servers();
+			}
+
+			@Override
+			public List<? extends DatabaseServer> promotable() {
+				PostgresServer primary = pg.primary();
+				List<PostgresServer> standbys = pg.standbys();
+				return (primary.isRunning() && !primary.isFrozen() && standbys.size() > 1) ? standbys : List.of();
+			}
+
+			@Override
+			public void promote(DatabaseServer server) {
+				pg.switchover((PostgresServer) server);
 			}
 
 			@Override
