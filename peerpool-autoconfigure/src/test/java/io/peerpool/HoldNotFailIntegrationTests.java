@@ -67,6 +67,40 @@ class HoldNotFailIntegrationTests {
 	}
 
 	/**
+	 * A caller whose peers froze while it waited for HikariCP to hand it a connection (a slot taken,
+	 * the pooled connection found dead, a new one never opened): its wait ends once the peers are
+	 * DOWN, and it is held until one is back. The other tests here call only once the peers are
+	 * DOWN; this one calls before the heartbeat finds them.
+	 */
+	@Test
+	void aCallerWaitingForAConnectionWhenEveryPeerFreezesIsHeldUntilOneIsBack() throws Exception {
+		try (PeerPoolDataSource pool = pool()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			List<CompletableFuture<Integer>> callers = new java.util.ArrayList<>();
+			try {
+				db.servers().forEach(MariaDbServer::freeze);
+				// before the heartbeat finds them: each caller takes a slot and waits for HikariCP; as many callers
+				// as the pool has connections, all of which may be held
+				for (int i = 0; i < 2; i++) {
+					callers.add(CompletableFuture.supplyAsync(() -> port(pool)));
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().noneMatch(PeerInfo::isUp));
+				// each caller is either held or done
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> callers.stream().filter(CompletableFuture::isDone).count() + pool.holdingCallers() == 2);
+				assertThat(callers).as("callers done (failed) while every peer was DOWN")
+					.noneMatch(CompletableFuture::isDone);
+			}
+			finally {
+				db.servers().forEach(MariaDbServer::thaw);
+			}
+			for (CompletableFuture<Integer> caller : callers) {
+				assertThat(caller.get(60, TimeUnit.SECONDS)).as("a held caller").isPositive();
+			}
+		}
+	}
+
+	/**
 	 * The peer a transaction failed on is not ruled out for the rest of the wait: when a probe finds
 	 * it back, the held transaction is replayed there. The chaos run saw 8 writers wait the whole
 	 * {@code acquire-timeout} and fail while the only writer, frozen under them, had been UP again
