@@ -101,6 +101,37 @@ class HoldNotFailIntegrationTests {
 	}
 
 	/**
+	 * A caller that found its only peer's pool busy (a slot, but HikariCP could not open a connection
+	 * to the frozen server within {@code connect-timeout}) while the peer was still UP, and then found
+	 * the peer DOWN, is held until the peer is back, like any caller with no peer for its intent.
+	 * Before, a busy turn kept it from being held: it failed at once, with acquire-timeout far away.
+	 */
+	@Test
+	void aCallerThatFoundThePoolBusyBeforeThePeerWentDownIsHeld() throws Exception {
+		MariaDbServer server = db.server(0);
+		// connect-timeout 300 ms: HikariCP's wait for a connection to the frozen server ends before the heartbeat
+		// (750 ms) finds it; minimum-idle 0: no pooled connection, every borrow waits for a new one
+		PeerPoolSettings settings = new PeerPoolSettings("hold-busy", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(45));
+		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.MARIADB,
+				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "0"))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			CompletableFuture<Integer> caller;
+			try {
+				server.freeze();
+				caller = CompletableFuture.supplyAsync(() -> port(pool));
+				await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().noneMatch(PeerInfo::isUp));
+				await().atMost(Duration.ofSeconds(10)).until(() -> caller.isDone() || pool.holdingCallers() == 1);
+				assertThat(caller).as("the caller, while its peer is DOWN").isNotDone();
+			}
+			finally {
+				server.thaw();
+			}
+			assertThat(caller.get(60, TimeUnit.SECONDS)).isEqualTo(server.port());
+		}
+	}
+
+	/**
 	 * The peer a transaction failed on is not ruled out for the rest of the wait: when a probe finds
 	 * it back, the held transaction is replayed there. The chaos run saw 8 writers wait the whole
 	 * {@code acquire-timeout} and fail while the only writer, frozen under them, had been UP again

@@ -492,7 +492,9 @@ public final class PeerPoolEngine {
 				deadline = System.nanoTime() + timeoutNanos;
 			}
 			long remainingMillis = quick ? timeoutNanos / 1_000_000L : (deadline - System.nanoTime()) / 1_000_000L;
-			if (chosen < 0 && remainingMillis > 0 && !exhausted) {
+			// also after a busy turn: the busy peer may have gone DOWN since, and a caller left with no peer for its
+			// intent is held like any other (it failed at once, long before acquire-timeout)
+			if (chosen < 0 && remainingMillis > 0) {
 				long stillRuledOut = hold(readIntent, false, ruledOut, connection, deadline);
 				if (stillRuledOut != HOLD_FAILED) {
 					// a peer for this intent is back (a probe found it, or a replica was promoted)
@@ -537,12 +539,15 @@ public final class PeerPoolEngine {
 					quickTurnNanos = connectionMillis * 1_000_000L;
 				}
 				lastFailure = ex;
-				exhausted = true;
 				if (!peer.isRoutable()) {
+					// its pool was closed under the wait (the peer went DOWN): it was not busy
 					ruledOut |= bit;
 				}
-				else if (!sticky) {
-					busy |= bit;
+				else {
+					exhausted = true;
+					if (!sticky) {
+						busy |= bit;
+					}
 				}
 				continue;
 			}
