@@ -137,6 +137,8 @@ public interface ChaosTopology {
 	 * one per run with two standbys, none with one.
 	 */
 	static ChaosTopology of(EmbeddedPostgres pg, Map<? extends DatabaseServer, FaultProxy> proxies) {
+		// as it was set up: a switchover leaves one standby fewer
+		String description = "PostgreSQL primary + " + pg.standbys().size() + " standbys";
 		return new ChaosTopology() {
 
 			@Override
@@ -181,7 +183,7 @@ public interface ChaosTopology {
 
 			@Override
 			public String toString() {
-				return "PostgreSQL primary + " + pg.standbys().size() + " standbys";
+				return description;
 			}
 
 		};
