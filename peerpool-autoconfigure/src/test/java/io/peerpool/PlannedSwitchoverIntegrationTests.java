@@ -6,16 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
@@ -113,7 +105,7 @@ class PlannedSwitchoverIntegrationTests {
 			});
 			assertThat(pool.getPeer(promoted.name()).role()).isEqualTo(PeerRole.PRIMARY);
 		}
-		everyWriteOnceOn(promoted, "switchover_writes", committed);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_writes", committed);
 		assertThat(oldPrimary.port()).isNotEqualTo(promoted.port());
 	}
 
@@ -144,7 +136,7 @@ class PlannedSwitchoverIntegrationTests {
 				}
 			});
 		}
-		everyWriteOnceOn(promoted, "switchover_autocommit", written);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_autocommit", written);
 	}
 
 	/**
@@ -208,93 +200,17 @@ class PlannedSwitchoverIntegrationTests {
 				}
 			}
 		}
-		everyWriteOnceOn(promoted, "switchover_kept_connection", written);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_kept_connection", written);
 	}
 
-	/** One write of a client-chosen id by one of the writer threads. */
-	@FunctionalInterface
-	private interface Write {
-
-		void run(long id, int thread) throws Exception;
-
-	}
-
-	/**
-	 * Runs {@code write} in 8 threads, a new id each time, while {@code promoted} is promoted, until
-	 * 200 more rows of {@code table} are on it; asserts that none failed.
-	 * @return the ids reported written
-	 */
-	private static Set<Long> writeThroughSwitchover(MariaDbServer promoted, String table, Write write) throws Exception {
+	private static Set<Long> writeThroughSwitchover(MariaDbServer promoted, String table, SwitchoverWrites.Write write)
+			throws Exception {
 		return writeThroughSwitchover(promoted, table, 8, write);
 	}
 
-	/** {@link #writeThroughSwitchover(MariaDbServer, String, Write)} in {@code threadCount} threads. */
-	private static Set<Long> writeThroughSwitchover(MariaDbServer promoted, String table, int threadCount, Write write)
-			throws Exception {
-		Set<Long> written = ConcurrentHashMap.newKeySet();
-		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-		AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
-		AtomicBoolean running = new AtomicBoolean(true);
-		ExecutorService threads = Executors.newFixedThreadPool(threadCount);
-		try {
-			List<Future<?>> writers = new ArrayList<>();
-			for (int t = 0; t < threadCount; t++) {
-				int thread = t;
-				writers.add(threads.submit(() -> {
-					while (running.get()) {
-						long id = ids.incrementAndGet();
-						try {
-							write.run(id, thread);
-							written.add(id);
-						}
-						catch (Exception ex) {
-							failures.add(id + ": " + ex);
-						}
-					}
-					return null;
-				}));
-			}
-			await().atMost(Duration.ofSeconds(20)).until(() -> written.size() > 200);
-			long beforeSwitchover = written.size();
-			db.promote(promoted);
-			await().atMost(Duration.ofSeconds(30)).until(() -> countOn(promoted, table) > beforeSwitchover + 200);
-			running.set(false);
-			for (Future<?> writer : writers) {
-				writer.get(30, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			threads.shutdownNow();
-		}
-		assertThat(failures).as("failed writes").isEmpty();
-		return written;
-	}
-
-	/** Every id in {@code written} is in {@code table} on {@code server}, once. */
-	private static void everyWriteOnceOn(MariaDbServer server, String table, Set<Long> written) throws SQLException {
-		Set<Long> present = new java.util.HashSet<>();
-		List<Long> duplicates = new ArrayList<>();
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
-			while (rows.next()) {
-				if (!present.add(rows.getLong(1))) {
-					duplicates.add(rows.getLong(1));
-				}
-			}
-		}
-		assertThat(duplicates).as("duplicated writes").isEmpty();
-		assertThat(written).as("every write reported done is on the new primary").allMatch(present::contains);
-	}
-
-	private static long countOn(MariaDbServer server, String table) {
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
-			result.next();
-			return result.getLong(1);
-		}
-		catch (SQLException ex) {
-			return 0;
-		}
+	private static Set<Long> writeThroughSwitchover(MariaDbServer promoted, String table, int threadCount,
+			SwitchoverWrites.Write write) throws Exception {
+		return SwitchoverWrites.writeThrough(() -> db.promote(promoted), promoted, table, threadCount, write);
 	}
 
 	/**

@@ -2,22 +2,11 @@ package io.peerpool;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +80,7 @@ class PostgresPlannedSwitchoverIntegrationTests {
 				assertThat(old.lagSeconds()).isPositive();
 			});
 		}
-		everyWriteOnceOn(promoted, "switchover_autocommit", written);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_autocommit", written);
 	}
 
 	/**
@@ -117,7 +106,7 @@ class PostgresPlannedSwitchoverIntegrationTests {
 				});
 			});
 		}
-		everyWriteOnceOn(promoted, "switchover_transactions", written);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_transactions", written);
 	}
 
 	/**
@@ -169,7 +158,7 @@ class PostgresPlannedSwitchoverIntegrationTests {
 				}
 			}
 		}
-		everyWriteOnceOn(promoted, "switchover_kept", written);
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_kept", written);
 	}
 
 	private static PeerPoolDataSource pool(String name, TransactionReplay replay) {
@@ -181,82 +170,9 @@ class PostgresPlannedSwitchoverIntegrationTests {
 		return TestPools.over(settings, pg.servers(), JdbcDriver.POSTGRESQL, (server) -> PeerRole.AUTO);
 	}
 
-	/** One write of a client-chosen id by one of the writer threads. */
-	@FunctionalInterface
-	private interface Write {
-
-		void run(long id, int thread) throws Exception;
-
-	}
-
-	/**
-	 * Runs {@code write} in {@code threadCount} threads, a new id each time, while the primary is
-	 * switched over to {@code promoted}, until 200 more rows of {@code table} are on it; asserts that
-	 * none failed.
-	 * @return the ids reported written
-	 */
-	private static Set<Long> writeThroughSwitchover(PostgresServer promoted, String table, int threadCount, Write write)
-			throws Exception {
-		Set<Long> written = ConcurrentHashMap.newKeySet();
-		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-		AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
-		AtomicBoolean running = new AtomicBoolean(true);
-		ExecutorService threads = Executors.newFixedThreadPool(threadCount);
-		try {
-			List<Future<?>> writers = new ArrayList<>();
-			for (int t = 0; t < threadCount; t++) {
-				int thread = t;
-				writers.add(threads.submit(() -> {
-					while (running.get()) {
-						long id = ids.incrementAndGet();
-						try {
-							write.run(id, thread);
-							written.add(id);
-						}
-						catch (Exception | AssertionError ex) {
-							failures.add(id + ": " + ex);
-						}
-					}
-					return null;
-				}));
-			}
-			await().atMost(Duration.ofSeconds(20)).until(() -> written.size() > 200);
-			long beforeSwitchover = written.size();
-			pg.switchover(promoted);
-			await().atMost(Duration.ofSeconds(30)).until(() -> countOn(promoted, table) > beforeSwitchover + 200);
-			running.set(false);
-			for (Future<?> writer : writers) {
-				writer.get(30, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			threads.shutdownNow();
-		}
-		assertThat(failures).as("failed writes").isEmpty();
-		return written;
-	}
-
-	/** Every id in {@code written} is in {@code table} on {@code server}, once (its key refuses a second copy). */
-	private static void everyWriteOnceOn(PostgresServer server, String table, Set<Long> written) throws SQLException {
-		Set<Long> present = new HashSet<>();
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT id FROM " + table)) {
-			while (rows.next()) {
-				present.add(rows.getLong(1));
-			}
-		}
-		assertThat(written).as("every write reported done is on the new primary").allMatch(present::contains);
-	}
-
-	private static long countOn(PostgresServer server, String table) {
-		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
-			result.next();
-			return result.getLong(1);
-		}
-		catch (SQLException ex) {
-			return 0;
-		}
+	private static Set<Long> writeThroughSwitchover(PostgresServer promoted, String table, int threadCount,
+			SwitchoverWrites.Write write) throws Exception {
+		return SwitchoverWrites.writeThrough(() -> pg.switchover(promoted), promoted, table, threadCount, write);
 	}
 
 }

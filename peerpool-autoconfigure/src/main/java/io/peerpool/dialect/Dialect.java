@@ -189,13 +189,7 @@ public abstract class Dialect {
 	 * statement or commit was refused, so nothing of it was done.
 	 */
 	public static boolean isServerReadOnly(SQLException sql) {
-		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause
-				&& cause != current) ? cause : null) {
-			if (MySqlDialect.isReadOnlyRefusal(current)) {
-				return true;
-			}
-		}
-		return false;
+		return anyInCauses(sql, MySqlDialect::isReadOnlyRefusal);
 	}
 
 	/**
@@ -205,9 +199,14 @@ public abstract class Dialect {
 	 * application asked for it; the connection that knows what the application asked decides.
 	 */
 	public static boolean isReadOnlyTransactionRefusal(SQLException sql) {
+		return anyInCauses(sql, PostgresDialect::isReadOnlyTransaction);
+	}
+
+	/** Whether {@code sql} or one of the SQL exceptions it was caused by matches. */
+	private static boolean anyInCauses(SQLException sql, java.util.function.Predicate<SQLException> matches) {
 		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause
 				&& cause != current) ? cause : null) {
-			if (PostgresDialect.isReadOnlyTransaction(current)) {
+			if (matches.test(current)) {
 				return true;
 			}
 		}
