@@ -161,6 +161,59 @@ class PostgresPlannedSwitchoverIntegrationTests {
 		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_kept", written);
 	}
 
+	/**
+	 * Control: a write the application itself made read-only gets PostgreSQL's refusal, and the
+	 * primary stays the primary: a read-only Spring transaction, {@code SET TRANSACTION READ ONLY}
+	 * in a recorded transaction (not replayed: it would wait for another writer until
+	 * {@code acquire-timeout}) and {@code SET SESSION CHARACTERISTICS} in auto-commit.
+	 */
+	@Test
+	void aWriteTheApplicationMadeReadOnlyGetsItsOwnRefusal() throws Exception {
+		PostgresServer primary = pg.primary();
+		String insert = "INSERT INTO switchover_autocommit (id, thread) VALUES (?, -1)";
+		long id = System.nanoTime();
+		try (PeerPoolDataSource pool = pool("pg-own-read-only", TransactionReplay.ALL)) {
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			readOnly.setReadOnly(true);
+			assertThat(org.assertj.core.api.Assertions.catchThrowable(
+					() -> readOnly.executeWithoutResult((status) -> jdbc.update(insert, id))))
+				.as("a read-only Spring transaction")
+				.hasRootCauseMessage("ERROR: cannot execute INSERT in a read-only transaction");
+			try (Connection connection = pool.getConnection()) {
+				connection.setAutoCommit(false);
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("SET TRANSACTION READ ONLY");
+				}
+				SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, () -> {
+					try (PreparedStatement statement = connection.prepareStatement(insert)) {
+						statement.setLong(1, id + 1);
+						statement.executeUpdate();
+					}
+				});
+				assertThat(refused.getSQLState()).as("SET TRANSACTION READ ONLY").isEqualTo("25006");
+				connection.rollback();
+			}
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+				SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+						() -> statement.executeUpdate("INSERT INTO switchover_autocommit (id, thread) VALUES (" + (id + 2)
+								+ ", -1)"));
+				assertThat(refused.getSQLState()).as("SET SESSION CHARACTERISTICS").isEqualTo("25006");
+				statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE");
+			}
+			assertThat(pool.getPeer(primary.name()).role()).isEqualTo(PeerRole.PRIMARY);
+			assertThat(pool.getEvents()).as("no caller waited for another writer")
+				.noneMatch((event) -> event.type() == PeerPoolEvent.Type.HOLD_START);
+		}
+		try (Connection connection = primary.connect(); Statement statement = connection.createStatement();
+				java.sql.ResultSet rows = statement.executeQuery(
+						"SELECT count(*) FROM switchover_autocommit WHERE thread = -1")) {
+			rows.next();
+			assertThat(rows.getInt(1)).as("rows written").isZero();
+		}
+	}
+
 	private static PeerPoolDataSource pool(String name, TransactionReplay replay) {
 		// probes every second; acquire-timeout 10 s, far more than the switchover's wait for the standby; connect-
 		// timeout 2 s: a backend fork can take more than 1 s on a busy 2-core machine

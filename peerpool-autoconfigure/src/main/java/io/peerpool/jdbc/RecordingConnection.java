@@ -134,6 +134,7 @@ abstract class RecordingConnection extends RoutedConnection {
 	final void endTransaction() {
 		abandonReplay();
 		forgetFailedPeers();
+		this.transactionSetBySql = false;
 		if (this.replay != REPLAY_NEVER) {
 			this.replay = REPLAY_UNDECIDED;
 		}

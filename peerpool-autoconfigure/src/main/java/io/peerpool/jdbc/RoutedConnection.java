@@ -70,6 +70,13 @@ abstract class RoutedConnection extends StatementHost {
 	 */
 	boolean givenBack;
 
+	/**
+	 * Whether SQL set the current transaction's characteristics ({@code SET TRANSACTION READ ONLY}
+	 * as Spring's {@code enforceReadOnly} sends it): a read-only refusal is then the transaction's
+	 * own, not the server's ({@link #refusedAsReadOnly}).
+	 */
+	boolean transactionSetBySql;
+
 	/** Rarely used settings, a transaction's log and the connection left behind by a move; allocated on first need. */
 	Extras extras;
 
@@ -245,9 +252,12 @@ abstract class RoutedConnection extends StatementHost {
 	int beforeStatement(String sql) throws SQLException {
 		leaveIfPeerDown();
 		int intent = SqlIntent.classify(sql);
-		if (this.autoCommit && (intent & SqlIntent.TRANSACTION) != 0) {
-			// outside a transaction MariaDB keeps it for the session's next one: session state
-			intent |= SqlIntent.SESSION;
+		if ((intent & SqlIntent.TRANSACTION) != 0) {
+			this.transactionSetBySql = true;
+			if (this.autoCommit) {
+				// outside a transaction MariaDB keeps it for the session's next one: session state
+				intent |= SqlIntent.SESSION;
+			}
 		}
 		if (!this.autoCommit && (intent & (SqlIntent.WRITE | SqlIntent.SESSION)) != 0) {
 			replayableDespite(intent);
@@ -464,13 +474,13 @@ abstract class RoutedConnection extends StatementHost {
 	 * Whether the server refused the statement whole because it runs read-only now, whatever the
 	 * session asked for: MySQL's and MariaDB's {@code read_only} codes, or PostgreSQL's refusal of a
 	 * write in a read-only transaction ({@code 25006}) on a connection the application did not make
-	 * read-only ({@code setReadOnly}, a read-only Spring transaction); a transaction read-only by SQL
-	 * ({@code SET TRANSACTION READ ONLY}) is never retried: its statement was not the first. Then
-	 * the PostgreSQL server's sessions start read-only: a standby, or a primary made read-only
-	 * ({@code default_transaction_read_only}) for a switchover.
+	 * read-only ({@code setReadOnly}, a read-only Spring transaction, {@code SET TRANSACTION} in the
+	 * transaction). Then the PostgreSQL server's sessions start read-only: a standby, or a primary
+	 * made read-only ({@code default_transaction_read_only}) for a switchover. Session SQL
+	 * ({@code SET SESSION CHARACTERISTICS}) pins the connection, which never moves.
 	 */
 	final boolean refusedAsReadOnly(SQLException failure) {
-		return Dialect.isServerReadOnly(failure) || (!this.readOnly
+		return Dialect.isServerReadOnly(failure) || (!this.readOnly && !this.transactionSetBySql
 				&& !TransactionReadOnly.isCurrentTransactionReadOnly() && Dialect.isReadOnlyTransactionRefusal(failure));
 	}
 

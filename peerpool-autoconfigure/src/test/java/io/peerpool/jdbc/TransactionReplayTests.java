@@ -562,6 +562,24 @@ class TransactionReplayTests {
 		assertThat(pool.confirmedRoles).isEmpty();
 	}
 
+	/**
+	 * Control: a transaction SQL made read-only ({@code SET TRANSACTION READ ONLY}, as Spring's
+	 * {@code enforceReadOnly} sends it) has its write refused by its own doing: the refusal reaches
+	 * the caller, the transaction is not run again elsewhere, and no probe is asked for.
+	 */
+	@Test
+	void controlAWriteInATransactionSqlMadeReadOnlyGetsItsOwnRefusal() throws SQLException {
+		StubPool pool = new StubPool();
+		PeerConnection connection = new PeerConnection(pool);
+		connection.setAutoCommit(false);
+		connection.createStatement().executeUpdate("SET TRANSACTION READ ONLY");
+		this.first.readOnlyTransactions = true;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 10, 1));
+		assertThat(failure.getSQLState()).isEqualTo("25006");
+		assertThat(this.second.executed).isEmpty();
+		assertThat(pool.confirmedRoles).isEmpty();
+	}
+
 	/** Control: a transaction that is not recorded gets the server's refusal, not 08007: nothing was committed. */
 	@Test
 	void controlARefusedCommitOfATransactionNotRecordedIsTheServersError() throws SQLException {
