@@ -132,6 +132,32 @@ class HoldNotFailIntegrationTests {
 	}
 
 	/**
+	 * The same caller when its peer stays frozen: at {@code acquire-timeout} the error says that no
+	 * peer can serve, naming it DOWN, not that the pools were exhausted, which they were only before.
+	 */
+	@Test
+	void aCallerThatFoundThePoolBusyBeforeThePeerWentDownIsToldNoPeerCanServe() throws Exception {
+		MariaDbServer server = db.server(0);
+		PeerPoolSettings settings = new PeerPoolSettings("hold-busy-down", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(3));
+		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.MARIADB,
+				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "0"))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+			server.freeze();
+			try {
+				CompletionException failure = org.assertj.core.api.Assertions
+					.catchThrowableOfType(CompletionException.class, () -> port(pool));
+				assertThat(failure.getCause()).isInstanceOf(NoAvailablePeerException.class)
+					.hasMessageStartingWith("No peer of pool 'hold-busy-down' can serve a write connection")
+					.hasMessageContaining("peer0 DOWN");
+			}
+			finally {
+				server.thaw();
+			}
+		}
+	}
+
+	/**
 	 * The peer a transaction failed on is not ruled out for the rest of the wait: when a probe finds
 	 * it back, the held transaction is replayed there. The chaos run saw 8 writers wait the whole
 	 * {@code acquire-timeout} and fail while the only writer, frozen under them, had been UP again

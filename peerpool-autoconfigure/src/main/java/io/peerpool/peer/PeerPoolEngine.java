@@ -504,7 +504,8 @@ public final class PeerPoolEngine {
 				}
 			}
 			if (chosen < 0 || remainingMillis <= 0) {
-				throw noAvailablePeer(readIntent, lastFailure, exhausted);
+				// with no peer left for the intent, a pool found busy before is not why the caller gets none
+				throw noAvailablePeer(readIntent, lastFailure, exhausted && chosen >= 0);
 			}
 			Peer peer = candidates[chosen];
 			long bit = 1L << peer.index();
