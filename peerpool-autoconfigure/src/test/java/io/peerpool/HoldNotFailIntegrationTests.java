@@ -109,13 +109,7 @@ class HoldNotFailIntegrationTests {
 	@Test
 	void aCallerThatFoundThePoolBusyBeforeThePeerWentDownIsHeld() throws Exception {
 		MariaDbServer server = db.server(0);
-		// connect-timeout 300 ms: HikariCP's wait for a connection to the frozen server ends before the heartbeat
-		// (750 ms) finds it; minimum-idle 0: no pooled connection, every borrow waits for a new one
-		PeerPoolSettings settings = new PeerPoolSettings("hold-busy", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
-				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(45));
-		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.MARIADB,
-				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "0"))) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		try (PeerPoolDataSource pool = busyWhenFrozen("hold-busy", server, Duration.ofSeconds(45))) {
 			CompletableFuture<Integer> caller;
 			try {
 				server.freeze();
@@ -138,11 +132,7 @@ class HoldNotFailIntegrationTests {
 	@Test
 	void aCallerThatFoundThePoolBusyBeforeThePeerWentDownIsToldNoPeerCanServe() throws Exception {
 		MariaDbServer server = db.server(0);
-		PeerPoolSettings settings = new PeerPoolSettings("hold-busy-down", Balance.ROUND_ROBIN, Duration.ofMinutes(5),
-				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(300), Duration.ofSeconds(3));
-		try (PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.MARIADB,
-				(s) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "0"))) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		try (PeerPoolDataSource pool = busyWhenFrozen("hold-busy-down", server, Duration.ofSeconds(3))) {
 			server.freeze();
 			try {
 				CompletionException failure = org.assertj.core.api.Assertions
@@ -349,6 +339,26 @@ class HoldNotFailIntegrationTests {
 			assertThat(pool.getEvents()).as("the caller waited before it failed")
 				.anySatisfy((event) -> assertThat(event.type()).isEqualTo(PeerPoolEvent.Type.HOLD_START));
 		}
+	}
+
+	/**
+	 * A pool over {@code server} alone, UP, whose every borrow waits for HikariCP to open a
+	 * connection ({@code minimum-idle} 0), at most {@code connect-timeout} 300 ms: once the server is
+	 * frozen that wait ends, with the pool busy, before the heartbeat (750 ms) finds it DOWN.
+	 */
+	private static PeerPoolDataSource busyWhenFrozen(String name, MariaDbServer server, Duration acquireTimeout) {
+		PeerPoolSettings settings = new PeerPoolSettings(name, Balance.ROUND_ROBIN, Duration.ofMinutes(5),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(300), acquireTimeout);
+		PeerPoolDataSource pool = TestPools.over(settings, List.of(server), JdbcDriver.MARIADB, (s) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), Map.of("maximum-pool-size", "1", "minimum-idle", "0"));
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+		}
+		catch (RuntimeException | Error ex) {
+			pool.close();
+			throw ex;
+		}
+		return pool;
 	}
 
 	private static PeerPoolDataSource pool() {
