@@ -33,14 +33,15 @@ import static org.awaitility.Awaitility.await;
  * primary still runs and is not in recovery, so {@code pg_is_in_recovery()} alone calls it a
  * primary; it refuses every write with SQLState {@code 25006}. No write fails: writers wait for the
  * promoted standby, and a write the old primary refused runs again there. Mirrors
- * {@link PlannedSwitchoverIntegrationTests} (MariaDB, {@code read_only}).
+ * {@link PlannedSwitchoverIntegrationTests} (MariaDB, {@code read_only}). Also the switchover
+ * Patroni and CloudNativePG make: the primary stopped by a fast shutdown, a standby promoted.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PostgresPlannedSwitchoverIntegrationTests {
 
-	/** A standby per test: each test switches over once. */
+	/** A standby per test that switches over. */
 	@RegisterExtension
-	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 3);
+	static final EmbeddedPostgres pg = EmbeddedPostgres.primaryWithStandbys(PostgresMajor.V17, 4);
 
 	@BeforeAll
 	static void createTables() throws SQLException {
@@ -48,6 +49,7 @@ class PostgresPlannedSwitchoverIntegrationTests {
 			statement.execute("CREATE TABLE IF NOT EXISTS switchover_autocommit (id BIGINT PRIMARY KEY, thread INT)");
 			statement.execute("CREATE TABLE IF NOT EXISTS switchover_transactions (id BIGINT PRIMARY KEY, thread INT)");
 			statement.execute("CREATE TABLE IF NOT EXISTS switchover_kept (id BIGINT PRIMARY KEY, thread INT)");
+			statement.execute("CREATE TABLE IF NOT EXISTS switchover_stopped (id BIGINT PRIMARY KEY, thread INT)");
 		}
 	}
 
@@ -159,6 +161,61 @@ class PostgresPlannedSwitchoverIntegrationTests {
 			}
 		}
 		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_kept", written);
+	}
+
+	/**
+	 * A switchover as Patroni and CloudNativePG make it, under 8 threads with
+	 * {@code transaction-replay: all}: the primary stopped by a fast shutdown (every session
+	 * terminated with {@code 57P01}, new connections refused), a standby promoted. Half the threads
+	 * run transactions (a read, two writes): one cut by the shutdown runs again on the promoted
+	 * primary. Half send auto-commit {@code JdbcTemplate.update}: later ones wait for the promoted
+	 * primary. Only writes whose outcome the application cannot know fail: an auto-commit write whose
+	 * session was terminated under it (it may have committed), or a commit cut so ({@code 08007}).
+	 * Each of those is on the new primary once or not at all; every write reported done is there once.
+	 */
+	@Test
+	void writesThroughAStopOfThePrimaryAndAPromotionFailOnlyWhereTheirOutcomeIsUnknown() throws Exception {
+		PostgresServer promoted = pg.standbys().get(0);
+		String insert = "INSERT INTO switchover_stopped (id, thread) VALUES (?, ?)";
+		SwitchoverWrites.Outcome outcome;
+		try (PeerPoolDataSource pool = pool("pg-stop-promote", TransactionReplay.ALL)) {
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			outcome = SwitchoverWrites.writeThrough(() -> pg.stopAndPromote(promoted), promoted, "switchover_stopped", 8,
+					(id, thread) -> {
+						if (thread % 2 == 0) {
+							jdbc.update(insert, id, thread);
+							return;
+						}
+						transactions.executeWithoutResult((status) -> {
+							Integer present = jdbc.queryForObject("SELECT count(*) FROM switchover_stopped WHERE id = ?",
+									Integer.class, id);
+							assertThat(present).isZero();
+							jdbc.update(insert, id, thread);
+							jdbc.update("UPDATE switchover_stopped SET thread = thread + 100 WHERE id = ?", id);
+						});
+					}, (thread, failure) -> isUnknownOutcome(thread % 2 == 0, failure));
+		}
+		SwitchoverWrites.everyWriteOnceOn(promoted, "switchover_stopped", outcome.written());
+		// each of the 4 auto-commit threads had at most one write in flight, and the old primary's pool at most 4
+		// connections terminated while idle, each of which one write may take before the peer is DOWN (1 to 3 seen)
+		assertThat(outcome.unknown()).as("writes of unknown outcome").hasSizeLessThanOrEqualTo(8);
+	}
+
+	/**
+	 * Whether {@code failure} leaves the outcome of its write unknown: for an auto-commit write, its
+	 * connection lost under it (class {@code 08}, or {@code 57P01}); for a transaction, its commit
+	 * cut so ({@code 08007}). Any other failure of a transaction, replayed by
+	 * {@code transaction-replay: all}, is a failure.
+	 */
+	private static boolean isUnknownOutcome(boolean autoCommit, Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof SQLException sql && sql.getSQLState() != null) {
+				String state = sql.getSQLState();
+				return autoCommit ? (state.startsWith("08") || state.equals("57P01")) : state.equals("08007");
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -49,7 +49,24 @@ final class SwitchoverWrites {
 	 */
 	static Set<Long> writeThrough(Runnable switchover, DatabaseServer promoted, String table, int threadCount,
 			Write write) throws Exception {
+		return writeThrough(switchover, promoted, table, threadCount, write, (thread, failure) -> false).written();
+	}
+
+	/** What {@link #writeThrough} saw: the ids reported written, and those whose outcome the caller could not know. */
+	record Outcome(Set<Long> written, Set<Long> unknown) {
+
+	}
+
+	/**
+	 * {@link #writeThrough(Runnable, DatabaseServer, String, int, Write)} where a failure that
+	 * {@code unknownOutcome} accepts (for the writer thread it came from) is an outcome the
+	 * application cannot know (a commit, or an auto-commit statement, cut by a lost connection),
+	 * counted apart; any other failure fails the test.
+	 */
+	static Outcome writeThrough(Runnable switchover, DatabaseServer promoted, String table, int threadCount,
+			Write write, java.util.function.BiPredicate<Integer, Throwable> unknownOutcome) throws Exception {
 		Set<Long> written = ConcurrentHashMap.newKeySet();
+		Set<Long> unknown = ConcurrentHashMap.newKeySet();
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 		AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
 		AtomicBoolean running = new AtomicBoolean(true);
@@ -66,7 +83,12 @@ final class SwitchoverWrites {
 							written.add(id);
 						}
 						catch (Exception | AssertionError ex) {
-							failures.add(id + ": " + ex);
+							if (unknownOutcome.test(thread, ex)) {
+								unknown.add(id);
+							}
+							else {
+								failures.add(id + ": " + ex);
+							}
 						}
 					}
 					return null;
@@ -85,7 +107,7 @@ final class SwitchoverWrites {
 			threads.shutdownNow();
 		}
 		assertThat(failures).as("failed writes").isEmpty();
-		return written;
+		return new Outcome(written, unknown);
 	}
 
 	/** Every id in {@code written} is in {@code table} on {@code server}, once. */

@@ -292,6 +292,20 @@ public final class EmbeddedPostgres implements BeforeAllCallback, AfterAllCallba
 	}
 
 	/**
+	 * A switchover to {@code standby} as Patroni and CloudNativePG make one: the primary is stopped by
+	 * a fast shutdown ({@link PostgresServer#stop()}: its sessions terminated, its WAL sent to the
+	 * standbys before it exits), then the standby is {@linkplain #promote(PostgresServer) promoted}
+	 * once it has replayed what it received. Nothing committed is lost. The old primary stays
+	 * stopped (a manager would rewind it and start it as a standby, which this kit does not).
+	 */
+	public synchronized void stopAndPromote(PostgresServer standby) {
+		requireStandby(standby);
+		PostgresServer oldPrimary = this.primary;
+		oldPrimary.stop();
+		promote(standby);
+	}
+
+	/**
 	 * All servers, in the order given to {@link #of(PostgresMajor...)}; for
 	 * {@link #primaryWithStandbys(PostgresMajor, int)} {@code primary, standby0, standby1, ...}, also
 	 * after a promotion.

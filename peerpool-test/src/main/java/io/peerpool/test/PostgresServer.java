@@ -271,6 +271,26 @@ public final class PostgresServer extends ServerProcess {
 		logger.info("Killed {} (PostgreSQL {}, port {})", this.name, this.major.version(), this.port);
 	}
 
+	/**
+	 * Stops the server by a fast shutdown, as {@code pg_ctl stop -m fast}, Patroni and CloudNativePG
+	 * do: its sessions are terminated (SQLState {@code 57P01}), new connections are refused
+	 * ({@code 57P03}), its WAL is sent to the standbys and a shutdown checkpoint written before it
+	 * exits. Keeps the data: {@link #restart()} starts it again.
+	 * @throws IllegalStateException when it has not exited within 20 s
+	 */
+	public synchronized void stop() {
+		Process process = this.postmaster;
+		if (process == null || !process.isAlive()) {
+			return;
+		}
+		thaw();
+		Processes.signal(process.pid(), "INT");
+		if (!waitFor(process, STOP_TIMEOUT)) {
+			throw new IllegalStateException(this.name + " did not shut down within " + STOP_TIMEOUT + "; log " + logFile());
+		}
+		logger.info("Stopped {} (PostgreSQL {}, port {}): fast shutdown", this.name, this.major.version(), this.port);
+	}
+
 	/** Kills the server if it runs, then starts it on the same port with the same data (crash recovery). */
 	@Override
 	public synchronized void restart() {
