@@ -283,12 +283,20 @@ public final class PostgresServer extends ServerProcess {
 		if (process == null || !process.isAlive()) {
 			return;
 		}
-		thaw();
-		Processes.signal(process.pid(), "INT");
-		if (!waitFor(process, STOP_TIMEOUT)) {
+		if (!fastShutdown(process)) {
 			throw new IllegalStateException(this.name + " did not shut down within " + STOP_TIMEOUT + "; log " + logFile());
 		}
 		logger.info("Stopped {} (PostgreSQL {}, port {}): fast shutdown", this.name, this.major.version(), this.port);
+	}
+
+	/**
+	 * A fast shutdown: SIGINT to the postmaster, thawed first.
+	 * @return whether it exited within {@code STOP_TIMEOUT}
+	 */
+	private boolean fastShutdown(Process process) {
+		thaw();
+		Processes.signal(process.pid(), "INT");
+		return waitFor(process, STOP_TIMEOUT);
 	}
 
 	/** Kills the server if it runs, then starts it on the same port with the same data (crash recovery). */
@@ -310,9 +318,7 @@ public final class PostgresServer extends ServerProcess {
 		this.closed = true;
 		Process process = this.postmaster;
 		if (process != null && process.isAlive()) {
-			thaw();
-			Processes.signal(process.pid(), "INT");
-			if (!waitFor(process, STOP_TIMEOUT)) {
+			if (!fastShutdown(process)) {
 				logger.warn("{} did not shut down within {}, killing it", this.name, STOP_TIMEOUT);
 			}
 			killProcessTree(process.toHandle());
