@@ -14,8 +14,10 @@ import io.peerpool.dialect.DefaultPeerProbe;
 public interface PeerProbe {
 
 	/**
-	 * Probes a peer.
-	 * @param connection a new connection to the peer, closed by the caller
+	 * Probes a peer. While its server refuses new connections at its connection limit, an UP peer
+	 * is probed on one of its pool's connections instead, which goes back to the pool afterwards:
+	 * a probe must leave the session as it found it (HikariCP resets only the JDBC settings).
+	 * @param connection a new connection to the peer (or one of its pool's), closed by the caller
 	 * @param timeout how long the probe may take in all
 	 * @return the outcome
 	 * @throws SQLException when the peer cannot serve; the exception is classified like any other

@@ -202,6 +202,18 @@ public abstract class Dialect {
 		return anyInCauses(sql, PostgresDialect::isReadOnlyTransaction);
 	}
 
+	/**
+	 * Whether the error, or one of its causes, is a new connection refused because the server is
+	 * at its connection limit: MySQL's and MariaDB's {@code max_connections} (1040) and
+	 * {@code max_user_connections} (1203, 1226), PostgreSQL's {@code max_connections} and a role's
+	 * or database's {@code CONNECTION LIMIT} (53300). The server answered: it is busy, not down, and
+	 * the connections already open to it work.
+	 */
+	public static boolean isConnectionLimit(SQLException sql) {
+		return anyInCauses(sql, (cause) -> MySqlDialect.isConnectionLimitCode(cause)
+				|| PostgresDialect.isTooManyConnections(cause));
+	}
+
 	/** Whether {@code sql} or one of the SQL exceptions it was caused by matches. */
 	private static boolean anyInCauses(SQLException sql, java.util.function.Predicate<SQLException> matches) {
 		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause

@@ -58,6 +58,15 @@ final class MySqlDialect extends Dialect {
 	 */
 	private static final Set<Integer> READ_ONLY_CODES = Set.of(1290, 1836);
 
+	/**
+	 * ER_CON_COUNT_ERROR ("Too many connections": {@code max_connections}) and
+	 * ER_TOO_MANY_USER_CONNECTIONS (the global {@code max_user_connections}).
+	 */
+	private static final Set<Integer> CONNECTION_LIMIT_CODES = Set.of(1040, 1203);
+
+	/** ER_USER_LIMIT_REACHED: an account's own limit, of connections among others. */
+	private static final int USER_LIMIT_REACHED = 1226;
+
 	static final String LAG_GRANT_NEW = "SHOW REPLICA STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
 	static final String LAG_GRANT_OLD = "SHOW SLAVE STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
@@ -228,6 +237,16 @@ final class MySqlDialect extends Dialect {
 			return VendorFailure.CONNECTION_LOST;
 		}
 		return null;
+	}
+
+	/**
+	 * A new connection refused because the server, or the account, has as many as it allows: the
+	 * server answered. An account's limit of queries or updates per hour (also 1226) is not one.
+	 */
+	static boolean isConnectionLimitCode(SQLException sql) {
+		int code = sql.getErrorCode();
+		return CONNECTION_LIMIT_CODES.contains(code) || (code == USER_LIMIT_REACHED && sql.getMessage() != null
+				&& sql.getMessage().toLowerCase(Locale.ROOT).contains("connections"));
 	}
 
 	static boolean isReadOnlyRefusal(SQLException sql) {

@@ -39,6 +39,9 @@ final class PostgresDialect extends Dialect {
 	/** cannot_connect_now: the server is starting or recovering. */
 	private static final String CANNOT_CONNECT_NOW = "57P03";
 
+	/** too_many_connections: {@code max_connections}, or a role's or a database's {@code CONNECTION LIMIT}. */
+	private static final String TOO_MANY_CONNECTIONS = "53300";
+
 	PostgresDialect(String version) {
 		super("PostgreSQL", version);
 	}
@@ -170,6 +173,10 @@ final class PostgresDialect extends Dialect {
 	 */
 	static boolean isReadOnlyTransaction(SQLException sql) {
 		return READ_ONLY_TRANSACTION.equals(sql.getSQLState()) && sql.getErrorCode() == 0;
+	}
+
+	static boolean isTooManyConnections(SQLException sql) {
+		return TOO_MANY_CONNECTIONS.equals(sql.getSQLState());
 	}
 
 	static boolean isTerminatedBackend(SQLException sql) {

@@ -25,7 +25,9 @@ import io.peerpool.dialect.Dialect.VendorFailure;
  * application set (MySQL 1317/3024, PostgreSQL 57014), syntax and constraint errors, and an
  * exception whose class says authentication or connection while its SQLState says otherwise
  * (MariaDB Connector/J's for a write in a read-only transaction, 25006, or an application's
- * {@code SIGNAL}). A network
+ * {@code SIGNAL}), and a new connection refused because the server is at its connection limit
+ * ({@link Dialect#isConnectionLimit}: the server answered, and the connections already open to it
+ * work; marking it DOWN would abort them). A network
  * timeout on an open connection is reported by every driver as SQLState class 08 and is caught
  * there.
  */
@@ -35,6 +37,10 @@ public class DefaultPeerFailureClassifier implements PeerFailureClassifier {
 
 	@Override
 	public FailureReason classify(SQLException exception) {
+		if (Dialect.isConnectionLimit(exception)) {
+			// busy, not down: MariaDB says it with 08004, which would read as a refused connection
+			return null;
+		}
 		Throwable current = exception;
 		for (int depth = 0; current != null && depth < MAX_DEPTH; depth++) {
 			FailureReason reason = (current instanceof SQLException sql) ? classifySql(sql) : classifyCause(current);

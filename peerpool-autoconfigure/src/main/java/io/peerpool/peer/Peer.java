@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerRole;
@@ -103,6 +104,9 @@ public final class Peer implements Balanced {
 	 * peer's creation before any.
 	 */
 	private volatile long healthyProbeStarted = System.nanoTime();
+
+	/** Whether the latest probe found the server at its connection limit; only the monitor writes this. */
+	private volatile boolean refusingConnections;
 
 	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
@@ -348,6 +352,54 @@ public final class Peer implements Balanced {
 			this.listener.foundHealthy(this);
 		}
 		return changed;
+	}
+
+	/**
+	 * A probe could not look at the server, which refused it a connection at its connection limit
+	 * ({@link PeerStatus#unmeasured}), in one compare-and-set as {@link #observeProbe} does.
+	 * @return whether routing must be rebuilt (a replica that served reads now lags)
+	 */
+	boolean observeUnmeasured(String why, boolean includeUnknownLag) {
+		PeerStatus previous;
+		PeerStatus next;
+		do {
+			previous = this.status.get();
+			next = previous.unmeasured(why, includeUnknownLag);
+		}
+		while (next != previous && !this.status.compareAndSet(previous, next));
+		boolean changed = next.probeChangesRouting(previous);
+		if (changed) {
+			this.listener.routingChanged(this);
+		}
+		return changed;
+	}
+
+	/**
+	 * Whether the server refuses new connections at its connection limit, as the latest probe
+	 * found: the monitor's, to say so once when it starts and once when it ends.
+	 * @return what it was before
+	 */
+	boolean refusingConnections(boolean refusing) {
+		boolean was = this.refusingConnections;
+		this.refusingConnections = refusing;
+		return was;
+	}
+
+	/**
+	 * One of the pool's idle connections for a probe, while the server refuses the probe one of its
+	 * own at its connection limit: waits at most {@code wait} for a slot and the connection, in
+	 * turn with the application's callers. Given back with {@link #returnUnused}: it is not
+	 * counted as routed.
+	 * @return the connection, or {@code null} when none was free in time
+	 */
+	@Nullable Connection borrowForProbe(Duration wait) throws SQLException {
+		long millis = Math.max(1L, wait.toMillis());
+		try {
+			return borrow(millis, millis);
+		}
+		catch (PeerBusyException ex) {
+			return null;
+		}
 	}
 
 	@Override
@@ -601,6 +653,11 @@ public final class Peer implements Balanced {
 		}
 	}
 
+	/** {@code message} (an error's) without this peer's password or the credentials of a URL, for logs and health. */
+	String redact(String message) {
+		return SafeUrls.redact(message, this.config.password());
+	}
+
 	/**
 	 * Marks the peer DOWN until {@code checkInterval} has passed and a probe succeeds.
 	 * @return the pool to retire (close off the caller's thread) when this call took the peer
@@ -608,7 +665,7 @@ public final class Peer implements Balanced {
 	 */
 	HikariDataSource markDown(FailureReason reason, String error, Duration checkInterval) {
 		Instant now = this.clock.instant();
-		String safeError = SafeUrls.redact(error, this.config.password());
+		String safeError = redact(error);
 		PeerStatus previous;
 		PeerStatus next;
 		do {

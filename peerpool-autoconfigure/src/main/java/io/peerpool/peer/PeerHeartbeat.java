@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.dialect.Dialect;
 import io.peerpool.failure.FailureReason;
 
 /**
@@ -120,6 +121,11 @@ final class PeerHeartbeat implements AutoCloseable {
 			if (isTimeout(ex)) {
 				this.monitor.markDown(peer, FailureReason.TIMEOUT,
 						"heartbeat did not answer within " + this.timeout.toMillis() + " ms");
+			}
+			else if (Dialect.isConnectionLimit(ex)) {
+				// the server answered, refusing the kept connection at its connection limit: busy, and the
+				// probes (on one of the pool's connections meanwhile) say so; no probe at every beat
+				return;
 			}
 			else {
 				this.monitor.probeNow(peer);

@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.peerpool.PeerProbe;
 import io.peerpool.ProbeResult;
+import io.peerpool.dialect.Dialect;
 import io.peerpool.dialect.ReplicaLag;
 import io.peerpool.failure.FailureReason;
 import io.peerpool.failure.PeerFailureClassifier;
@@ -363,7 +364,17 @@ final class PeerMonitor implements AutoCloseable {
 	}
 
 	private ProbeResult probeOnce(Peer peer) {
-		try (Connection connection = peer.connector().getConnection()) {
+		Connection connection;
+		try {
+			connection = peer.connector().getConnection();
+		}
+		catch (SQLException ex) {
+			return probePooled(peer, ex);
+		}
+		if (peer.refusingConnections(false)) {
+			logger.info("peerpool: peer " + peer.config().qualifiedName() + " accepts new connections again");
+		}
+		try (connection) {
 			connection.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
 			// a peer taken back while not in sync still owes the checks of a peer coming back
 			return (peer.status().isUp() && !peer.isRejoining()) ? this.probe.probe(connection, this.probeTimeout)
@@ -371,6 +382,53 @@ final class PeerMonitor implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			throw new ProbeFailure(ex);
+		}
+	}
+
+	/**
+	 * The server refused the probe a new connection: when it did so at its connection limit (it
+	 * answered; another client holds every connection it allows), an UP peer is probed on one of
+	 * the pool's own connections, so that its role and lag stay known. A new connection is what
+	 * shows a server replaced behind the same address; none can reach one now. Otherwise, and
+	 * when none of the pool's connections is free within {@code probe-timeout}, the refusal is the
+	 * probe's failure ({@link #apply}).
+	 */
+	private ProbeResult probePooled(Peer peer, SQLException refused) {
+		if (!Dialect.isConnectionLimit(refused) || !peer.status().isUp() || peer.isRejoining()) {
+			throw new ProbeFailure(refused);
+		}
+		if (!peer.refusingConnections(true)) {
+			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " refuses new connections at its"
+					+ " connection limit (" + peer.redact(describe(refused)) + "): it stays UP, its open connections serve, and it"
+					+ " is probed on one of them meanwhile; raise the server's limit (max_connections, the user's or"
+					+ " role's connection limit) or lower maximum-pool-size across the applications that use it");
+		}
+		Connection pooled;
+		try {
+			pooled = peer.borrowForProbe(this.probeTimeout);
+		}
+		catch (SQLException ex) {
+			refused.addSuppressed(ex);
+			throw new ProbeFailure(refused);
+		}
+		if (pooled == null) {
+			throw new ProbeFailure(refused);
+		}
+		try {
+			// HikariCP resets the network timeout when the connection comes back; the standard probe changes nothing else
+			pooled.setNetworkTimeout(Runnable::run, (int) this.probeTimeout.toMillis());
+			return this.probe.probe(pooled, this.probeTimeout);
+		}
+		catch (SQLException ex) {
+			throw new ProbeFailure(ex);
+		}
+		finally {
+			try {
+				peer.returnUnused(pooled);
+			}
+			catch (SQLException ex) {
+				// HikariCP discards a broken connection
+			}
 		}
 	}
 
@@ -398,6 +456,10 @@ final class PeerMonitor implements AutoCloseable {
 						+ (peer.isDesynced() ? " but not in sync (" + peer.desynced() + "): it gets work once it is" : ""));
 			}
 			followDesynced(peer);
+			return false;
+		}
+		if (peer.status().isUp() && cause instanceof ProbeFailure refused && Dialect.isConnectionLimit(refused.getCause())) {
+			atConnectionLimit(peer, peer.redact(describe(refused.getCause())));
 			return false;
 		}
 		FailureReason reason;
@@ -446,6 +508,25 @@ final class PeerMonitor implements AutoCloseable {
 			peer.markDown(reason, error, this.checkInterval);
 		}
 		return false;
+	}
+
+	/**
+	 * An UP peer whose server refused the probe a connection at its connection limit, and none of
+	 * whose pooled connections was free: busy, not dead. It stays UP, so that the work on its open
+	 * connections goes on (DOWN would abort every one of them, move their load onto the other
+	 * servers, and take the peer back only to fill it again); new work waits for its pooled
+	 * connections like any busy peer's. A replica's lag is unknown until a probe measures it
+	 * again ({@link Peer#observeUnmeasured}). A frozen server is still found by its heartbeat, a
+	 * dead one by the next probe's refused or unanswered connection.
+	 */
+	private void atConnectionLimit(Peer peer, String error) {
+		String why = "no connection for a probe: the server refuses new ones at its connection limit, and none of"
+				+ " the pool's was free";
+		if (peer.observeUnmeasured(why, this.includeUnknownLag)) {
+			logger.warn("peerpool: replica " + peer.config().qualifiedName() + " could not be probed (" + error
+					+ ", and none of its pooled connections was free): its lag is unknown until a probe measures it"
+					+ (this.includeUnknownLag ? "; it serves reads anyway (unknown-lag: include)" : "; no reads go there meanwhile"));
+		}
 	}
 
 	private void probed(Peer peer, Duration elapsed, ProbeResult result, Throwable failure) {

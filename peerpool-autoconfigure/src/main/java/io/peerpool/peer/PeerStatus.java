@@ -262,6 +262,26 @@ record PeerStatus(PeerRole declaredRole, PeerHealth health, Findings found, bool
 		return new PeerStatus(this.declaredRole, this.health, found, rejoining, this.drained, writer);
 	}
 
+	/**
+	 * A probe could not look at the server: it refused the probe a connection at its connection
+	 * limit, and none of the pool's own was free. Health, role, drain and the writer election's
+	 * facts stay as they were (the server answered); a replica's lag is unknown from now on, so it
+	 * counts as lagging unless {@code includeUnknownLag}, rather than serve reads by a figure that
+	 * can no longer be checked.
+	 */
+	PeerStatus unmeasured(String why, boolean includeUnknownLag) {
+		Findings was = this.found;
+		Replication replication = was.replication();
+		boolean replicating = replication != null && Boolean.TRUE.equals(replication.replicating());
+		if (role() != PeerRole.REPLICA && !replicating) {
+			// a primary's lag is its replicas'
+			return this;
+		}
+		Findings found = new Findings(was.readOnly(), replication, null, null, why, !includeUnknownLag,
+				was.desynced());
+		return new PeerStatus(this.declaredRole, this.health, found, this.rejoining, this.drained, this.writer);
+	}
+
 	/** Drained by the operator, or resumed. */
 	PeerStatus withDrained(boolean drained) {
 		return (drained == this.drained) ? this

@@ -279,4 +279,21 @@ class DialectTests {
 		assertThat(Dialect.isReadOnlyTransactionRefusal(new SQLException("read-only", "HY000", 1290))).isFalse();
 	}
 
+	@Test
+	void aConnectionRefusedAtTheServersConnectionLimitIsTheDialectsConnectionLimit() {
+		assertThat(Dialect.isConnectionLimit(new SQLException("Too many connections", "08004", 1040))).isTrue();
+		assertThat(Dialect.isConnectionLimit(new SQLException("more than 'max_user_connections'", "42000", 1203))).isTrue();
+		assertThat(Dialect.isConnectionLimit(
+				new SQLException("User 'app' has exceeded the 'max_user_connections' resource (current value: 5)", "42000", 1226)))
+			.isTrue();
+		assertThat(Dialect.isConnectionLimit(
+				new SQLException("User 'app' has exceeded the 'max_queries_per_hour' resource (current value: 100)", "42000", 1226)))
+			.as("an account's limit of queries: not one of connections").isFalse();
+		SQLException postgres = new SQLException("FATAL: sorry, too many clients already", "53300");
+		assertThat(Dialect.isConnectionLimit(postgres)).isTrue();
+		assertThat(Dialect.isConnectionLimit(new SQLException("request timed out", "08001", postgres))).as("as a cause").isTrue();
+		assertThat(Dialect.isConnectionLimit(new SQLException("refused", "08001", 0))).isFalse();
+		assertThat(Dialect.isConnectionLimit(new SQLException("Lost connection", "HY000", 2013))).isFalse();
+	}
+
 }

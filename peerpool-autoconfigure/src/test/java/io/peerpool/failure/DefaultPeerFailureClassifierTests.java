@@ -70,6 +70,22 @@ class DefaultPeerFailureClassifierTests {
 	}
 
 	@Test
+	void aServerAtItsConnectionLimitIsBusyNotDown() {
+		assertThat(this.classifier.classify(new SQLNonTransientConnectionException("(conn=19) Too many connections", "08004", 1040)))
+			.as("MariaDB's max_connections, with the SQLState of a refused connection").isNull();
+		assertThat(this.classifier.classify(new SQLException("User app already has more than 'max_user_connections' active connections",
+				"42000", 1203))).isNull();
+		assertThat(this.classifier.classify(new SQLException("User 'app' has exceeded the 'max_user_connections' resource (current value: 5)",
+				"42000", 1226))).isNull();
+		assertThat(this.classifier.classify(new SQLException("FATAL: too many connections for role \"app\"", "53300")))
+			.as("PostgreSQL's max_connections, or a role's CONNECTION LIMIT").isNull();
+		assertThat(this.classifier.classify(new SQLTransientConnectionException("limit - Connection is not available, request timed out",
+				"08004", new SQLNonTransientConnectionException("Too many connections", "08004", 1040))))
+			.as("HikariCP's timeout over the refusal").isNull();
+		assertThat(this.classifier.mayConcernOneConnection(new SQLException("Too many connections", "08004", 1040))).isFalse();
+	}
+
+	@Test
 	void aConnectionExceptionWithoutSQLStateIsAConnectFailure() {
 		assertThat(this.classifier.classify(new SQLTransientConnectionException("request timed out after 250ms")))
 			.as("HikariCP's, with no connection failure below it")

@@ -191,6 +191,26 @@ class PeerStatusTests {
 	}
 
 	@Test
+	void aProbeThatCouldNotReachTheServerAtItsConnectionLimitLeavesHealthAndRoleAndMakesAReplicasLagUnknown() {
+		PeerStatus replica = PeerStatus.initial(PeerRole.REPLICA, START)
+			.observed(ProbeResult.ok(true, null, REPLICATING), Duration.ofSeconds(1), "position", null, MAX_LAG, false)
+			.withDrained(true);
+		PeerStatus unmeasured = replica.unmeasured("at its connection limit", false);
+		assertThat(unmeasured.isUp()).isTrue();
+		assertThat(unmeasured.drained()).isTrue();
+		assertThat(unmeasured.role()).isEqualTo(PeerRole.REPLICA);
+		assertThat(unmeasured.found().replication()).isEqualTo(REPLICATING);
+		assertThat(unmeasured.found().lag()).isNull();
+		assertThat(unmeasured.found().lagUnknown()).isEqualTo("at its connection limit");
+		assertThat(unmeasured.isLagging()).as("no reads by a lag that can no longer be checked").isTrue();
+		assertThat(unmeasured.probeChangesRouting(replica)).isTrue();
+		assertThat(replica.unmeasured("at its connection limit", true).isLagging()).as("unknown-lag: include").isFalse();
+		PeerStatus primary = probed(this.fresh, ProbeResult.ok(false, Duration.ZERO, ALONE));
+		assertThat(primary.unmeasured("at its connection limit", false)).as("a primary's lag is its replicas'")
+			.isSameAs(primary);
+	}
+
+	@Test
 	void aWritablePeerAloneIsConfirmedByItsFirstProbeOrByTwoInARow() {
 		PeerStatus auto = PeerStatus.initial(PeerRole.AUTO, START);
 		PeerStatus first = probed(auto, ProbeResult.ok(false, Duration.ZERO, ALONE));

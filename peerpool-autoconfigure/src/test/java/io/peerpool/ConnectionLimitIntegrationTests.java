@@ -1,0 +1,293 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.peerpool.balance.Balance;
+import io.peerpool.test.DatabaseServer;
+import io.peerpool.test.EmbeddedMariaDb;
+import io.peerpool.test.EmbeddedPostgres;
+import io.peerpool.test.JdbcDriver;
+import io.peerpool.test.PostgresMajor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A server at its connection limit is busy, not dead: another application (or this one's other
+ * instances) holds every connection the server allows, so each new connection, the probe's
+ * included, is refused with "too many connections" (MariaDB's {@code max_connections}, 1040;
+ * PostgreSQL's role {@code CONNECTION LIMIT}, 53300). The connections the pool already has keep
+ * working: the peer stays UP, a transaction open on it commits, and its pooled connections keep
+ * serving. Marking it DOWN would abort that transaction and every other running one, move their
+ * load onto the other servers (which may then reach their limit too), and take the peer back only
+ * to fill it again. Run by the application user, without privileges, as in production.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ConnectionLimitIntegrationTests {
+
+	@RegisterExtension
+	static final EmbeddedMariaDb mariadb = EmbeddedMariaDb.peers(2);
+
+	@RegisterExtension
+	static final EmbeddedMariaDb replicated = EmbeddedMariaDb.primaryWithReplicas(1);
+
+	@RegisterExtension
+	static final EmbeddedPostgres postgres = EmbeddedPostgres.of(PostgresMajor.V17, PostgresMajor.V17);
+
+	@Test
+	void aMariaDbPeerAtMaxConnectionsStaysUpAndItsOpenTransactionCommits() throws Exception {
+		DatabaseServer busy = mariadb.servers().get(0);
+		createTable(busy);
+		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+			try {
+				assertBusyPeerStaysUp(mariadb.servers(), JdbcDriver.MARIADB, "SELECT @@port",
+						"INSERT INTO limit_rows (id) VALUES (1)", "SELECT COUNT(*) FROM limit_rows WHERE id = 1", () -> {
+							// the server allows as many connections as it has now and two more: another client takes those
+							adminStatement.execute("SET GLOBAL max_connections = "
+									+ (intOf(adminStatement, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+											+ " WHERE VARIABLE_NAME = 'THREADS_CONNECTED'") + 2));
+						}, "1040");
+			}
+			finally {
+				// root keeps its connection beyond the limit (SUPER): the limit is set back on it
+				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+			}
+		}
+	}
+
+	@Test
+	void aPostgresPeerAtItsRolesConnectionLimitStaysUpAndItsOpenTransactionCommits() throws Exception {
+		DatabaseServer busy = postgres.servers().get(0);
+		createTable(busy);
+		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			try {
+				assertBusyPeerStaysUp(postgres.servers(), JdbcDriver.POSTGRESQL, "SELECT inet_server_port()",
+						"INSERT INTO limit_rows (id) VALUES (1)", "SELECT COUNT(*) FROM limit_rows WHERE id = 1", () -> {
+							// the role may have as many connections as it has now and two more: another client takes those
+							adminStatement.execute("ALTER ROLE " + busy.username() + " CONNECTION LIMIT "
+									+ (intOf(adminStatement, "SELECT COUNT(*) FROM pg_stat_activity WHERE usename = '"
+											+ busy.username() + "'") + 2));
+						}, "53300");
+			}
+			finally {
+				adminStatement.execute("ALTER ROLE " + busy.username() + " CONNECTION LIMIT -1");
+			}
+		}
+	}
+
+	/**
+	 * When the server refuses the probe a connection and this application holds every pooled
+	 * connection of the replica (longer than {@code probe-timeout}), its lag cannot be measured:
+	 * the replica stays UP and its open connections work, but it gets no new reads until a probe
+	 * measures its lag again (unknown-lag exclude, the default), rather than serve them by a lag
+	 * last measured before the limit.
+	 */
+	@Test
+	void aReplicaAtMaxConnectionsWhosePooledConnectionsAreAllInUseGetsNoNewReadsUntilItsLagIsMeasuredAgain()
+			throws Exception {
+		DatabaseServer primary = replicated.primary();
+		DatabaseServer replica = replicated.replicas().get(0);
+		PeerPoolSettings settings = TestPools.fastSettings("limit", Balance.ROUND_ROBIN);
+		List<String> downs = new CopyOnWriteArrayList<>();
+		List<Connection> others = new ArrayList<>();
+		List<Connection> held = new ArrayList<>();
+		try (Connection admin = replica.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+			try (PeerPoolDataSource pool = TestPools.over(settings, replicated.servers(), JdbcDriver.MARIADB,
+					(server) -> (server == primary) ? PeerRole.PRIMARY : PeerRole.REPLICA, PeerProbe.standard(),
+					Map.of("maximum-pool-size", "2", "minimum-idle", "2"))) {
+				PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
+				await().atMost(Duration.ofSeconds(30)).until(() -> pool.getPeer(replica.name()).state() == PeerState.UP
+						&& pool.getPeer(primary.name()).state() == PeerState.UP);
+				// this application's reads hold both of the replica's pooled connections
+				for (int i = 0; i < 2; i++) {
+					Connection read = pool.getConnection();
+					read.setReadOnly(true);
+					held.add(read);
+					assertThat(port(read)).as("a read").isEqualTo(replica.port());
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + (intOf(adminStatement,
+						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'")
+						+ 2));
+				fill(replica, others);
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
+					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.LAGGING));
+				assertThat(pool.getPeer(replica.name()).lagSeconds()).as("lag unknown").isNull();
+				assertThat(pool.getPeer(replica.name()).lagUnknown()).contains("connection limit");
+				for (Connection read : held) {
+					assertThat(port(read)).as("a read on a connection open before the limit").isEqualTo(replica.port());
+				}
+				try (Connection read = pool.getConnection()) {
+					read.setReadOnly(true);
+					assertThat(port(read)).as("a new read while the replica's lag is unknown").isEqualTo(primary.port());
+				}
+				for (Connection read : held) {
+					read.close();
+				}
+				held.clear();
+				// a pooled connection is free again: the probe measures the lag on it
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
+					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.UP));
+				try (Connection read = pool.getConnection()) {
+					read.setReadOnly(true);
+					assertThat(port(read)).as("a read once the lag is measured again").isEqualTo(replica.port());
+				}
+				assertThat(downs).as("peers marked DOWN").isEmpty();
+			}
+			finally {
+				for (Connection connection : held) {
+					connection.close();
+				}
+				for (Connection other : others) {
+					other.close();
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+			}
+		}
+	}
+
+	/** Another client opens connections to {@code server} as the application's user until it is refused one. */
+	private static SQLException fill(DatabaseServer server, List<Connection> others) {
+		while (true) {
+			try {
+				others.add(server.connect());
+				assertThat(others).as("connections another client opened before the limit").hasSizeLessThan(50);
+			}
+			catch (SQLException ex) {
+				return ex;
+			}
+		}
+	}
+
+	private static int port(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT @@port")) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+	private static void createTable(DatabaseServer server) throws SQLException {
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS limit_rows (id INT PRIMARY KEY)");
+		}
+	}
+
+	@FunctionalInterface
+	private interface Limit {
+
+		void set() throws SQLException;
+
+	}
+
+	private static void assertBusyPeerStaysUp(List<? extends DatabaseServer> servers, JdbcDriver driver,
+			String portQuery, String write, String count, Limit limit, String refusal) throws Exception {
+		DatabaseServer busy = servers.get(0);
+		PeerPoolSettings settings = TestPools.fastSettings("limit", Balance.ROUND_ROBIN);
+		List<String> downs = new CopyOnWriteArrayList<>();
+		Map<String, AtomicInteger> probes = new ConcurrentHashMap<>();
+		List<Connection> others = new ArrayList<>();
+		try (PeerPoolDataSource pool = TestPools.over(settings, servers, driver, (server) -> PeerRole.PRIMARY,
+				PeerProbe.standard(), Map.of("maximum-pool-size", "4", "minimum-idle", "4"))) {
+			PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
+			pool.addListener(new PeerPoolListener() {
+
+				@Override
+				public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
+					probes.computeIfAbsent(peer.name(), (name) -> new AtomicInteger()).incrementAndGet();
+				}
+
+			});
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+			// a transaction of this application open on the peer that reaches its limit
+			Connection open = connectionOn(pool, busy, portQuery);
+			open.setAutoCommit(false);
+			try (Statement statement = open.createStatement()) {
+				statement.executeUpdate(write);
+			}
+			limit.set();
+			SQLException refused = fill(busy, others);
+			assertThat(codes(refused)).as("the server's refusal of one more connection").contains(refusal);
+			// several probes of the busy peer, each refused a connection
+			AtomicInteger probesOfBusy = probes.computeIfAbsent(busy.name(), (name) -> new AtomicInteger());
+			int probed = probesOfBusy.get();
+			await().atMost(Duration.ofSeconds(20)).until(() -> probesOfBusy.get() >= probed + 3);
+			assertThat(downs).as("peers marked DOWN").isEmpty();
+			assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
+			open.commit();
+			open.close();
+			// the peer's pooled connections serve as before
+			Set<Integer> ports = ConcurrentHashMap.newKeySet();
+			for (int i = 0; i < 20; i++) {
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+						ResultSet result = statement.executeQuery(portQuery)) {
+					result.next();
+					ports.add(result.getInt(1));
+				}
+			}
+			assertThat(ports).contains(busy.port());
+			assertThat(downs).as("peers marked DOWN").isEmpty();
+		}
+		finally {
+			for (Connection other : others) {
+				other.close();
+			}
+		}
+		try (Connection check = busy.connect(); Statement statement = check.createStatement()) {
+			assertThat(intOf(statement, count)).as("the transaction open when the limit was reached").isEqualTo(1);
+		}
+	}
+
+	/** A connection of {@code pool} whose first statement ran on {@code server} (round robin: within a few borrows). */
+	private static Connection connectionOn(PeerPoolDataSource pool, DatabaseServer server, String portQuery)
+			throws SQLException {
+		for (int i = 0; i < 10; i++) {
+			Connection connection = pool.getConnection();
+			try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(portQuery)) {
+				result.next();
+				if (result.getInt(1) == server.port()) {
+					return connection;
+				}
+			}
+			connection.close();
+		}
+		throw new AssertionError("no connection on " + server.name() + " in 10 borrows");
+	}
+
+	/** The SQLStates and vendor codes of {@code failure} and its causes. */
+	private static List<String> codes(Throwable failure) {
+		List<String> codes = new ArrayList<>();
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof SQLException sql) {
+				codes.add(sql.getSQLState());
+				codes.add(Integer.toString(sql.getErrorCode()));
+			}
+		}
+		return codes;
+	}
+
+	private static int intOf(Statement statement, String sql) throws SQLException {
+		try (ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return result.getInt(1);
+		}
+	}
+
+}
