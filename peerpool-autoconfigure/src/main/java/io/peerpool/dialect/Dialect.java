@@ -214,6 +214,18 @@ public abstract class Dialect {
 				|| PostgresDialect.isTooManyConnections(cause));
 	}
 
+	/**
+	 * Whether the error, or one of its causes, is what PostgreSQL gives a query on a hot standby
+	 * that it cancelled for a conflict with recovery (SQLState {@code 40001}, or {@code 40P01} for a
+	 * deadlock with the startup process): the standby had to replay something the query stood in the
+	 * way of (a vacuum of rows it still sees, a lock) for longer than
+	 * {@code max_standby_streaming_delay}. Only on a standby: on a primary the same codes are a
+	 * serialization failure or a deadlock, the application's to handle.
+	 */
+	public static boolean isRecoveryConflict(SQLException sql) {
+		return anyInCauses(sql, PostgresDialect::isRecoveryConflictState);
+	}
+
 	/** Whether {@code sql} or one of the SQL exceptions it was caused by matches. */
 	private static boolean anyInCauses(SQLException sql, java.util.function.Predicate<SQLException> matches) {
 		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause

@@ -42,6 +42,12 @@ final class PostgresDialect extends Dialect {
 	/** too_many_connections: {@code max_connections}, or a role's or a database's {@code CONNECTION LIMIT}. */
 	private static final String TOO_MANY_CONNECTIONS = "53300";
 
+	/**
+	 * serialization_failure and deadlock_detected: on a hot standby, the codes of a query cancelled
+	 * by a conflict with recovery ("canceling statement due to conflict with recovery").
+	 */
+	private static final java.util.Set<String> RECOVERY_CONFLICT_STATES = java.util.Set.of("40001", "40P01");
+
 	PostgresDialect(String version) {
 		super("PostgreSQL", version);
 	}
@@ -177,6 +183,10 @@ final class PostgresDialect extends Dialect {
 
 	static boolean isTooManyConnections(SQLException sql) {
 		return TOO_MANY_CONNECTIONS.equals(sql.getSQLState());
+	}
+
+	static boolean isRecoveryConflictState(SQLException sql) {
+		return sql.getErrorCode() == 0 && RECOVERY_CONFLICT_STATES.contains(sql.getSQLState());
 	}
 
 	static boolean isTerminatedBackend(SQLException sql) {

@@ -430,6 +430,10 @@ abstract class RoutedConnection extends StatementHost {
 		if (failed == null) {
 			return null;
 		}
+		if (readsOnly && oneStatement && this.autoCommit && !this.pinned && cancelledByRecovery(failure)) {
+			// nothing was wrong with the read, the connection or the server: it runs again, elsewhere until a probe
+			return moveOff(failed, seen);
+		}
 		boolean refused = refusedAsReadOnly(failure);
 		if (refused) {
 			// learns the peer's new role now: the next borrows go to the writer
@@ -439,7 +443,7 @@ abstract class RoutedConnection extends StatementHost {
 			return null;
 		}
 		if (oneStatement && this.autoCommit && !this.pinned && refused) {
-			return moveToWriter(failed, seen);
+			return moveOff(failed, seen);
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
 			if (this.autoCommit) {
@@ -467,7 +471,7 @@ abstract class RoutedConnection extends StatementHost {
 		}
 		// learns the peer's new role now: the next borrows and prepared writes go to the writer
 		this.owner.confirmRole(failed);
-		return moveToWriter(failed, seen);
+		return moveOff(failed, seen);
 	}
 
 	/**
@@ -485,11 +489,22 @@ abstract class RoutedConnection extends StatementHost {
 	}
 
 	/**
-	 * Refused whole by a server that now runs read-only (a planned switchover): nothing of it ran,
-	 * so it runs again on the writer, waiting for the promoted one. The connection works, and stays
-	 * parked for the statements prepared on it.
+	 * Whether a PostgreSQL hot standby serving this connection as a replica cancelled its query for
+	 * a conflict with recovery ({@link Dialect#isRecoveryConflict}): the connection and the server
+	 * are fine, and a read may run again.
 	 */
-	private Connection moveToWriter(Peer failed, long seenNanos) throws SQLException {
+	final boolean cancelledByRecovery(SQLException failure) {
+		Peer current = this.peer;
+		return current != null && this.owner.servedAs(current) == PeerRole.REPLICA && Dialect.isRecoveryConflict(failure);
+	}
+
+	/**
+	 * Refused whole by a server that now runs read-only (a planned switchover), or a read cancelled
+	 * by a standby's recovery: it runs again on another peer (for a write the writer, waiting for the
+	 * promoted one), the failed one excluded until a probe after the failure finds it healthy. The
+	 * connection works, and stays parked for the statements prepared on it.
+	 */
+	private Connection moveOff(Peer failed, long seenNanos) throws SQLException {
 		exclude(failed, seenNanos);
 		park();
 		return physical();

@@ -36,8 +36,10 @@ final class TransactionReplayer {
 		Peer failed = connection.peer();
 		Connection lost = connection.attachedPhysical();
 		boolean refused = lost != null && connection.refusedAsReadOnly(failure);
+		// a standby cancelled a read for its recovery: the connection works, as after a refusal
+		boolean cancelled = lost != null && !refused && connection.cancelledByRecovery(failure);
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
-				|| (!refused && !connection.isLost(lost, failure))) {
+				|| (!refused && !cancelled && !connection.isLost(lost, failure))) {
 			connection.abandonReplay();
 			return false;
 		}
@@ -49,9 +51,9 @@ final class TransactionReplayer {
 		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
 		// connection of the only peer that can serve, the replays would otherwise wait for each other's
 		try {
-			if (refused) {
-				// refused by a server that now runs read-only (a switchover): the connection works, and its pool
-				// keeps it for the reads that peer serves now
+			if (refused || cancelled) {
+				// refused by a server that now runs read-only (a switchover), or cancelled by a standby's recovery:
+				// the connection works, and its pool keeps it (rolling back what the transaction left open)
 				failed.release(lost);
 			}
 			else {

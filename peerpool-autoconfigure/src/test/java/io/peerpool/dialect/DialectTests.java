@@ -296,4 +296,16 @@ class DialectTests {
 		assertThat(Dialect.isConnectionLimit(new SQLException("Lost connection", "HY000", 2013))).isFalse();
 	}
 
+	@Test
+	void aQueryAStandbyCancelledForItsRecoveryIsTheDialectsRecoveryConflict() {
+		SQLException cancelled = new SQLException("ERROR: canceling statement due to conflict with recovery", "40001");
+		assertThat(Dialect.isRecoveryConflict(cancelled)).isTrue();
+		assertThat(Dialect.isRecoveryConflict(new SQLException("wrapped", "08000", cancelled))).as("as a cause").isTrue();
+		assertThat(Dialect.isRecoveryConflict(new SQLException("deadlock with the startup process", "40P01"))).isTrue();
+		assertThat(Dialect.isRecoveryConflict(new SQLException("Deadlock found when trying to get lock", "40001", 1213)))
+			.as("MariaDB's deadlock: not PostgreSQL's").isFalse();
+		assertThat(Dialect.isRecoveryConflict(new SQLException("canceling statement due to user request", "57014")))
+			.isFalse();
+	}
+
 }

@@ -45,6 +45,12 @@ final class FakeDatabase {
 	 */
 	boolean readOnlyTransactions;
 
+	/**
+	 * The next this many queries are cancelled as a PostgreSQL hot standby cancels one for a
+	 * conflict with its recovery (SQLState {@code 40001}); the connection stays usable.
+	 */
+	int recoveryConflicts;
+
 	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
 	final List<boolean[]> open = new ArrayList<>();
 
@@ -156,6 +162,11 @@ final class FakeDatabase {
 				}
 				case "executeQuery": {
 					reach();
+					if (this.recoveryConflicts > 0) {
+						this.recoveryConflicts--;
+						throw new SQLException("(" + this.name + ") ERROR: canceling statement due to conflict with recovery",
+								"40001");
+					}
 					String sql = (args != null) ? (String) args[0] : prepared;
 					this.executed.add(sql + " " + parameters);
 					return resultSet(this.rows.apply(sql, new TreeMap<>(parameters)), proxy);

@@ -545,6 +545,58 @@ class TransactionReplayTests {
 	}
 
 	/**
+	 * A PostgreSQL hot standby cancelled an auto-commit read for a conflict with its recovery
+	 * ({@code 40001}): nothing was wrong with the read, so it runs again on another peer.
+	 */
+	@Test
+	void anAutoCommitReadAStandbyCancelledForItsRecoveryRunsAgainOnAnotherPeer() throws SQLException {
+		given(this.peers[0].role()).willReturn(PeerRole.REPLICA);
+		balances("100");
+		this.first.recoveryConflicts = 1;
+		PeerConnection connection = new PeerConnection(new StubPool());
+		assertThat(read(connection, 7)).isEqualTo(100);
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}");
+		connection.close();
+	}
+
+	/**
+	 * A read-only transaction whose second read a hot standby cancelled for its recovery is
+	 * replayed on another peer, the first read compared, and goes on there.
+	 */
+	@Test
+	void aReadOnlyTransactionAStandbyCancelledForItsRecoveryIsReplayedOnAnotherPeer() throws SQLException {
+		given(this.peers[0].role()).willReturn(PeerRole.REPLICA);
+		balances("100");
+		PeerConnection connection = new PeerConnection(new StubPool());
+		connection.setReadOnly(true);
+		connection.setAutoCommit(false);
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.recoveryConflicts = 1;
+		assertThat(read(connection, 8)).isEqualTo(100);
+		connection.commit();
+		assertThat(connection.peer()).isSameAs(this.peers[1]);
+		assertThat(this.second.executed).containsExactly(READ + " {1=7}", READ + " {1=8}");
+		// the standby's connection works: it goes back to its pool, not aborted
+		then(this.peers[0]).should().release(any());
+		then(this.peers[0]).should(never()).releaseAborted(any(), any());
+	}
+
+	/**
+	 * Control: the same SQLState from a peer that serves as a primary is a serialization failure,
+	 * the application's to handle: it reaches the caller, and nothing runs elsewhere.
+	 */
+	@Test
+	void controlASerializationFailureOnAPrimaryReachesTheCaller() throws SQLException {
+		balances("100");
+		this.first.recoveryConflicts = 1;
+		PeerConnection connection = new PeerConnection(new StubPool());
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> read(connection, 7));
+		assertThat(failure.getSQLState()).isEqualTo("40001");
+		assertThat(this.second.executed).isEmpty();
+	}
+
+	/**
 	 * Control: {@code 25006} on a connection the application made read-only is the application's
 	 * own doing (a write in its read-only transaction): it reaches the caller, on the same peer,
 	 * and no probe is asked for.
