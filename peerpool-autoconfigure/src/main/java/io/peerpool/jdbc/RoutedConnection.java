@@ -420,7 +420,8 @@ abstract class RoutedConnection extends StatementHost {
 	/**
 	 * Handles a failure of a statement: marks the peer DOWN when the error says so, and if the
 	 * statement may be retried, moves this connection to another peer: a first statement as
-	 * {@link #canRetryFirstStatement} says, and in auto-commit any one statement a read-only server
+	 * {@link #canRetryFirstStatement} says (also a read a hot standby cancelled for its recovery,
+	 * which says nothing of the peer), and in auto-commit any one statement a read-only server
 	 * refused.
 	 * @return the new physical connection, or {@code null} when the failure must reach the caller
 	 */
@@ -430,9 +431,13 @@ abstract class RoutedConnection extends StatementHost {
 		if (failed == null) {
 			return null;
 		}
-		if (readsOnly && oneStatement && this.autoCommit && !this.pinned && cancelledByRecovery(failure)) {
+		if (readsOnly && oneStatement && !this.pinned && canRetryFirstStatement(true) && cancelledByRecovery(failure)) {
 			// nothing was wrong with the read, the connection or the server: it runs again, elsewhere until a probe
-			return moveOff(failed, seen);
+			// (the connection goes back to its pool, which rolls back a transaction the cancel left aborted: the read
+			// may come back to the same standby, which a parked connection would hold a slot of)
+			exclude(failed, seen);
+			releasePhysical(failure);
+			return physical();
 		}
 		boolean refused = refusedAsReadOnly(failure);
 		if (refused) {
@@ -443,7 +448,7 @@ abstract class RoutedConnection extends StatementHost {
 			return null;
 		}
 		if (oneStatement && this.autoCommit && !this.pinned && refused) {
-			return moveOff(failed, seen);
+			return moveToWriter(failed, seen);
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
 			if (this.autoCommit) {
@@ -471,7 +476,7 @@ abstract class RoutedConnection extends StatementHost {
 		}
 		// learns the peer's new role now: the next borrows and prepared writes go to the writer
 		this.owner.confirmRole(failed);
-		return moveOff(failed, seen);
+		return moveToWriter(failed, seen);
 	}
 
 	/**
@@ -499,12 +504,11 @@ abstract class RoutedConnection extends StatementHost {
 	}
 
 	/**
-	 * Refused whole by a server that now runs read-only (a planned switchover), or a read cancelled
-	 * by a standby's recovery: it runs again on another peer (for a write the writer, waiting for the
-	 * promoted one), the failed one excluded until a probe after the failure finds it healthy. The
-	 * connection works, and stays parked for the statements prepared on it.
+	 * Refused whole by a server that now runs read-only (a planned switchover): nothing of it ran,
+	 * so it runs again on the writer, waiting for the promoted one. The connection works, and stays
+	 * parked for the statements prepared on it.
 	 */
-	private Connection moveOff(Peer failed, long seenNanos) throws SQLException {
+	private Connection moveToWriter(Peer failed, long seenNanos) throws SQLException {
 		exclude(failed, seenNanos);
 		park();
 		return physical();
