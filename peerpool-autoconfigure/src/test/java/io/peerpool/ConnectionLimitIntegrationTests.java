@@ -163,6 +163,74 @@ class ConnectionLimitIntegrationTests {
 		}
 	}
 
+	/**
+	 * This application needs more connections than the server allows (the pools of all its
+	 * instances are larger than {@code max_connections}): a caller beyond the connections it has
+	 * waits for one of them up to {@code acquire-timeout}, then is told that the pools are exhausted
+	 * and that the server refuses new connections at its limit, with the fix. The peer stays UP and
+	 * the connection in use keeps working.
+	 */
+	@Test
+	void aCallerBeyondTheConnectionsTheServerAllowsIsToldWhyAndThePeerStaysUp() throws Exception {
+		DatabaseServer busy = mariadb.servers().get(1);
+		List<String> downs = new CopyOnWriteArrayList<>();
+		Map<String, AtomicInteger> probes = new ConcurrentHashMap<>();
+		List<Connection> others = new ArrayList<>();
+		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+			try (PeerPoolDataSource pool = TestPools.over(TestPools.fastSettings("limit", Balance.ROUND_ROBIN), List.of(busy),
+					JdbcDriver.MARIADB, (server) -> PeerRole.PRIMARY, PeerProbe.standard(),
+					Map.of("maximum-pool-size", "4", "minimum-idle", "1"));
+					Connection inUse = pool.getConnection()) {
+				PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
+				pool.addListener(new PeerPoolListener() {
+
+					@Override
+					public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
+						probes.computeIfAbsent(peer.name(), (name) -> new AtomicInteger()).incrementAndGet();
+					}
+
+				});
+				assertThat(port(inUse)).isEqualTo(busy.port());
+				// no connection more than the server has now: the pool keeps the one in use, and gets no other
+				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
+						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
+				assertThat(codes(fill(busy, others))).contains("1040");
+				AtomicInteger probesOfBusy = probes.computeIfAbsent(busy.name(), (name) -> new AtomicInteger());
+				int probed = probesOfBusy.get();
+				await().atMost(Duration.ofSeconds(20)).until(() -> probesOfBusy.get() >= probed + 2);
+				// the connections the pool has (the one in use, what HikariCP kept idle), then one more
+				Throwable failure = null;
+				List<Connection> held = new ArrayList<>();
+				try {
+					while (failure == null) {
+						assertThat(held).as("connections the pool had when the limit was reached").hasSizeLessThan(4);
+						Connection next = pool.getConnection();
+						held.add(next);
+						failure = org.assertj.core.api.Assertions.catchThrowable(() -> port(next));
+					}
+				}
+				finally {
+					for (Connection connection : held) {
+						connection.close();
+					}
+				}
+				assertThat(failure).isInstanceOf(NoAvailablePeerException.class)
+					.hasMessageContaining("exhausted")
+					.hasMessageContaining("refuses new connections at its connection limit (raise max_connections");
+				assertThat(port(inUse)).as("the connection in use").isEqualTo(busy.port());
+				assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
+				assertThat(downs).as("peers marked DOWN").isEmpty();
+			}
+			finally {
+				for (Connection other : others) {
+					other.close();
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+			}
+		}
+	}
+
 	/** Another client opens connections to {@code server} as the application's user until it is refused one. */
 	private static SQLException fill(DatabaseServer server, List<Connection> others) {
 		while (true) {

@@ -385,6 +385,11 @@ public final class Peer implements Balanced {
 		return was;
 	}
 
+	/** Whether the latest probe found the server refusing new connections at its connection limit. */
+	boolean isRefusingConnections() {
+		return this.refusingConnections;
+	}
+
 	/**
 	 * One of the pool's idle connections for a probe, while the server refuses the probe one of its
 	 * own at its connection limit: waits at most {@code wait} for a slot and the connection, in
