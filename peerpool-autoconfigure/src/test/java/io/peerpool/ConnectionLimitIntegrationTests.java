@@ -26,6 +26,7 @@ import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.PostgresMajor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -183,14 +184,7 @@ class ConnectionLimitIntegrationTests {
 					Map.of("maximum-pool-size", "4", "minimum-idle", "1"));
 					Connection inUse = pool.getConnection()) {
 				PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
-				pool.addListener(new PeerPoolListener() {
-
-					@Override
-					public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
-						probes.computeIfAbsent(peer.name(), (name) -> new AtomicInteger()).incrementAndGet();
-					}
-
-				});
+				countProbes(pool, probes);
 				assertThat(port(inUse)).isEqualTo(busy.port());
 				// no connection more than the server has now: the pool keeps the one in use, and gets no other
 				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
@@ -207,7 +201,7 @@ class ConnectionLimitIntegrationTests {
 						assertThat(held).as("connections the pool had when the limit was reached").hasSizeLessThan(4);
 						Connection next = pool.getConnection();
 						held.add(next);
-						failure = org.assertj.core.api.Assertions.catchThrowable(() -> port(next));
+						failure = catchThrowable(() -> port(next));
 					}
 				}
 				finally {
@@ -229,6 +223,11 @@ class ConnectionLimitIntegrationTests {
 				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
 			}
 		}
+	}
+
+	/** Counts every background probe of {@code pool} by peer name. */
+	private static void countProbes(PeerPool pool, Map<String, AtomicInteger> probes) {
+		PoolEvents.onProbe(pool, (peer) -> probes.computeIfAbsent(peer, (name) -> new AtomicInteger()).incrementAndGet());
 	}
 
 	/** Another client opens connections to {@code server} as the application's user until it is refused one. */
@@ -274,14 +273,7 @@ class ConnectionLimitIntegrationTests {
 		try (PeerPoolDataSource pool = TestPools.over(settings, servers, driver, (server) -> PeerRole.PRIMARY,
 				PeerProbe.standard(), Map.of("maximum-pool-size", "4", "minimum-idle", "4"))) {
 			PoolEvents.onDown(pool, (event) -> downs.add(PoolEvents.describeDown(event)));
-			pool.addListener(new PeerPoolListener() {
-
-				@Override
-				public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
-					probes.computeIfAbsent(peer.name(), (name) -> new AtomicInteger()).incrementAndGet();
-				}
-
-			});
+			countProbes(pool, probes);
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
 			// a transaction of this application open on the peer that reaches its limit

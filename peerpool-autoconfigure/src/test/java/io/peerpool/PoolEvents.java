@@ -31,11 +31,16 @@ final class PoolEvents {
 
 	/** Calls {@code probed} after every background probe. */
 	static void onProbe(PeerPool pool, Runnable probed) {
+		onProbe(pool, (peer) -> probed.run());
+	}
+
+	/** Calls {@code probed} with the peer's name after every background probe. */
+	static void onProbe(PeerPool pool, Consumer<String> probed) {
 		pool.addListener(new PeerPoolListener() {
 
 			@Override
 			public void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
-				probed.run();
+				probed.accept(peer.name());
 			}
 
 		});

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.peerpool.balance.Balance;
@@ -88,9 +89,9 @@ class PostgresRecoveryConflictIntegrationTests {
 			TransactionTemplate readOnly = new TransactionTemplate(new DataSourceTransactionManager(pool));
 			readOnly.setReadOnly(true);
 			CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> readOnly.execute((status) -> {
-				int before = count(org.springframework.jdbc.datasource.DataSourceUtils.getConnection(pool),
+				int before = count(DataSourceUtils.getConnection(pool),
 						"SELECT count(*) FROM conflict_rows WHERE id <= 3");
-				return before + count(org.springframework.jdbc.datasource.DataSourceUtils.getConnection(pool), LONG_READ);
+				return before + count(DataSourceUtils.getConnection(pool), LONG_READ);
 			}));
 			conflictOnTheStandby();
 			assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(3 + 7);
