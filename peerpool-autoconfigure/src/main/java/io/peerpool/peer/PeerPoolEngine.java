@@ -865,7 +865,7 @@ public final class PeerPoolEngine {
 			if (peer.pool() != null) {
 				message.append(", ").append(peer.describeUsage());
 			}
-			if (peer.isRefusingConnections()) {
+			if (status.isUp() && peer.isRefusingConnections()) {
 				message.append(", its server refuses new connections at its connection limit (raise max_connections or the"
 						+ " user's limit, or lower maximum-pool-size across the applications that use it)");
 			}
