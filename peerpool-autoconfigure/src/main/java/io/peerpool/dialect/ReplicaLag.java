@@ -88,6 +88,19 @@ public final class ReplicaLag {
 	}
 
 	/**
+	 * Peer {@code peerIndex}, a writer, could not be sampled (its server refused the probe a
+	 * connection at its connection limit, and none of the pool's was free): it may have committed
+	 * since it was last sampled, so a replica that reached its newest sample is as far behind as
+	 * that sample is old, until the next sample.
+	 */
+	public void writerUnsampled(int peerIndex) {
+		History history = this.histories.get(peerIndex);
+		if (history != null) {
+			history.unsampled();
+		}
+	}
+
+	/**
 	 * Records what a healthy probe of peer {@code peerIndex} found and measures its lag: zero for a
 	 * writable server that replicates from no one (and for a Galera node).
 	 */
@@ -172,7 +185,7 @@ public final class ReplicaLag {
 			return null;
 		}
 		if (firstUnreached == Long.MAX_VALUE) {
-			return Duration.ZERO;
+			return Duration.ofNanos(history.sinceUnsampled(this.nanoTime.getAsLong()));
 		}
 		long nanos = history.clock(this.nanoTime.getAsLong()) - firstUnreached;
 		return Duration.ofNanos(Math.max(0, nanos));
@@ -191,6 +204,9 @@ public final class ReplicaLag {
 		/** Whether the writer stopped taking writes since it was last sampled. */
 		private boolean stopped;
 
+		/** Whether a probe of the writer could not sample it since it was last sampled. */
+		private boolean unsampled;
+
 		synchronized String newest() {
 			return this.positions.peekLast();
 		}
@@ -204,9 +220,22 @@ public final class ReplicaLag {
 			return this.stopped ? this.lastSeen : now;
 		}
 
+		synchronized void unsampled() {
+			this.unsampled = true;
+		}
+
+		/**
+		 * How far behind a replica that reached the newest sample may be: nothing, unless the writer
+		 * could not be sampled since and still takes writes; then the newest sample's age.
+		 */
+		synchronized long sinceUnsampled(long now) {
+			return (this.unsampled && !this.stopped) ? Math.max(0L, now - this.lastSeen) : 0L;
+		}
+
 		synchronized void record(String position, long now, long retentionNanos) {
 			this.lastSeen = now;
 			this.stopped = false;
+			this.unsampled = false;
 			if (!position.equals(this.positions.peekLast())) {
 				this.positions.addLast(position);
 				this.times.addLast(new long[] { now });

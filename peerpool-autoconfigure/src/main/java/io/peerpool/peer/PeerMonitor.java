@@ -496,6 +496,8 @@ final class PeerMonitor implements AutoCloseable {
 				logger.debug("peerpool: probe of " + peer.config().qualifiedName() + " ran out of time (" + error
 						+ ") while its heartbeat answers: the peer stays UP");
 			}
+			// a writer that may have committed since its last sample: its replicas are not taken as caught up with it
+			this.replicaLag.writerUnsampled(peer.index());
 			return false;
 		}
 		if (peer.status().isUp()) {
@@ -516,12 +518,15 @@ final class PeerMonitor implements AutoCloseable {
 	 * connections goes on (DOWN would abort every one of them, move their load onto the other
 	 * servers, and take the peer back only to fill it again); new work waits for its pooled
 	 * connections like any busy peer's. A replica's lag is unknown until a probe measures it
-	 * again ({@link Peer#observeUnmeasured}). A frozen server is still found by its heartbeat, a
-	 * dead one by the next probe's refused or unanswered connection.
+	 * again ({@link Peer#observeUnmeasured}); a writer's replicas are as far behind as its last
+	 * sample is old ({@link ReplicaLag#writerUnsampled}). A frozen server is still found by its
+	 * heartbeat, a dead one by the next probe's refused or unanswered connection.
 	 */
 	private void atConnectionLimit(Peer peer, String error) {
 		String why = "no connection for a probe: the server refuses new ones at its connection limit, and none of"
 				+ " the pool's was free";
+		// a writer that may have committed since its last sample: its replicas are not taken as caught up with it
+		this.replicaLag.writerUnsampled(peer.index());
 		if (peer.observeUnmeasured(why, this.includeUnknownLag)) {
 			logger.warn("peerpool: replica " + peer.config().qualifiedName() + " could not be probed (" + error
 					+ ", and none of its pooled connections was free): its lag is unknown until a probe measures it"

@@ -49,6 +49,33 @@ class ReplicaLagTests {
 			.isEqualTo(Duration.ofMillis(2500));
 	}
 
+	/**
+	 * A writer the pool could not sample (its server refused the probe a connection at its limit,
+	 * and none of its pooled ones was free) may have committed since its last sample: a replica
+	 * that reached that sample is behind by at most the time since, and counts as that far behind
+	 * until the writer is sampled again, rather than as caught up.
+	 */
+	@Test
+	void aReplicaThatReachedTheLastSampleOfAWriterThatCouldNotBeSampledIsAsFarBehindAsThatSampleIsOld() {
+		this.lag.establishedWriter(0);
+		at(0);
+		this.lag.measure(0, primary("0-1-10"));
+		at(1000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).as("caught up").isZero();
+		this.lag.writerUnsampled(0);
+		at(6000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).as("at most 6 s behind").isEqualTo(Duration.ofSeconds(6));
+		assertThat(this.lag.measure(1, replica("0-1-9")).lag()).as("behind the sample: since it was first seen")
+			.isEqualTo(Duration.ofSeconds(6));
+		at(7000);
+		this.lag.measure(0, primary("0-1-10"));
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).as("the writer sampled again").isZero();
+		this.lag.writerUnsampled(0);
+		this.lag.writerStopped(0);
+		at(20_000);
+		assertThat(this.lag.measure(1, replica("0-1-10")).lag()).as("a writer that stopped commits nothing").isZero();
+	}
+
 	@Test
 	void anIdlePrimaryKeepsOneSampleAndACaughtUpReplicaHasNoLag() {
 		at(0);
