@@ -31,11 +31,14 @@ import java.time.Instant;
  * @param probedLagSeconds the lag the last probe measured whatever the role the peer plays (0 for a
  * primary), or {@code null} when unknown or DOWN: what the {@code peerpool.replica.lag} meter
  * shows; {@code lagSeconds} is this figure for a peer that serves reads as a replica
+ * @param refusingConnections while an UP peer's server refuses new connections at its connection
+ * limit (another client holds every connection it allows), its last refusal; else {@code null}.
+ * The peer stays UP: its open connections work, new work waits for them
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
-		String writerConflict, String desynced, Double probedLagSeconds) {
+		String writerConflict, String desynced, Double probedLagSeconds, String refusingConnections) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -64,7 +64,7 @@ class ConnectionLimitIntegrationTests {
 							adminStatement.execute("SET GLOBAL max_connections = "
 									+ (intOf(adminStatement, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
 											+ " WHERE VARIABLE_NAME = 'THREADS_CONNECTED'") + 2));
-						}, "1040");
+						}, () -> adminStatement.execute("SET GLOBAL max_connections = " + limitBefore), "1040");
 			}
 			finally {
 				// root keeps its connection beyond the limit (SUPER): the limit is set back on it
@@ -85,7 +85,7 @@ class ConnectionLimitIntegrationTests {
 							adminStatement.execute("ALTER ROLE " + busy.username() + " CONNECTION LIMIT "
 									+ (intOf(adminStatement, "SELECT COUNT(*) FROM pg_stat_activity WHERE usename = '"
 											+ busy.username() + "'") + 2));
-						}, "53300");
+						}, () -> adminStatement.execute("ALTER ROLE " + busy.username() + " CONNECTION LIMIT -1"), "53300");
 			}
 			finally {
 				adminStatement.execute("ALTER ROLE " + busy.username() + " CONNECTION LIMIT -1");
@@ -264,7 +264,7 @@ class ConnectionLimitIntegrationTests {
 	}
 
 	private static void assertBusyPeerStaysUp(List<? extends DatabaseServer> servers, JdbcDriver driver,
-			String portQuery, String write, String count, Limit limit, String refusal) throws Exception {
+			String portQuery, String write, String count, Limit limit, Limit lift, String refusal) throws Exception {
 		DatabaseServer busy = servers.get(0);
 		PeerPoolSettings settings = TestPools.fastSettings("limit", Balance.ROUND_ROBIN);
 		List<String> downs = new CopyOnWriteArrayList<>();
@@ -291,6 +291,8 @@ class ConnectionLimitIntegrationTests {
 			await().atMost(Duration.ofSeconds(20)).until(() -> probesOfBusy.get() >= probed + 3);
 			assertThat(downs).as("peers marked DOWN").isEmpty();
 			assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
+			assertThat(pool.getPeer(busy.name()).refusingConnections()).as("health and the endpoint show it")
+				.containsIgnoringCase("too many connections");
 			open.commit();
 			open.close();
 			// the peer's pooled connections serve as before
@@ -304,6 +306,12 @@ class ConnectionLimitIntegrationTests {
 			}
 			assertThat(ports).contains(busy.port());
 			assertThat(downs).as("peers marked DOWN").isEmpty();
+			for (Connection other : others) {
+				other.close();
+			}
+			others.clear();
+			lift.set();
+			await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeer(busy.name()).refusingConnections() == null);
 		}
 		finally {
 			for (Connection other : others) {

@@ -130,19 +130,21 @@ public class PeerPoolEndpoint {
 	 * last probe, {@code null} when unknown, with {@code lagSource} how it was measured or
 	 * {@code lagUnknown} why it cannot be; {@code writerConflict} the pool's writer when this peer
 	 * also reports itself writable (and gets no writes); {@code desynced} the node's own state while
-	 * it is DESYNCED.
+	 * it is DESYNCED; {@code refusingConnections} the server's last refusal of a new connection at
+	 * its connection limit while the peer stays UP.
 	 */
 	public record PeerDescriptor(String name, String state, String role, String url, int active, int idle,
 			String since, String retryAt, String lastError, String failureReason, long routed, String server,
 			Double lagSeconds, String declaredRole, String lagSource, String lagUnknown, String writerConflict,
-			String desynced) {
+			String desynced, String refusingConnections) {
 
 		static PeerDescriptor of(PeerPool pool, PeerInfo peer) {
 			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
 					peer.url(), peer.active(), peer.idle(), text(peer.since()), text(peer.retryAt()),
 					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
 					peer.lagSeconds(), peer.declaredRole().name().toLowerCase(Locale.ROOT),
-					peer.lagSource(), peer.lagUnknown(), peer.writerConflict(), peer.desynced());
+					peer.lagSource(), peer.lagUnknown(), peer.writerConflict(), peer.desynced(),
+					peer.refusingConnections());
 		}
 
 		private static String text(Object value) {

@@ -105,6 +105,7 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		putIfPresent(details, "lagUnknown", peer.lagUnknown());
 		putIfPresent(details, "writerConflict", peer.writerConflict());
 		putIfPresent(details, "desynced", peer.desynced());
+		putIfPresent(details, "refusingConnections", peer.refusingConnections());
 		return details;
 	}
 

@@ -105,8 +105,11 @@ public final class Peer implements Balanced {
 	 */
 	private volatile long healthyProbeStarted = System.nanoTime();
 
-	/** Whether the latest probe found the server at its connection limit; only the monitor writes this. */
-	private volatile boolean refusingConnections;
+	/**
+	 * The server's refusal of the latest probe's new connection at its connection limit, redacted;
+	 * {@code null} while it accepts them. Only the monitor writes this.
+	 */
+	private volatile @Nullable String refusal;
 
 	Peer(PeerConfig config, int index, BoundedConnectDataSource connector,
 			Function<Peer, HikariDataSource> poolFactory, Clock clock, PeerListener listener) {
@@ -375,19 +378,20 @@ public final class Peer implements Balanced {
 	}
 
 	/**
-	 * Whether the server refuses new connections at its connection limit, as the latest probe
-	 * found: the monitor's, to say so once when it starts and once when it ends.
-	 * @return what it was before
+	 * What the latest probe found: the server's refusal of a new connection at its connection limit
+	 * (redacted), or {@code null} when it accepted one. The monitor's, to say so once when it starts
+	 * and once when it ends.
+	 * @return whether the server refused them before
 	 */
-	boolean refusingConnections(boolean refusing) {
-		boolean was = this.refusingConnections;
-		this.refusingConnections = refusing;
+	boolean refusingConnections(@Nullable String refusal) {
+		boolean was = this.refusal != null;
+		this.refusal = refusal;
 		return was;
 	}
 
 	/** Whether the latest probe found the server refusing new connections at its connection limit. */
 	boolean isRefusingConnections() {
-		return this.refusingConnections;
+		return this.refusal != null;
 	}
 
 	/**
@@ -441,7 +445,8 @@ public final class Peer implements Balanced {
 				(status.reason() != null) ? status.reason().tag() : null, routedConnections(),
 				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
 				measured ? found.lagSource() : null, measured ? found.lagUnknown() : null,
-				(conflict != null) ? conflict.name() : null, status.isUp() ? found.desynced() : null, lag);
+				(conflict != null) ? conflict.name() : null, status.isUp() ? found.desynced() : null, lag,
+				status.isUp() ? this.refusal : null);
 	}
 
 	/** Connections routed to this peer since the pool started. */

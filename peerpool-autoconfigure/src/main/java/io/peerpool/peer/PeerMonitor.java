@@ -371,7 +371,7 @@ final class PeerMonitor implements AutoCloseable {
 		catch (SQLException ex) {
 			return probePooled(peer, ex);
 		}
-		if (peer.refusingConnections(false)) {
+		if (peer.refusingConnections(null)) {
 			logger.info("peerpool: peer " + peer.config().qualifiedName() + " accepts new connections again");
 		}
 		try (connection) {
@@ -397,9 +397,10 @@ final class PeerMonitor implements AutoCloseable {
 		if (!Dialect.isConnectionLimit(refused) || !peer.status().isUp() || peer.isRejoining()) {
 			throw new ProbeFailure(refused);
 		}
-		if (!peer.refusingConnections(true)) {
+		String refusal = peer.redact(describe(refused));
+		if (!peer.refusingConnections(refusal)) {
 			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " refuses new connections at its"
-					+ " connection limit (" + peer.redact(describe(refused)) + "): it stays UP, its open connections serve, and it"
+					+ " connection limit (" + refusal + "): it stays UP, its open connections serve, and it"
 					+ " is probed on one of them meanwhile; raise the server's limit (max_connections, the user's or"
 					+ " role's connection limit) or lower maximum-pool-size across the applications that use it");
 		}
