@@ -225,6 +225,64 @@ class ConnectionLimitIntegrationTests {
 		}
 	}
 
+	/**
+	 * While a server refuses new connections at its limit and every connection this application
+	 * has to it is in use, a caller whose turn comes to that peer goes to the other one at once,
+	 * instead of waiting inside HikariCP up to {@code connect-timeout} for a connection the server
+	 * will not let it open (5 s here, so that the wait shows).
+	 */
+	@Test
+	void callersPassOverAPeerAtItsLimitWhoseConnectionsAreAllInUseWithoutWaitingForANewOne() throws Exception {
+		DatabaseServer busy = mariadb.servers().get(0);
+		DatabaseServer other = mariadb.servers().get(1);
+		PeerPoolSettings settings = new PeerPoolSettings("limit", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(20));
+		List<Connection> others = new ArrayList<>();
+		List<Connection> held = new ArrayList<>();
+		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+			try (PeerPoolDataSource pool = TestPools.over(settings, mariadb.servers(), JdbcDriver.MARIADB,
+					(server) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "4", "minimum-idle", "1"))) {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
+				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
+						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
+				assertThat(codes(fill(busy, others))).contains("1040");
+				await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeer(busy.name()).refusingConnections() != null);
+				// this application's connections to the busy peer, all in use
+				while (pool.getPeer(busy.name()).idle() > 0) {
+					assertThat(held).as("connections held").hasSizeLessThan(10);
+					Connection connection = pool.getConnection();
+					if (port(connection) == busy.port()) {
+						held.add(connection);
+					}
+					else {
+						connection.close();
+					}
+				}
+				long started = System.nanoTime();
+				for (int i = 0; i < 6; i++) {
+					try (Connection connection = pool.getConnection()) {
+						assertThat(port(connection)).isEqualTo(other.port());
+					}
+				}
+				assertThat(Duration.ofNanos(System.nanoTime() - started))
+					.as("6 borrows, half of them the busy peer's turn: none waited connect-timeout (5 s)")
+					.isLessThan(Duration.ofSeconds(5));
+				assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
+			}
+			finally {
+				for (Connection connection : held) {
+					connection.close();
+				}
+				for (Connection connection : others) {
+					connection.close();
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+			}
+		}
+	}
+
 	/** Counts every background probe of {@code pool} by peer name. */
 	private static void countProbes(PeerPool pool, Map<String, AtomicInteger> probes) {
 		PoolEvents.onProbe(pool, (peer) -> probes.computeIfAbsent(peer, (name) -> new AtomicInteger()).incrementAndGet());

@@ -523,6 +523,11 @@ public final class PeerPoolEngine {
 			// one still has a turn (HikariCP does not wake its waiters when a DOWN peer's pool is closed)
 			long connectionMillis = Math.min(remainingMillis,
 					Math.max(HIKARI_MIN_TIMEOUT_MS, peer.connectTimeoutMillis()));
+			if (!waiting && peer.isRefusingConnections()) {
+				// its server refuses new connections at its limit: only an idle one, else the next peer at once (when
+				// every peer is busy, the caller waits for a released connection, below)
+				connectionMillis = 1L;
+			}
 			Connection physical;
 			boolean quickTurn = quick;
 			if (quickTurn) {
