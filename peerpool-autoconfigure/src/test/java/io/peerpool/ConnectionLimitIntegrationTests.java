@@ -288,6 +288,61 @@ class ConnectionLimitIntegrationTests {
 		PoolEvents.onProbe(pool, (peer) -> probes.computeIfAbsent(peer, (name) -> new AtomicInteger()).incrementAndGet());
 	}
 
+	/**
+	 * A primary at its connection limit whose pooled connections this application holds cannot be
+	 * sampled: it may commit meanwhile, so its replica, measured by position (the application user
+	 * may not see the server's own figure), is no longer taken as caught up: it is as far behind as
+	 * the primary's last sample is old, and past {@code max-replica-lag} it gets no reads, until the
+	 * primary is sampled again.
+	 */
+	@Test
+	void aReplicaOfAPrimaryThatCannotBeSampledAtItsLimitLagsByTheAgeOfThePrimarysLastSample() throws Exception {
+		DatabaseServer primary = replicated.primary();
+		DatabaseServer replica = replicated.replicas().get(0);
+		PeerPoolSettings settings = new PeerPoolSettings("limit", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
+				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
+				Duration.ofSeconds(2), ReadYourWrites.NONE, Duration.ofSeconds(5));
+		List<Connection> others = new ArrayList<>();
+		List<Connection> held = new ArrayList<>();
+		try (Connection admin = primary.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
+			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+			try (PeerPoolDataSource pool = TestPools.over(settings, replicated.servers(), JdbcDriver.MARIADB,
+					(server) -> (server == primary) ? PeerRole.PRIMARY : PeerRole.REPLICA, PeerProbe.standard(),
+					Map.of("maximum-pool-size", "2", "minimum-idle", "2"))) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> pool.getPeer(replica.name()).state() == PeerState.UP
+						&& "position".equals(pool.getPeer(replica.name()).lagSource()));
+				// this application's writes hold both of the primary's pooled connections
+				for (int i = 0; i < 2; i++) {
+					Connection write = pool.getConnection();
+					held.add(write);
+					assertThat(port(write)).as("a write").isEqualTo(primary.port());
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
+						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
+				assertThat(codes(fill(primary, others))).contains("1040");
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
+					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.LAGGING));
+				assertThat(pool.getPeer(primary.name()).state()).isEqualTo(PeerState.UP);
+				for (Connection write : held) {
+					write.close();
+				}
+				held.clear();
+				// a pooled connection of the primary is free again: the probe samples it on that connection
+				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
+					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.UP));
+			}
+			finally {
+				for (Connection connection : held) {
+					connection.close();
+				}
+				for (Connection connection : others) {
+					connection.close();
+				}
+				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+			}
+		}
+	}
+
 	/** Another client opens connections to {@code server} as the application's user until it is refused one. */
 	private static SQLException fill(DatabaseServer server, List<Connection> others) {
 		while (true) {
@@ -311,6 +366,7 @@ class ConnectionLimitIntegrationTests {
 	private static void createTable(DatabaseServer server) throws SQLException {
 		try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE IF NOT EXISTS limit_rows (id INT PRIMARY KEY)");
+			statement.execute("DELETE FROM limit_rows");
 		}
 	}
 
