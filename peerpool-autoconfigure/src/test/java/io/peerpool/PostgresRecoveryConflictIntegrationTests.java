@@ -54,7 +54,7 @@ class PostgresRecoveryConflictIntegrationTests {
 		PostgresServer standby = pg.standbys().get(0);
 		standby.executeAsAdmin("ALTER SYSTEM SET max_standby_streaming_delay = 0");
 		standby.executeAsAdmin("SELECT pg_reload_conf()");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(adminQuery(standby, 
+		await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(adminQuery(standby,
 				"SELECT setting FROM pg_settings WHERE name = 'max_standby_streaming_delay'")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "7".equals(adminQuery(standby, "SELECT count(*) FROM conflict_rows")));
 	}
@@ -77,8 +77,11 @@ class PostgresRecoveryConflictIntegrationTests {
 			awaitReplicaUp(pool);
 			connection.setReadOnly(true);
 			CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> count(connection, LONG_READ));
+			long cancelled = cancelledForLocks();
 			conflictOnTheStandby();
 			assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(7);
+			// the standby's statistics are flushed within a second or so
+			await().atMost(Duration.ofSeconds(10)).until(() -> cancelledForLocks() > cancelled);
 		}
 	}
 
@@ -93,8 +96,11 @@ class PostgresRecoveryConflictIntegrationTests {
 						"SELECT count(*) FROM conflict_rows WHERE id <= 3");
 				return before + count(DataSourceUtils.getConnection(pool), LONG_READ);
 			}));
+			long cancelled = cancelledForLocks();
 			conflictOnTheStandby();
 			assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(3 + 7);
+			// the standby's statistics are flushed within a second or so
+			await().atMost(Duration.ofSeconds(10)).until(() -> cancelledForLocks() > cancelled);
 		}
 	}
 
@@ -111,7 +117,7 @@ class PostgresRecoveryConflictIntegrationTests {
 	 */
 	private static void conflictOnTheStandby() throws SQLException {
 		PostgresServer standby = pg.standbys().get(0);
-		await().atMost(Duration.ofSeconds(10)).until(() -> !"0".equals(adminQuery(standby, 
+		await().atMost(Duration.ofSeconds(10)).until(() -> !"0".equals(adminQuery(standby,
 				"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.5)%' AND state = 'active'"
 						+ " AND pid <> pg_backend_pid()")));
 		try (Connection primary = pg.primary().connect(); Statement statement = primary.createStatement()) {
@@ -119,6 +125,12 @@ class PostgresRecoveryConflictIntegrationTests {
 			statement.execute("LOCK TABLE conflict_rows IN ACCESS EXCLUSIVE MODE");
 			primary.commit();
 		}
+	}
+
+	/** Queries the standby cancelled for a lock it had to replay, as it counts them. */
+	private static long cancelledForLocks() throws SQLException {
+		return Long.parseLong(adminQuery(pg.standbys().get(0),
+				"SELECT COALESCE(sum(confl_lock), 0) FROM pg_stat_database_conflicts"));
 	}
 
 	private static int count(Connection connection, String sql) {
