@@ -55,21 +55,11 @@ class ConnectionLimitIntegrationTests {
 	void aMariaDbPeerAtMaxConnectionsStaysUpAndItsOpenTransactionCommits() throws Exception {
 		DatabaseServer busy = mariadb.servers().get(0);
 		createTable(busy);
-		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
-			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
-			try {
-				assertBusyPeerStaysUp(mariadb.servers(), JdbcDriver.MARIADB, "SELECT @@port",
-						"INSERT INTO limit_rows (id) VALUES (1)", "SELECT COUNT(*) FROM limit_rows WHERE id = 1", () -> {
-							// the server allows as many connections as it has now and two more: another client takes those
-							adminStatement.execute("SET GLOBAL max_connections = "
-									+ (intOf(adminStatement, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-											+ " WHERE VARIABLE_NAME = 'THREADS_CONNECTED'") + 2));
-						}, () -> adminStatement.execute("SET GLOBAL max_connections = " + limitBefore), "1040");
-			}
-			finally {
-				// root keeps its connection beyond the limit (SUPER): the limit is set back on it
-				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
-			}
+		try (MaxConnections limit = new MaxConnections(busy)) {
+			// the server allows as many connections as it has now and two more: another client takes those
+			assertBusyPeerStaysUp(mariadb.servers(), JdbcDriver.MARIADB, "SELECT @@port",
+					"INSERT INTO limit_rows (id) VALUES (1)", "SELECT COUNT(*) FROM limit_rows WHERE id = 1",
+					() -> limit.allow(2), limit::lift, "1040");
 		}
 	}
 
@@ -107,10 +97,8 @@ class ConnectionLimitIntegrationTests {
 		DatabaseServer replica = replicated.replicas().get(0);
 		PeerPoolSettings settings = TestPools.fastSettings("limit", Balance.ROUND_ROBIN);
 		List<String> downs = new CopyOnWriteArrayList<>();
-		List<Connection> others = new ArrayList<>();
 		List<Connection> held = new ArrayList<>();
-		try (Connection admin = replica.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
-			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+		try (MaxConnections limit = new MaxConnections(replica)) {
 			try (PeerPoolDataSource pool = TestPools.over(settings, replicated.servers(), JdbcDriver.MARIADB,
 					(server) -> (server == primary) ? PeerRole.PRIMARY : PeerRole.REPLICA, PeerProbe.standard(),
 					Map.of("maximum-pool-size", "2", "minimum-idle", "2"))) {
@@ -124,10 +112,7 @@ class ConnectionLimitIntegrationTests {
 					held.add(read);
 					assertThat(port(read)).as("a read").isEqualTo(replica.port());
 				}
-				adminStatement.execute("SET GLOBAL max_connections = " + (intOf(adminStatement,
-						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'")
-						+ 2));
-				fill(replica, others);
+				limit.reach(2);
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
 					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.LAGGING));
 				assertThat(pool.getPeer(replica.name()).lagSeconds()).as("lag unknown").isNull();
@@ -139,10 +124,7 @@ class ConnectionLimitIntegrationTests {
 					read.setReadOnly(true);
 					assertThat(port(read)).as("a new read while the replica's lag is unknown").isEqualTo(primary.port());
 				}
-				for (Connection read : held) {
-					read.close();
-				}
-				held.clear();
+				closeAll(held);
 				// a pooled connection is free again: the probe measures the lag on it
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
 					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.UP));
@@ -153,13 +135,7 @@ class ConnectionLimitIntegrationTests {
 				assertThat(downs).as("peers marked DOWN").isEmpty();
 			}
 			finally {
-				for (Connection connection : held) {
-					connection.close();
-				}
-				for (Connection other : others) {
-					other.close();
-				}
-				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+				closeAll(held);
 			}
 		}
 	}
@@ -176,9 +152,7 @@ class ConnectionLimitIntegrationTests {
 		DatabaseServer busy = mariadb.servers().get(1);
 		List<String> downs = new CopyOnWriteArrayList<>();
 		Map<String, AtomicInteger> probes = new ConcurrentHashMap<>();
-		List<Connection> others = new ArrayList<>();
-		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
-			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+		try (MaxConnections limit = new MaxConnections(busy)) {
 			try (PeerPoolDataSource pool = TestPools.over(TestPools.fastSettings("limit", Balance.ROUND_ROBIN), List.of(busy),
 					JdbcDriver.MARIADB, (server) -> PeerRole.PRIMARY, PeerProbe.standard(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "1"));
@@ -187,9 +161,7 @@ class ConnectionLimitIntegrationTests {
 				countProbes(pool, probes);
 				assertThat(port(inUse)).isEqualTo(busy.port());
 				// no connection more than the server has now: the pool keeps the one in use, and gets no other
-				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
-						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
-				assertThat(codes(fill(busy, others))).contains("1040");
+				assertThat(codes(limit.reach(0))).contains("1040");
 				AtomicInteger probesOfBusy = probes.computeIfAbsent(busy.name(), (name) -> new AtomicInteger());
 				int probed = probesOfBusy.get();
 				await().atMost(Duration.ofSeconds(20)).until(() -> probesOfBusy.get() >= probed + 2);
@@ -205,9 +177,7 @@ class ConnectionLimitIntegrationTests {
 					}
 				}
 				finally {
-					for (Connection connection : held) {
-						connection.close();
-					}
+					closeAll(held);
 				}
 				assertThat(failure).isInstanceOf(NoAvailablePeerException.class)
 					.hasMessageContaining("exhausted")
@@ -215,12 +185,6 @@ class ConnectionLimitIntegrationTests {
 				assertThat(port(inUse)).as("the connection in use").isEqualTo(busy.port());
 				assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
 				assertThat(downs).as("peers marked DOWN").isEmpty();
-			}
-			finally {
-				for (Connection other : others) {
-					other.close();
-				}
-				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
 			}
 		}
 	}
@@ -237,17 +201,13 @@ class ConnectionLimitIntegrationTests {
 		DatabaseServer other = mariadb.servers().get(1);
 		PeerPoolSettings settings = new PeerPoolSettings("limit", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(20));
-		List<Connection> others = new ArrayList<>();
 		List<Connection> held = new ArrayList<>();
-		try (Connection admin = busy.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
-			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+		try (MaxConnections limit = new MaxConnections(busy)) {
 			try (PeerPoolDataSource pool = TestPools.over(settings, mariadb.servers(), JdbcDriver.MARIADB,
 					(server) -> PeerRole.PRIMARY, PeerProbe.standard(), Map.of("maximum-pool-size", "4", "minimum-idle", "1"))) {
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> pool.getPeers().stream().allMatch((peer) -> peer.state() == PeerState.UP));
-				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
-						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
-				assertThat(codes(fill(busy, others))).contains("1040");
+				assertThat(codes(limit.reach(0))).contains("1040");
 				await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeer(busy.name()).refusingConnections() != null);
 				// this application's connections to the busy peer, all in use
 				while (pool.getPeer(busy.name()).idle() > 0) {
@@ -272,13 +232,7 @@ class ConnectionLimitIntegrationTests {
 				assertThat(pool.getPeer(busy.name()).state()).isEqualTo(PeerState.UP);
 			}
 			finally {
-				for (Connection connection : held) {
-					connection.close();
-				}
-				for (Connection connection : others) {
-					connection.close();
-				}
-				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+				closeAll(held);
 			}
 		}
 	}
@@ -302,10 +256,8 @@ class ConnectionLimitIntegrationTests {
 		PeerPoolSettings settings = new PeerPoolSettings("limit", Balance.ROUND_ROBIN, Duration.ofSeconds(2),
 				Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
 				Duration.ofSeconds(2), ReadYourWrites.NONE, Duration.ofSeconds(5));
-		List<Connection> others = new ArrayList<>();
 		List<Connection> held = new ArrayList<>();
-		try (Connection admin = primary.connectAsAdmin(); Statement adminStatement = admin.createStatement()) {
-			int limitBefore = intOf(adminStatement, "SELECT @@max_connections");
+		try (MaxConnections limit = new MaxConnections(primary)) {
 			try (PeerPoolDataSource pool = TestPools.over(settings, replicated.servers(), JdbcDriver.MARIADB,
 					(server) -> (server == primary) ? PeerRole.PRIMARY : PeerRole.REPLICA, PeerProbe.standard(),
 					Map.of("maximum-pool-size", "2", "minimum-idle", "2"))) {
@@ -317,30 +269,81 @@ class ConnectionLimitIntegrationTests {
 					held.add(write);
 					assertThat(port(write)).as("a write").isEqualTo(primary.port());
 				}
-				adminStatement.execute("SET GLOBAL max_connections = " + intOf(adminStatement,
-						"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'"));
-				assertThat(codes(fill(primary, others))).contains("1040");
+				assertThat(codes(limit.reach(0))).contains("1040");
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
 					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.LAGGING));
 				assertThat(pool.getPeer(primary.name()).state()).isEqualTo(PeerState.UP);
-				for (Connection write : held) {
-					write.close();
-				}
-				held.clear();
+				closeAll(held);
 				// a pooled connection of the primary is free again: the probe samples it on that connection
 				await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pool.getPeer(replica.name()))
 					.extracting(PeerInfo::state).as("%s", pool.getPeer(replica.name())).isEqualTo(PeerState.UP));
 			}
 			finally {
-				for (Connection connection : held) {
-					connection.close();
-				}
-				for (Connection connection : others) {
-					connection.close();
-				}
-				adminStatement.execute("SET GLOBAL max_connections = " + limitBefore);
+				closeAll(held);
 			}
 		}
+	}
+
+	/**
+	 * MariaDB's {@code max_connections} on one server, set through a root connection kept for it
+	 * (root, with SUPER, keeps its connection beyond the limit), with another client's connections
+	 * that reach it; set back and closed by {@link #lift} and {@link #close}.
+	 */
+	private static final class MaxConnections implements AutoCloseable {
+
+		private final DatabaseServer server;
+
+		private final Connection admin;
+
+		private final Statement statement;
+
+		private final int before;
+
+		private final List<Connection> others = new ArrayList<>();
+
+		MaxConnections(DatabaseServer server) throws SQLException {
+			this.server = server;
+			this.admin = server.connectAsAdmin();
+			this.statement = this.admin.createStatement();
+			this.before = intOf(this.statement, "SELECT @@max_connections");
+		}
+
+		/** Allows as many connections as the server has now and {@code more}. */
+		void allow(int more) throws SQLException {
+			this.statement.execute("SET GLOBAL max_connections = " + (intOf(this.statement,
+					"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'")
+					+ more));
+		}
+
+		/** {@link #allow}, then another client takes those connections: its refusal of one more. */
+		SQLException reach(int more) throws SQLException {
+			allow(more);
+			return fill(this.server, this.others);
+		}
+
+		/** The other client's connections closed and the limit set back. */
+		void lift() throws SQLException {
+			closeAll(this.others);
+			this.statement.execute("SET GLOBAL max_connections = " + this.before);
+		}
+
+		@Override
+		public void close() throws SQLException {
+			try {
+				lift();
+			}
+			finally {
+				this.admin.close();
+			}
+		}
+
+	}
+
+	private static void closeAll(List<Connection> connections) throws SQLException {
+		for (Connection connection : connections) {
+			connection.close();
+		}
+		connections.clear();
 	}
 
 	/** Another client opens connections to {@code server} as the application's user until it is refused one. */
@@ -420,17 +423,12 @@ class ConnectionLimitIntegrationTests {
 			}
 			assertThat(ports).contains(busy.port());
 			assertThat(downs).as("peers marked DOWN").isEmpty();
-			for (Connection other : others) {
-				other.close();
-			}
-			others.clear();
+			closeAll(others);
 			lift.set();
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeer(busy.name()).refusingConnections() == null);
 		}
 		finally {
-			for (Connection other : others) {
-				other.close();
-			}
+			closeAll(others);
 		}
 		try (Connection check = busy.connect(); Statement statement = check.createStatement()) {
 			assertThat(intOf(statement, count)).as("the transaction open when the limit was reached").isEqualTo(1);
