@@ -89,9 +89,10 @@ public final class ReplicaLag {
 
 	/**
 	 * Peer {@code peerIndex}, a writer, could not be sampled (its server refused the probe a
-	 * connection at its connection limit, and none of the pool's was free): it may have committed
-	 * since it was last sampled, so a replica that reached its newest sample is as far behind as
-	 * that sample is old, until the next sample.
+	 * connection at its connection limit and none of the pool's was free, or the probe ran out of
+	 * time while the peer's heartbeat answers): it may have committed since it was last sampled, so
+	 * a replica that reached its newest sample is as far behind as that sample is old, until the
+	 * next sample.
 	 */
 	public void writerUnsampled(int peerIndex) {
 		History history = this.histories.get(peerIndex);
