@@ -431,27 +431,23 @@ abstract class RoutedConnection extends StatementHost {
 		if (failed == null) {
 			return null;
 		}
-		if (readsOnly && oneStatement && !this.pinned && canRetryFirstStatement(true) && cancelledByRecovery(failure)) {
-			// nothing was wrong with the read, the connection or the server: it runs again, elsewhere until a probe
-			// (the connection goes back to its pool, which rolls back a transaction the cancel left aborted: the read
-			// may come back to the same standby, which a parked connection would hold a slot of)
-			exclude(failed, seen);
-			releasePhysical(failure);
-			return physical();
-		}
-		boolean refused = refusedAsReadOnly(failure);
+		// nothing was wrong with a read a standby cancelled, the connection or the server: it runs again as a first
+		// statement does, elsewhere until a probe (given back, not parked: it may come back to the same standby,
+		// whose slot a parked connection would hold; its pool rolls back a transaction the cancel left aborted)
+		boolean cancelled = readsOnly && oneStatement && !this.pinned && cancelledByRecovery(failure);
+		boolean refused = !cancelled && refusedAsReadOnly(failure);
 		if (refused) {
 			// learns the peer's new role now: the next borrows go to the writer
 			this.owner.confirmRole(failed);
 		}
-		else if (!this.owner.reportIfPeerFailure(failed, failure)) {
+		else if (!cancelled && !this.owner.reportIfPeerFailure(failed, failure)) {
 			return null;
 		}
 		if (oneStatement && this.autoCommit && !this.pinned && refused) {
 			return moveToWriter(failed, seen);
 		}
 		if (!canRetryFirstStatement(readsOnly)) {
-			if (this.autoCommit) {
+			if (this.autoCommit && !cancelled) {
 				letGoOfLost(failed, seen, failure);
 			}
 			return null;

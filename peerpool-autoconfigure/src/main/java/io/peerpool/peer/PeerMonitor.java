@@ -363,6 +363,10 @@ final class PeerMonitor implements AutoCloseable {
 		});
 	}
 
+	/** What to do about a server at its connection limit, as the WARN and {@code NoAvailablePeerException} say it. */
+	static final String CONNECTION_LIMIT_FIX = "raise max_connections or the user's or role's limit, or lower"
+			+ " maximum-pool-size across the applications that use it";
+
 	private ProbeResult probeOnce(Peer peer) {
 		Connection connection;
 		try {
@@ -401,8 +405,7 @@ final class PeerMonitor implements AutoCloseable {
 		if (!peer.refusingConnections(refusal)) {
 			logger.warn("peerpool: peer " + peer.config().qualifiedName() + " refuses new connections at its"
 					+ " connection limit (" + refusal + "): it stays UP, its open connections serve, and it"
-					+ " is probed on one of them meanwhile; raise the server's limit (max_connections, the user's or"
-					+ " role's connection limit) or lower maximum-pool-size across the applications that use it");
+					+ " is probed on one of them meanwhile; " + CONNECTION_LIMIT_FIX);
 		}
 		Connection pooled;
 		try {

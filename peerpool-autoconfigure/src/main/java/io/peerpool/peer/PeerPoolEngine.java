@@ -871,8 +871,9 @@ public final class PeerPoolEngine {
 				message.append(", ").append(peer.describeUsage());
 			}
 			if (status.isUp() && peer.isRefusingConnections()) {
-				message.append(", its server refuses new connections at its connection limit (raise max_connections or the"
-						+ " user's limit, or lower maximum-pool-size across the applications that use it)");
+				message.append(", its server refuses new connections at its connection limit (")
+					.append(PeerMonitor.CONNECTION_LIMIT_FIX)
+					.append(')');
 			}
 			if (status.reason() != null) {
 				message.append(", ").append(status.reason().tag());

@@ -270,14 +270,12 @@ record PeerStatus(PeerRole declaredRole, PeerHealth health, Findings found, bool
 	 * can no longer be checked.
 	 */
 	PeerStatus unmeasured(String why, boolean includeUnknownLag) {
-		Findings was = this.found;
-		Replication replication = was.replication();
-		boolean replicating = replication != null && Boolean.TRUE.equals(replication.replicating());
-		if (role() != PeerRole.REPLICA && !replicating) {
+		if (!isReplicaForReads()) {
 			// a primary's lag is its replicas'
 			return this;
 		}
-		Findings found = new Findings(was.readOnly(), replication, null, null, why, !includeUnknownLag,
+		Findings was = this.found;
+		Findings found = new Findings(was.readOnly(), was.replication(), null, null, why, !includeUnknownLag,
 				was.desynced());
 		return new PeerStatus(this.declaredRole, this.health, found, this.rejoining, this.drained, this.writer);
 	}
