@@ -28,6 +28,7 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerPoolSettings.TransactionReplay;
+import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
@@ -317,6 +318,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		private long transactionReplayLimitBytes;
 
+		private GaleraWriters galeraWriters;
+
 		private final Map<String, String> hikari = new LinkedHashMap<>();
 
 		private final List<Peer> peers = new ArrayList<>();
@@ -353,6 +356,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			this.transactionReplay = settings.transactionReplay();
 			this.transactionReplayLimitStatements = settings.transactionReplayLimitStatements();
 			this.transactionReplayLimitBytes = settings.transactionReplayLimitBytes();
+			this.galeraWriters = settings.galeraWriters();
 			return this;
 		}
 
@@ -505,6 +509,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			return this;
 		}
 
+		/**
+		 * How many nodes of a Galera cluster take the writes at a time; default {@code one}, so that
+		 * concurrent transactions that change the same row do not fail Galera's certification.
+		 */
+		public Builder galeraWriters(GaleraWriters galeraWriters) {
+			this.galeraWriters = galeraWriters;
+			return this;
+		}
+
 		/** A HikariCP setting for every peer's pool, in relaxed property form ({@code maximum-pool-size}). */
 		public Builder hikari(String property, String value) {
 			this.hikari.put(property, value);
@@ -546,7 +559,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 					this.probeTimeout, this.connectTimeout, this.acquireTimeout, this.readWriteSplit,
 					this.readsIncludePrimary, this.maxReplicaLag, this.readYourWrites, this.pinDuration,
 					this.unknownLag, this.heartbeatInterval, this.heartbeatTimeout, this.transactionReplay,
-					this.transactionReplayLimitStatements, this.transactionReplayLimitBytes);
+					this.transactionReplayLimitStatements, this.transactionReplayLimitBytes, this.galeraWriters);
 		}
 
 		/**

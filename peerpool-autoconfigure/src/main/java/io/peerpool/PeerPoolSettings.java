@@ -10,7 +10,7 @@ import io.peerpool.peer.SafeUrls;
 
 /**
  * The resolved settings of one pool (top-level defaults merged with the pool's own), with the
- * types of its settings: {@link UnknownLag}, {@link TransactionReplay}, and {@link PeerConfig}, the
+ * types of its settings: {@link UnknownLag}, {@link TransactionReplay}, {@link GaleraWriters}, and {@link PeerConfig}, the
  * resolved settings of each of its peers.
  *
  * @param name name of the pool
@@ -35,12 +35,14 @@ import io.peerpool.peer.SafeUrls;
  * recorded (and its failure reaches the application)
  * @param transactionReplayLimitBytes approximate bytes of recorded SQL and parameters beyond which a
  * transaction is no longer recorded
+ * @param galeraWriters how many nodes of a Galera cluster take the writes at a time
  */
 public record PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
 		Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
 		boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration,
 		UnknownLag unknownLag, Duration heartbeatInterval, Duration heartbeatTimeout,
-		TransactionReplay transactionReplay, int transactionReplayLimitStatements, long transactionReplayLimitBytes) {
+		TransactionReplay transactionReplay, int transactionReplayLimitStatements, long transactionReplayLimitBytes,
+		GaleraWriters galeraWriters) {
 
 	/** Default time between two heartbeats of an UP peer. */
 	public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(250);
@@ -53,6 +55,18 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 
 	/** Default of {@code transaction-replay-limit.bytes}: 1 MB. */
 	public static final long DEFAULT_REPLAY_LIMIT_BYTES = 1024 * 1024;
+
+	/** Settings with one Galera writer at a time (the default). */
+	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
+			Duration probeTimeout, Duration connectTimeout, Duration acquireTimeout, Boolean readWriteSplit,
+			boolean readsIncludePrimary, Duration maxReplicaLag, ReadYourWrites readYourWrites, Duration pinDuration,
+			UnknownLag unknownLag, Duration heartbeatInterval, Duration heartbeatTimeout,
+			TransactionReplay transactionReplay, int transactionReplayLimitStatements, long transactionReplayLimitBytes) {
+		this(name, balance, checkInterval, probeInterval, probeTimeout, connectTimeout, acquireTimeout, readWriteSplit,
+				readsIncludePrimary, maxReplicaLag, readYourWrites, pinDuration, unknownLag, heartbeatInterval,
+				heartbeatTimeout, transactionReplay, transactionReplayLimitStatements, transactionReplayLimitBytes,
+				GaleraWriters.ONE);
+	}
 
 	/** Settings with the transaction replay defaults ({@code read-only}, 64 statements, 1 MB). */
 	public PeerPoolSettings(String name, Balance balance, Duration checkInterval, Duration probeInterval,
@@ -119,6 +133,7 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 			throw new IllegalArgumentException(
 					"transaction-replay-limit.bytes must not be negative, was " + transactionReplayLimitBytes);
 		}
+		Objects.requireNonNull(galeraWriters, "galera-writers");
 	}
 
 	/** These settings with {@code transaction-replay} and its limit changed. */
@@ -126,7 +141,16 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		return new PeerPoolSettings(this.name, this.balance, this.checkInterval, this.probeInterval, this.probeTimeout,
 				this.connectTimeout, this.acquireTimeout, this.readWriteSplit, this.readsIncludePrimary,
 				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.unknownLag, this.heartbeatInterval,
-				this.heartbeatTimeout, replay, limitStatements, limitBytes);
+				this.heartbeatTimeout, replay, limitStatements, limitBytes, this.galeraWriters);
+	}
+
+	/** These settings with {@code galera-writers} changed. */
+	public PeerPoolSettings withGaleraWriters(GaleraWriters writers) {
+		return new PeerPoolSettings(this.name, this.balance, this.checkInterval, this.probeInterval, this.probeTimeout,
+				this.connectTimeout, this.acquireTimeout, this.readWriteSplit, this.readsIncludePrimary,
+				this.maxReplicaLag, this.readYourWrites, this.pinDuration, this.unknownLag, this.heartbeatInterval,
+				this.heartbeatTimeout, this.transactionReplay, this.transactionReplayLimitStatements,
+				this.transactionReplayLimitBytes, writers);
 	}
 
 	/** The defaults of the {@code spring.datasource.peerpool.*} properties. */
@@ -178,6 +202,30 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 		READ_ONLY,
 
 		/** Every transaction, writes included: verified by comparing results, never a blind re-run. */
+		ALL;
+
+	}
+
+	/**
+	 * How many nodes of a Galera cluster take the writes at a time ({@code galera-writers}). Galera
+	 * certifies a transaction at its commit against those committed meanwhile on the other nodes:
+	 * two transactions that change the same row on two nodes cannot both commit, and the later one
+	 * fails with MariaDB's 1213 "Deadlock found" although neither waited for a lock. On one node the
+	 * second waits for the first's row lock and commits.
+	 */
+	public enum GaleraWriters {
+
+		/**
+		 * One Synced node takes every write (the default): the first in declared order, kept while it
+		 * is UP and not drained, then the next. The other nodes serve reads as replicas do, by the
+		 * same rules (read-only transactions, replica scopes, GET requests).
+		 */
+		ONE,
+
+		/**
+		 * Every Synced node takes writes, spread by {@code balance}: for applications whose concurrent
+		 * transactions never change the same rows, or that retry 1213 themselves.
+		 */
 		ALL;
 
 	}

@@ -254,8 +254,11 @@ class GaleraPassingStatesIntegrationTests {
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
+		// every node takes writes, so that a node's passing state shows in the load it gets (one writer:
+		// GaleraWriteConflictIntegrationTests)
 		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
 			.settings(settings)
+			.galeraWriters(PeerPoolSettings.GaleraWriters.ALL)
 			.peers(peers)
 			.probe(PeerProbe.standard())
 			.buildUnstarted();

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routing over a real three-node Galera cluster (multi-primary) with peerpool's default probe:
- * writes spread over the Synced nodes, a frozen node is excluded and comes back after thaw, a node
+ * Routing over a real three-node Galera cluster (multi-primary) with peerpool's default probe and
+ * every node taking writes ({@code galera-writers: all}): writes spread over the Synced nodes, a frozen node is excluded and comes back after thaw, a node
  * that lost quorum is excluded although it still answers {@code SELECT 1}, and {@code sequential}
  * keeps a single writer. Each transaction reads {@code @@port} to say which node ran it.
  */
@@ -318,8 +318,10 @@ class GaleraRoutingIntegrationTests {
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
+		// every node takes writes: what these tests are about (GaleraWriteConflictIntegrationTests: one writer)
 		PeerPoolDataSource pool = PeerPoolDataSource.builder(settings.name())
 			.settings(settings)
+			.galeraWriters(PeerPoolSettings.GaleraWriters.ALL)
 			.peers(peers)
 			.probe(probe)
 			.buildUnstarted();

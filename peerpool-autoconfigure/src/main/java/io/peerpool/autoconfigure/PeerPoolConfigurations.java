@@ -143,7 +143,7 @@ final class PeerPoolConfigurations {
 				pool.getReadWriteSplit(), pool.isReadsIncludePrimary(), pool.getMaxReplicaLag(),
 				pool.getReadYourWrites(), pool.getPinDuration(), pool.getUnknownLag(), pool.getHeartbeatInterval(),
 				pool.getHeartbeatTimeout(), pool.getTransactionReplay(), pool.getTransactionReplayLimit().getStatements(),
-				pool.getTransactionReplayLimit().getBytes().toBytes());
+				pool.getTransactionReplayLimit().getBytes().toBytes(), pool.getGaleraWriters());
 		List<PeerConfig> peers = new ArrayList<>();
 		pool.getPeers().forEach((peerName, peer) -> {
 			String peerPrefix = poolPrefix + ".peers." + peerName;

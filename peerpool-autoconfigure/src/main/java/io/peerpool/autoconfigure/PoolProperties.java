@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 import io.peerpool.ReadYourWrites;
+import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
@@ -77,6 +78,13 @@ public class PoolProperties {
 
 	/** Beyond this size a transaction is no longer recorded, and its failure reaches the application. */
 	private final TransactionReplayLimit transactionReplayLimit = new TransactionReplayLimit();
+
+	/**
+	 * How many nodes of a Galera cluster take the writes at a time: one (the first Synced node in
+	 * declared order while it stays up; the others serve reads as replicas) or all (spread by
+	 * balance, where concurrent transactions that change the same row on two nodes fail with 1213).
+	 */
+	private GaleraWriters galeraWriters = GaleraWriters.ONE;
 
 	/** HikariCP settings for every peer's connection pool, in Spring Boot's relaxed form (maximum-pool-size). */
 	private Map<String, String> hikari = new LinkedHashMap<>();
@@ -202,6 +210,14 @@ public class PoolProperties {
 
 	public void setTransactionReplay(TransactionReplay transactionReplay) {
 		this.transactionReplay = transactionReplay;
+	}
+
+	public GaleraWriters getGaleraWriters() {
+		return this.galeraWriters;
+	}
+
+	public void setGaleraWriters(GaleraWriters galeraWriters) {
+		this.galeraWriters = galeraWriters;
 	}
 
 	public TransactionReplayLimit getTransactionReplayLimit() {

@@ -120,6 +120,19 @@ final class PeerMonitor implements AutoCloseable {
 		runProbe(peer);
 	}
 
+	/** Runs {@code task} on the monitor's thread after {@code delayMillis}; nothing once the monitor is closed. */
+	void after(long delayMillis, Runnable task) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closed meanwhile: nothing left to route
+		}
+	}
+
 	/**
 	 * While callers wait for a peer that can serve them ({@code needed}), every peer is probed
 	 * every 100-110 ms: a DOWN one is taken back as soon as a probe finds it healthy, whatever its

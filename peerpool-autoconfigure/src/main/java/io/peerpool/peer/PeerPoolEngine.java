@@ -39,6 +39,7 @@ import io.peerpool.PeerServerChangedEvent;
 import io.peerpool.PeerState;
 import io.peerpool.PeerWriterConflictEvent;
 import io.peerpool.PeerServerChangedEvent.ServerIdentity;
+import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
 import io.peerpool.balance.BalanceStrategy;
@@ -118,6 +119,9 @@ public final class PeerPoolEngine {
 
 	private static final String HOLD_NO_PEER = "no peer is up";
 
+	/** How often a Galera writer's handover looks whether the old writer's transactions are done. */
+	private static final long HANDOVER_CHECK_MILLIS = 10;
+
 	private static final String HOLD_SERVED = "a peer can serve";
 
 	private static final String HOLD_TIMED_OUT = "acquire-timeout passed";
@@ -125,8 +129,30 @@ public final class PeerPoolEngine {
 	/** At most this many callers wait for a peer at once (the pool's total maximum connections); the next fail at once. */
 	private final int maxHolding;
 
-	/** Whether reads go to replicas. */
+	/** Whether reads go to replicas, by {@code read-write-split} or the peers' declared roles. */
 	private final boolean readWriteSplit;
+
+	/**
+	 * Whether reads go to replicas now: {@link #readWriteSplit}, or a Galera pool with one writer
+	 * ({@code galera-writers: one}) whose other nodes serve the reads, unless the split was turned off.
+	 */
+	private volatile boolean splitting;
+
+	/**
+	 * The node that takes the writes of a Galera pool with {@code galera-writers: one}, kept while
+	 * it stays routable (no move back when an earlier node returns: each move lets transactions
+	 * still open on the old writer meet new ones on the next); {@code null} otherwise.
+	 */
+	private volatile @Nullable Peer galeraWriter;
+
+	/**
+	 * The Galera writer the writes are moving off (drained, desynced) while transactions borrowed
+	 * from it may still commit; {@code null} when none is. Guarded by {@link #routingLock}.
+	 */
+	private @Nullable Peer handoverFrom;
+
+	/** When a handover ends whatever is still open on its old writer: half of acquire-timeout after it began. */
+	private long handoverEndsNanos;
 
 	/** Whether connections start in auto-commit mode: {@code hikari.auto-commit} of the peers' pools. */
 	private final boolean autoCommit;
@@ -189,7 +215,7 @@ public final class PeerPoolEngine {
 
 		@Override
 		public boolean isReadWriteSplit() {
-			return PeerPoolEngine.this.readWriteSplit;
+			return PeerPoolEngine.this.splitting;
 		}
 
 		@Override
@@ -318,6 +344,7 @@ public final class PeerPoolEngine {
 		this.monitor.heartbeat(this.heartbeat);
 		this.readWriteSplit = (settings.readWriteSplit() != null) ? settings.readWriteSplit()
 				: peerConfigs.stream().anyMatch((peer) -> peer.role() != PeerRole.PRIMARY);
+		this.splitting = this.readWriteSplit;
 		this.declaredPrimaries = (int) peerConfigs.stream().filter((peer) -> peer.role() == PeerRole.PRIMARY).count();
 		this.monitor.includeUnknownLag(settings.unknownLag() == UnknownLag.INCLUDE);
 		this.targets = Collections.unmodifiableMap(targets);
@@ -771,9 +798,9 @@ public final class PeerPoolEngine {
 		return chosen;
 	}
 
-	/** Whether this pool sends reads to replicas. */
+	/** Whether this pool sends reads to replicas (on a Galera pool with one writer, to its other nodes). */
 	public boolean isReadWriteSplit() {
-		return this.readWriteSplit;
+		return this.splitting;
 	}
 
 	/**
@@ -969,9 +996,15 @@ public final class PeerPoolEngine {
 		List<Conflict> newConflicts = new ArrayList<>();
 		synchronized (this.routingLock) {
 			boolean oneWriter = this.declaredPrimaries <= 1;
+			boolean galera = false;
 			for (Peer peer : this.peers) {
-				oneWriter &= !peer.isSynchronous();
+				galera |= peer.isSynchronous();
 			}
+			oneWriter &= !galera;
+			Peer galeraWriter = (galera && this.settings.galeraWriters() == GaleraWriters.ONE) ? electGaleraWriter()
+					: null;
+			boolean handingOver = handingOver(this.galeraWriter, galeraWriter);
+			this.galeraWriter = galeraWriter;
 			List<WriterElection.Candidate> candidates = oneWriter ? candidates() : null;
 			Peer last = this.lastWriter;
 			WriterElection.Verdict[] verdicts = oneWriter ? WriterElection.verdicts(candidates,
@@ -1012,6 +1045,11 @@ public final class PeerPoolEngine {
 						readable.add(peer);
 					}
 				}
+				else if (galeraWriter != null && (peer != galeraWriter || handingOver)
+						&& status.role() == PeerRole.PRIMARY) {
+					// a Galera node that is not the writer (or not yet): it serves reads as a replica, in step with it
+					readable.add(peer);
+				}
 				else if (status.role() == PeerRole.PRIMARY) {
 					writable.add(peer);
 					if (this.settings.readsIncludePrimary()) {
@@ -1023,8 +1061,15 @@ public final class PeerPoolEngine {
 				}
 			}
 			this.writers = writable.toArray(new Peer[0]);
+			// one Galera writer: the other nodes take the reads, unless read-write-split was turned off
+			boolean split = this.readWriteSplit || (galeraWriter != null && this.settings.readWriteSplit() == null);
+			this.splitting = split;
 			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
-			this.readers = (!this.readWriteSplit || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
+			this.readers = (!split || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
+			if (handingOver) {
+				// the releases of the old writer's connections are not routing events: look again soon
+				this.monitor.after(HANDOVER_CHECK_MILLIS, this::updateRouting);
+			}
 		}
 		for (Conflict conflict : newConflicts) {
 			if (conflict.behind()) {
@@ -1035,6 +1080,54 @@ public final class PeerPoolEngine {
 			}
 		}
 		wakeHeldCallers();
+	}
+
+	/**
+	 * The Galera node to take every write ({@code galera-writers: one}): the current one while it
+	 * is routable and writable, else the first such node in declared order; {@code null} while none is.
+	 */
+	private @Nullable Peer electGaleraWriter() {
+		Peer current = this.galeraWriter;
+		if (current != null && takesGaleraWrites(current.status())) {
+			return current;
+		}
+		for (Peer peer : this.peers) {
+			if (takesGaleraWrites(peer.status())) {
+				return peer;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether the writes of a Galera pool wait before they go to {@code next}: while transactions
+	 * borrowed from the writer they move off (drained, desynced: it still commits) may still commit,
+	 * a transaction on the next writer that changes a row they change fails Galera's certification
+	 * (1213) at its commit, or makes one of them fail. So writes are held (no writer) until the old
+	 * writer has no connection borrowed, is DOWN (nothing on it commits) or read-only, or half of
+	 * {@code acquire-timeout} passed: a caller held from the start still has the other half.
+	 * Guarded by {@link #routingLock}.
+	 */
+	private boolean handingOver(@Nullable Peer previous, @Nullable Peer next) {
+		if (next != null && previous != null && next != previous && this.handoverFrom == null) {
+			this.handoverFrom = previous;
+			this.handoverEndsNanos = System.nanoTime() + this.acquireTimeoutNanos / 2;
+		}
+		Peer from = this.handoverFrom;
+		if (from == null) {
+			return false;
+		}
+		PeerStatus status = from.status();
+		if (next == null || next == from || !status.isUp() || status.role() != PeerRole.PRIMARY
+				|| from.activeConnections() == 0 || System.nanoTime() - this.handoverEndsNanos >= 0) {
+			this.handoverFrom = null;
+			return false;
+		}
+		return true;
+	}
+
+	private static boolean takesGaleraWrites(PeerStatus status) {
+		return status.isRoutable() && status.role() == PeerRole.PRIMARY;
 	}
 
 	/** Callers waiting for a peer look again. */

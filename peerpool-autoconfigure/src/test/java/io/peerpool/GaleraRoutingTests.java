@@ -26,14 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Galera's passing states from scripted probe results, over in-memory H2 peers (no database
- * process): a node that is ready but not Synced ({@code Donor/Desynced}, {@code Joined}) is
+ * Routing over a Galera cluster from scripted probe results, over in-memory H2 peers (no database
+ * process). One writer ({@code galera-writers: one}, the default): the first node in declared order
+ * takes every write while it is routable, the others serve reads as replicas, and the writes stay on
+ * the next node when the first comes back. Galera's passing states, with every node taking writes
+ * ({@code all}) as the tests of them assume: a node that is ready but not Synced ({@code Donor/Desynced}, {@code Joined}) is
  * DESYNCED, gets no new connection, keeps its running transactions and its pool, and is back in
  * routing as soon as a probe finds it Synced, by the follow-up probes (probing of UP peers is off
  * and check-interval is 30 s here, so nothing else would probe it); a node that is not ready is
  * DOWN and its transactions are aborted.
  */
-class GaleraPassingStateTests {
+class GaleraRoutingTests {
 
 	/** What each peer's probe answers, by the peer's H2 database name. */
 	private final Map<String, ProbeResult> answers = new ConcurrentHashMap<>();
@@ -78,10 +81,18 @@ class GaleraPassingStateTests {
 	/** The pool's clock: a test moves it past a DOWN peer's quarantine (check-interval). */
 	private final MovableClock clock = new MovableClock();
 
+	/** A pool where every node takes writes, as the tests of the passing states assume. */
 	private PeerPoolDataSource start(String... peers) throws SQLException {
+		return start(PeerPoolSettings.GaleraWriters.ALL, null, peers);
+	}
+
+	private PeerPoolDataSource start(PeerPoolSettings.GaleraWriters writers, Boolean readWriteSplit, String... peers)
+			throws SQLException {
 		// probing of UP peers off, check-interval 30 s: only the test's probes and the follow-up of a DESYNCED peer run
 		PeerPoolSettings settings = new PeerPoolSettings("galera", Balance.ROUND_ROBIN, Duration.ofSeconds(30),
-				Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+				Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), readWriteSplit,
+				false, Duration.ofSeconds(10), ReadYourWrites.PIN, Duration.ofSeconds(5))
+			.withGaleraWriters(writers);
 		List<PeerConfig> configs = new ArrayList<>();
 		for (String peer : peers) {
 			String url = "jdbc:h2:mem:galera-" + peer + ";DB_CLOSE_DELAY=-1";
@@ -102,14 +113,14 @@ class GaleraPassingStateTests {
 		PeerProbe probe = new PeerProbe() {
 			@Override
 			public ProbeResult probe(Connection connection, Duration timeout) throws SQLException {
-				GaleraPassingStateTests.this.ordinaryProbes.get(name(connection)).incrementAndGet();
-				return GaleraPassingStateTests.this.answers.get(name(connection));
+				GaleraRoutingTests.this.ordinaryProbes.get(name(connection)).incrementAndGet();
+				return GaleraRoutingTests.this.answers.get(name(connection));
 			}
 
 			@Override
 			public ProbeResult probeRecovering(Connection connection, Duration timeout) throws SQLException {
-				GaleraPassingStateTests.this.recoveryProbes.get(name(connection)).incrementAndGet();
-				return GaleraPassingStateTests.this.answers.get(name(connection));
+				GaleraRoutingTests.this.recoveryProbes.get(name(connection)).incrementAndGet();
+				return GaleraRoutingTests.this.answers.get(name(connection));
 			}
 		};
 		this.pool = PeerPoolDataSource.builder(settings.name())
@@ -132,6 +143,10 @@ class GaleraPassingStateTests {
 
 	private List<String> writers() {
 		return List.of(this.pool.routingSnapshot(false));
+	}
+
+	private List<String> readers() {
+		return List.of(this.pool.routingSnapshot(true));
 	}
 
 	private PeerInfo info(String peer) {
@@ -175,6 +190,139 @@ class GaleraPassingStateTests {
 			}
 		}
 		throw new AssertionError("no transaction reached " + peer);
+	}
+
+	@Test
+	void oneNodeTakesEveryWriteByDefaultAndTheOthersServeReads() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+
+		assertThat(writers()).containsExactly("n0");
+		assertThat(readers()).containsExactly("n1", "n2");
+		assertThat(this.pool.isReadWriteSplit()).as("reads split off although every node is declared primary").isTrue();
+		// each left open: the writer's 4 pooled connections
+		for (int i = 0; i < 4; i++) {
+			assertThat(servedBy(openTransaction())).as("a read-write transaction").isEqualTo("n0");
+		}
+		List<String> readFrom = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			try (Connection connection = this.pool.getConnection()) {
+				connection.setReadOnly(true);
+				connection.setAutoCommit(false);
+				readFrom.add(servedBy(connection));
+				connection.commit();
+			}
+		}
+		assertThat(readFrom).as("read-only transactions").contains("n1", "n2").doesNotContain("n0");
+	}
+
+	@Test
+	void aReadWriteTransactionBegunOnAConnectionThatReadFromAnotherNodeRunsOnTheWriter() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+		Connection connection = this.pool.getConnection();
+		this.open.add(connection);
+		connection.setReadOnly(true);
+		assertThat(servedBy(connection)).as("the read").isNotEqualTo("n0");
+
+		connection.setReadOnly(false);
+		connection.setAutoCommit(false);
+		try (Statement statement = connection.createStatement()) {
+			statement.executeUpdate("INSERT INTO load_rows VALUES (1)");
+		}
+		connection.commit();
+
+		assertThat(rowsOn("n0")).as("the write, on the writer").isEqualTo(1);
+		assertThat(rowsOn("n1") + rowsOn("n2")).as("on the other nodes").isZero();
+	}
+
+	@Test
+	void theWritesMoveToTheNextNodeWhenTheWriterIsDownAndStayThereWhenItReturns() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+
+		this.answers.put("n0", ProbeResult.unhealthy("Galera node not ready: wsrep_ready=OFF"));
+		probe("n0");
+		assertThat(writers()).containsExactly("n1");
+		assertThat(readers()).containsExactly("n2");
+		assertThat(servedBy(openTransaction())).isEqualTo("n1");
+
+		this.answers.put("n0", synced());
+		this.clock.advance(Duration.ofSeconds(31));
+		probe("n0");
+		await().atMost(Duration.ofSeconds(5)).until(() -> info("n0").state() == PeerState.UP);
+		assertThat(writers()).as("no move back: transactions open on n1 would meet new ones on n0").containsExactly("n1");
+		assertThat(readers()).containsExactly("n0", "n2");
+	}
+
+	@Test
+	void aDrainedWriterHandsTheWritesToTheNextNode() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+
+		this.pool.drain("n0");
+
+		assertThat(writers()).containsExactly("n1");
+		assertThat(servedBy(openTransaction())).isEqualTo("n1");
+	}
+
+	@Test
+	void writesWaitForTheTransactionsStillOpenOnADrainedWriterBeforeTheyGoToTheNextNode() throws Exception {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+		Connection open = openTransaction();
+		assertThat(servedBy(open)).isEqualTo("n0");
+
+		this.pool.drain("n0");
+
+		assertThat(writers()).as("while a transaction on the old writer may still commit").isEmpty();
+		java.util.concurrent.CompletableFuture<String> held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+			try {
+				return servedBy(openTransaction());
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.holdingCallers() == 1);
+		assertThat(held).isNotDone();
+		open.commit();
+		assertThat(held.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("n1");
+		assertThat(writers()).containsExactly("n1");
+	}
+
+	@Test
+	void aDrainedWritersTransactionThatStaysOpenHoldsTheWritesForHalfOfAcquireTimeoutAtMost() throws Exception {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+		assertThat(servedBy(openTransaction())).isEqualTo("n0");
+		long drained = System.nanoTime();
+
+		this.pool.drain("n0");
+		String next = servedBy(openTransaction());
+
+		assertThat(next).isEqualTo("n1");
+		assertThat(Duration.ofNanos(System.nanoTime() - drained)).as("held until half of acquire-timeout (1 s)")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(500));
+	}
+
+	@Test
+	void withAllEveryNodeTakesWritesAndReadsAreNotSplit() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ALL, null, "n0", "n1", "n2");
+
+		assertThat(writers()).containsExactly("n0", "n1", "n2");
+		assertThat(this.pool.isReadWriteSplit()).isFalse();
+		List<String> servedBy = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			servedBy.add(servedBy(openTransaction()));
+		}
+		assertThat(servedBy).as("read-write transactions, round robin").containsExactlyInAnyOrder("n0", "n1", "n2");
+	}
+
+	@Test
+	void withTheSplitTurnedOffTheOneWriterAlsoTakesTheReads() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, false, "n0", "n1", "n2");
+
+		assertThat(writers()).containsExactly("n0");
+		assertThat(readers()).containsExactly("n0");
+		try (Connection connection = this.pool.getConnection()) {
+			connection.setReadOnly(true);
+			assertThat(servedBy(connection)).isEqualTo("n0");
+		}
 	}
 
 	@Test
