@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which peer takes the writes when several report themselves writable, from scripted probe results
  * (in-memory H2 peers, so each peer's answers are the test's): one writer in a pool of
  * asynchronous replication, the established one kept, the next chosen by replication and
- * timeline; Galera and several declared primaries balance.
+ * timeline; several declared primaries balance; Galera nodes are never a writer conflict (which of
+ * them takes the writes: {@link GaleraRoutingTests}).
  */
 class OneWriterTests {
 
@@ -252,7 +253,7 @@ class OneWriterTests {
 	}
 
 	@Test
-	void galeraNodesAllTakeWrites() {
+	void galeraNodesAreNeverAWriterConflict() {
 		this.answers.put("n0", galeraNode());
 		this.answers.put("n1", galeraNode());
 		this.answers.put("n2", galeraNode());

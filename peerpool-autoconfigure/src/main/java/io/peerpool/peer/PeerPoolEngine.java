@@ -994,6 +994,8 @@ public final class PeerPoolEngine {
 	 */
 	private void updateRouting() {
 		List<Conflict> newConflicts = new ArrayList<>();
+		Peer previousGaleraWriter;
+		Peer nextGaleraWriter;
 		synchronized (this.routingLock) {
 			boolean oneWriter = this.declaredPrimaries <= 1;
 			boolean galera = false;
@@ -1003,7 +1005,9 @@ public final class PeerPoolEngine {
 			oneWriter &= !galera;
 			Peer galeraWriter = (galera && this.settings.galeraWriters() == GaleraWriters.ONE) ? electGaleraWriter()
 					: null;
-			boolean handingOver = handingOver(this.galeraWriter, galeraWriter);
+			previousGaleraWriter = this.galeraWriter;
+			nextGaleraWriter = galeraWriter;
+			boolean handingOver = handingOver(previousGaleraWriter, galeraWriter);
 			this.galeraWriter = galeraWriter;
 			List<WriterElection.Candidate> candidates = oneWriter ? candidates() : null;
 			Peer last = this.lastWriter;
@@ -1070,6 +1074,12 @@ public final class PeerPoolEngine {
 				// the releases of the old writer's connections are not routing events: look again soon
 				this.monitor.after(HANDOVER_CHECK_MILLIS, this::updateRouting);
 			}
+		}
+		if (nextGaleraWriter != null && nextGaleraWriter != previousGaleraWriter) {
+			// which node takes the writes is not in health (every node plays primary there): the log says it
+			logger.info("peerpool: pool '" + this.name + "' sends its writes to Galera node " + nextGaleraWriter.name()
+					+ ((previousGaleraWriter != null) ? " (was " + previousGaleraWriter.name() + ")" : "")
+					+ "; the other nodes serve reads");
 		}
 		for (Conflict conflict : newConflicts) {
 			if (conflict.behind()) {
