@@ -216,9 +216,10 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 	public enum GaleraWriters {
 
 		/**
-		 * One Synced node takes every write (the default): the first in declared order, kept while it
-		 * is UP and not drained, then the next. The other nodes serve reads as replicas do, by the
-		 * same rules (read-only transactions, replica scopes, GET requests).
+		 * One Synced node takes every write (the default): the first in declared order that is UP and
+		 * not drained, so that every instance of the application writes to the same node. The other
+		 * nodes serve reads as replicas do, by the same rules (read-only transactions, replica scopes,
+		 * GET requests).
 		 */
 		ONE,
 

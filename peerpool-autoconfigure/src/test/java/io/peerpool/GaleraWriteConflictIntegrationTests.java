@@ -49,8 +49,8 @@ import static org.awaitility.Awaitility.await;
  * fails with 1213 "Deadlock found when trying to get lock" although it never waited for a lock. On
  * one node the second waits for the first's row lock and commits. With {@code galera-writers: one}
  * (the default) every write goes to one node and none fails; the control with {@code all} shows the
- * failures it prevents. The writes move to the next node when the writer is frozen, and stay there
- * after it thaws.
+ * failures it prevents. The writes move to the next node and back when the writer is drained and
+ * resumed, without a conflict, and to the next node when it freezes.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GaleraWriteConflictIntegrationTests {
@@ -131,7 +131,7 @@ class GaleraWriteConflictIntegrationTests {
 	}
 
 	@Test
-	void theWritesMoveWhenTheWriterIsDrainedStayWhenItIsResumedAndMoveAgainWhenTheNewWriterFreezes()
+	void theWritesMoveWhenTheWriterIsDrainedComeBackWhenItIsResumedAndMoveWhenItFreezesWithoutAConflict()
 			throws Exception {
 		PeerPoolDataSource pool = pool("moves", null);
 		TransactionTemplate writes = new TransactionTemplate(new DataSourceTransactionManager(pool));
@@ -170,33 +170,35 @@ class GaleraWriteConflictIntegrationTests {
 			assertThat(List.copyOf(failures)).as("failures while the writes moved off the drained writer").isEmpty();
 
 			pool.resume(first.name());
-			long onFirst = count(committedOn, first.port());
-			long afterResume = count(committedOn, second.port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > afterResume + 100);
-			assertThat(count(committedOn, first.port())).as("writes on the resumed node").isEqualTo(onFirst);
-			assertThat(List.copyOf(failures)).as("failures after the resume").isEmpty();
+			long afterResume = count(committedOn, first.port());
+			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, first.port()) > afterResume + 100);
+			assertThat(List.copyOf(failures)).as("failures while the writes moved back to the resumed node").isEmpty();
 
-			second.freeze();
-			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(second.name()).state() == PeerState.DOWN);
-			long onFirstAgain = count(committedOn, first.port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, first.port()) > onFirstAgain + 100);
+			first.freeze();
+			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).state() == PeerState.DOWN);
+			long onSecondAgain = count(committedOn, second.port());
+			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > onSecondAgain + 100);
 			// by now every transaction that was on the frozen writer has failed (its connections were aborted)
 			List<String> failedByTheFreeze = List.copyOf(failures);
 			long onThird = count(committedOn, galera.node(2).port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, first.port()) > onFirstAgain + 300);
+			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > onSecondAgain + 300);
 
-			assertThat(failedByTheFreeze).as("transactions that failed on the frozen writer (at most one per thread)")
-				.hasSizeLessThanOrEqualTo(THREADS)
-				.noneSatisfy((failure) -> assertThat(failure).startsWith("40001 1213 "));
+			// each thread may lose the transaction it had on the frozen node, and the next one on the new writer: once
+			// the cluster evicts the frozen node, the write sets it had sent are applied, and the local transactions they
+			// meet on the new writer are rolled back (1213, the cluster's own abort; only a replay could hide them)
+			assertThat(failedByTheFreeze).as("transactions that failed by the freeze (at most two per thread)")
+				.hasSizeLessThanOrEqualTo(2 * THREADS)
+				.allSatisfy((failure) -> assertThat(failure).matches("(08\\d\\d\\d |40001 1213 ).*"));
 			assertThat(List.copyOf(failures)).as("failures once the writes had moved").isEqualTo(failedByTheFreeze);
 			assertThat(count(committedOn, galera.node(2).port())).as("writes on the third node").isEqualTo(onThird);
 			stop.set(true);
 			for (Future<?> loop : loops) {
 				loop.get(30, TimeUnit.SECONDS);
 			}
+			long unknownOutcome = failedByTheFreeze.stream().filter((failure) -> failure.startsWith("08007")).count();
 			assertThat(counter()).as("every increment reported committed is there (and those cut at their commit, "
 					+ "of unknown outcome, at most once each)")
-				.isBetween(committed.get(), committed.get() + failedByTheFreeze.stream().filter((f) -> f.startsWith("08007")).count());
+				.isBetween(committed.get(), committed.get() + unknownOutcome);
 		}
 		finally {
 			stop.set(true);
@@ -247,8 +249,10 @@ class GaleraWriteConflictIntegrationTests {
 		return List.copyOf(failures);
 	}
 
+	/** The row's count, read on a node that is not frozen. */
 	private static long counter() throws SQLException {
-		try (Connection connection = galera.node(0).connect(); Statement statement = connection.createStatement();
+		GaleraNode awake = galera.nodes().stream().filter((node) -> !node.isFrozen()).findFirst().orElseThrow();
+		try (Connection connection = awake.connect(); Statement statement = connection.createStatement();
 				java.sql.ResultSet result = statement.executeQuery("SELECT n FROM counters WHERE id = 1")) {
 			result.next();
 			return result.getLong(1);

@@ -81,7 +81,7 @@ public class PoolProperties {
 
 	/**
 	 * How many nodes of a Galera cluster take the writes at a time: one (the first Synced node in
-	 * declared order while it stays up; the others serve reads as replicas) or all (spread by
+	 * declared order that is up and not drained; the others serve reads as replicas) or all (spread by
 	 * balance, where concurrent transactions that change the same row on two nodes fail with 1213).
 	 */
 	private GaleraWriters galeraWriters = GaleraWriters.ONE;

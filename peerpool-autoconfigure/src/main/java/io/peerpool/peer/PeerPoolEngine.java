@@ -139,9 +139,8 @@ public final class PeerPoolEngine {
 	private volatile boolean splitting;
 
 	/**
-	 * The node that takes the writes of a Galera pool with {@code galera-writers: one}, kept while
-	 * it stays routable (no move back when an earlier node returns: each move lets transactions
-	 * still open on the old writer meet new ones on the next); {@code null} otherwise.
+	 * The node that takes the writes of a Galera pool with {@code galera-writers: one}
+	 * ({@link #electGaleraWriter}); {@code null} otherwise.
 	 */
 	private volatile @Nullable Peer galeraWriter;
 
@@ -1093,14 +1092,14 @@ public final class PeerPoolEngine {
 	}
 
 	/**
-	 * The Galera node to take every write ({@code galera-writers: one}): the current one while it
-	 * is routable and writable, else the first such node in declared order; {@code null} while none is.
+	 * The Galera node to take every write ({@code galera-writers: one}): the first routable and
+	 * writable one in declared order, {@code null} while none is. The first, not the current: every
+	 * instance of the application, each with its own pool, then writes to the same node once they
+	 * all see it healthy again (an instance that kept the node it moved to would write beside
+	 * the others, and their transactions on one row would fail certification). The move back waits
+	 * for the transactions on the node it leaves ({@link #handingOver}).
 	 */
 	private @Nullable Peer electGaleraWriter() {
-		Peer current = this.galeraWriter;
-		if (current != null && takesGaleraWrites(current.status())) {
-			return current;
-		}
 		for (Peer peer : this.peers) {
 			if (takesGaleraWrites(peer.status())) {
 				return peer;
@@ -1111,7 +1110,8 @@ public final class PeerPoolEngine {
 
 	/**
 	 * Whether the writes of a Galera pool wait before they go to {@code next}: while transactions
-	 * borrowed from the writer they move off (drained, desynced: it still commits) may still commit,
+	 * borrowed from the writer they move off (drained, desynced, or an earlier node is back: it still
+	 * commits) may still commit,
 	 * a transaction on the next writer that changes a row they change fails Galera's certification
 	 * (1213) at its commit, or makes one of them fail. So writes are held (no writer) until the old
 	 * writer has no connection borrowed, is DOWN (nothing on it commits) or read-only, or half of
