@@ -882,6 +882,79 @@ abstract class AbstractTransactionReplayIntegrationTests {
 		assertThat(transfersOn(first(), ref)).as("rolled back by the killed server").isZero();
 	}
 
+	/**
+	 * Two read-write Spring transactions move money between two accounts in opposite order and
+	 * deadlock; the server rolls the victim back whole (MariaDB 1213, PostgreSQL {@code 40P01}). With
+	 * {@code transaction-replay: all} the victim runs again on the same server once the other let go,
+	 * its update counts compared, and commits: both transfers are there and no caller saw the deadlock.
+	 */
+	@Test
+	void withReplayAllADeadlocksVictimRunsAgainAndBothTransfersCommit() throws Exception {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64)) {
+			List<Throwable> failures = deadlockingTransfers(pool, accounts);
+
+			assertThat(failures).as("failed transfers").isEmpty();
+		}
+		assertThat(balanceOn(first(), accounts[0])).isEqualTo(100 - 10 + 5);
+		assertThat(balanceOn(first(), accounts[1])).isEqualTo(10 - 5);
+		assertThat(balanceOn(second(), accounts[0])).as("nothing ran on the other server").isEqualTo(100);
+	}
+
+	/** Control: without replay the deadlock's victim reaches its caller, and only the other transfer is there. */
+	@Test
+	void controlWithReplayNoneADeadlocksVictimFails() throws Exception {
+		long[] accounts = sameAccountsOnBoth();
+		try (PeerPoolDataSource pool = pool(TransactionReplay.NONE, 64)) {
+			List<Throwable> failures = deadlockingTransfers(pool, accounts);
+
+			assertThat(failures).as("failed transfers").singleElement()
+				.isInstanceOf(org.springframework.dao.PessimisticLockingFailureException.class);
+		}
+		assertThat(balanceOn(first(), accounts[0]) + balanceOn(first(), accounts[1])).isEqualTo(100);
+		assertThat(balanceOn(first(), accounts[0])).isIn(100 - 10, 100 + 5);
+	}
+
+	/**
+	 * Two transfers that each lock one account, wait until the other locked the other, then update
+	 * it: a deadlock. What the two callers got.
+	 */
+	private static List<Throwable> deadlockingTransfers(PeerPoolDataSource pool, long[] accounts) throws Exception {
+		JdbcTemplate jdbc = new JdbcTemplate(pool);
+		TransactionTemplate readWrite = new TransactionTemplate(new DataSourceTransactionManager(pool));
+		java.util.concurrent.CyclicBarrier bothLocked = new java.util.concurrent.CyclicBarrier(2);
+		java.util.function.BiFunction<long[], Integer, Runnable> transfer = (order, amount) -> () -> readWrite
+			.executeWithoutResult((status) -> {
+				jdbc.update("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, order[0]);
+				try {
+					bothLocked.await(30, TimeUnit.SECONDS);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+				jdbc.update("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, order[1]);
+			});
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			List<java.util.concurrent.Future<?>> both = List.of(
+					threads.submit(transfer.apply(new long[] { accounts[0], accounts[1] }, 10)),
+					threads.submit(transfer.apply(new long[] { accounts[1], accounts[0] }, 5)));
+			List<Throwable> failures = new java.util.ArrayList<>();
+			for (java.util.concurrent.Future<?> one : both) {
+				try {
+					one.get(60, TimeUnit.SECONDS);
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					failures.add(ex.getCause());
+				}
+			}
+			return failures;
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
 	@Test
 	void controlAReadWriteSpringTransactionIsNotReplayedByDefault() throws SQLException {
 		long[] accounts = sameAccountsOnBoth();

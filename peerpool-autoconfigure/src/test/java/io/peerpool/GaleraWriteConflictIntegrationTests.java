@@ -31,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.balance.Balance;
 import io.peerpool.test.EmbeddedGalera;
 import io.peerpool.test.GaleraNode;
@@ -50,7 +51,9 @@ import static org.awaitility.Awaitility.await;
  * one node the second waits for the first's row lock and commits. With {@code galera-writers: one}
  * (the default) every write goes to one node and none fails; the control with {@code all} shows the
  * failures it prevents. The writes move to the next node and back when the writer is drained and
- * resumed, without a conflict, and to the next node when it freezes.
+ * resumed, without a conflict, and to the next node when it freezes. With {@code transaction-replay:
+ * all} the transactions the cluster rolls back at a freeze run again, and a read-modify-write that
+ * lost its certification runs again only when it reads the same.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GaleraWriteConflictIntegrationTests {
@@ -133,77 +136,159 @@ class GaleraWriteConflictIntegrationTests {
 	@Test
 	void theWritesMoveWhenTheWriterIsDrainedComeBackWhenItIsResumedAndMoveWhenItFreezesWithoutAConflict()
 			throws Exception {
-		PeerPoolDataSource pool = pool("moves", null);
-		TransactionTemplate writes = new TransactionTemplate(new DataSourceTransactionManager(pool));
-		JdbcTemplate jdbc = new JdbcTemplate(pool);
+		PeerPoolDataSource pool = pool("moves", null, TransactionReplay.READ_ONLY);
 		GaleraNode first = galera.node(0);
 		GaleraNode second = galera.node(1);
-		AtomicBoolean stop = new AtomicBoolean();
-		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-		Map<Integer, AtomicLong> committedOn = new ConcurrentHashMap<>();
-		AtomicLong committed = new AtomicLong();
-		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-		List<Future<?>> loops = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			loops.add(threads.submit(() -> {
-				while (!stop.get()) {
-					try {
-						int port = writes.execute((status) -> {
-							jdbc.update("UPDATE counters SET n = n + 1 WHERE id = 1");
-							return jdbc.queryForObject("SELECT @@port", Integer.class);
-						});
-						committed.incrementAndGet();
-						committedOn.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
-					}
-					catch (RuntimeException ex) {
-						failures.add(describe(ex));
-					}
-				}
-			}));
-		}
-		try {
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, first.port()) > 100);
+		try (Increments load = new Increments(pool)) {
+			load.awaitMoreOn(first, 100);
 
 			pool.drain(first.name());
-			long onSecond = count(committedOn, second.port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > onSecond + 100);
-			assertThat(List.copyOf(failures)).as("failures while the writes moved off the drained writer").isEmpty();
+			load.awaitMoreOn(second, 100);
+			assertThat(load.failures()).as("failures while the writes moved off the drained writer").isEmpty();
 
 			pool.resume(first.name());
-			long afterResume = count(committedOn, first.port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, first.port()) > afterResume + 100);
-			assertThat(List.copyOf(failures)).as("failures while the writes moved back to the resumed node").isEmpty();
+			load.awaitMoreOn(first, 100);
+			assertThat(load.failures()).as("failures while the writes moved back to the resumed node").isEmpty();
 
 			first.freeze();
 			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).state() == PeerState.DOWN);
-			long onSecondAgain = count(committedOn, second.port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > onSecondAgain + 100);
+			load.awaitMoreOn(second, 100);
 			// by now every transaction that was on the frozen writer has failed (its connections were aborted)
-			List<String> failedByTheFreeze = List.copyOf(failures);
-			long onThird = count(committedOn, galera.node(2).port());
-			await().atMost(Duration.ofSeconds(20)).until(() -> count(committedOn, second.port()) > onSecondAgain + 300);
+			List<String> failedByTheFreeze = load.failures();
+			long onThird = load.committedOn(galera.node(2));
+			load.awaitMoreOn(second, 200);
 
 			// each thread may lose the transaction it had on the frozen node, and the next one on the new writer: once
 			// the cluster evicts the frozen node, the write sets it had sent are applied, and the local transactions they
-			// meet on the new writer are rolled back (1213, the cluster's own abort; only a replay could hide them)
+			// meet on the new writer are rolled back (1213, the cluster's own abort: the next test replays them)
 			assertThat(failedByTheFreeze).as("transactions that failed by the freeze (at most two per thread)")
 				.hasSizeLessThanOrEqualTo(2 * THREADS)
 				.allSatisfy((failure) -> assertThat(failure).matches("(08\\d\\d\\d |40001 1213 ).*"));
-			assertThat(List.copyOf(failures)).as("failures once the writes had moved").isEqualTo(failedByTheFreeze);
-			assertThat(count(committedOn, galera.node(2).port())).as("writes on the third node").isEqualTo(onThird);
-			stop.set(true);
-			for (Future<?> loop : loops) {
+			assertThat(load.failures()).as("failures once the writes had moved").isEqualTo(failedByTheFreeze);
+			assertThat(load.committedOn(galera.node(2))).as("writes on the third node").isEqualTo(onThird);
+			load.stopAndCheckTheCount(failedByTheFreeze);
+		}
+	}
+
+	/**
+	 * With {@code transaction-replay: all} a freeze of the writer fails no transaction apart from
+	 * commits cut on their way (of unknown outcome, {@code 08007}): one cut in a statement runs
+	 * again on the next writer, and one the cluster rolled back there for the frozen node's write
+	 * sets runs again too.
+	 */
+	@Test
+	void withReplayAllAFreezeOfTheWriterFailsNothingButCommitsOfUnknownOutcome() throws Exception {
+		PeerPoolDataSource pool = pool("replayed", null, TransactionReplay.ALL);
+		GaleraNode first = galera.node(0);
+		GaleraNode second = galera.node(1);
+		try (Increments load = new Increments(pool)) {
+			load.awaitMoreOn(first, 100);
+
+			first.freeze();
+			await().atMost(Duration.ofSeconds(20)).until(() -> pool.peer(first.name()).state() == PeerState.DOWN);
+			load.awaitMoreOn(second, 300);
+
+			assertThat(load.failures()).as("failed transactions").allSatisfy((failure) -> assertThat(failure)
+				.startsWith("08007 ").contains("may or may not have been committed"));
+			load.stopAndCheckTheCount(load.failures());
+		}
+	}
+
+	/**
+	 * Every node takes writes and every transaction is replayed: a read-modify-write of one row
+	 * (read {@code n} {@code FOR UPDATE}, write {@code n + 1}) that lost its certification runs again
+	 * only when what it read is still what it reads; otherwise the application gets the 1213. No
+	 * increment is lost, which a blind re-run of the write would do (the read's lock is the node's
+	 * own: certification is what orders two nodes' transactions). A plain {@code SELECT} would lose
+	 * increments on one node already, with or without peerpool: InnoDB's consistent read takes no lock.
+	 */
+	@Test
+	void withReplayAllAReadModifyWriteThatLostItsCertificationIsNeverRunAgainBlindly() throws Exception {
+		PeerPoolDataSource pool = pool("rmw", GaleraWriters.ALL, TransactionReplay.ALL);
+		TransactionTemplate writes = new TransactionTemplate(new DataSourceTransactionManager(pool));
+		JdbcTemplate jdbc = new JdbcTemplate(pool);
+
+		List<String> failures = run(50, () -> writes.executeWithoutResult((status) -> {
+			long n = jdbc.queryForObject("SELECT n FROM counters WHERE id = 1 FOR UPDATE", Long.class);
+			jdbc.update("UPDATE counters SET n = ? WHERE id = 1", n + 1);
+		}));
+
+		assertThat(failures).as("transactions that lost and read something else when run again")
+			.allSatisfy((failure) -> assertThat(failure).startsWith("40001 1213 "));
+		assertThat(counter()).as("every committed increment, none lost").isEqualTo(THREADS * 50L - failures.size());
+	}
+
+	/** {@link #THREADS} threads incrementing the row in read-write Spring transactions until closed. */
+	private static final class Increments implements AutoCloseable {
+
+		private final AtomicBoolean stop = new AtomicBoolean();
+
+		private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+		private final Map<Integer, AtomicLong> committedOn = new ConcurrentHashMap<>();
+
+		private final AtomicLong committed = new AtomicLong();
+
+		private final ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+
+		private final List<Future<?>> loops = new ArrayList<>();
+
+		Increments(PeerPoolDataSource pool) {
+			TransactionTemplate writes = new TransactionTemplate(new DataSourceTransactionManager(pool));
+			JdbcTemplate jdbc = new JdbcTemplate(pool);
+			for (int t = 0; t < THREADS; t++) {
+				this.loops.add(this.threads.submit(() -> {
+					while (!this.stop.get()) {
+						try {
+							int port = writes.execute((status) -> {
+								jdbc.update("UPDATE counters SET n = n + 1 WHERE id = 1");
+								return jdbc.queryForObject("SELECT @@port", Integer.class);
+							});
+							this.committed.incrementAndGet();
+							this.committedOn.computeIfAbsent(port, (p) -> new AtomicLong()).incrementAndGet();
+						}
+						catch (RuntimeException ex) {
+							this.failures.add(describe(ex));
+						}
+					}
+				}));
+			}
+		}
+
+		long committedOn(GaleraNode node) {
+			AtomicLong count = this.committedOn.get(node.port());
+			return (count != null) ? count.get() : 0L;
+		}
+
+		void awaitMoreOn(GaleraNode node, long more) {
+			long before = committedOn(node);
+			await().atMost(Duration.ofSeconds(20)).until(() -> committedOn(node) >= before + more);
+		}
+
+		List<String> failures() {
+			return List.copyOf(this.failures);
+		}
+
+		/**
+		 * Stops the threads; the row then holds every increment reported committed, and those cut at
+		 * their commit (of unknown outcome, among {@code failed}) at most once each.
+		 */
+		void stopAndCheckTheCount(List<String> failed) throws Exception {
+			this.stop.set(true);
+			for (Future<?> loop : this.loops) {
 				loop.get(30, TimeUnit.SECONDS);
 			}
-			long unknownOutcome = failedByTheFreeze.stream().filter((failure) -> failure.startsWith("08007")).count();
-			assertThat(counter()).as("every increment reported committed is there (and those cut at their commit, "
-					+ "of unknown outcome, at most once each)")
-				.isBetween(committed.get(), committed.get() + unknownOutcome);
+			long unknownOutcome = failed.stream().filter((failure) -> failure.startsWith("08007")).count();
+			assertThat(counter()).as("every increment reported committed, and those of unknown outcome at most once")
+				.isBetween(this.committed.get(), this.committed.get() + unknownOutcome);
 		}
-		finally {
-			stop.set(true);
-			threads.shutdownNow();
+
+		@Override
+		public void close() {
+			this.stop.set(true);
+			this.threads.shutdownNow();
 		}
+
 	}
 
 	/** The driver's error under Spring's exception: SQLState, vendor code and message. */
@@ -214,11 +299,6 @@ class GaleraWriteConflictIntegrationTests {
 			}
 		}
 		return String.valueOf(failure);
-	}
-
-	private static long count(Map<Integer, AtomicLong> committedOn, int port) {
-		AtomicLong count = committedOn.get(port);
-		return (count != null) ? count.get() : 0L;
 	}
 
 	/** {@code work} run {@code times} times by each of {@link #THREADS} threads at once; the failures ({@link #describe}). */
@@ -259,10 +339,19 @@ class GaleraWriteConflictIntegrationTests {
 		}
 	}
 
-	/** The three nodes as users declare them (every one {@code primary}), default balance; {@code null}: default writers. */
+	/**
+	 * The three nodes as users declare them (every one {@code primary}), default balance;
+	 * {@code writers} {@code null}: the default.
+	 */
 	private PeerPoolDataSource pool(String name, GaleraWriters writers) {
+		return pool(name, writers, TransactionReplay.READ_ONLY);
+	}
+
+	private PeerPoolDataSource pool(String name, GaleraWriters writers, TransactionReplay replay) {
 		PeerPoolSettings settings = new PeerPoolSettings(name, Balance.RANDOM, Duration.ofSeconds(1),
-				Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
+				Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5))
+			.withTransactionReplay(replay, PeerPoolSettings.DEFAULT_REPLAY_LIMIT_STATEMENTS,
+					PeerPoolSettings.DEFAULT_REPLAY_LIMIT_BYTES);
 		List<PeerConfig> peers = new ArrayList<>();
 		for (GaleraNode node : galera.nodes()) {
 			peers.add(new PeerConfig(name, node.name(), node.jdbcUrl(JdbcDriver.MARIADB), node.username(),

@@ -226,6 +226,18 @@ public abstract class Dialect {
 		return anyInCauses(sql, PostgresDialect::isRecoveryConflictState);
 	}
 
+	/**
+	 * Whether the error, or one of its causes, says the server rolled the whole transaction back
+	 * for a conflict with another one, committing nothing of it: a deadlock's victim (MySQL and
+	 * MariaDB 1213, PostgreSQL {@code 40P01}), a Galera certification failure or a transaction Galera
+	 * aborted for a replicated one (1213), a PostgreSQL serialization failure ({@code 40001}). On a
+	 * hot standby the PostgreSQL codes are a recovery conflict ({@link #isRecoveryConflict}) instead.
+	 * A lock wait timeout (1205) is not one: it rolls back only the statement.
+	 */
+	public static boolean isTransactionRolledBack(SQLException sql) {
+		return anyInCauses(sql, (cause) -> MySqlDialect.isDeadlock(cause) || PostgresDialect.isRecoveryConflictState(cause));
+	}
+
 	/** Whether {@code sql} or one of the SQL exceptions it was caused by matches. */
 	private static boolean anyInCauses(SQLException sql, java.util.function.Predicate<SQLException> matches) {
 		for (SQLException current = sql; current != null; current = (current.getCause() instanceof SQLException cause

@@ -67,6 +67,12 @@ final class MySqlDialect extends Dialect {
 	/** ER_USER_LIMIT_REACHED: an account's own limit, of connections among others. */
 	private static final int USER_LIMIT_REACHED = 1226;
 
+	/**
+	 * ER_LOCK_DEADLOCK: InnoDB rolled the whole transaction back as a deadlock's victim, or Galera did
+	 * (a certification failure at the commit, or a local transaction aborted for a replicated one).
+	 */
+	private static final int DEADLOCK = 1213;
+
 	static final String LAG_GRANT_NEW = "SHOW REPLICA STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
 
 	static final String LAG_GRANT_OLD = "SHOW SLAVE STATUS needs REPLICATION CLIENT (GRANT REPLICATION CLIENT ON *.* TO <user>)";
@@ -247,6 +253,10 @@ final class MySqlDialect extends Dialect {
 		int code = sql.getErrorCode();
 		return CONNECTION_LIMIT_CODES.contains(code) || (code == USER_LIMIT_REACHED && sql.getMessage() != null
 				&& sql.getMessage().toLowerCase(Locale.ROOT).contains("connections"));
+	}
+
+	static boolean isDeadlock(SQLException sql) {
+		return sql.getErrorCode() == DEADLOCK;
 	}
 
 	static boolean isReadOnlyRefusal(SQLException sql) {

@@ -185,6 +185,10 @@ final class PostgresDialect extends Dialect {
 		return TOO_MANY_CONNECTIONS.equals(sql.getSQLState());
 	}
 
+	/**
+	 * A serialization failure ({@code 40001}) or a deadlock ({@code 40P01}): on a standby what a
+	 * query cancelled for recovery gets, on a primary a transaction that lost to a concurrent one.
+	 */
 	static boolean isRecoveryConflictState(SQLException sql) {
 		return sql.getErrorCode() == 0 && RECOVERY_CONFLICT_STATES.contains(sql.getSQLState());
 	}

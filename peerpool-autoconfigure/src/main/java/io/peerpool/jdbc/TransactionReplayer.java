@@ -10,7 +10,9 @@ import io.peerpool.peer.Peer;
 
 /**
  * Runs a recorded transaction of a {@link PeerConnection} again on another peer when its physical
- * connection is lost before the commit, and commits it there. It takes a connection on another peer
+ * connection is lost before the commit, and commits it there; also, on any peer the routing offers,
+ * when the server rolled it back for a conflict with another transaction (a deadlock, Galera's
+ * certification, a PostgreSQL serialization failure), at most {@link #MAX_CONFLICTS} times in a row. It takes a connection on another peer
  * (the normal acquisition, which holds while no peer can serve), begins the transaction there with
  * the same settings, and runs the {@link TransactionLog} again: every result the same, the
  * statements continue on the new connection and the failed one is given back; anything else, the
@@ -21,6 +23,12 @@ import io.peerpool.peer.Peer;
  * own: nothing more is allocated for a recorded transaction than its log.
  */
 final class TransactionReplayer {
+
+	/**
+	 * How often in a row a transaction the server rolled back for a conflict with another runs again
+	 * before the application gets the conflict: a row others keep changing is not waited out.
+	 */
+	static final int MAX_CONFLICTS = 3;
 
 	private TransactionReplayer() {
 	}
@@ -38,22 +46,28 @@ final class TransactionReplayer {
 		boolean refused = lost != null && connection.refusedAsReadOnly(failure);
 		// a standby cancelled a read for its recovery: the connection works, as after a refusal
 		boolean cancelled = lost != null && !refused && connection.cancelledByRecovery(failure);
+		// the server rolled the transaction back for a conflict with another (a deadlock, Galera's certification):
+		// nothing of it was committed, and neither the connection nor the peer is at fault
+		boolean conflicted = lost != null && !refused && !cancelled && Dialect.isTransactionRolledBack(failure);
 		if (log == null || failed == null || lost == null || connection.isClosedByApplication()
-				|| (!refused && !cancelled && !connection.isLost(lost, failure))) {
+				|| (!refused && !cancelled && !conflicted && !connection.isLost(lost, failure))) {
 			connection.abandonReplay();
 			return false;
 		}
 		if (refused) {
 			connection.acquirer().confirmRole(failed);
 		}
-		connection.exclude(failed, seen);
+		if (!conflicted) {
+			// a conflict says nothing of the peer: the transaction may run there again (Galera's one writer)
+			connection.exclude(failed, seen);
+		}
 		connection.detach();
 		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
 		// connection of the only peer that can serve, the replays would otherwise wait for each other's
 		try {
-			if (refused || cancelled) {
-				// refused by a server that now runs read-only (a switchover), or cancelled by a standby's recovery:
-				// the connection works, and its pool keeps it (rolling back what the transaction left open)
+			if (refused || cancelled || conflicted) {
+				// refused by a server that now runs read-only (a switchover), cancelled by a standby's recovery, or
+				// rolled back for a conflict: the connection works, and its pool keeps it (rolling back what is open)
 				failed.release(lost);
 			}
 			else {
@@ -63,6 +77,7 @@ final class TransactionReplayer {
 		catch (SQLException ex) {
 			failure.addSuppressed(ex);
 		}
+		int conflicts = conflicted ? 1 : 0;
 		while (true) {
 			Connection next;
 			try {
@@ -82,6 +97,12 @@ final class TransactionReplayer {
 				if (replayPeer != null && connection.acquirer().reportIfPeerFailure(replayPeer, again)) {
 					// that peer failed too: the next one
 					connection.exclude(replayPeer, seenAgain);
+					connection.releasePhysical(again);
+					continue;
+				}
+				if (Dialect.isTransactionRolledBack(again) && conflicts < MAX_CONFLICTS) {
+					// the replay lost a conflict too (a hot row): again, as it began
+					conflicts++;
 					connection.releasePhysical(again);
 					continue;
 				}
@@ -122,20 +143,26 @@ final class TransactionReplayer {
 	 * the writer and commits there.
 	 */
 	static void commit(RecordingConnection connection, TransactionLog log) throws SQLException {
-		try {
-			connection.attachedPhysical().commit();
-		}
-		catch (SQLException ex) {
-			if (!Dialect.isServerReadOnly(ex) || !replay(connection, log, ex)) {
-				connection.endTransaction();
-				connection.commitFailed(ex);
-				return;
+		for (int attempt = 0;; attempt++) {
+			try {
+				connection.attachedPhysical().commit();
 			}
-			commitReplayed(connection);
+			catch (SQLException ex) {
+				// a read-only refusal runs again once, on the writer; a transaction the server rolled back at its commit
+				// (Galera's certification) up to MAX_CONFLICTS times: in either case nothing of it was committed
+				boolean again = (Dialect.isServerReadOnly(ex) && attempt == 0)
+						|| (Dialect.isTransactionRolledBack(ex) && attempt < MAX_CONFLICTS);
+				if (!again || !replay(connection, log, ex)) {
+					connection.endTransaction();
+					connection.commitFailed(ex);
+					return;
+				}
+				continue;
+			}
+			connection.endTransaction();
+			connection.recordWritePosition();
 			return;
 		}
-		connection.endTransaction();
-		connection.recordWritePosition();
 	}
 
 	/**

@@ -308,4 +308,20 @@ class DialectTests {
 			.isFalse();
 	}
 
+	@Test
+	void aTransactionTheServerRolledBackForAConflictIsADeadlockACertificationFailureOrASerializationFailure() {
+		SQLException deadlock = new SQLException("Deadlock found when trying to get lock; try restarting transaction",
+				"40001", 1213);
+		assertThat(Dialect.isTransactionRolledBack(deadlock)).as("MariaDB's deadlock, and Galera's certification").isTrue();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("JDBC commit failed", "08000", deadlock)))
+			.as("as a cause").isTrue();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("could not serialize access", "40001"))).isTrue();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("deadlock detected", "40P01"))).isTrue();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("Lock wait timeout exceeded", "HY000", 1205)))
+			.as("a lock wait timeout rolls back the statement only").isFalse();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("Deadlock detected", "40001", 40001)))
+			.as("H2's deadlock: its own code, not a vendor's this dialect knows").isFalse();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+	}
+
 }

@@ -51,6 +51,15 @@ final class FakeDatabase {
 	 */
 	int recoveryConflicts;
 
+	/**
+	 * The next this many updates fail as a deadlock's victim, as MariaDB fails one (1213, SQLState
+	 * {@code 40001}: the whole transaction rolled back); the connection stays usable.
+	 */
+	int deadlocks;
+
+	/** The next this many commits fail Galera's certification (1213: nothing committed); the connection stays usable. */
+	int certificationFailures;
+
 	/** Connections handed out, to abort them as the pool does when their peer goes DOWN. */
 	final List<boolean[]> open = new ArrayList<>();
 
@@ -68,6 +77,11 @@ final class FakeDatabase {
 
 	FakeDatabase(String name) {
 		this.name = name;
+	}
+
+	private SQLException deadlock() {
+		return new SQLException("(" + this.name + ") Deadlock found when trying to get lock; try restarting transaction",
+				"40001", 1213);
 	}
 
 	private void reach() throws SQLException {
@@ -114,6 +128,10 @@ final class FakeDatabase {
 				case "commit":
 					reach();
 					refuseCommitIfReadOnly();
+					if (this.certificationFailures > 0) {
+						this.certificationFailures--;
+						throw deadlock();
+					}
 					this.commits++;
 					return null;
 				case "rollback":
@@ -174,6 +192,10 @@ final class FakeDatabase {
 				case "executeUpdate": {
 					reach();
 					refuseIfReadOnly();
+					if (this.deadlocks > 0) {
+						this.deadlocks--;
+						throw deadlock();
+					}
 					String sql = (args != null) ? (String) args[0] : prepared;
 					this.executed.add(sql + " " + parameters);
 					last[0] = this.nextKey++;

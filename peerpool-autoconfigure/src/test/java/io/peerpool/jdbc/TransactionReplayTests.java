@@ -597,6 +597,78 @@ class TransactionReplayTests {
 	}
 
 	/**
+	 * A transaction the server rolled back as a deadlock's victim (1213) runs again, its read
+	 * compared, on the same peer (the conflict says nothing of it), and commits: its connection
+	 * works and goes back to its pool.
+	 */
+	@Test
+	void aTransactionTheServerRolledBackAsADeadlockVictimRunsAgainOnTheSamePeerAndCommits() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.deadlocks = 1;
+		assertThat(update(connection, 60, 7)).isOne();
+		connection.commit();
+		assertThat(connection.peer()).isSameAs(this.peers[0]);
+		assertThat(this.first.executed).containsExactly(READ + " {1=7}", READ + " {1=7}", UPDATE + " {1=60, 2=7}");
+		assertThat(this.first.commits).isOne();
+		assertThat(this.second.executed).isEmpty();
+		then(this.peers[0]).should().release(any());
+		then(this.peers[0]).should(never()).releaseAborted(any(), any());
+	}
+
+	/** A commit Galera's certification refused (1213, nothing committed) runs the transaction again and commits. */
+	@Test
+	void aCommitThatFailedGalerasCertificationRunsTheTransactionAgainAndCommits() throws SQLException {
+		PeerConnection connection = transaction();
+		assertThat(update(connection, 60, 7)).isOne();
+		this.first.certificationFailures = 1;
+		connection.commit();
+		assertThat(this.first.executed).containsExactly(UPDATE + " {1=60, 2=7}", UPDATE + " {1=60, 2=7}");
+		assertThat(this.first.commits).isOne();
+	}
+
+	/** A deadlock's victim whose replay reads something else (the winner changed it) gets the deadlock. */
+	@Test
+	void aDeadlockVictimWhoseReplayReadsSomethingElseGetsTheDeadlock() throws SQLException {
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.rows = (sql, parameters) -> List.<String[]>of(new String[] { "101" });
+		this.first.deadlocks = 1;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(failure.getErrorCode()).isEqualTo(1213);
+		assertThat(replayDifference(failure)).contains("different result");
+		assertThat(this.first.commits).isZero();
+	}
+
+	/** A transaction that keeps losing its conflict gets it once it ran again {@code MAX_CONFLICTS} times. */
+	@Test
+	void aTransactionThatKeepsLosingItsConflictGetsItAfterRunningAgainThreeTimes() throws SQLException {
+		PeerConnection connection = transaction();
+		assertThat(update(connection, 60, 7)).isOne();
+		this.first.certificationFailures = 10;
+		SQLException failure = catchThrowableOfType(SQLException.class, connection::commit);
+		assertThat(failure.getErrorCode()).isEqualTo(1213);
+		assertThat(this.first.certificationFailures).as("commits tried: the first and one per run again")
+			.isEqualTo(10 - 1 - TransactionReplayer.MAX_CONFLICTS);
+		assertThat(this.first.commits).isZero();
+	}
+
+	/** Control: a read-write transaction is not recorded under {@code read-only}: its deadlock reaches the caller. */
+	@Test
+	void controlUnderReadOnlyReplayAReadWriteTransactionsDeadlockReachesTheCaller() throws SQLException {
+		this.settings = PeerPoolSettings.defaults("stub");
+		balances("100");
+		PeerConnection connection = transaction();
+		assertThat(read(connection, 7)).isEqualTo(100);
+		this.first.deadlocks = 1;
+		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
+		assertThat(failure.getErrorCode()).isEqualTo(1213);
+		assertThat(this.first.executed).containsExactly(READ + " {1=7}");
+	}
+
+	/**
 	 * Control: {@code 25006} on a connection the application made read-only is the application's
 	 * own doing (a write in its read-only transaction): it reaches the caller, on the same peer,
 	 * and no probe is asked for.
