@@ -190,7 +190,9 @@ final class PostgresDialect extends Dialect {
 	 * query cancelled for recovery gets, on a primary a transaction that lost to a concurrent one.
 	 */
 	static boolean isRecoveryConflictState(SQLException sql) {
-		return sql.getErrorCode() == 0 && RECOVERY_CONFLICT_STATES.contains(sql.getSQLState());
+		// Set.of(...).contains(null) throws: a driver's error may have no SQLState (a query timeout)
+		String state = sql.getSQLState();
+		return sql.getErrorCode() == 0 && state != null && RECOVERY_CONFLICT_STATES.contains(state);
 	}
 
 	static boolean isTerminatedBackend(SQLException sql) {

@@ -12,7 +12,8 @@ import io.peerpool.peer.Peer;
  * Runs a recorded transaction of a {@link PeerConnection} again on another peer when its physical
  * connection is lost before the commit, and commits it there; also, on any peer the routing offers,
  * when the server rolled it back for a conflict with another transaction (a deadlock, Galera's
- * certification, a PostgreSQL serialization failure), at most {@link #MAX_CONFLICTS} times in a row. It takes a connection on another peer
+ * certification, a PostgreSQL serialization failure), at most {@link #MAX_CONFLICTS} times in a
+ * row. It takes a connection on another peer
  * (the normal acquisition, which holds while no peer can serve), begins the transaction there with
  * the same settings, and runs the {@link TransactionLog} again: every result the same, the
  * statements continue on the new connection and the failed one is given back; anything else, the
@@ -35,7 +36,9 @@ final class TransactionReplayer {
 
 	/**
 	 * The physical connection of the recorded transaction failed with {@code failure}: when that
-	 * says the connection is lost, runs the transaction again on another peer.
+	 * says the connection is lost (or the server refused it as read-only, or a standby cancelled it),
+	 * runs the transaction again on another peer; when it says the server rolled the transaction
+	 * back for a conflict with another, on a peer the routing offers, the same one included.
 	 * @return whether it did and every result was the same; when {@code false} the transaction is
 	 * no longer recorded and {@code failure} carries what happened, as suppressed exceptions
 	 */

@@ -153,6 +153,9 @@ public final class PeerPoolEngine {
 	/** When a handover ends whatever is still open on its old writer: half of acquire-timeout after it began. */
 	private long handoverEndsNanos;
 
+	/** Whether the next look at a handover is scheduled: one at a time, whatever else updates the routing meanwhile. */
+	private boolean handoverCheckScheduled;
+
 	/** Whether connections start in auto-commit mode: {@code hikari.auto-commit} of the peers' pools. */
 	private final boolean autoCommit;
 
@@ -1069,9 +1072,10 @@ public final class PeerPoolEngine {
 			this.splitting = split;
 			// reads go to replicas within max-replica-lag; with none (or no split), to the primaries
 			this.readers = (!split || readable.isEmpty()) ? this.writers : readable.toArray(new Peer[0]);
-			if (handingOver) {
+			if (handingOver && !this.handoverCheckScheduled) {
 				// the releases of the old writer's connections are not routing events: look again soon
-				this.monitor.after(HANDOVER_CHECK_MILLIS, this::updateRouting);
+				this.handoverCheckScheduled = true;
+				this.monitor.after(HANDOVER_CHECK_MILLIS, this::checkHandover);
 			}
 		}
 		if (nextGaleraWriter != null && nextGaleraWriter != previousGaleraWriter) {
@@ -1111,9 +1115,8 @@ public final class PeerPoolEngine {
 	/**
 	 * Whether the writes of a Galera pool wait before they go to {@code next}: while transactions
 	 * borrowed from the writer they move off (drained, desynced, or an earlier node is back: it still
-	 * commits) may still commit,
-	 * a transaction on the next writer that changes a row they change fails Galera's certification
-	 * (1213) at its commit, or makes one of them fail. So writes are held (no writer) until the old
+	 * commits) may still commit, a transaction on the next writer that changes a row they change
+	 * fails Galera's certification (1213) at its commit, or makes one of them fail. So writes are held (no writer) until the old
 	 * writer has no connection borrowed, is DOWN (nothing on it commits) or read-only, or half of
 	 * {@code acquire-timeout} passed: a caller held from the start still has the other half.
 	 * Guarded by {@link #routingLock}.
@@ -1134,6 +1137,13 @@ public final class PeerPoolEngine {
 			return false;
 		}
 		return true;
+	}
+
+	private void checkHandover() {
+		synchronized (this.routingLock) {
+			this.handoverCheckScheduled = false;
+		}
+		updateRouting();
 	}
 
 	private static boolean takesGaleraWrites(PeerStatus status) {

@@ -322,6 +322,9 @@ class DialectTests {
 		assertThat(Dialect.isTransactionRolledBack(new SQLException("Deadlock detected", "40001", 40001)))
 			.as("H2's deadlock: its own code, not a vendor's this dialect knows").isFalse();
 		assertThat(Dialect.isTransactionRolledBack(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+		assertThat(Dialect.isTransactionRolledBack(new SQLException("Statement cancelled due to timeout")))
+			.as("an error without SQLState (mysql-connector-j's query timeout)").isFalse();
+		assertThat(Dialect.isRecoveryConflict(new SQLException("Statement cancelled due to timeout"))).isFalse();
 	}
 
 }
