@@ -216,6 +216,28 @@ class GaleraRoutingTests {
 	}
 
 	@Test
+	void aRequestKeepsReadingFromOneOfTheOtherNodes() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+		List<String> readFrom = new ArrayList<>();
+
+		io.peerpool.routing.PeerRouting.replica(() -> {
+			for (int i = 0; i < 4; i++) {
+				try (Connection connection = this.pool.getConnection()) {
+					readFrom.add(servedBy(connection));
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		});
+
+		assertThat(readFrom).as("monotonic reads: the nodes apply the writer's transactions each at its own pace")
+			.hasSize(4)
+			.containsOnly(readFrom.get(0))
+			.doesNotContain("n0");
+	}
+
+	@Test
 	void aReadWriteTransactionBegunOnAConnectionThatReadFromAnotherNodeRunsOnTheWriter() throws SQLException {
 		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
 		Connection connection = this.pool.getConnection();

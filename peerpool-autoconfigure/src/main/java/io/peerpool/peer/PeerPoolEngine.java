@@ -794,10 +794,20 @@ public final class PeerPoolEngine {
 			}
 		}
 		int chosen = this.balance.choose(candidates, excluded);
-		if (chosen >= 0 && candidates[chosen].role() == PeerRole.REPLICA) {
+		if (chosen >= 0 && (candidates[chosen].role() == PeerRole.REPLICA || isGaleraReader(candidates[chosen]))) {
 			PeerRouting.stickTo(this.name, candidates[chosen].name());
 		}
 		return chosen;
+	}
+
+	/**
+	 * Whether {@code peer} is a Galera node that serves reads beside the one writer: it applies the
+	 * writer's transactions a moment after they commit, each node at its own pace, so a request
+	 * keeps reading from one of them, as from a replica.
+	 */
+	private boolean isGaleraReader(Peer peer) {
+		Peer writer = this.galeraWriter;
+		return writer != null && peer != writer;
 	}
 
 	/** Whether this pool sends reads to replicas (on a Galera pool with one writer, to its other nodes). */
