@@ -190,8 +190,9 @@ public interface ChaosTopology {
 	}
 
 	/**
-	 * A Galera cluster: every node takes writes, so there is no promotion; the check at the end
-	 * runs on the first node once all are synced.
+	 * A Galera cluster: every node can take writes (which of them do is the pool's
+	 * {@code galera-writers}), so there is no promotion; the check at the end runs on the first node
+	 * once all are synced.
 	 */
 	static ChaosTopology of(EmbeddedGalera galera, Map<? extends DatabaseServer, FaultProxy> proxies) {
 		return new ChaosTopology() {
