@@ -29,7 +29,8 @@ class PeerPoolConfigurationMetadataTests {
 				P + "pools.*.probe-interval", P + "pools.*.probe-timeout", P + "pools.*.connect-timeout",
 				P + "pools.*.acquire-timeout", P + "pools.*.balance", P + "pools.*.read-write-split",
 				P + "pools.*.reads-include-primary", P + "pools.*.max-replica-lag", P + "pools.*.read-your-writes",
-				P + "pools.*.pin-duration", P + "pools.*.unknown-lag", P + "pools.*.heartbeat-interval",
+				P + "pools.*.pin-duration", P + "pools.*.unknown-lag", P + "pools.*.galera-writers",
+				P + "pools.*.heartbeat-interval",
 				P + "pools.*.hikari", P + "pools.*.peers");
 		for (String peer : List.of(P + "peers.*.", P + "pools.*.peers.*.")) {
 			assertThat(properties).containsKeys(peer + "url", peer + "username", peer + "password",
@@ -43,13 +44,14 @@ class PeerPoolConfigurationMetadataTests {
 	}
 
 	@Test
-	void hintsTheValuesOfRoleBalanceReadYourWritesAndUnknownLag() throws IOException {
+	void hintsTheValuesOfRoleBalanceReadYourWritesUnknownLagAndGaleraWriters() throws IOException {
 		Map<String, Map<String, Object>> hints = byName(metadata().get("hints"));
 		for (String scope : List.of(P, P + "pools.*.")) {
 			assertThat(values(hints, scope + "balance")).containsExactly("random", "round-robin", "least-connections",
 					"sequential", "weighted");
 			assertThat(values(hints, scope + "read-your-writes")).containsExactly("pin", "gtid", "none");
 			assertThat(values(hints, scope + "unknown-lag")).containsExactly("exclude", "include");
+			assertThat(values(hints, scope + "galera-writers")).containsExactly("one", "all");
 		}
 		for (String peer : List.of(P + "peers.*.", P + "pools.*.peers.*.")) {
 			assertThat(values(hints, peer + "role")).containsExactly("primary", "replica", "auto");
