@@ -32,6 +32,39 @@ public interface PeerPoolListener {
 	default void probed(PeerInfo peer, Duration elapsed, ProbeOutcome outcome) {
 	}
 
+	/**
+	 * A recorded transaction ran again after {@code reason} ({@code transaction-replay}): it went on
+	 * when {@code replayed} (every result the same), else the application got the original error.
+	 * Called on the application's thread, so it must be quick.
+	 * @param peer the peer the transaction was on when it failed
+	 * @param reason why it ran again
+	 * @param replayed whether it goes on
+	 */
+	default void transactionReplayed(String peer, ReplayReason reason, boolean replayed) {
+	}
+
+	/** Why a recorded transaction ran again. */
+	enum ReplayReason {
+
+		/** Its connection was lost before the commit (a killed, frozen or reset server). */
+		CONNECTION_LOST,
+
+		/** The server refused it because it now runs read-only (a planned switchover). */
+		READ_ONLY,
+
+		/** A PostgreSQL hot standby cancelled one of its reads for a conflict with its recovery. */
+		RECOVERY_CONFLICT,
+
+		/** The server rolled it back for a conflict with another transaction (a deadlock, Galera's certification). */
+		CONFLICT;
+
+		/** Lower-case name ({@code connection_lost}), as meters tag it. */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
 	/** How a background probe ended. */
 	enum ProbeOutcome {
 

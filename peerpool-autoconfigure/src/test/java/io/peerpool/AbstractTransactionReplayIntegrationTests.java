@@ -892,9 +892,15 @@ abstract class AbstractTransactionReplayIntegrationTests {
 	void withReplayAllADeadlocksVictimRunsAgainAndBothTransfersCommit() throws Exception {
 		long[] accounts = sameAccountsOnBoth();
 		try (PeerPoolDataSource pool = pool(TransactionReplay.ALL, 64)) {
+			io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+			new io.peerpool.metrics.PeerPoolMetrics(() -> List.of(pool)).bindTo(registry);
+
 			List<Throwable> failures = deadlockingTransfers(pool, accounts);
 
 			assertThat(failures).as("failed transfers").isEmpty();
+			assertThat(registry.get("peerpool.transactions.replayed").tags("reason", "conflict", "outcome", "replayed")
+				.counter()
+				.count()).as("the victim's replay, counted").isEqualTo(1.0);
 		}
 		assertThat(balanceOn(first(), accounts[0])).isEqualTo(100 - 10 + 5);
 		assertThat(balanceOn(first(), accounts[1])).isEqualTo(10 - 5);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import io.peerpool.PeerPoolSettings;
+import io.peerpool.PeerPoolListener;
 import io.peerpool.PeerRole;
 import io.peerpool.peer.Peer;
 
@@ -71,5 +72,9 @@ public interface PeerAcquirer {
 	 * again at once, so that its new role routes the next borrows.
 	 */
 	void confirmRole(Peer peer);
+
+	/** A recorded transaction that failed on {@code peer} ran again ({@link PeerPoolListener#transactionReplayed}). */
+	default void transactionReplayed(Peer peer, PeerPoolListener.ReplayReason reason, boolean replayed) {
+	}
 
 }

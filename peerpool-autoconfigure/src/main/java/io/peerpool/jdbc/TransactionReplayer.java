@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.PeerPoolListener.ReplayReason;
 import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 
@@ -60,6 +61,20 @@ final class TransactionReplayer {
 		if (refused) {
 			connection.acquirer().confirmRole(failed);
 		}
+		ReplayReason reason = refused ? ReplayReason.READ_ONLY : cancelled ? ReplayReason.RECOVERY_CONFLICT
+				: conflicted ? ReplayReason.CONFLICT : ReplayReason.CONNECTION_LOST;
+		boolean replayed = runAgain(connection, log, failure, failed, lost, seen, refused || cancelled || conflicted,
+				conflicted);
+		connection.acquirer().transactionReplayed(failed, reason, replayed);
+		return replayed;
+	}
+
+	/**
+	 * {@link #replay}, once it is decided: the failed connection let go of ({@code works}: back to its
+	 * pool, else aborted), the transaction run on the next physical connection until a peer answers.
+	 */
+	private static boolean runAgain(RecordingConnection connection, TransactionLog log, SQLException failure,
+			Peer failed, Connection lost, long seen, boolean works, boolean conflicted) {
 		if (!conflicted) {
 			// a conflict says nothing of the peer: the transaction may run there again (Galera's one writer)
 			connection.exclude(failed, seen);
@@ -68,7 +83,7 @@ final class TransactionReplayer {
 		// its slot goes back now: a replay on the same peer needs one, and when a reset broke every
 		// connection of the only peer that can serve, the replays would otherwise wait for each other's
 		try {
-			if (refused || cancelled || conflicted) {
+			if (works) {
 				// refused by a server that now runs read-only (a switchover), cancelled by a standby's recovery, or
 				// rolled back for a conflict: the connection works, and its pool keeps it (rolling back what is open)
 				failed.release(lost);

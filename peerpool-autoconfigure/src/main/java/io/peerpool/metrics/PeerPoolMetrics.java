@@ -22,6 +22,7 @@ import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
 import io.peerpool.PeerPoolEvent;
 import io.peerpool.PeerPoolListener;
+import io.peerpool.PeerPoolListener.ReplayReason;
 import io.peerpool.PeerRole;
 import io.peerpool.PeerState;
 import io.peerpool.failure.FailureReason;
@@ -49,6 +50,11 @@ import io.peerpool.failure.FailureReason;
  * while another peer was the pool's writer, so that it got no writes (see
  * {@code PeerWriterConflictEvent}).
  * </ul>
+ * One meter of the pool, tagged {@code pool}: {@code peerpool.transactions.replayed}, counter of
+ * the recorded transactions that ran again ({@code transaction-replay}), tag {@code reason}
+ * ({@code connection_lost}, {@code read_only}, {@code recovery_conflict}, {@code conflict}) and
+ * {@code outcome} ({@code replayed}: it went on; {@code failed}: the application got the original
+ * error), every combination there from the start at 0.
  * All meters are built when bound (and again on a role change, off the connection path);
  * afterwards the gauges and the routed counter read the pool's {@link PeerInfo} of the peer when
  * scraped, and the pool's events and probes ({@link PeerPoolListener}) only update an existing
@@ -80,7 +86,18 @@ public class PeerPoolMetrics implements MeterBinder {
 		for (PeerInfo peer : pool.getPeers()) {
 			meters.put(peer.name(), new PeerMeters(pool, peer.name(), peer.role(), registry));
 		}
+		// [reason][0]: failed, [1]: replayed
+		Map<ReplayReason, Counter[]> replays = new EnumMap<>(ReplayReason.class);
+		for (ReplayReason reason : ReplayReason.values()) {
+			replays.put(reason, new Counter[] { replayCounter(pool, reason, "failed", registry),
+					replayCounter(pool, reason, "replayed", registry) });
+		}
 		pool.addListener(new PeerPoolListener() {
+
+			@Override
+			public void transactionReplayed(String peer, ReplayReason reason, boolean replayed) {
+				replays.get(reason)[replayed ? 1 : 0].increment();
+			}
 
 			@Override
 			public void onEvent(PeerPoolEvent event) {
@@ -138,6 +155,13 @@ public class PeerPoolMetrics implements MeterBinder {
 			}
 
 		});
+	}
+
+	private static Counter replayCounter(PeerPool pool, ReplayReason reason, String outcome, MeterRegistry registry) {
+		return Counter.builder("peerpool.transactions.replayed")
+			.tags("pool", pool.getName(), "reason", reason.tag(), "outcome", outcome)
+			.description("Recorded transactions that ran again, by why and whether they went on")
+			.register(registry);
 	}
 
 	/** The peer's lag in seconds, NaN when unknown or DOWN. */

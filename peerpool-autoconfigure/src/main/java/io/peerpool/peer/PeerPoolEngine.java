@@ -269,6 +269,11 @@ public final class PeerPoolEngine {
 			PeerPoolEngine.this.monitor.confirm(peer);
 		}
 
+		@Override
+		public void transactionReplayed(Peer peer, PeerPoolListener.ReplayReason reason, boolean replayed) {
+			PeerPoolEngine.this.timeline.transactionReplayed(peer.name(), reason, replayed);
+		}
+
 	};
 
 	/**

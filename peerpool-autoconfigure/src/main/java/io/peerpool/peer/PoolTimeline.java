@@ -121,6 +121,18 @@ final class PoolTimeline implements PeerListener, ProbeListener {
 		}
 	}
 
+	/** Tells the listeners that a recorded transaction ran again; on the application's thread. */
+	void transactionReplayed(String peer, PeerPoolListener.ReplayReason reason, boolean replayed) {
+		for (PeerPoolListener listener : this.listeners) {
+			try {
+				listener.transactionReplayed(peer, reason, replayed);
+			}
+			catch (Throwable ex) {
+				logger.warn("peerpool: a PeerPoolListener failed on a transaction replay", ex);
+			}
+		}
+	}
+
 	public void addListener(PeerPoolListener listener) {
 		this.listeners.add(listener);
 	}

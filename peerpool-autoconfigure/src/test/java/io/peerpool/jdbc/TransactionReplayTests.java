@@ -53,6 +53,9 @@ class TransactionReplayTests {
 
 	private final FakeDatabase[] databases = { this.first, this.second };
 
+	/** What the stub pool was told of replays: reason, outcome and peer. */
+	private final List<String> replays = new ArrayList<>();
+
 	private PeerPoolSettings settings = PeerPoolSettings.defaults("stub")
 		.withTransactionReplay(TransactionReplay.ALL, 64, 1024 * 1024);
 
@@ -120,6 +123,7 @@ class TransactionReplayTests {
 		assertThat(this.second.executed).containsExactly(READ + " {1=7}", UPDATE + " {1=50, 2=7}",
 				UPDATE + " {1=60, 2=7}");
 		assertThat(this.second.commits).isOne();
+		assertThat(this.replays).containsExactly("connection_lost replayed peer0");
 	}
 
 	@Test
@@ -615,6 +619,7 @@ class TransactionReplayTests {
 		assertThat(this.second.executed).isEmpty();
 		then(this.peers[0]).should().release(any());
 		then(this.peers[0]).should(never()).releaseAborted(any(), any());
+		assertThat(this.replays).containsExactly("conflict replayed peer0");
 	}
 
 	/** A commit Galera's certification refused (1213, nothing committed) runs the transaction again and commits. */
@@ -640,6 +645,7 @@ class TransactionReplayTests {
 		assertThat(failure.getErrorCode()).isEqualTo(1213);
 		assertThat(replayDifference(failure)).contains("different result");
 		assertThat(this.first.commits).isZero();
+		assertThat(this.replays).containsExactly("conflict failed peer0");
 	}
 
 	/** A transaction that keeps losing its conflict gets it once it ran again {@code MAX_CONFLICTS} times. */
@@ -666,6 +672,7 @@ class TransactionReplayTests {
 		SQLException failure = catchThrowableOfType(SQLException.class, () -> update(connection, 60, 7));
 		assertThat(failure.getErrorCode()).isEqualTo(1213);
 		assertThat(this.first.executed).containsExactly(READ + " {1=7}");
+		assertThat(this.replays).as("nothing was recorded, nothing ran again").isEmpty();
 	}
 
 	/**
@@ -956,6 +963,13 @@ class TransactionReplayTests {
 		@Override
 		public void confirmRole(Peer peer) {
 			this.confirmedRoles.add(peer);
+		}
+
+		@Override
+		public void transactionReplayed(Peer peer, io.peerpool.PeerPoolListener.ReplayReason reason,
+				boolean replayed) {
+			TransactionReplayTests.this.replays.add(reason.tag() + " " + (replayed ? "replayed" : "failed") + " "
+					+ peer.name());
 		}
 
 	}
