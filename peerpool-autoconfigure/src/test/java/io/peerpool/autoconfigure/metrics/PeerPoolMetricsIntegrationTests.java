@@ -83,6 +83,19 @@ class PeerPoolMetricsIntegrationTests {
 	}
 
 	@Test
+	void thePoolHasItsReplayCounterForEveryReasonAndOutcomeFromTheStart() {
+		// registered when bound, before any replay: an alert on a rate works from the start (other tests of this
+		// app may have replayed transactions by now, so the count is not asserted)
+		for (String reason : new String[] { "connection_lost", "read_only", "recovery_conflict", "conflict" }) {
+			for (String outcome : new String[] { "replayed", "failed" }) {
+				assertThat(registry.find("peerpool.transactions.replayed")
+					.tags("pool", "default", "reason", reason, "outcome", outcome)
+					.counter()).as("%s %s", reason, outcome).isNotNull();
+			}
+		}
+	}
+
+	@Test
 	void probeTimerCountsSuccessfulProbesWithTheirDuration() {
 		long before = probes("peer0", "success");
 		// probe-interval is 500ms
