@@ -158,7 +158,8 @@ final class TransactionReplayer {
 	/**
 	 * Commits the recorded transaction. When the server refuses the commit because it runs
 	 * read-only (a planned switchover: nothing was committed there), the transaction runs again on
-	 * the writer and commits there.
+	 * the writer and commits there; when it rolls the transaction back at the commit for a conflict
+	 * (Galera's certification), it runs again and commits, at most {@link #MAX_CONFLICTS} times.
 	 */
 	static void commit(RecordingConnection connection, TransactionLog log) throws SQLException {
 		for (int attempt = 0;; attempt++) {
