@@ -270,7 +270,7 @@ public final class Peer implements Balanced {
 		return this.status.get().timeline();
 	}
 
-	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
+	/** Whether the server is a node of a synchronous cluster (Galera): every node can take writes. */
 	boolean isSynchronous() {
 		return this.status.get().isSynchronous();
 	}

@@ -179,7 +179,7 @@ record PeerStatus(PeerRole declaredRole, PeerHealth health, Findings found, bool
 		return (replication != null) ? replication.timeline() : 0;
 	}
 
-	/** Whether the server is a node of a synchronous cluster (Galera): all nodes take writes. */
+	/** Whether the server is a node of a synchronous cluster (Galera): every node can take writes. */
 	boolean isSynchronous() {
 		Replication replication = this.found.replication();
 		return replication != null && replication.synchronous();
