@@ -271,6 +271,8 @@ class GaleraRoutingTests {
 		probe("n0");
 		await().atMost(Duration.ofSeconds(5)).until(() -> info("n0").state() == PeerState.UP);
 		assertThat(writers()).as("held while the transaction open on n1 may commit").isEmpty();
+		assertThat(readers()).as("no new reads on n1 either, so that its connections come back").containsExactly("n0",
+				"n2");
 		this.open.get(this.open.size() - 1).commit();
 		await().atMost(Duration.ofSeconds(5)).until(() -> writers().equals(List.of("n0")));
 		assertThat(readers()).as("every instance of the application writes to the first node again")

@@ -1081,6 +1081,10 @@ public final class PeerPoolEngine {
 					readable.add(peer);
 				}
 			}
+			if (handingOver && readable.size() > 1) {
+				// nothing new starts on the node the writes move off, so that its borrowed connections come back
+				readable.remove(this.handoverFrom);
+			}
 			this.writers = writable.toArray(new Peer[0]);
 			// one Galera writer: the other nodes take the reads, unless read-write-split was turned off
 			boolean split = this.readWriteSplit || (galeraWriter != null && this.settings.readWriteSplit() == null);
