@@ -10,8 +10,8 @@ import io.peerpool.peer.SafeUrls;
 
 /**
  * The resolved settings of one pool (top-level defaults merged with the pool's own), with the
- * types of its settings: {@link UnknownLag}, {@link TransactionReplay}, {@link GaleraWriters}, and {@link PeerConfig}, the
- * resolved settings of each of its peers.
+ * types of its settings: {@link UnknownLag}, {@link TransactionReplay}, {@link GaleraWriters}, and
+ * {@link PeerConfig}, the resolved settings of each of its peers.
  *
  * @param name name of the pool
  * @param balance how connections are spread

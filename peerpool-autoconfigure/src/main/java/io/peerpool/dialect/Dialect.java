@@ -223,7 +223,7 @@ public abstract class Dialect {
 	 * serialization failure or a deadlock, the application's to handle.
 	 */
 	public static boolean isRecoveryConflict(SQLException sql) {
-		return anyInCauses(sql, PostgresDialect::isRecoveryConflictState);
+		return anyInCauses(sql, PostgresDialect::isSerializationOrDeadlockState);
 	}
 
 	/**
@@ -235,7 +235,8 @@ public abstract class Dialect {
 	 * A lock wait timeout (1205) is not one: it rolls back only the statement.
 	 */
 	public static boolean isTransactionRolledBack(SQLException sql) {
-		return anyInCauses(sql, (cause) -> MySqlDialect.isDeadlock(cause) || PostgresDialect.isRecoveryConflictState(cause));
+		return anyInCauses(sql,
+				(cause) -> MySqlDialect.isDeadlock(cause) || PostgresDialect.isSerializationOrDeadlockState(cause));
 	}
 
 	/** Whether {@code sql} or one of the SQL exceptions it was caused by matches. */

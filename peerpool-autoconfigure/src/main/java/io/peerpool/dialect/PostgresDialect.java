@@ -189,7 +189,7 @@ final class PostgresDialect extends Dialect {
 	 * A serialization failure ({@code 40001}) or a deadlock ({@code 40P01}): on a standby what a
 	 * query cancelled for recovery gets, on a primary a transaction that lost to a concurrent one.
 	 */
-	static boolean isRecoveryConflictState(SQLException sql) {
+	static boolean isSerializationOrDeadlockState(SQLException sql) {
 		// Set.of(...).contains(null) throws: a driver's error may have no SQLState (a query timeout)
 		String state = sql.getSQLState();
 		return sql.getErrorCode() == 0 && state != null && RECOVERY_CONFLICT_STATES.contains(state);
