@@ -216,6 +216,20 @@ class GaleraRoutingTests {
 	}
 
 	@Test
+	void aWriteBeyondTheWritersPoolIsToldThatWritesGoToOneNode() throws SQLException {
+		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
+		for (int i = 0; i < 4; i++) {
+			openTransaction();
+		}
+
+		NoAvailablePeerException failure = org.assertj.core.api.Assertions
+			.catchThrowableOfType(NoAvailablePeerException.class, this::openTransaction);
+
+		assertThat(failure.getMessage()).contains("are exhausted")
+			.contains("Writes go to one Galera node, n0 (galera-writers: one): size maximum-pool-size");
+	}
+
+	@Test
 	void aRequestKeepsReadingFromOneOfTheOtherNodes() throws SQLException {
 		start(PeerPoolSettings.GaleraWriters.ONE, null, "n0", "n1", "n2");
 		List<String> readFrom = new ArrayList<>();

@@ -896,7 +896,15 @@ public final class PeerPoolEngine {
 				.append(intent)
 				.append(" connection was released within acquire-timeout (")
 				.append(this.settings.acquireTimeout().toMillis())
-				.append(" ms). Peers: ");
+				.append(" ms). ");
+			Peer galera = this.galeraWriter;
+			if (galera != null && !"read".equals(intent)) {
+				// the other nodes' pools serve reads only: the writer's pool is every write's
+				message.append("Writes go to one Galera node, ").append(galera.name())
+					.append(" (galera-writers: one): size maximum-pool-size for every concurrent write transaction, ")
+					.append("or spread them with galera-writers: all if they never change the same rows. ");
+			}
+			message.append("Peers: ");
 		}
 		else {
 			message.append("No peer of pool '").append(this.name)

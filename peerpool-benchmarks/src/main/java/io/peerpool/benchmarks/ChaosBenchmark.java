@@ -51,7 +51,9 @@ import io.peerpool.test.PostgresServer;
  * <p>Arguments: {@code [topology=mariadb | galera | postgres] [seconds=600] [seed=13] [threads=8]}.
  * The pool has the fast settings of the failover benchmark ({@link BenchmarkSystem.Timings#fast()}:
  * probe every 500 ms, 1 s timeouts, acquire-timeout 2 s), {@code role: auto} (every node
- * {@code primary} on Galera). Exit code 1 when an invariant does not hold.
+ * {@code primary} on Galera). Exit code 1 when an invariant does not hold. On Galera
+ * {@code -Dpeerpool.chaos.galera-writers=all} spreads the writes over every node (the default is the
+ * pool's: one writer).
  */
 public final class ChaosBenchmark {
 
@@ -141,6 +143,10 @@ public final class ChaosBenchmark {
 				awaitLogin(server, driver, password);
 			}
 			PeerPoolDataSource.Builder builder = BenchmarkSystem.builder("chaos", timings);
+			String galeraWriters = System.getProperty("peerpool.chaos.galera-writers");
+			if (galeraWriters != null) {
+				builder.galeraWriters(PeerPoolSettings.GaleraWriters.valueOf(galeraWriters.toUpperCase(java.util.Locale.ROOT)));
+			}
 			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), (peer) -> peer.url(proxies.get(server).jdbcUrl(server, driver))
 					.username(USER)
