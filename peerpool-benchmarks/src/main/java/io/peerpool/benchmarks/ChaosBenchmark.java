@@ -53,7 +53,7 @@ import io.peerpool.test.PostgresServer;
  * probe every 500 ms, 1 s timeouts, acquire-timeout 2 s), {@code role: auto} (every node
  * {@code primary} on Galera). Exit code 1 when an invariant does not hold. On Galera
  * {@code -Dpeerpool.chaos.galera-writers=all} spreads the writes over every node (the default is the
- * pool's: one writer).
+ * pool's: one writer); {@code -Dpeerpool.chaos.pool-size=8} sets every peer's pool size.
  */
 public final class ChaosBenchmark {
 
@@ -143,6 +143,10 @@ public final class ChaosBenchmark {
 				awaitLogin(server, driver, password);
 			}
 			PeerPoolDataSource.Builder builder = BenchmarkSystem.builder("chaos", timings);
+			String poolSize = System.getProperty("peerpool.chaos.pool-size");
+			if (poolSize != null) {
+				builder.hikari("maximum-pool-size", poolSize).hikari("minimum-idle", poolSize);
+			}
 			String galeraWriters = System.getProperty("peerpool.chaos.galera-writers");
 			if (galeraWriters != null) {
 				builder.galeraWriters(PeerPoolSettings.GaleraWriters.valueOf(galeraWriters.toUpperCase(java.util.Locale.ROOT)));
