@@ -44,9 +44,10 @@ final class PostgresDialect extends Dialect {
 
 	/**
 	 * serialization_failure and deadlock_detected: on a hot standby, the codes of a query cancelled
-	 * by a conflict with recovery ("canceling statement due to conflict with recovery").
+	 * by a conflict with recovery ("canceling statement due to conflict with recovery"); on a
+	 * primary, a transaction that lost to a concurrent one.
 	 */
-	private static final java.util.Set<String> RECOVERY_CONFLICT_STATES = java.util.Set.of("40001", "40P01");
+	private static final java.util.Set<String> SERIALIZATION_OR_DEADLOCK_STATES = java.util.Set.of("40001", "40P01");
 
 	PostgresDialect(String version) {
 		super("PostgreSQL", version);
@@ -192,7 +193,7 @@ final class PostgresDialect extends Dialect {
 	static boolean isSerializationOrDeadlockState(SQLException sql) {
 		// Set.of(...).contains(null) throws: a driver's error may have no SQLState (a query timeout)
 		String state = sql.getSQLState();
-		return sql.getErrorCode() == 0 && state != null && RECOVERY_CONFLICT_STATES.contains(state);
+		return sql.getErrorCode() == 0 && state != null && SERIALIZATION_OR_DEADLOCK_STATES.contains(state);
 	}
 
 	static boolean isTerminatedBackend(SQLException sql) {

@@ -145,8 +145,9 @@ public final class PeerPoolEngine {
 	private volatile @Nullable Peer galeraWriter;
 
 	/**
-	 * The Galera writer the writes are moving off (drained, desynced) while transactions borrowed
-	 * from it may still commit; {@code null} when none is. Guarded by {@link #routingLock}.
+	 * The Galera writer the writes are moving off (drained, desynced, or an earlier node is back)
+	 * while transactions borrowed from it may still commit; {@code null} when none is. Guarded by
+	 * {@link #routingLock}.
 	 */
 	private @Nullable Peer handoverFrom;
 
@@ -1143,10 +1144,10 @@ public final class PeerPoolEngine {
 	 * Whether the writes of a Galera pool wait before they go to {@code next}: while transactions
 	 * borrowed from the writer they move off (drained, desynced, or an earlier node is back: it still
 	 * commits) may still commit, a transaction on the next writer that changes a row they change
-	 * fails Galera's certification (1213) at its commit, or makes one of them fail. So writes are held (no writer) until the old
-	 * writer has no connection borrowed, is DOWN (nothing on it commits) or read-only, or half of
-	 * {@code acquire-timeout} passed: a caller held from the start still has the other half.
-	 * Guarded by {@link #routingLock}.
+	 * fails Galera's certification (1213) at its commit, or makes one of them fail. So writes are
+	 * held (no writer) until the old writer has no connection borrowed, is DOWN (nothing on it
+	 * commits) or read-only, or half of {@code acquire-timeout} passed: a caller held from the start
+	 * still has the other half. Guarded by {@link #routingLock}.
 	 */
 	private boolean handingOver(@Nullable Peer previous, @Nullable Peer next) {
 		if (next != null && previous != null && next != previous && this.handoverFrom == null) {

@@ -149,7 +149,8 @@ public final class ChaosBenchmark {
 			}
 			String galeraWriters = System.getProperty("peerpool.chaos.galera-writers");
 			if (galeraWriters != null) {
-				builder.galeraWriters(PeerPoolSettings.GaleraWriters.valueOf(galeraWriters.toUpperCase(java.util.Locale.ROOT)));
+				builder.galeraWriters(
+						PeerPoolSettings.GaleraWriters.valueOf(galeraWriters.toUpperCase(java.util.Locale.ROOT)));
 			}
 			for (DatabaseServer server : servers) {
 				builder.peer(server.name(), (peer) -> peer.url(proxies.get(server).jdbcUrl(server, driver))
