@@ -107,6 +107,23 @@ public abstract class Dialect {
 	}
 
 	/**
+	 * The position of the write just made on {@code node}, a node of a synchronous cluster
+	 * (Galera), where the other nodes apply it without replicating from it: by default as
+	 * {@link #positionAfterWrite}.
+	 */
+	public @Nullable String clusterPositionAfterWrite(Connection node) throws SQLException {
+		return positionAfterWrite(node);
+	}
+
+	/**
+	 * Waits at most {@code timeout} for {@code node}, a node of a synchronous cluster, to commit
+	 * {@code position}: by default as {@link #hasApplied}.
+	 */
+	public boolean clusterHasApplied(Connection node, String position, Duration timeout) throws SQLException {
+		return hasApplied(node, position, timeout);
+	}
+
+	/**
 	 * Whether a server at {@code position} has applied everything a primary had at
 	 * {@code primaryPosition} (positions as this product's probe reports them).
 	 */

@@ -1,10 +1,14 @@
 package io.peerpool.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Galera node's readiness. Not ready ({@code wsrep_ready=OFF}) or without quorum
@@ -22,7 +26,50 @@ final class GaleraChecks {
 	/** MariaDB's ER_UNKNOWN_COM_ERROR, which Galera answers with "WSREP has not yet prepared node". */
 	static final int GALERA_NOT_READY = 1047;
 
+	/** ER_LOCK_WAIT_TIMEOUT, which {@code WSREP_SYNC_WAIT_UPTO_GTID} raises when its timeout passes. */
+	static final int WAIT_TIMED_OUT = 1205;
+
+	/** ER_WRONG_ARGUMENTS, which {@code WSREP_SYNC_WAIT_UPTO_GTID} raises for a GTID it cannot read. */
+	static final int WRONG_ARGUMENTS = 1210;
+
 	private GaleraChecks() {
+	}
+
+	/**
+	 * The GTID of the session's last write transaction ({@code WSREP_LAST_WRITTEN_GTID()}), or
+	 * {@code null}. Every node knows a transaction by it, with or without a binary log; the
+	 * session's {@code @@last_gtid} is empty without one.
+	 */
+	static @Nullable String lastWrittenGtid(Connection node) throws SQLException {
+		return Dialect.queryPosition(node, "SELECT WSREP_LAST_WRITTEN_GTID()");
+	}
+
+	/**
+	 * Waits at most {@code timeout}, in whole seconds and at least one, for the node to commit
+	 * {@code gtid} ({@code WSREP_SYNC_WAIT_UPTO_GTID}). {@code MASTER_GTID_WAIT} does not serve
+	 * here: it waits for {@code gtid_slave_pos}, which the write sets Galera applies never advance.
+	 * @return whether the node has committed it; {@code false} when the wait timed out
+	 */
+	/** The function takes whole seconds and truncates a fraction (0.5 would not wait at all): rounded up, at least one. */
+	static long waitSeconds(Duration timeout) {
+		return Math.max(1, (timeout.toMillis() + 999) / 1000);
+	}
+
+	static boolean hasCommitted(Connection node, String gtid, Duration timeout) throws SQLException {
+		long seconds = waitSeconds(timeout);
+		try (PreparedStatement wait = node.prepareStatement("SELECT WSREP_SYNC_WAIT_UPTO_GTID(?, ?)")) {
+			wait.setString(1, gtid);
+			wait.setLong(2, seconds);
+			try (ResultSet result = wait.executeQuery()) {
+				return result.next() && result.getLong(1) > 0;
+			}
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() == WAIT_TIMED_OUT || ex.getErrorCode() == WRONG_ARGUMENTS) {
+				return false;
+			}
+			throw ex;
+		}
 	}
 
 	/**

@@ -140,6 +140,16 @@ final class MariaDbDialect extends Dialect {
 	}
 
 	@Override
+	public String clusterPositionAfterWrite(Connection node) throws SQLException {
+		return GaleraChecks.lastWrittenGtid(node);
+	}
+
+	@Override
+	public boolean clusterHasApplied(Connection node, String position, Duration timeout) throws SQLException {
+		return GaleraChecks.hasCommitted(node, position, timeout);
+	}
+
+	@Override
 	boolean hasReached(String position, String primaryPosition) {
 		Map<Long, Long> reached = sequences(position);
 		for (Map.Entry<Long, Long> domain : sequences(primaryPosition).entrySet()) {

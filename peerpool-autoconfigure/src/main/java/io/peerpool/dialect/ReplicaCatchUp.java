@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 
 /**
@@ -12,24 +14,40 @@ import io.peerpool.PeerServerChangedEvent.ServerIdentity;
  * {@code pg_current_wal_lsn()}) becomes the client's token; a read may use a replica only once that
  * replica has applied it (MariaDB {@code MASTER_GTID_WAIT}, MySQL
  * {@code WAIT_FOR_EXECUTED_GTID_SET}, PostgreSQL {@code pg_last_wal_replay_lsn()}), else it goes to
- * a primary. The statements are the {@link Dialect}'s of the server.
+ * a primary. On a Galera node the write's GTID and the wait are Galera's own
+ * ({@code WSREP_LAST_WRITTEN_GTID()}, {@code WSREP_SYNC_WAIT_UPTO_GTID}). The statements are the
+ * {@link Dialect}'s of the server.
  */
 public final class ReplicaCatchUp {
 
 	private ReplicaCatchUp() {
 	}
 
-	/** The position of the write just made on {@code primary}, or {@code null} when unknown. */
-	public static String positionAfterWrite(Connection primary, ServerIdentity server) throws SQLException {
-		Dialect dialect = Dialect.of(server);
-		return (dialect != null) ? dialect.positionAfterWrite(primary) : null;
-	}
-
-	/** Waits at most {@code timeout} for {@code replica} to apply {@code position}. */
-	public static boolean hasApplied(Connection replica, ServerIdentity server, String position, Duration timeout)
+	/**
+	 * The position of the write just made on {@code primary}, or {@code null} when unknown.
+	 * @param cluster whether the server is a node of a synchronous cluster (Galera)
+	 */
+	public static @Nullable String positionAfterWrite(Connection primary, ServerIdentity server, boolean cluster)
 			throws SQLException {
 		Dialect dialect = Dialect.of(server);
-		return dialect != null && dialect.hasApplied(replica, position, timeout);
+		if (dialect == null) {
+			return null;
+		}
+		return cluster ? dialect.clusterPositionAfterWrite(primary) : dialect.positionAfterWrite(primary);
+	}
+
+	/**
+	 * Waits at most {@code timeout} for {@code replica} to apply {@code position}.
+	 * @param cluster whether the server is a node of a synchronous cluster (Galera)
+	 */
+	public static boolean hasApplied(Connection replica, ServerIdentity server, boolean cluster, String position,
+			Duration timeout) throws SQLException {
+		Dialect dialect = Dialect.of(server);
+		if (dialect == null) {
+			return false;
+		}
+		return cluster ? dialect.clusterHasApplied(replica, position, timeout)
+				: dialect.hasApplied(replica, position, timeout);
 	}
 
 }

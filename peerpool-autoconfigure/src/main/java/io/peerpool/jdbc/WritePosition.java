@@ -34,7 +34,7 @@ final class WritePosition {
 		if (token == null) {
 			return true;
 		}
-		return ReplicaCatchUp.hasApplied(physical, peer.server(), token, pool.settings().probeTimeout());
+		return ReplicaCatchUp.hasApplied(physical, peer.server(), peer.isSynchronous(), token, pool.settings().probeTimeout());
 	}
 
 	/** After a write committed on {@code peer}, a primary: remembers where the write is for the client's next reads. */
@@ -44,7 +44,7 @@ final class WritePosition {
 			return;
 		}
 		try {
-			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server());
+			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server(), peer.isSynchronous());
 			if (position != null) {
 				PeerRouting.recordWriteToken(pool.poolName(), position);
 			}

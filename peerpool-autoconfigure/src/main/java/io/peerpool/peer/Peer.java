@@ -271,7 +271,7 @@ public final class Peer implements Balanced {
 	}
 
 	/** Whether the server is a node of a synchronous cluster (Galera): every node can take writes. */
-	boolean isSynchronous() {
+	public boolean isSynchronous() {
 		return this.status.get().isSynchronous();
 	}
 

@@ -7,10 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.peerpool.PeerServerChangedEvent.ServerIdentity;
 import io.peerpool.ProbeResult;
 
 import static io.peerpool.dialect.RecordedServer.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * The statements of each product and version, from recorded metadata (product name and version
@@ -325,6 +328,57 @@ class DialectTests {
 		assertThat(Dialect.isTransactionRolledBack(new SQLException("Statement cancelled due to timeout")))
 			.as("an error without SQLState (mysql-connector-j's query timeout)").isFalse();
 		assertThat(Dialect.isRecoveryConflict(new SQLException("Statement cancelled due to timeout"))).isFalse();
+	}
+
+	@Test
+	void onAGaleraNodeAWriteIsKnownByItsWsrepGtidAndAwaitedByGalerasOwnWaitNotByMasterGtidWait() throws SQLException {
+		ServerIdentity server = new ServerIdentity("MariaDB", "11.4.5-MariaDB", null);
+		RecordedServer node = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT WSREP_LAST_WRITTEN_GTID()", row("gtid", "0-1-7"))
+			.answer("SELECT WSREP_SYNC_WAIT_UPTO_GTID(", row("node", 1));
+
+		assertThat(ReplicaCatchUp.positionAfterWrite(node.connection(), server, true)).isEqualTo("0-1-7");
+		assertThat(ReplicaCatchUp.hasApplied(node.connection(), server, true, "0-1-7", Duration.ofMillis(300))).isTrue();
+		assertThat(node.sent).containsExactly("SELECT WSREP_LAST_WRITTEN_GTID()", "SELECT WSREP_SYNC_WAIT_UPTO_GTID(?, ?)");
+	}
+
+	@Test
+	void aMariaDbReplicationReplicaStillWaitsWithMasterGtidWait() throws SQLException {
+		ServerIdentity server = new ServerIdentity("MariaDB", "11.4.5-MariaDB", null);
+		RecordedServer replica = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT @@last_gtid", row("gtid", "0-1-7"))
+			.answer("SELECT MASTER_GTID_WAIT(", row("waited", 0));
+
+		assertThat(ReplicaCatchUp.positionAfterWrite(replica.connection(), server, false)).isEqualTo("0-1-7");
+		assertThat(ReplicaCatchUp.hasApplied(replica.connection(), server, false, "0-1-7", Duration.ofSeconds(1))).isTrue();
+		assertThat(replica.sent).containsExactly("SELECT @@last_gtid", "SELECT MASTER_GTID_WAIT(?, ?)");
+	}
+
+	@Test
+	void aGaleraWaitThatTimesOutOrCannotReadTheGtidIsNotAppliedAndALostConnectionReachesTheCaller() {
+		ServerIdentity server = new ServerIdentity("MariaDB", "11.4.5-MariaDB", null);
+		RecordedServer timedOut = new RecordedServer("MariaDB", "11.4.5-MariaDB").fail("SELECT WSREP_SYNC_WAIT_UPTO_GTID(",
+				new SQLException("Lock wait timeout exceeded; try restarting transaction", "HY000", 1205));
+		RecordedServer unreadable = new RecordedServer("MariaDB", "11.4.5-MariaDB").fail("SELECT WSREP_SYNC_WAIT_UPTO_GTID(",
+				new SQLException("Incorrect arguments to wsrep_sync_wait_upto_gtid", "HY000", 1210));
+		RecordedServer lost = new RecordedServer("MariaDB", "11.4.5-MariaDB").fail("SELECT WSREP_SYNC_WAIT_UPTO_GTID(",
+				new SQLException("Socket error", "08000", 0));
+
+		assertThatNoException().isThrownBy(() -> assertThat(
+				ReplicaCatchUp.hasApplied(timedOut.connection(), server, true, "0-1-7", Duration.ofSeconds(1))).isFalse());
+		assertThatNoException().isThrownBy(() -> assertThat(
+				ReplicaCatchUp.hasApplied(unreadable.connection(), server, true, "x", Duration.ofSeconds(1))).isFalse());
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> ReplicaCatchUp.hasApplied(lost.connection(), server, true, "0-1-7", Duration.ofSeconds(1)))
+			.withMessage("Socket error");
+	}
+
+	@Test
+	void galerasWaitTakesWholeSecondsSoAShorterTimeoutWaitsOneSecond() {
+		assertThat(GaleraChecks.waitSeconds(Duration.ofMillis(300))).isEqualTo(1);
+		assertThat(GaleraChecks.waitSeconds(Duration.ZERO)).isEqualTo(1);
+		assertThat(GaleraChecks.waitSeconds(Duration.ofSeconds(1))).isEqualTo(1);
+		assertThat(GaleraChecks.waitSeconds(Duration.ofMillis(1001))).isEqualTo(2);
 	}
 
 }

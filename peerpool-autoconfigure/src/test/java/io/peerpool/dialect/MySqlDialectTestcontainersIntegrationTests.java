@@ -58,9 +58,9 @@ class MySqlDialectTestcontainersIntegrationTests {
 				assertThat(identity.version()).startsWith(version);
 				assertThat(identity.id()).startsWith("server_uuid=");
 
-				String position = ReplicaCatchUp.positionAfterWrite(connection, identity);
+				String position = ReplicaCatchUp.positionAfterWrite(connection, identity, false);
 				assertThat(position).contains(":1-");
-				assertThat(ReplicaCatchUp.hasApplied(connection, identity, position, Duration.ofSeconds(1))).isTrue();
+				assertThat(ReplicaCatchUp.hasApplied(connection, identity, false, position, Duration.ofSeconds(1))).isTrue();
 			}
 		}
 	}

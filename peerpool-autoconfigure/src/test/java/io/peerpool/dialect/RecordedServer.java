@@ -49,6 +49,12 @@ final class RecordedServer {
 		return this;
 	}
 
+	/** {@code sql} (or a statement that starts with it) fails with {@code failure}. */
+	RecordedServer fail(String sql, SQLException failure) {
+		this.answers.put(sql, failure);
+		return this;
+	}
+
 	static Map<String, Object> row(Object... labelsAndValues) {
 		Map<String, Object> row = new LinkedHashMap<>();
 		for (int i = 0; i < labelsAndValues.length; i += 2) {

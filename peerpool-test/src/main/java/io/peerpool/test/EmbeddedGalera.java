@@ -53,6 +53,9 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 
 	private boolean keepData;
 
+	/** Server options every node starts with after the kit's own ({@link #withBinaryLog()}). */
+	private List<String> serverOptions = List.of();
+
 	EmbeddedGalera(int size, Supplier<Optional<GaleraBinaries>> binaries) {
 		if (size < 1) {
 			throw new IllegalArgumentException("A Galera cluster needs at least one node, not " + size);
@@ -64,6 +67,22 @@ public final class EmbeddedGalera implements BeforeAllCallback, AfterAllCallback
 	/** A cluster of {@code size} nodes (3 keeps quorum when one fails); nothing starts yet. */
 	public static EmbeddedGalera nodes(int size) {
 		return new EmbeddedGalera(size, GaleraBinaries::find);
+	}
+
+	/**
+	 * Every node writes a binary log, as production nodes do for backups, point-in-time recovery or
+	 * asynchronous replicas: {@code log_bin}, {@code log_slave_updates}, and {@code wsrep_gtid_mode} so
+	 * that a transaction has the same MariaDB GTID on every node. Call before {@link #start()}.
+	 */
+	public EmbeddedGalera withBinaryLog() {
+		this.serverOptions = List.of("--log-bin=mariadb-bin", "--log-slave-updates=ON", "--wsrep-gtid-mode=ON",
+				"--wsrep-gtid-domain-id=1", "--server-id=1");
+		return this;
+	}
+
+	/** The options each node starts with beyond the kit's own. */
+	List<String> serverOptions() {
+		return this.serverOptions;
 	}
 
 	/** Whether {@code mariadbd}, {@code mariadb-install-db}, the Galera provider and rsync are installed. */

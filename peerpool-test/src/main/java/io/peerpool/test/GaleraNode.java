@@ -290,6 +290,7 @@ public final class GaleraNode extends ServerProcess {
 		command.add("--wsrep-sst-receive-address=127.0.0.1:" + this.sstPort);
 		command.add("--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:" + this.groupPort
 				+ ";ist.recv_addr=127.0.0.1:" + this.istPort + ";" + PROVIDER_TIMEOUTS);
+		command.addAll(this.cluster.serverOptions());
 		if (bootstrap) {
 			command.add("--wsrep-new-cluster");
 		}

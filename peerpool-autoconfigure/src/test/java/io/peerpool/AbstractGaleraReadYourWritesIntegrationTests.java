@@ -1,0 +1,165 @@
+package io.peerpool;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.balance.Balance;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.RouteIntent;
+import io.peerpool.routing.RouteOrigin;
+import io.peerpool.routing.RouteScope;
+import io.peerpool.test.EmbeddedGalera;
+import io.peerpool.test.GaleraNode;
+import io.peerpool.test.JdbcDriver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Read-your-writes across two "requests" of one client (a POST, then a GET that carries what the
+ * pin cookie would carry) on a three-node Galera cluster with one writer, where the other nodes
+ * serve reads. Galera commits on the writer once the cluster has certified the transaction; the
+ * other nodes apply it a moment later, so a read there right after the write can miss it (the
+ * control). With {@code read-your-writes: gtid} the write's GTID is the client's token, and a node
+ * serves the client's next read once it has applied it ({@code WSREP_SYNC_WAIT_UPTO_GTID}): every
+ * read sees the write, and reads still go to the nodes that do not take the writes. Subclasses run
+ * it on the kit's nodes (no binary log) and on nodes that write a binary log, as production nodes
+ * often do; the Spring code is ordinary: a read-write and a read-only {@link TransactionTemplate}.
+ */
+abstract class AbstractGaleraReadYourWritesIntegrationTests {
+
+	private static final AtomicLong names = new AtomicLong();
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	abstract EmbeddedGalera galera();
+
+	@BeforeEach
+	void createTable() throws SQLException {
+		try (Connection connection = galera().node(0).connect(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, text VARCHAR(40))");
+		}
+	}
+
+	@AfterEach
+	void closePools() throws Exception {
+		PeerRouting.clear();
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
+		}
+	}
+
+	@Test
+	void withGtidEveryReadAfterTheClientsWriteSeesItOnANodeThatDoesNotTakeTheWrites() {
+		Client client = new Client(pool(ReadYourWrites.GTID));
+		int writer = galera().node(0).port();
+		for (int i = 0; i < 40; i++) {
+			String text = "g" + names.incrementAndGet();
+			Map<String, String> tokens = client.post(text);
+			assertThat(tokens).as("the write's position, the pin cookie's token").containsKey("galera-ryw");
+			Read read = client.get(text, tokens);
+			assertThat(read.count()).as("the client's write, read back in its next request").isEqualTo(1);
+			assertThat(read.port()).as("the node that served the read (the writer is " + writer + ")")
+				.isIn(galera().node(1).port(), galera().node(2).port());
+		}
+	}
+
+	@Test
+	void controlWithoutReadYourWritesAReadRightAfterTheWriteOnAnotherNodeCanMissIt() {
+		Client client = new Client(pool(ReadYourWrites.NONE));
+		int stale = 0;
+		int reads = 0;
+		while (stale == 0 && reads < 400) {
+			String text = "n" + names.incrementAndGet();
+			client.post(text);
+			Read read = client.get(text, Map.of());
+			assertThat(read.port()).isNotEqualTo(galera().node(0).port());
+			reads++;
+			if (read.count() == 0) {
+				stale++;
+			}
+		}
+		assertThat(stale).as("reads, of " + reads + ", that missed the client's write just committed on the writer")
+			.isPositive();
+	}
+
+	private PeerPoolDataSource pool(ReadYourWrites mode) {
+		PeerPoolSettings settings = new PeerPoolSettings("galera-ryw", Balance.RANDOM, Duration.ofSeconds(1),
+				Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
+				Duration.ofSeconds(60), mode, Duration.ofSeconds(5));
+		List<PeerConfig> peers = new ArrayList<>();
+		for (GaleraNode node : galera().nodes()) {
+			peers.add(new PeerConfig("galera-ryw", node.name(), node.jdbcUrl(JdbcDriver.MARIADB), node.username(),
+					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
+					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
+		}
+		PeerPoolDataSource pool = PeerPoolDataSource.builder("galera-ryw").settings(settings).peers(peers).build();
+		this.resources.add(pool);
+		return pool;
+	}
+
+	/** One client of a web application: what its POST and GET handlers run. */
+	private static final class Client {
+
+		private final JdbcTemplate jdbc;
+
+		private final TransactionTemplate writes;
+
+		private final TransactionTemplate reads;
+
+		Client(PeerPoolDataSource pool) {
+			this.jdbc = new JdbcTemplate(pool);
+			DataSourceTransactionManager transactions = new DataSourceTransactionManager(pool);
+			this.writes = new TransactionTemplate(transactions);
+			this.reads = new TransactionTemplate(transactions);
+			this.reads.setReadOnly(true);
+		}
+
+		/** "POST": writes a note in a read-write transaction; returns the request's write tokens. */
+		Map<String, String> post(String text) {
+			try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
+				this.writes.executeWithoutResult((status) -> this.jdbc.update("INSERT INTO notes (text) VALUES ('" + text + "')"));
+				return request.writeTokens();
+			}
+			finally {
+				PeerRouting.clear();
+			}
+		}
+
+		/**
+		 * "GET" by the same client in a read-only transaction: counts the note. {@code tokens} stand
+		 * for the cookie: with them the request may read from a node that applied them; without, the
+		 * cookie pins the client to the writer (or, with read-your-writes {@code none}, there is none).
+		 */
+		Read get(String text, Map<String, String> tokens) {
+			try (RouteScope request = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
+				tokens.forEach(request::putWriteToken);
+				return this.reads.execute((status) -> new Read(
+						this.jdbc.queryForObject("SELECT COUNT(*) FROM notes WHERE text = ?", Integer.class, text),
+						this.jdbc.queryForObject("SELECT @@port", Integer.class)));
+			}
+			finally {
+				PeerRouting.clear();
+			}
+		}
+
+	}
+
+	record Read(int count, int port) {
+	}
+
+}
