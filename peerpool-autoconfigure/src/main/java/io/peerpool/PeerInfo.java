@@ -34,11 +34,17 @@ import java.time.Instant;
  * @param refusingConnections while an UP peer's server refuses new connections at its connection
  * limit (another client holds every connection it allows), its last refusal; else {@code null}.
  * The peer stays UP: its open connections work, new work waits for them
+ * @param takesWrites whether write transactions go to this peer now: the pool's writer (on Galera
+ * with {@code galera-writers: one}, the one node that takes the writes, although every node plays
+ * {@code primary}; with {@code all}, every routable node); {@code false} for a replica, a peer that
+ * is not routable, a writable peer held back by a writer conflict, and for every peer while writes
+ * are held (a switchover, a Galera handover)
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
-		String writerConflict, String desynced, Double probedLagSeconds, String refusingConnections) {
+		String writerConflict, String desynced, Double probedLagSeconds, String refusingConnections,
+		boolean takesWrites) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

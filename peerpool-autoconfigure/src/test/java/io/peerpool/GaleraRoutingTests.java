@@ -149,6 +149,11 @@ class GaleraRoutingTests {
 		return List.of(this.pool.routingSnapshot(true));
 	}
 
+	/** The peers whose {@link PeerInfo#takesWrites()} says so, in declared order. */
+	private List<String> takingWrites() {
+		return this.pool.getPeers().stream().filter(PeerInfo::takesWrites).map(PeerInfo::name).toList();
+	}
+
 	private PeerInfo info(String peer) {
 		return this.pool.getPeers().stream().filter((info) -> info.name().equals(peer)).findFirst().orElseThrow();
 	}
@@ -199,6 +204,10 @@ class GaleraRoutingTests {
 		assertThat(writers()).containsExactly("n0");
 		assertThat(readers()).containsExactly("n1", "n2");
 		assertThat(this.pool.isReadWriteSplit()).as("reads split off although every node is declared primary").isTrue();
+		assertThat(takingWrites()).as("what health and the endpoint show of the writer").containsExactly("n0");
+		assertThat(health("n0")).containsEntry("role", "primary").containsEntry("takesWrites", true);
+		assertThat(health("n1")).containsEntry("role", "primary").containsEntry("takesWrites", false);
+		assertThat(this.pool.getPeers()).extracting(PeerInfo::role).containsOnly(PeerRole.PRIMARY);
 		// each left open: the writer's 4 pooled connections
 		for (int i = 0; i < 4; i++) {
 			assertThat(servedBy(openTransaction())).as("a read-write transaction").isEqualTo("n0");
@@ -300,6 +309,7 @@ class GaleraRoutingTests {
 		this.pool.drain("n0");
 
 		assertThat(writers()).containsExactly("n1");
+		assertThat(takingWrites()).containsExactly("n1");
 		assertThat(servedBy(openTransaction())).isEqualTo("n1");
 	}
 
@@ -346,6 +356,7 @@ class GaleraRoutingTests {
 		start(PeerPoolSettings.GaleraWriters.ALL, null, "n0", "n1", "n2");
 
 		assertThat(writers()).containsExactly("n0", "n1", "n2");
+		assertThat(takingWrites()).containsExactly("n0", "n1", "n2");
 		assertThat(this.pool.isReadWriteSplit()).isFalse();
 		List<String> servedBy = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {

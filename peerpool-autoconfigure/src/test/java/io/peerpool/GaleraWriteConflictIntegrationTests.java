@@ -145,9 +145,13 @@ class GaleraWriteConflictIntegrationTests {
 		try (Increments load = new Increments(pool)) {
 			load.awaitMoreOn(first, 100);
 
+			assertThat(pool.getPeers()).as("the peers health shows taking the writes").filteredOn(PeerInfo::takesWrites)
+				.extracting(PeerInfo::name).containsExactly(first.name());
 			pool.drain(first.name());
 			load.awaitMoreOn(second, 100);
 			assertThat(load.failures()).as("failures while the writes moved off the drained writer").isEmpty();
+			assertThat(pool.getPeers()).as("the peers health shows taking the writes").filteredOn(PeerInfo::takesWrites)
+				.extracting(PeerInfo::name).containsExactly(second.name());
 
 			pool.resume(first.name());
 			load.awaitMoreOn(first, 100);

@@ -203,7 +203,9 @@ class LeastPrivilegeReplicationIntegrationTests {
 			assertThat(registry.get("peerpool.writer.conflicts").tag("peer", restarted.name()).counter().count())
 				.isEqualTo(1.0);
 			Health health = new PeerPoolHealthIndicator(pool).health();
-			assertThat(peerDetails(health, restarted.name())).containsEntry("writerConflict", primary.name());
+			assertThat(peerDetails(health, restarted.name())).containsEntry("writerConflict", primary.name())
+				.containsEntry("takesWrites", false);
+			assertThat(peerDetails(health, primary.name())).containsEntry("takesWrites", true);
 			assertThat(health.getDetails()).containsEntry("writerConflicts", List.of(restarted.name()));
 			assertThat(pool.getEvents()).as("the pool's timeline")
 				.anySatisfy((event) -> {

@@ -87,6 +87,7 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", peer.state().name());
 		details.put("role", peer.role().name().toLowerCase(Locale.ROOT));
+		details.put("takesWrites", peer.takesWrites());
 		if (peer.declaredRole() != null) {
 			details.put("declaredRole", peer.declaredRole().name().toLowerCase(Locale.ROOT));
 		}

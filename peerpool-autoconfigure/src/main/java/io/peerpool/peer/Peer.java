@@ -76,6 +76,9 @@ public final class Peer implements Balanced {
 	/** The read-only of the connections HikariCP hands out ({@code hikari.read-only}), reset as auto-commit is. */
 	private volatile boolean pooledReadOnly;
 
+	/** Whether the pool's routing sends write transactions here now ({@link #takesWrites(boolean)}). */
+	private volatile boolean takesWrites;
+
 	/** Connections routed to this peer since start. */
 	private final java.util.concurrent.atomic.LongAdder routed = new java.util.concurrent.atomic.LongAdder();
 
@@ -446,7 +449,12 @@ public final class Peer implements Balanced {
 				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
 				measured ? found.lagSource() : null, measured ? found.lagUnknown() : null,
 				(conflict != null) ? conflict.name() : null, status.isUp() ? found.desynced() : null, lag,
-				status.isUp() ? this.refusal : null);
+				status.isUp() ? this.refusal : null, this.takesWrites);
+	}
+
+	/** Set by the pool's routing each time it changes which peers take writes; shown, never routed by. */
+	void takesWrites(boolean writes) {
+		this.takesWrites = writes;
 	}
 
 	/** Connections routed to this peer since the pool started. */

@@ -1095,6 +1095,9 @@ public final class PeerPoolEngine {
 				readable.remove(this.handoverFrom);
 			}
 			this.writers = writable.toArray(new Peer[0]);
+			for (Peer peer : this.peers) {
+				peer.takesWrites(writable.contains(peer));
+			}
 			// one Galera writer: the other nodes take the reads, unless read-write-split was turned off
 			boolean split = this.readWriteSplit || (galeraWriter != null && this.settings.readWriteSplit() == null);
 			this.splitting = split;
@@ -1107,7 +1110,7 @@ public final class PeerPoolEngine {
 			}
 		}
 		if (nextGaleraWriter != null && nextGaleraWriter != previousGaleraWriter) {
-			// which node takes the writes is not in health (every node plays primary there): the log says it
+			// every node plays primary in health, whose takesWrites shows the writer; the log says when it moves
 			logger.info("peerpool: pool '" + this.name + "' sends its writes to Galera node " + nextGaleraWriter.name()
 					+ ((previousGaleraWriter != null) ? " (was " + previousGaleraWriter.name() + ")" : "")
 					+ "; the other nodes serve reads");

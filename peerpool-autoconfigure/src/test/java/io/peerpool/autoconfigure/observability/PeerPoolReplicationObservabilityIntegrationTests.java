@@ -78,11 +78,12 @@ class PeerPoolReplicationObservabilityIntegrationTests {
 		Map<String, Object> health = app.get("/actuator/health").json();
 		assertThat(path(health, "status").toString()).isEqualTo("UP");
 		Map<String, Object> primary = path(health, POOL + ".details.peers.primary");
-		assertThat(primary).containsEntry("state", "UP").containsEntry("role", "primary").doesNotContainKey("lagSeconds");
+		assertThat(primary).containsEntry("state", "UP").containsEntry("role", "primary").containsEntry("takesWrites", true)
+			.doesNotContainKey("lagSeconds");
 		assertThat(primary.get("server").toString()).contains("server_id=" + db.primary().serverId());
 		for (MariaDbServer replica : db.replicas()) {
 			Map<String, Object> peer = path(health, POOL + ".details.peers." + replica.name());
-			assertThat(peer).containsEntry("state", "UP").containsEntry("role", "replica");
+			assertThat(peer).containsEntry("state", "UP").containsEntry("role", "replica").containsEntry("takesWrites", false);
 			assertThat(((Number) peer.get("lagSeconds")).doubleValue()).isZero();
 			assertThat(peer.get("server").toString()).contains("server_id=" + replica.serverId());
 		}
