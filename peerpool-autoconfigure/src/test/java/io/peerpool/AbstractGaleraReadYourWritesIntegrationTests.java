@@ -5,18 +5,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.balance.Balance;
 import io.peerpool.routing.PeerRouting;
@@ -36,7 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other nodes apply it a moment later, so a read there right after the write can miss it (the
  * control). With {@code read-your-writes: gtid} the write's GTID is the client's token, and a node
  * serves the client's next read once it has applied it ({@code WSREP_SYNC_WAIT_UPTO_GTID}): every
- * read sees the write, and reads still go to the nodes that do not take the writes. Subclasses run
+ * read sees the write, and reads still go to the nodes that do not take the writes. With
+ * {@code galera-writers: all} any borrow may take another node than the write did, also in the
+ * request that wrote: there the write's GTID is awaited on whichever node serves, in {@code pin}
+ * mode too. Subclasses run
  * it on the kit's nodes (no binary log) and on nodes that write a binary log, as production nodes
  * often do; the Spring code is ordinary: a read-write and a read-only {@link TransactionTemplate}.
  */
@@ -65,7 +73,7 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 
 	@Test
 	void withGtidEveryReadAfterTheClientsWriteSeesItOnANodeThatDoesNotTakeTheWrites() {
-		Client client = new Client(pool(ReadYourWrites.GTID));
+		Client client = new Client(pool(ReadYourWrites.GTID), ReadYourWrites.GTID);
 		int writer = galera().node(0).port();
 		for (int i = 0; i < 40; i++) {
 			String text = "g" + names.incrementAndGet();
@@ -78,9 +86,54 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = ReadYourWrites.class, names = { "PIN", "GTID" })
+	void withEveryNodeTakingWritesARequestReadsItsOwnWriteAndSoDoesTheClientsNextRequest(ReadYourWrites mode) {
+		Client client = new Client(pool(mode, GaleraWriters.ALL), mode);
+		Set<Integer> wroteOn = new HashSet<>();
+		for (int i = 0; i < 100; i++) {
+			String text = "a" + names.incrementAndGet();
+			Map<String, String> tokens;
+			try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
+				// auto-commit, each call its own borrow, as a handler without @Transactional runs them
+				client.jdbc.update("INSERT INTO notes (text) VALUES ('" + text + "')");
+				wroteOn.add(client.jdbc.queryForObject("SELECT @@port", Integer.class));
+				assertThat(client.count(text)).as("the request's own write, read back in the request").isEqualTo(1);
+				tokens = request.writeTokens();
+			}
+			finally {
+				PeerRouting.clear();
+			}
+			assertThat(client.get(text, tokens).count()).as("the client's write, read back in its next request")
+				.isEqualTo(1);
+		}
+		assertThat(wroteOn).as("nodes the requests ran on").hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void controlWithEveryNodeTakingWritesAndNoReadYourWritesARequestCanMissItsOwnWrite() {
+		Client client = new Client(pool(ReadYourWrites.NONE, GaleraWriters.ALL), ReadYourWrites.NONE);
+		int stale = 0;
+		int reads = 0;
+		while (stale == 0 && reads < 400) {
+			String text = "m" + names.incrementAndGet();
+			try (RouteScope request = PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD)) {
+				client.jdbc.update("INSERT INTO notes (text) VALUES ('" + text + "')");
+				reads++;
+				if (client.count(text) == 0) {
+					stale++;
+				}
+			}
+			finally {
+				PeerRouting.clear();
+			}
+		}
+		assertThat(stale).as("reads, of " + reads + ", that missed their own request's write").isPositive();
+	}
+
 	@Test
 	void controlWithoutReadYourWritesAReadRightAfterTheWriteOnAnotherNodeCanMissIt() {
-		Client client = new Client(pool(ReadYourWrites.NONE));
+		Client client = new Client(pool(ReadYourWrites.NONE), ReadYourWrites.NONE);
 		int stale = 0;
 		int reads = 0;
 		while (stale == 0 && reads < 400) {
@@ -98,6 +151,10 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(ReadYourWrites mode) {
+		return pool(mode, GaleraWriters.ONE);
+	}
+
+	private PeerPoolDataSource pool(ReadYourWrites mode, GaleraWriters writers) {
 		PeerPoolSettings settings = new PeerPoolSettings("galera-ryw", Balance.RANDOM, Duration.ofSeconds(1),
 				Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
 				Duration.ofSeconds(60), mode, Duration.ofSeconds(5));
@@ -107,7 +164,11 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
-		PeerPoolDataSource pool = PeerPoolDataSource.builder("galera-ryw").settings(settings).peers(peers).build();
+		PeerPoolDataSource pool = PeerPoolDataSource.builder("galera-ryw")
+			.settings(settings)
+			.peers(peers)
+			.galeraWriters(writers)
+			.build();
 		this.resources.add(pool);
 		return pool;
 	}
@@ -117,12 +178,15 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 
 		private final JdbcTemplate jdbc;
 
+		private final ReadYourWrites mode;
+
 		private final TransactionTemplate writes;
 
 		private final TransactionTemplate reads;
 
-		Client(PeerPoolDataSource pool) {
+		Client(PeerPoolDataSource pool, ReadYourWrites mode) {
 			this.jdbc = new JdbcTemplate(pool);
+			this.mode = mode;
 			DataSourceTransactionManager transactions = new DataSourceTransactionManager(pool);
 			this.writes = new TransactionTemplate(transactions);
 			this.reads = new TransactionTemplate(transactions);
@@ -141,20 +205,25 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 		}
 
 		/**
-		 * "GET" by the same client in a read-only transaction: counts the note. {@code tokens} stand
-		 * for the cookie: with them the request may read from a node that applied them; without, the
-		 * cookie pins the client to the writer (or, with read-your-writes {@code none}, there is none).
+		 * "GET" by the same client in a read-only transaction: counts the note. What the web filter
+		 * makes of the pin cookie: with {@code tokens} the request may read from a node that applied
+		 * them; without, the cookie pins the client to the writer; with read-your-writes
+		 * {@code none} there is no cookie.
 		 */
 		Read get(String text, Map<String, String> tokens) {
-			try (RouteScope request = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
+			boolean pinned = tokens.isEmpty() && this.mode != ReadYourWrites.NONE;
+			try (RouteScope request = pinned ? PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.PIN)
+					: PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.HTTP_METHOD)) {
 				tokens.forEach(request::putWriteToken);
-				return this.reads.execute((status) -> new Read(
-						this.jdbc.queryForObject("SELECT COUNT(*) FROM notes WHERE text = ?", Integer.class, text),
-						this.jdbc.queryForObject("SELECT @@port", Integer.class)));
+				return this.reads.execute((status) -> new Read(count(text), this.jdbc.queryForObject("SELECT @@port", Integer.class)));
 			}
 			finally {
 				PeerRouting.clear();
 			}
+		}
+
+		int count(String text) {
+			return this.jdbc.queryForObject("SELECT COUNT(*) FROM notes WHERE text = ?", Integer.class, text);
 		}
 
 	}

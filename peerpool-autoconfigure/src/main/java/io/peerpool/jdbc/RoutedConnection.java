@@ -133,9 +133,9 @@ abstract class RoutedConnection extends StatementHost {
 		while (current == null) {
 			boolean read = wantsReplica();
 			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
-			if (read && !WritePosition.isApplied(this.owner, this.peer, current)) {
-				// read-your-writes by position: this replica has not applied the client's write yet
-				releasePhysical(new SQLException("replica behind the client's last write"));
+			if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
+				// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet
+				releasePhysical(new SQLException("peer behind the client's last write"));
 				current = this.owner.acquire((PeerConnection) this, false, stillFailed());
 			}
 			FailedPeers known = this.failedPeers;

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
+import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerRole;
 import io.peerpool.ReadYourWrites;
 import io.peerpool.dialect.ReplicaCatchUp;
@@ -12,9 +13,13 @@ import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
 
 /**
- * Read-your-writes by position ({@code read-your-writes: gtid}): where the client's last write is
- * on the primary that took it, and whether a replica has applied it yet. The position is the
- * client's routing token ({@link PeerRouting#recordWriteToken}); nothing is done in the other modes.
+ * Read-your-writes by position: where the client's last write is on the peer that took it, and
+ * whether the peer a later borrow takes has applied it yet. The position is the client's routing
+ * token ({@link PeerRouting#recordWriteToken}), which the pin cookie carries to its next requests.
+ * Two cases: {@code read-your-writes: gtid}, where a replica serves the client's reads once it has
+ * applied the position; and a Galera pool whose every node takes writes ({@code galera-writers: all})
+ * with {@code pin} or {@code gtid}, where any borrow may take another node than the write did,
+ * which commits the write a moment after the write's own commit returned.
  */
 final class WritePosition {
 
@@ -23,24 +28,37 @@ final class WritePosition {
 
 	/**
 	 * Whether {@code physical}, just taken on {@code peer}, has applied the client's last write,
-	 * waiting at most {@code probe-timeout}. Always true for a primary or without a position.
+	 * waiting at most {@code probe-timeout}. Always true without a position, and for a primary but
+	 * a node of a Galera pool whose every node takes writes.
+	 * @param read whether the connection was taken to read from a replica
 	 */
-	static boolean isApplied(PeerAcquirer pool, @Nullable Peer peer, Connection physical) throws SQLException {
-		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || peer == null
-				|| pool.servedAs(peer) != PeerRole.REPLICA) {
+	static boolean isApplied(PeerAcquirer pool, @Nullable Peer peer, Connection physical, boolean read)
+			throws SQLException {
+		if (peer == null || !mayLag(pool, peer, read)) {
 			return true;
 		}
 		String token = PeerRouting.writeToken(pool.poolName());
 		if (token == null) {
 			return true;
 		}
-		return ReplicaCatchUp.hasApplied(physical, peer.server(), peer.isSynchronous(), token, pool.settings().probeTimeout());
+		return ReplicaCatchUp.hasApplied(physical, peer.server(), peer.isSynchronous(), token,
+				pool.settings().probeTimeout());
 	}
 
-	/** After a write committed on {@code peer}, a primary: remembers where the write is for the client's next reads. */
+	/** Whether {@code peer} may not have applied what the client wrote elsewhere: the cases of the class comment. */
+	private static boolean mayLag(PeerAcquirer pool, Peer peer, boolean read) {
+		PeerPoolSettings settings = pool.settings();
+		if (settings.galeraWriters() == PeerPoolSettings.GaleraWriters.ALL) {
+			if (settings.readYourWrites() != ReadYourWrites.NONE && peer.isSynchronous()) {
+				return true;
+			}
+		}
+		return read && settings.readYourWrites() == ReadYourWrites.GTID && pool.servedAs(peer) == PeerRole.REPLICA;
+	}
+
+	/** After a write committed on {@code peer}: remembers where the write is for the client's next borrows. */
 	static void remember(PeerAcquirer pool, @Nullable Peer peer, @Nullable Connection physical) {
-		if (pool.settings().readYourWrites() != ReadYourWrites.GTID || physical == null || peer == null
-				|| pool.servedAs(peer) != PeerRole.PRIMARY) {
+		if (physical == null || peer == null || !positionNeeded(pool, peer)) {
 			return;
 		}
 		try {
@@ -52,6 +70,17 @@ final class WritePosition {
 		catch (SQLException ex) {
 			// without a position the client's next reads are pinned instead (see PeerConnection.wantsReplica)
 		}
+	}
+
+	private static boolean positionNeeded(PeerAcquirer pool, Peer peer) {
+		PeerPoolSettings settings = pool.settings();
+		if (settings.readYourWrites() == ReadYourWrites.NONE) {
+			return false;
+		}
+		if (settings.galeraWriters() == PeerPoolSettings.GaleraWriters.ALL && peer.isSynchronous()) {
+			return true;
+		}
+		return settings.readYourWrites() == ReadYourWrites.GTID && pool.servedAs(peer) == PeerRole.PRIMARY;
 	}
 
 }
