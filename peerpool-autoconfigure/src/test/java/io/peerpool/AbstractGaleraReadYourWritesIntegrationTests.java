@@ -111,6 +111,17 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 	}
 
 	@Test
+	void withEveryNodeTakingWritesCodeOutsideAnyRequestReadsItsOwnWrite() {
+		// a scheduler, @Async or a test's own code: no routing scope
+		Client client = new Client(pool(ReadYourWrites.PIN, GaleraWriters.ALL), ReadYourWrites.PIN);
+		for (int i = 0; i < 100; i++) {
+			String text = "o" + names.incrementAndGet();
+			client.jdbc.update("INSERT INTO notes (text) VALUES ('" + text + "')");
+			assertThat(client.count(text)).as("the thread's own write, read back").isEqualTo(1);
+		}
+	}
+
+	@Test
 	void controlWithEveryNodeTakingWritesAndNoReadYourWritesARequestCanMissItsOwnWrite() {
 		Client client = new Client(pool(ReadYourWrites.NONE, GaleraWriters.ALL), ReadYourWrites.NONE);
 		int stale = 0;

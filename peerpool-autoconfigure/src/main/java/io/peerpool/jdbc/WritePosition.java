@@ -19,7 +19,8 @@ import io.peerpool.routing.PeerRouting;
  * Two cases: {@code read-your-writes: gtid}, where a replica serves the client's reads once it has
  * applied the position; and a Galera pool whose every node takes writes ({@code galera-writers: all})
  * with {@code pin} or {@code gtid}, where any borrow may take another node than the write did,
- * which commits the write a moment after the write's own commit returned.
+ * which commits the write a moment after the write's own commit returned. There a thread that
+ * writes outside any request keeps its position for {@code pin-duration} as well.
  */
 final class WritePosition {
 
@@ -38,6 +39,9 @@ final class WritePosition {
 			return true;
 		}
 		String token = PeerRouting.writeToken(pool.poolName());
+		if (token == null && PeerRouting.current() == null) {
+			token = PeerRouting.threadWriteToken(pool.poolName());
+		}
 		if (token == null) {
 			return true;
 		}
@@ -48,12 +52,15 @@ final class WritePosition {
 	/** Whether {@code peer} may not have applied what the client wrote elsewhere: the cases of the class comment. */
 	private static boolean mayLag(PeerAcquirer pool, Peer peer, boolean read) {
 		PeerPoolSettings settings = pool.settings();
-		if (settings.galeraWriters() == PeerPoolSettings.GaleraWriters.ALL) {
-			if (settings.readYourWrites() != ReadYourWrites.NONE && peer.isSynchronous()) {
-				return true;
-			}
+		if (settings.readYourWrites() != ReadYourWrites.NONE && everyNodeWrites(settings, peer)) {
+			return true;
 		}
 		return read && settings.readYourWrites() == ReadYourWrites.GTID && pool.servedAs(peer) == PeerRole.REPLICA;
+	}
+
+	/** Whether {@code peer} is a node of a Galera pool whose every node takes writes ({@code galera-writers: all}). */
+	private static boolean everyNodeWrites(PeerPoolSettings settings, Peer peer) {
+		return settings.galeraWriters() == PeerPoolSettings.GaleraWriters.ALL && peer.isSynchronous();
 	}
 
 	/** After a write committed on {@code peer}: remembers where the write is for the client's next borrows. */
@@ -63,8 +70,10 @@ final class WritePosition {
 		}
 		try {
 			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server(), peer.isSynchronous());
-			if (position != null) {
-				PeerRouting.recordWriteToken(pool.poolName(), position);
+			if (position != null && !PeerRouting.recordWriteToken(pool.poolName(), position)
+					&& everyNodeWrites(pool.settings(), peer)) {
+				// outside any request: this thread's next borrows may take another node, which waits for it
+				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.settings().pinDuration());
 			}
 		}
 		catch (SQLException ex) {
@@ -77,7 +86,7 @@ final class WritePosition {
 		if (settings.readYourWrites() == ReadYourWrites.NONE) {
 			return false;
 		}
-		if (settings.galeraWriters() == PeerPoolSettings.GaleraWriters.ALL && peer.isSynchronous()) {
+		if (everyNodeWrites(settings, peer)) {
 			return true;
 		}
 		return settings.readYourWrites() == ReadYourWrites.GTID && pool.servedAs(peer) == PeerRole.PRIMARY;

@@ -2,7 +2,12 @@ package io.peerpool.routing;
 
 import java.sql.SQLException;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerRole;
 import io.peerpool.ReadYourWrites;
@@ -22,6 +27,9 @@ import io.peerpool.ReadYourWrites;
 public final class PeerRouting {
 
 	private static final ThreadLocal<RouteScope> current = new ThreadLocal<>();
+
+	/** Per pool, the position of this thread's last write made outside any scope ({@link #recordThreadWriteToken}). */
+	private static final ThreadLocal<Map<String, ThreadToken>> threadTokens = new ThreadLocal<>();
 
 	private PeerRouting() {
 	}
@@ -66,9 +74,10 @@ public final class PeerRouting {
 		return current.get();
 	}
 
-	/** Drops every scope of this thread: the end of a request on a pooled thread. */
+	/** Drops every scope of this thread, and the positions of its writes: the end of a request on a pooled thread. */
 	public static void clear() {
 		current.remove();
+		threadTokens.remove();
 	}
 
 	/** Records a write in the current scopes (pins the request to primaries). */
@@ -84,13 +93,48 @@ public final class PeerRouting {
 	 * LSN), for read-your-writes {@code gtid}; the web filter carries it to the client's next
 	 * request in the signed pin cookie.
 	 */
-	public static void recordWriteToken(String pool, String token) {
+	public static boolean recordWriteToken(String pool, String token) {
 		RouteScope scope = current.get();
-		if (scope != null) {
-			RouteScope request = scope.outermost();
-			request.putWriteToken(pool, token);
-			request.writeTokenRecorded();
+		if (scope == null) {
+			return false;
 		}
+		RouteScope request = scope.outermost();
+		request.putWriteToken(pool, token);
+		request.writeTokenRecorded();
+		return true;
+	}
+
+	/**
+	 * Remembers, for {@code keep}, the position of a write this thread made outside any scope
+	 * ({@code @Async}, a scheduler, a test's own code): on a pool whose next borrow may take
+	 * another server than the write did (Galera with every node taking writes), that borrow waits
+	 * for it there. A write of an ordinary primary needs none of this: the thread's next borrow goes
+	 * to the same primary.
+	 */
+	public static void recordThreadWriteToken(String pool, String token, Duration keep) {
+		Map<String, ThreadToken> tokens = threadTokens.get();
+		if (tokens == null) {
+			tokens = new HashMap<>(4);
+			threadTokens.set(tokens);
+		}
+		tokens.put(pool, new ThreadToken(token, System.nanoTime() + keep.toNanos()));
+	}
+
+	/** The position {@link #recordThreadWriteToken} remembers for {@code pool}, or {@code null} once {@code keep} passed. */
+	public static @Nullable String threadWriteToken(String pool) {
+		Map<String, ThreadToken> tokens = threadTokens.get();
+		ThreadToken token = (tokens != null) ? tokens.get(pool) : null;
+		if (token == null) {
+			return null;
+		}
+		if (System.nanoTime() - token.untilNanos() > 0) {
+			tokens.remove(pool);
+			return null;
+		}
+		return token.token();
+	}
+
+	private record ThreadToken(String token, long untilNanos) {
 	}
 
 	/** The position of this request's (or client's) last write in {@code pool}, or {@code null}. */

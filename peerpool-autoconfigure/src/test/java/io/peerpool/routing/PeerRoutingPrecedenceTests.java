@@ -1,6 +1,7 @@
 package io.peerpool.routing;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -13,6 +14,7 @@ import io.peerpool.PeerRole;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The routing precedence of the README, one row per rule, without servers: where a new physical
@@ -164,6 +166,29 @@ class PeerRoutingPrecedenceTests {
 	void anAutoCommitWriteOnAReplicaMovesToAPrimaryOnlyWhereNothingHoldsItThere(String rule, PeerRole role,
 			boolean autoCommit, boolean readOnly, boolean pinned, boolean moves) {
 		assertThat(PeerRouting.writeMovesToPrimary(role, autoCommit, readOnly, pinned)).as(rule).isEqualTo(moves);
+	}
+
+	@Test
+	void aWriteOutsideAnyScopeKeepsItsPositionForTheThreadUntilItsTimeIsUpOrTheThreadIsCleared() {
+		assertThat(PeerRouting.recordWriteToken("pool", "1-1-7")).as("no scope takes it").isFalse();
+		PeerRouting.recordThreadWriteToken("pool", "1-1-7", Duration.ofHours(1));
+		assertThat(PeerRouting.threadWriteToken("pool")).isEqualTo("1-1-7");
+		assertThat(PeerRouting.threadWriteToken("other")).isNull();
+		assertThat(PeerRouting.writeToken("pool")).as("a request's tokens are its scope's").isNull();
+
+		PeerRouting.clear();
+		assertThat(PeerRouting.threadWriteToken("pool")).as("after clear()").isNull();
+
+		PeerRouting.recordThreadWriteToken("pool", "1-1-8", Duration.ofMillis(1));
+		await().atMost(Duration.ofSeconds(5)).until(() -> PeerRouting.threadWriteToken("pool") == null);
+	}
+
+	@Test
+	void aWriteInAScopeKeepsItsPositionOnTheRequest() {
+		this.opened.push(PeerRouting.open(RouteIntent.PRIMARY, RouteOrigin.HTTP_METHOD));
+		assertThat(PeerRouting.recordWriteToken("pool", "1-1-9")).isTrue();
+		assertThat(PeerRouting.writeToken("pool")).isEqualTo("1-1-9");
+		assertThat(PeerRouting.threadWriteToken("pool")).isNull();
 	}
 
 }
