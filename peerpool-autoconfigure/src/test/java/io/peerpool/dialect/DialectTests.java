@@ -335,11 +335,14 @@ class DialectTests {
 		ServerIdentity server = new ServerIdentity("MariaDB", "11.4.5-MariaDB", null);
 		RecordedServer node = new RecordedServer("MariaDB", "11.4.5-MariaDB")
 			.answer("SELECT WSREP_LAST_WRITTEN_GTID()", row("gtid", "0-1-7"))
-			.answer("SELECT WSREP_SYNC_WAIT_UPTO_GTID(", row("node", 1));
+			.answer("SELECT WSREP_SYNC_WAIT_UPTO_GTID(", row("node", 1))
+			.answer("SET STATEMENT wsrep_sync_wait = 1 FOR SELECT 1", row("1", 1));
 
 		assertThat(ReplicaCatchUp.positionAfterWrite(node.connection(), server, true)).isEqualTo("0-1-7");
 		assertThat(ReplicaCatchUp.hasApplied(node.connection(), server, true, "0-1-7", Duration.ofMillis(300))).isTrue();
-		assertThat(node.sent).containsExactly("SELECT WSREP_LAST_WRITTEN_GTID()", "SELECT WSREP_SYNC_WAIT_UPTO_GTID(?, ?)");
+		assertThat(node.sent).as("the wait for the GTID, then a causal read: the function returns a moment before the"
+				+ " transaction is visible").containsExactly("SELECT WSREP_LAST_WRITTEN_GTID()",
+						"SELECT WSREP_SYNC_WAIT_UPTO_GTID(?, ?)", "SET STATEMENT wsrep_sync_wait = 1 FOR SELECT 1");
 	}
 
 	@Test
@@ -363,6 +366,9 @@ class DialectTests {
 				new SQLException("Incorrect arguments to wsrep_sync_wait_upto_gtid", "HY000", 1210));
 		RecordedServer lost = new RecordedServer("MariaDB", "11.4.5-MariaDB").fail("SELECT WSREP_SYNC_WAIT_UPTO_GTID(",
 				new SQLException("Socket error", "08000", 0));
+		RecordedServer causalTimedOut = new RecordedServer("MariaDB", "11.4.5-MariaDB")
+			.answer("SELECT WSREP_SYNC_WAIT_UPTO_GTID(", row("node", 1))
+			.fail("SET STATEMENT wsrep_sync_wait", new SQLException("Lock wait timeout exceeded", "HY000", 1205));
 
 		assertThatNoException().isThrownBy(() -> assertThat(
 				ReplicaCatchUp.hasApplied(timedOut.connection(), server, true, "0-1-7", Duration.ofSeconds(1))).isFalse());
@@ -371,6 +377,9 @@ class DialectTests {
 		assertThatExceptionOfType(SQLException.class)
 			.isThrownBy(() -> ReplicaCatchUp.hasApplied(lost.connection(), server, true, "0-1-7", Duration.ofSeconds(1)))
 			.withMessage("Socket error");
+		assertThatNoException().isThrownBy(() -> assertThat(
+				ReplicaCatchUp.hasApplied(causalTimedOut.connection(), server, true, "0-1-7", Duration.ofSeconds(1)))
+			.as("the causal read gave up").isFalse());
 	}
 
 	@Test

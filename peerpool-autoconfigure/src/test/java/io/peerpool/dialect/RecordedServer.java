@@ -73,6 +73,7 @@ final class RecordedServer {
 			case "createStatement" -> statement(null);
 			case "prepareStatement" -> statement((String) args[0]);
 			case "getAutoCommit", "isValid" -> true;
+			case "getNetworkTimeout" -> 0;
 			case "isClosed" -> false;
 			default -> null;
 		});
