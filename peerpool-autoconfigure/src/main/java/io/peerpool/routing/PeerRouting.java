@@ -178,7 +178,8 @@ public final class PeerRouting {
 		}
 		if (scope != null) {
 			for (RouteScope s = scope; s != null; s = s.parent()) {
-				if ((writesPin && s.hasWritten()) || ((s.origin() == RouteOrigin.PIN || s.origin() == RouteOrigin.HEADER)
+				if ((writesPin && (s.hasWritten() || s.hasClientWrittenBefore()))
+						|| ((s.origin() == RouteOrigin.PIN || s.origin() == RouteOrigin.HEADER)
 						&& s.intent() == RouteIntent.PRIMARY)) {
 					return false;
 				}

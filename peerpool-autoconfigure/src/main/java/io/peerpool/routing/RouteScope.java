@@ -19,6 +19,12 @@ public final class RouteScope implements AutoCloseable {
 
 	private boolean wrote;
 
+	/**
+	 * Whether the client's pin cookie says it wrote lately and carries the positions of those
+	 * writes: a pool with a position reads where it is applied, a pool without one is pinned.
+	 */
+	private boolean wroteBefore;
+
 	private Runnable onFirstWrite;
 
 	private Runnable onWriteToken;
@@ -54,6 +60,23 @@ public final class RouteScope implements AutoCloseable {
 	/** Whether a write happened in this scope or a scope nested in it. */
 	public boolean hasWritten() {
 		return this.wrote;
+	}
+
+	/**
+	 * Whether the client wrote lately, before this request ({@link #clientWroteBefore}): pins this
+	 * request as its own write would, where no position of that write says more.
+	 */
+	public boolean hasClientWrittenBefore() {
+		return this.wroteBefore;
+	}
+
+	/**
+	 * Marks a request whose client wrote lately, as the web filter learns it from a pin cookie that
+	 * carries the positions of the writes ({@link #putWriteToken}); a cookie without positions opens
+	 * a pinned scope instead.
+	 */
+	public void clientWroteBefore() {
+		this.wroteBefore = true;
 	}
 
 	/**

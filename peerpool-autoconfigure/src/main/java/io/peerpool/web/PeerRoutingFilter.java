@@ -104,8 +104,10 @@ public class PeerRoutingFilter extends OncePerRequestFilter implements Ordered {
 		RouteScope scope = PeerRouting.open(isRead(request.getMethod()) ? RouteIntent.REPLICA : RouteIntent.PRIMARY,
 				RouteOrigin.HTTP_METHOD);
 		if (pin != null) {
-			// gtid: the positions of the client's writes; a replica serves it once it has applied them
+			// the positions of the client's writes: a replica (or Galera node) serves it once it has applied them; a
+			// pool whose write left no position is pinned, as by a cookie without positions
 			WriteTokens.decode(pin.token()).forEach(scope::putWriteToken);
+			scope.clientWroteBefore();
 		}
 		return scope;
 	}

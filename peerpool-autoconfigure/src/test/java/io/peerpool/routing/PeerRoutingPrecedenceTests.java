@@ -84,13 +84,21 @@ class PeerRoutingPrecedenceTests {
 			gtid: after the request's write, with its position     | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | gtid | 0-1-9 | replica
 			gtid: after the request's write, position unknown      | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | gtid |       | primary
 			pin: after the request's write                         | HTTP_METHOD:REPLICA                 | false    | true       | false | true          | pin  |       | primary
+			gtid, a pin cookie with this pool's position           | HTTP_METHOD:REPLICA:cookie          | false    | true       | false | false         | gtid | 0-1-9 | replica
+			gtid, a pin cookie with other pools' positions only    | HTTP_METHOD:REPLICA:cookie          | false    | true       | false | false         | gtid |       | primary
+			pin, a pin cookie with other pools' positions          | HTTP_METHOD:REPLICA:cookie          | false    | true       | false | false         | pin  |       | primary
 			""")
 	void aConnectionReadsFromAReplicaWhereItsStateAndThePrecedenceSay(String rule, String scopes, boolean readOnly,
 			boolean autoCommit, boolean wrote, boolean requestWrote, String mode, String token, String expected) {
 		if (scopes != null) {
 			for (String scope : scopes.split(">")) {
 				String[] parts = scope.strip().split(":");
-				this.opened.push(PeerRouting.open(RouteIntent.valueOf(parts[1]), RouteOrigin.valueOf(parts[0])));
+				RouteScope opened = PeerRouting.open(RouteIntent.valueOf(parts[1]), RouteOrigin.valueOf(parts[0]));
+				if (parts.length > 2 && parts[2].equals("cookie")) {
+					// what the web filter makes of a pin cookie that carries positions
+					opened.clientWroteBefore();
+				}
+				this.opened.push(opened);
 			}
 		}
 		if (requestWrote) {
