@@ -148,4 +148,45 @@ class ReadYourWritesIntegrationTests {
 		}
 	}
 
+	/** Code outside any request (a scheduler, a listener): a write, then a read-only transaction, on one thread. */
+	private static Read writeThenReadOnlyTransaction(PeerPoolDataSource pool, String text) {
+		JdbcClient jdbc = JdbcClient.create(pool);
+		jdbc.sql("INSERT INTO notes (text) VALUES (?)").param(text).update();
+		org.springframework.transaction.support.TransactionTemplate reads = new org.springframework.transaction.support.TransactionTemplate(
+				new org.springframework.jdbc.datasource.DataSourceTransactionManager(pool));
+		reads.setReadOnly(true);
+		return reads.execute((status) -> new Read(
+				jdbc.sql("SELECT COUNT(*) FROM notes WHERE text = ?").param(text).query(Integer.class).single(),
+				jdbc.sql("SELECT @@server_id").query(Integer.class).single()));
+	}
+
+	@Test
+	void gtidModeOutsideAnyRequestAThreadsReadOnlyTransactionReadsItsOwnWriteOnAReplicaThatAppliedIt() {
+		try (PeerPoolDataSource pool = pool(ReadYourWrites.GTID)) {
+			Read read = writeThenReadOnlyTransaction(pool, "n" + names.incrementAndGet());
+			assertThat(read.count()).isEqualTo(1);
+			assertThat(read.serverId()).as("served by a replica that caught up").isNotEqualTo(db.primary().serverId());
+		}
+	}
+
+	@Test
+	void gtidModeOutsideAnyRequestAThreadsReadOnlyTransactionReadsItsOwnWriteOnThePrimaryWhenNoReplicaCatchesUp() {
+		lagBothReplicas();
+		try (PeerPoolDataSource pool = pool(ReadYourWrites.GTID)) {
+			Read read = writeThenReadOnlyTransaction(pool, "n" + names.incrementAndGet());
+			assertThat(read.count()).isEqualTo(1);
+			assertThat(read.serverId()).isEqualTo(db.primary().serverId());
+		}
+	}
+
+	@Test
+	void controlOutsideAnyRequestWithoutReadYourWritesAThreadsReadOnlyTransactionReadsALaggingReplica() {
+		lagBothReplicas();
+		try (PeerPoolDataSource pool = pool(ReadYourWrites.NONE)) {
+			Read read = writeThenReadOnlyTransaction(pool, "n" + names.incrementAndGet());
+			assertThat(read.serverId()).isNotEqualTo(db.primary().serverId());
+			assertThat(read.count()).as("the thread's own write, read back from a lagging replica").isZero();
+		}
+	}
+
 }

@@ -279,7 +279,7 @@ abstract class RoutedConnection extends StatementHost {
 	abstract void replayableDespite(int intent);
 
 	private void beforeWrite(String sql) throws SQLException {
-		PeerRouting.beforeWrite(this.owner.poolName(), sql);
+		PeerRouting.beforeWrite(this.owner.poolName(), sql, this.owner.settings().pinDuration());
 		this.wrote = true;
 		Peer current = this.peer;
 		if (current != null && PeerRouting.writeMovesToPrimary(this.owner.servedAs(current), this.autoCommit,

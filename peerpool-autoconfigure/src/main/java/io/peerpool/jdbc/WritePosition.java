@@ -19,8 +19,8 @@ import io.peerpool.routing.PeerRouting;
  * Two cases: {@code read-your-writes: gtid}, where a replica serves the client's reads once it has
  * applied the position; and a Galera pool whose every node takes writes ({@code galera-writers: all})
  * with {@code pin} or {@code gtid}, where any borrow may take another node than the write did,
- * which commits the write a moment after the write's own commit returned. There a thread that
- * writes outside any request keeps its position for {@code pin-duration} as well.
+ * which commits the write a moment after the write's own commit returned. A thread that writes
+ * outside any request keeps its position for {@code pin-duration}.
  */
 final class WritePosition {
 
@@ -70,9 +70,8 @@ final class WritePosition {
 		}
 		try {
 			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server(), peer.isSynchronous());
-			if (position != null && !PeerRouting.recordWriteToken(pool.poolName(), position)
-					&& everyNodeWrites(pool.settings(), peer)) {
-				// outside any request: this thread's next borrows may take another node, which waits for it
+			if (position != null && !PeerRouting.recordWriteToken(pool.poolName(), position)) {
+				// outside any request: the thread's later borrows wait for it where they may not find it yet
 				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.settings().pinDuration());
 			}
 		}

@@ -3,8 +3,6 @@ package io.peerpool.routing;
 import java.sql.SQLException;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -22,14 +20,14 @@ import io.peerpool.ReadYourWrites;
  * PeerRouting.primary(() -> balanceService.reconcile());
  * }</pre>
  *
- * Threads without a scope ({@code @Async}, schedulers, message listeners) use primaries.
+ * Threads without a scope ({@code @Async}, schedulers, message listeners) use primaries; their
+ * read-only transactions may use replicas. With read-your-writes {@code gtid} those read the
+ * thread's own writes of the last {@code pin-duration}, as a request's reads do.
  */
 public final class PeerRouting {
 
 	private static final ThreadLocal<RouteScope> current = new ThreadLocal<>();
 
-	/** Per pool, the position of this thread's last write made outside any scope ({@link #recordThreadWriteToken}). */
-	private static final ThreadLocal<Map<String, ThreadToken>> threadTokens = new ThreadLocal<>();
 
 	private PeerRouting() {
 	}
@@ -77,7 +75,7 @@ public final class PeerRouting {
 	/** Drops every scope of this thread, and the positions of its writes: the end of a request on a pooled thread. */
 	public static void clear() {
 		current.remove();
-		threadTokens.remove();
+		ThreadWrites.clear();
 	}
 
 	/** Records a write in the current scopes (pins the request to primaries). */
@@ -106,35 +104,17 @@ public final class PeerRouting {
 
 	/**
 	 * Remembers, for {@code keep}, the position of a write this thread made outside any scope
-	 * ({@code @Async}, a scheduler, a test's own code): on a pool whose next borrow may take
-	 * another server than the write did (Galera with every node taking writes), that borrow waits
-	 * for it there. A write of an ordinary primary needs none of this: the thread's next borrow goes
-	 * to the same primary.
+	 * ({@code @Async}, a scheduler, a test's own code): the thread's later
+	 * borrows wait for it where the server they take may not have applied it yet (a replica, or
+	 * with Galera's every node taking writes, another node).
 	 */
 	public static void recordThreadWriteToken(String pool, String token, Duration keep) {
-		Map<String, ThreadToken> tokens = threadTokens.get();
-		if (tokens == null) {
-			tokens = new HashMap<>(4);
-			threadTokens.set(tokens);
-		}
-		tokens.put(pool, new ThreadToken(token, System.nanoTime() + keep.toNanos()));
+		ThreadWrites.position(pool, token, keep);
 	}
 
 	/** The position {@link #recordThreadWriteToken} remembers for {@code pool}, or {@code null} once {@code keep} passed. */
 	public static @Nullable String threadWriteToken(String pool) {
-		Map<String, ThreadToken> tokens = threadTokens.get();
-		ThreadToken token = (tokens != null) ? tokens.get(pool) : null;
-		if (token == null) {
-			return null;
-		}
-		if (System.nanoTime() - token.untilNanos() > 0) {
-			tokens.remove(pool);
-			return null;
-		}
-		return token.token();
-	}
-
-	private record ThreadToken(String token, long untilNanos) {
+		return ThreadWrites.position(pool);
 	}
 
 	/** The position of this request's (or client's) last write in {@code pool}, or {@code null}. */
@@ -211,7 +191,16 @@ public final class PeerRouting {
 		if ((!autoCommit || wrote) && !readOnly && !inExplicitReplicaScope()) {
 			return false;
 		}
-		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && writeToken(pool) == null);
+		RouteScope scope = current.get();
+		String token = (scope != null) ? scope.outermost().writeToken(pool) : ThreadWrites.position(pool);
+		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && token == null);
+		if (scope == null && mode == ReadYourWrites.GTID && token == null && ThreadWrites.wroteLately(pool)) {
+			// outside any request, the thread's own write a moment ago whose position is unknown: its read-only work
+			// reads it on a primary (with its position, on a replica that applied it). In pin mode such a thread's
+			// read-only transactions still use replicas: pinning every writing worker thread would take its reads off
+			// the replicas for good
+			return false;
+		}
 		return wantsReplica(readOnly, writesPin);
 	}
 
@@ -242,12 +231,26 @@ public final class PeerRouting {
 	 * the rest of the request to primaries ({@link #recordWrite}).
 	 */
 	public static void beforeWrite(String pool, String sql) throws SQLException {
+		beforeWrite(pool, sql, Duration.ZERO);
+	}
+
+	/**
+	 * As {@link #beforeWrite(String, String)}; outside any scope the thread remembers the write for
+	 * {@code pinDuration}, so that its read-only work reads it.
+	 */
+	public static void beforeWrite(String pool, String sql, Duration pinDuration) throws SQLException {
 		if (inExplicitReplicaScope()) {
 			throw new SQLException("peerpool write guard: a write in a @UseReplica / PeerRouting.replica scope of pool '"
 					+ pool + "': " + abbreviate(sql) + ". Run it outside the replica scope, or in @UsePrimary / "
 					+ "PeerRouting.primary.", "25006");
 		}
-		recordWrite();
+		RouteScope scope = current.get();
+		if (scope != null) {
+			scope.recordWrite();
+		}
+		else {
+			ThreadWrites.wrote(pool, pinDuration);
+		}
 	}
 
 	private static String abbreviate(String sql) {

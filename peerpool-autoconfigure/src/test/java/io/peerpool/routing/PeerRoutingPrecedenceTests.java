@@ -199,4 +199,27 @@ class PeerRoutingPrecedenceTests {
 		assertThat(PeerRouting.threadWriteToken("pool")).isNull();
 	}
 
+	@Test
+	void outsideAnyScopeAThreadsOwnRecentWriteSendsItsReadOnlyWorkWhereGtidModeSays() throws Exception {
+		io.peerpool.ReadYourWrites gtid = io.peerpool.ReadYourWrites.GTID;
+		io.peerpool.ReadYourWrites pin = io.peerpool.ReadYourWrites.PIN;
+		assertThat(PeerRouting.connectionWantsReplica("pool", true, false, false, gtid)).as("before any write").isTrue();
+
+		PeerRouting.beforeWrite("pool", "INSERT INTO t VALUES (1)", Duration.ofHours(1));
+		assertThat(PeerRouting.connectionWantsReplica("pool", true, false, false, gtid))
+			.as("gtid, the write's position unknown: a primary").isFalse();
+		assertThat(PeerRouting.connectionWantsReplica("other", true, false, false, gtid)).as("another pool").isTrue();
+		assertThat(PeerRouting.connectionWantsReplica("pool", true, false, false, pin))
+			.as("pin: a thread outside any request is not pinned").isTrue();
+
+		PeerRouting.recordThreadWriteToken("pool", "0-1-9", Duration.ofHours(1));
+		assertThat(PeerRouting.connectionWantsReplica("pool", true, false, false, gtid))
+			.as("gtid, with the write's position: a replica that applied it").isTrue();
+
+		PeerRouting.clear();
+		PeerRouting.beforeWrite("pool", "INSERT INTO t VALUES (2)", Duration.ofMillis(1));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> PeerRouting.connectionWantsReplica("pool", true, false, false, gtid));
+	}
+
 }
