@@ -15,8 +15,8 @@ import io.peerpool.PeerServerChangedEvent.ServerIdentity;
  * replica has applied it (MariaDB {@code MASTER_GTID_WAIT}, MySQL
  * {@code WAIT_FOR_EXECUTED_GTID_SET}, PostgreSQL {@code pg_last_wal_replay_lsn()}), else it goes to
  * a primary. On a Galera node the write's GTID and the wait are Galera's own
- * ({@code WSREP_LAST_WRITTEN_GTID()}, {@code WSREP_SYNC_WAIT_UPTO_GTID}). The statements are the
- * {@link Dialect}'s of the server.
+ * ({@code WSREP_LAST_WRITTEN_GTID()}, {@code WSREP_SYNC_WAIT_UPTO_GTID}, then one causal read). The
+ * statements are the {@link Dialect}'s of the server.
  */
 public final class ReplicaCatchUp {
 

@@ -2,10 +2,12 @@ package io.peerpool.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
 import io.peerpool.PeerRole;
+import io.peerpool.ReadYourWrites;
 import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.Peer;
 import io.peerpool.routing.PeerRouting;
@@ -279,7 +281,10 @@ abstract class RoutedConnection extends StatementHost {
 	abstract void replayableDespite(int intent);
 
 	private void beforeWrite(String sql) throws SQLException {
-		PeerRouting.beforeWrite(this.owner.poolName(), sql, this.owner.settings().pinDuration());
+		// outside any request the thread remembers its write only where that changes its reads (gtid)
+		PeerRouting.beforeWrite(this.owner.poolName(), sql,
+				(this.owner.settings().readYourWrites() == ReadYourWrites.GTID) ? this.owner.settings().pinDuration()
+						: Duration.ZERO);
 		this.wrote = true;
 		Peer current = this.peer;
 		if (current != null && PeerRouting.writeMovesToPrimary(this.owner.servedAs(current), this.autoCommit,
