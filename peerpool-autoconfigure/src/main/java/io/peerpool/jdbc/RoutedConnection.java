@@ -135,10 +135,18 @@ abstract class RoutedConnection extends StatementHost {
 		while (current == null) {
 			boolean read = wantsReplica();
 			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
-			if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
-				// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet
-				releasePhysical(new SQLException("peer behind the client's last write"));
-				current = this.owner.acquire((PeerConnection) this, false, stillFailed());
+			try {
+				if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
+					// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet
+					releasePhysical(new SQLException("peer behind the client's last write"));
+					current = this.owner.acquire((PeerConnection) this, false, stillFailed());
+				}
+			}
+			catch (SQLException ex) {
+				// the wait failed on a connection its peer's death broke, before anything of the application's ran
+				current = null;
+				letGoOfUnused(ex);
+				continue;
 			}
 			FailedPeers known = this.failedPeers;
 			if (known != null && !known.admits(this.peer, current, this.owner.settings().probeTimeout())) {
@@ -151,17 +159,27 @@ abstract class RoutedConnection extends StatementHost {
 						this.transactionIsolation, this.holdability, (this.extras != null) ? this.extras.session : null);
 			}
 			catch (SQLException ex) {
-				long seen = System.nanoTime();
-				Peer failed = this.peer;
-				releasePhysical(ex);
 				current = null;
-				if (failed == null || !this.owner.reportIfPeerFailure(failed, ex)) {
-					throw ex;
-				}
-				exclude(failed, seen);
+				letGoOfUnused(ex);
 			}
 		}
 		return current;
+	}
+
+	/**
+	 * A physical connection just taken failed before any of the application's work ran on it (the
+	 * read-your-writes wait, the settings): it is given back and its peer judged; when the failure
+	 * says the peer failed, the peer is left out for this connection and {@link #physical()} takes
+	 * another. Any other failure is the caller's.
+	 */
+	private void letGoOfUnused(SQLException failure) throws SQLException {
+		long seen = System.nanoTime();
+		Peer failed = this.peer;
+		releasePhysical(failure);
+		if (failed == null || !this.owner.reportIfPeerFailure(failed, failure)) {
+			throw failure;
+		}
+		exclude(failed, seen);
 	}
 
 	/**
