@@ -133,7 +133,9 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 				Connection admin = paused.connectAsAdmin(); Statement lock = admin.createStatement();
 				Connection reader = paused.connect()) {
 			ServerIdentity server = ServerIdentity.of(reader);
-			// the node stops applying (and desyncs) while the lock is held
+			// the node stops applying (and desyncs) while the lock is held. FLUSH TABLES WITH READ LOCK needs RELOAD, which
+			// the application user does not have: the fault is a DBA's (a backup's lock), so the admin takes it; the wait
+			// itself runs as the application user, like every statement peerpool sends
 			lock.execute("FLUSH TABLES WITH READ LOCK");
 			String gtid;
 			try {

@@ -38,10 +38,7 @@ final class WritePosition {
 		if (peer == null || !mayLag(pool, peer, read)) {
 			return true;
 		}
-		String token = PeerRouting.writeToken(pool.poolName());
-		if (token == null && PeerRouting.current() == null) {
-			token = PeerRouting.threadWriteToken(pool.poolName());
-		}
+		String token = PeerRouting.clientWriteToken(pool.poolName());
 		if (token == null) {
 			return true;
 		}

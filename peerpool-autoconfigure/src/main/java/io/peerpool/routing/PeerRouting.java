@@ -28,7 +28,6 @@ public final class PeerRouting {
 
 	private static final ThreadLocal<RouteScope> current = new ThreadLocal<>();
 
-
 	private PeerRouting() {
 	}
 
@@ -90,6 +89,8 @@ public final class PeerRouting {
 	 * Remembers the position of the last write of this request in {@code pool} (a GTID or a WAL
 	 * LSN), for read-your-writes {@code gtid}; the web filter carries it to the client's next
 	 * request in the signed pin cookie.
+	 * @return whether a scope took it; {@code false} outside any request
+	 * ({@link #recordThreadWriteToken} keeps it for the thread then)
 	 */
 	public static boolean recordWriteToken(String pool, String token) {
 		RouteScope scope = current.get();
@@ -115,6 +116,16 @@ public final class PeerRouting {
 	/** The position {@link #recordThreadWriteToken} remembers for {@code pool}, or {@code null} once {@code keep} passed. */
 	public static @Nullable String threadWriteToken(String pool) {
 		return ThreadWrites.position(pool);
+	}
+
+	/**
+	 * The position of the last write in {@code pool} that this thread's next borrow must find
+	 * applied: the request's ({@link #writeToken}), or outside any scope the thread's own
+	 * ({@link #threadWriteToken}); {@code null} when there is none.
+	 */
+	public static @Nullable String clientWriteToken(String pool) {
+		RouteScope scope = current.get();
+		return (scope != null) ? scope.outermost().writeToken(pool) : ThreadWrites.position(pool);
 	}
 
 	/** The position of this request's (or client's) last write in {@code pool}, or {@code null}. */
@@ -192,7 +203,7 @@ public final class PeerRouting {
 			return false;
 		}
 		RouteScope scope = current.get();
-		String token = (scope != null) ? scope.outermost().writeToken(pool) : ThreadWrites.position(pool);
+		String token = clientWriteToken(pool);
 		boolean writesPin = mode == ReadYourWrites.PIN || (mode == ReadYourWrites.GTID && token == null);
 		if (scope == null && mode == ReadYourWrites.GTID && token == null && ThreadWrites.wroteLately(pool)) {
 			// outside any request, the thread's own write a moment ago whose position is unknown: its read-only work
