@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 abstract class AbstractGaleraReadYourWritesIntegrationTests {
 
-	private static final AtomicLong names = new AtomicLong();
+	static final AtomicLong names = new AtomicLong();
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -204,11 +204,17 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(ReadYourWrites mode, GaleraWriters writers) {
-		PeerPoolSettings settings = new PeerPoolSettings("galera-ryw", Balance.RANDOM, Duration.ofSeconds(1),
-				Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false,
-				Duration.ofSeconds(60), mode, Duration.ofSeconds(5));
+		return pool(mode, writers, Balance.RANDOM, Duration.ofMillis(300), galera().nodes());
+	}
+
+	/** A pool of {@code nodes} in that order (for {@code sequential}), probed every {@code probeInterval} (0: only on failure). */
+	final PeerPoolDataSource pool(ReadYourWrites mode, GaleraWriters writers, Balance balance, Duration probeInterval,
+			List<GaleraNode> nodes) {
+		PeerPoolSettings settings = new PeerPoolSettings("galera-ryw", balance, Duration.ofSeconds(1), probeInterval,
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false, Duration.ofSeconds(60),
+				mode, Duration.ofSeconds(5));
 		List<PeerConfig> peers = new ArrayList<>();
-		for (GaleraNode node : galera().nodes()) {
+		for (GaleraNode node : nodes) {
 			peers.add(new PeerConfig("galera-ryw", node.name(), node.jdbcUrl(JdbcDriver.MARIADB), node.username(),
 					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
@@ -223,7 +229,7 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 	}
 
 	/** One client of a web application: what its POST and GET handlers run. */
-	private static final class Client {
+	static final class Client {
 
 		private final JdbcTemplate jdbc;
 

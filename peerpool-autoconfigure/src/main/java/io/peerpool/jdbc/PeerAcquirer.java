@@ -62,6 +62,15 @@ public interface PeerAcquirer {
 	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException;
 
 	/**
+	 * Whether a peer that takes writes now is left outside {@code excluded} (bit per peer index):
+	 * where every Galera node writes, a borrow that found a node behind the client's last write
+	 * tries the next one while there is one.
+	 */
+	default boolean hasWriterBesides(long excluded) {
+		return false;
+	}
+
+	/**
 	 * Marks {@code peer} DOWN if {@code failure} says the peer failed.
 	 * @return whether it did
 	 */

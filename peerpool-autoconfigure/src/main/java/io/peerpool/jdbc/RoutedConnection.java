@@ -132,13 +132,21 @@ abstract class RoutedConnection extends StatementHost {
 			redecide();
 		}
 		Connection current = this.physical;
+		// the peers found behind the client's last write in this call (bit per peer index)
+		long behind = 0L;
 		while (current == null) {
-			boolean read = wantsReplica();
-			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
+			boolean read = behind == 0L && wantsReplica();
+			current = this.owner.acquire((PeerConnection) this, read, stillFailed() | behind);
 			try {
 				if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
-					// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet
+					// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet.
+					// A primary has; where every Galera node writes, the next node is checked too, while one is left
+					behind |= 1L << this.peer.index();
 					releasePhysical(new SQLException("peer behind the client's last write"));
+					if (this.owner.hasWriterBesides(stillFailed() | behind)) {
+						current = null;
+						continue;
+					}
 					current = this.owner.acquire((PeerConnection) this, false, stillFailed());
 				}
 			}

@@ -261,6 +261,11 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
+		public boolean hasWriterBesides(long excluded) {
+			return canServe(false, false, excluded);
+		}
+
+		@Override
 		public boolean reportIfPeerFailure(Peer peer, SQLException failure) {
 			return PeerPoolEngine.this.reportIfPeerFailure(peer, failure);
 		}
