@@ -66,6 +66,18 @@ public final class PeerRouting {
 		return scope;
 	}
 
+	/**
+	 * Goes on with {@code scope}, another thread's, on this thread: the work of a request that
+	 * Spring MVC hands to its task executor ({@code Callable}, {@code StreamingResponseBody}). Work
+	 * here routes as it would in that scope, its writes pin the request and its positions reach the
+	 * request's pin cookie. End it with {@link #clear()} on this thread.
+	 */
+	public static RouteScope continueOn(RouteScope scope) {
+		RouteScope continued = new RouteScope(scope.intent(), scope.origin(), scope);
+		current.set(continued);
+		return continued;
+	}
+
 	/** The innermost scope of this thread, or {@code null}. */
 	public static RouteScope current() {
 		return current.get();

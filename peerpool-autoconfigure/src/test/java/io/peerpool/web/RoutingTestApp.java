@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -103,6 +104,21 @@ public class RoutingTestApp {
 		ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, String> item) {
 			this.jdbc.sql("INSERT INTO items (name) VALUES (?)").param(item.get("name")).update();
 			return answer(serverId());
+		}
+
+		/**
+		 * The JSON flow with a handler that returns a {@link Callable}: Spring MVC runs it on its task
+		 * executor, after the request's thread has left the handler (and the filters).
+		 */
+		@PostMapping(path = "/async/items", consumes = MediaType.APPLICATION_JSON_VALUE)
+		Callable<ResponseEntity<Map<String, Object>>> createLater(@RequestBody Map<String, String> item) {
+			return () -> create(item);
+		}
+
+		/** A read by a handler that returns a {@link Callable}. */
+		@GetMapping("/async/items/{name}")
+		Callable<ResponseEntity<Map<String, Object>>> itemLater(@PathVariable String name) {
+			return () -> item(name);
 		}
 
 		/** A write answered with a client error: it pins all the same. */

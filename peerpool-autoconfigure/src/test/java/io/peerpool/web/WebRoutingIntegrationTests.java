@@ -231,6 +231,32 @@ class WebRoutingIntegrationTests {
 		});
 	}
 
+	/**
+	 * A handler that returns a {@code Callable} runs on Spring MVC's task executor, not on the
+	 * thread the filter opened the request's routing on: its write still pins the client.
+	 */
+	@Test
+	void getAfterJsonPostToAnAsyncHandlerReadsItsWriteThroughThePinCookie() {
+		this.pool.drain(freshReplica().name());
+		WebClient browser = WebClient.browser(this.port);
+		String name = unique("async");
+		WebClient.Answer posted = browser.postJson("/async/items", "{\"name\":\"" + name + "\"}");
+		assertThat(posted.status()).isEqualTo(200);
+		assertThat(posted.serverId()).isEqualTo(primaryId());
+		assertThat(posted.setCookie()).as("the pin cookie of the async handler's write").isPresent();
+		WebClient.Answer own = browser.get("/async/items/" + name);
+		assertThat(own.serverId()).as("the writer reads from the primary").isEqualTo(primaryId());
+		assertThat(own.found()).as("the writer sees its write").isEqualTo(1);
+	}
+
+	/** A GET whose handler returns a {@code Callable} reads from a replica, as one that answers at once does. */
+	@Test
+	void getWithAnAsyncHandlerReadsFromAReplica() {
+		WebClient.Answer answer = WebClient.withoutCookies(this.port).get("/async/items/" + unique("none"));
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.serverId()).isIn(replicaIds());
+	}
+
 	@Test
 	void getAfterRedirectedFormPostReadsItsWrite() {
 		this.pool.drain(freshReplica().name());

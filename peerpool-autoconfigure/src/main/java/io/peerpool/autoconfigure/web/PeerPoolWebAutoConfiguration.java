@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -35,6 +36,7 @@ import io.peerpool.autoconfigure.PeerPoolAutoConfiguration;
 import io.peerpool.autoconfigure.PeerPoolConfigurationException;
 import io.peerpool.autoconfigure.PeerPoolProperties;
 import io.peerpool.routing.RouteIntent;
+import io.peerpool.web.AsyncRequestRouting;
 import io.peerpool.web.PeerRoutingFilter;
 import io.peerpool.web.PinCookie;
 import io.peerpool.web.RouteOverrideInterceptor;
@@ -42,7 +44,8 @@ import io.peerpool.web.RouteOverrides;
 
 /**
  * Routing of servlet requests: the {@link PeerRoutingFilter} (HTTP method, trusted header, pin
- * cookie) and, with Spring MVC, the {@code web.overrides} interceptor. On by default in a servlet
+ * cookie) and, with Spring MVC, the {@code web.overrides} interceptor and the request's routing on
+ * the thread that runs a handler's {@code Callable} ({@link AsyncRequestRouting}). On by default in a servlet
  * application with peers; {@code spring.datasource.peerpool.web.enabled=false} turns it off.
  */
 @AutoConfiguration(after = PeerPoolAutoConfiguration.class)
@@ -128,7 +131,7 @@ public final class PeerPoolWebAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(WebMvcConfigurer.class)
-	static class MvcOverridesConfiguration {
+	static class MvcRoutingConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
@@ -137,7 +140,7 @@ public final class PeerPoolWebAutoConfiguration {
 		}
 
 		@Bean
-		WebMvcConfigurer peerPoolRouteOverridesConfigurer(RouteOverrides overrides) {
+		WebMvcConfigurer peerPoolMvcRoutingConfigurer(RouteOverrides overrides) {
 			return new WebMvcConfigurer() {
 
 				@Override
@@ -145,6 +148,11 @@ public final class PeerPoolWebAutoConfiguration {
 					if (!overrides.isEmpty()) {
 						registry.addInterceptor(new RouteOverrideInterceptor(overrides));
 					}
+				}
+
+				@Override
+				public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+					configurer.registerCallableInterceptors(new AsyncRequestRouting());
 				}
 
 			};
