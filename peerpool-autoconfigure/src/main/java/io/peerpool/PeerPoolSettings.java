@@ -25,7 +25,7 @@ import io.peerpool.peer.SafeUrls;
  * @param readsIncludePrimary whether reads may also go to primaries
  * @param maxReplicaLag a replica further behind gets no reads
  * @param readYourWrites how a client's reads see its own writes
- * @param pinDuration how long a write pins its client to primaries ({@code pin})
+ * @param pinDuration how long a write pins its client to primaries ({@code pin}), at least; see {@link #pinHold()}
  * @param unknownLag whether a replica whose lag cannot be measured at all serves reads
  * @param heartbeatInterval time between two heartbeats of an UP peer (zero: no heartbeat)
  * @param heartbeatTimeout a heartbeat slower than this marks the peer DOWN
@@ -134,6 +134,21 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 					"transaction-replay-limit.bytes must not be negative, was " + transactionReplayLimitBytes);
 		}
 		Objects.requireNonNull(galeraWriters, "galera-writers");
+	}
+
+	/**
+	 * How long a write keeps its client's reads off replicas that may not have it yet: the pin of
+	 * {@code pin} mode, and in {@code gtid} mode how long the client (the pin cookie, or a thread
+	 * outside any request) keeps the write's position. {@code pin-duration}, but at least as long as
+	 * a replica that serves reads may be behind: {@code max-replica-lag} as of its last probe, plus
+	 * the time to the next probe's answer ({@code probe-interval} + {@code probe-timeout}). With a
+	 * shorter pin a client whose pin ran out read from a replica still behind its write. A replica
+	 * whose lag is not measured ({@code unknown-lag: include}, or {@code probe-interval} zero) has no
+	 * such bound.
+	 */
+	public Duration pinHold() {
+		Duration replicaBehind = this.maxReplicaLag.plus(this.probeInterval).plus(this.probeTimeout);
+		return (this.pinDuration.compareTo(replicaBehind) >= 0) ? this.pinDuration : replicaBehind;
 	}
 
 	/** These settings with {@code transaction-replay} and its limit changed. */

@@ -51,7 +51,11 @@ public class PoolProperties {
 	/** How a client's reads see its own writes: pin, gtid or none. */
 	private ReadYourWrites readYourWrites = ReadYourWrites.PIN;
 
-	/** How long a write pins its client to primaries (pin mode); refreshed by every write. */
+	/**
+	 * How long a write pins its client to primaries (pin mode); refreshed by every write. At least
+	 * max-replica-lag + probe-interval + probe-timeout, as far as a replica that serves reads may be
+	 * behind: a shorter value is raised to that.
+	 */
 	private Duration pinDuration = Duration.ofSeconds(5);
 
 	/**

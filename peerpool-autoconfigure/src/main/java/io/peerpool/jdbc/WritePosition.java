@@ -20,7 +20,7 @@ import io.peerpool.routing.PeerRouting;
  * applied the position; and a Galera pool whose every node takes writes ({@code galera-writers: all})
  * with {@code pin} or {@code gtid}, where any borrow may take another node than the write did,
  * which commits the write a moment after the write's own commit returned. A thread that writes
- * outside any request keeps its position for {@code pin-duration}.
+ * outside any request keeps its position for {@code pin-duration} (at least {@link PeerPoolSettings#pinHold()}).
  */
 final class WritePosition {
 
@@ -69,7 +69,7 @@ final class WritePosition {
 			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server(), peer.isSynchronous());
 			if (position != null && !PeerRouting.recordWriteToken(pool.poolName(), position)) {
 				// outside any request: the thread's later borrows wait for it where they may not find it yet
-				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.settings().pinDuration());
+				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.settings().pinHold());
 			}
 		}
 		catch (SQLException ex) {

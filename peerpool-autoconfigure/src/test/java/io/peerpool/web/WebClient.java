@@ -19,15 +19,25 @@ final class WebClient {
 
 	private final HttpClient http;
 
+	private final CookieManager cookies;
+
 	private WebClient(int port, boolean cookies) {
 		this.port = port;
 		HttpClient.Builder builder = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
 			.followRedirects(HttpClient.Redirect.NORMAL);
+		this.cookies = cookies ? new CookieManager() : null;
 		if (cookies) {
-			builder.cookieHandler(new CookieManager());
+			builder.cookieHandler(this.cookies);
 		}
 		this.http = builder.build();
+	}
+
+	/** Whether this client still holds a cookie named {@code name}: one past its {@code Max-Age} is gone. */
+	boolean hasCookie(String name) {
+		return this.cookies != null
+				&& this.cookies.getCookieStore().getCookies().stream().anyMatch((cookie) -> cookie.getName().equals(name)
+						&& !cookie.hasExpired());
 	}
 
 	/** A client that keeps cookies, like a browser. */

@@ -95,8 +95,9 @@ public final class PeerPoolWebAutoConfiguration {
 	}
 
 	/**
-	 * The pin of the pools in pin mode (the longest when they differ), or {@code null} when no
-	 * pool pins: looked up at the first request, since the filter is created before the pools.
+	 * The pin of the pools with read-your-writes ({@link PeerPoolSettings#pinHold()}, the longest
+	 * when they differ), or {@code null} when no pool pins: looked up at the first request, since the
+	 * filter is created before the pools.
 	 */
 	static final class PinDuration implements Supplier<Duration> {
 
@@ -117,8 +118,8 @@ public final class PeerPoolWebAutoConfiguration {
 					PeerPoolSettings settings = pool.getSettings();
 					// the cookie carries a pin (pin) or the positions of the writes (gtid)
 					if (settings.readYourWrites() != ReadYourWrites.NONE
-							&& (longest == null || settings.pinDuration().compareTo(longest) > 0)) {
-						longest = settings.pinDuration();
+							&& (longest == null || settings.pinHold().compareTo(longest) > 0)) {
+						longest = settings.pinHold();
 					}
 				}
 				value = new Duration[] { longest };
