@@ -140,14 +140,16 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 	 * How long a write keeps its client's reads off replicas that may not have it yet: the pin of
 	 * {@code pin} mode, and in {@code gtid} mode how long the client (the pin cookie, or a thread
 	 * outside any request) keeps the write's position. {@code pin-duration}, but at least as long as
-	 * a replica that serves reads may be behind: {@code max-replica-lag} as of its last probe, plus
-	 * the time to the next probe's answer ({@code probe-interval} + {@code probe-timeout}). With a
-	 * shorter pin a client whose pin ran out read from a replica still behind its write. A replica
-	 * whose lag is not measured ({@code unknown-lag: include}, or {@code probe-interval} zero) has no
-	 * such bound.
+	 * a replica that serves reads may be behind the write: {@code max-replica-lag}, plus one probe
+	 * cycle ({@code probe-interval} + {@code connect-timeout} + {@code probe-timeout}) before a probe
+	 * of the primary sees the write's position (the lag is counted from then), plus one before the
+	 * replica's next probe measures its lag again. With the configured pin alone, a client whose pin
+	 * ran out read from a replica still behind its write. A replica whose lag is not followed
+	 * ({@code unknown-lag: include}, or {@code probe-interval} zero) has no such bound.
 	 */
 	public Duration pinHold() {
-		Duration replicaBehind = this.maxReplicaLag.plus(this.probeInterval).plus(this.probeTimeout);
+		Duration probeCycle = this.probeInterval.plus(this.connectTimeout).plus(this.probeTimeout);
+		Duration replicaBehind = this.maxReplicaLag.plus(probeCycle.multipliedBy(2));
 		return (this.pinDuration.compareTo(replicaBehind) >= 0) ? this.pinDuration : replicaBehind;
 	}
 

@@ -52,8 +52,9 @@ public class PoolProperties {
 	private ReadYourWrites readYourWrites = ReadYourWrites.PIN;
 
 	/**
-	 * How long a write pins its client to primaries (pin mode); refreshed by every write. At least
-	 * max-replica-lag + probe-interval + probe-timeout, as far as a replica that serves reads may be
+	 * How long a write pins its client to primaries (pin mode), and how long the client keeps its
+	 * write's position (gtid mode); refreshed by every write. At least max-replica-lag plus twice
+	 * probe-interval + connect-timeout + probe-timeout, as far as a replica that serves reads may be
 	 * behind: a shorter value is raised to that.
 	 */
 	private Duration pinDuration = Duration.ofSeconds(5);

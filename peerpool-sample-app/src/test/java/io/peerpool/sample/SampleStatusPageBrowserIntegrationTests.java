@@ -139,7 +139,7 @@ class SampleStatusPageBrowserIntegrationTests {
 			.until(() -> text("#peer-main-replica0 .process").equals("process killed"));
 		// the server also holds audit's replica0: that pool loses it too
 		await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(state("audit", "replica0")));
-		// reads go on on the other replica (once the pin of the note's write, 5 s, has passed)
+		// reads go on on the other replica (once the pin of the note's write, 9 s, has passed)
 		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
 			this.browser.findElement(By.id("notes-reload")).click();
 			return text("#last-read").startsWith("replica1 (server_id ");
