@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,19 +205,19 @@ abstract class AbstractGaleraReadYourWritesIntegrationTests {
 	}
 
 	private PeerPoolDataSource pool(ReadYourWrites mode, GaleraWriters writers) {
-		return pool(mode, writers, Balance.RANDOM, Duration.ofMillis(300), galera().nodes());
+		return pool(mode, writers, Balance.RANDOM, Duration.ofMillis(300), (node) -> 1);
 	}
 
-	/** A pool of {@code nodes} in that order (for {@code sequential}), probed every {@code probeInterval} (0: only on failure). */
+	/** A pool of the nodes with {@code weights} (for {@code weighted}), probed every {@code probeInterval} (0: only on failure). */
 	final PeerPoolDataSource pool(ReadYourWrites mode, GaleraWriters writers, Balance balance, Duration probeInterval,
-			List<GaleraNode> nodes) {
+			ToIntFunction<GaleraNode> weights) {
 		PeerPoolSettings settings = new PeerPoolSettings("galera-ryw", balance, Duration.ofSeconds(1), probeInterval,
 				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), null, false, Duration.ofSeconds(60),
 				mode, Duration.ofSeconds(5));
 		List<PeerConfig> peers = new ArrayList<>();
-		for (GaleraNode node : nodes) {
+		for (GaleraNode node : galera().nodes()) {
 			peers.add(new PeerConfig("galera-ryw", node.name(), node.jdbcUrl(JdbcDriver.MARIADB), node.username(),
-					node.password(), null, PeerRole.PRIMARY, 1, settings.connectTimeout(),
+					node.password(), null, PeerRole.PRIMARY, weights.applyAsInt(node), settings.connectTimeout(),
 					Map.of("maximum-pool-size", "4", "minimum-idle", "2")));
 		}
 		PeerPoolDataSource pool = PeerPoolDataSource.builder("galera-ryw")

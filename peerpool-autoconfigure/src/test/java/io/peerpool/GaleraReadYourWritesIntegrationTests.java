@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -34,16 +33,17 @@ class GaleraReadYourWritesIntegrationTests extends AbstractGaleraReadYourWritesI
 	/**
 	 * With every node taking writes, the node a borrow takes after the client's write waits for it;
 	 * when that node does not apply it in time (here it applies nothing: a DBA's backup lock), the
-	 * borrow takes another node and waits there too, not any node unchecked. {@code sequential}
-	 * with the stopped node first makes every borrow try it first, and probes only on failure keep
-	 * it routable (a probe would find it desynced): the old fallback took it again every time.
-	 * Only on the kit's nodes: how the position is read does not change how a borrow falls back.
+	 * borrow takes another node and waits there too, not any node unchecked. The stopped node's
+	 * weight (98 of 100) makes nearly every borrow try it first, and probes only on failure keep it
+	 * routable (a probe would find it desynced): the old fallback, by the same weights, took it again
+	 * nearly every time. Only on the kit's nodes: how the position is read does not change how a
+	 * borrow falls back. ({@code sequential} does not move on: its one writer takes every borrow.)
 	 */
 	@Test
 	void withEveryNodeTakingWritesANodeBehindTheClientsWriteIsPassedOverForOneThatAppliedIt() throws Exception {
 		GaleraNode paused = galera.node(1);
-		Client client = new Client(pool(ReadYourWrites.PIN, GaleraWriters.ALL, Balance.SEQUENTIAL, Duration.ZERO,
-				List.of(paused, galera.node(2), galera.node(0))), ReadYourWrites.PIN);
+		Client client = new Client(pool(ReadYourWrites.PIN, GaleraWriters.ALL, Balance.WEIGHTED, Duration.ZERO,
+				(node) -> (node == paused) ? 98 : 1), ReadYourWrites.PIN);
 		try (Connection writer = galera.node(0).connect(); Statement write = writer.createStatement();
 				Connection admin = paused.connectAsAdmin(); Statement lock = admin.createStatement()) {
 			// FLUSH TABLES WITH READ LOCK needs RELOAD: the admin's (as in the test of the wait's bound)

@@ -62,11 +62,13 @@ public interface PeerAcquirer {
 	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException;
 
 	/**
-	 * Whether a peer that takes writes now is left outside {@code excluded} (bit per peer index):
-	 * where every Galera node writes, a borrow that found a node behind the client's last write
-	 * tries the next one while there is one.
+	 * Whether a borrow may take another peer that takes writes now than those of {@code excluded}
+	 * (bit per peer index): where every Galera node writes, a borrow that found a node behind the
+	 * client's last write tries the next one while there is one. Never with {@code sequential},
+	 * whose one writer takes every borrow: a move to the next node would make two writers, whose
+	 * transactions on the same rows fail Galera's certification.
 	 */
-	default boolean hasWriterBesides(long excluded) {
+	default boolean canWriteElsewhere(long excluded) {
 		return false;
 	}
 

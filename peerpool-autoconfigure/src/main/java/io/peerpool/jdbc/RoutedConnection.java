@@ -143,7 +143,7 @@ abstract class RoutedConnection extends StatementHost {
 					// A primary has; where every Galera node writes, the next node is checked too, while one is left
 					behind |= 1L << this.peer.index();
 					releasePhysical(new SQLException("peer behind the client's last write"));
-					if (this.owner.hasWriterBesides(stillFailed() | behind)) {
+					if (this.owner.canWriteElsewhere(stillFailed() | behind)) {
 						current = null;
 						continue;
 					}

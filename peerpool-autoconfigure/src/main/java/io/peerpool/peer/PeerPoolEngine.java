@@ -261,8 +261,8 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
-		public boolean hasWriterBesides(long excluded) {
-			return canServe(false, false, excluded);
+		public boolean canWriteElsewhere(long excluded) {
+			return PeerPoolEngine.this.settings.balance() != Balance.SEQUENTIAL && canServe(false, false, excluded);
 		}
 
 		@Override
