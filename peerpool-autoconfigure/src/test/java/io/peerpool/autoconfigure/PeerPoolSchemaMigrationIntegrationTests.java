@@ -38,13 +38,18 @@ class PeerPoolSchemaMigrationIntegrationTests {
 	@RegisterExtension
 	static final EmbeddedMariaDb db = EmbeddedMariaDb.primaryWithReplicas(2);
 
-	/** Flyway migrates only an empty schema (or one with its history): each test leaves the schema as it found it. */
+	/**
+	 * Flyway migrates only an empty schema (or one with its history): each test leaves the schema as
+	 * it found it, on every server, before the next test kills a replica (killed while applying DDL,
+	 * a replica diverges from its primary).
+	 */
 	@AfterEach
 	void dropWhatTheMigrationsMade() throws SQLException {
 		try (Connection connection = db.primary().connect(); Statement statement = connection.createStatement()) {
 			statement.execute("DROP TABLE IF EXISTS flyway_schema_history, migrated_accounts, DATABASECHANGELOG,"
 					+ " DATABASECHANGELOGLOCK, liquibase_accounts");
 		}
+		db.awaitReplicated(Duration.ofSeconds(30));
 	}
 
 	@Test

@@ -12,15 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.peerpool.PeerPoolDataSource;
 import io.peerpool.test.EmbeddedMariaDb;
-import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,18 +49,9 @@ class PinOutlastsReplicaLagIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	@Autowired
-	private PeerPoolDataSource pool;
-
 	@DynamicPropertySource
 	static void peers(DynamicPropertyRegistry registry) {
-		for (MariaDbServer server : db.servers()) {
-			String prefix = "spring.datasource.peerpool.peers." + server.name() + ".";
-			registry.add(prefix + "url", () -> server.jdbcUrl(JdbcDriver.MARIADB));
-			registry.add(prefix + "username", server::username);
-			registry.add(prefix + "password", server::password);
-			registry.add(prefix + "role", () -> (server == db.primary()) ? "primary" : "replica");
-		}
+		WebRoutingIntegrationTests.peers(registry, db);
 	}
 
 	@BeforeAll

@@ -90,13 +90,22 @@ class WebRoutingIntegrationTests {
 
 	@DynamicPropertySource
 	static void peers(DynamicPropertyRegistry registry) {
-		for (String property : peerProperties()) {
+		peers(registry, db);
+	}
+
+	/** Registers the servers of {@code db} as the pool's peers, the primary {@code primary}, the others {@code replica}. */
+	static void peers(DynamicPropertyRegistry registry, EmbeddedMariaDb db) {
+		for (String property : peerProperties(db)) {
 			int equals = property.indexOf('=');
 			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
 		}
 	}
 
 	private static List<String> peerProperties() {
+		return peerProperties(db);
+	}
+
+	private static List<String> peerProperties(EmbeddedMariaDb db) {
 		List<String> properties = new ArrayList<>();
 		for (MariaDbServer server : db.servers()) {
 			String prefix = "spring.datasource.peerpool.peers." + server.name() + ".";

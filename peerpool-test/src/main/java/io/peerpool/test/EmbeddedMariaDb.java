@@ -93,6 +93,11 @@ public final class EmbeddedMariaDb implements BeforeAllCallback, AfterAllCallbac
 		this.cluster.lag(replica, delay);
 	}
 
+	/** See {@link MariaDbCluster#awaitReplicated(Duration)}. */
+	public void awaitReplicated(Duration timeout) {
+		this.cluster.awaitReplicated(timeout);
+	}
+
 	/** See {@link MariaDbCluster#promote(MariaDbServer)}. */
 	public void promote(MariaDbServer replica) {
 		this.cluster.promote(replica);

@@ -184,6 +184,28 @@ public final class MariaDbCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Waits up to {@code timeout} until every running replica has applied everything the primary
+	 * has committed so far (its {@code gtid_binlog_pos}). A test that kills a replica right after
+	 * DDL on the primary calls it first: a replica killed while it applies a DDL statement completes
+	 * the statement at its restart (MariaDB's crash-safe DDL) and writes it to its own binary log
+	 * under its own server id, a transaction the primary never had, and replication from the
+	 * primary then stops ("the slave has diverged").
+	 * @throws IllegalStateException when a replica does not catch up in time, naming its positions
+	 */
+	public synchronized void awaitReplicated(Duration timeout) {
+		requireReplicated();
+		if (!this.primary.isRunning() || this.primary.isFrozen()) {
+			throw new IllegalStateException("the primary " + this.primary.name() + " does not run: nothing to catch up with");
+		}
+		String position = this.primary.gtidBinlogPosition();
+		for (MariaDbServer replica : replicas()) {
+			if (replica.isRunning() && !replica.isFrozen()) {
+				replica.awaitGtid(position, timeout);
+			}
+		}
+	}
+
+	/**
 	 * Delays {@code replica} by {@code delay} (whole seconds, {@code MASTER_DELAY}); {@link Duration#ZERO}
 	 * removes the delay. Returns once replication runs again.
 	 */
