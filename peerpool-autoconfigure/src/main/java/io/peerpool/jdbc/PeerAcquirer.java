@@ -2,6 +2,7 @@ package io.peerpool.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolListener;
@@ -20,6 +21,11 @@ public interface PeerAcquirer {
 
 	/** The pool's resolved settings. */
 	PeerPoolSettings settings();
+
+	/** {@link PeerPoolSettings#pinHold()}, computed once: asked at each write in {@code gtid} mode. */
+	default Duration pinHold() {
+		return settings().pinHold();
+	}
 
 	/** Whether the pool sends reads to replicas. */
 	boolean isReadWriteSplit();

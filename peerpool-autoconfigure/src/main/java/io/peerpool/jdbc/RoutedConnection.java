@@ -309,7 +309,7 @@ abstract class RoutedConnection extends StatementHost {
 	private void beforeWrite(String sql) throws SQLException {
 		// outside any request the thread remembers its write only where that changes its reads (gtid)
 		PeerRouting.beforeWrite(this.owner.poolName(), sql,
-				(this.owner.settings().readYourWrites() == ReadYourWrites.GTID) ? this.owner.settings().pinHold()
+				(this.owner.settings().readYourWrites() == ReadYourWrites.GTID) ? this.owner.pinHold()
 						: Duration.ZERO);
 		this.wrote = true;
 		Peer current = this.peer;

@@ -69,7 +69,7 @@ final class WritePosition {
 			String position = ReplicaCatchUp.positionAfterWrite(physical, peer.server(), peer.isSynchronous());
 			if (position != null && !PeerRouting.recordWriteToken(pool.poolName(), position)) {
 				// outside any request: the thread's later borrows wait for it where they may not find it yet
-				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.settings().pinHold());
+				PeerRouting.recordThreadWriteToken(pool.poolName(), position, pool.pinHold());
 			}
 		}
 		catch (SQLException ex) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,6 +73,9 @@ public final class PeerPoolEngine {
 
 	/** {@code acquire-timeout} in nanoseconds, converted once: every borrow reads it. */
 	private final long acquireTimeoutNanos;
+
+	/** {@link PeerPoolSettings#pinHold()}, once. */
+	private final Duration pinHold;
 
 	private final Peer[] peers;
 
@@ -261,6 +265,11 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
+		public Duration pinHold() {
+			return PeerPoolEngine.this.pinHold;
+		}
+
+		@Override
 		public boolean canWriteElsewhere(long excluded) {
 			return PeerPoolEngine.this.settings.balance() != Balance.SEQUENTIAL && canServe(false, false, excluded);
 		}
@@ -294,6 +303,7 @@ public final class PeerPoolEngine {
 		this.name = settings.name();
 		this.settings = settings;
 		this.acquireTimeoutNanos = settings.acquireTimeout().toNanos();
+		this.pinHold = settings.pinHold();
 		// each peer's HikariCP settings are resolved once (customizers run once per peer); every pool of the
 		// peer (a new one after each recovery) is made from a copy
 		List<HikariConfig> resolved = peerConfigs.stream().map(hikariConfigs).toList();
