@@ -132,22 +132,13 @@ abstract class RoutedConnection extends StatementHost {
 			redecide();
 		}
 		Connection current = this.physical;
-		// the peers found behind the client's last write in this call (bit per peer index)
-		long behind = 0L;
 		while (current == null) {
-			boolean read = behind == 0L && wantsReplica();
-			current = this.owner.acquire((PeerConnection) this, read, stillFailed() | behind);
+			boolean read = wantsReplica();
+			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
 			try {
 				if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
-					// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet.
-					// A primary has; where every Galera node writes, the next node is checked too, while one is left
-					behind |= 1L << this.peer.index();
-					releasePhysical(new SQLException("peer behind the client's last write"));
-					if (this.owner.canWriteElsewhere(stillFailed() | behind)) {
-						current = null;
-						continue;
-					}
-					current = this.owner.acquire((PeerConnection) this, false, stillFailed());
+					// read-your-writes by position: this replica (or Galera node) has not applied the client's write yet
+					current = insteadOfBehind();
 				}
 			}
 			catch (SQLException ex) {
@@ -172,6 +163,29 @@ abstract class RoutedConnection extends StatementHost {
 			}
 		}
 		return current;
+	}
+
+	/**
+	 * The physical connection just taken is on a peer that has not applied the client's last write:
+	 * it is given back, and one of a primary is taken, which has. Where every Galera node writes, the
+	 * next node is checked too, while one is left ({@link PeerAcquirer#canWriteElsewhere}); when
+	 * none is, a primary is taken unchecked. Off the borrow's usual path: nothing of it runs unless
+	 * a peer was found behind.
+	 */
+	private Connection insteadOfBehind() throws SQLException {
+		// the peers found behind the client's last write (bit per peer index)
+		long behind = 0L;
+		while (true) {
+			behind |= 1L << this.peer.index();
+			releasePhysical(new SQLException("peer behind the client's last write"));
+			if (!this.owner.canWriteElsewhere(stillFailed() | behind)) {
+				return this.owner.acquire((PeerConnection) this, false, stillFailed());
+			}
+			Connection next = this.owner.acquire((PeerConnection) this, false, stillFailed() | behind);
+			if (WritePosition.isApplied(this.owner, this.peer, next, false)) {
+				return next;
+			}
+		}
 	}
 
 	/**
