@@ -125,6 +125,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return this.engine.lookupKey();
 	}
 
+	/**
+	 * How long a write keeps its client's reads off peers that may not have it (the pin cookie's
+	 * lifetime): {@code pin-duration}, but at least {@link PeerPoolSettings#pinHold()} unless every
+	 * peer is a Galera node.
+	 */
+	public Duration getPinHold() {
+		return this.engine.pinHold();
+	}
+
 	/** Whether this pool sends reads to replicas. */
 	public boolean isReadWriteSplit() {
 		return this.engine.isReadWriteSplit();

@@ -31,6 +31,21 @@ class GaleraReadYourWritesIntegrationTests extends AbstractGaleraReadYourWritesI
 	}
 
 	/**
+	 * A write pins its client for {@code pin-duration} only on a Galera cluster: the nodes apply it
+	 * moments after its commit, and no replica lag within {@code max-replica-lag} (60 s here) can
+	 * leave one behind it, as on a pool of asynchronous replicas, whose hold counts that limit.
+	 */
+	@Test
+	void onGaleraAWritePinsItsClientForPinDurationNotForTheReplicaLagLimit() {
+		PeerPoolDataSource pool = pool(ReadYourWrites.PIN, GaleraWriters.ONE, Balance.RANDOM, Duration.ofMillis(300),
+				(node) -> 1);
+
+		assertThat(pool.getSettings().pinHold()).as("the hold of a pool of asynchronous replicas")
+			.isEqualTo(Duration.ofMillis(64_600));
+		assertThat(pool.getPinHold()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	/**
 	 * With every node taking writes, the node a borrow takes after the client's write waits for it;
 	 * when that node does not apply it in time (here it applies nothing: a DBA's backup lock), the
 	 * borrow takes another node and waits there too, not any node unchecked. The stopped node's

@@ -266,7 +266,7 @@ public final class PeerPoolEngine {
 
 		@Override
 		public Duration pinHold() {
-			return PeerPoolEngine.this.pinHold;
+			return PeerPoolEngine.this.pinHold();
 		}
 
 		@Override
@@ -834,6 +834,21 @@ public final class PeerPoolEngine {
 	/** Whether this pool sends reads to replicas (on a Galera pool with one writer, to its other nodes). */
 	public boolean isReadWriteSplit() {
 		return this.splitting;
+	}
+
+	/**
+	 * How long a write keeps its client off peers that may not have it: {@link PeerPoolSettings#pinHold()},
+	 * or only {@code pin-duration} while every peer is a node of a synchronous cluster (Galera), whose
+	 * nodes apply a write moments after its commit and whose lag is not what {@code max-replica-lag}
+	 * bounds. A peer not known as such (an asynchronous replica, a node not probed yet) keeps the longer hold.
+	 */
+	public Duration pinHold() {
+		for (Peer peer : this.peers) {
+			if (!peer.isSynchronous()) {
+				return this.pinHold;
+			}
+		}
+		return this.settings.pinDuration();
 	}
 
 	/**

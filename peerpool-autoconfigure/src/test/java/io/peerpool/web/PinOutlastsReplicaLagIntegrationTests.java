@@ -73,7 +73,10 @@ class PinOutlastsReplicaLagIntegrationTests {
 			WebClient browser = WebClient.browser(this.port);
 			String name = "pin-" + UUID.randomUUID().toString().substring(0, 8);
 			long posted = System.nanoTime();
-			assertThat(browser.postJson("/items", "{\"name\":\"" + name + "\"}").status()).isEqualTo(200);
+			WebClient.Answer write = browser.postJson("/items", "{\"name\":\"" + name + "\"}");
+			assertThat(write.status()).isEqualTo(200);
+			// 10 s + 2 x (0.3 + 1 + 1 s), in whole seconds
+			assertThat(write.setCookie()).hasValueSatisfying((cookie) -> assertThat(cookie).contains("Max-Age=15"));
 			// the configured pin runs out: the behaviour under test is what comes after it
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> System.nanoTime() - posted > PIN_DURATION.plusMillis(300).toNanos());

@@ -95,7 +95,7 @@ public final class PeerPoolWebAutoConfiguration {
 	}
 
 	/**
-	 * The pin of the pools with read-your-writes ({@link PeerPoolSettings#pinHold()}, the longest
+	 * The pin of the pools with read-your-writes ({@link PeerPoolDataSource#getPinHold()}, the longest
 	 * when they differ), or {@code null} when no pool pins: looked up at the first request, since the
 	 * filter is created before the pools.
 	 */
@@ -118,8 +118,8 @@ public final class PeerPoolWebAutoConfiguration {
 					PeerPoolSettings settings = pool.getSettings();
 					// the cookie carries a pin (pin) or the positions of the writes (gtid)
 					if (settings.readYourWrites() != ReadYourWrites.NONE
-							&& (longest == null || settings.pinHold().compareTo(longest) > 0)) {
-						longest = settings.pinHold();
+							&& (longest == null || pool.getPinHold().compareTo(longest) > 0)) {
+						longest = pool.getPinHold();
 					}
 				}
 				value = new Duration[] { longest };
