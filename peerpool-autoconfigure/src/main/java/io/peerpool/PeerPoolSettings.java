@@ -145,7 +145,8 @@ public record PeerPoolSettings(String name, Balance balance, Duration checkInter
 	 * of the primary sees the write's position (the lag is counted from then), plus one before the
 	 * replica's next probe measures its lag again. With the configured pin alone, a client whose pin
 	 * ran out read from a replica still behind its write. A replica whose lag is not followed
-	 * ({@code unknown-lag: include}, or {@code probe-interval} zero) has no such bound.
+	 * ({@code unknown-lag: include}, or {@code probe-interval} zero) has no such bound. On a Galera
+	 * cluster the pool holds for {@code pin-duration} alone ({@link PeerPoolDataSource#getPinHold()}).
 	 */
 	public Duration pinHold() {
 		Duration probeCycle = this.probeInterval.plus(this.connectTimeout).plus(this.probeTimeout);

@@ -55,7 +55,8 @@ public class PoolProperties {
 	 * How long a write pins its client to primaries (pin mode), and how long the client keeps its
 	 * write's position (gtid mode); refreshed by every write. At least max-replica-lag plus twice
 	 * probe-interval + connect-timeout + probe-timeout, as far as a replica that serves reads may be
-	 * behind: a shorter value is raised to that.
+	 * behind: a shorter value is raised to that (not on a Galera cluster, whose nodes apply a write
+	 * moments after its commit).
 	 */
 	private Duration pinDuration = Duration.ofSeconds(5);
 

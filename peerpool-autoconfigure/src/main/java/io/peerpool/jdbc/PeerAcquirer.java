@@ -22,7 +22,10 @@ public interface PeerAcquirer {
 	/** The pool's resolved settings. */
 	PeerPoolSettings settings();
 
-	/** {@link PeerPoolSettings#pinHold()}, computed once: asked at each write in {@code gtid} mode. */
+	/**
+	 * How long a write keeps its client off peers that may not have it (the pool's
+	 * {@code PeerPoolDataSource.getPinHold()}); asked at each write in {@code gtid} mode.
+	 */
 	default Duration pinHold() {
 		return settings().pinHold();
 	}

@@ -20,7 +20,7 @@ import io.peerpool.routing.PeerRouting;
  * applied the position; and a Galera pool whose every node takes writes ({@code galera-writers: all})
  * with {@code pin} or {@code gtid}, where any borrow may take another node than the write did,
  * which commits the write a moment after the write's own commit returned. A thread that writes
- * outside any request keeps its position for {@code pin-duration} (at least {@link PeerPoolSettings#pinHold()}).
+ * outside any request keeps its position for {@link PeerAcquirer#pinHold()}.
  */
 final class WritePosition {
 

@@ -74,7 +74,7 @@ public final class PeerPoolEngine {
 	/** {@code acquire-timeout} in nanoseconds, converted once: every borrow reads it. */
 	private final long acquireTimeoutNanos;
 
-	/** {@link PeerPoolSettings#pinHold()}, once. */
+	/** {@link PeerPoolSettings#pinHold()}, computed once (it makes four {@code Duration}s). */
 	private final Duration pinHold;
 
 	private final Peer[] peers;
@@ -837,10 +837,12 @@ public final class PeerPoolEngine {
 	}
 
 	/**
-	 * How long a write keeps its client off peers that may not have it: {@link PeerPoolSettings#pinHold()},
-	 * or only {@code pin-duration} while every peer is a node of a synchronous cluster (Galera), whose
-	 * nodes apply a write moments after its commit and whose lag is not what {@code max-replica-lag}
-	 * bounds. A peer not known as such (an asynchronous replica, a node not probed yet) keeps the longer hold.
+	 * How long a write keeps its client off peers that may not have it:
+	 * {@link PeerPoolSettings#pinHold()}, or only {@code pin-duration} while every peer is a node of
+	 * a synchronous cluster (Galera), whose nodes apply a write moments after its commit and whose
+	 * lag is not what {@code max-replica-lag} bounds. A peer not known as such (an asynchronous
+	 * replica, a node not probed yet) keeps the longer hold. No allocation: asked at each write in
+	 * {@code gtid} mode.
 	 */
 	public Duration pinHold() {
 		for (Peer peer : this.peers) {

@@ -45,8 +45,9 @@ import io.peerpool.web.RouteOverrides;
 /**
  * Routing of servlet requests: the {@link PeerRoutingFilter} (HTTP method, trusted header, pin
  * cookie) and, with Spring MVC, the {@code web.overrides} interceptor and the request's routing on
- * the thread that runs a handler's {@code Callable} ({@link AsyncRequestRouting}). On by default in a servlet
- * application with peers; {@code spring.datasource.peerpool.web.enabled=false} turns it off.
+ * the thread that runs a handler's {@code Callable} ({@link AsyncRequestRouting}). On by default in
+ * a servlet application with peers; {@code spring.datasource.peerpool.web.enabled=false} turns it
+ * off.
  */
 @AutoConfiguration(after = PeerPoolAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
