@@ -52,6 +52,7 @@ public final class PeerPoolAutoConfiguration {
 	static PeerPoolDataSourceFactory peerPoolDataSourceFactory(Environment environment,
 			ObjectProvider<PeerProbe> probe, ObjectProvider<PeerFailureClassifier> classifier,
 			ObjectProvider<PeerHikariConfigCustomizer> customizers, ObjectProvider<PeerPoolListener> listeners) {
+		UnusedDataSourceProperties.warnIfSet(environment);
 		return new PeerPoolDataSourceFactory(PeerPoolConfigurations.resolve(environment),
 				probe.getIfAvailable(PeerProbe::standard),
 				classifier.getIfAvailable(DefaultPeerFailureClassifier::new), customizers.orderedStream().toList(),
