@@ -1,6 +1,7 @@
 package io.peerpool.health;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -14,12 +15,15 @@ import io.peerpool.PeerPool;
 /**
  * Boot's {@code db} check of one pool, as the one {@code DataSource} the application sees: a real
  * connection through peerpool, which fails over like the application's own connections, so
- * {@code db} is DOWN only when no peer can serve.
+ * {@code db} is DOWN only when no peer can serve it.
  *
  * <p>While every peer is DOWN (or drained, or out of sync) it answers DOWN at once, naming each
  * peer's state: the check's {@code getConnection()} would be held for a peer until
  * {@code acquire-timeout}, longer than a platform's probe waits (Kubernetes gives one second by
- * default), only to fail then. peerpool's own {@code peerpool} health answers from memory anyway.
+ * default), only to fail then. So it does while no UP peer plays primary (the primary dead, or
+ * read-only for a switchover, and replicas up): the check's connection is a write's, held for a
+ * writer as long. DOWN then, as the {@code peerpool} contributor is. peerpool's own {@code peerpool} health answers
+ * from memory anyway.
  */
 public class PeerPoolDbHealthIndicator extends DataSourceHealthIndicator {
 
@@ -41,6 +45,16 @@ public class PeerPoolDbHealthIndicator extends DataSourceHealthIndicator {
 			builder.down()
 				.withDetail("error", "no peer of pool '" + this.pool.getName() + "' is UP: " + peers.stream()
 					.map((peer) -> peer.name() + ": " + peer.state())
+					.collect(Collectors.joining(", ")));
+			return;
+		}
+		if (peers.stream().noneMatch(PeerPoolHealthIndicator::canTakeWrites)) {
+			// replicas answer, but the check's connection, a write's, would be held for a writer just as long
+			// (not during a Galera handover: its nodes play primary, and the hold lasts moments)
+			builder.down()
+				.withDetail("error", "no peer of pool '" + this.pool.getName() + "' can take writes: " + peers.stream()
+					.map((peer) -> peer.name() + ": " + peer.state() + " (" + peer.role().name().toLowerCase(Locale.ROOT)
+							+ ")")
 					.collect(Collectors.joining(", ")));
 			return;
 		}

@@ -43,6 +43,14 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		this.pool = pool;
 	}
 
+	/**
+	 * Whether {@code peer} can take the pool's writes: UP, playing primary, and not a second writable
+	 * peer held back by a writer conflict. The pool is UP while one can.
+	 */
+	static boolean canTakeWrites(PeerInfo peer) {
+		return peer.isUp() && peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
+	}
+
 	@Override
 	public Health health() {
 		List<PeerInfo> peers = this.pool.getPeers();
@@ -61,7 +69,7 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 			}
 			if (peer.isUp()) {
 				healthy++;
-				boolean writer = peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
+				boolean writer = canTakeWrites(peer);
 				writable |= writer;
 				readable |= writer || peer.role() == PeerRole.REPLICA
 						|| (peer.writerConflict() != null && peer.lagSeconds() != null);

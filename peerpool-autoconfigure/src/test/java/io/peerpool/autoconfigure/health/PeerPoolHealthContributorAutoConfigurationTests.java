@@ -60,6 +60,43 @@ class PeerPoolHealthContributorAutoConfigurationTests {
 	}
 
 	/**
+	 * Peers that answer but of which none can take writes (here two H2 replicas; in production a
+	 * primary dead or read-only with its replicas up): the check's connection, a write's, would be
+	 * held for a writer until {@code acquire-timeout}, so the answer is DOWN at once, with each
+	 * peer's state and role. The control: the same peers as primaries are UP.
+	 */
+	@Test
+	void dbContributorAnswersDownAtOnceWhenNoPeerCanTakeWrites() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+				PeerPoolDbHealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.peerpool.acquire-timeout=60s",
+					"spring.datasource.peerpool.unknown-lag=include",
+					"spring.datasource.peerpool.peers.r0.url=jdbc:h2:mem:db-health-r0",
+					"spring.datasource.peerpool.peers.r1.url=jdbc:h2:mem:db-health-r1")
+			.withPropertyValues("spring.datasource.peerpool.peers.r0.role=replica",
+					"spring.datasource.peerpool.peers.r1.role=replica")
+			.run((context) -> {
+				PeerPool pool = context.getBean(PeerPool.class);
+				await().atMost(Duration.ofSeconds(20)).until(() -> pool.getPeers().stream().allMatch(PeerInfo::isUp));
+				HealthIndicator db = (HealthIndicator) context.getBean("dbHealthContributor");
+				Health health = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> db.health());
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(String.valueOf(health.getDetails().get("error")))
+					.contains("no peer of pool 'default' can take writes")
+					.contains("r0: UP (replica)")
+					.contains("r1: UP (replica)");
+			});
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PeerPoolAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+				PeerPoolDbHealthContributorAutoConfiguration.class, DataSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.peerpool.acquire-timeout=60s",
+					"spring.datasource.peerpool.peers.p0.url=jdbc:h2:mem:db-health-p0")
+			.run((context) -> assertThat(((HealthIndicator) context.getBean("dbHealthContributor")).health().getStatus())
+				.isEqualTo(Status.UP));
+	}
+
+	/**
 	 * With every peer DOWN, the check's {@code getConnection()} would be held for a peer until
 	 * {@code acquire-timeout} (here a minute), longer than any probe of a platform waits: the
 	 * answer is DOWN at once, naming each peer's state.
