@@ -50,6 +50,21 @@ public abstract class Dialect {
 		};
 	}
 
+	/**
+	 * The Hibernate dialect of the product a JDBC URL (and driver class) connects to, for a message
+	 * that names it; {@code null} for a product peerpool does not know. A {@code jdbc:mysql:} URL
+	 * may reach a MariaDB server: only a connection tells.
+	 */
+	public static @Nullable String hibernateDialect(String url, @Nullable String driverClassName) {
+		return switch (Product.of(url, driverClassName)) {
+			case MARIADB -> "org.hibernate.dialect.MariaDBDialect";
+			case MYSQL -> "org.hibernate.dialect.MySQLDialect";
+			case POSTGRESQL -> "org.hibernate.dialect.PostgreSQLDialect";
+			case H2 -> "org.hibernate.dialect.H2Dialect";
+			case OTHER -> null;
+		};
+	}
+
 	/** The dialect of a server whose identity was recorded; {@code null} stays unknown. */
 	static Dialect of(ServerIdentity server) {
 		return (server != null) ? of(server.product(), server.version()) : null;

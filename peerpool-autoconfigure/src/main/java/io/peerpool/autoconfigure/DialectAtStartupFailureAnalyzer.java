@@ -1,0 +1,89 @@
+package io.peerpool.autoconfigure;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
+
+import io.peerpool.PeerPoolSettings.PeerConfig;
+import io.peerpool.dialect.Dialect;
+
+/**
+ * A JPA application that started while no peer could serve: Hibernate asks the database for its
+ * dialect at startup, gets no connection within {@code acquire-timeout}, and without a configured
+ * dialect stops the application ("Unable to determine Dialect without JDBC metadata"). peerpool
+ * itself starts with its peers down; this names the one setting that lets such an application
+ * start too, with the dialect of the pool's peer URLs.
+ */
+class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
+
+	/** Hibernate's message (6.x and 7.x) when it found neither metadata nor a configured dialect. */
+	static final String HIBERNATE_NO_DIALECT = "Unable to determine Dialect without JDBC metadata";
+
+	private final Environment environment;
+
+	DialectAtStartupFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
+		Throwable noDialect = find(failure);
+		if (noDialect == null) {
+			return null;
+		}
+		ResolvedPool pool = jpaPool();
+		if (pool == null) {
+			return null;
+		}
+		String description = "Hibernate could not choose its SQL dialect. It asks the database at startup, and no peer of "
+				+ "peerpool pool '" + pool.name() + "' could give it a connection within acquire-timeout (every peer was "
+				+ "down or refused the connection: see the NoAvailablePeerException logged just before). peerpool "
+				+ "starts with its peers down; Hibernate does only with a configured dialect.";
+		return new FailureAnalysis(description, action(pool.peers()), noDialect);
+	}
+
+	static String action(List<PeerConfig> peers) {
+		String dialect = peers.stream()
+			.map((peer) -> Dialect.hibernateDialect(peer.url(), peer.driverClassName()))
+			.filter((name) -> name != null)
+			.findFirst()
+			.orElse(null);
+		String setting = "spring.jpa.database-platform=" + ((dialect != null) ? dialect : "<the Hibernate dialect class>");
+		return "So that the application starts while its peers are down, set " + setting
+				+ ("org.hibernate.dialect.MySQLDialect".equals(dialect)
+						? " (org.hibernate.dialect.MariaDBDialect if the servers are MariaDB)" : "")
+				+ ". Hibernate then starts once acquire-timeout has passed, and still reads the server's version "
+				+ "whenever a peer answers at startup. Or start a peer before the application.";
+	}
+
+	private static @Nullable Throwable find(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (message != null && message.contains(HIBERNATE_NO_DIALECT)) {
+				return cause;
+			}
+		}
+		return null;
+	}
+
+	/** The pool JPA uses (the primary one), or {@code null} when peerpool is not what failed to serve. */
+	private @Nullable ResolvedPool jpaPool() {
+		if (!this.environment.getProperty(PeerPoolConfigurations.PREFIX + ".enabled", Boolean.class, true)) {
+			return null;
+		}
+		List<ResolvedPool> pools;
+		try {
+			pools = PeerPoolConfigurations.resolve(this.environment);
+		}
+		catch (RuntimeException ex) {
+			// no peers, or misconfigured: not a failure this analysis explains
+			return null;
+		}
+		return pools.stream().filter(ResolvedPool::primary).findFirst().orElse((pools.size() == 1) ? pools.get(0) : null);
+	}
+
+}
