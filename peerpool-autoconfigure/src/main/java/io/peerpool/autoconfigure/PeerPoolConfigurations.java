@@ -1,5 +1,7 @@
 package io.peerpool.autoconfigure;
 
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +11,14 @@ import java.util.Map;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerRole;
+import io.peerpool.dialect.Dialect;
 import io.peerpool.peer.PeerHikariConfigs;
+import io.peerpool.peer.SafeUrls;
 
 /**
  * Turns {@link PeerPoolProperties} into validated pools: settings inherited top level, then pool,
@@ -153,9 +158,10 @@ final class PeerPoolConfigurations {
 			}
 			if (!peer.getUrl().startsWith("jdbc:")) {
 				throw new PeerPoolConfigurationException(peerPrefix + ".url",
-						"'" + io.peerpool.peer.SafeUrls.redact(peer.getUrl()) + "' is not a JDBC URL",
+						"'" + SafeUrls.redact(peer.getUrl()) + "' is not a JDBC URL",
 						"Use a URL that starts with jdbc:, for example jdbc:postgresql://db0:5432/app.");
 			}
+			requireDriver(peerPrefix, peer.getUrl(), peer.getDriverClassName());
 			if (peer.getWeight() < 1) {
 				throw new PeerPoolConfigurationException(peerPrefix + ".weight",
 						"weight must be at least 1, was " + peer.getWeight(),
@@ -194,6 +200,35 @@ final class PeerPoolConfigurations {
 						"Declare it role: replica to give it reads only (or role: auto to let its server say), or "
 								+ "remove its hikari.read-only; a pool whose peers all read only is fine.");
 			}
+		}
+	}
+
+	/**
+	 * The starter brings no JDBC driver: a peer needs one on the classpath that accepts its URL (or
+	 * its {@code driver-class-name}), chosen as HikariCP chooses it. Else HikariCP fails the pool's
+	 * creation with a message that names neither the property nor the dependency to add.
+	 */
+	private static void requireDriver(String peerPrefix, String url, String driverClassName) {
+		if (driverClassName != null && !driverClassName.isBlank()) {
+			if (!ClassUtils.isPresent(driverClassName, PeerPoolConfigurations.class.getClassLoader())) {
+				throw new PeerPoolConfigurationException(peerPrefix + ".driver-class-name",
+						"driver class '" + driverClassName + "' is not on the classpath",
+						"Add the dependency that holds it, or remove " + peerPrefix
+								+ ".driver-class-name to let the URL choose the driver.");
+			}
+			return;
+		}
+		try {
+			DriverManager.getDriver(url);
+		}
+		catch (SQLException ex) {
+			String artifact = Dialect.driverArtifact(url, null);
+			throw new PeerPoolConfigurationException(peerPrefix + ".url",
+					"no JDBC driver on the classpath accepts '" + SafeUrls.redact(url) + "'",
+					"Add the JDBC driver of the peer's database to the application's dependencies"
+							+ ((artifact != null) ? " (" + artifact + ")" : "")
+							+ ": peerpool's starter brings none. Or name the driver class in " + peerPrefix
+							+ ".driver-class-name.");
 		}
 	}
 

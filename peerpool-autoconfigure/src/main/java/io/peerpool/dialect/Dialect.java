@@ -65,6 +65,20 @@ public abstract class Dialect {
 		};
 	}
 
+	/**
+	 * The Maven coordinates of the JDBC driver a URL (and driver class) needs, for a message that
+	 * names the dependency to add; {@code null} for a product peerpool does not know.
+	 */
+	public static @Nullable String driverArtifact(String url, @Nullable String driverClassName) {
+		return switch (Product.of(url, driverClassName)) {
+			case MARIADB -> "org.mariadb.jdbc:mariadb-java-client";
+			case MYSQL -> "com.mysql:mysql-connector-j";
+			case POSTGRESQL -> "org.postgresql:postgresql";
+			case H2 -> "com.h2database:h2";
+			case OTHER -> null;
+		};
+	}
+
 	/** The dialect of a server whose identity was recorded; {@code null} stays unknown. */
 	static Dialect of(ServerIdentity server) {
 		return (server != null) ? of(server.product(), server.version()) : null;

@@ -9,6 +9,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.peerpool.dialect.Dialect;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every bad configuration fails at startup with the property at fault and the fix, and no password. */
@@ -56,6 +58,59 @@ class PeerPoolConfigurationFailureTests {
 		String[] values = java.util.Arrays.stream(properties.split(",")).map((p) -> P + "." + p.trim()).toArray(String[]::new);
 		this.runner.withPropertyValues(values).withPropertyValues(P + ".check-interval=1h")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	/**
+	 * The starter brings no driver: a peer whose URL no driver on the classpath accepts (here SQL
+	 * Server's, whose driver the tests do not have) fails with the property, the artifact to add
+	 * where the product is known, and the URL without its password. HikariCP's own message named
+	 * neither the property nor the fix, and showed the whole URL.
+	 */
+	@Test
+	void aPeerWhoseDriverIsMissingNamesThePropertyAndTheDependencyToAdd() {
+		this.runner
+			.withPropertyValues(P + ".peers.a.url=jdbc:h2:mem:driver-a",
+					P + ".peers.b.url=jdbc:sqlserver://db1:1433;databaseName=app;password=s3cret")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).as("failure analysis of " + context.getStartupFailure()).isNotNull();
+				assertThat(analysis.getDescription()).contains("spring.datasource.peerpool.peers.b.url")
+					.contains("no JDBC driver on the classpath accepts")
+					.doesNotContain("s3cret");
+				assertThat(analysis.getAction()).contains("Add the JDBC driver").contains(".peers.b.driver-class-name");
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("no JDBC driver")
+					.satisfies((failure) -> assertThat(stackTrace(failure)).doesNotContain("s3cret"));
+			});
+	}
+
+	@Test
+	void aKnownProductsMissingDriverIsNamedByItsArtifact() {
+		assertThat(Dialect.driverArtifact("jdbc:postgresql://db/app", null)).isEqualTo("org.postgresql:postgresql");
+		assertThat(Dialect.driverArtifact("jdbc:mariadb://db/app", null))
+			.isEqualTo("org.mariadb.jdbc:mariadb-java-client");
+		assertThat(Dialect.driverArtifact("jdbc:mysql://db/app", null)).isEqualTo("com.mysql:mysql-connector-j");
+		assertThat(Dialect.driverArtifact("jdbc:sqlserver://db", null)).isNull();
+	}
+
+	@Test
+	void aDriverClassThatIsNotOnTheClasspathNamesItsProperty() {
+		this.runner
+			.withPropertyValues(P + ".peers.a.url=jdbc:h2:mem:driver-c",
+					P + ".peers.a.driver-class-name=com.example.MissingDriver")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("spring.datasource.peerpool.peers.a.driver-class-name")
+					.contains("com.example.MissingDriver");
+			});
+	}
+
+	private static String stackTrace(Throwable failure) {
+		java.io.StringWriter out = new java.io.StringWriter();
+		failure.printStackTrace(new java.io.PrintWriter(out));
+		return out.toString();
 	}
 
 	@Test
