@@ -58,15 +58,20 @@ class DialectAtStartupFailureAnalyzerTests {
 			.build();
 	}
 
-	/** Boot's JPA auto-configuration in short: the entity manager factory over the DataSource. */
-	private static void startJpa(PeerPoolDataSource pool, Properties properties) {
+	/** Boot's JPA auto-configuration in short: the entity manager factory over the DataSource, started. */
+	private static LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource,
+			Properties properties) {
 		LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
-		factory.setDataSource(pool);
+		factory.setDataSource(dataSource);
 		factory.setJpaVendorAdapter(new HibernateJpaVendorAdapter());
 		factory.setPackagesToScan("io.peerpool.noentities");
 		factory.setJpaProperties(properties);
 		factory.afterPropertiesSet();
-		factory.destroy();
+		return factory;
+	}
+
+	private static void startJpa(PeerPoolDataSource pool, Properties properties) {
+		entityManagerFactory(pool, properties).destroy();
 	}
 
 	private static Environment environment(String... urls) {
@@ -112,12 +117,7 @@ class DialectAtStartupFailureAnalyzerTests {
 		try (PeerPoolDataSource pool = PeerPoolDataSource.builder("up")
 			.peer("h2", (peer) -> peer.url("jdbc:h2:mem:dialect-version"))
 			.build()) {
-			LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
-			factory.setDataSource(pool);
-			factory.setJpaVendorAdapter(new HibernateJpaVendorAdapter());
-			factory.setPackagesToScan("io.peerpool.noentities");
-			factory.setJpaProperties(properties);
-			factory.afterPropertiesSet();
+			LocalContainerEntityManagerFactoryBean factory = entityManagerFactory(pool, properties);
 			try (Connection connection = pool.getConnection()) {
 				DatabaseVersion version = factory.getNativeEntityManagerFactory()
 					.unwrap(SessionFactoryImplementor.class)
