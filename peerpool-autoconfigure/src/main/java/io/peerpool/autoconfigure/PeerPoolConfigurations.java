@@ -161,7 +161,13 @@ final class PeerPoolConfigurations {
 						"'" + SafeUrls.redact(peer.getUrl()) + "' is not a JDBC URL",
 						"Use a URL that starts with jdbc:, for example jdbc:postgresql://db0:5432/app.");
 			}
-			requireDriver(peerPrefix, peer.getUrl(), peer.getDriverClassName());
+			// credentials and driver: the peer's own, else the pool's (which inherits the top level's)
+			String username = (peer.getUsername() != null) ? peer.getUsername() : pool.getUsername();
+			String password = (peer.getPassword() != null) ? peer.getPassword() : pool.getPassword();
+			String driverClassName = (peer.getDriverClassName() != null) ? peer.getDriverClassName()
+					: pool.getDriverClassName();
+			requireDriver(peerPrefix, peer.getUrl(), driverClassName,
+					(peer.getDriverClassName() != null) ? peerPrefix : settingsPrefix);
 			if (peer.getWeight() < 1) {
 				throw new PeerPoolConfigurationException(peerPrefix + ".weight",
 						"weight must be at least 1, was " + peer.getWeight(),
@@ -172,8 +178,8 @@ final class PeerPoolConfigurations {
 			// the pool's hikari map already holds the top-level entries it did not override
 			Map<String, String> hikari = new LinkedHashMap<>(pool.getHikari());
 			hikari.putAll(peer.getHikari());
-			peers.add(new PeerConfig(name, peerName, peer.getUrl(), peer.getUsername(), peer.getPassword(),
-					peer.getDriverClassName(), peer.getRole(), peer.getWeight(), peerConnectTimeout, hikari));
+			peers.add(new PeerConfig(name, peerName, peer.getUrl(), username, password, driverClassName,
+					peer.getRole(), peer.getWeight(), peerConnectTimeout, hikari));
 		});
 		requireWritablePrimaries(poolPrefix, peers);
 		String beanName = shorthand ? SHORTHAND_BEAN_NAME : name;
@@ -208,12 +214,12 @@ final class PeerPoolConfigurations {
 	 * its {@code driver-class-name}), chosen as HikariCP chooses it. Else HikariCP fails the pool's
 	 * creation with a message that names neither the property nor the dependency to add.
 	 */
-	private static void requireDriver(String peerPrefix, String url, String driverClassName) {
+	private static void requireDriver(String peerPrefix, String url, String driverClassName, String driverPrefix) {
 		if (driverClassName != null && !driverClassName.isBlank()) {
 			if (!ClassUtils.isPresent(driverClassName, PeerPoolConfigurations.class.getClassLoader())) {
-				throw new PeerPoolConfigurationException(peerPrefix + ".driver-class-name",
+				throw new PeerPoolConfigurationException(driverPrefix + ".driver-class-name",
 						"driver class '" + driverClassName + "' is not on the classpath",
-						"Add the dependency that holds it, or remove " + peerPrefix
+						"Add the dependency that holds it, or remove " + driverPrefix
 								+ ".driver-class-name to let the URL choose the driver.");
 			}
 			return;

@@ -71,13 +71,13 @@ public class PeerPoolProperties extends PoolProperties {
 		/** JDBC URL of the peer. */
 		private String url;
 
-		/** Login user of the peer. */
+		/** Login user of the peer; the pool's (or the top level's) username when unset. */
 		private String username;
 
-		/** Login password of the peer. */
+		/** Login password of the peer; the pool's (or the top level's) password when unset. */
 		private String password;
 
-		/** Fully qualified JDBC driver class; detected from the URL when unset. */
+		/** Fully qualified JDBC driver class; the pool's when unset, else detected from the URL. */
 		private String driverClassName;
 
 		/** What the peer is for: primary (writes and reads), replica (reads), auto (asked from the server). */

@@ -21,6 +21,18 @@ import io.peerpool.balance.Balance;
  */
 public class PoolProperties {
 
+	/** Login user of every peer that names none of its own (peers.<name>.username). */
+	private @Nullable String username;
+
+	/** Login password of every peer that names none of its own (peers.<name>.password). */
+	private @Nullable String password;
+
+	/**
+	 * Fully qualified JDBC driver class of every peer that names none of its own; detected from each
+	 * peer's URL when unset.
+	 */
+	private @Nullable String driverClassName;
+
 	/** How long a failed peer is left alone before it is probed again. */
 	private Duration checkInterval = Duration.ofSeconds(30);
 
@@ -97,6 +109,30 @@ public class PoolProperties {
 
 	/** Peers of the pool, by name; at the top level the single pool named "default". */
 	private Map<String, PeerPoolProperties.Peer> peers = new LinkedHashMap<>();
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	public @Nullable String getDriverClassName() {
+		return this.driverClassName;
+	}
+
+	public void setDriverClassName(@Nullable String driverClassName) {
+		this.driverClassName = driverClassName;
+	}
 
 	public Duration getCheckInterval() {
 		return this.checkInterval;

@@ -18,6 +18,40 @@ class PeerPoolConfigurationsTests {
 
 	private static final String P = "spring.datasource.peerpool";
 
+	/**
+	 * Peers of one application usually share its database user: given once at the top level or on
+	 * a pool, each peer that names none of its own takes it; a peer's own wins.
+	 */
+	@Test
+	void credentialsAndDriverAreInheritedTopLevelThenPoolThenPeer() {
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty(P + ".username", "app")
+			.withProperty(P + ".password", "top-secret")
+			.withProperty(P + ".pools.a.primary", "true")
+			.withProperty(P + ".pools.a.password", "pool-secret")
+			.withProperty(P + ".pools.a.driver-class-name", "org.h2.Driver")
+			.withProperty(P + ".pools.a.peers.x.url", "jdbc:h2:mem:cx")
+			.withProperty(P + ".pools.a.peers.y.url", "jdbc:h2:mem:cy")
+			.withProperty(P + ".pools.a.peers.y.username", "reporting")
+			.withProperty(P + ".pools.a.peers.y.password", "peer-secret")
+			.withProperty(P + ".pools.b.peers.z.url", "jdbc:h2:mem:cz");
+
+		Map<String, ResolvedPool> pools = byName(PeerPoolConfigurations.resolve(environment));
+
+		var x = peer(pools.get("a"), "x");
+		assertThat(List.of(x.username(), x.password(), x.driverClassName()))
+			.containsExactly("app", "pool-secret", "org.h2.Driver");
+		var y = peer(pools.get("a"), "y");
+		assertThat(List.of(y.username(), y.password())).containsExactly("reporting", "peer-secret");
+		var z = peer(pools.get("b"), "z");
+		assertThat(List.of(z.username(), z.password())).containsExactly("app", "top-secret");
+		assertThat(z.driverClassName()).as("detected from its URL").isNull();
+	}
+
+	private static io.peerpool.PeerPoolSettings.PeerConfig peer(ResolvedPool pool, String name) {
+		return pool.peers().stream().filter((peer) -> peer.name().equals(name)).findFirst().orElseThrow();
+	}
+
 	@Test
 	void aPoolTakesTheTopLevelSettingsItDoesNotSetItself() {
 		MockEnvironment environment = new MockEnvironment()
