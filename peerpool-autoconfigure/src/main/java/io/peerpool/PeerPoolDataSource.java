@@ -126,6 +126,47 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 	}
 
 	/**
+	 * The JDBC URL of a peer that takes writes now. For code that derives a {@code DataSource} of
+	 * its own from this one: Boot's Flyway and Liquibase auto-configuration do
+	 * ({@code DataSourceBuilder.derivedFrom}) for a migration user of their own
+	 * ({@code spring.flyway.user}, {@code spring.liquibase.user}), so the migration reaches the
+	 * writer. The connection it opens is not this pool's: no failover, no bound on connecting.
+	 * @throws IllegalStateException when no peer takes writes now
+	 */
+	public String getUrl() {
+		return writerConfig().url();
+	}
+
+	/** The login user of the peer {@link #getUrl()} names, or {@code null} when it has none. */
+	public @Nullable String getUsername() {
+		return writerConfig().username();
+	}
+
+	/**
+	 * The login password of the peer {@link #getUrl()} names, or {@code null}: for what derives a
+	 * {@code DataSource} from this one, as a HikariDataSource gives its own. peerpool never shows it.
+	 */
+	public @Nullable String getPassword() {
+		return writerConfig().password();
+	}
+
+	/** The driver class configured for the peer {@link #getUrl()} names, or {@code null} (found from its URL). */
+	public @Nullable String getDriverClassName() {
+		return writerConfig().driverClassName();
+	}
+
+	private PeerConfig writerConfig() {
+		Object writer = this.engine.lookupKey();
+		if (writer == null) {
+			throw new IllegalStateException("No peer of pool '" + getName() + "' takes writes now: a DataSource "
+					+ "derived from it (Flyway's or Liquibase's own user) needs the writer. Peers: " + getPeers().stream()
+						.map((peer) -> peer.name() + " " + peer.state() + " (" + peer.role() + ")")
+						.collect(java.util.stream.Collectors.joining(", ")));
+		}
+		return this.engine.peer((String) writer).config();
+	}
+
+	/**
 	 * How long a write keeps its client's reads off peers that may not have it (the pin cookie's
 	 * lifetime): {@code pin-duration}, but at least {@link PeerPoolSettings#pinHold()} unless every
 	 * peer is a Galera node.

@@ -97,6 +97,46 @@ class PeerPoolSchemaMigrationIntegrationTests {
 		}
 	}
 
+	/**
+	 * A migration user of its own ({@code spring.flyway.user}: the DDL privileges kept off the
+	 * application's user, as production often does): Boot derives a DataSource for it from the
+	 * application's ({@code DataSourceBuilder.derivedFrom}), which must reach the writable primary.
+	 * On the old code that derivation failed at startup ("Unable to find suitable method for url").
+	 */
+	@Test
+	void flywayWithAMigrationUserOfItsOwnMigratesOnTheWritablePrimary() {
+		createMigrationUser();
+		app(FlywayAutoConfiguration.class, "spring.flyway.locations=classpath:db/peerpool-migration")
+			.withPropertyValues("spring.flyway.user=migrator", "spring.flyway.password=" + MIGRATOR_PASSWORD)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(count(db.primary(),
+						"SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1 AND installed_by = 'migrator'"))
+					.as("migrated by its own user").isEqualTo(1);
+				assertThat(count(db.primary(), "SELECT COUNT(*) FROM migrated_accounts")).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void liquibaseWithAMigrationUserOfItsOwnMigratesOnTheWritablePrimary() {
+		createMigrationUser();
+		app(LiquibaseAutoConfiguration.class, "spring.liquibase.change-log=classpath:db/peerpool-changelog/changelog.yaml")
+			.withPropertyValues("spring.liquibase.user=migrator", "spring.liquibase.password=" + MIGRATOR_PASSWORD)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(count(db.primary(), "SELECT COUNT(*) FROM DATABASECHANGELOG")).isEqualTo(1);
+				assertThat(count(db.primary(), "SELECT COUNT(*) FROM liquibase_accounts")).isEqualTo(1);
+			});
+	}
+
+	private static final String MIGRATOR_PASSWORD = "migrator-secret";
+
+	/** A user with the schema's DDL privileges, as a DBA creates one for migrations (replicated to the replicas). */
+	private static void createMigrationUser() {
+		db.primary().executeAsAdmin("CREATE USER IF NOT EXISTS 'migrator'@'%' IDENTIFIED BY '" + MIGRATOR_PASSWORD + "'");
+		db.primary().executeAsAdmin("GRANT ALL PRIVILEGES ON app.* TO 'migrator'@'%'");
+	}
+
 	/** The application: a pool of the two replicas (the second down) and the primary, all {@code role: auto}, and the migration tool. */
 	private static ApplicationContextRunner app(Class<?> migrations, String location) {
 		ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -1,0 +1,1 @@
+CREATE TABLE scratch_t (id INT PRIMARY KEY);
