@@ -1,1 +1,0 @@
-CREATE TABLE scratch_t (id INT PRIMARY KEY);
