@@ -23,10 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Boot's {@code db} check of a pool whose replicas answer but which has no peer that takes writes
- * (its primary read-only for a switchover, or dead): the check's connection would be held for a
- * writer until {@code acquire-timeout} (here 30 s), longer than a platform's health probe waits,
- * only to fail then. It answers DOWN at once, as the {@code peerpool} contributor does, naming each
- * peer's state and role; with a writer back it is UP again.
+ * (its primary read-only for a switchover, or dead), called as a platform's probe or JMX calls it,
+ * outside any request: the check's connection, a write's, was held for a writer until
+ * {@code acquire-timeout} (here 30 s), longer than a platform's health probe waits, only to fail
+ * then. It answers at once: the database answers reads (UP), and {@code writes} says that no peer
+ * takes them, naming each peer's state and role; with every peer down, DOWN.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DbHealthWithoutWriterIntegrationTests {
@@ -49,6 +50,13 @@ class DbHealthWithoutWriterIntegrationTests {
 			primary.restart();
 		}
 		primary.executeAsAdmin("SET GLOBAL read_only = 0");
+		for (MariaDbServer replica : db.replicas()) {
+			if (!replica.isRunning()) {
+				replica.restart();
+				// the kit's replicas come back writable, as a replica whose read_only a DBA set at run time does
+				replica.executeAsAdmin("SET GLOBAL read_only = 1");
+			}
+		}
 	}
 
 	private static PeerPoolDataSource pool() {
@@ -56,12 +64,11 @@ class DbHealthWithoutWriterIntegrationTests {
 	}
 
 	private static boolean takesWrites(PeerPoolDataSource pool, MariaDbServer server) {
-		PeerInfo info = pool.getPeer(server.name());
-		return info.isUp() && info.role() == PeerRole.PRIMARY;
+		return pool.getPeer(server.name()).takesWrites();
 	}
 
 	@Test
-	void withThePrimaryReadOnlyTheCheckAnswersDownAtOnceAndUpOnceItTakesWritesAgain() {
+	void withThePrimaryReadOnlyTheCheckAnswersAtOnceFromAReplicaSayingNoPeerTakesWrites() {
 		try (PeerPoolDataSource pool = pool()) {
 			PeerPoolDbHealthIndicator check = new PeerPoolDbHealthIndicator(pool, pool);
 			await().atMost(Duration.ofSeconds(20)).until(() -> takesWrites(pool, db.primary()));
@@ -70,20 +77,22 @@ class DbHealthWithoutWriterIntegrationTests {
 			db.primary().executeAsAdmin("SET GLOBAL read_only = 1");
 			await().atMost(Duration.ofSeconds(20)).until(() -> !takesWrites(pool, db.primary()));
 			Health health = assertTimeoutPreemptively(PROBE_OF_A_PLATFORM, () -> check.health());
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(String.valueOf(health.getDetails().get("error")))
-				.contains("no peer of pool 'health' can take writes")
+			assertThat(health.getStatus()).as("the database answers reads").isEqualTo(Status.UP);
+			assertThat(String.valueOf(health.getDetails().get("writes")))
+				.contains("no peer of pool 'health' takes writes now")
 				.contains(db.primary().name() + ": UP (replica)")
 				.contains(db.replicas().get(0).name() + ": UP (replica)");
 
 			db.primary().executeAsAdmin("SET GLOBAL read_only = 0");
 			await().atMost(Duration.ofSeconds(20)).until(() -> takesWrites(pool, db.primary()));
-			assertThat(check.health().getStatus()).as("with the writer back").isEqualTo(Status.UP);
+			Health writable = check.health();
+			assertThat(writable.getStatus()).as("with the writer back").isEqualTo(Status.UP);
+			assertThat(writable.getDetails()).doesNotContainKey("writes");
 		}
 	}
 
 	@Test
-	void withThePrimaryDeadAndItsReplicaUpTheCheckAnswersDownAtOnce() {
+	void withThePrimaryDeadTheCheckAnswersAtOnceFromItsReplicaAndDownOnceThatDiesToo() {
 		try (PeerPoolDataSource pool = pool()) {
 			PeerPoolDbHealthIndicator check = new PeerPoolDbHealthIndicator(pool, pool);
 			await().atMost(Duration.ofSeconds(20)).until(() -> takesWrites(pool, db.primary())
@@ -92,11 +101,17 @@ class DbHealthWithoutWriterIntegrationTests {
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> pool.getPeer(db.primary().name()).state() == PeerState.DOWN);
 			Health health = assertTimeoutPreemptively(PROBE_OF_A_PLATFORM, () -> check.health());
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(String.valueOf(health.getDetails().get("error")))
-				.contains("no peer of pool 'health' can take writes")
+			assertThat(health.getStatus()).as("the database answers reads").isEqualTo(Status.UP);
+			assertThat(String.valueOf(health.getDetails().get("writes")))
+				.contains("no peer of pool 'health' takes writes now")
 				.contains(db.primary().name() + ": DOWN")
 				.contains(db.replicas().get(0).name() + ": UP (replica)");
+
+			db.replicas().get(0).kill();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> pool.getPeer(db.replicas().get(0).name()).state() == PeerState.DOWN);
+			Health none = assertTimeoutPreemptively(PROBE_OF_A_PLATFORM, () -> check.health());
+			assertThat(none.getStatus()).as("no peer answers").isEqualTo(Status.DOWN);
 		}
 	}
 

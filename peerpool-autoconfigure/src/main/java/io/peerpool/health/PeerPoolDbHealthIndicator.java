@@ -11,6 +11,10 @@ import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 
 import io.peerpool.PeerInfo;
 import io.peerpool.PeerPool;
+import io.peerpool.routing.PeerRouting;
+import io.peerpool.routing.RouteIntent;
+import io.peerpool.routing.RouteOrigin;
+import io.peerpool.routing.RouteScope;
 
 /**
  * Boot's {@code db} check of one pool, as the one {@code DataSource} the application sees: a real
@@ -20,10 +24,11 @@ import io.peerpool.PeerPool;
  * <p>While every peer is DOWN (or drained, or out of sync) it answers DOWN at once, naming each
  * peer's state: the check's {@code getConnection()} would be held for a peer until
  * {@code acquire-timeout}, longer than a platform's probe waits (Kubernetes gives one second by
- * default), only to fail then. So it does while no UP peer plays primary (the primary dead, or
- * read-only for a switchover, and replicas up): the check's connection is a write's, held for a
- * writer as long. DOWN then, as the {@code peerpool} contributor is. peerpool's own {@code peerpool} health answers
- * from memory anyway.
+ * default), only to fail then. While peers answer but none takes writes ({@link PeerInfo#takesWrites}:
+ * a pool of replicas, the primary dead or read-only for a switchover, writes held) the check's
+ * connection, a write's, would be held for a writer just as long: it checks a read's connection
+ * instead, and says in {@code writes} that no peer takes them. peerpool's own {@code peerpool}
+ * health answers from memory anyway.
  */
 public class PeerPoolDbHealthIndicator extends DataSourceHealthIndicator {
 
@@ -48,14 +53,21 @@ public class PeerPoolDbHealthIndicator extends DataSourceHealthIndicator {
 					.collect(Collectors.joining(", ")));
 			return;
 		}
-		if (peers.stream().noneMatch(PeerPoolHealthIndicator::canTakeWrites)) {
-			// replicas answer, but the check's connection, a write's, would be held for a writer just as long
-			// (not during a Galera handover: its nodes play primary, and the hold lasts moments)
-			builder.down()
-				.withDetail("error", "no peer of pool '" + this.pool.getName() + "' can take writes: " + peers.stream()
-					.map((peer) -> peer.name() + ": " + peer.state() + " (" + peer.role().name().toLowerCase(Locale.ROOT)
-							+ ")")
-					.collect(Collectors.joining(", ")));
+		if (peers.stream().noneMatch(PeerInfo::takesWrites)) {
+			String writes = "no peer of pool '" + this.pool.getName() + "' takes writes now: " + peers.stream()
+				.map((peer) -> peer.name() + ": " + peer.state() + " (" + peer.role().name().toLowerCase(Locale.ROOT) + ")")
+				.collect(Collectors.joining(", "));
+			if (peers.stream().noneMatch(PeerPoolHealthIndicator::canServeReads)) {
+				builder.down().withDetail("error", writes);
+				return;
+			}
+			// the check's connection, a write's, would be held for a writer: a read's shows whether the
+			// database answers (a pool of replicas, a primary dead or read-only for a switchover, a Galera
+			// handover, a writable peer held back)
+			builder.withDetail("writes", writes);
+			try (RouteScope read = PeerRouting.open(RouteIntent.REPLICA, RouteOrigin.EXPLICIT)) {
+				super.doHealthCheck(builder);
+			}
 			return;
 		}
 		super.doHealthCheck(builder);

@@ -51,6 +51,15 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		return peer.isUp() && peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
 	}
 
+	/**
+	 * Whether {@code peer} can serve the pool's reads: a peer that takes writes, an UP replica, or a
+	 * writable peer held back by a writer conflict whose lag is known.
+	 */
+	static boolean canServeReads(PeerInfo peer) {
+		return peer.isUp() && (canTakeWrites(peer) || peer.role() == PeerRole.REPLICA
+				|| (peer.writerConflict() != null && peer.lagSeconds() != null));
+	}
+
 	@Override
 	public Health health() {
 		List<PeerInfo> peers = this.pool.getPeers();
@@ -69,10 +78,8 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 			}
 			if (peer.isUp()) {
 				healthy++;
-				boolean writer = canTakeWrites(peer);
-				writable |= writer;
-				readable |= writer || peer.role() == PeerRole.REPLICA
-						|| (peer.writerConflict() != null && peer.lagSeconds() != null);
+				writable |= canTakeWrites(peer);
+				readable |= canServeReads(peer);
 			}
 			details.put(peer.name(), describe(peer, peer.lagSeconds()));
 		}
