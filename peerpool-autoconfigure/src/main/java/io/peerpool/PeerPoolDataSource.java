@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -155,15 +156,21 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		return writerConfig().driverClassName();
 	}
 
+	/**
+	 * The first peer in declared order that takes writes now: one choice for every getter, so that
+	 * a derived DataSource's URL and login name the same peer (the balance would pick anew per call).
+	 */
 	private PeerConfig writerConfig() {
-		Object writer = this.engine.lookupKey();
-		if (writer == null) {
-			throw new IllegalStateException("No peer of pool '" + getName() + "' takes writes now: a DataSource "
-					+ "derived from it (Flyway's or Liquibase's own user) needs the writer. Peers: " + getPeers().stream()
+		List<PeerInfo> peers = getPeers();
+		return peers.stream()
+			.filter(PeerInfo::takesWrites)
+			.findFirst()
+			.map((writer) -> this.engine.peer(writer.name()).config())
+			.orElseThrow(() -> new IllegalStateException("No peer of pool '" + getName() + "' takes writes now: a "
+					+ "DataSource derived from it (Flyway's or Liquibase's own user) needs the writer. Peers: "
+					+ peers.stream()
 						.map((peer) -> peer.name() + " " + peer.state() + " (" + peer.role() + ")")
-						.collect(java.util.stream.Collectors.joining(", ")));
-		}
-		return this.engine.peer((String) writer).config();
+						.collect(Collectors.joining(", "))));
 	}
 
 	/**

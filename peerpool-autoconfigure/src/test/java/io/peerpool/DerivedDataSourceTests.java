@@ -1,5 +1,7 @@
 package io.peerpool;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.jdbc.DataSourceBuilder;
@@ -32,6 +34,24 @@ class DerivedDataSourceTests {
 			assertThat(pool.getUsername()).isEqualTo("app");
 			assertThat(pool.getPassword()).as("as a HikariDataSource gives its own").isEqualTo("app-secret");
 			assertThat(pool.getDriverClassName()).isNull();
+		}
+	}
+
+	/**
+	 * With several peers taking writes (two declared primaries, round-robin), every getter names the
+	 * same one, the first in declared order: the derived DataSource's URL and password belong together.
+	 */
+	@Test
+	void withSeveralWritersEveryGetterNamesTheFirstOne() {
+		try (PeerPoolDataSource pool = PeerPoolDataSource.builder("two")
+			.balance(io.peerpool.balance.Balance.ROUND_ROBIN)
+			.peer("w0", (peer) -> peer.url("jdbc:h2:mem:derived-w0").username("u0").password("p0"))
+			.peer("w1", (peer) -> peer.url("jdbc:h2:mem:derived-w1").username("u1").password("p1"))
+			.build()) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(List.of(pool.getUrl(), pool.getUsername(), pool.getPassword()))
+					.containsExactly("jdbc:h2:mem:derived-w0", "u0", "p0");
+			}
 		}
 	}
 
