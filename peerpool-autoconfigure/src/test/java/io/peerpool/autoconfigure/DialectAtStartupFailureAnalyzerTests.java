@@ -58,14 +58,19 @@ class DialectAtStartupFailureAnalyzerTests {
 			.build();
 	}
 
-	/** Boot's JPA auto-configuration in short: the entity manager factory over the DataSource, started. */
-	private static LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource,
-			Properties properties) {
+	/** Boot's JPA auto-configuration in short: the entity manager factory over the DataSource, not started. */
+	static LocalContainerEntityManagerFactoryBean unstartedFactory(DataSource dataSource, Properties properties) {
 		LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
 		factory.setDataSource(dataSource);
 		factory.setJpaVendorAdapter(new HibernateJpaVendorAdapter());
 		factory.setPackagesToScan("io.peerpool.noentities");
 		factory.setJpaProperties(properties);
+		return factory;
+	}
+
+	private static LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource,
+			Properties properties) {
+		LocalContainerEntityManagerFactoryBean factory = unstartedFactory(dataSource, properties);
 		factory.afterPropertiesSet();
 		return factory;
 	}
@@ -187,11 +192,8 @@ class DialectAtStartupFailureAnalyzerTests {
 
 		@Bean
 		LocalContainerEntityManagerFactoryBean entityManagerFactory(DataSource dataSource) {
-			LocalContainerEntityManagerFactoryBean factory = new LocalContainerEntityManagerFactoryBean();
-			factory.setDataSource(dataSource);
-			factory.setJpaVendorAdapter(new HibernateJpaVendorAdapter());
-			factory.setPackagesToScan("io.peerpool.noentities");
-			return factory;
+			// started by the container, as Boot's is
+			return unstartedFactory(dataSource, new Properties());
 		}
 
 	}
