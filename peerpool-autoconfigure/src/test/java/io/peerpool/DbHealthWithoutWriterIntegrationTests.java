@@ -74,6 +74,7 @@ class DbHealthWithoutWriterIntegrationTests {
 			await().atMost(Duration.ofSeconds(20)).until(() -> takesWrites(pool, db.primary()));
 			assertThat(check.health().getStatus()).as("with a writer").isEqualTo(Status.UP);
 
+			// a DBA's first step of a switchover, as admin: SET GLOBAL needs a privilege the pool's user lacks
 			db.primary().executeAsAdmin("SET GLOBAL read_only = 1");
 			await().atMost(Duration.ofSeconds(20)).until(() -> !takesWrites(pool, db.primary()));
 			Health health = assertTimeoutPreemptively(PROBE_OF_A_PLATFORM, () -> check.health());
