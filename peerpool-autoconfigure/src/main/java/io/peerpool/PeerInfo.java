@@ -39,12 +39,17 @@ import java.time.Instant;
  * {@code primary}; with {@code all}, every routable node); {@code false} for a replica, a peer that
  * is not routable, a writable peer held back by a writer conflict, and for every peer while writes
  * are held (a switchover, a Galera handover)
+ * @param replicating whether the peer's server replicates from another one (a MariaDB or MySQL
+ * replica's SQL thread runs, also while it reconnects to a dead source; a PostgreSQL standby), or
+ * {@code null} when unknown or DOWN. A writable peer that replicates is a replica restarted without
+ * {@code read_only}: with {@code role: auto} it serves reads as the replica it is and never takes
+ * the writes
  */
 public record PeerInfo(String name, PeerState state, PeerRole role, String url, int active, int idle, Instant since,
 		Instant retryAt, String lastError, String failureReason, long routed,
 		String server, PeerRole declaredRole, Double lagSeconds, String lagSource, String lagUnknown,
 		String writerConflict, String desynced, Double probedLagSeconds, String refusingConnections,
-		boolean takesWrites) {
+		boolean takesWrites, Boolean replicating) {
 
 	/** Whether the peer takes new connections. */
 	public boolean isUp() {

@@ -9,10 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
+import io.peerpool.health.PeerPoolHealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,6 +159,43 @@ class OneWriterTests {
 		this.pool.peer("a").markUp();
 		probe("a");
 		assertThat(writers()).containsExactly("a");
+	}
+
+	@Test
+	void healthSaysTheWritesAreHeldWhileTheOnlyWritablePeerStillReplicates() {
+		this.answers.put("a", writable(false, 1));
+		this.answers.put("b", writable(true, 0));
+		start(PeerRole.AUTO, "a", "b");
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+
+		// the writer dies; b, a replica restarted without read_only, still replicates: writes are held, then fail
+		this.answers.put("a", ProbeResult.unhealthy("gone"));
+		probe("a");
+		assertThat(writers()).isEmpty();
+
+		Health held = health();
+		assertThat(held.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(held.getDetails()).containsEntry("writable", false).containsEntry("readable", true);
+		assertThat(this.pool.getPeer("b").replicating()).isTrue();
+		assertThat(peerDetails(held, "b")).containsEntry("replicating", true).containsEntry("takesWrites", false);
+
+		// b's replication is stopped: now a replica promoted by STOP SLAVE, confirmed by a second probe
+		this.answers.put("b", writable(false, 2));
+		probe("b");
+		assertThat(writers()).as("one probe found it alone: the writes wait for the next").isEmpty();
+		assertThat(health().getDetails()).as("a hold that ends by itself").containsEntry("writable", true);
+		probe("b");
+		assertThat(writers()).containsExactly("b");
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	private Health health() {
+		return new PeerPoolHealthIndicator(this.pool).health();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> peerDetails(Health health, String peer) {
+		return (Map<String, Object>) ((Map<String, Object>) health.getDetails().get("peers")).get(peer);
 	}
 
 	private static ProbeResult mariaDbWritable(String position, int replicas) {

@@ -7,13 +7,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import io.peerpool.balance.Balance;
+import io.peerpool.health.PeerPoolHealthIndicator;
 import io.peerpool.routing.PeerRouting;
 import io.peerpool.routing.RouteIntent;
 import io.peerpool.routing.RouteOrigin;
@@ -23,6 +27,7 @@ import io.peerpool.test.JdbcDriver;
 import io.peerpool.test.MariaDbServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -71,6 +76,61 @@ class WritableReplicaReadsIntegrationTests {
 		finally {
 			replica.executeAsAdmin("SET GLOBAL read_only = 1");
 		}
+	}
+
+	@Test
+	void healthIsDownWhileTheOnlyWritablePeerStillReplicates() throws Exception {
+		MariaDbServer primary = db.primary();
+		MariaDbServer replica = db.replicas().get(0);
+		try (PeerPoolDataSource pool = TestPools.over(SETTINGS, db.servers(), JdbcDriver.MARIADB, (s) -> PeerRole.AUTO)) {
+			PeerPoolHealthIndicator health = new PeerPoolHealthIndicator(pool);
+			// restarted writable (read_only was set at run time), replication running again
+			replica.restart();
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPeer(replica.name()).writerConflict() != null);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+
+			// the DBA makes the primary read-only (a switchover begun, maintenance): no peer takes writes; as
+			// admin, since the application's user has no SUPER
+			primary.executeAsAdmin("SET GLOBAL read_only = 1");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> pool.getPeer(primary.name()).role() == PeerRole.REPLICA);
+			pool.probeNow(pool.peer(replica.name())).join();
+			assertThat(pool.getPeer(replica.name()).role()).as("the replica reports itself writable")
+				.isEqualTo(PeerRole.PRIMARY);
+			assertThatExceptionOfType(NoAvailablePeerException.class).as("a write transaction is held, then fails")
+				.isThrownBy(() -> readWriteTransaction(pool));
+
+			Health held = health.health();
+			assertThat(held.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(held.getDetails()).containsEntry("writable", false).containsEntry("readable", true);
+			assertThat(peerDetails(held, replica.name())).containsEntry("replicating", true)
+				.containsEntry("takesWrites", false);
+
+			primary.executeAsAdmin("SET GLOBAL read_only = 0");
+			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+			assertThat(readWriteTransaction(pool)).isEqualTo(primary.port());
+		}
+		finally {
+			primary.executeAsAdmin("SET GLOBAL read_only = 0");
+			replica.executeAsAdmin("SET GLOBAL read_only = 1");
+		}
+	}
+
+	/** The port of the server a read-write transaction ran on (connections are lazy: nothing runs before it). */
+	private static int readWriteTransaction(PeerPoolDataSource pool) throws SQLException {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			try (ResultSet result = statement.executeQuery("SELECT @@port")) {
+				result.next();
+				connection.commit();
+				return result.getInt(1);
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> peerDetails(Health health, String peer) {
+		return (Map<String, Object>) ((Map<String, Object>) health.getDetails().get("peers")).get(peer);
 	}
 
 	private static String readOnly(MariaDbServer server) throws SQLException {

@@ -132,12 +132,13 @@ public class PeerPoolEndpoint {
 	 * also reports itself writable (and gets no writes); {@code desynced} the node's own state while
 	 * it is DESYNCED; {@code refusingConnections} the server's last refusal of a new connection at
 	 * its connection limit while the peer stays UP; {@code takesWrites} whether write transactions go
-	 * to it now (on Galera with one writer, the node that takes them).
+	 * to it now (on Galera with one writer, the node that takes them); {@code replicating} whether its
+	 * server replicates from another one, {@code null} when unknown or DOWN.
 	 */
 	public record PeerDescriptor(String name, String state, String role, String url, int active, int idle,
 			String since, String retryAt, String lastError, String failureReason, long routed, String server,
 			Double lagSeconds, String declaredRole, String lagSource, String lagUnknown, String writerConflict,
-			String desynced, String refusingConnections, boolean takesWrites) {
+			String desynced, String refusingConnections, boolean takesWrites, Boolean replicating) {
 
 		static PeerDescriptor of(PeerPool pool, PeerInfo peer) {
 			return new PeerDescriptor(peer.name(), peer.state().name(), peer.role().name().toLowerCase(Locale.ROOT),
@@ -145,7 +146,7 @@ public class PeerPoolEndpoint {
 					peer.lastError(), peer.failureReason(), peer.routed(), peer.server(),
 					peer.lagSeconds(), peer.declaredRole().name().toLowerCase(Locale.ROOT),
 					peer.lagSource(), peer.lagUnknown(), peer.writerConflict(), peer.desynced(),
-					peer.refusingConnections(), peer.takesWrites());
+					peer.refusingConnections(), peer.takesWrites(), peer.replicating());
 		}
 
 		private static String text(Object value) {

@@ -17,7 +17,10 @@ import io.peerpool.PeerRole;
  * Health of one pool, from the state peerpool already holds in memory: a health check never
  * opens a connection, so it is cheap and cannot hang on a frozen server.
  *
- * <p>The pool is UP while a peer takes writes, DOWN when no peer can take a write. What the
+ * <p>The pool is UP while a peer takes writes (or will once a hold ends by itself: a Galera
+ * handover, the probe that confirms a promoted replica), DOWN when no peer can take a write
+ * without an operator: none writable, or the writable ones held back by a writer conflict or
+ * still replicating ({@code replicating: true}, a replica restarted without {@code read_only}). What the
  * application can still do is in the details: {@code writable} and {@code readable} (with the
  * primary dead and replicas up, the pool is DOWN yet {@code readable: true}). One peer down among
  * others is visible in the details, not in the status; so are a replica that lags
@@ -33,7 +36,8 @@ import io.peerpool.PeerRole;
  * {@code active}, {@code idle}, {@code since}, and when known {@code retryAt}, {@code lastError},
  * {@code failureReason}, {@code server} (the server last seen behind the peer),
  * {@code lagSeconds} (a replica's lag at its last probe) with {@code lagSource} ({@code server}
- * or {@code position}), {@code lagUnknown}, {@code writerConflict} and {@code desynced}.
+ * or {@code position}), {@code lagUnknown}, {@code writerConflict}, {@code replicating} (on a
+ * writable peer that still replicates) and {@code desynced}.
  */
 public class PeerPoolHealthIndicator implements HealthIndicator {
 
@@ -44,20 +48,23 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 	}
 
 	/**
-	 * Whether {@code peer} can take the pool's writes: UP, playing primary, and not a second writable
-	 * peer held back by a writer conflict. The pool is UP while one can.
+	 * Whether {@code peer} can take the pool's writes: it takes them now, or it is UP and writable and
+	 * will once a hold ends by itself (a Galera handover, the second probe that confirms a promoted
+	 * replica). Not a writable peer held back by a writer conflict, nor one that still replicates (a
+	 * replica restarted without {@code read_only}): the writes wait for an operator there, and fail
+	 * at {@code acquire-timeout}. The pool is UP while one can.
 	 */
 	static boolean canTakeWrites(PeerInfo peer) {
-		return peer.isUp() && peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null;
+		return peer.isUp() && (peer.takesWrites() || (peer.role() == PeerRole.PRIMARY && peer.writerConflict() == null
+				&& !Boolean.TRUE.equals(peer.replicating())));
 	}
 
 	/**
-	 * Whether {@code peer} can serve the pool's reads: a peer that takes writes, an UP replica, or a
-	 * writable peer held back by a writer conflict whose lag is known.
+	 * Whether {@code peer} can serve the pool's reads: a peer that can take writes, an UP replica, or a
+	 * writable peer that gets no writes but serves reads as the replica it still is (its lag is known).
 	 */
 	static boolean canServeReads(PeerInfo peer) {
-		return peer.isUp() && (canTakeWrites(peer) || peer.role() == PeerRole.REPLICA
-				|| (peer.writerConflict() != null && peer.lagSeconds() != null));
+		return peer.isUp() && (canTakeWrites(peer) || peer.role() == PeerRole.REPLICA || peer.lagSeconds() != null);
 	}
 
 	@Override
@@ -120,6 +127,10 @@ public class PeerPoolHealthIndicator implements HealthIndicator {
 		putIfPresent(details, "lagSource", peer.lagSource());
 		putIfPresent(details, "lagUnknown", peer.lagUnknown());
 		putIfPresent(details, "writerConflict", peer.writerConflict());
+		if (peer.role() == PeerRole.PRIMARY && Boolean.TRUE.equals(peer.replicating())) {
+			// why a writable peer with no conflict gets no writes
+			details.put("replicating", true);
+		}
 		putIfPresent(details, "desynced", peer.desynced());
 		putIfPresent(details, "refusingConnections", peer.refusingConnections());
 		return details;

@@ -449,7 +449,7 @@ public final class Peer implements Balanced {
 				(server() != null) ? server().toString() : null, declaredRole(), measured ? lag : null,
 				measured ? found.lagSource() : null, measured ? found.lagUnknown() : null,
 				(conflict != null) ? conflict.name() : null, status.isUp() ? found.desynced() : null, lag,
-				status.isUp() ? this.refusal : null, this.takesWrites);
+				status.isUp() ? this.refusal : null, this.takesWrites, status.isUp() ? status.replicating() : null);
 	}
 
 	/** Set by the pool's routing each time it changes which peers take writes; shown, never routed by. */
