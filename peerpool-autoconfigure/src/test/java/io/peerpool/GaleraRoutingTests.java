@@ -332,6 +332,9 @@ class GaleraRoutingTests {
 		});
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.holdingCallers() == 1);
 		assertThat(held).isNotDone();
+		assertThat(new PeerPoolHealthIndicator(this.pool).health().getDetails())
+			.as("health: a handover's hold ends by itself, the pool can take writes")
+			.containsEntry("writable", true);
 		open.commit();
 		assertThat(held.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("n1");
 		assertThat(writers()).containsExactly("n1");
