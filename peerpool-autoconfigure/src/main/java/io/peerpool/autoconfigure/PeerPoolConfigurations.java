@@ -17,6 +17,7 @@ import io.peerpool.PeerPoolSettings;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.PeerRole;
 import io.peerpool.dialect.Dialect;
+import io.peerpool.dialect.JdbcUrlHosts;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.peer.SafeUrls;
 
@@ -161,6 +162,7 @@ final class PeerPoolConfigurations {
 						"'" + SafeUrls.redact(peer.getUrl()) + "' is not a JDBC URL",
 						"Use a URL that starts with jdbc:, for example jdbc:postgresql://db0:5432/app.");
 			}
+			requireOneHost(poolPrefix + ".peers", peerName, peer.getUrl());
 			// credentials and driver: the peer's own, else the pool's (which inherits the top level's)
 			String username = (peer.getUsername() != null) ? peer.getUsername() : pool.getUsername();
 			String password = (peer.getPassword() != null) ? peer.getPassword() : pool.getPassword();
@@ -207,6 +209,28 @@ final class PeerPoolConfigurations {
 								+ "remove its hikari.read-only; a pool whose peers all read only is fine.");
 			}
 		}
+	}
+
+	/**
+	 * A peer is one server. A URL that names several (one kept from before peerpool, the driver's
+	 * own failover) would leave the choice of server, and the time to give up on one, to the driver:
+	 * out of sight of the probes, health and routing, which would see one peer whose server changes.
+	 */
+	private static void requireOneHost(String peersPrefix, String peerName, String url) {
+		List<String> hosts = JdbcUrlHosts.of(url);
+		if (hosts.size() < 2) {
+			return;
+		}
+		StringBuilder perHost = new StringBuilder();
+		for (int i = 0; i < hosts.size(); i++) {
+			perHost.append("\n\t").append(peersPrefix).append('.').append(peerName).append('-').append(i)
+				.append(".url=").append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i))));
+		}
+		throw new PeerPoolConfigurationException(peersPrefix + "." + peerName + ".url",
+				"peer '" + peerName + "' has a URL that names " + hosts.size() + " hosts (" + String.join(", ", hosts)
+						+ "): the driver would fail over between them by itself, out of sight of peerpool's probes,"
+						+ " health and routing",
+				"Give each server a peer of its own (and a role where it is not auto), for example:" + perHost);
 	}
 
 	/**

@@ -85,6 +85,26 @@ class PeerPoolConfigurationFailureTests {
 	}
 
 	@Test
+	void aPeerWhoseUrlNamesSeveralHostsIsRefusedWithAPeerPerHostAsTheFix() {
+		// a URL kept from before peerpool: the driver's own failover, out of peerpool's sight
+		this.runner
+			.withPropertyValues(P + ".peers.db.url=jdbc:mariadb:sequential://app:s3cret@db0:3306,db1:3306/app?password=s3cret")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).as("failure analysis of " + context.getStartupFailure()).isNotNull();
+				assertThat(analysis.getDescription()).contains("spring.datasource.peerpool.peers.db.url")
+					.contains("2 hosts (db0:3306, db1:3306)")
+					.doesNotContain("s3cret");
+				assertThat(analysis.getAction())
+					.contains("spring.datasource.peerpool.peers.db-0.url=jdbc:mariadb://db0:3306/app")
+					.contains("spring.datasource.peerpool.peers.db-1.url=jdbc:mariadb://db1:3306/app")
+					.doesNotContain("s3cret");
+				assertThat(stackTrace(context.getStartupFailure())).doesNotContain("s3cret");
+			});
+	}
+
+	@Test
 	void aKnownProductsMissingDriverIsNamedByItsArtifact() {
 		assertThat(Dialect.driverArtifact("jdbc:postgresql://db/app", null)).isEqualTo("org.postgresql:postgresql");
 		assertThat(Dialect.driverArtifact("jdbc:mariadb://db/app", null))
