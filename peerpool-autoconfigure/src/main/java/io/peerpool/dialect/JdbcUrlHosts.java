@@ -34,23 +34,13 @@ public final class JdbcUrlHosts {
 			authority = authority.substring(userInfo + 1);
 		}
 		List<String> hosts = new ArrayList<>();
-		int depth = 0;
-		int from = 0;
-		for (int i = 0; i <= authority.length(); i++) {
-			char c = (i < authority.length()) ? authority.charAt(i) : ',';
-			if (c == '(' || c == '[') {
-				depth++;
+		for (int from = 0; from <= authority.length();) {
+			int end = nextOutsideBrackets(authority, from, ",");
+			String host = authority.substring(from, end).trim();
+			if (!host.isEmpty()) {
+				hosts.add(host);
 			}
-			else if (c == ')' || c == ']') {
-				depth--;
-			}
-			else if (c == ',' && depth <= 0) {
-				String host = authority.substring(from, i).trim();
-				if (!host.isEmpty()) {
-					hosts.add(host);
-				}
-				from = i + 1;
-			}
+			from = end + 1;
 		}
 		return hosts;
 	}
@@ -75,20 +65,28 @@ public final class JdbcUrlHosts {
 
 	/** Where the authority that begins at {@code from} ends: the path, the query or a {@code ;} parameter list. */
 	private static int authorityEnd(String url, int from) {
+		return nextOutsideBrackets(url, from, "/?;");
+	}
+
+	/**
+	 * The first index from {@code from} of one of {@code stops} outside brackets and parentheses
+	 * (an IPv6 address, MySQL's {@code address=(...)}), or the length of {@code text}.
+	 */
+	private static int nextOutsideBrackets(String text, int from, String stops) {
 		int depth = 0;
-		for (int i = from; i < url.length(); i++) {
-			char c = url.charAt(i);
+		for (int i = from; i < text.length(); i++) {
+			char c = text.charAt(i);
 			if (c == '(' || c == '[') {
 				depth++;
 			}
 			else if (c == ')' || c == ']') {
 				depth--;
 			}
-			else if (depth <= 0 && (c == '/' || c == '?' || c == ';')) {
+			else if (depth <= 0 && stops.indexOf(c) >= 0) {
 				return i;
 			}
 		}
-		return url.length();
+		return text.length();
 	}
 
 }
