@@ -32,11 +32,13 @@ import io.peerpool.PeerPoolSettings.TransactionReplay;
 import io.peerpool.PeerPoolSettings.GaleraWriters;
 import io.peerpool.PeerPoolSettings.UnknownLag;
 import io.peerpool.balance.Balance;
+import io.peerpool.dialect.JdbcUrlHosts;
 import io.peerpool.failure.DefaultPeerFailureClassifier;
 import io.peerpool.failure.PeerFailureClassifier;
 import io.peerpool.peer.Peer;
 import io.peerpool.peer.PeerHikariConfigs;
 import io.peerpool.peer.PeerPoolEngine;
+import io.peerpool.peer.SafeUrls;
 
 /**
  * A set of database servers ("peers") as one highly available {@link DataSource}.
@@ -417,18 +419,25 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			return this;
 		}
 
-		/** A peer that takes writes and reads ({@link PeerRole#PRIMARY}). */
+		/**
+		 * A peer that takes writes and reads ({@link PeerRole#PRIMARY}).
+		 * @throws IllegalArgumentException when {@code url} names several hosts (one peer per server)
+		 */
 		public Builder peer(String name, String url, @Nullable String username, @Nullable String password) {
 			return peer(name, (peer) -> peer.url(url).username(username).password(password));
 		}
 
-		/** A peer described by {@code peer}: url (required), user, role, weight, timeouts, Hikari settings. */
+		/**
+		 * A peer described by {@code peer}: url (required), user, role, weight, timeouts, Hikari settings.
+		 * @throws IllegalArgumentException when it has no url, or one that names several hosts (one peer per server)
+		 */
 		public Builder peer(String name, Consumer<Peer> peer) {
 			Peer spec = new Peer(name);
 			peer.accept(spec);
 			if (spec.url == null) {
 				throw new IllegalArgumentException("Peer '" + name + "' of pool '" + this.name + "' has no url");
 			}
+			requireOneHost(name, spec.url);
 			this.peers.add(spec);
 			return this;
 		}
@@ -437,13 +446,15 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		 * A peer whose settings are already resolved (as the auto-configuration has them, or as a
 		 * {@code PeerHikariConfigCustomizer} is given them): the pool's {@link #hikari} settings apply
 		 * under its own, and the pool's connect timeout when it has none.
-		 * @throws IllegalArgumentException when {@code peer} belongs to another pool
+		 * @throws IllegalArgumentException when {@code peer} belongs to another pool, or its url names
+		 * several hosts (one peer per server)
 		 */
 		public Builder peer(PeerConfig peer) {
 			if (peer.pool() != null && !peer.pool().equals(this.name)) {
 				throw new IllegalArgumentException("Peer '" + peer.name() + "' belongs to pool '" + peer.pool()
 						+ "', not to pool '" + this.name + "'");
 			}
+			requireOneHost(peer.name(), peer.url());
 			Peer spec = new Peer(peer.name());
 			spec.url = peer.url();
 			spec.username = peer.username();
@@ -455,6 +466,25 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			spec.hikari.putAll(peer.hikari());
 			this.peers.add(spec);
 			return this;
+		}
+
+		/**
+		 * A peer is one server: a URL that names several hands the choice of server, and the time to
+		 * give up on one, to the driver, out of sight of the probes, health and routing.
+		 */
+		private void requireOneHost(String peer, String url) {
+			List<String> hosts = JdbcUrlHosts.of(url);
+			if (hosts.size() < 2) {
+				return;
+			}
+			StringBuilder perHost = new StringBuilder();
+			for (int i = 0; i < hosts.size(); i++) {
+				perHost.append("\n\t.peer(\"").append(peer).append('-').append(i).append("\", \"")
+					.append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i)))).append("\", ...)");
+			}
+			throw new IllegalArgumentException(
+					JdbcUrlHosts.whySeveralHostsAreRefused("peer '" + peer + "' of pool '" + this.name + "'", hosts)
+							+ ". Give each server a peer of its own (and a role where it is not primary):" + perHost);
 		}
 
 		/** The peers {@code peers}, in order, each as with {@link #peer(PeerConfig)}. */

@@ -90,6 +90,24 @@ class PeerPoolDataSourceBuilderTests {
 	}
 
 	@Test
+	void aPeerWhoseUrlNamesSeveralHostsIsRefusedWithAPeerPerHostAsTheFix() {
+		// the builder is the library's way in (tests, benchmarks, users without Boot): it refuses what the
+		// properties refuse, or the driver's own failover would run out of sight of the probes and health
+		String url = "jdbc:mysql://app:s3cret@db0:3306,db1:3306/app?password=s3cret";
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PeerPoolDataSource.builder("main").peer("db", url, "app", "s3cret"))
+			.withMessageContaining("peer 'db' of pool 'main' has a URL that names 2 hosts (db0:3306, db1:3306)")
+			.withMessageContaining(".peer(\"db-0\", \"jdbc:mysql://db0:3306/app?password=****\"")
+			.withMessageContaining(".peer(\"db-1\", \"jdbc:mysql://db1:3306/app?password=****\"")
+			.withMessageNotContaining("s3cret");
+		PeerConfig resolved = new PeerConfig("main", "db", "jdbc:mariadb:sequential://db0,db1/app", "app", "", null,
+				PeerRole.PRIMARY, 1, Duration.ofSeconds(1), Map.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> PeerPoolDataSource.builder("main").peer(resolved))
+			.withMessageContaining("names 2 hosts (db0, db1)")
+			.withMessageContaining(".peer(\"db-0\", \"jdbc:mariadb://db0/app\"");
+	}
+
+	@Test
 	void anUnstartedPoolProbesNothingUntilStartedAndItsListenersSeeTheFirstProbes() {
 		AtomicInteger probes = new AtomicInteger();
 		try (PeerPoolDataSource pool = PeerPoolDataSource.builder("later")

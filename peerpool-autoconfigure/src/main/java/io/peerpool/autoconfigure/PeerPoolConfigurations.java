@@ -227,9 +227,7 @@ final class PeerPoolConfigurations {
 				.append(".url=").append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i))));
 		}
 		throw new PeerPoolConfigurationException(peersPrefix + "." + peerName + ".url",
-				"peer '" + peerName + "' has a URL that names " + hosts.size() + " hosts (" + String.join(", ", hosts)
-						+ "): the driver would fail over between them by itself, out of sight of peerpool's probes,"
-						+ " health and routing",
+				JdbcUrlHosts.whySeveralHostsAreRefused("peer '" + peerName + "'", hosts),
 				"Give each server a peer of its own (and a role where it is not auto), for example:" + perHost);
 	}
 

@@ -63,6 +63,17 @@ public final class JdbcUrlHosts {
 		return scheme + "//" + host + url.substring(authorityEnd(url, start + 2));
 	}
 
+	/**
+	 * Why a peer whose URL names {@code hosts} is refused, in one sentence that names them
+	 * ({@code peer} says which peer, as its caller names it): shared by the properties' check and
+	 * the builder's.
+	 */
+	public static String whySeveralHostsAreRefused(String peer, List<String> hosts) {
+		return peer + " has a URL that names " + hosts.size() + " hosts (" + String.join(", ", hosts)
+				+ "): the driver would fail over between them by itself, out of sight of peerpool's probes,"
+				+ " health and routing";
+	}
+
 	/** Where the authority that begins at {@code from} ends: the path, the query or a {@code ;} parameter list. */
 	private static int authorityEnd(String url, int from) {
 		return nextOutsideBrackets(url, from, "/?;");
