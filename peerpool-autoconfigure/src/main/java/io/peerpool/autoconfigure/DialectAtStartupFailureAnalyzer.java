@@ -13,8 +13,9 @@ import io.peerpool.dialect.Dialect;
 
 /**
  * A JPA application that started while no peer could serve: Hibernate asks the database for its
- * dialect at startup, gets no connection within {@code acquire-timeout}, and without a configured
- * dialect stops the application ("Unable to determine Dialect without JDBC metadata"). peerpool
+ * dialect at startup, gets no connection within {@code acquire-timeout} (no peer was up, or none
+ * took writes and the dialect reads the version in a read-write transaction, as PostgreSQL's
+ * does), and without a configured dialect stops the application ("Unable to determine Dialect without JDBC metadata"). peerpool
  * itself starts with its peers down; this names the one setting that lets such an application
  * start too, with the dialect of the pool's peer URLs.
  */
@@ -41,8 +42,9 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 		}
 		String description = "Hibernate could not choose its SQL dialect. It asks the database at startup, and no peer of "
 				+ "peerpool pool '" + pool.name() + "' could give it a connection within acquire-timeout (every peer was "
-				+ "down or refused the connection: see the NoAvailablePeerException logged just before). peerpool "
-				+ "starts with its peers down; Hibernate does only with a configured dialect.";
+				+ "down or refused the connection, or no peer took writes: some dialects, PostgreSQL's among them, read "
+				+ "the server's version in a read-write transaction; see the NoAvailablePeerException logged just "
+				+ "before). peerpool starts with its peers down; Hibernate does only with a configured dialect.";
 		return new FailureAnalysis(description, action(pool.peers()), noDialect);
 	}
 

@@ -71,6 +71,14 @@ public interface PeerAcquirer {
 	Connection acquire(PeerConnection connection, boolean readIntent, long excluded) throws SQLException;
 
 	/**
+	 * Whether a peer for {@code readIntent} can be chosen now, apart from {@code excluded} (bit per
+	 * peer index): an answer from the routing as it stands, without waiting.
+	 */
+	default boolean hasPeerFor(boolean readIntent, long excluded) {
+		return true;
+	}
+
+	/**
 	 * Whether a borrow may take another peer that takes writes now than those of {@code excluded}
 	 * (bit per peer index): where every Galera node writes, a borrow that found a node behind the
 	 * client's last write tries the next one while there is one. Never with {@code sequential},

@@ -124,6 +124,14 @@ abstract class RoutedConnection extends StatementHost {
 	 * of peer.
 	 */
 	final Connection physical() throws SQLException {
+		return physical(false);
+	}
+
+	/**
+	 * @param anyIntent whether the call says nothing of where the work runs ({@link #anyPhysical}):
+	 * while no peer takes writes, a peer that serves reads answers it
+	 */
+	private Connection physical(boolean anyIntent) throws SQLException {
 		if (this.closed) {
 			throw new SQLException("Connection is closed", "08003");
 		}
@@ -133,7 +141,7 @@ abstract class RoutedConnection extends StatementHost {
 		}
 		Connection current = this.physical;
 		while (current == null) {
-			boolean read = wantsReplica();
+			boolean read = wantsReplica() || (anyIntent && onlyReadersNow());
 			current = this.owner.acquire((PeerConnection) this, read, stillFailed());
 			try {
 				if (!WritePosition.isApplied(this.owner, this.peer, current, read)) {
@@ -241,8 +249,11 @@ abstract class RoutedConnection extends StatementHost {
 
 	/**
 	 * A physical connection for a call that needs a server but says nothing about where the work
-	 * will run (Spring reads the isolation level before it sets {@code autoCommit=false}): the
-	 * current one, or one taken tentatively that the first statement may still replace.
+	 * will run (Spring reads the isolation level before it sets {@code autoCommit=false}; Hibernate
+	 * and Boot read the metadata at startup): the current one, or one taken tentatively that the
+	 * first statement may still replace. While no peer takes writes, one that serves reads answers
+	 * the call: it waited for a writer before, up to {@code acquire-timeout}, and an application
+	 * whose primary was dead at startup did not start although its replicas answered.
 	 */
 	Connection anyPhysical() throws SQLException {
 		leaveIfPeerDown();
@@ -251,9 +262,15 @@ abstract class RoutedConnection extends StatementHost {
 			checkOpen();
 			return current;
 		}
-		current = physical();
+		current = physical(true);
 		this.tentative = !this.pinned;
 		return current;
+	}
+
+	/** Whether no peer this connection may take serves writes now while one serves reads. */
+	private boolean onlyReadersNow() {
+		long failed = stillFailed();
+		return !this.owner.hasPeerFor(false, failed) && this.owner.hasPeerFor(true, failed);
 	}
 
 	/** The intent is known now: keeps the tentative connection if its peer fits, else gives it back. */

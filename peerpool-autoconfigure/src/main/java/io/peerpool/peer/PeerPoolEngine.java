@@ -270,6 +270,11 @@ public final class PeerPoolEngine {
 		}
 
 		@Override
+		public boolean hasPeerFor(boolean readIntent, long excluded) {
+			return canServe(readIntent, false, excluded);
+		}
+
+		@Override
 		public boolean canWriteElsewhere(long excluded) {
 			return PeerPoolEngine.this.settings.balance() != Balance.SEQUENTIAL && canServe(false, false, excluded);
 		}

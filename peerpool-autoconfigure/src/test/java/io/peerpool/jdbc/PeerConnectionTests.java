@@ -109,6 +109,25 @@ class PeerConnectionTests {
 	}
 
 	@Test
+	void whileNoPeerTakesWritesTheMetadataComesFromAReplicaAndTheFirstWriteStillGoesToAPrimary() throws SQLException {
+		this.pool.noWriter = true;
+		PeerConnection connection = new PeerConnection(this.pool);
+		connection.getMetaData();
+		assertThat(connection.peer()).as("no writer now: a peer that serves reads answers").isSameAs(this.replica);
+		this.pool.noWriter = false;
+		connection.prepareStatement("INSERT INTO t VALUES (1)");
+		assertThat(connection.peer()).as("the first statement decides").isSameAs(this.primary);
+		verify(this.replica).release(this.onReplica);
+	}
+
+	@Test
+	void controlWithAWriterTheMetadataOfAConnectionWithoutReadIntentComesFromThePrimary() throws SQLException {
+		PeerConnection connection = new PeerConnection(this.pool);
+		connection.getMetaData();
+		assertThat(connection.peer()).isSameAs(this.primary);
+	}
+
+	@Test
 	void clientInfoNetworkTimeoutAndTypeMapAreRecordedAndGivenToThePhysicalConnection() throws SQLException {
 		Executor executor = Runnable::run;
 		PeerConnection connection = new PeerConnection(this.pool);
@@ -313,6 +332,14 @@ class PeerConnectionTests {
 
 		/** A peer that reports itself writable but takes no writes (a replica restarted without read_only); reads go to it. */
 		@Nullable Peer writableReplica;
+
+		/** Whether no peer takes writes now (the primary is down): only reads can be served at once. */
+		boolean noWriter;
+
+		@Override
+		public boolean hasPeerFor(boolean readIntent, long excluded) {
+			return readIntent || !this.noWriter;
+		}
 
 		@Override
 		public boolean takesWrites(Peer peer) {
