@@ -421,7 +421,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		/**
 		 * A peer that takes writes and reads ({@link PeerRole#PRIMARY}).
-		 * @throws IllegalArgumentException when {@code url} names several hosts (one peer per server)
+		 * @throws IllegalArgumentException when {@code url} names several hosts (one peer per server), or the
+		 * pool has a peer of that name
 		 */
 		public Builder peer(String name, String url, @Nullable String username, @Nullable String password) {
 			return peer(name, (peer) -> peer.url(url).username(username).password(password));
@@ -429,7 +430,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		/**
 		 * A peer described by {@code peer}: url (required), user, role, weight, timeouts, Hikari settings.
-		 * @throws IllegalArgumentException when it has no url, or one that names several hosts (one peer per server)
+		 * @throws IllegalArgumentException when it has no url, or one that names several hosts (one peer per
+		 * server), or the pool has a peer of that name
 		 */
 		public Builder peer(String name, Consumer<Peer> peer) {
 			Peer spec = new Peer(name);
@@ -438,7 +440,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				throw new IllegalArgumentException("Peer '" + name + "' of pool '" + this.name + "' has no url");
 			}
 			requireOneHost(name, spec.url);
-			this.peers.add(spec);
+			add(spec);
 			return this;
 		}
 
@@ -446,8 +448,8 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		 * A peer whose settings are already resolved (as the auto-configuration has them, or as a
 		 * {@code PeerHikariConfigCustomizer} is given them): the pool's {@link #hikari} settings apply
 		 * under its own, and the pool's connect timeout when it has none.
-		 * @throws IllegalArgumentException when {@code peer} belongs to another pool, or its url names
-		 * several hosts (one peer per server)
+		 * @throws IllegalArgumentException when {@code peer} belongs to another pool, its url names several
+		 * hosts (one peer per server), or the pool has a peer of that name
 		 */
 		public Builder peer(PeerConfig peer) {
 			if (peer.pool() != null && !peer.pool().equals(this.name)) {
@@ -464,8 +466,19 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			spec.weight = peer.weight();
 			spec.connectTimeout = peer.connectTimeout();
 			spec.hikari.putAll(peer.hikari());
-			this.peers.add(spec);
+			add(spec);
 			return this;
+		}
+
+		/** Health, meters, drain and the endpoint find a peer by its name: one name, one peer. */
+		private void add(Peer spec) {
+			for (Peer known : this.peers) {
+				if (known.name.equals(spec.name)) {
+					throw new IllegalArgumentException("Pool '" + this.name + "' has a peer '" + spec.name
+							+ "' already: give each server a peer of its own name");
+				}
+			}
+			this.peers.add(spec);
 		}
 
 		/**

@@ -90,6 +90,16 @@ class PeerPoolDataSourceBuilderTests {
 	}
 
 	@Test
+	void twoPeersOfOneNameAreRefused() {
+		// health, meters, drain and the endpoint find a peer by its name: a second one of that name would be out of reach
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PeerPoolDataSource.builder("main")
+				.peer("db", "jdbc:h2:mem:builder-twice-a", "sa", "")
+				.peer("db", "jdbc:h2:mem:builder-twice-b", "sa", ""))
+			.withMessageContaining("Pool 'main' has a peer 'db' already");
+	}
+
+	@Test
 	void aPeerWhoseUrlNamesSeveralHostsIsRefusedWithAPeerPerHostAsTheFix() {
 		// the builder is the library's way in (tests, benchmarks, users without Boot): it refuses what the
 		// properties refuse, or the driver's own failover would run out of sight of the probes and health
