@@ -66,6 +66,20 @@ public abstract class Dialect {
 	}
 
 	/**
+	 * The name of jOOQ's {@code SQLDialect} for a URL (and driver class), for when no server
+	 * answered jOOQ's lookup at startup; {@code null} for a product peerpool does not know.
+	 */
+	public static @Nullable String jooqDialect(String url, @Nullable String driverClassName) {
+		return switch (Product.of(url, driverClassName)) {
+			case MARIADB -> "MARIADB";
+			case MYSQL -> "MYSQL";
+			case POSTGRESQL -> "POSTGRES";
+			case H2 -> "H2";
+			case OTHER -> null;
+		};
+	}
+
+	/**
 	 * The Maven coordinates of the JDBC driver a URL (and driver class) needs, for a message that
 	 * names the dependency to add; {@code null} for a product peerpool does not know.
 	 */
