@@ -56,13 +56,7 @@ public abstract class Dialect {
 	 * may reach a MariaDB server: only a connection tells.
 	 */
 	public static @Nullable String hibernateDialect(String url, @Nullable String driverClassName) {
-		return switch (Product.of(url, driverClassName)) {
-			case MARIADB -> "org.hibernate.dialect.MariaDBDialect";
-			case MYSQL -> "org.hibernate.dialect.MySQLDialect";
-			case POSTGRESQL -> "org.hibernate.dialect.PostgreSQLDialect";
-			case H2 -> "org.hibernate.dialect.H2Dialect";
-			case OTHER -> null;
-		};
+		return Product.of(url, driverClassName).hibernateDialect;
 	}
 
 	/**
@@ -70,13 +64,7 @@ public abstract class Dialect {
 	 * answered jOOQ's lookup at startup; {@code null} for a product peerpool does not know.
 	 */
 	public static @Nullable String jooqDialect(String url, @Nullable String driverClassName) {
-		return switch (Product.of(url, driverClassName)) {
-			case MARIADB -> "MARIADB";
-			case MYSQL -> "MYSQL";
-			case POSTGRESQL -> "POSTGRES";
-			case H2 -> "H2";
-			case OTHER -> null;
-		};
+		return Product.of(url, driverClassName).jooqDialect;
 	}
 
 	/**
@@ -84,13 +72,7 @@ public abstract class Dialect {
 	 * names the dependency to add; {@code null} for a product peerpool does not know.
 	 */
 	public static @Nullable String driverArtifact(String url, @Nullable String driverClassName) {
-		return switch (Product.of(url, driverClassName)) {
-			case MARIADB -> "org.mariadb.jdbc:mariadb-java-client";
-			case MYSQL -> "com.mysql:mysql-connector-j";
-			case POSTGRESQL -> "org.postgresql:postgresql";
-			case H2 -> "com.h2database:h2";
-			case OTHER -> null;
-		};
+		return Product.of(url, driverClassName).driverArtifact;
 	}
 
 	/** The dialect of a server whose identity was recorded; {@code null} stays unknown. */

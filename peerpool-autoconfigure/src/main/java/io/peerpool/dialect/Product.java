@@ -2,6 +2,8 @@ package io.peerpool.dialect;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The database products peerpool knows, detected in one place: from the JDBC URL and driver
  * before a connection exists (driver settings), then from a connection's metadata (what the
@@ -9,7 +11,30 @@ import java.util.Locale;
  */
 enum Product {
 
-	MYSQL, MARIADB, POSTGRESQL, H2, OTHER;
+	MYSQL("org.hibernate.dialect.MySQLDialect", "MYSQL", "com.mysql:mysql-connector-j"),
+
+	MARIADB("org.hibernate.dialect.MariaDBDialect", "MARIADB", "org.mariadb.jdbc:mariadb-java-client"),
+
+	POSTGRESQL("org.hibernate.dialect.PostgreSQLDialect", "POSTGRES", "org.postgresql:postgresql"),
+
+	H2("org.hibernate.dialect.H2Dialect", "H2", "com.h2database:h2"),
+
+	OTHER(null, null, null);
+
+	/** Hibernate's dialect class. */
+	final @Nullable String hibernateDialect;
+
+	/** The name of jOOQ's {@code SQLDialect}. */
+	final @Nullable String jooqDialect;
+
+	/** The Maven coordinates of the JDBC driver. */
+	final @Nullable String driverArtifact;
+
+	Product(@Nullable String hibernateDialect, @Nullable String jooqDialect, @Nullable String driverArtifact) {
+		this.hibernateDialect = hibernateDialect;
+		this.jooqDialect = jooqDialect;
+		this.driverArtifact = driverArtifact;
+	}
 
 	/** The product of a JDBC URL (and driver class, when given): which driver will connect. */
 	public static Product of(String url, String driverClassName) {

@@ -54,6 +54,21 @@ class DialectTests {
 		assertThat(result.replication().position()).isEqualTo("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77");
 	}
 
+	@ParameterizedTest
+	@CsvSource(nullValues = "null", value = {
+			"jdbc:mariadb://db/app, null, org.hibernate.dialect.MariaDBDialect, MARIADB, org.mariadb.jdbc:mariadb-java-client",
+			"jdbc:mysql://db/app, null, org.hibernate.dialect.MySQLDialect, MYSQL, com.mysql:mysql-connector-j",
+			"jdbc:mysql://db/app, org.mariadb.jdbc.Driver, org.hibernate.dialect.MariaDBDialect, MARIADB, org.mariadb.jdbc:mariadb-java-client",
+			"jdbc:postgresql://db/app, null, org.hibernate.dialect.PostgreSQLDialect, POSTGRES, org.postgresql:postgresql",
+			"jdbc:h2:mem:app, null, org.hibernate.dialect.H2Dialect, H2, com.h2database:h2",
+			"jdbc:sqlserver://db, null, null, null, null" })
+	void theProductOfAUrlNamesItsHibernateAndJooqDialectsAndItsDriver(String url, String driver, String hibernate,
+			String jooq, String artifact) {
+		assertThat(Dialect.hibernateDialect(url, driver)).isEqualTo(hibernate);
+		assertThat(Dialect.jooqDialect(url, driver)).isEqualTo(jooq);
+		assertThat(Dialect.driverArtifact(url, driver)).isEqualTo(artifact);
+	}
+
 	@Test
 	void mySqlBeforeEightZeroTwentyTwoUsesTheSlaveStatement() throws SQLException {
 		RecordedServer server = new RecordedServer("MySQL", "5.7.44-log")
