@@ -16,6 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.data.jdbc.core.dialect.DialectResolver;
+import org.springframework.data.jdbc.core.dialect.JdbcDialect;
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import io.peerpool.balance.Balance;
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.JdbcDriver;
@@ -26,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * An application that starts, or asks the database what it is, while its primary is dead and a
- * replica serves reads: what says nothing about where work runs ({@code getMetaData()}, as jOOQ
- * and Hibernate ask for their dialect at startup and Boot asks whether the database is embedded)
+ * replica serves reads: what says nothing about where work runs ({@code getMetaData()}, as jOOQ,
+ * Hibernate and Spring Data JDBC ask for their dialect at startup)
  * is answered by that replica, without waiting for a writer. Before, it waited up to
  * {@code acquire-timeout} and failed. The connection's first statement still decides where its
  * work runs: a write waits for a writer.
@@ -49,6 +53,9 @@ abstract class AbstractMetadataWithoutWriterIntegrationTests {
 	abstract String productName();
 
 	abstract SQLDialect jooqDialect();
+
+	/** The Spring Data JDBC dialect its resolver gives for the servers. */
+	abstract Class<? extends JdbcDialect> dataJdbcDialect();
 
 	/** A query that answers with the server's identity, and that identity for {@code server}. */
 	abstract String identityQuery();
@@ -86,6 +93,8 @@ abstract class AbstractMetadataWithoutWriterIntegrationTests {
 				connection.setReadOnly(true);
 				assertThat(identity(connection)).as("a read").isEqualTo(identity(replica()));
 			}
+			// what Boot's Spring Data JDBC auto-configuration asks for its dialect
+			assertThat(DialectResolver.getDialect(new JdbcTemplate(pool))).isInstanceOf(dataJdbcDialect());
 			try (Connection connection = pool.getConnection()) {
 				connection.getMetaData();
 				// the write is not sent to the replica that answered the metadata: it waits for a writer

@@ -10,6 +10,8 @@ import org.jooq.SQLDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.data.jdbc.core.dialect.JdbcDialect;
+import org.springframework.data.jdbc.core.dialect.JdbcMariaDbDialect;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 
@@ -51,6 +53,11 @@ class MetadataWithoutWriterIntegrationTests extends AbstractMetadataWithoutWrite
 	@Override
 	SQLDialect jooqDialect() {
 		return SQLDialect.MARIADB;
+	}
+
+	@Override
+	Class<? extends JdbcDialect> dataJdbcDialect() {
+		return JdbcMariaDbDialect.class;
 	}
 
 	@Override

@@ -5,6 +5,9 @@ import java.util.List;
 import org.jooq.SQLDialect;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.data.jdbc.core.dialect.JdbcDialect;
+import org.springframework.data.jdbc.core.dialect.JdbcPostgresDialect;
+
 import io.peerpool.test.DatabaseServer;
 import io.peerpool.test.EmbeddedPostgres;
 import io.peerpool.test.JdbcDriver;
@@ -40,6 +43,11 @@ class PostgresMetadataWithoutWriterIntegrationTests extends AbstractMetadataWith
 	@Override
 	SQLDialect jooqDialect() {
 		return SQLDialect.POSTGRES;
+	}
+
+	@Override
+	Class<? extends JdbcDialect> dataJdbcDialect() {
+		return JdbcPostgresDialect.class;
 	}
 
 	@Override

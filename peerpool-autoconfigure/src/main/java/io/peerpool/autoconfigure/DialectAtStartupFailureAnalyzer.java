@@ -4,20 +4,29 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
 
+import io.peerpool.NoAvailablePeerException;
 import io.peerpool.PeerPoolSettings.PeerConfig;
 import io.peerpool.dialect.Dialect;
 
 /**
- * A JPA application that started while no peer could serve: Hibernate asks the database for its
- * dialect at startup, gets no connection within {@code acquire-timeout} (no peer was up, or none
- * took writes and the dialect reads the version in a read-write transaction, as PostgreSQL's
- * does), and without a configured dialect stops the application ("Unable to determine Dialect without JDBC metadata"). peerpool
- * itself starts with its peers down; this names the one setting that lets such an application
- * start too, with the dialect of the pool's peer URLs.
+ * An application that started while no peer could serve, and whose data access asks the database
+ * for its dialect at startup:
+ * <ul>
+ * <li>Hibernate gets no connection within {@code acquire-timeout} (no peer was up, or none took
+ * writes and the dialect reads the version in a read-write transaction, as PostgreSQL's does),
+ * and without a configured dialect stops the application ("Unable to determine Dialect without
+ * JDBC metadata");</li>
+ * <li>Spring Data JDBC's {@code jdbcDialect} bean gets no connection (Boot's
+ * {@code spring.data.jdbc.dialect} {@code maria} and {@code mysql} still read the server's
+ * metadata).</li>
+ * </ul>
+ * peerpool itself starts with its peers down; this names what lets such an application start
+ * too, with the dialect of the pool's peer URLs.
  */
 class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 
@@ -30,15 +39,26 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 		this.environment = environment;
 	}
 
+	/** Spring Data JDBC's dialect bean (Boot's {@code DataJdbcRepositoriesAutoConfiguration}). */
+	static final String DATA_JDBC_DIALECT_BEAN = "jdbcDialect";
+
 	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		Throwable noDialect = find(failure);
-		if (noDialect == null) {
+		Throwable noDataJdbcDialect = (noDialect == null) ? findDataJdbc(failure) : null;
+		if (noDialect == null && noDataJdbcDialect == null) {
 			return null;
 		}
 		ResolvedPool pool = jpaPool();
 		if (pool == null) {
 			return null;
+		}
+		if (noDataJdbcDialect != null) {
+			String description = "Spring Data JDBC could not choose its dialect. Boot asks the database at startup, and "
+					+ "no peer of peerpool pool '" + pool.name() + "' could give it a connection within acquire-timeout "
+					+ "(see the NoAvailablePeerException below). peerpool starts with its peers down; Spring Data JDBC "
+					+ "does only with a dialect that needs no connection.";
+			return new FailureAnalysis(description, dataJdbcAction(pool.peers()), noDataJdbcDialect);
 		}
 		String description = "Hibernate could not choose its SQL dialect. It asks the database at startup, and no peer of "
 				+ "peerpool pool '" + pool.name() + "' could give it a connection within acquire-timeout (every peer was "
@@ -60,6 +80,40 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 						? " (org.hibernate.dialect.MariaDBDialect if the servers are MariaDB)" : "")
 				+ ". Hibernate then starts once acquire-timeout has passed, and still reads the server's version "
 				+ "whenever a peer answers at startup. Or start a peer before the application.";
+	}
+
+	static String dataJdbcAction(List<PeerConfig> peers) {
+		String dialect = peers.stream()
+			.map((peer) -> Dialect.dataJdbcDialect(peer.url(), peer.driverClassName()))
+			.filter((name) -> name != null)
+			.findFirst()
+			.orElse(null);
+		String later = " Or start a peer before the application.";
+		if ("maria".equals(dialect) || "mysql".equals(dialect)) {
+			String type = "maria".equals(dialect) ? "JdbcMariaDbDialect" : "JdbcMySqlDialect";
+			return "So that the application starts while its peers are down, declare the dialect as a bean: Boot's "
+					+ "spring.data.jdbc.dialect=" + dialect + " still asks the server (for its identifier quoting and "
+					+ "case). For example @Bean JdbcDialect jdbcDialect() { return new " + type
+					+ "(IdentifierProcessing.create(new Quoting(\"`\"), LetterCasing.AS_IS)); } for a server that keeps "
+					+ "the case of names (lower_case_table_names=0), LetterCasing.LOWER_CASE for one that folds them."
+					+ later;
+		}
+		return "So that the application starts while its peers are down, set spring.data.jdbc.dialect="
+				+ ((dialect != null) ? dialect : "<the dialect of your database>") + "." + later;
+	}
+
+	/** The failure of Spring Data JDBC's dialect bean for want of a peer, or {@code null}. */
+	private static @Nullable Throwable findDataJdbc(Throwable failure) {
+		BeanCreationException dialectBean = null;
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BeanCreationException creation && DATA_JDBC_DIALECT_BEAN.equals(creation.getBeanName())) {
+				dialectBean = creation;
+			}
+			if (dialectBean != null && cause instanceof NoAvailablePeerException) {
+				return dialectBean;
+			}
+		}
+		return null;
 	}
 
 	private static @Nullable Throwable find(Throwable failure) {

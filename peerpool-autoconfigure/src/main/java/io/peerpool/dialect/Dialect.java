@@ -68,6 +68,14 @@ public abstract class Dialect {
 	}
 
 	/**
+	 * Boot's {@code spring.data.jdbc.dialect} value for a URL (and driver class), for a message that
+	 * names it; {@code null} for a product peerpool does not know.
+	 */
+	public static @Nullable String dataJdbcDialect(String url, @Nullable String driverClassName) {
+		return Product.of(url, driverClassName).dataJdbcDialect;
+	}
+
+	/**
 	 * The Maven coordinates of the JDBC driver a URL (and driver class) needs, for a message that
 	 * names the dependency to add; {@code null} for a product peerpool does not know.
 	 */

@@ -11,15 +11,15 @@ import org.jspecify.annotations.Nullable;
  */
 enum Product {
 
-	MYSQL("org.hibernate.dialect.MySQLDialect", "MYSQL", "com.mysql:mysql-connector-j"),
+	MYSQL("org.hibernate.dialect.MySQLDialect", "MYSQL", "mysql", "com.mysql:mysql-connector-j"),
 
-	MARIADB("org.hibernate.dialect.MariaDBDialect", "MARIADB", "org.mariadb.jdbc:mariadb-java-client"),
+	MARIADB("org.hibernate.dialect.MariaDBDialect", "MARIADB", "maria", "org.mariadb.jdbc:mariadb-java-client"),
 
-	POSTGRESQL("org.hibernate.dialect.PostgreSQLDialect", "POSTGRES", "org.postgresql:postgresql"),
+	POSTGRESQL("org.hibernate.dialect.PostgreSQLDialect", "POSTGRES", "postgresql", "org.postgresql:postgresql"),
 
-	H2("org.hibernate.dialect.H2Dialect", "H2", "com.h2database:h2"),
+	H2("org.hibernate.dialect.H2Dialect", "H2", "h2", "com.h2database:h2"),
 
-	OTHER(null, null, null);
+	OTHER(null, null, null, null);
 
 	/** Hibernate's dialect class. */
 	final @Nullable String hibernateDialect;
@@ -27,12 +27,17 @@ enum Product {
 	/** The name of jOOQ's {@code SQLDialect}. */
 	final @Nullable String jooqDialect;
 
+	/** Boot's {@code spring.data.jdbc.dialect} value. */
+	final @Nullable String dataJdbcDialect;
+
 	/** The Maven coordinates of the JDBC driver. */
 	final @Nullable String driverArtifact;
 
-	Product(@Nullable String hibernateDialect, @Nullable String jooqDialect, @Nullable String driverArtifact) {
+	Product(@Nullable String hibernateDialect, @Nullable String jooqDialect, @Nullable String dataJdbcDialect,
+			@Nullable String driverArtifact) {
 		this.hibernateDialect = hibernateDialect;
 		this.jooqDialect = jooqDialect;
+		this.dataJdbcDialect = dataJdbcDialect;
 		this.driverArtifact = driverArtifact;
 	}
 

@@ -56,16 +56,17 @@ class DialectTests {
 
 	@ParameterizedTest
 	@CsvSource(nullValues = "null", value = {
-			"jdbc:mariadb://db/app, null, org.hibernate.dialect.MariaDBDialect, MARIADB, org.mariadb.jdbc:mariadb-java-client",
-			"jdbc:mysql://db/app, null, org.hibernate.dialect.MySQLDialect, MYSQL, com.mysql:mysql-connector-j",
-			"jdbc:mysql://db/app, org.mariadb.jdbc.Driver, org.hibernate.dialect.MariaDBDialect, MARIADB, org.mariadb.jdbc:mariadb-java-client",
-			"jdbc:postgresql://db/app, null, org.hibernate.dialect.PostgreSQLDialect, POSTGRES, org.postgresql:postgresql",
-			"jdbc:h2:mem:app, null, org.hibernate.dialect.H2Dialect, H2, com.h2database:h2",
-			"jdbc:sqlserver://db, null, null, null, null" })
-	void theProductOfAUrlNamesItsHibernateAndJooqDialectsAndItsDriver(String url, String driver, String hibernate,
-			String jooq, String artifact) {
+			"jdbc:mariadb://db/app, null, org.hibernate.dialect.MariaDBDialect, MARIADB, maria, org.mariadb.jdbc:mariadb-java-client",
+			"jdbc:mysql://db/app, null, org.hibernate.dialect.MySQLDialect, MYSQL, mysql, com.mysql:mysql-connector-j",
+			"jdbc:mysql://db/app, org.mariadb.jdbc.Driver, org.hibernate.dialect.MariaDBDialect, MARIADB, maria, org.mariadb.jdbc:mariadb-java-client",
+			"jdbc:postgresql://db/app, null, org.hibernate.dialect.PostgreSQLDialect, POSTGRES, postgresql, org.postgresql:postgresql",
+			"jdbc:h2:mem:app, null, org.hibernate.dialect.H2Dialect, H2, h2, com.h2database:h2",
+			"jdbc:sqlserver://db, null, null, null, null, null" })
+	void theProductOfAUrlNamesItsHibernateJooqAndDataJdbcDialectsAndItsDriver(String url, String driver,
+			String hibernate, String jooq, String dataJdbc, String artifact) {
 		assertThat(Dialect.hibernateDialect(url, driver)).isEqualTo(hibernate);
 		assertThat(Dialect.jooqDialect(url, driver)).isEqualTo(jooq);
+		assertThat(Dialect.dataJdbcDialect(url, driver)).isEqualTo(dataJdbc);
 		assertThat(Dialect.driverArtifact(url, driver)).isEqualTo(artifact);
 	}
 
