@@ -1,6 +1,8 @@
 package io.peerpool.autoconfigure;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -69,11 +71,7 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 	}
 
 	static String action(List<PeerConfig> peers) {
-		String dialect = peers.stream()
-			.map((peer) -> Dialect.hibernateDialect(peer.url(), peer.driverClassName()))
-			.filter((name) -> name != null)
-			.findFirst()
-			.orElse(null);
+		String dialect = firstOf(peers, Dialect::hibernateDialect);
 		String setting = "spring.jpa.database-platform=" + ((dialect != null) ? dialect : "<the Hibernate dialect class>");
 		return "So that the application starts while its peers are down, set " + setting
 				+ ("org.hibernate.dialect.MySQLDialect".equals(dialect)
@@ -83,11 +81,7 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 	}
 
 	static String dataJdbcAction(List<PeerConfig> peers) {
-		String dialect = peers.stream()
-			.map((peer) -> Dialect.dataJdbcDialect(peer.url(), peer.driverClassName()))
-			.filter((name) -> name != null)
-			.findFirst()
-			.orElse(null);
+		String dialect = firstOf(peers, Dialect::dataJdbcDialect);
 		String later = " Or start a peer before the application.";
 		if ("maria".equals(dialect) || "mysql".equals(dialect)) {
 			String type = "maria".equals(dialect) ? "JdbcMariaDbDialect" : "JdbcMySqlDialect";
@@ -100,6 +94,16 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 		}
 		return "So that the application starts while its peers are down, set spring.data.jdbc.dialect="
 				+ ((dialect != null) ? dialect : "<the dialect of your database>") + "." + later;
+	}
+
+	/** The dialect {@code of} a peer's URL and driver class gives, for the first peer it knows, or {@code null}. */
+	private static @Nullable String firstOf(List<PeerConfig> peers,
+			BiFunction<String, @Nullable String, @Nullable String> of) {
+		return peers.stream()
+			.map((peer) -> of.apply(peer.url(), peer.driverClassName()))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
 	}
 
 	/** The failure of Spring Data JDBC's dialect bean for want of a peer, or {@code null}. */
