@@ -52,6 +52,12 @@ class PeerPoolJooqAutoConfigurationTests {
 	}
 
 	@Test
+	void aDefaultDialectTheApplicationChoseIsKept() {
+		this.runner.withPropertyValues(P + ".peers.a.url=jdbc:mariadb://127.0.0.1:1/app", "spring.jooq.sqlDialect=default")
+			.run((context) -> assertThat(context.getBean(DSLContext.class).dialect()).isEqualTo(SQLDialect.DEFAULT));
+	}
+
+	@Test
 	void aConfiguredDialectIsKept() {
 		this.runner.withPropertyValues(P + ".peers.a.url=jdbc:mariadb://127.0.0.1:1/app", "spring.jooq.sql-dialect=mysql")
 			.run((context) -> assertThat(context.getBean(DSLContext.class).dialect()).isEqualTo(SQLDialect.MYSQL));
