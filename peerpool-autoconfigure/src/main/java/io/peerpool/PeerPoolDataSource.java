@@ -483,9 +483,16 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 
 		/**
 		 * A peer is one server: a URL that names several hands the choice of server, and the time to
-		 * give up on one, to the driver, out of sight of the probes, health and routing.
+		 * give up on one, to the driver, out of sight of the probes, health and routing; one that
+		 * makes the driver refuse a server of the other type would make a peer DOWN at its server's
+		 * switchover.
 		 */
 		private void requireOneHost(String peer, String url) {
+			String serverType = JdbcUrlHosts.serverTypeFilter(url);
+			if (serverType != null) {
+				throw new IllegalArgumentException(JdbcUrlHosts.whyServerTypeIsRefused(
+						"peer '" + peer + "' of pool '" + this.name + "'", serverType) + ". " + JdbcUrlHosts.SERVER_TYPE_FIX);
+			}
 			List<String> hosts = JdbcUrlHosts.of(url);
 			if (hosts.size() < 2) {
 				return;

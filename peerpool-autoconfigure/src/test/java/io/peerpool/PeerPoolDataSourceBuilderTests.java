@@ -90,6 +90,15 @@ class PeerPoolDataSourceBuilderTests {
 	}
 
 	@Test
+	void aPostgresPeerWhoseUrlFiltersTheServersTypeIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PeerPoolDataSource.builder("main")
+				.peer("db", "jdbc:postgresql://db0/app?targetServerType=standby", "app", ""))
+			.withMessageContaining("peer 'db' of pool 'main' has a URL with targetServerType=standby")
+			.withMessageContaining("Remove targetServerType");
+	}
+
+	@Test
 	void twoPeersOfOneNameAreRefused() {
 		// health, meters, drain and the endpoint find a peer by its name: a second one of that name would be out of reach
 		assertThatIllegalArgumentException()

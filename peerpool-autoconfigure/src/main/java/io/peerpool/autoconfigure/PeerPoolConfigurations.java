@@ -163,6 +163,12 @@ final class PeerPoolConfigurations {
 						"Use a URL that starts with jdbc:, for example jdbc:postgresql://db0:5432/app.");
 			}
 			requireOneHost(poolPrefix + ".peers", peerName, peer.getUrl());
+			String serverType = JdbcUrlHosts.serverTypeFilter(peer.getUrl());
+			if (serverType != null) {
+				throw new PeerPoolConfigurationException(peerPrefix + ".url",
+						JdbcUrlHosts.whyServerTypeIsRefused("peer '" + peerName + "'", serverType),
+						JdbcUrlHosts.SERVER_TYPE_FIX);
+			}
 			// credentials and driver: the peer's own, else the pool's (which inherits the top level's)
 			String username = (peer.getUsername() != null) ? peer.getUsername() : pool.getUsername();
 			String password = (peer.getPassword() != null) ? peer.getPassword() : pool.getPassword();

@@ -2,7 +2,10 @@ package io.peerpool.dialect;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hosts a JDBC URL names, in the forms the drivers accept: {@code //host:port,host:port/},
@@ -15,6 +18,14 @@ public final class JdbcUrlHosts {
 	/** MariaDB's and MySQL's own multi-host modes ({@code jdbc:mariadb:sequential://}). */
 	private static final Set<String> FAILOVER_MODES = Set.of("sequential", "loadbalance", "load-balance-read",
 			"replication", "aurora");
+
+	private static final String TARGET_SERVER_TYPE = "targetServerType";
+
+	/** PgJDBC's {@code targetServerType} values that refuse a server of the other type. */
+	private static final Set<String> SERVER_TYPE_FILTERS = Set.of("primary", "master", "standby", "secondary", "slave");
+
+	/** PgJDBC's parameters of its choice among several hosts (lower case): nothing to choose for one peer. */
+	private static final Set<String> HOST_CHOICE = Set.of("targetservertype", "loadbalancehosts", "hostrecheckseconds");
 
 	private JdbcUrlHosts() {
 	}
@@ -60,7 +71,58 @@ public final class JdbcUrlHosts {
 		if (parts.length == 3 && FAILOVER_MODES.contains(parts[2])) {
 			scheme = parts[0] + ":" + parts[1] + ":";
 		}
-		return scheme + "//" + host + url.substring(authorityEnd(url, start + 2));
+		return scheme + "//" + host + withoutParameters(url.substring(authorityEnd(url, start + 2)), HOST_CHOICE);
+	}
+
+	/**
+	 * The server type a PostgreSQL URL makes PgJDBC insist on ({@code targetServerType} {@code primary},
+	 * {@code standby}, ... as written), or {@code null}: PgJDBC then refuses a server of the other
+	 * type, so a peer whose server changes role (a switchover) would be DOWN instead of serving in
+	 * its new role. A preference ({@code preferPrimary}) or {@code any} refuses none.
+	 */
+	public static @Nullable String serverTypeFilter(String url) {
+		if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+			return null;
+		}
+		int query = url.indexOf('?');
+		if (query < 0) {
+			return null;
+		}
+		for (String parameter : url.substring(query + 1).split("&")) {
+			int equals = parameter.indexOf('=');
+			if (equals > 0 && parameter.substring(0, equals).equalsIgnoreCase(TARGET_SERVER_TYPE)
+					&& SERVER_TYPE_FILTERS.contains(parameter.substring(equals + 1).toLowerCase(Locale.ROOT))) {
+				return parameter.substring(equals + 1);
+			}
+		}
+		return null;
+	}
+
+	/** Why a peer whose URL filters on server type {@code filter} is refused, in one sentence ({@code peer} as its caller names it). */
+	public static String whyServerTypeIsRefused(String peer, String filter) {
+		return peer + " has a URL with targetServerType=" + filter + ": PgJDBC would refuse its server whenever it is "
+				+ "not a " + filter + ", so after a switchover the peer would be DOWN instead of serving in its new role";
+	}
+
+	/** What to do instead of a {@code targetServerType} filter. */
+	public static final String SERVER_TYPE_FIX = "Remove targetServerType from the URL: give the peer its role "
+			+ "(primary, replica, or auto to follow the server's own), and peerpool routes by it.";
+
+	/** {@code rest} (the path and query of a URL) without the query parameters named in {@code names}. */
+	private static String withoutParameters(String rest, Set<String> names) {
+		int query = rest.indexOf('?');
+		if (query < 0) {
+			return rest;
+		}
+		StringBuilder kept = new StringBuilder();
+		for (String parameter : rest.substring(query + 1).split("&")) {
+			int equals = parameter.indexOf('=');
+			String name = ((equals >= 0) ? parameter.substring(0, equals) : parameter).toLowerCase(Locale.ROOT);
+			if (!parameter.isEmpty() && !names.contains(name)) {
+				kept.append((kept.length() == 0) ? '?' : '&').append(parameter);
+			}
+		}
+		return rest.substring(0, query) + kept;
 	}
 
 	/**

@@ -105,6 +105,23 @@ class PeerPoolConfigurationFailureTests {
 	}
 
 	@Test
+	void aPostgresPeerWhoseUrlFiltersTheServersTypeIsRefusedWithTheRoleAsTheFix() {
+		// PgJDBC refuses a server of the other type: a peer whose server changes role would be DOWN, not a replica
+		this.runner.withPropertyValues(P + ".peers.db.url=jdbc:postgresql://db0:5432/app?targetServerType=primary")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PeerPoolFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).as("failure analysis of " + context.getStartupFailure()).isNotNull();
+				assertThat(analysis.getDescription()).contains("spring.datasource.peerpool.peers.db.url")
+					.contains("targetServerType=primary");
+				assertThat(analysis.getAction()).contains("Remove targetServerType").contains("role");
+			});
+		// a preference, or any, refuses no server
+		this.runner.withPropertyValues(P + ".peers.db.url=jdbc:postgresql://127.0.0.1:1/app?targetServerType=preferPrimary",
+				P + ".acquire-timeout=200ms").run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void aKnownProductsMissingDriverIsNamedByItsArtifact() {
 		assertThat(Dialect.driverArtifact("jdbc:postgresql://db/app", null)).isEqualTo("org.postgresql:postgresql");
 		assertThat(Dialect.driverArtifact("jdbc:mariadb://db/app", null))

@@ -33,10 +33,25 @@ class JdbcUrlHostsTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+			jdbc:postgresql://db0/app?targetServerType=primary           | primary
+			jdbc:postgresql://db0/app?ssl=true&targetServerType=standby  | standby
+			jdbc:postgresql://db0/app?TARGETSERVERTYPE=secondary         | secondary
+			jdbc:postgresql://db0/app?targetServerType=preferPrimary     | null
+			jdbc:postgresql://db0/app?targetServerType=any               | null
+			jdbc:postgresql://db0/app                                    | null
+			jdbc:mysql://db0/app?targetServerType=primary                | null
+			""")
+	void theServerTypeAPostgresUrlFiltersOn(String url, String filter) {
+		assertThat(JdbcUrlHosts.serverTypeFilter(url)).isEqualTo(filter);
+	}
+
+	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			jdbc:mariadb:sequential://db0:3306,db1:3306/app?sslMode=disable | db1:3306 | jdbc:mariadb://db1:3306/app?sslMode=disable
 			jdbc:mysql:replication://db0,db1/app                            | db0      | jdbc:mysql://db0/app
-			jdbc:postgresql://db0:5432,db1:5432/app?targetServerType=primary | db1:5432 | jdbc:postgresql://db1:5432/app?targetServerType=primary
+			jdbc:postgresql://db0:5432,db1:5432/app?targetServerType=primary | db1:5432 | jdbc:postgresql://db1:5432/app
+			jdbc:postgresql://db0,db1/app?ssl=true&targetServerType=primary&loadBalanceHosts=true&hostRecheckSeconds=5&user=app | db1 | jdbc:postgresql://db1/app?ssl=true&user=app
 			""")
 	void aUrlForOneOfItsHostsLeavesTheDriversOwnFailoverModeOut(String url, String host, String single) {
 		assertThat(JdbcUrlHosts.withHost(url, host)).isEqualTo(single);
