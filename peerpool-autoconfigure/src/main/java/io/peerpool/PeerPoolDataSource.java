@@ -439,7 +439,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 			if (spec.url == null) {
 				throw new IllegalArgumentException("Peer '" + name + "' of pool '" + this.name + "' has no url");
 			}
-			requireOneHost(name, spec.url);
+			requireOneServer(name, spec.url);
 			add(spec);
 			return this;
 		}
@@ -456,7 +456,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 				throw new IllegalArgumentException("Peer '" + peer.name() + "' belongs to pool '" + peer.pool()
 						+ "', not to pool '" + this.name + "'");
 			}
-			requireOneHost(peer.name(), peer.url());
+			requireOneServer(peer.name(), peer.url());
 			Peer spec = new Peer(peer.name());
 			spec.url = peer.url();
 			spec.username = peer.username();
@@ -487,7 +487,7 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		 * makes the driver refuse a server of the other type would make a peer DOWN at its server's
 		 * switchover.
 		 */
-		private void requireOneHost(String peer, String url) {
+		private void requireOneServer(String peer, String url) {
 			String serverType = JdbcUrlHosts.serverTypeFilter(url);
 			if (serverType != null) {
 				throw new IllegalArgumentException(JdbcUrlHosts.whyServerTypeIsRefused(
