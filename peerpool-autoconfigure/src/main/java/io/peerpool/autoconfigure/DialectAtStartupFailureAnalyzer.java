@@ -35,14 +35,14 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 	/** Hibernate's message (6.x and 7.x) when it found neither metadata nor a configured dialect. */
 	static final String HIBERNATE_NO_DIALECT = "Unable to determine Dialect without JDBC metadata";
 
+	/** Spring Data JDBC's dialect bean (Boot's {@code DataJdbcRepositoriesAutoConfiguration}). */
+	static final String DATA_JDBC_DIALECT_BEAN = "jdbcDialect";
+
 	private final Environment environment;
 
 	DialectAtStartupFailureAnalyzer(Environment environment) {
 		this.environment = environment;
 	}
-
-	/** Spring Data JDBC's dialect bean (Boot's {@code DataJdbcRepositoriesAutoConfiguration}). */
-	static final String DATA_JDBC_DIALECT_BEAN = "jdbcDialect";
 
 	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
@@ -51,7 +51,7 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 		if (noDialect == null && noDataJdbcDialect == null) {
 			return null;
 		}
-		ResolvedPool pool = jpaPool();
+		ResolvedPool pool = dataAccessPool();
 		if (pool == null) {
 			return null;
 		}
@@ -130,8 +130,8 @@ class DialectAtStartupFailureAnalyzer implements FailureAnalyzer {
 		return null;
 	}
 
-	/** The pool JPA uses (the primary one), or {@code null} when peerpool is not what failed to serve. */
-	private @Nullable ResolvedPool jpaPool() {
+	/** The pool Boot's data access uses (the primary one), or {@code null} when peerpool is not what failed to serve. */
+	private @Nullable ResolvedPool dataAccessPool() {
 		if (!this.environment.getProperty(PeerPoolConfigurations.PREFIX + ".enabled", Boolean.class, true)) {
 			return null;
 		}
