@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A Spring Data JDBC application whose peers are all down at startup: Boot asks the database for
  * the dialect (unless {@code spring.data.jdbc.dialect} is set), gets no connection within
  * {@code acquire-timeout}, and the application stopped with "Failed to obtain JDBC Connection".
- * The failure analysis names the setting that lets it start, with the dialect of the peers' URLs.
+ * The failure analysis names what lets it start (the setting, or a dialect bean where Boot's setting still
+ * asks the server), with the dialect of the peers' URLs.
  * The peers are closed ports: no server.
  */
 class DataJdbcDialectAtStartupTests {
@@ -41,7 +42,7 @@ class DataJdbcDialectAtStartupTests {
 		.withUserConfiguration(Application.class);
 
 	@Test
-	void theFailureAnalysisNamesTheDialectSettingWithTheDialectOfThePeersUrls() {
+	void theFailureAnalysisNamesWhatLetsItStartWithTheDialectOfThePeersUrls() {
 		this.runner.withPropertyValues(P + ".peers.a.url=jdbc:mariadb://127.0.0.1:1/app").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = analyze(context.getStartupFailure(),
