@@ -488,23 +488,22 @@ public class PeerPoolDataSource extends AbstractRoutingDataSource
 		 * switchover.
 		 */
 		private void requireOneServer(String peer, String url) {
+			String which = "peer '" + peer + "' of pool '" + this.name + "'";
+			List<String> hosts = JdbcUrlHosts.of(url);
+			if (hosts.size() > 1) {
+				StringBuilder perHost = new StringBuilder();
+				for (int i = 0; i < hosts.size(); i++) {
+					perHost.append("\n\t.peer(\"").append(peer).append('-').append(i).append("\", \"")
+						.append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i)))).append("\", ...)");
+				}
+				throw new IllegalArgumentException(JdbcUrlHosts.whySeveralHostsAreRefused(which, hosts)
+						+ ". Give each server a peer of its own (and a role where it is not primary):" + perHost);
+			}
 			String serverType = JdbcUrlHosts.serverTypeFilter(url);
 			if (serverType != null) {
-				throw new IllegalArgumentException(JdbcUrlHosts.whyServerTypeIsRefused(
-						"peer '" + peer + "' of pool '" + this.name + "'", serverType) + ". " + JdbcUrlHosts.SERVER_TYPE_FIX);
+				throw new IllegalArgumentException(
+						JdbcUrlHosts.whyServerTypeIsRefused(which, serverType) + ". " + JdbcUrlHosts.SERVER_TYPE_FIX);
 			}
-			List<String> hosts = JdbcUrlHosts.of(url);
-			if (hosts.size() < 2) {
-				return;
-			}
-			StringBuilder perHost = new StringBuilder();
-			for (int i = 0; i < hosts.size(); i++) {
-				perHost.append("\n\t.peer(\"").append(peer).append('-').append(i).append("\", \"")
-					.append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i)))).append("\", ...)");
-			}
-			throw new IllegalArgumentException(
-					JdbcUrlHosts.whySeveralHostsAreRefused("peer '" + peer + "' of pool '" + this.name + "'", hosts)
-							+ ". Give each server a peer of its own (and a role where it is not primary):" + perHost);
 		}
 
 		/** The peers {@code peers}, in order, each as with {@link #peer(PeerConfig)}. */

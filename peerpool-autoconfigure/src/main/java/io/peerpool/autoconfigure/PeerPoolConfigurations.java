@@ -162,13 +162,7 @@ final class PeerPoolConfigurations {
 						"'" + SafeUrls.redact(peer.getUrl()) + "' is not a JDBC URL",
 						"Use a URL that starts with jdbc:, for example jdbc:postgresql://db0:5432/app.");
 			}
-			requireOneHost(poolPrefix + ".peers", peerName, peer.getUrl());
-			String serverType = JdbcUrlHosts.serverTypeFilter(peer.getUrl());
-			if (serverType != null) {
-				throw new PeerPoolConfigurationException(peerPrefix + ".url",
-						JdbcUrlHosts.whyServerTypeIsRefused("peer '" + peerName + "'", serverType),
-						JdbcUrlHosts.SERVER_TYPE_FIX);
-			}
+			requireOneServer(poolPrefix + ".peers", peerName, peer.getUrl());
 			// credentials and driver: the peer's own, else the pool's (which inherits the top level's)
 			String username = (peer.getUsername() != null) ? peer.getUsername() : pool.getUsername();
 			String password = (peer.getPassword() != null) ? peer.getPassword() : pool.getPassword();
@@ -221,20 +215,28 @@ final class PeerPoolConfigurations {
 	 * A peer is one server. A URL that names several (one kept from before peerpool, the driver's
 	 * own failover) would leave the choice of server, and the time to give up on one, to the driver:
 	 * out of sight of the probes, health and routing, which would see one peer whose server changes.
+	 * One that makes the driver refuse a server of the other type would make the peer DOWN at its
+	 * server's switchover. The builder checks the same, in its own words.
 	 */
-	private static void requireOneHost(String peersPrefix, String peerName, String url) {
+	private static void requireOneServer(String peersPrefix, String peerName, String url) {
+		String property = peersPrefix + "." + peerName + ".url";
 		List<String> hosts = JdbcUrlHosts.of(url);
-		if (hosts.size() < 2) {
-			return;
+		if (hosts.size() > 1) {
+			StringBuilder perHost = new StringBuilder();
+			for (int i = 0; i < hosts.size(); i++) {
+				perHost.append("\n\t").append(peersPrefix).append('.').append(peerName).append('-').append(i)
+					.append(".url=").append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i))));
+			}
+			throw new PeerPoolConfigurationException(property,
+					JdbcUrlHosts.whySeveralHostsAreRefused("peer '" + peerName + "'", hosts),
+					"Give each server a peer of its own (and a role where it is not auto), for example:" + perHost);
 		}
-		StringBuilder perHost = new StringBuilder();
-		for (int i = 0; i < hosts.size(); i++) {
-			perHost.append("\n\t").append(peersPrefix).append('.').append(peerName).append('-').append(i)
-				.append(".url=").append(SafeUrls.redact(JdbcUrlHosts.withHost(url, hosts.get(i))));
+		String serverType = JdbcUrlHosts.serverTypeFilter(url);
+		if (serverType != null) {
+			throw new PeerPoolConfigurationException(property,
+					JdbcUrlHosts.whyServerTypeIsRefused("peer '" + peerName + "'", serverType),
+					JdbcUrlHosts.SERVER_TYPE_FIX);
 		}
-		throw new PeerPoolConfigurationException(peersPrefix + "." + peerName + ".url",
-				JdbcUrlHosts.whySeveralHostsAreRefused("peer '" + peerName + "'", hosts),
-				"Give each server a peer of its own (and a role where it is not auto), for example:" + perHost);
 	}
 
 	/**
