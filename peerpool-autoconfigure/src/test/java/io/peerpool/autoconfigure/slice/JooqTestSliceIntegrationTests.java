@@ -19,8 +19,6 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.peerpool.PeerPoolDataSource;
 import io.peerpool.test.EmbeddedMariaDb;
-import io.peerpool.test.JdbcDriver;
-import io.peerpool.test.MariaDbServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,8 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JooqTestSliceIntegrationTests {
 
-	private static final String P = "spring.datasource.peerpool";
-
 	@RegisterExtension
 	static final EmbeddedMariaDb db = EmbeddedMariaDb.primaryWithReplicas(1);
 
@@ -50,14 +46,7 @@ class JooqTestSliceIntegrationTests {
 
 	@DynamicPropertySource
 	static void peers(DynamicPropertyRegistry registry) {
-		MariaDbServer primary = db.primary();
-		MariaDbServer replica = db.replicas().get(0);
-		registry.add(P + ".username", primary::username);
-		registry.add(P + ".password", primary::password);
-		registry.add(P + ".peers.primary.url", () -> primary.jdbcUrl(JdbcDriver.MARIADB));
-		registry.add(P + ".peers.primary.role", () -> "primary");
-		registry.add(P + ".peers.replica.url", () -> replica.jdbcUrl(JdbcDriver.MARIADB));
-		registry.add(P + ".peers.replica.role", () -> "replica");
+		SlicePeers.primaryAndReplica(registry, db);
 	}
 
 	@Test
