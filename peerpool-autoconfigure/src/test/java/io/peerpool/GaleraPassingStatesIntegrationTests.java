@@ -187,7 +187,11 @@ class GaleraPassingStatesIntegrationTests {
 			}
 		}
 		open.commit();
-		assertThat(rows(galera.node(0), "seq IN (-1, -2)")).as("rows of the open transaction, replicated").isEqualTo(2);
+		// certified at the commit, applied on the other nodes a moment later (Galera's apply is asynchronous)
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(rows(galera.node(0), "seq IN (-1, -2)"))
+				.as("rows of the open transaction, replicated")
+				.isEqualTo(2));
 
 		try (Connection admin = node.connectAsAdmin(); Statement statement = admin.createStatement()) {
 			statement.execute("SET GLOBAL wsrep_desync = OFF");
